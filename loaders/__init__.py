@@ -1,0 +1,37 @@
+"""Loaders: one module per source format, each turning a publisher's file into a tidy frame.
+
+Every loader module defines
+    KIND: str         the kind of file it reads (shown to users)
+    TABLE: str        the store table its rows go to
+    DESCRIPTION: str  what a user would call the file
+    sniff(sheets) -> bool            recognise the file from its content (header signature)
+    load(sheets, ctx) -> LoadResult  parse, validate and return tidy rows with provenance
+and raises loaders.base.InputError for bad input.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import (activity, caseloads, contracts, cqc, finance, fingertips, gp_registrations,
+               ipc_projections, ons_population)
+
+LOADERS = [ipc_projections, fingertips, cqc, gp_registrations, contracts, ons_population,
+           activity, finance, caseloads]
+
+DEFAULT_LOOKUPS = Path(__file__).resolve().parent.parent / "data" / "lookups"
+
+
+@dataclass
+class LoadContext:
+    lookups_dir: Path = DEFAULT_LOOKUPS
+    area_code: str | None = None
+    area_name: str | None = None
+    config: dict = field(default_factory=dict)
+
+
+def known_kinds() -> list[str]:
+    kinds = []
+    for module in LOADERS:
+        kinds.extend(getattr(module, "KINDS", [module.KIND]))
+    return kinds

@@ -1,0 +1,333 @@
+"""Shared machinery for every loader: reading any spreadsheet into raw cell grids, parsing the
+numbers and dates publishers really write, and the error that names file, sheet, row and column.
+
+Loaders know formats; this module knows only how bytes become cells. Row numbers are always the
+1-based row a person sees when they open the file (header rows included), so that an error or a
+figure's provenance can be checked by eye.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+import pandas as pd
+
+SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt", ".htm", ".html"}
+SUPPRESSION_MARKERS = {"*", "..", "-", "c", "x", ":", "~", "n/a", "na", "#", "[c]", "[x]", "[z]", "z"}
+
+
+class InputError(Exception):
+    """Bad input: says where (file, sheet, row, column) and what was expected. Never a traceback."""
+
+    def __init__(self, file: str | Path, problem: str, *, sheet: str | None = None,
+                 row: int | None = None, column: str | None = None, expected: str | None = None):
+        self.file = Path(file).name if file else ""
+        self.sheet = sheet
+        self.row = row
+        self.column = column
+        self.problem = problem
+        self.expected = expected
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        where = [self.file]
+        if self.sheet:
+            where.append(f"sheet '{self.sheet}'")
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column '{self.column}'")
+        text = ", ".join(where) + f": {self.problem}"
+        if self.expected:
+            text += f" (expected {self.expected})"
+        return text
+
+
+@dataclass
+class Sheet:
+    """One sheet (or a whole CSV) as a grid of raw cells, with no header interpretation.
+
+    ``cells`` has a RangeIndex; ``row_number(i)`` is the row a person sees in the file.
+    """
+    file: Path
+    name: str | None
+    cells: pd.DataFrame
+    first_row: int = 1
+
+    def row_number(self, i: int) -> int:
+        return int(i) + self.first_row
+
+    def head_text(self, rows: int = 40) -> list[list[str]]:
+        """The first rows as stripped strings ('' for blanks): what sniffers look at."""
+        block = self.cells.iloc[:rows]
+        return [[cell_text(v) for v in row] for row in block.itertuples(index=False)]
+
+
+@dataclass
+class LoadResult:
+    kind: str
+    table: str
+    frame: pd.DataFrame
+    rows_read: int
+    warnings: list[str] = field(default_factory=list)
+    meta: dict = field(default_factory=dict)
+    extra_tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    @property
+    def rows_kept(self) -> int:
+        return int(len(self.frame))
+
+
+def cell_text(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        if pd.isna(v):
+            return ""
+        if v.is_integer():
+            return str(int(v))
+    if v is pd.NaT:
+        return ""
+    try:
+        if pd.isna(v):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return str(v).strip()
+
+
+# --------------------------------------------------------------------------- reading
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise InputError(path, "the file is empty", expected="a header row and data rows")
+    if b"\x00" in raw[:4096]:
+        raise InputError(path, "this is not a text CSV file (it contains binary data)",
+                         expected="comma-separated text")
+    for encoding in ("utf-8-sig", "latin-1"):  # NHS Digital files are latin-1
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    try:
+        frame = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False,
+                            skip_blank_lines=False, engine="python")
+    except pd.errors.ParserError as exc:
+        raise InputError(path, f"the CSV could not be split into columns ({exc})",
+                         expected="comma-separated values with quoted text") from None
+    return frame.replace({"": None})
+
+
+def _looks_like_html(raw: bytes) -> bool:
+    head = raw[:2048].lstrip().lower()
+    return head.startswith(b"<!doctype html") or head.startswith(b"<html") or b"<table" in head
+
+
+def _read_html_tables(path: Path, raw: bytes) -> list[Sheet]:
+    try:
+        tables = pd.read_html(io.StringIO(raw.decode("utf-8", errors="replace")), header=None)
+    except (ValueError, ImportError) as exc:
+        raise InputError(path, f"the HTML table could not be read ({exc})",
+                         expected="an HTML page with a <table>") from None
+    sheets = []
+    for i, t in enumerate(tables):
+        t = t.astype(object).where(t.notna(), None)
+        t.columns = range(t.shape[1])
+        sheets.append(Sheet(path, f"table {i + 1}", t.reset_index(drop=True)))
+    return sheets
+
+
+def _read_workbook(path: Path) -> list[Sheet]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error types for corrupt/truncated files
+        raise InputError(path, f"the spreadsheet could not be opened ({type(exc).__name__}: {exc})",
+                         expected="a complete .xlsx, .xls or .ods workbook") from None
+    sheets = []
+    for name in wb.sheet_names:
+        try:
+            rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except Exception as exc:
+            raise InputError(path, f"the sheet could not be read ({exc})", sheet=name) from None
+        width = max((len(r) for r in rows), default=0)
+        frame = pd.DataFrame([list(r) + [None] * (width - len(r)) for r in rows],
+                             columns=range(width), dtype=object)
+        frame = frame.map(lambda v: None if (isinstance(v, str) and v.strip() == "") else v)
+        sheets.append(Sheet(path, name, frame))
+    return sheets
+
+
+def read_sheets(path: str | Path) -> list[Sheet]:
+    """Every sheet of a file as raw cells. CSV is one unnamed sheet; HTML-as-.xls gives tables."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SPREADSHEET_SUFFIXES:
+        raise InputError(path, f"files ending '{suffix or '(none)'}' are not read",
+                         expected="one of " + ", ".join(sorted(SPREADSHEET_SUFFIXES)))
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise InputError(path, "the file is empty", expected="a header row and data rows")
+    if suffix in {".htm", ".html"} or (suffix == ".xls" and _looks_like_html(raw)):
+        return _read_html_tables(path, raw)
+    if suffix in {".csv", ".txt"}:
+        return [Sheet(path, None, _read_csv(path))]
+    return _read_workbook(path)
+
+
+# --------------------------------------------------------------------------- headers
+
+def normalise_header(text: str) -> str:
+    return re.sub(r"\s+", " ", cell_text(text)).strip().lower()
+
+
+def find_header_row(sheet: Sheet, required: Iterable[str], *, max_rows: int = 30,
+                    aliases: dict[str, Iterable[str]] | None = None) -> int | None:
+    """Index of the first row holding every required header (case/space-insensitive)."""
+    wanted = [normalise_header(r) for r in required]
+    for i, row in enumerate(sheet.head_text(max_rows)):
+        names = {normalise_header(c) for c in row if c}
+        if all(w in names for w in wanted):
+            return i
+    return None
+
+
+def frame_with_header(sheet: Sheet, header_index: int) -> pd.DataFrame:
+    """Cells below the header row, columns named by the header. Keeps `_row` (file row number)."""
+    header = [cell_text(v) for v in sheet.cells.iloc[header_index]]
+    seen: dict[str, int] = {}
+    names = []
+    for h in header:
+        h = h or "Unnamed"
+        if h in seen:
+            seen[h] += 1
+            names.append(f"{h}.{seen[h]}")
+        else:
+            seen[h] = 0
+            names.append(h)
+    body = sheet.cells.iloc[header_index + 1:].copy()
+    body.columns = names
+    body["_row"] = [sheet.row_number(i) for i in body.index]
+    # A row of blanks carries nothing: drop it without counting it as data.
+    data_cols = [c for c in names]
+    blank = body[data_cols].map(lambda v: cell_text(v) == "").all(axis=1)
+    return body.loc[~blank].reset_index(drop=True)
+
+
+def duplicate_headers(sheet: Sheet, header_index: int) -> list[str]:
+    header = [cell_text(v) for v in sheet.cells.iloc[header_index] if cell_text(v)]
+    return sorted({h for h in header if header.count(h) > 1})
+
+
+# --------------------------------------------------------------------------- values
+
+_NUMBER_CLEAN = re.compile(r"[£,\s]")
+
+
+def parse_number(value, *, file, sheet=None, row=None, column=None, allow_negative=False,
+                 notes: list[str] | None = None):
+    """A count, rate or money value: `1,234`, `£1,234.50`, blanks and suppression markers.
+
+    Suppression markers become None with a note (never zero). Text that is not a number raises
+    InputError naming the cell.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise InputError(file, f"found {value!r} where a number belongs", sheet=sheet, row=row,
+                         column=column, expected="a number")
+    if isinstance(value, (int, float)):
+        number = float(value)
+        if pd.isna(number):
+            return None
+    else:
+        text = str(value).strip()
+        if text == "":
+            return None
+        if text.lower() in SUPPRESSION_MARKERS:
+            if notes is not None:
+                notes.append(f"{Path(file).name} row {row} column '{column}': suppressed value "
+                             f"'{text}' kept as missing")
+            return None
+        negative = text.startswith("(") and text.endswith(")")  # accounting negatives
+        cleaned = _NUMBER_CLEAN.sub("", text.strip("()"))
+        if cleaned.endswith("%"):
+            cleaned = cleaned[:-1]
+        try:
+            number = float(cleaned)
+        except ValueError:
+            raise InputError(file, f"found '{text}' where a number belongs", sheet=sheet,
+                             row=row, column=column, expected="a number such as 1,234 or £1,234.50") from None
+        if negative:
+            number = -number
+    if number < 0 and not allow_negative:
+        raise InputError(file, f"found a negative value ({number:g})", sheet=sheet, row=row,
+                         column=column, expected="a count of zero or more")
+    return number
+
+
+_MONTHS = {m.lower(): i for i, m in enumerate(
+    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], start=1)}
+
+
+def parse_date(value, *, file, sheet=None, row=None, column=None) -> dt.date | None:
+    """`dd/mm/yyyy`, ISO `yyyy-mm-dd`, `01-Apr-20`, `01APR2021`, `1 April 2020` and Excel dates."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if pd.isna(value):
+            return None
+        if 20000 < value < 80000:  # an Excel serial day number that arrived as a number
+            return (dt.datetime(1899, 12, 30) + dt.timedelta(days=float(value))).date()
+    text = str(value).strip()
+    if text == "" or text.lower() in SUPPRESSION_MARKERS:
+        return None
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?", text)
+    if m:
+        y, mo, d = map(int, m.groups())
+    else:
+        m = re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{2}|\d{4})(?: .*)?", text)
+        if m:
+            d, mo, y = map(int, m.groups())
+        else:
+            m = re.fullmatch(r"(\d{1,2})[-\s]?([A-Za-z]{3,9})[-\s]?(\d{2}|\d{4})", text)
+            if m and m.group(2)[:3].lower() in _MONTHS:
+                d, mo, y = int(m.group(1)), _MONTHS[m.group(2)[:3].lower()], int(m.group(3))
+            else:
+                raise InputError(file, f"found '{text}' where a date belongs", sheet=sheet,
+                                 row=row, column=column,
+                                 expected="a date such as 31/03/2018, 2018-03-31 or 31-Mar-18")
+    if y < 100:
+        y += 2000 if y < 70 else 1900
+    try:
+        return dt.date(y, mo, d)
+    except ValueError:
+        raise InputError(file, f"found '{text}', which is not a real date", sheet=sheet, row=row,
+                         column=column, expected="a valid day and month") from None
+
+
+def year_from_period(period: str) -> int | None:
+    """`2016/17` -> 2016, `2014 - 16` -> 2014, `2016` -> 2016, `2017-18` -> 2017."""
+    m = re.match(r"\s*(\d{4})", str(period))
+    return int(m.group(1)) if m else None
+
+
+def load_lookup(name: str, lookups_dir: Path) -> pd.DataFrame:
+    path = Path(lookups_dir) / name
+    if not path.exists():
+        raise InputError(path, "a lookup table is missing", expected=f"{name} in {lookups_dir}")
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
