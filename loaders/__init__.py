@@ -13,11 +13,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import (activity, caseloads, contracts, cqc, finance, fingertips, gp_registrations,
-               ipc_projections, ons_population)
+import importlib
 
-LOADERS = [ipc_projections, fingertips, cqc, gp_registrations, contracts, ons_population,
-           activity, finance, caseloads]
+# Order matters only where two signatures could both match; the most specific come first.
+LOADER_NAMES = ["ipc_projections", "fingertips", "cqc", "gp_registrations", "contracts",
+                "ons_population", "activity", "finance", "caseloads"]
+
+
+def registry() -> list:
+    """The loader modules, imported on first use."""
+    return [importlib.import_module(f"{__name__}.{name}") for name in LOADER_NAMES]
 
 DEFAULT_LOOKUPS = Path(__file__).resolve().parent.parent / "data" / "lookups"
 
@@ -32,6 +37,6 @@ class LoadContext:
 
 def known_kinds() -> list[str]:
     kinds = []
-    for module in LOADERS:
+    for module in registry():
         kinds.extend(getattr(module, "KINDS", [module.KIND]))
     return kinds

@@ -116,13 +116,18 @@ def _read_csv(path: Path) -> pd.DataFrame:
             break
         except UnicodeDecodeError:
             continue
+    import csv
+
     try:
-        frame = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False,
-                            skip_blank_lines=False, engine="python")
-    except pd.errors.ParserError as exc:
+        rows = list(csv.reader(io.StringIO(text)))
+    except csv.Error as exc:
         raise InputError(path, f"the CSV could not be split into columns ({exc})",
                          expected="comma-separated values with quoted text") from None
-    return frame.replace({"": None})
+    # Publishers' CSVs are often ragged (title rows with one cell): pad, never reject.
+    width = max((len(r) for r in rows), default=0)
+    frame = pd.DataFrame([[c if c.strip() != "" else None for c in r] + [None] * (width - len(r))
+                          for r in rows], columns=range(width), dtype=object)
+    return frame
 
 
 def _looks_like_html(raw: bytes) -> bool:

@@ -1,0 +1,43 @@
+"""The Dash server: `create_app(store)` builds the multi-page dashboard on a Parquet store.
+
+`python app.py` serves the embedded sample's store (data/store) on 127.0.0.1:$PORT (default 8050).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dash
+from dash import Dash, dcc, html
+
+from layouts import shell
+from metrics.store import Store
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_STORE = HERE / "data" / "store"
+
+INDEX = """<!DOCTYPE html>
+<html lang="en-GB">
+<head>{%metas%}<title>{%title%}</title>{%favicon%}{%css%}</head>
+<body>{%app_entry%}<footer>{%config%}{%scripts%}{%renderer%}</footer></body>
+</html>"""
+
+
+def create_app(store: str | Path = DEFAULT_STORE) -> Dash:
+    from layouts import context
+
+    context.set_store(Store(store))
+    app = Dash(__name__, use_pages=True, pages_folder="", assets_folder=str(HERE / "assets"),
+               title="Market Position Statement", suppress_callback_exceptions=True,
+               meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}])
+    app.index_string = INDEX
+    # Page modules register themselves when imported; import after the app exists.
+    from layouts import pages  # noqa: F401
+
+    app.layout = shell.layout
+    return app
+
+
+if __name__ == "__main__":
+    create_app(os.environ.get("MPS_STORE", DEFAULT_STORE)).run(
+        host="127.0.0.1", port=int(os.environ.get("PORT", "8050")), debug=False)

@@ -1,0 +1,1 @@
+"""Presentation only: Dash pages and shared components. No data logic lives here."""

@@ -1,0 +1,2 @@
+"""Dash pages, one per MPS section; each module calls dash.register_page."""
+from . import overview, about  # noqa: F401

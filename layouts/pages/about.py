@@ -1,0 +1,25 @@
+"""About the data: every source file in the store, with its kind, rows and hash."""
+import dash
+from dash import html
+
+from metrics.overview import sources
+from .. import context
+from ..components import data_table, empty_store_notice
+
+dash.register_page(__name__, path="/about", name="About the data",
+                   title="About the data - Market Position Statement", order=90)
+
+
+def layout(**query):
+    store = context.store()
+    if not store.exists:
+        return empty_store_notice()
+    m = store.manifest
+    return html.Div([
+        html.H1("About the data"),
+        html.P(f"Store built {m.get('ingested_at', '')} from {len(m.get('files', []))} files."),
+        data_table(sources(store), "Source files in the store", id="sources-table"),
+        html.H2("Suppression"),
+        html.P("Counts below 5 at neighbourhood or practice level are shown as <5, with further "
+               "cells suppressed where a total would reveal them."),
+    ])

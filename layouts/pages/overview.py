@@ -1,0 +1,28 @@
+"""Overview: key facts with as-at dates and sources."""
+import dash
+from dash import html
+
+from metrics.overview import key_facts
+from .. import context
+from ..components import empty_store_notice
+
+dash.register_page(__name__, path="/", name="Overview", title="Overview - Market Position Statement", order=0)
+
+
+def layout(**query):
+    store = context.store()
+    if not store.exists:
+        return empty_store_notice()
+    area = store.authority.get("area_name") or "the authority"
+    cards = [html.Li([
+        html.Span(f"{fact.value:,.0f}", className="fact-value"),
+        html.Span(fact.label, className="fact-label"),
+        html.Span(f"{fact.as_at} · source: {fact.source}", className="fact-source"),
+    ], className="fact") for fact in key_facts(store)]
+    return html.Div([
+        html.H1(f"{area}: market position statement"),
+        html.P("What care the population will need, and what exists today, refreshed from the "
+               "spreadsheets commissioners already download.", className="lead"),
+        html.H2("Key facts"),
+        html.Ul(cards, className="facts", id="key-facts"),
+    ])

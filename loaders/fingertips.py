@@ -1,0 +1,132 @@
+"""OHID Fingertips data CSV (JSNA indicators), 26- and 27-column versions.
+
+Column 23 is named after the parent area type (`Compared to Region value or percentiles`,
+`Compared to CCGs (from Apr 2021) value or percentiles`, ...), so it is found by pattern. Rows with
+a `Category Type` are inequality breakdowns and are flagged apart from headline values. The
+publisher repeats the England row in some downloads: exact duplicate keys are dropped, with a note.
+"""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from .base import (InputError, LoadResult, Sheet, cell_text, find_header_row, frame_with_header,
+                   normalise_header, parse_number, year_from_period)
+from .schema import columns
+
+KIND = "fingertips"
+TABLE = "indicators"
+DESCRIPTION = "OHID Fingertips indicator data CSV"
+
+REQUIRED = ["Indicator ID", "Indicator Name", "Area Code", "Sex", "Age", "Time period", "Value"]
+OPTIONAL = {
+    "Parent Code": "parent_code", "Parent Name": "parent_name", "Area Type": "area_type",
+    "Category Type": "category_type", "Category": "category",
+    "Lower CI 95.0 limit": "lower_ci_95", "Upper CI 95.0 limit": "upper_ci_95",
+    "Lower CI 99.8 limit": "lower_ci_99_8", "Upper CI 99.8 limit": "upper_ci_99_8",
+    "Count": "count", "Denominator": "denominator", "Value note": "value_note",
+    "Recent Trend": "recent_trend",
+    "Compared to England value or percentiles": "compared_to_england",
+}
+NUMERIC = ["value", "lower_ci_95", "upper_ci_95", "lower_ci_99_8", "upper_ci_99_8", "count",
+           "denominator"]
+_PARENT = re.compile(r"^compared to (?!england)(.*?)\s*(value or percentiles)?$", re.IGNORECASE)
+
+
+def sniff(sheets: list[Sheet]) -> bool:
+    return any(find_header_row(s, ["Indicator ID", "Area Code", "Time period"], max_rows=3)
+               is not None for s in sheets)
+
+
+def _area_type(text: str) -> str:
+    t = (text or "").lower()
+    if t == "england":
+        return "england"
+    if "region" in t:
+        return "region"
+    if any(k in t for k in ("ua", "count", "district", "borough", "authorit")):
+        return "la"
+    if "ccg" in t or "icb" in t:
+        return "ccg"
+    return t or "la"
+
+
+def load(sheets: list[Sheet], ctx) -> LoadResult:
+    sheet = next(s for s in sheets
+                 if find_header_row(s, ["Indicator ID", "Area Code"], max_rows=3) is not None)
+    h = find_header_row(sheet, ["Indicator ID", "Area Code"], max_rows=3)
+    body = frame_with_header(sheet, h)
+    present = {normalise_header(c): c for c in body.columns if c != "_row"}
+    # One UI export wrote `AreaName`; accept it as `Area Name`.
+    area_name_col = present.get("area name") or present.get("areaname")
+    missing = [r for r in REQUIRED if normalise_header(r) not in present]
+    if area_name_col is None:
+        missing.append("Area Name")
+    if missing:
+        raise InputError(sheet.file, "required column(s) missing: " + ", ".join(missing),
+                         sheet=sheet.name, row=sheet.row_number(h),
+                         expected="the Fingertips header; columns present were: "
+                                  + ", ".join(c for c in body.columns if c != "_row"))
+    out = pd.DataFrame({
+        "indicator_id": body[present["indicator id"]],
+        "indicator_name": body[present["indicator name"]],
+        "area_code": body[present["area code"]],
+        "area_name": body[area_name_col],
+        "sex": body[present["sex"]],
+        "age": body[present["age"]],
+        "period": body[present["time period"]],
+        "value": body[present["value"]],
+    })
+    for header, name in OPTIONAL.items():
+        col = present.get(normalise_header(header))
+        out[name] = body[col] if col else None
+    parent_cols = [c for c in body.columns if c != "_row" and _PARENT.match(c)]
+    out["compared_to_parent"] = body[parent_cols[0]] if parent_cols else None
+    out["compared_to_parent_label"] = (_PARENT.match(parent_cols[0]).group(1).strip()
+                                       if parent_cols else None)
+    out["source_row"] = body["_row"].astype(int)
+    rows_read = len(out)
+    warnings: list[str] = []
+
+    for col in NUMERIC:
+        header = "Value" if col == "value" else next((h_ for h_, n in OPTIONAL.items() if n == col), col)
+        out[col] = [parse_number(v, file=sheet.file, sheet=sheet.name, row=r, column=header,
+                                 allow_negative=True, notes=warnings)
+                    for v, r in zip(out[col], out["source_row"])]
+    for col in ["indicator_id"]:
+        bad = out[~out[col].astype(str).str.fullmatch(r"\d+(\.0)?")]
+        if len(bad):
+            r = bad.iloc[0]
+            raise InputError(sheet.file, f"found '{r[col]}' where an indicator number belongs",
+                             sheet=sheet.name, row=int(r["source_row"]), column="Indicator ID",
+                             expected="a whole number such as 93764")
+    out["indicator_id"] = out["indicator_id"].astype(str).str.replace(r"\.0$", "", regex=True).astype(int)
+    text_cols = ["indicator_name", "area_code", "area_name", "sex", "age", "period",
+                 "parent_code", "parent_name", "category_type", "category", "value_note",
+                 "recent_trend", "compared_to_england", "compared_to_parent"]
+    for col in text_cols:
+        out[col] = out[col].map(lambda v: cell_text(v) or None).astype(object)
+    out["area_type"] = out["area_type"].map(_area_type)
+    out.loc[out["area_code"] == "E92000001", "area_type"] = "england"
+    out["is_breakdown"] = out["category_type"].notna()
+    out["year"] = out["period"].map(year_from_period)
+    bad_period = out[out["year"].isna()]
+    if len(bad_period):
+        r = bad_period.iloc[0]
+        raise InputError(sheet.file, f"found '{r['period']}' where a time period belongs",
+                         sheet=sheet.name, row=int(r["source_row"]), column="Time period",
+                         expected="a period such as 2016, 2016/17 or 2014 - 16")
+    key = ["indicator_id", "area_code", "sex", "age", "category_type", "category", "period"]
+    dup = out.duplicated(subset=key, keep="first")
+    if dup.any():
+        warnings.append(f"{int(dup.sum())} repeated row(s) (same indicator, area, sex, age, "
+                        f"category and period) dropped, e.g. row {int(out.loc[dup, 'source_row'].iloc[0])}")
+        out = out.loc[~dup]
+    out["source_file"] = sheet.file.name
+    out["source_sheet"] = sheet.name
+    latest = out["period"].dropna()
+    meta = {"indicators": int(out["indicator_id"].nunique()),
+            "latest_period": str(out.sort_values("year")["period"].iloc[-1]) if len(latest) else None}
+    return LoadResult(KIND, TABLE, out[columns(TABLE)].reset_index(drop=True), rows_read,
+                      warnings, meta)

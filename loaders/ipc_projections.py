@@ -1,0 +1,219 @@
+"""POPPI (65+) and PANSI (18-64) table exports from the Institute of Public Care.
+
+A table is: a title row, perhaps an area-name row, a header row whose cells are 4-digit years,
+label rows (`People aged 65-69 predicted to have dementia`, `Total population aged 65 and over
+predicted to have dementia`, `Males aged ...` blocks), then footnotes (prevalence source, version,
+copyright). One sheet (or CSV) may hold several tables one after another. Year columns vary by
+version, so they are read from the header, never assumed. The label text after the age maps to a
+measure key through `data/lookups/ipc_measures.csv`, so a new table needs a lookup row, not code.
+"""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from .base import InputError, LoadResult, Sheet, cell_text, load_lookup, parse_number
+from .schema import columns
+
+KIND = "poppi_pansi"
+TABLE = "prevalence"
+DESCRIPTION = "POPPI / PANSI projection table (Institute of Public Care)"
+
+_YEAR = re.compile(r"^(19|20)\d{2}$")
+_LABEL = re.compile(
+    r"^(?P<total>total\s+)?(?P<who>population|people|persons|males|females|men|women)?\s*"
+    r"(?:aged\s+)?(?P<age>\d+\s*-\s*\d+|\d+\s*(?:and over|and older|or over|\+))\s*(?P<rest>.*)$",
+    re.IGNORECASE)
+_VERSION = re.compile(r"\b(POPPI|PANSI)\s+v?(?:ersion\s*)?([\d.]+)?\s*(.*)$", re.IGNORECASE)
+
+
+def _year_columns(row: list[str]) -> dict[int, int]:
+    return {i: int(c) for i, c in enumerate(row) if _YEAR.match(c)}
+
+
+def _is_header(row: list[str]) -> bool:
+    return len(_year_columns(row)) >= 2
+
+
+def _label_of(row: list[str], year_cols: dict[int, int]) -> str:
+    first_year_col = min(year_cols)
+    texts = [c for c in row[:first_year_col] if c]
+    return " ".join(texts).strip()
+
+
+def sniff(sheets: list[Sheet]) -> bool:
+    for sheet in sheets:
+        rows = sheet.head_text(60)
+        for i, row in enumerate(rows):
+            if _is_header(row):
+                below = [r for r in rows[i + 1:i + 6] if any(r)]
+                for r in below:
+                    label = " ".join(c for c in r if c and not _looks_numeric(c))
+                    if _LABEL.match(label):
+                        return True
+    return False
+
+
+def _looks_numeric(text: str) -> bool:
+    return bool(re.fullmatch(r"[£\-\d,.\s]+", text)) and any(ch.isdigit() for ch in text)
+
+
+def _age_band(text: str) -> str:
+    t = re.sub(r"\s+", "", text.lower())
+    m = re.match(r"(\d+)-(\d+)", t)
+    if m:
+        return f"{m.group(1)}-{m.group(2)}"
+    m = re.match(r"(\d+)", t)
+    return f"{m.group(1)}+"
+
+
+def _measure_lookup(lookups_dir):
+    table = load_lookup("ipc_measures.csv", lookups_dir)
+    return [(re.compile(r["pattern"], re.IGNORECASE), r["measure"], r["client_group"] or None)
+            for _, r in table.iterrows()]
+
+
+def _areas(lookups_dir) -> dict[str, tuple[str, str]]:
+    table = load_lookup("areas.csv", lookups_dir)
+    return {r["area_name"].lower(): (r["area_code"], r["area_type"]) for _, r in table.iterrows()}
+
+
+def load(sheets: list[Sheet], ctx) -> LoadResult:
+    measures = _measure_lookup(ctx.lookups_dir)
+    areas = _areas(ctx.lookups_dir)
+    if ctx.area_name:
+        areas.setdefault(ctx.area_name.lower(), (ctx.area_code, "la"))
+    records: list[dict] = []
+    rows_read = 0
+    warnings: list[str] = []
+    meta: dict = {"tables": []}
+    for sheet in sheets:
+        text_rows = sheet.head_text(len(sheet.cells))
+        raw = sheet.cells
+        headers = [i for i, r in enumerate(text_rows) if _is_header(r)]
+        for n, h in enumerate(headers):
+            end = headers[n + 1] if n + 1 < len(headers) else len(text_rows)
+            start = headers[n - 1] + 1 if n else 0
+            rows_read += _parse_table(sheet, text_rows, raw, h, start, end, measures, areas, ctx,
+                                      records, warnings, meta)
+    if not records:
+        raise InputError(sheets[0].file, "no projection rows were found under the year header",
+                         sheet=sheets[0].name,
+                         expected="label rows such as 'People aged 65-69 predicted to have dementia'")
+    frame = pd.DataFrame.from_records(records)
+    return LoadResult(KIND, TABLE, frame[columns(TABLE)], rows_read, warnings, meta)
+
+
+def _parse_table(sheet, text_rows, raw, h, start, end, measures, areas, ctx, records, warnings,
+                 meta) -> int:
+    file = sheet.file
+    header = text_rows[h]
+    year_cols = _year_columns(header)
+    years = list(year_cols.values())
+    repeated = sorted({y for y in years if years.count(y) > 1})
+    if repeated:
+        col = [i for i, y in year_cols.items() if y == repeated[0]][1]
+        raise InputError(file, f"the year {repeated[0]} appears twice in the header row",
+                         sheet=sheet.name, row=sheet.row_number(h), column=_col_letter(col),
+                         expected="each year column once")
+    # Title and area: the non-blank rows between the previous table's footnotes and this header.
+    above = [(i, " ".join(c for c in text_rows[i] if c)) for i in range(start, h) if any(text_rows[i])]
+    above = [(i, t) for i, t in above if not _is_footnote(t)]
+    title = above[-2][1] if len(above) >= 2 else (above[-1][1] if above else "")
+    area_text = above[-1][1] if len(above) >= 2 else ""
+    if len(above) == 1 and not re.search(r"predicted|aged|population", title, re.I):
+        area_text, title = title, ""
+    area_code, area_name, area_type = _resolve_area(area_text, title, areas, ctx, sheet, h)
+
+    footnotes: list[str] = []
+    tool = None
+    version = None
+    rows_read = 0
+    in_table = True
+    for i in range(h + 1, end):
+        row = text_rows[i]
+        if not any(row):
+            continue
+        label = _label_of(row, year_cols)
+        values = {y: row[c] if c < len(row) else "" for c, y in year_cols.items()}
+        match = _LABEL.match(label) if label else None
+        if in_table and match and any(v for v in values.values()):
+            rows_read += 1
+            rest = re.sub(r"^(who are\s+)?predicted to (have|be)\s+", "", match["rest"].strip(),
+                          flags=re.I).strip().rstrip(".")
+            measure, client_group = _measure_of(rest, measures, file, sheet, i)
+            who = (match["who"] or "").lower()
+            sex = "male" if who in {"males", "men"} else "female" if who in {"females", "women"} else "persons"
+            for c, y in year_cols.items():
+                cell = raw.iat[i, c] if c < raw.shape[1] else None
+                value = parse_number(cell, file=file, sheet=sheet.name, row=sheet.row_number(i),
+                                     column=str(y), notes=warnings)
+                records.append({
+                    "tool": None, "area_code": area_code, "area_name": area_name,
+                    "area_type": area_type, "measure": measure, "client_group": client_group,
+                    "sex": sex, "age_band": _age_band(match["age"]),
+                    "is_total": bool(match["total"]), "year": y, "value": value,
+                    "table_title": title, "source_version": None, "source_file": file.name,
+                    "source_sheet": sheet.name, "source_row": sheet.row_number(i),
+                })
+        else:
+            # Footnotes: the table has ended; keep the text as metadata.
+            in_table = False
+            text = " ".join(c for c in row if c)
+            footnotes.append(text)
+            m = _VERSION.search(text)
+            if m:
+                tool = m.group(1).upper()
+                version = text.strip()
+    table_records = [r for r in records if r["table_title"] == title and r["tool"] is None]
+    if tool is None:
+        ages = {r["age_band"] for r in table_records}
+        tool = "POPPI" if any(a.startswith(("65", "70", "75", "80", "85", "90")) for a in ages) else "PANSI"
+    for r in table_records:
+        r["tool"] = tool
+        r["source_version"] = version
+    meta["tables"].append({"title": title, "area": area_name, "tool": tool, "version": version,
+                           "years": years, "footnotes": footnotes, "sheet": sheet.name})
+    return rows_read
+
+
+def _is_footnote(text: str) -> bool:
+    return bool(_VERSION.search(text)) or bool(re.search(r"copyright|may not sum|source", text, re.I))
+
+
+def _measure_of(rest: str, measures, file, sheet, i):
+    if not rest:
+        return "population", None
+    for pattern, measure, client_group in measures:
+        if pattern.search(rest):
+            return measure, client_group
+    raise InputError(file, f"the row label's measure '{rest}' is not in the measure lookup",
+                     sheet=sheet.name, row=sheet.row_number(i), column="A",
+                     expected="a measure listed in data/lookups/ipc_measures.csv (add a row there)")
+
+
+def _resolve_area(area_text, title, areas, ctx, sheet, h):
+    candidates = [area_text]
+    m = re.search(r"\bin ([A-Z][\w ,&'-]+?)(?:,| by | projected|$)", title)
+    if m:
+        candidates.append(m.group(1))
+    for c in candidates:
+        key = c.strip().lower()
+        if key in areas:
+            code, kind = areas[key]
+            return code, c.strip(), kind
+    if ctx.area_code:
+        return ctx.area_code, ctx.area_name, "la"
+    raise InputError(sheet.file, f"the table's area '{area_text or title}' is not a known area",
+                     sheet=sheet.name, row=sheet.row_number(max(h - 1, 0)),
+                     expected="an area named in data/lookups/areas.csv, or area_code/area_name in mps.toml")
+
+
+def _col_letter(i: int) -> str:
+    s = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        s = chr(65 + r) + s
+    return s

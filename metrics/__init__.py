@@ -1,0 +1,1 @@
+"""Metrics: pure functions from store tables to the figures pages and exports show."""

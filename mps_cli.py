@@ -1,0 +1,125 @@
+"""The `mps` command: ingest, validate, serve (and export, once metrics exist).
+
+Bad input never shows a traceback: every InputError is printed as one located sentence and the
+command exits non-zero.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from loaders.base import InputError
+
+DEFAULT_STORE = Path("data/store")
+console = Console(stderr=False, highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+def _summary(report, title: str) -> None:
+    table = Table(title=title, show_lines=False)
+    for col in ("file", "kind", "rows read", "rows kept", "warnings", "status"):
+        table.add_column(col, justify="right" if col.startswith("rows") or col == "warnings" else "left")
+    for f in report.files:
+        table.add_row(f.path.name, f.kind or "-", str(f.rows_read), str(f.rows_kept),
+                      str(len(f.warnings)), "[green]ok[/green]" if f.ok else "[red]FAILED[/red]")
+    console.print(table)
+    for f in report.files:
+        for w in f.warnings[:5]:
+            console.print(f"  [yellow]note[/yellow] {f.path.name}: {w}")
+        if len(f.warnings) > 5:
+            console.print(f"  [yellow]note[/yellow] {f.path.name}: … and {len(f.warnings) - 5} more")
+    for f in report.files:
+        if f.error:
+            err_console.print(f"[red]error[/red] {f.error}")
+
+
+def _run_with_progress(fn, source_dir: Path):
+    from loaders.store import source_files
+
+    files = source_files(source_dir) if source_dir.is_dir() else []
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  console=console, transient=True, disable=not console.is_terminal) as progress:
+        task = progress.add_task("reading", total=len(files))
+
+        def tick(path: Path) -> None:
+            progress.update(task, description=f"reading {path.name}")
+            progress.advance(task)
+
+        return fn(tick)
+
+
+def cmd_ingest(args) -> int:
+    from loaders.store import ingest
+
+    source = Path(args.source_dir)
+    report = _run_with_progress(lambda tick: ingest(source, Path(args.store), progress=tick), source)
+    _summary(report, f"Ingest of {source}")
+    if not report.files:
+        err_console.print(f"[red]error[/red] {source}: no input files found")
+        return 1
+    if not report.ok:
+        failed = sum(not f.ok for f in report.files)
+        err_console.print(f"{failed} file(s) failed; the store at {args.store} was left unchanged.")
+        return 1
+    console.print(f"Store written to {report.store_dir} ({len(report.files)} files).")
+    return 0
+
+
+def cmd_validate(args) -> int:
+    from loaders.store import load_folder
+
+    source = Path(args.source_dir)
+    report, _, _ = _run_with_progress(lambda tick: load_folder(source, progress=tick), source)
+    _summary(report, f"Validation of {source} (nothing written)")
+    if not report.files:
+        err_console.print(f"[red]error[/red] {source}: no input files found")
+        return 1
+    return 0 if report.ok else 1
+
+
+def cmd_serve(args) -> int:
+    from app import create_app
+
+    store = Path(args.store)
+    app = create_app(store)
+    console.print(f"Serving the dashboard on http://{args.host}:{args.port}/ (store: {store})")
+    app.run(host=args.host, port=args.port, debug=False)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mps", description="Market Position Statement analytics")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("ingest", help="load a folder of downloads into the Parquet store")
+    p.add_argument("source_dir")
+    p.add_argument("--store", default=str(DEFAULT_STORE))
+    p.set_defaults(func=cmd_ingest)
+    p = sub.add_parser("validate", help="dry run: what would load and what is wrong")
+    p.add_argument("source_dir")
+    p.set_defaults(func=cmd_validate)
+    p = sub.add_parser("serve", help="serve the dashboard")
+    p.add_argument("--store", default=str(DEFAULT_STORE))
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8050)
+    p.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except InputError as exc:
+        err_console.print(f"[red]error[/red] {exc.message}")
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,51 @@
+import csv
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "sample"
+LOOKUPS = ROOT / "data" / "lookups"
+
+
+@pytest.fixture
+def ctx():
+    from loaders import LoadContext
+    return LoadContext(lookups_dir=LOOKUPS, area_code="E09000023", area_name="Lewisham")
+
+
+def write_csv(path: Path, rows, encoding="utf-8") -> Path:
+    with open(path, "w", newline="", encoding=encoding) as f:
+        csv.writer(f).writerows(rows)
+    return path
+
+
+def write_xlsx(path: Path, sheets: dict) -> Path:
+    from openpyxl import Workbook
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for r in rows:
+            ws.append(list(r))
+    wb.save(path)
+    return path
+
+
+def write_ods(path: Path, sheets: dict) -> Path:
+    import pandas as pd
+    with pd.ExcelWriter(path, engine="odf") as w:
+        for name, rows in sheets.items():
+            width = max(len(r) for r in rows)
+            pd.DataFrame([list(r) + [None] * (width - len(r)) for r in rows]).to_excel(w, sheet_name=name, header=False, index=False)
+    return path
+
+
+@pytest.fixture(scope="session")
+def sample_store(tmp_path_factory):
+    """The embedded sample ingested once into a temporary store."""
+    from loaders.store import ingest
+    store = tmp_path_factory.mktemp("store") / "store"
+    report = ingest(SAMPLE, store)
+    assert report.ok, [f.error for f in report.files if f.error]
+    return store
