@@ -6,8 +6,6 @@ from metrics.overview import sources
 from .. import context
 from ..components import data_table, empty_store_notice
 
-dash.register_page(__name__, path="/about", name="About the data",
-                   title="About the data - Market Position Statement", order=90)
 
 
 def layout(**query):
@@ -23,3 +21,8 @@ def layout(**query):
         html.P("Counts below 5 at neighbourhood or practice level are shown as <5, with further "
                "cells suppressed where a total would reveal them."),
     ])
+
+
+# Registered after `layout` exists: pages are imported by create_app, not from a pages folder.
+dash.register_page(__name__, path="/about", name="About the data",
+                   title="About the data - Market Position Statement", order=90, layout=layout)

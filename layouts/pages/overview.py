@@ -6,7 +6,6 @@ from metrics.overview import key_facts
 from .. import context
 from ..components import empty_store_notice
 
-dash.register_page(__name__, path="/", name="Overview", title="Overview - Market Position Statement", order=0)
 
 
 def layout(**query):
@@ -26,3 +25,7 @@ def layout(**query):
         html.H2("Key facts"),
         html.Ul(cards, className="facts", id="key-facts"),
     ])
+
+
+# Registered after `layout` exists: pages are imported by create_app, not from a pages folder.
+dash.register_page(__name__, path="/", name="Overview", title="Overview - Market Position Statement", order=0, layout=layout)

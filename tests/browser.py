@@ -1,0 +1,70 @@
+"""Headless Chromium (Debian's chromium + chromedriver) driving the real app over HTTP."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = next((p for p in ["/usr/bin/chromium", "/usr/bin/chromium-browser"] if Path(p).exists()),
+                shutil.which("chromium"))
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+
+
+def require_browser():
+    if CHROMIUM and Path(CHROMEDRIVER).exists():
+        return
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail("CI=true but Chromium/chromedriver are missing: .ci/run must install them")
+    pytest.skip("Chromium not installed (apt-get install chromium chromium-driver)")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, store: Path):
+        self.port = free_port()
+        exe = Path(sys.executable).with_name("mps")
+        self.proc = subprocess.Popen([str(exe), "serve", "--store", str(store), "--port", str(self.port)],
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.url = f"http://127.0.0.1:{self.port}"
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                urllib.request.urlopen(self.url + "/", timeout=2)
+                return
+            except Exception:
+                if self.proc.poll() is not None:
+                    raise RuntimeError("server exited: " + self.proc.stdout.read())
+                time.sleep(0.3)
+        raise RuntimeError("server did not start in 60 s")
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def make_driver(width=1366, height=900):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = CHROMIUM
+    for arg in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", f"--window-size={width},{height}"]:
+        opts.add_argument(arg)
+    return webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)

@@ -1,0 +1,96 @@
+"""Ingest end to end through the real `mps` command: recognition, summary, manifest, and the
+all-or-nothing promise on every file of the bad-input corpus."""
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conftest import ROOT, write_xlsx
+from fixtures.make_bad_corpus import POPPI
+
+BAD = Path(__file__).parent / "fixtures" / "bad"
+
+# file -> what the message must say (file name is always required)
+EXPECTED = {
+    "empty.csv": ["empty"],
+    "truncated.xlsx": ["could not be opened"],
+    "not_a_spreadsheet.xlsx": ["could not be opened"],
+    "missing_column.csv": ["Value", "missing", "Indicator Name"],
+    "no_header_row.csv": ["not a kind", "poppi_pansi", "fingertips"],
+    "text_in_count.xlsx": ["sheet 'Dementia'", "row 5", "column '2020'", "about 110"],
+    "negative_count.csv": ["row 3", "column 'Clients'", "negative"],
+    "repeated_year_column.xlsx": ["row 4", "column 'D'", "2020", "twice"],
+    "unrecognised_table.csv": ["not a kind", "cqc_locations"],
+    "unparseable_date.csv": ["row 3", "column 'As at'", "sometime in July"],
+}
+
+
+def mps(*args, cwd=ROOT):
+    exe = Path(sys.executable).with_name("mps")
+    return subprocess.run([str(exe), *map(str, args)], capture_output=True, text=True, cwd=cwd,
+                          env={**os.environ, "COLUMNS": "200"})
+
+
+def tree_hash(path: Path) -> dict:
+    return {p.relative_to(path).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(path.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def good_folder(tmp_path):
+    src = tmp_path / "downloads"
+    src.mkdir()
+    write_xlsx(src / "POPPI dementia.xlsx", {"Dementia": POPPI})
+    (src / "mps.toml").write_text('area_code = "E09000023"\narea_name = "Lewisham"\n')
+    return src
+
+
+def test_ingest_writes_store_manifest_and_summary(good_folder, tmp_path):
+    store = tmp_path / "store"
+    r = mps("ingest", good_folder, "--store", store)
+    assert r.returncode == 0, r.stderr
+    assert "poppi_pansi" in r.stdout and "POPPI dementia.xlsx" in r.stdout
+    manifest = json.loads((store / "manifest.json").read_text())
+    f = manifest["files"][0]
+    assert f["kind"] == "poppi_pansi" and f["rows_read"] == 2 and f["rows_kept"] == 6
+    assert f["sha256"] == hashlib.sha256((good_folder / "POPPI dementia.xlsx").read_bytes()).hexdigest()
+    assert manifest["authority"] == {"area_code": "E09000023", "area_name": "Lewisham"}
+    prev = pd.read_parquet(store / "prevalence.parquet")
+    assert {"source_file", "source_sheet", "source_row"} <= set(prev.columns)
+    assert not list(tmp_path.glob("store.new-*")) and not list(tmp_path.glob("store.old-*"))
+
+
+@pytest.mark.parametrize("bad", sorted(EXPECTED))
+def test_bad_input_is_refused_by_name_and_store_is_untouched(bad, good_folder, tmp_path):
+    store = tmp_path / "store"
+    assert mps("ingest", good_folder, "--store", store).returncode == 0
+    before = tree_hash(store)
+    shutil.copy(BAD / bad, good_folder / bad)
+    r = mps("ingest", good_folder, "--store", store)
+    out = r.stdout + r.stderr
+    assert r.returncode != 0
+    assert "Traceback" not in out
+    assert bad in r.stderr
+    for text in EXPECTED[bad]:
+        assert text in r.stderr, (text, r.stderr)
+    assert "left unchanged" in r.stderr
+    assert tree_hash(store) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["downloads", "store"]
+
+
+def test_validate_is_a_dry_run(good_folder, tmp_path):
+    shutil.copy(BAD / "negative_count.csv", good_folder)
+    r = mps("validate", good_folder)
+    assert r.returncode == 1 and "negative" in r.stderr and "Traceback" not in r.stderr
+    assert not (ROOT / "downloads").exists()
+
+
+def test_missing_folder_is_a_clear_error(tmp_path):
+    r = mps("ingest", tmp_path / "nowhere", "--store", tmp_path / "s")
+    assert r.returncode == 1 and "does not exist" in r.stderr and "Traceback" not in r.stderr
