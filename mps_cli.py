@@ -92,6 +92,23 @@ def cmd_serve(args) -> int:
     return 0
 
 
+def cmd_export(args) -> int:
+    from exports.csv_export import write_csv_tables
+    from metrics.store import Store
+
+    store = Store(args.store)
+    if not store.exists:
+        err_console.print(f"[red]error[/red] {args.store}: no store here; run `mps ingest SOURCE_DIR --store {args.store}` first")
+        return 1
+    if args.format == "csv":
+        written = write_csv_tables(store, Path(args.out))
+    else:
+        err_console.print(f"[red]error[/red] format '{args.format}' is not available yet (csv is)")
+        return 1
+    console.print(f"Wrote {len(written)} tables to {args.out}: " + ", ".join(p.name for p in written))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mps", description="Market Position Statement analytics")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -107,6 +124,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8050)
     p.set_defaults(func=cmd_serve)
+    p = sub.add_parser("export", help="write the refreshed MPS tables")
+    p.add_argument("--store", default=str(DEFAULT_STORE))
+    p.add_argument("--out", required=True)
+    p.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    p.set_defaults(func=cmd_export)
     return parser
 
 

@@ -158,7 +158,8 @@ def build_tables(results, ctx: LoadContext) -> dict[str, pd.DataFrame]:
         if frames:
             tables[name] = pd.concat(frames, ignore_index=True)
     # Lookups travel with the store so metrics never read anything else.
-    for lookup in ["practices", "neighbourhoods", "wards", "postcode_districts", "areas"]:
+    for lookup in ["practices", "neighbourhoods", "wards", "postcode_districts", "areas",
+                   "indicator_polarity"]:
         path = ctx.lookups_dir / f"{lookup}.csv"
         if path.exists():
             frame = pd.read_csv(path, dtype=str, keep_default_na=False)

@@ -1,0 +1,298 @@
+"""CQC care directory with filters: the monthly `HSCA_Active_Locations` file (.ods or .xlsx).
+
+One row per registered location. The core columns are found by name (older files lack some of
+them; only `Location ID`, `Location Name`, `Care home?`, `Care homes beds` and
+`Location Local Authority` are required). The flag families `Regulated activity - ...`,
+`Service type - ...` and `Service user band - ...` are discovered by prefix, so a file with a
+different flag set loads unchanged; they become long rows in `care_provider_services`, one per
+location x flag that is `Y`.
+
+The national file is ~50k rows x ~120 columns, so everything after reading is column-wise
+(no per-cell Python loop over the flag block).
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .base import InputError, LoadResult, Sheet, cell_text, normalise_header, parse_date, parse_number
+from .schema import columns
+
+KIND = "cqc_locations"
+TABLE = "care_providers"
+SERVICES_TABLE = "care_provider_services"
+DESCRIPTION = "CQC care directory with filters (HSCA_Active_Locations)"
+
+DATA_SHEET = "hsca_active_locations"
+HEADER_ROWS = 10  # the header is in row 1; tolerate a few title rows above it
+
+# field -> accepted header names (first found wins); matched case- and space-insensitively.
+FIELDS: dict[str, list[str]] = {
+    "location_id": ["Location ID"],
+    "location_name": ["Location Name"],
+    "care_home": ["Care home?", "Care home"],
+    "dormant": ["Dormant (Y/N)", "Dormant"],
+    "beds": ["Care homes beds", "Care home beds", "Care homes beds at location"],
+    "type_sector": ["Location Type/Sector"],
+    "directorate": ["Location Inspection Directorate"],
+    "primary_category": ["Location Primary Inspection Category"],
+    "rating": ["Location Latest Overall Rating", "Location Overall Rating"],
+    "publication_date": ["Publication Date", "Location Publication Date"],
+    "region": ["Location Region"],
+    "local_authority": ["Location Local Authority"],
+    "ccg_code": ["Location ONSPD CCG Code", "Location ONSPD Sub ICB Location Code",
+                 "Location Commissioning CCG Code"],
+    "ccg_name": ["Location ONSPD CCG", "Location ONSPD Sub ICB Location",
+                 "Location Commissioning CCG Name", "Location Commissioning CCG"],
+    "address": ["Location Street Address"],
+    "city": ["Location City"],
+    "postcode": ["Location Postal Code", "Location Postcode"],
+    "latitude": ["Location Latitude"],
+    "longitude": ["Location Longitude"],
+    "brand_id": ["Brand ID"],
+    "brand_name": ["Brand Name"],
+    "provider_id": ["Provider ID"],
+    "provider_name": ["Provider Name"],
+    "ownership_type": ["Provider Ownership Type"],
+    "hsca_start_date": ["Location HSCA start date"],
+}
+REQUIRED = ["location_id", "location_name", "care_home", "beds", "local_authority"]
+TEXT = ["location_id", "location_name", "type_sector", "directorate", "primary_category", "rating",
+        "region", "local_authority", "ccg_code", "ccg_name", "address", "city", "postcode",
+        "brand_id", "brand_name", "provider_id", "provider_name", "ownership_type"]
+DATES = ["publication_date", "hsca_start_date"]
+YES_NO = ["care_home", "dormant"]
+
+# Flag family prefixes -> family key. `Regulated activity - Personal care` -> ("regulated_activity", "Personal care").
+_FLAG = re.compile(r"^\s*(regulated activit(?:y|ies)|service types?|service user bands?)\s*[-\u2013:]\s*(.+?)\s*$",
+                   re.IGNORECASE)
+_FAMILY = {"regulated activit": "regulated_activity", "service user band": "service_user_band",
+           "service type": "service_type"}
+_AS_AT = re.compile(r"(\d{1,2})[_\s-]+([A-Za-z]{3,9})[_\s-]+(\d{4})[_\s-]+HSCA[_\s-]*Active[_\s-]*Locations",
+                    re.IGNORECASE)
+_YES = {"Y": True, "YES": True, "N": False, "NO": False, "": None}
+
+
+def _family(prefix: str) -> str:
+    p = prefix.lower()
+    return next(v for k, v in _FAMILY.items() if p.startswith(k))
+
+
+def _header_index(sheet: Sheet, needed: list[str]) -> int | None:
+    wanted = [normalise_header(n) for n in needed]
+    for i, row in enumerate(sheet.head_text(HEADER_ROWS)):
+        names = {normalise_header(c) for c in row if c}
+        if all(w in names for w in wanted):
+            return i
+    return None
+
+
+def sniff(sheets: list[Sheet]) -> bool:
+    return any(_header_index(s, ["Location ID", "Care home?"]) is not None for s in sheets)
+
+
+def _pick_sheet(sheets: list[Sheet]) -> tuple[Sheet, int]:
+    """The data sheet: the one named HSCA_Active_Locations if it has the header, else any sheet
+    whose header row holds `Location ID` (README and other sheets are ignored)."""
+    ordered = sorted(sheets, key=lambda s: normalise_header(s.name or "").replace(" ", "_") != DATA_SHEET)
+    for needed in (["Location ID", "Care home?"], ["Location ID"]):
+        for s in ordered:
+            h = _header_index(s, needed)
+            if h is not None:
+                return s, h
+    file = sheets[0].file if sheets else ""
+    names = ", ".join(f"'{s.name}'" for s in sheets if s.name) or "(none)"
+    raise InputError(file, f"no sheet has a CQC header row in its first {HEADER_ROWS} rows "
+                     f"(sheets: {names})",
+                     expected="a sheet 'HSCA_Active_Locations' whose header includes 'Location ID' "
+                              "and 'Care home?'")
+
+
+def _body(sheet: Sheet, h: int) -> tuple[list[str], pd.DataFrame, np.ndarray]:
+    """Header names (as written), the data cells below the header, and each row's file row
+    number. Blank rows are dropped. Column-wise only: fast on the national file."""
+    header = [cell_text(v) for v in sheet.cells.iloc[h]]
+    body = sheet.cells.iloc[h + 1:]
+    body = body.loc[body.notna().any(axis=1)]
+    rows = np.asarray(body.index, dtype=np.int64) + sheet.first_row
+    body = body.reset_index(drop=True)
+    return header, body, rows
+
+
+def _summarise_notes(notes: list[str], warnings: list[str], column: str) -> None:
+    if notes:
+        warnings.append(f"{len(notes)} suppressed or placeholder value(s) in column '{column}' kept "
+                        f"as missing, e.g. {notes[0]}")
+
+
+def _as_at(file: Path) -> str | None:
+    m = _AS_AT.search(Path(file).name)
+    if not m:
+        return None
+    try:
+        d = parse_date(f"{m.group(1)} {m.group(2)} {m.group(3)}", file=file)
+    except InputError:
+        return None
+    return d.isoformat() if d else None
+
+
+def load(sheets: list[Sheet], ctx) -> LoadResult:
+    sheet, h = _pick_sheet(sheets)
+    file, where = sheet.file, {"file": sheet.file, "sheet": sheet.name}
+    header, body, rows = _body(sheet, h)
+    by_norm: dict[str, int] = {}
+    for j, name in enumerate(header):
+        if name:
+            by_norm.setdefault(normalise_header(name), j)
+    found: dict[str, tuple[int, str]] = {}  # field -> (column position, header as written)
+    for fld, names in FIELDS.items():
+        for n in names:
+            j = by_norm.get(normalise_header(n))
+            if j is not None:
+                found[fld] = (j, header[j])
+                break
+    missing = [FIELDS[f][0] for f in REQUIRED if f not in found]
+    if missing:
+        raise InputError(file, "required column(s) missing: " + ", ".join(f"'{m}'" for m in missing),
+                         sheet=sheet.name, row=sheet.row_number(h),
+                         expected="the CQC HSCA_Active_Locations header; columns present were: "
+                                  + ", ".join(n for n in header if n))
+    rows_read = len(body)
+    warnings: list[str] = []
+    out = pd.DataFrame(index=range(rows_read))
+
+    def col(fld):
+        return body[found[fld][0]] if fld in found else None
+
+    for fld in TEXT:
+        s = col(fld)
+        out[fld] = (s.map(lambda v: cell_text(v) or None).astype(object) if s is not None
+                    else pd.Series([None] * rows_read, dtype=object))
+    for fld in ("brand_id", "brand_name"):
+        out[fld] = out[fld].where(out[fld] != "-", None).astype(object)
+
+    blank_id = out["location_id"].isna()
+    if blank_id.any():
+        i = int(np.flatnonzero(blank_id.to_numpy())[0])
+        raise InputError(file, "a location has no Location ID", sheet=sheet.name, row=int(rows[i]),
+                         column=found["location_id"][1], expected="an ID such as 1-1000210669")
+
+    for fld in YES_NO:
+        s = col(fld)
+        if s is None:
+            out[fld] = pd.Series([None] * rows_read, dtype=object)
+            continue
+        text = s.map(cell_text).str.upper()
+        mapped = text.map(_YES)
+        bad = ~text.isin(list(_YES))
+        if bad.any():
+            i = int(np.flatnonzero(bad.to_numpy())[0])
+            raise InputError(file, f"found '{cell_text(s.iloc[i])}' where Y or N belongs",
+                             sheet=sheet.name, row=int(rows[i]), column=found[fld][1],
+                             expected="Y or N")
+        out[fld] = mapped.astype(object).where(mapped.notna(), None)
+
+    # Beds: a count (blank allowed); whole numbers.
+    notes: list[str] = []
+    beds_col = found["beds"][1]
+    beds = [parse_number(v, **where, row=int(r), column=beds_col, notes=notes)
+            for v, r in zip(col("beds"), rows)]
+    _summarise_notes(notes, warnings, beds_col)
+    beds = pd.array(beds, dtype="Float64")
+    frac = (beds % 1 != 0).fillna(False).to_numpy(dtype=bool)
+    if frac.any():
+        i = int(np.flatnonzero(frac)[0])
+        raise InputError(file, f"found {beds[i]:g} beds", sheet=sheet.name, row=int(rows[i]),
+                         column=beds_col, expected="a whole number of beds")
+    out["beds"] = beds.astype("Int64")
+
+    for fld in ("latitude", "longitude"):
+        s = col(fld)
+        if s is None:
+            out[fld] = np.nan
+            continue
+        notes = []
+        out[fld] = pd.array([parse_number(v, **where, row=int(r), column=found[fld][1],
+                                          allow_negative=True, notes=notes)
+                             for v, r in zip(s, rows)], dtype="Float64").astype("float64")
+        _summarise_notes(notes, warnings, found[fld][1])
+
+    for fld in DATES:
+        s = col(fld)
+        if s is None:
+            out[fld] = pd.Series([None] * rows_read, dtype=object)
+            continue
+        cache: dict = {}
+        values = []
+        for v, r in zip(s, rows):
+            key = (type(v), v) if v is not None and not (isinstance(v, float) and pd.isna(v)) else None
+            if key not in cache:
+                d = parse_date(v, **where, row=int(r), column=found[fld][1])
+                cache[key] = d.isoformat() if d else None
+            values.append(cache[key])
+        out[fld] = pd.Series(values, dtype=object)
+
+    as_at = _as_at(file)
+    out["as_at"] = as_at
+    out["source_file"] = file.name
+    out["source_sheet"] = sheet.name
+    out["source_row"] = rows
+
+    dup = out["location_id"].duplicated()
+    if dup.any():
+        warnings.append(f"{int(dup.sum())} location(s) listed more than once (same Location ID), "
+                        f"e.g. row {int(rows[np.flatnonzero(dup.to_numpy())[0]])}; all kept")
+
+    services = _services(sheet, header, body, rows, out["location_id"].to_numpy(dtype=object))
+    families = sorted(services.pop("__families__"))
+    services = services["frame"]
+    if not families:
+        warnings.append("no 'Regulated activity - ', 'Service type - ' or 'Service user band - ' "
+                        "columns found: service flags are empty for this file")
+
+    care = out["care_home"].eq(True)
+    meta = {"as_at": as_at, "locations": int(rows_read), "care_homes": int(care.sum()),
+            "care_home_beds": int(out.loc[care, "beds"].sum()), "flag_families": families,
+            "sheet": sheet.name}
+    return LoadResult(KIND, TABLE, out[columns(TABLE)], rows_read, warnings, meta,
+                      extra_tables={SERVICES_TABLE: services})
+
+
+def _services(sheet: Sheet, header: list[str], body: pd.DataFrame, rows: np.ndarray,
+              ids: np.ndarray) -> dict:
+    """The flag block, long: one row per location x flag that is Y (column-wise, no cell loop
+    over the blanks, which are the vast majority)."""
+    positions, families, flags = [], [], []
+    for j, name in enumerate(header):
+        m = _FLAG.match(name) if name else None
+        if m:
+            positions.append(j)
+            families.append(_family(m.group(1)))
+            flags.append(m.group(2))
+    cols = columns(SERVICES_TABLE)
+    if not positions:
+        return {"frame": pd.DataFrame({c: pd.Series([], dtype=object) for c in cols}),
+                "__families__": set()}
+    block = body[positions].to_numpy(dtype=object)
+    ri, ci = np.nonzero(pd.notna(block))
+    values = np.array([cell_text(v).upper() for v in block[ri, ci]], dtype=object)
+    yes = np.isin(values, ["Y", "YES"])
+    ok = yes | np.isin(values, ["N", "NO", ""])
+    if not ok.all():
+        k = int(np.flatnonzero(~ok)[0])
+        raise InputError(sheet.file, f"found '{cell_text(block[ri[k], ci[k]])}' in a flag column",
+                         sheet=sheet.name, row=int(rows[ri[k]]), column=header[positions[ci[k]]],
+                         expected="Y or blank")
+    ri, ci = ri[yes], ci[yes]
+    frame = pd.DataFrame({
+        "location_id": ids[ri],
+        "family": np.asarray(families, dtype=object)[ci],
+        "flag": np.asarray(flags, dtype=object)[ci],
+        "source_file": sheet.file.name,
+        "source_sheet": sheet.name,
+        "source_row": rows[ri],
+    })
+    return {"frame": frame[cols], "__families__": set(families)}

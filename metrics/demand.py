@@ -1,0 +1,131 @@
+"""Demand: prevalence estimates by client group, area, sex, age band and year; change between
+years; rates per 1,000 of the matching population; comparison with London and England; and the
+MPS's rationale-for-change sentences.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from .definitions import MEASURES, age_phrase
+from .store import Store
+
+DEMAND_COLUMNS = ["client_group", "measure", "area_code", "area_name", "area_type", "sex",
+                  "age_band", "year", "value", "is_total", "source_file", "source_row"]
+
+
+def demand(store: Store) -> pd.DataFrame:
+    """Every prevalence estimate (not the population rows), tidy, one value per row."""
+    prev = store.table("prevalence")
+    if prev.empty:
+        return pd.DataFrame(columns=DEMAND_COLUMNS)
+    rows = prev[prev["measure"] != "population"]
+    return rows[DEMAND_COLUMNS].reset_index(drop=True)
+
+
+def headline(store: Store, area_code: str | None = None) -> pd.DataFrame:
+    """Totals for persons (the row a POPPI/PANSI table labels `Total population ...`)."""
+    d = demand(store)
+    area_code = area_code or store.authority.get("area_code")
+    return d[d["is_total"] & (d["sex"] == "persons") & (d["area_code"] == area_code)]
+
+
+def change_between(frame: pd.DataFrame, from_year: int, to_year: int) -> pd.DataFrame:
+    """Change in ``value`` from one year to another, as a number and a percentage (0-100).
+
+    ``frame`` is tidy demand rows; rows are matched on every column except year/value/provenance.
+    """
+    if from_year == to_year:
+        raise ValueError("from_year and to_year must differ")
+    keys = [c for c in ["client_group", "measure", "area_code", "area_name", "area_type", "sex",
+                        "age_band"] if c in frame.columns]
+    a = frame[frame["year"] == from_year].set_index(keys)["value"].rename("value_from")
+    b = frame[frame["year"] == to_year].set_index(keys)["value"].rename("value_to")
+    out = pd.concat([a, b], axis=1, join="inner").reset_index()
+    out["from_year"], out["to_year"] = from_year, to_year
+    out["change"] = out["value_to"] - out["value_from"]
+    out["change_pct"] = (out["change"] / out["value_from"] * 100).where(out["value_from"] > 0)
+    return out
+
+
+def population_for(store: Store, area_code: str, age_band: str, year: int,
+                   sex: str = "persons") -> float | None:
+    """The population matching an estimate: the POPPI/PANSI population table when present,
+    else ONS single-year bands summed over the age band."""
+    prev = store.table("prevalence")
+    if not prev.empty:
+        p = prev[(prev["measure"] == "population") & (prev["area_code"] == area_code)
+                 & (prev["age_band"] == age_band) & (prev["sex"] == sex) & (prev["year"] == year)]
+        if len(p):
+            return float(p["value"].iloc[0])
+    pop = store.table("population")
+    if pop.empty:
+        return None
+    lo, hi = _band_limits(age_band)
+    p = pop[(pop["area_code"] == area_code) & (pop["sex"] == sex) & (pop["year"] == year)
+            & (pop["age_band"] != "all")]
+    if p.empty:
+        return None
+    limits = p["age_band"].map(_band_limits)
+    inside = [(l >= lo and (h <= hi)) for l, h in limits]
+    chosen = p[inside]
+    return float(chosen["value"].sum()) if len(chosen) else None
+
+
+def _band_limits(band: str) -> tuple[int, int]:
+    if band == "all":
+        return 0, 200
+    if band.endswith("+"):
+        return int(band[:-1]), 200
+    lo, hi = band.split("-")
+    return int(lo), int(hi)
+
+
+def rate_per_1000(store: Store, measure: str, year: int, area_codes: list[str] | None = None) -> pd.DataFrame:
+    """Estimated cases per 1,000 people of the matching age band, for each area with a table.
+
+    Units: cases per 1,000 population. Method: POPPI/PANSI total / population of the same age
+    band (POPPI/PANSI population table, else ONS) x 1,000.
+    """
+    d = demand(store)
+    rows = d[(d["measure"] == measure) & d["is_total"] & (d["sex"] == "persons") & (d["year"] == year)]
+    if area_codes:
+        rows = rows[rows["area_code"].isin(area_codes)]
+    out = []
+    for r in rows.itertuples():
+        pop = population_for(store, r.area_code, r.age_band, year)
+        out.append({"measure": measure, "area_code": r.area_code, "area_name": r.area_name,
+                    "area_type": r.area_type, "age_band": r.age_band, "year": year,
+                    "cases": r.value, "population": pop,
+                    "rate_per_1000": (r.value / pop * 1000) if pop else None})
+    return pd.DataFrame(out)
+
+
+def rationale_sentences(store: Store, from_year: int | None = None, to_year: int | None = None) -> list[str]:
+    """The MPS's "rationale for change" sentences, generated from the authority's totals, e.g.
+    "The number of adults aged 18-64 with a learning disability is projected to rise from 1,120
+    in 2017 to 1,190 in 2020 (+6%)."
+    """
+    h = headline(store)
+    if h.empty:
+        return []
+    years = sorted(h["year"].unique())
+    from_year = from_year or int(years[0])
+    to_year = to_year or int(next((y for y in years if y > from_year), years[-1]))
+    ch = change_between(h, from_year, to_year)
+    sentences = []
+    for r in ch.sort_values(["client_group", "measure"]).itertuples():
+        phrase = MEASURES.get(r.measure, (r.measure, r.measure.replace("_", " ")))[1]
+        who = phrase.replace("people", ("adults " if r.age_band == "18-64" else "people ")
+                             + age_phrase(r.age_band), 1)
+        if r.change > 0:
+            verb = "rise"
+        elif r.change < 0:
+            verb = "fall"
+        else:
+            sentences.append(f"The number of {who} is projected to stay at {r.value_from:,.0f} "
+                             f"from {from_year} to {to_year}.")
+            continue
+        pct = f" ({r.change_pct:+.0f}%)" if pd.notna(r.change_pct) else ""
+        sentences.append(f"The number of {who} is projected to {verb} from {r.value_from:,.0f} in "
+                         f"{from_year} to {r.value_to:,.0f} in {to_year}{pct}.")
+    return sentences

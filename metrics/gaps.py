@@ -1,0 +1,221 @@
+"""Gaps: demand set against supply, each with numerator, denominator, value, benchmark and
+polarity (DESIGN.md). Percentages are 0-100.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import pandas as pd
+
+from .demand import headline, population_for
+from .store import Store
+from .supply import care_homes, placements
+
+NATIONAL_DEMENTIA_DIAGNOSIS_TARGET = 66.7  # NHS England ambition: two thirds diagnosed
+DEMENTIA_DIAGNOSIS_INDICATOR = 92949
+DEFAULT_OCCUPANCY = 0.90
+
+
+@dataclass
+class Gap:
+    client_group: str
+    metric: str
+    area_code: str | None
+    area_type: str
+    year: int | None
+    numerator: float | None
+    denominator: float | None
+    value: float | None
+    benchmark: float | None
+    polarity: str
+    label: str
+    unit: str
+    source: str
+
+
+def _ratio(num, den, per):
+    return (num / den * per) if (num is not None and den) else None
+
+
+def base_year(store: Store) -> int | None:
+    h = headline(store)
+    return int(h["year"].min()) if len(h) else None
+
+
+def projection_years(store: Store) -> list[int]:
+    h = headline(store)
+    return sorted(int(y) for y in h["year"].unique())
+
+
+def older_beds(store: Store) -> tuple[float, str]:
+    homes = care_homes(store)
+    if homes.empty:
+        return 0.0, ""
+    return float(homes["beds"].sum()), str(homes["source_file"].iloc[0])
+
+
+def beds_per_1000(store: Store, age_band: str = "75+", year: int | None = None) -> Gap:
+    """Older people's care home beds per 1,000 residents of the age band.
+
+    Units: beds per 1,000 population. Method: CQC registered beds in older people's care homes
+    (active, in the authority) / POPPI (else ONS) population of the band in the base year x 1,000.
+    """
+    area = store.authority.get("area_code")
+    year = year or base_year(store)
+    beds, src = older_beds(store)
+    pop = _population_band(store, area, age_band, year)
+    metric = "care_home_beds_per_1000_75plus" if age_band == "75+" else "care_home_beds_per_1000_65plus"
+    return Gap("older_people", metric, area, "la", year, beds, pop, _ratio(beds, pop, 1000), None,
+               "no_judgement", f"Care home beds per 1,000 people aged {age_band[:-1]} and over",
+               "per 1,000", src)
+
+
+def _population_band(store: Store, area: str, age_band: str, year: int | None) -> float | None:
+    if year is None:
+        return None
+    direct = population_for(store, area, age_band, year)
+    if direct:
+        return direct
+    # POPPI gives 5-year bands: sum those at or above the band's lower age.
+    prev = store.table("prevalence")
+    lo = int(age_band.rstrip("+"))
+    p = prev[(prev["measure"] == "population") & (prev["area_code"] == area) & (prev["sex"] == "persons")
+             & (prev["year"] == year) & ~prev["is_total"]]
+    keep = p["age_band"].map(lambda b: int(b.split("-")[0].rstrip("+")) >= lo)
+    return float(p.loc[keep, "value"].sum()) if keep.any() else None
+
+
+def beds_needed(store: Store, benchmark_per_1000: float | None = None,
+                occupancy: float = DEFAULT_OCCUPANCY, age_band: str = "75+") -> pd.DataFrame:
+    """Beds needed in each projection year to hold today's ratio (or a chosen benchmark).
+
+    Method: today's occupied beds per 1,000 = beds x occupancy / population x 1,000 (or the chosen
+    benchmark, read as occupied beds per 1,000); people needing a bed in a year = ratio x that
+    year's population / 1,000; beds needed = people / occupancy. With no benchmark the base year's
+    beds are reproduced exactly, so the gap is growth alone.
+    """
+    if not 0 < occupancy <= 1:
+        raise ValueError(f"occupancy must be in (0, 1], got {occupancy!r}")
+    if benchmark_per_1000 is not None and benchmark_per_1000 < 0:
+        raise ValueError("benchmark must be zero or more")
+    area = store.authority.get("area_code")
+    beds, _ = older_beds(store)
+    y0 = base_year(store)
+    pop0 = _population_band(store, area, age_band, y0)
+    if not pop0:
+        return pd.DataFrame(columns=["year", "population", "occupied_per_1000", "beds_needed", "beds_now", "gap"])
+    ratio = benchmark_per_1000 if benchmark_per_1000 is not None else beds * DEFAULT_OCCUPANCY / pop0 * 1000
+    rows = []
+    for y in projection_years(store):
+        pop = _population_band(store, area, age_band, y)
+        if not pop:
+            continue
+        needed = ratio * pop / 1000 / occupancy
+        rows.append({"year": y, "population": pop, "occupied_per_1000": ratio,
+                     "beds_needed": needed, "beds_now": beds, "gap": needed - beds})
+    return pd.DataFrame(rows)
+
+
+def dementia_diagnosis_rate(store: Store) -> Gap | None:
+    """People on GP dementia registers / estimated prevalence 65+ x 100 (national target 66.7%).
+
+    Numerator: Fingertips indicator 92949's Count for the authority; denominator: the POPPI
+    estimate for the same year (else the indicator's own denominator).
+    """
+    ind = store.table("indicators")
+    area = store.authority.get("area_code")
+    if ind.empty:
+        return None
+    rows = ind[(ind["indicator_id"] == DEMENTIA_DIAGNOSIS_INDICATOR) & (ind["area_code"] == area)
+               & ~ind["is_breakdown"]].sort_values("year")
+    if rows.empty or pd.isna(rows["count"].iloc[-1]):
+        return None
+    r = rows.iloc[-1]
+    h = headline(store)
+    est = h[(h["measure"] == "dementia") & (h["year"] == r["year"]) & (h["age_band"] == "65+")]
+    denominator = float(est["value"].iloc[0]) if len(est) else r["denominator"]
+    return Gap("dementia", "dementia_diagnosis_rate", area, "la", int(r["year"]), float(r["count"]),
+               denominator, _ratio(float(r["count"]), denominator, 100),
+               NATIONAL_DEMENTIA_DIAGNOSIS_TARGET, "high_is_good",
+               "Dementia diagnosis rate (65+)", "%", f"{r['source_file']}, row {int(r['source_row'])}")
+
+
+def _latest_activity(store: Store, client_group: str) -> pd.DataFrame:
+    p = placements(store)
+    if p.empty:
+        return p
+    p = p[p["client_group"] == client_group]
+    return p[p["year"] == p["year"].max()] if len(p) else p
+
+
+def ld_gaps(store: Store) -> list[Gap]:
+    area = store.authority.get("area_code")
+    a = _latest_activity(store, "learning_disability")
+    if a.empty:
+        return []
+    year = int(a["year"].iloc[0])
+    src = str(a["source_file"].iloc[0])
+    placed = a[a["setting"].isin(["residential", "nursing"])]
+    out_of_area = placed.loc[placed["location"] == "out_of_area", "clients"].sum()
+    total = placed["clients"].sum()
+    community = a[a["setting"].isin(["supported_living", "shared_lives", "extra_care"])]["clients"].sum()
+    everyone = a.loc[a["setting"] == "all", "clients"].sum()
+    dp = a.loc[a["setting"] == "direct_payment", "clients"].sum()
+    h = headline(store)
+    ld = h[(h["measure"] == "learning_disability") & (h["year"] == year)]
+    if ld.empty:
+        ld = h[h["measure"] == "learning_disability"].sort_values("year").head(1)
+    ld_estimate = float(ld["value"].iloc[0]) if len(ld) else None
+    return [
+        Gap("learning_disability", "ld_out_of_area_placements_pct", area, "la", year, out_of_area, total,
+            _ratio(out_of_area, total, 100), None, "low_is_good",
+            "Residential placements out of area (learning disability)", "%", src),
+        Gap("learning_disability", "ld_community_places_per_100", area, "la", year, community, ld_estimate,
+            _ratio(community, ld_estimate, 100), None, "high_is_good",
+            "Community places (supported living, Shared Lives, extra care) per 100 adults with a learning disability",
+            "per 100", src),
+        Gap("learning_disability", "ld_direct_payment_pct", area, "la", year, dp, everyone,
+            _ratio(dp, everyone, 100), None, "high_is_good",
+            "People with a learning disability receiving a direct payment", "%", src),
+    ]
+
+
+def carers_gaps(store: Store) -> list[Gap]:
+    """Carers reached = carers supported / estimated unpaid carers (POPPI 65+ plus PANSI 18-64
+    where both are present); new contacts against the contract target."""
+    area = store.authority.get("area_code")
+    a = _latest_activity(store, "carers")
+    if a.empty:
+        return []
+    year = int(a["year"].iloc[0])
+    src = str(a["source_file"].iloc[0])
+    supported = a.loc[a["setting"] == "carers_supported", "clients"].sum()
+    h = headline(store)
+    carers = h[h["measure"] == "unpaid_carers"]
+    if len(carers):
+        y = min(carers["year"], key=lambda v: abs(v - year))
+        estimated = float(carers.loc[carers["year"] == y, "value"].sum())
+    else:
+        estimated = None
+    new_contacts = a.loc[a["setting"] == "carers_new_contacts", "clients"].sum()
+    target = store.manifest.get("targets", {}).get("carers_new_contacts", 500)
+    return [
+        Gap("carers", "carers_reached_pct", area, "la", year, supported, estimated,
+            _ratio(supported, estimated, 100), None, "high_is_good",
+            "Carers supported as a share of estimated unpaid carers", "%", src),
+        Gap("carers", "carers_new_contacts_vs_target_pct", area, "la", year, new_contacts, target,
+            _ratio(new_contacts, target, 100), 100.0, "high_is_good",
+            "New carer contacts against the contract target", "%", src),
+    ]
+
+
+def all_gaps(store: Store) -> pd.DataFrame:
+    gaps: list[Gap] = []
+    if store.has("care_providers") and store.has("prevalence"):
+        gaps += [beds_per_1000(store, "75+"), beds_per_1000(store, "65+")]
+    d = dementia_diagnosis_rate(store)
+    if d:
+        gaps.append(d)
+    gaps += ld_gaps(store)
+    gaps += carers_gaps(store)
+    return pd.DataFrame([asdict(g) for g in gaps])

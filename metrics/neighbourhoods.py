@@ -1,0 +1,192 @@
+"""Neighbourhoods: registered populations (GP registrations summed over each neighbourhood's
+practices), caseloads per registered patient (seed 003 Table 1), and demand estimated by applying
+the authority's POPPI/PANSI age-band rates to each neighbourhood's registered population.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from .definitions import CLIENT_GROUPS
+from .disclosure import apply_suppression
+from .store import Store
+
+# The measure that stands for a client group's demand in the neighbourhood table.
+NEIGHBOURHOOD_MEASURES = {
+    "older_people": "population",
+    "dementia": "dementia",
+    "learning_disability": "learning_disability",
+    "physical_sensory": "physical_disability_serious",
+    "mental_health": "two_or_more_psychiatric_disorders",
+    "substance_misuse": "alcohol_dependence",
+    "carers": "unpaid_carers",
+}
+
+
+def practices(store: Store) -> pd.DataFrame:
+    return store.table("lookup_practices")
+
+
+def neighbourhood_names(store: Store) -> dict[str, str]:
+    n = store.table("lookup_neighbourhoods")
+    return dict(zip(n["neighbourhood_code"], n["neighbourhood_name"])) if len(n) else {}
+
+
+def extract_dates(store: Store) -> list[str]:
+    reg = store.table("registrations")
+    return sorted(reg["extract_date"].dropna().unique()) if len(reg) else []
+
+
+def _nearest_extract(store: Store, date: str | None) -> str | None:
+    dates = extract_dates(store)
+    if not dates:
+        return None
+    if date is None:
+        return dates[-1]
+    target = pd.Timestamp(date)
+    return min(dates, key=lambda d: abs(pd.Timestamp(d) - target))
+
+
+def practice_populations(store: Store, extract_date: str | None = None) -> pd.DataFrame:
+    """Registered patients (persons, all ages) per practice with its neighbourhood."""
+    reg = store.table("registrations")
+    prac = practices(store)
+    if reg.empty or prac.empty:
+        return pd.DataFrame(columns=["practice_code", "practice_name", "neighbourhood_code", "patients"])
+    date = _nearest_extract(store, extract_date)
+    r = reg[(reg["extract_date"] == date) & (reg["sex"] == "persons") & (reg["age_band"] == "all")]
+    out = prac.merge(r[["practice_code", "patients", "source_file"]], on="practice_code", how="left")
+    out["extract_date"] = date
+    return out
+
+
+def registered_by_neighbourhood(store: Store, extract_date: str | None = None) -> pd.Series:
+    p = practice_populations(store, extract_date)
+    return p.groupby("neighbourhood_code")["patients"].sum()
+
+
+def caseload_table(store: Store) -> pd.DataFrame:
+    """Seed 003 Table 1: registered patients, DN, ASC and joint cases with % of registered
+    patients, rows N1..N4 and total. Registered patients come from the GP extract nearest the
+    caseload date."""
+    cases = store.table("caseloads")
+    if cases.empty:
+        return pd.DataFrame()
+    date = cases["period"].dropna().max()
+    c = cases[cases["period"] == date].pivot_table(index="neighbourhood_code", columns="service",
+                                                   values="cases", aggfunc="sum")
+    reg = registered_by_neighbourhood(store, date)
+    out = pd.DataFrame({"registered_patients": reg}).join(c, how="outer")
+    out = out.rename(columns={"district_nursing": "dn_cases", "social_care": "asc_cases", "joint": "joint_cases"})
+    out.loc["total"] = out.sum(numeric_only=True)
+    for col, pct in [("dn_cases", "dn_pct"), ("asc_cases", "asc_pct"), ("joint_cases", "joint_pct")]:
+        out[pct] = out[col] / out["registered_patients"] * 100
+    out.index.name = "neighbourhood"
+    out = out.reset_index()
+    out["as_at"] = date
+    return out[["neighbourhood", "registered_patients", "dn_cases", "dn_pct", "asc_cases", "asc_pct",
+                "joint_cases", "joint_pct", "as_at"]]
+
+
+# Registration bands -> POPPI/PANSI bands, with the share of each 5-year band that falls inside.
+def _band_weights(ipc_band: str) -> dict[str, float]:
+    lo, hi = (int(ipc_band[:-1]), 200) if ipc_band.endswith("+") else map(int, ipc_band.split("-"))
+    weights = {}
+    for start in range(0, 100, 5):
+        label = f"{start}-{start + 4}" if start < 95 else "95+"
+        top = start + 4 if start < 95 else 200
+        overlap = min(hi, top) - max(lo, start) + 1
+        if overlap > 0:
+            weights[label] = min(overlap, 5) / 5 if start < 95 else 1.0
+    return weights
+
+
+def age_rates(store: Store, year: int | None = None) -> pd.DataFrame:
+    """The authority's cases per person by measure and age band (persons), from POPPI/PANSI."""
+    prev = store.table("prevalence")
+    area = store.authority.get("area_code")
+    if prev.empty:
+        return pd.DataFrame()
+    p = prev[(prev["area_code"] == area) & (prev["sex"] == "persons") & ~prev["is_total"]]
+    year = year or int(p["year"].min())
+    p = p[p["year"] == year]
+    pop = p[p["measure"] == "population"].set_index("age_band")["value"]
+    cases = p[p["measure"] != "population"]
+    cases = cases.assign(population=cases["age_band"].map(pop))
+    cases = cases.assign(rate=cases["value"] / cases["population"])
+    return cases[["measure", "client_group", "age_band", "year", "value", "population", "rate"]]
+
+
+def neighbourhood_demand(store: Store, year: int | None = None, extract_date: str | None = None) -> pd.DataFrame:
+    """Estimated cases per neighbourhood and measure: rate(band) x registered persons(band)."""
+    rates = age_rates(store, year)
+    reg = store.table("registrations")
+    prac = practices(store)
+    if rates.empty or reg.empty or prac.empty:
+        return pd.DataFrame()
+    date = _nearest_extract(store, extract_date)
+    r = reg[(reg["extract_date"] == date) & (reg["sex"] == "persons") & (reg["age_band"] != "all")]
+    if r.empty:
+        return pd.DataFrame()
+    r = r.merge(prac[["practice_code", "neighbourhood_code"]], on="practice_code")
+    by_band = r.groupby(["neighbourhood_code", "age_band"])["patients"].sum().unstack(fill_value=0)
+    rows = []
+    for rr in rates.dropna(subset=["rate"]).itertuples():
+        weights = _band_weights(rr.age_band)
+        registered = sum(by_band.get(b, 0) * w for b, w in weights.items())
+        for hood, people in registered.items():
+            rows.append({"neighbourhood_code": hood, "measure": rr.measure, "client_group": rr.client_group,
+                         "age_band": rr.age_band, "registered": people, "rate": rr.rate,
+                         "estimated_cases": people * rr.rate})
+    # Older people's demand is the registered population aged 65+ itself.
+    pop65 = sum(by_band.get(b, 0) for b in ["65-69", "70-74", "75-79", "80-84", "85-89", "90-94", "95+"])
+    for hood, people in pop65.items():
+        rows.append({"neighbourhood_code": hood, "measure": "population", "client_group": "older_people",
+                     "age_band": "65+", "registered": people, "rate": 1.0, "estimated_cases": people})
+    return pd.DataFrame(rows)
+
+
+def neighbourhood_table(store: Store) -> pd.DataFrame:
+    """The export's neighbourhoods table: Table 1 plus one column of estimated demand per client
+    group (NEIGHBOURHOOD_MEASURES), rows N1..N4 and total. Numbers, not yet suppressed."""
+    t1 = caseload_table(store)
+    demand = neighbourhood_demand(store)
+    hoods = sorted(neighbourhood_names(store)) or sorted(set(t1.get("neighbourhood", [])) - {"total"})
+    base = pd.DataFrame({"neighbourhood": hoods + ["total"]})
+    if len(t1):
+        base = base.merge(t1.drop(columns=["as_at"]), on="neighbourhood", how="left")
+    else:
+        reg = registered_by_neighbourhood(store)
+        base["registered_patients"] = base["neighbourhood"].map(reg)
+        base.loc[base["neighbourhood"] == "total", "registered_patients"] = reg.sum()
+        for col in ["dn_cases", "dn_pct", "asc_cases", "asc_pct", "joint_cases", "joint_pct"]:
+            base[col] = None
+    for group, measure in NEIGHBOURHOOD_MEASURES.items():
+        if demand.empty:
+            base[group] = None
+            continue
+        d = demand[(demand["client_group"] == group) & (demand["measure"] == measure)]
+        per = d.groupby("neighbourhood_code")["estimated_cases"].sum()
+        base[group] = base["neighbourhood"].map(per)
+        base.loc[base["neighbourhood"] == "total", group] = per.sum() if len(per) else None
+    return base
+
+
+def suppressed_practice_table(store: Store, extract_date: str | None = None) -> pd.DataFrame:
+    """Registered patients by practice and broad age band, small counts shown as `<5`."""
+    reg = store.table("registrations")
+    prac = practices(store)
+    if reg.empty or prac.empty:
+        return pd.DataFrame()
+    date = _nearest_extract(store, extract_date)
+    r = reg[(reg["extract_date"] == date) & (reg["sex"] == "persons")]
+    wide = r.pivot_table(index="practice_code", columns="age_band", values="patients", aggfunc="sum")
+    bands = [b for b in ["65-69", "70-74", "75-79", "80-84", "85-89", "90-94", "95+"] if b in wide.columns]
+    if not bands:
+        return pd.DataFrame()
+    table = prac[["practice_code", "practice_name", "neighbourhood_code"]].merge(
+        wide[bands].reset_index(), on="practice_code", how="left")
+    return apply_suppression(table, bands, row_totals=True)
+
+
+def client_group_labels() -> dict[str, str]:
+    return CLIENT_GROUPS

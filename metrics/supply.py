@@ -1,0 +1,155 @@
+"""Supply: care homes and beds (by type, service user band, ownership, rating), community
+services, council-funded placements and contracts.
+
+Residential = CQC service type `Care home service without nursing`; nursing = `Care home service
+with nursing` (a home registered for both counts as nursing, as the MPS counts it once).
+"National group" = a location carrying a CQC brand, or whose provider runs locations in more than
+one local authority in the directory; every other home is a small independent (MPS s4.1).
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from .store import Store
+
+NURSING = "Care home service with nursing"
+RESIDENTIAL = "Care home service without nursing"
+COMMUNITY_SERVICES = {
+    "domiciliary_care": "Domiciliary care service",
+    "supported_living": "Supported living service",
+    "extra_care": "Extra Care housing services",
+    "shared_lives": "Shared Lives",
+}
+
+
+def _flags(store: Store, family: str) -> pd.DataFrame:
+    s = store.table("care_provider_services")
+    if s.empty:
+        return pd.DataFrame(columns=["location_id", "flag"])
+    return s[s["family"] == family][["location_id", "flag"]]
+
+
+def locations(store: Store, area_name: str | None = None) -> pd.DataFrame:
+    """Active (not dormant) CQC locations in the authority, with service types and bands joined."""
+    cp = store.table("care_providers")
+    if cp.empty:
+        return cp
+    area_name = area_name or store.authority.get("area_name")
+    sel = cp[~cp["dormant"].fillna(False).astype(bool)]
+    if area_name:
+        sel = sel[sel["local_authority"].str.lower() == area_name.lower()]
+    if "directorate" in sel and sel["directorate"].notna().any():
+        sel = sel[sel["directorate"].fillna("Adult social care") == "Adult social care"]
+    types = _flags(store, "service_type").groupby("location_id")["flag"].agg(set)
+    bands = _flags(store, "service_user_band").groupby("location_id")["flag"].agg(set)
+    sel = sel.copy()
+    sel["service_types"] = sel["location_id"].map(types).map(lambda v: v if isinstance(v, set) else set())
+    sel["user_bands"] = sel["location_id"].map(bands).map(lambda v: v if isinstance(v, set) else set())
+    # Provider spread is judged over the whole directory, not just this authority.
+    spread = cp.groupby("provider_id")["local_authority"].nunique()
+    sel["national_group"] = sel["brand_id"].notna() | (sel["provider_id"].map(spread).fillna(1) > 1)
+    return sel
+
+
+def care_homes(store: Store, older_people_only: bool = True, area_name: str | None = None) -> pd.DataFrame:
+    """Care homes with their type (residential/nursing); older people's homes by default, as the
+    MPS's care-home table counts them."""
+    loc = locations(store, area_name)
+    if loc.empty:
+        return loc
+    homes = loc[loc["care_home"].astype(bool)].copy()
+    homes["type"] = homes["service_types"].map(
+        lambda t: "nursing" if NURSING in t else "residential" if RESIDENTIAL in t else "other")
+    if older_people_only:
+        homes = homes[homes["user_bands"].map(lambda b: "Older People" in b)]
+    return homes
+
+
+def care_home_table(store: Store) -> pd.DataFrame:
+    """The MPS care-home table: homes, beds, % of total beds, average beds per home, rounded to
+    whole numbers as seed 000 s4.1 prints them (rows residential, nursing, total)."""
+    homes = care_homes(store)
+    rows = []
+    if homes.empty:
+        return pd.DataFrame(columns=["type", "homes", "beds", "pct_beds", "avg_beds_per_home"])
+    total_beds = homes["beds"].sum()
+    for kind in ["residential", "nursing"]:
+        h = homes[homes["type"] == kind]
+        rows.append((kind, len(h), h["beds"].sum()))
+    rows.append(("total", len(homes), total_beds))
+    out = pd.DataFrame(rows, columns=["type", "homes", "beds"])
+    out["pct_beds"] = (out["beds"] / total_beds * 100).round(0).astype(int)
+    out["avg_beds_per_home"] = (out["beds"] / out["homes"].where(out["homes"] > 0)).round(0).astype("Int64")
+    out["homes"] = out["homes"].astype(int)
+    out["beds"] = out["beds"].astype(int)
+    return out
+
+
+def ownership_table(store: Store) -> pd.DataFrame:
+    """Homes and beds owned by national groups versus small independents (MPS s4.1)."""
+    homes = care_homes(store)
+    if homes.empty:
+        return pd.DataFrame(columns=["ownership", "homes", "beds", "pct_homes", "pct_beds"])
+    homes = homes.assign(ownership=homes["national_group"].map({True: "national_group", False: "small_independent"}))
+    out = homes.groupby("ownership").agg(homes=("location_id", "size"), beds=("beds", "sum")).reset_index()
+    out["pct_homes"] = out["homes"] / out["homes"].sum() * 100
+    out["pct_beds"] = out["beds"] / out["beds"].sum() * 100
+    return out
+
+
+def homes_by(store: Store, column: str) -> pd.DataFrame:
+    """Care homes and beds by `rating` or by service user band (`user_band`)."""
+    homes = care_homes(store, older_people_only=False)
+    if homes.empty:
+        return pd.DataFrame(columns=[column, "homes", "beds"])
+    if column == "user_band":
+        homes = homes.explode("user_bands").rename(columns={"user_bands": "user_band"})
+    homes[column] = homes[column].fillna("Not yet rated" if column == "rating" else "Unknown")
+    return homes.groupby(column).agg(homes=("location_id", "size"), beds=("beds", "sum")).reset_index()
+
+
+def community_services(store: Store) -> pd.DataFrame:
+    loc = locations(store)
+    rows = []
+    for key, flag in COMMUNITY_SERVICES.items():
+        n = int(loc["service_types"].map(lambda t: flag in t).sum()) if len(loc) else 0
+        rows.append({"service": key, "cqc_service_type": flag, "locations": n})
+    return pd.DataFrame(rows)
+
+
+def placements(store: Store) -> pd.DataFrame:
+    """Council-funded people by client group, setting, location and year (activity table)."""
+    act = store.table("activity")
+    if act.empty:
+        return act
+    return act[["period", "year", "client_group", "setting", "age_band", "location", "clients",
+                "source_file", "source_row"]]
+
+
+def supply_rows(store: Store) -> pd.DataFrame:
+    """Long supply table for the export contract: client_group, service, measure, area, year, value."""
+    area = store.authority.get("area_code")
+    year = _as_at_year(store)
+    src = store.table("care_providers")["source_file"].iloc[0] if store.has("care_providers") else None
+    rows = []
+    for r in care_home_table(store).itertuples():
+        service = "care_homes" if r.type == "total" else f"{r.type}_care"
+        for m in ["homes", "beds"]:
+            rows.append(("older_people", service, m, area, "la", year, getattr(r, m), src))
+    for r in community_services(store).itertuples():
+        rows.append((None, r.service, "locations", area, "la", year, r.locations, src))
+    p = placements(store)
+    if len(p):
+        g = p.groupby(["client_group", "setting", "location", "year", "source_file"], dropna=False)["clients"].sum().reset_index()
+        for r in g.itertuples():
+            measure = "clients" if pd.isna(r.location) else f"clients_{r.location}"
+            rows.append((r.client_group, r.setting, measure, area, "la", int(r.year), r.clients, r.source_file))
+    return pd.DataFrame(rows, columns=["client_group", "service", "measure", "area_code", "area_type",
+                                       "year", "value", "source_file"])
+
+
+def _as_at_year(store: Store) -> int | None:
+    cp = store.table("care_providers")
+    if cp.empty or cp["as_at"].dropna().empty:
+        return None
+    return int(str(cp["as_at"].dropna().max())[:4])
