@@ -6,6 +6,7 @@ command exits non-zero.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -141,6 +142,12 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a bug, not bad input: say so in one line; MPS_DEBUG=1 for the trace
+        if os.environ.get("MPS_DEBUG"):
+            raise
+        err_console.print(f"[red]internal error[/red] {type(exc).__name__}: {exc} "
+                          "(set MPS_DEBUG=1 to see the traceback, and please report it)")
+        return 2
 
 
 if __name__ == "__main__":

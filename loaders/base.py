@@ -335,4 +335,8 @@ def load_lookup(name: str, lookups_dir: Path) -> pd.DataFrame:
     path = Path(lookups_dir) / name
     if not path.exists():
         raise InputError(path, "a lookup table is missing", expected=f"{name} in {lookups_dir}")
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise InputError(path, f"the lookup table could not be read ({exc})",
+                         expected="a CSV with quoted text where it contains commas") from None

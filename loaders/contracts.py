@@ -224,7 +224,7 @@ def _load_sheet(sheet: Sheet, h: int, syn, ctx, warnings: list[str]):
     def text(f):
         if f not in found:
             return pd.Series([None] * len(body), dtype=object)
-        return body[found[f]].map(lambda v: cell_text(v) or None).astype(object)
+        return pd.Series([cell_text(v) or None for v in body[found[f]]], dtype=object)
 
     out = pd.DataFrame({f: text(f) for f in ["reference", "title", "department", "description",
                                                "supplier", "organisation"]})

@@ -169,7 +169,7 @@ def load(sheets: list[Sheet], ctx) -> LoadResult:
 
     for fld in TEXT:
         s = col(fld)
-        out[fld] = (s.map(lambda v: cell_text(v) or None).astype(object) if s is not None
+        out[fld] = (pd.Series([cell_text(v) or None for v in s], dtype=object) if s is not None
                     else pd.Series([None] * rows_read, dtype=object))
     for fld in ("brand_id", "brand_name"):
         out[fld] = out[fld].where(out[fld] != "-", None).astype(object)

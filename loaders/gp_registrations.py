@@ -99,7 +99,7 @@ def load(sheets: list[Sheet], ctx) -> LoadResult:
     warnings: list[str] = []
 
     def text(name):
-        return body[position[name]].map(lambda v: cell_text(v) or None).astype(object)
+        return pd.Series([cell_text(v) or None for v in body[position[name]]], dtype=object)
 
     org = text(org_col)
     is_gp = org.fillna("").str.upper().eq("GP").to_numpy(dtype=bool)

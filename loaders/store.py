@@ -19,7 +19,7 @@ from typing import Callable
 import pandas as pd
 
 from . import DEFAULT_LOOKUPS, LoadContext, known_kinds, registry
-from .base import InputError, LoadResult, SPREADSHEET_SUFFIXES, read_sheets
+from .base import InputError, LoadResult, load_lookup, read_sheets
 from .schema import TABLES, columns
 
 CONFIG_NAME = "mps.toml"
@@ -162,7 +162,7 @@ def build_tables(results, ctx: LoadContext) -> dict[str, pd.DataFrame]:
                    "indicator_polarity"]:
         path = ctx.lookups_dir / f"{lookup}.csv"
         if path.exists():
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+            frame = load_lookup(path.name, ctx.lookups_dir)
             frame["source_file"] = path.name
             tables[f"lookup_{lookup}"] = frame
     return tables

@@ -1,0 +1,76 @@
+"""Benchmarks, reported as ratios against baselines measured in the same run (never asserted).
+
+    .venv/bin/python benchmarks/run.py          (or `make bench`)
+
+1. ingest of data/sample   vs  a naive read of the same files with pandas' default readers
+2. all MPS tables (metrics) vs  reading every Parquet table of the store once
+"""
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from loaders.store import ingest, source_files  # noqa: E402
+from metrics.store import Store  # noqa: E402
+from metrics import tables  # noqa: E402
+
+SAMPLE = ROOT / "data" / "sample"
+
+
+def timed(fn, repeat=3):
+    runs = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - t)
+    return statistics.median(runs)
+
+
+def naive_read():
+    for p in source_files(SAMPLE):
+        s = p.suffix.lower()
+        if s == ".csv":
+            pd.read_csv(p, header=None, encoding="latin-1", on_bad_lines="skip", engine="python")
+        elif s == ".ods":
+            pd.read_excel(p, sheet_name=None, header=None, engine="odf")
+        elif s == ".xls":
+            try:
+                pd.read_html(p)
+            except Exception:
+                pass
+        else:
+            pd.read_excel(p, sheet_name=None, header=None)
+
+
+def main():
+    with tempfile.TemporaryDirectory() as tmp:
+        store_dir = Path(tmp) / "store"
+        base = timed(naive_read)
+        ing = timed(lambda: ingest(SAMPLE, store_dir))
+        print(f"ingest data/sample: {ing:.2f} s; naive pandas read of the same files: {base:.2f} s; "
+              f"ratio {ing / base:.2f}x")
+        store = Store(store_dir)
+        names = [p.stem for p in store_dir.glob("*.parquet")]
+        read = timed(lambda: [pd.read_parquet(store_dir / f"{n}.parquet") for n in names])
+
+        def compute():
+            tables._cached.cache_clear()
+            from metrics.store import _table
+            _table.cache_clear()
+            tables.mps_tables(store)
+        met = timed(compute)
+        cached = timed(lambda: tables.mps_tables(store), repeat=5)
+        print(f"all MPS tables (cold, incl. Parquet reads): {met * 1000:.0f} ms; reading every Parquet "
+              f"table once: {read * 1000:.0f} ms; ratio {met / read:.1f}x; cached: {cached * 1e6:.0f} µs")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,25 @@
+"""Regenerate the embedded sample: `python -m tools.make_sample [OUT_DIR]` from the repo root.
+
+Writes every sample input into data/sample/ (or OUT_DIR) and data/sample/README.md from the
+modules' readme sections. Deterministic: the same files every run.
+"""
+import importlib
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+MODULES = ["ipc", "ons", "fingertips", "cqc", "gp", "contracts", "council"]
+
+
+def main(argv):
+    out = Path(argv[1]) if len(argv) > 1 else ROOT / "data" / "sample"
+    out.mkdir(parents=True, exist_ok=True)
+    for name in MODULES:
+        module = importlib.import_module(f"tools.make_sample.{name}")
+        for path in module.write(out):
+            print(f"{name}: {Path(path).name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
