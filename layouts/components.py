@@ -1,7 +1,11 @@
-"""Small presentational pieces shared by pages."""
+"""Presentational pieces shared by pages: the chart block (chart, source line, table twin, CSV
+download), select controls, and the empty-store notice."""
 from __future__ import annotations
 
+import pandas as pd
 from dash import dcc, html
+
+from . import ids
 
 
 def empty_store_notice() -> html.Div:
@@ -11,13 +15,75 @@ def empty_store_notice() -> html.Div:
                "in one folder and run:"),
         html.Pre(html.Code("mps ingest path/to/folder --store data/store")),
         html.P(["Or run ", html.Code("make run"), ", which ingests the embedded Lewisham sample."]),
-    ], className="notice")
+    ], className="notice", id="empty-store")
 
 
-def data_table(frame, caption: str, *, id=None) -> html.Table:
+def missing_notice(kinds: list[str]) -> html.Div:
+    return html.Div([
+        html.H2("Some data is missing"),
+        html.P("This page needs data the store does not hold yet: " + ", ".join(kinds)
+               + ". Add the files to your downloads folder and run mps ingest again."),
+    ], className="notice missing-data")
+
+
+def _fmt(v):
+    if v is None or (isinstance(v, float) and pd.isna(v)):
+        return ""
+    if isinstance(v, float):
+        return f"{v:,.1f}" if abs(v) < 100 and not v.is_integer() else f"{v:,.0f}"
+    if isinstance(v, int):
+        return f"{v:,}"
+    return str(v)
+
+
+def data_table(frame: pd.DataFrame, caption: str, *, id=None) -> html.Table:
     """A plain semantic HTML table: the accessible twin of a chart."""
-    head = html.Thead(html.Tr([html.Th(str(c), scope="col") for c in frame.columns]))
-    body = html.Tbody([html.Tr([html.Td("" if v is None else str(v)) for v in row])
-                       for row in frame.itertuples(index=False)])
+    head = html.Thead(html.Tr([html.Th(str(c).replace("_", " "), scope="col") for c in frame.columns]))
+    body = html.Tbody([html.Tr([html.Td(_fmt(v), className="num" if isinstance(v, (int, float)) else None)
+                                for v in row]) for row in frame.itertuples(index=False)])
     kwargs = {"id": id} if id else {}
-    return html.Table([html.Caption(caption), head, body], className="data-table", **kwargs)
+    parts = [html.Caption(caption), head, body]
+    table = html.Table(parts, className="data-table", **kwargs)
+    if frame.astype(str).isin(["<5"]).any().any():
+        return html.Div([table, html.P("<5: fewer than 5; hidden to protect privacy, with further "
+                                       "cells hidden where a total would reveal them.", className="note")])
+    return table
+
+
+def chart_block(prefix: str, title: str, intro: str | None = None) -> html.Section:
+    """Chart, source line, table twin and CSV download; filled by the page's callback."""
+    return html.Section([
+        html.H2(title, id=f"{prefix}-heading"),
+        html.P(intro, className="intro") if intro else None,
+        dcc.Loading(dcc.Graph(id=ids.graph(prefix), config={"displaylogo": False, "responsive": True},
+                              className="chart"), type="dot"),
+        html.P(id=ids.source(prefix), className="source"),
+        html.Details([html.Summary("Show the data as a table"), html.Div(id=ids.table(prefix))],
+                     className="table-twin"),
+        html.Button("Download this data (CSV)", id=ids.download_button(prefix), className="button secondary",
+                    n_clicks=0),
+        dcc.Download(id=ids.download(prefix)),
+        dcc.Store(id=ids.data(prefix)),
+    ], className="chart-block", **{"aria-labelledby": f"{prefix}-heading"})
+
+
+def select(id: str, label: str, options: list[tuple[str, str]], value, *, clearable=False) -> html.Div:
+    return html.Div([
+        html.Label(label, htmlFor=id, className="label"),
+        dcc.Dropdown(id=id, options=[{"label": l, "value": v} for v, l in options], value=value,
+                     clearable=clearable, searchable=False, className="select"),
+    ], className="control")
+
+
+def number_input(id: str, label: str, value, *, min=None, max=None, step=None, hint=None) -> html.Div:
+    return html.Div([
+        html.Label(label, htmlFor=id, className="label"),
+        html.Span(hint, className="hint") if hint else None,
+        dcc.Input(id=id, type="number", value=value, min=min, max=max, step=step, debounce=True,
+                  className="input"),
+    ], className="control")
+
+
+def page(title: str, lead: str, *children, query_id: str) -> html.Div:
+    return html.Div([html.H1(title), html.P(lead, className="lead"), *children,
+                     dcc.Store(id=query_id), html.Div(id=query_id + "-sink", hidden=True)])

@@ -2,3 +2,72 @@
 URL = "url"
 MAIN = "main-content"
 NAV = "site-nav"
+
+
+def graph(prefix: str) -> str:
+    return f"{prefix}-graph"
+
+
+def table(prefix: str) -> str:
+    return f"{prefix}-table"
+
+
+def source(prefix: str) -> str:
+    return f"{prefix}-source"
+
+
+def data(prefix: str) -> str:
+    return f"{prefix}-data"
+
+
+def download(prefix: str) -> str:
+    return f"{prefix}-download"
+
+
+def download_button(prefix: str) -> str:
+    return f"{prefix}-download-button"
+
+
+def query(page: str) -> str:
+    return f"{page}-query"
+
+
+# Population
+POP_AREA = "population-area"
+POP_CHART = "population-chart"
+POP_AGE_CHART = "population-age-chart"
+# Demand
+DEMAND_GROUP = "demand-client-group"
+DEMAND_FROM = "demand-from-year"
+DEMAND_TO = "demand-to-year"
+DEMAND_CHART = "demand-chart"
+DEMAND_COMPARE_CHART = "demand-compare-chart"
+DEMAND_SENTENCES = "demand-sentences"
+# Supply
+SUPPLY_VIEW = "supply-view"
+SUPPLY_CHART = "supply-chart"
+SUPPLY_GROUP = "supply-client-group"
+SUPPLY_PLACEMENTS_CHART = "supply-placements-chart"
+# Gaps
+GAPS_BENCHMARK = "gaps-benchmark"
+GAPS_OCCUPANCY = "gaps-occupancy"
+GAPS_YEAR = "gaps-year"
+GAPS_BEDS_CHART = "gaps-beds-chart"
+GAPS_TABLE_CHART = "gaps-metrics-chart"
+GAPS_SUMMARY = "gaps-summary"
+# Neighbourhoods
+HOOD_GROUP = "neighbourhood-client-group"
+HOOD_MAP = "neighbourhood-map"
+HOOD_CASELOAD_CHART = "neighbourhood-caseload-chart"
+HOOD_PRACTICES = "neighbourhood-practices"
+# Opportunities
+OPP_WINDOW = "opportunities-window"
+OPP_GROUP = "opportunities-client-group"
+OPP_CHART = "opportunities-chart"
+OPP_CONTRACTS_CHART = "opportunities-contracts-chart"
+# Performance
+PERF_SEX = "performance-sex"
+PERF_CHART = "performance-chart"
+# Resources
+RES_ORG = "resources-organisation"
+RES_CHART = "resources-chart"

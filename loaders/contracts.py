@@ -63,24 +63,39 @@ def _lookup_path(name: str, ctx) -> Path:
     return own if (own / name).exists() or not (DEFAULT_LOOKUPS / name).exists() else DEFAULT_LOOKUPS
 
 
-_SYNONYM_CACHE: dict[Path, dict[str, list[str]]] = {}
+_SYNONYM_CACHE: dict[Path, tuple[dict[str, list[str]], dict[str, list[str]]]] = {}
+
+
+def _synonym_table(lookups_dir: Path) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    key = Path(lookups_dir).resolve()
+    if key not in _SYNONYM_CACHE:
+        table = load_lookup(HEADERS_LOOKUP, key)
+        for c in ("field", "synonym"):
+            if c not in table.columns:
+                raise InputError(key / HEADERS_LOOKUP, f"the lookup has no '{c}' column",
+                                 expected="columns field,synonym")
+        normed: dict[str, list[str]] = {f: [] for f in FIELDS}
+        labels: dict[str, list[str]] = {f: [] for f in FIELDS}
+        for i, rec in enumerate(table.itertuples(index=False), start=2):
+            fld, syn = rec.field.strip(), norm(rec.synonym)
+            if fld not in normed:
+                raise InputError(key / HEADERS_LOOKUP, f"unknown field '{fld}'", row=i, column="field",
+                                 expected="one of " + ", ".join(FIELDS))
+            if syn and syn not in normed[fld]:
+                normed[fld].append(syn)
+                labels[fld].append(rec.synonym.strip())
+        _SYNONYM_CACHE[key] = (normed, labels)
+    return _SYNONYM_CACHE[key]
 
 
 def synonyms(lookups_dir: Path = DEFAULT_LOOKUPS) -> dict[str, list[str]]:
     """field -> normalised synonyms in the order listed (first listed wins)."""
-    key = Path(lookups_dir).resolve()
-    if key not in _SYNONYM_CACHE:
-        table = load_lookup(HEADERS_LOOKUP, key)
-        out: dict[str, list[str]] = {f: [] for f in FIELDS}
-        for i, rec in enumerate(table.itertuples(index=False), start=2):
-            fld, syn = rec.field.strip(), norm(rec.synonym)
-            if fld not in out:
-                raise InputError(key / HEADERS_LOOKUP, f"unknown field '{fld}'", row=i, column="field",
-                                 expected="one of " + ", ".join(FIELDS))
-            if syn and syn not in out[fld]:
-                out[fld].append(syn)
-        _SYNONYM_CACHE[key] = out
-    return _SYNONYM_CACHE[key]
+    return _synonym_table(lookups_dir)[0]
+
+
+def synonym_labels(lookups_dir: Path = DEFAULT_LOOKUPS) -> dict[str, list[str]]:
+    """field -> synonyms as written in the lookup (for messages)."""
+    return _synonym_table(lookups_dir)[1]
 
 
 def _match(header: list[str], syn: dict[str, list[str]]) -> dict[str, int]:
@@ -170,12 +185,13 @@ def _flag(v, unknown: list):
 
 
 def load(sheets: list[Sheet], ctx) -> LoadResult:
-    syn = synonyms(_lookup_path(HEADERS_LOOKUP, ctx))
+    lookups = _lookup_path(HEADERS_LOOKUP, ctx)
+    syn, labels = synonyms(lookups), synonym_labels(lookups)
     found_any = [(s, _header_index(s, syn)) for s in sheets]
     found_any = [(s, h) for s, h in found_any if h is not None]
     if not found_any:
         s = sheets[0]
-        examples = {f: syn[f][:3] for f in SNIFF_FIELDS}
+        examples = {f: labels[f][:3] for f in SNIFF_FIELDS}
         raise InputError(s.file, f"no header row found in the first {HEADER_ROWS} rows of any sheet",
                          sheet=s.name if len(sheets) == 1 else None,
                          expected="a row naming a reference, a title and a supplier column, e.g. "
@@ -183,7 +199,7 @@ def load(sheets: list[Sheet], ctx) -> LoadResult:
     warnings: list[str] = []
     frames, rows_read, lines_all = [], 0, []
     for sheet, h in found_any:
-        frame, n, lines = _load_sheet(sheet, h, syn, ctx, warnings)
+        frame, n, lines = _load_sheet(sheet, h, syn, labels, ctx, warnings)
         frames.append(frame)
         rows_read += n
         lines_all.extend(lines)
@@ -198,7 +214,7 @@ def load(sheets: list[Sheet], ctx) -> LoadResult:
                       warnings, meta)
 
 
-def _load_sheet(sheet: Sheet, h: int, syn, ctx, warnings: list[str]):
+def _load_sheet(sheet: Sheet, h: int, syn, labels, ctx, warnings: list[str]):
     file = sheet.file
     header = [cell_text(v) for v in sheet.cells.iloc[h]]
     found = _match(header, syn)
@@ -207,7 +223,7 @@ def _load_sheet(sheet: Sheet, h: int, syn, ctx, warnings: list[str]):
         missing.append("total_value or annual_value")
     if missing:
         def example(f):
-            names = [s for part in f.split(" or ") for s in syn.get(part, [])[:3]]
+            names = [s for part in f.split(" or ") for s in labels.get(part, [])[:3]]
             return f"{f} (e.g. " + ", ".join(f"'{n}'" for n in names) + ")"
         raise InputError(file, "required column(s) missing: " + "; ".join(example(f) for f in missing),
                          sheet=sheet.name, row=sheet.row_number(h),
@@ -264,12 +280,12 @@ def _load_sheet(sheet: Sheet, h: int, syn, ctx, warnings: list[str]):
     # Derive the missing one of total / annual from the contract's length (at least a year).
     start = pd.to_datetime(out["start_date"], errors="coerce")
     end = pd.to_datetime(out["end_date"], errors="coerce")
-    days = (end - start).dt.days
-    backwards = (days < 0).to_numpy(dtype=bool)
+    days = (end - start).dt.days + 1  # both dates inclusive: 01/04/2017-31/03/2020 is 3 years
+    backwards = (days < 1).fillna(False).to_numpy(dtype=bool)
     if backwards.any():
         warnings.append(f"{file.name}{_sheet_label(sheet)}: {int(backwards.sum())} contract(s) end "
                         f"before they start, e.g. row {int(rows[backwards][0])}; values not derived")
-    years = (days / 365.25).clip(lower=1).where(days >= 0)
+    years = (days / 365.25).clip(lower=1).where(days >= 1)
     for target, source, op, word in (("annual_value", "total_value", "div", "total / contract years"),
                                      ("total_value", "annual_value", "mul", "annual x contract years")):
         need = out[target].isna() & out[source].notna() & years.notna()

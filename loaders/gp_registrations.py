@@ -133,7 +133,7 @@ def load(sheets: list[Sheet], ctx) -> LoadResult:
         if key not in cache:
             d = parse_date(v, **where, row=int(r), column=header[position["EXTRACT_DATE"]])
             if d is None:
-                raise InputError(file, "the extract date is blank", **where, row=int(r),
+                raise InputError(file, "the extract date is blank", sheet=sheet.name, row=int(r),
                                  column=header[position["EXTRACT_DATE"]],
                                  expected="a date such as 01-Apr-20, 01APR2021 or 2024-06-01")
             cache[key] = d.isoformat()
@@ -145,7 +145,7 @@ def load(sheets: list[Sheet], ctx) -> LoadResult:
     bad = sex.isna().to_numpy()
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise InputError(file, f"found '{sex_raw.iloc[i] or ''}' where a sex belongs", **where,
+        raise InputError(file, f"found '{sex_raw.iloc[i] or ''}' where a sex belongs", sheet=sheet.name,
                          row=int(rows[i]), column=header[position["SEX"]], expected="ALL, MALE or FEMALE")
     out["sex"] = sex.astype(object)
 
@@ -155,7 +155,7 @@ def load(sheets: list[Sheet], ctx) -> LoadResult:
     bad = ~age.str.fullmatch(_AGE).fillna(False).to_numpy(dtype=bool)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise InputError(file, f"found '{age_raw.iloc[i] or ''}' where an age band belongs", **where,
+        raise InputError(file, f"found '{age_raw.iloc[i] or ''}' where an age band belongs", sheet=sheet.name,
                          row=int(rows[i]), column=header[position[age_col]],
                          expected="an age band such as 0_4, 95+ or ALL")
     out["age_band"] = age.astype(object)
@@ -171,7 +171,7 @@ def load(sheets: list[Sheet], ctx) -> LoadResult:
     if dup.any():
         i = int(np.flatnonzero(dup.to_numpy())[0])
         raise InputError(file, f"practice {out['practice_code'].iloc[i]} has the same sex and age "
-                         f"band twice for one extract date", **where, row=int(rows[i]),
+                         f"band twice for one extract date", sheet=sheet.name, row=int(rows[i]),
                          expected="one row per practice, sex and age band")
     extract_dates = sorted(set(dates))
     if len(extract_dates) > 1:

@@ -100,12 +100,15 @@ def rate_per_1000(store: Store, measure: str, year: int, area_codes: list[str] |
     return pd.DataFrame(out)
 
 
-def rationale_sentences(store: Store, from_year: int | None = None, to_year: int | None = None) -> list[str]:
+def rationale_sentences(store: Store, from_year: int | None = None, to_year: int | None = None,
+                        client_group: str | None = None) -> list[str]:
     """The MPS's "rationale for change" sentences, generated from the authority's totals, e.g.
     "The number of adults aged 18-64 with a learning disability is projected to rise from 1,120
     in 2017 to 1,190 in 2020 (+6%)."
     """
     h = headline(store)
+    if client_group:
+        h = h[h["client_group"] == client_group]
     if h.empty:
         return []
     years = sorted(h["year"].unique())
@@ -129,3 +132,39 @@ def rationale_sentences(store: Store, from_year: int | None = None, to_year: int
         sentences.append(f"The number of {who} is projected to {verb} from {r.value_from:,.0f} in "
                          f"{from_year} to {r.value_to:,.0f} in {to_year}{pct}.")
     return sentences
+
+
+def group_series(store: Store, client_group: str) -> pd.DataFrame:
+    """The authority's totals for each measure of a client group, over the projection years."""
+    from .definitions import measure_label
+
+    h = headline(store)
+    h = h[h["client_group"] == client_group].copy()
+    h["measure_label"] = h["measure"].map(measure_label) + " (" + h["age_band"] + ")"
+    return h[["measure_label", "measure", "age_band", "year", "value", "source_file", "source_row"]]
+
+
+def group_comparison(store: Store, client_group: str, year: int) -> pd.DataFrame:
+    """Rate per 1,000 for each area with a table (authority, region, England) for a group."""
+    from .definitions import measure_label
+
+    d = demand(store)
+    measures = d.loc[d["client_group"] == client_group, "measure"].unique()
+    frames = [rate_per_1000(store, m, year) for m in measures]
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame(columns=["measure_label", "area_name", "year", "cases", "population", "rate_per_1000"])
+    out = pd.concat(frames, ignore_index=True)
+    out = out[out["area_code"].map(lambda c: True)].copy()
+    out["measure_label"] = out["measure"].map(measure_label)
+    return out[["measure_label", "area_name", "area_type", "year", "cases", "population", "rate_per_1000"]]
+
+
+def client_groups_present(store: Store) -> list[str]:
+    h = headline(store)
+    return sorted(h["client_group"].dropna().unique()) if len(h) else []
+
+
+def years_present(store: Store) -> list[int]:
+    h = headline(store)
+    return sorted(int(y) for y in h["year"].unique()) if len(h) else []

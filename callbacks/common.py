@@ -1,0 +1,70 @@
+"""Helpers every page's callbacks share: the chart block's outputs, its CSV download, and keeping
+the URL's query string in step with the selections (so any view can be bookmarked)."""
+from __future__ import annotations
+
+import io
+from urllib.parse import urlencode
+
+import pandas as pd
+from dash import Input, Output, State, clientside_callback, callback, dcc, no_update
+
+from layouts import context, ids
+from layouts.components import data_table
+
+
+def store():
+    return context.store()
+
+
+def chart_outputs(prefix: str) -> list[Output]:
+    return [Output(ids.graph(prefix), "figure"), Output(ids.table(prefix), "children"),
+            Output(ids.source(prefix), "children"), Output(ids.data(prefix), "data")]
+
+
+def chart_result(frame: pd.DataFrame, figure, caption: str, source: str) -> tuple:
+    """(figure, table twin, source line, the exact rows shown for the CSV download)."""
+    frame = frame.reset_index(drop=True)
+    return (figure, data_table(frame, caption), source,
+            {"name": caption, "records": frame.astype(object).where(frame.notna(), None).to_dict("records"),
+             "columns": list(frame.columns)})
+
+
+def register_download(prefix: str, file_stem: str) -> None:
+    @callback(Output(ids.download(prefix), "data"), Input(ids.download_button(prefix), "n_clicks"),
+              State(ids.data(prefix), "data"), prevent_initial_call=True)
+    def _download(n_clicks, data):
+        if not n_clicks or not data:
+            return no_update
+        frame = pd.DataFrame(data["records"], columns=data["columns"])
+        from exports.csv_export import safe_frame
+        authority = (store().authority.get("area_name") or "mps").lower().replace(" ", "-")
+        return dcc.send_data_frame(safe_frame(frame).to_csv, f"{authority}-{file_stem}.csv", index=False)
+
+
+def register_url_sync(page: str) -> None:
+    """Write the page's selections into the address bar without reloading the page."""
+    clientside_callback(
+        """function(query) {
+            if (query === undefined || query === null) { return window.dash_clientside.no_update; }
+            var s = query ? '?' + query : '';
+            if (window.location.search !== s) {
+                window.history.replaceState(null, '', window.location.pathname + s);
+            }
+            return s;
+        }""",
+        Output(ids.query(page) + "-sink", "children"), Input(ids.query(page), "data"))
+
+
+def query_string(**selections) -> str:
+    return urlencode({k: v for k, v in selections.items() if v not in (None, "", [])})
+
+
+def source_line(frame: pd.DataFrame, extra: str = "") -> str:
+    if frame is None or frame.empty or "source_file" not in frame:
+        return "Source: " + extra if extra else ""
+    files = sorted(frame["source_file"].dropna().astype(str).unique())
+    text = "Source: " + "; ".join(files[:4]) + (f" and {len(files) - 4} more" if len(files) > 4 else "")
+    if "source_row" in frame and frame["source_row"].notna().any() and len(files) == 1:
+        rows = frame["source_row"].dropna().astype(int)
+        text += f", rows {rows.min()}-{rows.max()}" if rows.min() != rows.max() else f", row {rows.min()}"
+    return text + (f". {extra}" if extra else "")

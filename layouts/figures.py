@@ -1,0 +1,111 @@
+"""Figure builders: each a pure function from a tidy frame to a plotly figure (FingertipsNext's
+pattern). Colours are the Okabe-Ito palette, safe for the common forms of colour blindness; every
+series is also told apart by label or marker, never by colour alone.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+MARKERS = ["circle", "square", "diamond", "triangle-up", "x", "cross", "star", "hexagon"]
+FONT = dict(family="Arial, Helvetica, sans-serif", size=14, color="#0b0c0c")
+
+
+def _base(fig: go.Figure, title: str, y_title: str = "", x_title: str = "") -> go.Figure:
+    fig.update_layout(title=dict(text=title, x=0, xanchor="left"), font=FONT, template="plotly_white",
+                      margin=dict(l=60, r=20, t=60, b=50), legend=dict(orientation="h", y=-0.2),
+                      yaxis_title=y_title, xaxis_title=x_title, hoverlabel=dict(font=FONT))
+    return fig
+
+
+def empty(message: str) -> go.Figure:
+    fig = go.Figure()
+    fig.add_annotation(text=message, showarrow=False, font=dict(size=16))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _base(fig, "")
+
+
+def lines(frame: pd.DataFrame, x: str, y: str, series: str, title: str, y_title: str = "") -> go.Figure:
+    """One line per ``series`` value over ``x``."""
+    if frame.empty:
+        return empty("No data for this selection")
+    fig = go.Figure()
+    for i, (name, part) in enumerate(frame.groupby(series, sort=False)):
+        part = part.sort_values(x)
+        fig.add_trace(go.Scatter(x=part[x], y=part[y], name=str(name), mode="lines+markers",
+                                 line=dict(color=OKABE_ITO[i % 8], width=3),
+                                 marker=dict(symbol=MARKERS[i % 8], size=9)))
+    fig.update_xaxes(dtick=1 if frame[x].nunique() < 12 else None)
+    return _base(fig, title, y_title)
+
+
+def bars(frame: pd.DataFrame, x: str, y: str, title: str, *, series: str | None = None,
+         y_title: str = "", horizontal: bool = False, stacked: bool = False) -> go.Figure:
+    if frame.empty:
+        return empty("No data for this selection")
+    fig = go.Figure()
+    groups = frame.groupby(series, sort=False) if series else [(y_title or y, frame)]
+    for i, (name, part) in enumerate(groups):
+        kwargs = dict(x=part[y], y=part[x], orientation="h") if horizontal else dict(x=part[x], y=part[y])
+        fig.add_trace(go.Bar(name=str(name), marker=dict(color=OKABE_ITO[i % 8],
+                                                         pattern=dict(shape=["", "/", "x", "."][i % 4])),
+                             text=part[y].map(lambda v: f"{v:,.0f}" if pd.notna(v) else ""),
+                             textposition="auto", **kwargs))
+    fig.update_layout(barmode="stack" if stacked else "group", showlegend=bool(series))
+    return _base(fig, title, "" if horizontal else y_title, y_title if horizontal else "")
+
+
+def spine(frame: pd.DataFrame, title: str) -> go.Figure:
+    """Indicators against England and region: the authority's value with its 95% interval, and
+    England/region as markers. Values are shown relative to England (England = 100)."""
+    if frame.empty:
+        return empty("No indicators in the store")
+    f = frame.dropna(subset=["england_value"]).copy()
+    if f.empty:
+        return empty("No England benchmarks in the store")
+    scale = 100 / f["england_value"]
+    f["label"] = f["indicator_name"].str.slice(0, 60) + " (" + f["period"].astype(str) + ", " + f["sex"] + ")"
+    colour = f["compared_to_england"].map({"better": OKABE_ITO[2], "worse": OKABE_ITO[3],
+                                           "similar": "#6f777b", "higher": OKABE_ITO[0],
+                                           "lower": OKABE_ITO[5]}).fillna("#6f777b")
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(
+        x=f["value"] * scale, y=f["label"], mode="markers", name="Authority (95% CI)",
+        marker=dict(size=14, color=colour, symbol="circle", line=dict(color="#0b0c0c", width=1)),
+        error_x=dict(type="data", symmetric=False, array=((f["upper_ci"] - f["value"]) * scale).fillna(0),
+                     arrayminus=((f["value"] - f["lower_ci"]) * scale).fillna(0), color="#0b0c0c"),
+        customdata=f[["value", "compared_to_england"]],
+        hovertemplate="%{y}<br>value %{customdata[0]:.1f} (%{customdata[1]} than England)<extra></extra>"))
+    fig.add_trace(go.Scatter(x=f["region_value"] * scale, y=f["label"], mode="markers", name="Region",
+                             marker=dict(symbol="diamond-open", size=12, color=OKABE_ITO[1], line=dict(width=2))))
+    fig.add_vline(x=100, line=dict(color="#0b0c0c", dash="dash"), annotation_text="England = 100")
+    fig.update_layout(height=max(320, 60 * len(f)))
+    return _base(fig, title, "", "Value relative to England (England = 100)")
+
+
+def tile_map(frame: pd.DataFrame, value: str, title: str, label_col: str = "name") -> go.Figure:
+    """A schematic tile map of the neighbourhoods (no tiles from a server): squares laid out
+    roughly north to south, shaded by ``value`` on a single-hue scale and labelled with it."""
+    if frame.empty:
+        return empty("No neighbourhood data")
+    layout = {"N1": (1, 2), "N2": (1, 1), "N3": (2, 0), "N4": (0, 0)}
+    vals = pd.to_numeric(frame[value], errors="coerce")
+    lo, hi = (vals.min(), vals.max()) if vals.notna().any() else (0, 1)
+    blues = ["#deebf7", "#9ecae1", "#4292c6", "#08519c"]
+    fig = go.Figure()
+    for r, v in zip(frame.itertuples(), vals):
+        x, y = layout.get(r.neighbourhood, (3, 0))
+        level = 0 if pd.isna(v) or hi == lo else min(3, int((v - lo) / (hi - lo) * 3.999))
+        fill = blues[level] if pd.notna(v) else "#f3f2f1"
+        fig.add_shape(type="rect", x0=x, x1=x + 0.95, y0=y, y1=y + 0.95, fillcolor=fill,
+                      line=dict(color="#0b0c0c", width=2))
+        shown = getattr(r, "display", None) or (f"{v:,.0f}" if pd.notna(v) else "n/a")
+        fig.add_annotation(x=x + 0.475, y=y + 0.475, showarrow=False,
+                           text=f"<b>{getattr(r, label_col)}</b><br>{shown}",
+                           font=dict(size=14, color="#ffffff" if level >= 2 else "#0b0c0c"))
+    fig.update_xaxes(visible=False, range=[-0.1, 3.1])
+    fig.update_yaxes(visible=False, range=[-0.1, 3.1], scaleanchor="x")
+    fig.update_layout(height=420)
+    return _base(fig, title)
