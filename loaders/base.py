@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+import numpy as np
 import pandas as pd
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt", ".htm", ".html"}
@@ -164,9 +165,12 @@ def _read_workbook(path: Path) -> list[Sheet]:
         except Exception as exc:
             raise InputError(path, f"the sheet could not be read ({exc})", sheet=name) from None
         width = max((len(r) for r in rows), default=0)
-        frame = pd.DataFrame([list(r) + [None] * (width - len(r)) for r in rows],
-                             columns=range(width), dtype=object)
-        frame = frame.map(lambda v: None if (isinstance(v, str) and v.strip() == "") else v)
+        grid = np.empty((len(rows), width), dtype=object)
+        for i, r in enumerate(rows):
+            grid[i, :len(r)] = r
+        # calamine gives '' for empty cells: make them None in one vectorised pass.
+        grid[grid == ""] = None
+        frame = pd.DataFrame(grid, columns=range(width))
         sheets.append(Sheet(path, name, frame))
     return sheets
 
@@ -222,8 +226,7 @@ def frame_with_header(sheet: Sheet, header_index: int) -> pd.DataFrame:
     body.columns = names
     body["_row"] = [sheet.row_number(i) for i in body.index]
     # A row of blanks carries nothing: drop it without counting it as data.
-    data_cols = [c for c in names]
-    blank = body[data_cols].map(lambda v: cell_text(v) == "").all(axis=1)
+    blank = body[names].isna().all(axis=1)
     return body.loc[~blank].reset_index(drop=True)
 
 

@@ -153,3 +153,34 @@ def _as_at_year(store: Store) -> int | None:
     if cp.empty or cp["as_at"].dropna().empty:
         return None
     return int(str(cp["as_at"].dropna().max())[:4])
+
+
+def homes_view(store: Store, view: str) -> pd.DataFrame:
+    """Care homes and beds grouped for the Supply page: by type, ownership, rating or user band."""
+    if view == "type":
+        t = care_home_table(store)
+        return t[t["type"] != "total"][["type", "homes", "beds"]].rename(columns={"type": "group"})
+    if view == "ownership":
+        return ownership_table(store)[["ownership", "homes", "beds"]].rename(columns={"ownership": "group"})
+    if view in ("rating", "user_band"):
+        return homes_by(store, view).rename(columns={view: "group"})
+    raise ValueError(f"unknown view {view!r}")
+
+
+def placements_view(store: Store, client_group: str) -> pd.DataFrame:
+    """Latest year's council-funded people for a client group by setting and location."""
+    from .definitions import SETTINGS
+
+    p = placements(store)
+    if p.empty:
+        return p
+    p = p[p["client_group"] == client_group]
+    if p.empty:
+        return p
+    p = p[p["year"] == p["year"].max()]
+    g = p.groupby(["setting", "location", "period"], dropna=False).agg(
+        clients=("clients", "sum"), source_file=("source_file", "first"),
+        source_row=("source_row", "min")).reset_index()
+    g["setting_label"] = g["setting"].map(SETTINGS).fillna(g["setting"])
+    g["location"] = g["location"].map({"in_area": "In area", "out_of_area": "Out of area"}).fillna("Not split")
+    return g[["setting_label", "location", "period", "clients", "source_file", "source_row"]]

@@ -118,7 +118,7 @@ def test_negative_count(tmp_path, ctx):
     assert "negative" in str(e.value)
 
 
-def test_count_errors_only_matter_for_kept_rows_but_blank_gp_count_fails(tmp_path, ctx):
+def test_blank_count_in_a_practice_row(tmp_path, ctx):
     rows = quinary()
     rows[1][-1] = ""
     with pytest.raises(InputError) as e:

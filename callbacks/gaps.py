@@ -1,0 +1,62 @@
+"""Demand-versus-supply callbacks: the what-if controls feed metrics.gaps.beds_needed."""
+import plotly.graph_objects as go
+from dash import Input, Output, callback
+
+from layouts import figures, ids
+from metrics import gaps
+from .common import chart_outputs, chart_result, query_string, register_download, register_url_sync, store
+
+
+def _clean(benchmark, occupancy):
+    b = float(benchmark) if benchmark not in (None, "") and float(benchmark) >= 0 else None
+    o = float(occupancy) if occupancy not in (None, "") else 90.0
+    o = min(max(o, 50.0), 100.0)
+    return b, o
+
+
+@callback(*chart_outputs(ids.GAPS_BEDS_CHART), Output(ids.GAPS_SUMMARY, "children"),
+          Output(ids.query("gaps"), "data"),
+          Input(ids.GAPS_BENCHMARK, "value"), Input(ids.GAPS_OCCUPANCY, "value"), Input(ids.GAPS_YEAR, "value"))
+def update_beds(benchmark, occupancy, year):
+    s = store()
+    b, o = _clean(benchmark, occupancy)
+    frame = gaps.beds_needed(s, benchmark_per_1000=b, occupancy=o / 100)
+    if frame.empty:
+        fig = figures.empty("No population projections for people aged 75 and over")
+        return (*chart_result(frame, fig, "Beds needed", ""), "", query_string(benchmark=b, occupancy=o, year=year))
+    shown = frame.round({"population": 0, "occupied_per_1000": 1, "beds_needed": 0, "gap": 0})
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=shown["year"], y=shown["beds_needed"], name="Beds needed",
+                         marker=dict(color=figures.OKABE_ITO[0]), text=shown["beds_needed"].map("{:,.0f}".format),
+                         textposition="auto"))
+    fig.add_trace(go.Scatter(x=shown["year"], y=shown["beds_now"], name="Beds registered today",
+                             mode="lines+markers", line=dict(color=figures.OKABE_ITO[1], width=3, dash="dash"),
+                             marker=dict(symbol="square", size=9)))
+    fig = figures._base(fig, "Older people's care home beds needed by year", "Beds")
+    row = frame[frame["year"] == int(year)] if year is not None else frame.tail(1)
+    row = row.iloc[0] if len(row) else frame.iloc[-1]
+    basis = f"a benchmark of {b:g} occupied beds per 1,000 people aged 75+" if b is not None else "today's ratio"
+    more = "more" if row["gap"] >= 0 else "fewer"
+    summary = (f"To hold {basis} at {o:g}% occupancy, {row['beds_needed']:,.0f} beds would be needed in "
+               f"{int(row['year'])}: {abs(row['gap']):,.0f} {more} than the {row['beds_now']:,.0f} registered today.")
+    return (*chart_result(shown, fig, "Care home beds needed by year", "Beds: CQC care directory; population aged 75+: POPPI."),
+            summary, query_string(benchmark=b, occupancy=o, year=year))
+
+
+@callback(*chart_outputs(ids.GAPS_TABLE_CHART), Input(ids.GAPS_YEAR, "value"))
+def update_measures(_year):
+    s = store()
+    g = gaps.all_gaps(s)
+    if g.empty:
+        return chart_result(g, figures.empty("No gap measures can be computed from this store"), "Gap measures", "")
+    shown = g[["label", "numerator", "denominator", "value", "unit", "benchmark", "polarity", "year", "source"]].round(
+        {"value": 1, "denominator": 0})
+    pct = shown[shown["unit"] == "%"]
+    fig = figures.bars(pct.assign(label=pct["label"].str.slice(0, 45)), "label", "value",
+                       "Gap measures expressed as percentages", horizontal=True, y_title="%")
+    return chart_result(shown, fig, "Gap measures", "Sources: " + "; ".join(sorted(set(shown["source"].str.split(",").str[0]))))
+
+
+register_download(ids.GAPS_BEDS_CHART, "beds-needed")
+register_download(ids.GAPS_TABLE_CHART, "gap-measures")
+register_url_sync("gaps")

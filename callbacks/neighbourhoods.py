@@ -1,0 +1,58 @@
+"""Neighbourhood page callbacks (pages and exports share metrics.tables' suppressed table)."""
+from dash import Input, Output, callback
+
+from layouts import figures, ids
+from metrics import neighbourhoods
+from metrics.definitions import CLIENT_GROUPS
+from metrics.tables import mps_tables
+from .common import chart_outputs, chart_result, query_string, register_download, register_url_sync, store
+
+
+@callback(*chart_outputs(ids.HOOD_MAP), *chart_outputs(ids.HOOD_CASELOAD_CHART), *chart_outputs(ids.HOOD_PRACTICES),
+          Output(ids.query("neighbourhoods"), "data"), Input(ids.HOOD_GROUP, "value"))
+def update_neighbourhoods(client_group):
+    s = store()
+    table = mps_tables(s)["neighbourhoods"]
+    names = neighbourhoods.neighbourhood_names(s)
+    label = "Registered patients" if client_group == "registered_patients" else CLIENT_GROUPS.get(client_group, client_group)
+    if table.empty:
+        empty = figures.empty("No neighbourhood data in the store")
+        blank = chart_result(table, empty, label, "")
+        return (*blank, *blank, *blank, query_string(client_group=client_group))
+    body = table[table["neighbourhood"] != "total"].copy()
+    body["name"] = body["neighbourhood"].map(names).fillna(body["neighbourhood"])
+    body["display"] = body[client_group].map(lambda v: v if isinstance(v, str) else (f"{v:,.0f}" if v == v and v is not None else "n/a"))
+    numeric = body[client_group].map(lambda v: None if isinstance(v, str) else v)
+    shown = body.assign(value=numeric)[["neighbourhood", "name", "value", "display"]]
+    fig = figures.tile_map(shown, "value", f"{label} by neighbourhood")
+    map_block = chart_result(shown.drop(columns=["value"]).rename(columns={"display": label}), fig,
+                             f"{label} by neighbourhood",
+                             "Estimates: POPPI/PANSI age-band rates x GP registrations by practice (NHS Digital).")
+    case_cols = ["neighbourhood", "registered_patients", "dn_cases", "dn_pct", "asc_cases", "asc_pct", "joint_cases", "joint_pct"]
+    cases = table[case_cols]
+    long = cases[cases["neighbourhood"] != "total"].melt(id_vars="neighbourhood", value_vars=["dn_cases", "asc_cases", "joint_cases"],
+                                                         var_name="caseload", value_name="cases")
+    long["cases"] = long["cases"].map(lambda v: None if isinstance(v, str) else v)
+    long["caseload"] = long["caseload"].map({"dn_cases": "District nursing", "asc_cases": "Adult social care",
+                                             "joint_cases": "Joint"})
+    cfig = figures.bars(long, "neighbourhood", "cases", "Caseloads by neighbourhood", series="caseload", y_title="Cases")
+    cases_block = chart_result(cases, cfig, "Registered patients and caseloads (% of registered patients)",
+                               "Caseloads: council records; registered patients: NHS Digital GP registrations.")
+    prac = mps_tables(s)["practices"]
+    if len(prac):
+        bands = [c for c in prac.columns if c[0].isdigit()]
+        totals = prac[bands].apply(lambda col: col.map(lambda v: 0 if isinstance(v, str) else v)).sum(axis=1)
+        pfig = figures.bars(prac.assign(total_65=totals).sort_values("total_65").tail(44), "practice_name", "total_65",
+                            "Registered patients aged 65+ by practice (suppressed cells count as 0)", horizontal=True,
+                            y_title="Patients aged 65+")
+        pfig.update_layout(height=900)
+    else:
+        pfig = figures.empty("No practice registrations in the store")
+    prac_block = chart_result(prac, pfig, "Registered patients aged 65+ by practice and age band", "NHS Digital GP registrations.")
+    return (*map_block, *cases_block, *prac_block, query_string(client_group=client_group))
+
+
+register_download(ids.HOOD_MAP, "neighbourhood-demand")
+register_download(ids.HOOD_CASELOAD_CHART, "neighbourhood-caseloads")
+register_download(ids.HOOD_PRACTICES, "practices")
+register_url_sync("neighbourhoods")

@@ -1,0 +1,40 @@
+"""Supply page callbacks."""
+from dash import Input, Output, callback
+
+from layouts import figures, ids
+from metrics import supply
+from metrics.definitions import CLIENT_GROUPS
+from .common import chart_outputs, chart_result, query_string, register_download, register_url_sync, source_line, store
+
+VIEW_TITLES = {"type": "type", "ownership": "ownership", "rating": "CQC rating", "user_band": "service user band"}
+
+
+@callback(*chart_outputs(ids.SUPPLY_CHART), Input(ids.SUPPLY_VIEW, "value"))
+def update_homes(view):
+    s = store()
+    frame = supply.homes_view(s, view)
+    long = frame.melt(id_vars="group", value_vars=["homes", "beds"], var_name="measure", value_name="number")
+    fig = figures.bars(long, "group", "number", f"Care homes and beds by {VIEW_TITLES[view]}", series="measure",
+                       y_title="Number")
+    cp = s.table("care_providers")
+    as_at = cp["as_at"].dropna().max() if len(cp) and cp["as_at"].notna().any() else "date not stated"
+    src = (cp["source_file"].iloc[0] if len(cp) else "") + f" (as at {as_at})"
+    return chart_result(frame, fig, f"Care homes and beds by {VIEW_TITLES[view]}", "Source: CQC care directory, " + src)
+
+
+@callback(*chart_outputs(ids.SUPPLY_PLACEMENTS_CHART), Output(ids.query("supply"), "data"),
+          Input(ids.SUPPLY_GROUP, "value"), Input(ids.SUPPLY_VIEW, "value"))
+def update_placements(client_group, view):
+    s = store()
+    frame = supply.placements_view(s, client_group) if client_group else supply.placements(s).head(0)
+    label = CLIENT_GROUPS.get(client_group, client_group or "")
+    period = frame["period"].iloc[0] if len(frame) else ""
+    fig = figures.bars(frame, "setting_label", "clients", f"{label}: council-funded people, {period}",
+                       series="location", horizontal=True, stacked=True, y_title="People")
+    return (*chart_result(frame, fig, f"{label}: council-funded people by setting, {period}", source_line(frame)),
+            query_string(view=view, client_group=client_group))
+
+
+register_download(ids.SUPPLY_CHART, "care-homes")
+register_download(ids.SUPPLY_PLACEMENTS_CHART, "placements")
+register_url_sync("supply")

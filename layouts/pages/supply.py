@@ -1,0 +1,47 @@
+"""Supply (MPS s4): care homes and beds, community services, council-funded placements."""
+import dash
+from dash import html
+
+from metrics.definitions import CLIENT_GROUPS
+from metrics.supply import care_home_table, community_services
+from .. import context, ids
+from ..components import chart_block, data_table, empty_store_notice, missing_notice, page, select
+
+VIEWS = [("type", "Type (residential or nursing)"), ("ownership", "Ownership"),
+         ("rating", "CQC rating"), ("user_band", "Service user band")]
+
+
+def layout(view="type", client_group="learning_disability", **_):
+    store = context.store()
+    if not store.exists:
+        return empty_store_notice()
+    missing = [k for k, t in [("CQC care directory", "care_providers"), ("council activity", "activity")]
+               if not store.has(t)]
+    view = view if view in dict(VIEWS) else "type"
+    groups = sorted(store.table("activity")["client_group"].dropna().unique()) if store.has("activity") else []
+    client_group = client_group if client_group in groups else (groups[0] if groups else None)
+    homes = care_home_table(store)
+    services = community_services(store)
+    return page(
+        "Supply of services",
+        "What exists today: care homes registered with the CQC, community services, and the places the "
+        "council funds.",
+        missing_notice(missing) if missing else None,
+        html.Section([html.H2("Older people's care homes"),
+                      data_table(homes.rename(columns={"type": "Type", "homes": "Homes – number",
+                                                       "beds": "Beds – number", "pct_beds": "% of total beds",
+                                                       "avg_beds_per_home": "Average number of beds per home"}),
+                                 "Care homes for older people by type (as the MPS table)", id="care-home-table")]),
+        html.Div([select(ids.SUPPLY_VIEW, "Show care homes by", VIEWS, view)], className="controls"),
+        chart_block(ids.SUPPLY_CHART, "Care homes and beds"),
+        html.Section([html.H2("Community services registered with the CQC"),
+                      data_table(services, "Locations by service type", id="community-services-table")]),
+        html.Div([select(ids.SUPPLY_GROUP, "Client group", [(g, CLIENT_GROUPS.get(g, g)) for g in groups],
+                         client_group)], className="controls") if groups else None,
+        chart_block(ids.SUPPLY_PLACEMENTS_CHART, "Council-funded people by setting, in and out of area"),
+        query_id=ids.query("supply"),
+    )
+
+
+dash.register_page(__name__, path="/supply", name="Supply", title="Supply of services - Market Position Statement",
+                   order=30, layout=layout)

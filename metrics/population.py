@@ -1,0 +1,69 @@
+"""Population: ONS projections by broad age group, and the age profile of an area."""
+from __future__ import annotations
+
+import pandas as pd
+
+from .store import Store
+
+BROAD_GROUPS = {"All ages": (0, 200), "Aged 18-64": (18, 64), "Aged 65 and over": (65, 200),
+                "Aged 85 and over": (85, 200)}
+
+
+def _limits(band: str) -> tuple[int, int]:
+    if band.endswith("+"):
+        return int(band[:-1]), 200
+    lo, hi = band.split("-")
+    return int(lo), int(hi)
+
+
+def snpp(store: Store) -> pd.DataFrame:
+    pop = store.table("population")
+    if pop.empty:
+        return pop
+    projected = pop[pop["dataset"] == "ons_snpp"]
+    return projected if len(projected) else pop
+
+
+def areas(store: Store) -> list[tuple[str, str]]:
+    p = snpp(store)
+    if p.empty:
+        return []
+    order = {"la": 0, "region": 1, "england": 2}
+    a = p[["area_code", "area_name", "area_type"]].drop_duplicates()
+    a = a.assign(o=a["area_type"].map(order).fillna(3)).sort_values(["o", "area_name"])
+    return list(zip(a["area_code"], a["area_name"]))
+
+
+def broad_groups(store: Store, area_code: str) -> pd.DataFrame:
+    """Persons by broad age group and year. 18-64 uses the 15-19 band's 18-19 share (2/5): ONS
+    publishes single years but the store keeps five-year bands."""
+    p = snpp(store)
+    p = p[(p["area_code"] == area_code) & (p["sex"] == "persons") & (p["age_band"] != "all")]
+    rows = []
+    for name, (lo, hi) in BROAD_GROUPS.items():
+        def share(band):
+            a, b = _limits(band)
+            top = min(b, hi) if b != 200 else hi
+            overlap = min(top, b) - max(a, lo) + 1
+            width = (b - a + 1) if b != 200 else 1
+            if b == 200:
+                return 1.0 if a >= lo else 0.0
+            return max(0, min(overlap, width)) / width
+        w = p["age_band"].map(share)
+        g = (p.assign(value=p["value"] * w).groupby("year")["value"].sum().reset_index())
+        g["age_group"] = name
+        g["source_file"] = p["source_file"].iloc[0] if len(p) else None
+        rows.append(g)
+    out = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
+    out["value"] = out["value"].round(0)
+    return out[["age_group", "year", "value", "source_file"]]
+
+
+def age_profile(store: Store, area_code: str, years: list[int]) -> pd.DataFrame:
+    p = snpp(store)
+    p = p[(p["area_code"] == area_code) & (p["sex"] == "persons") & (p["age_band"] != "all")
+          & (p["year"].isin(years))].copy()
+    p["order"] = p["age_band"].map(lambda b: _limits(b)[0])
+    p = p.sort_values(["year", "order"])
+    p["year"] = p["year"].astype(str)
+    return p[["age_band", "year", "value", "source_file"]]
