@@ -33,6 +33,7 @@ def create_app(store: str | Path = DEFAULT_STORE) -> Dash:
     app.index_string = INDEX
     # Page modules register themselves when imported; import after the app exists.
     from layouts import pages  # noqa: F401
+    import callbacks  # noqa: F401
 
     app.layout = shell.layout
     return app

@@ -33,7 +33,12 @@ def _year_columns(row: list[str]) -> dict[int, int]:
 
 
 def _is_header(row: list[str]) -> bool:
-    return len(_year_columns(row)) >= 2
+    """At least two year cells and no row label: a data row whose counts happen to look like
+    years (1996, 2077, ...) carries a label such as `People aged 18-24 ...`."""
+    if len(_year_columns(row)) < 2:
+        return False
+    others = [c for c in row if c and not _YEAR.match(c)]
+    return not any(_LABEL.match(c) for c in others)
 
 
 def _label_of(row: list[str], year_cols: dict[int, int]) -> str:

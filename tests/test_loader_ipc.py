@@ -127,3 +127,11 @@ def test_suppressed_marker_becomes_missing_with_a_note(tmp_path, ctx):
     f = result.frame
     assert f[(f.age_band == "65-69") & (f.sex == "persons") & (f.year == 2017)]["value"].isna().all()
     assert any("suppressed" in w for w in result.warnings)
+
+
+def test_counts_that_look_like_years_are_not_headers(tmp_path, ctx):
+    rows = dementia_rows()
+    rows[4][1:] = [1996, 2077, 2089]  # a data row whose values are 4-digit numbers
+    f = load(write_xlsx(tmp_path / "y.xlsx", {"Sheet1": rows}), ctx).frame
+    assert sorted(f.year.unique()) == YEARS
+    assert f[(f.age_band == "65-69") & (f.sex == "persons")].value.tolist() == [1996, 2077, 2089]

@@ -1,2 +1,3 @@
 """Dash pages, one per MPS section; each module calls dash.register_page."""
-from . import overview, about  # noqa: F401
+from . import (about, demand, gaps, neighbourhoods, opportunities, overview, performance,  # noqa: F401
+               population, resources, supply)

@@ -1,0 +1,23 @@
+"""Performance page callbacks."""
+from dash import Input, Output, callback
+
+from layouts import figures, ids
+from metrics.kpis import latest_kpis
+from .common import chart_outputs, chart_result, query_string, register_download, register_url_sync, source_line, store
+
+
+@callback(*chart_outputs(ids.PERF_CHART), Output(ids.query("performance"), "data"), Input(ids.PERF_SEX, "value"))
+def update_performance(sex):
+    k = latest_kpis(store())
+    if len(k) and sex != "all":
+        k = k[k["sex"] == sex]
+    fig = figures.spine(k, "Latest values relative to England")
+    cols = ["indicator_id", "indicator_name", "sex", "age", "period", "value", "lower_ci", "upper_ci",
+            "region_value", "england_value", "compared_to_region", "compared_to_england", "polarity", "source_file", "source_row"]
+    shown = k.reindex(columns=cols)
+    return (*chart_result(shown, fig, "Indicators: latest period", source_line(shown, "OHID Fingertips")),
+            query_string(sex=sex))
+
+
+register_download(ids.PERF_CHART, "indicators")
+register_url_sync("performance")

@@ -1,0 +1,37 @@
+"""Screenshots of every page, for looking at what a user sees:
+    .venv/bin/python tools/screenshots.py http://127.0.0.1:8050 out/screens [WIDTHxHEIGHT]
+"""
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from browser import make_driver  # noqa: E402
+
+PAGES = ["/", "/population", "/demand", "/supply", "/gaps", "/neighbourhoods", "/opportunities",
+         "/performance", "/resources", "/about"]
+
+
+def main(base, out, size="1366x900"):
+    w, h = map(int, size.split("x"))
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    d = make_driver(w, h)
+    try:
+        for p in PAGES:
+            d.get(base + p)
+            time.sleep(2.5)
+            total = d.execute_script("return document.body.scrollHeight")
+            d.set_window_size(w, min(max(h, total), 6000))
+            time.sleep(0.5)
+            name = (p.strip("/") or "overview") + f"-{w}.png"
+            d.save_screenshot(str(out / name))
+            errors = d.find_elements("css selector", ".dash-fe-error__title")
+            print(name, "ERRORS" if errors else "ok")
+            d.set_window_size(w, h)
+    finally:
+        d.quit()
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
