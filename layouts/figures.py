@@ -51,7 +51,9 @@ def bars(frame: pd.DataFrame, x: str, y: str, title: str, *, series: str | None 
         kwargs = dict(x=part[y], y=part[x], orientation="h") if horizontal else dict(x=part[x], y=part[y])
         fig.add_trace(go.Bar(name=str(name), marker=dict(color=OKABE_ITO[i % 8],
                                                          pattern=dict(shape=["", "/", "x", "."][i % 4])),
-                             text=part[y].map(lambda v: f"{v:,.0f}" if pd.notna(v) else ""),
+                             # Labels only where they stay legible; the table twin has every value.
+                             text=part[y].map(lambda v: f"{v:,.0f}" if pd.notna(v) else "")
+                             if len(frame) <= 16 else None,
                              textposition="auto", **kwargs))
     fig.update_layout(barmode="stack" if stacked else "group", showlegend=bool(series))
     return _base(fig, title, "" if horizontal else y_title, y_title if horizontal else "")
