@@ -1,10 +1,12 @@
-"""Headline facts for the Overview page, each with the file and row it came from."""
+"""Headline facts for the Overview page, each with its as-at date and the file and row it came from."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import pandas as pd
 
+from . import gaps, supply
+from .demand import headline
 from .store import Store
 
 
@@ -16,61 +18,78 @@ class Fact:
     as_at: str
     source: str
 
+    @property
+    def display(self) -> str:
+        if self.value is None:
+            return "n/a"
+        if self.unit == "%":
+            return f"{self.value:.0f}%"
+        return f"{self.value:,.0f}"
 
-def _prevalence_total(store: Store, measure: str, year: int | None = None) -> Fact | None:
+
+def _prevalence_fact(store: Store, measure: str, age_band: str, label: str) -> Fact | None:
     prev = store.table("prevalence")
     if prev.empty:
         return None
-    la_code = store.authority.get("area_code")
     rows = prev[(prev["measure"] == measure) & prev["is_total"] & (prev["sex"] == "persons")
-                & (prev["area_code"] == la_code)]
+                & (prev["area_code"] == store.authority.get("area_code")) & (prev["age_band"] == age_band)]
     if rows.empty:
         return None
-    year = year or int(rows["year"].min())
-    row = rows[rows["year"] == year].iloc[0]
-    return Fact(label="", value=float(row["value"]), unit="people", as_at=str(year),
-                source=f"{row['source_file']}, row {int(row['source_row'])}")
+    row = rows.sort_values("year").iloc[0]
+    return Fact(label, float(row["value"]), "people", f"{int(row['year'])} estimate",
+                f"{row['source_file']}, row {int(row['source_row'])}")
+
+
+def _population_fact(store: Store) -> Fact | None:
+    pop = store.table("population")
+    if pop.empty:
+        return None
+    year = gaps.base_year(store)
+    p = pop[(pop["area_code"] == store.authority.get("area_code")) & (pop["sex"] == "persons")
+            & (pop["age_band"] == "all") & (pop["dataset"] == "ons_snpp")]
+    if year is not None:
+        p = p[p["year"] == year]
+    if p.empty:
+        return None
+    row = p.iloc[0]
+    return Fact("Residents (all ages)", float(row["value"]), "people", f"{int(row['year'])} projection",
+                f"{row['source_file']}, row {int(row['source_row'])}")
 
 
 def key_facts(store: Store) -> list[Fact]:
-    facts = []
-    for measure, label in [("population", "Residents aged 65 and over"),
-                           ("dementia", "People aged 65+ estimated to have dementia"),
-                           ("learning_disability", "Adults aged 18-64 estimated to have a learning disability")]:
-        f = _prevalence_total_for_age(store, measure, label)
-        if f:
-            facts.append(f)
-    homes = store.table("care_providers")
-    if not homes.empty:
-        la = store.authority.get("area_name")
-        sel = homes[homes["care_home"].astype(bool) & ~homes["dormant"].fillna(False).astype(bool)]
-        if la:
-            sel = sel[sel["local_authority"] == la]
-        facts.append(Fact("Care homes registered with CQC", float(len(sel)), "homes",
-                          str(sel["as_at"].dropna().max() if "as_at" in sel and sel["as_at"].notna().any() else ""),
-                          f"{sel['source_file'].iloc[0] if len(sel) else ''}"))
-    return facts
-
-
-def _prevalence_total_for_age(store, measure, label):
-    prev = store.table("prevalence")
-    if prev.empty:
-        return None
-    la_code = store.authority.get("area_code")
-    rows = prev[(prev["measure"] == measure) & prev["is_total"] & (prev["sex"] == "persons")
-                & (prev["area_code"] == la_code)]
-    if measure == "population":
-        rows = rows[rows["age_band"] == "65+"]
-    if rows.empty:
-        return None
-    year = int(rows["year"].min())
-    row = rows[rows["year"] == year].iloc[0]
-    return Fact(label, float(row["value"]), "people", str(year),
-                f"{row['source_file']}, row {int(row['source_row'])}")
+    facts = [_population_fact(store),
+             _prevalence_fact(store, "population", "65+", "Residents aged 65 and over"),
+             _prevalence_fact(store, "dementia", "65+", "People aged 65+ estimated to have dementia")]
+    rate = gaps.dementia_diagnosis_rate(store)
+    if rate:
+        facts.append(Fact("Dementia diagnosis rate (national target 67%)", rate.value, "%", str(rate.year), rate.source))
+    facts.append(_prevalence_fact(store, "learning_disability", "18-64", "Adults aged 18-64 estimated to have a learning disability"))
+    table = supply.care_home_table(store)
+    if len(table):
+        cp = store.table("care_providers")
+        as_at = str(cp["as_at"].dropna().max()) if cp["as_at"].notna().any() else "date not stated"
+        total = table.set_index("type").loc["total"]
+        src = str(cp["source_file"].iloc[0])
+        facts.append(Fact("Older people's care homes", float(total["homes"]), "homes", f"as at {as_at}", src))
+        facts.append(Fact("Beds in older people's care homes", float(total["beds"]), "beds", f"as at {as_at}", src))
+    for g in gaps.ld_gaps(store)[:1]:
+        facts.append(Fact("Learning disability placements out of area", g.value, "%", str(g.year), g.source))
+    return [f for f in facts if f is not None]
 
 
 def sources(store: Store) -> pd.DataFrame:
     files = store.manifest.get("files", []) if store.exists else []
     return pd.DataFrame([{"file": f["path"], "kind": f["kind"], "rows read": f["rows_read"],
-                          "rows kept": f["rows_kept"], "ingested": f["ingested_at"][:10],
-                          "sha256": f["sha256"][:12]} for f in files])
+                          "rows kept": f["rows_kept"], "warnings": len(f.get("warnings", [])),
+                          "version or date": _version(f.get("meta", {})),
+                          "ingested": f["ingested_at"][:10], "sha256": f["sha256"][:12]} for f in files])
+
+
+def _version(meta: dict) -> str:
+    for key in ("publisher_version", "as_at", "extract_date", "latest_period"):
+        if meta.get(key):
+            return str(meta[key])
+    tables = meta.get("tables") or []
+    if tables and tables[0].get("version"):
+        return str(tables[0]["version"])
+    return ""

@@ -1,11 +1,11 @@
-"""Overview: key facts with as-at dates and sources."""
+"""Overview: key facts with as-at dates and sources, and the rationale for change."""
 import dash
-from dash import html
+from dash import dcc, html
 
+from metrics.demand import rationale_sentences
 from metrics.overview import key_facts
 from .. import context
 from ..components import empty_store_notice
-
 
 
 def layout(**query):
@@ -14,16 +14,22 @@ def layout(**query):
         return empty_store_notice()
     area = store.authority.get("area_name") or "the authority"
     cards = [html.Li([
-        html.Span(f"{fact.value:,.0f}", className="fact-value"),
+        html.Span(fact.display, className="fact-value"),
         html.Span(fact.label, className="fact-label"),
         html.Span(f"{fact.as_at} · source: {fact.source}", className="fact-source"),
     ], className="fact") for fact in key_facts(store)]
+    sentences = rationale_sentences(store)
     return html.Div([
         html.H1(f"{area}: market position statement"),
         html.P("What care the population will need, and what exists today, refreshed from the "
                "spreadsheets commissioners already download.", className="lead"),
         html.H2("Key facts"),
         html.Ul(cards, className="facts", id="key-facts"),
+        html.H2("Demand: rationale for change"),
+        html.Ul([html.Li(s) for s in sentences], id="rationale") if sentences else html.P("No projections in the store."),
+        html.P(["Explore by client group on ", dcc.Link("Demand", href="/demand"), ", where supply falls short on ",
+                dcc.Link("Demand vs supply", href="/gaps"), ", and contracts ending on ",
+                dcc.Link("Opportunities", href="/opportunities"), "."]),
     ])
 
 

@@ -1,0 +1,42 @@
+"""Metrics against hand-computed values on small frames."""
+import pandas as pd
+import pytest
+
+from metrics.demand import change_between
+from metrics.disclosure import apply_suppression, suppression_mask
+from metrics.neighbourhoods import _band_weights
+
+
+def test_change_between_number_and_percent():
+    f = pd.DataFrame({"client_group": ["x"] * 2, "measure": ["m"] * 2, "area_code": ["A"] * 2,
+                      "sex": ["persons"] * 2, "age_band": ["18-64"] * 2, "year": [2017, 2020], "value": [1120, 1190]})
+    c = change_between(f, 2017, 2020).iloc[0]
+    assert c.change == 70 and c.change_pct == pytest.approx(6.25)
+    with pytest.raises(ValueError):
+        change_between(f, 2017, 2017)
+
+
+def test_primary_and_secondary_suppression_by_column():
+    f = pd.DataFrame({"n": [3, 10, 20, 33]}, index=["N1", "N2", "N3", "total"])
+    m = suppression_mask(f, ["n"], total_row="total")
+    # 3 is primary; N2 (next smallest) is hidden too so 33 - 20 - x cannot reveal it
+    assert m["n"].tolist() == [True, True, False, False]
+    shown = apply_suppression(f, ["n"], total_row="total")
+    assert shown["n"].tolist() == ["<5", "<5", 20, 33]
+
+
+def test_suppression_by_row_and_zero_counts():
+    f = pd.DataFrame({"a": [0, 50], "b": [12, 60], "c": [40, 70]})
+    m = suppression_mask(f, ["a", "b", "c"], row_totals=True)
+    assert m.loc[0].tolist() == [True, True, False] and not m.loc[1].any()
+
+
+def test_nothing_hidden_when_all_large():
+    f = pd.DataFrame({"n": [30, 10, 40]}, index=["N1", "N2", "total"])
+    assert not suppression_mask(f, ["n"], total_row="total").any().any()
+
+
+def test_band_weights_split_quinary_bands():
+    assert _band_weights("18-24") == {"15-19": pytest.approx(0.4), "20-24": 1.0}
+    assert _band_weights("90+") == {"90-94": 1.0, "95+": 1.0}
+    assert _band_weights("65-69") == {"65-69": 1.0}
