@@ -17,8 +17,9 @@ from rich.table import Table
 from loaders.base import InputError
 
 DEFAULT_STORE = Path("data/store")
-console = Console(stderr=False, highlight=False)
-err_console = Console(stderr=True, highlight=False)
+# Wide enough for file names when output goes to a log or CI rather than a terminal.
+console = Console(stderr=False, highlight=False, width=None if sys.stdout.isatty() else 140)
+err_console = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 200)
 
 
 def _summary(report, title: str) -> None:

@@ -149,10 +149,14 @@ def _latest_activity(store: Store, client_group: str) -> pd.DataFrame:
 
 
 def ld_gaps(store: Store) -> list[Gap]:
+    """Learning disability measures for adults aged 18-64 (the MPS's and PANSI's age range) when
+    the activity table splits by age; otherwise over all ages."""
     area = store.authority.get("area_code")
     a = _latest_activity(store, "learning_disability")
     if a.empty:
         return []
+    if (a["age_band"] == "18-64").any():
+        a = a[a["age_band"] == "18-64"]
     year = int(a["year"].iloc[0])
     src = str(a["source_file"].iloc[0])
     placed = a[a["setting"].isin(["residential", "nursing"])]
@@ -181,28 +185,29 @@ def ld_gaps(store: Store) -> list[Gap]:
 
 
 def carers_gaps(store: Store) -> list[Gap]:
-    """Carers reached = carers supported / estimated unpaid carers (POPPI 65+ plus PANSI 18-64
-    where both are present); new contacts against the contract target."""
+    """Carers reached = carers supported / estimated unpaid carers, like for like: carers aged 65+
+    supported against POPPI's estimate of unpaid carers aged 65+ (POPPI has no younger ages);
+    new carer contacts against the contract target (500 a year, MPS s4.5)."""
     area = store.authority.get("area_code")
     a = _latest_activity(store, "carers")
     if a.empty:
         return []
     year = int(a["year"].iloc[0])
     src = str(a["source_file"].iloc[0])
-    supported = a.loc[a["setting"] == "carers_supported", "clients"].sum()
+    older = a[(a["setting"] == "carers_supported") & (a["age_band"] == "65+")]
+    supported = float(older["clients"].sum()) if len(older) else None
     h = headline(store)
-    carers = h[h["measure"] == "unpaid_carers"]
-    if len(carers):
+    carers = h[(h["measure"] == "unpaid_carers") & (h["age_band"] == "65+")]
+    estimated = None
+    if len(carers) and supported is not None:
         y = min(carers["year"], key=lambda v: abs(v - year))
         estimated = float(carers.loc[carers["year"] == y, "value"].sum())
-    else:
-        estimated = None
     new_contacts = a.loc[a["setting"] == "carers_new_contacts", "clients"].sum()
     target = store.manifest.get("targets", {}).get("carers_new_contacts", 500)
     return [
         Gap("carers", "carers_reached_pct", area, "la", year, supported, estimated,
             _ratio(supported, estimated, 100), None, "high_is_good",
-            "Carers supported as a share of estimated unpaid carers", "%", src),
+            "Carers aged 65+ supported as a share of estimated unpaid carers aged 65+", "%", src),
         Gap("carers", "carers_new_contacts_vs_target_pct", area, "la", year, new_contacts, target,
             _ratio(new_contacts, target, 100), 100.0, "high_is_good",
             "New carer contacts against the contract target", "%", src),

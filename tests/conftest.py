@@ -1,10 +1,11 @@
 import csv
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "data" / "sample"
+SAMPLE = Path(os.environ.get("MPS_SAMPLE", ROOT / "data" / "sample"))
 LOOKUPS = ROOT / "data" / "lookups"
 
 

@@ -67,10 +67,12 @@ _MALE_SHARE_ANCHORS = [(0, 0.512), (15, 0.510), (20, 0.496), (30, 0.488), (45, 0
 # Net migration per year as a share of the age's population (illustrative: London gains young
 # adults and loses families and retirees).
 _MIG_ANCHORS = {
-    "Lewisham": [(0, -0.010), (5, -0.015), (15, -0.010), (18, 0.010), (20, 0.030), (29, 0.030),
-                 (31, 0.005), (44, 0.005), (46, -0.003), (64, -0.003), (66, -0.008), (90, -0.004)],
-    "London": [(0, -0.010), (5, -0.016), (15, -0.010), (18, 0.012), (20, 0.032), (29, 0.030),
-               (31, 0.004), (44, 0.004), (46, -0.004), (64, -0.005), (66, -0.010), (90, -0.004)],
+    "Lewisham": [(0, -0.020), (5, -0.025), (15, -0.015), (18, 0.020), (21, 0.060), (26, 0.060),
+                 (29, 0.010), (31, -0.015), (44, -0.015), (46, -0.008), (64, -0.008),
+                 (66, -0.010), (90, -0.004)],
+    "London": [(0, -0.018), (5, -0.022), (15, -0.012), (18, 0.025), (21, 0.060), (26, 0.055),
+               (29, 0.010), (31, -0.014), (44, -0.014), (46, -0.008), (64, -0.008),
+               (66, -0.012), (90, -0.004)],
     "England": [(0, 0.002), (15, 0.002), (20, 0.010), (25, 0.010), (30, 0.004), (40, 0.001),
                 (60, 0.0), (90, 0.0)],
 }
@@ -259,3 +261,29 @@ def ipc_population_by_sex(area: str, tool: str) -> dict[str, dict[int, list[int]
 
 def rng():
     return np.random.default_rng(SEED)
+
+
+FIXED_STAMP = "2017-06-01T00:00:00Z"
+
+
+def normalise_zip(path) -> None:
+    """Make an .xlsx/.ods byte-for-byte reproducible: fixed entry times and document dates.
+
+    Entry order and compression (an .ods needs `mimetype` first and stored) are kept.
+    """
+    import re
+    import zipfile
+    from pathlib import Path
+
+    path = Path(path)
+    with zipfile.ZipFile(path) as zin:
+        entries = [(info, zin.read(info.filename)) for info in zin.infolist()]
+    stamp = re.compile(rb"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z?")
+    with zipfile.ZipFile(path, "w") as zout:
+        for info, data in entries:
+            if info.filename in ("docProps/core.xml", "meta.xml"):
+                data = stamp.sub(FIXED_STAMP.encode(), data)
+            new = zipfile.ZipInfo(info.filename, date_time=(2017, 6, 1, 0, 0, 0))
+            new.compress_type = info.compress_type
+            new.external_attr = info.external_attr
+            zout.writestr(new, data)

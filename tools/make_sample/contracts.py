@@ -217,6 +217,8 @@ def write_ccg(out_dir: Path) -> Path:
         for col in (6, 7):
             ws.cell(row=row, column=col).number_format = '"£"#,##0'
     path = Path(out_dir) / CCG_FILE
+    wb.properties.creator = "mps sample generator"
+    wb.properties.created = dt.datetime(2017, 6, 1)
     wb.save(path)
     return path
 

@@ -53,6 +53,9 @@ CARERS = {
                                                # s4.5 target of 500 new contacts a year (540 illustrative)
     "2016/17": (6_544, 4_805, 561),            # illustrative
 }
+# Of those supported, carers aged 65 and over (illustrative, about a quarter): lets the dashboard set
+# carers reached against POPPI's estimate of unpaid carers aged 65+, like for like.
+CARERS_65_PLUS_SUPPORTED = {"2014/15": 1_021, "2015/16": 1_096, "2016/17": 1_139}
 # LD 18-64 in earlier years (illustrative; placements falling, s3.3 "halved over the past ten years").
 LD_EARLIER = {
     "2014/15": {"All services": 731, "Residential": (60, 124), "Nursing": (6, 12), "Day Care": (214, 4),
@@ -131,6 +134,7 @@ def activity_rows() -> list[list]:
         reg, sup, new = CARERS[period]
         rows += [[period, CARER, "Carers on register", "All", "", reg],
                  [period, CARER, "Carers supported", "All", "", sup],
+                 [period, CARER, "Carers supported", "65+", "", CARERS_65_PLUS_SUPPORTED[period]],
                  [period, CARER, "New carer contacts", "All", "", new]]
     return rows
 
@@ -212,7 +216,9 @@ settings, so settings do not add up to `All services`.
   direct payment").
 - Carers (Primary Support Reason `Carer Support`, Age Band `All`), 2015/16: Carers on register
   6,273 and Carers supported 4,671 (seed 000 s3.6); New carer contacts 540 (against the target of
-  500 a year, seed 000 s4.5; 540 itself is illustrative).
+  500 a year, seed 000 s4.5; 540 itself is illustrative). Each year also has a `Carers supported`
+  row for Age Band `65+` (illustrative, about a quarter of those supported) so that carers reached
+  can be set against POPPI's estimate of unpaid carers aged 65+ like for like.
 - Illustrative: every other year and client group (physical, sensory, memory & cognition, mental
   health, substance misuse, social isolation), with plausible inner-London levels, care homes
   falling and community settings growing over time, and a high mental health residential figure

@@ -425,6 +425,8 @@ def write(out_dir: Path) -> list[Path]:
             if cell.value is not None:
                 cell.number_format = "dd/mm/yyyy"
     path = out_dir / FILE
+    wb.properties.creator = "mps sample generator"
+    wb.properties.created = dt.datetime(2017, 6, 1)
     wb.save(path)
     _write_readme()
     return [path]

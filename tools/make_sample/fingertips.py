@@ -27,7 +27,7 @@ OLD_HEADER = [h for h in HEADER if h != "Time period range"]
 LA_TYPE = "Districts & UAs (from Apr 2021)"
 AREA_ROWS = {
     "Lewisham": ("E09000023", LA_TYPE, "E12000007", "London region"),
-    "London": ("E12000007", "Region", "E92000001", "England"),
+    "London region": ("E12000007", "Region", "E92000001", "England"),
     "England": ("E92000001", "England", "", ""),
 }
 Z95, Z998 = 1.959964, 3.090232
@@ -208,7 +208,8 @@ def _data():
 def _row(ind, period, sex, area, v, cnt, den, extra, trend, eng_v, reg_v,
          category_type="", category="") -> dict:
     name, age, polarity, kind = IND[ind]
-    code, area_type, pcode, pname = AREA_ROWS[area]
+    display = "London region" if area == "London" else area
+    code, area_type, pcode, pname = AREA_ROWS[display]
     if kind == "survey":
         lo, hi, lo9, hi9 = _ci(kind, v, cnt, den, extra)
         cnt_out, den_out = cnt, den
@@ -220,7 +221,7 @@ def _row(ind, period, sex, area, v, cnt, den, extra, trend, eng_v, reg_v,
         cnt_out, den_out = cnt, den
     return {
         "Indicator ID": ind, "Indicator Name": name, "Parent Code": pcode, "Parent Name": pname,
-        "Area Code": code, "Area Name": area, "Area Type": area_type, "Sex": sex, "Age": age,
+        "Area Code": code, "Area Name": display, "Area Type": area_type, "Sex": sex, "Age": age,
         "Category Type": category_type, "Category": category, "Time period": period,
         "Value": _fmt(v), "Lower CI 95.0 limit": _fmt(lo), "Upper CI 95.0 limit": _fmt(hi),
         "Lower CI 99.8 limit": _fmt(lo9), "Upper CI 99.8 limit": _fmt(hi9),
@@ -256,7 +257,7 @@ def rows() -> list[dict]:
                 out.append(_row(ind, period, sex, "Lewisham", v, None, None, 0.9, "", eng_v, reg_v,
                                 category_type=cat, category=label))
     # The publisher sometimes repeats the England row verbatim: the loader must drop it.
-    dup = next(r for r in out if r["Indicator ID"] == 92949 and r["Area Name"] == "England")
+    dup = next(r for r in out if r["Indicator ID"] == 92949 and r["Area Code"] == "E92000001")
     out.append(dict(dup))
     return out
 
@@ -311,7 +312,7 @@ def readme() -> str:
         "### `fingertips_lewisham_indicators.csv`",
         "The current 27-column Fingertips header (FORMATS.md s2; column 23 `Compared to Region "
         "value or percentiles`), UTF-8 with BOM. Areas: Lewisham `E09000023` (Area Type "
-        f"`{LA_TYPE}`, parent London region), London `E12000007` (`Region`), England `E92000001` "
+        f"`{LA_TYPE}`, parent `London region`), `London region` `E12000007` (`Region`), England `E92000001` "
         "(`England`). CIs: Wilson score for percentages, Byar's method for rates, survey "
         "standard errors for smoking, given standard errors for life expectancy. `Compared to "
         "England` / `Compared to Region` follow from whether the comparator lies inside the 95% "

@@ -77,7 +77,7 @@ PANSI_MEASURES = {
                 male=[12.5, 13.5, 14.5, 14.0, 11.0], female=[20.5, 22.0, 22.5, 22.0, 17.0],
                 source="Prevalence rates from Adult Psychiatric Morbidity in England, 2007 "
                        "(NHS Information Centre, 2009)",
-                targets={2017: 36230}, seed="s3.5.1 ('over 36,000')"),
+                targets={2017: 36230}, seed="s3.5.1, approximate: 'over 36,000' aged 16-74"),
     "psychotic": dict(stem="predicted to have a psychotic disorder",
                       male=[0.3, 0.4, 0.45, 0.45, 0.3], female=[0.3, 0.4, 0.45, 0.45, 0.3],
                       source="Prevalence rates from Adult Psychiatric Morbidity in England, 2007 "
@@ -281,6 +281,7 @@ def _write_xlsx(path: Path, sheets: dict[str, list[list]]) -> Path:
             ws.append(r)
         ws.column_dimensions["A"].width = 80
     wb.save(path)
+    C.normalise_zip(path)
     return path
 
 
@@ -290,6 +291,7 @@ def _write_ods(path: Path, sheets: dict[str, list[list]]) -> Path:
             width = max(len(r) for r in rows)
             frame = pd.DataFrame([r + [None] * (width - len(r)) for r in rows], dtype=object)
             frame.to_excel(xw, sheet_name=name, header=False, index=False)
+    C.normalise_zip(path)
     return path
 
 
@@ -380,14 +382,16 @@ def readme() -> str:
         "as the ONS SNPP sample files, rounded to the nearest 100); each measure's raw band values "
         "are prevalence rate x population; where the seed states a total, the raw bands are "
         "apportioned to it exactly (largest remainder), and later years keep the last pinned "
-        "year's scaling, so they rise with the population.",
+        "year's scaling, so they rise with the population. Population bands are rounded to 100 by "
+        "largest remainder so they add up to the rounded total (for Lewisham 65+ in 2017 this is "
+        "plain nearest-100 rounding).",
         "",
         "| file | from the seeds (seed 000) | from published rates | illustrative |",
         "|---|---|---|---|",
         f"| `POPPI_Lewisham_dementia_2017.xlsx` (sheet `Dementia`, by age and gender) | total 65+ "
         f"2017 = {sum(d[2017]):,} (s3.2.1: \"around 1,800 people over the age of 65 living with "
         "dementia\") | band shape and male/female split: Dementia UK: Update (2014) rates "
-        "(FORMATS.md s1), 90+ blends 90-94 and 95+ | years after 2017 (same scaling, growing "
+        "(FORMATS.md s1); the 90+ rate blends 90-94 and 95+ with assumed weights | years after 2017 (same scaling, growing "
         "population) |",
         "| `POPPI_London_dementia_2017.xlsx`, `POPPI_England_dementia_2017.xlsx` (by age) | none "
         f"| Dementia UK: Update (2014) rates x the sample London/England populations | totals "
@@ -400,8 +404,8 @@ def readme() -> str:
         f"| `POPPI_Lewisham_carers_2017.ods` (sheets `Unpaid carers`, `Carers 50+ hours`) | all "
         f"carers 65+ 2017 = {sum(carers_all()[2017]):,}; 50+ hours aged 80-84 + 85 and over 2017 "
         f"= {sum(c50[2017][3:])} (s3.6: \"total 3,380, with an estimated 370 aged over 80 "
-        "providing 50 or more hours\") | band shape: 2011 Census DC3303EW-style rates | the "
-        "other 50+ hours bands, later years |",
+        "providing 50 or more hours\") | shape only: illustrative rates after the 2011 Census (DC3303EW), not the "
+        "published POPPI rates | the other 50+ hours bands, later years |",
         "| `PANSI_Lewisham_population_2017.xlsx` | none (consistent with s3.1's 305,945 total) | "
         "SNPP bands rounded to 100 | age structure |",
     ]
@@ -425,9 +429,9 @@ def readme() -> str:
             seeds.append(f"`{spec['stem']}` {stated} (s{spec['seed'].lstrip('s')})")
             rates.append(spec["source"].replace("Prevalence rates from ", ""))
         lines.append(f"| `{fname.split(' ')[0]}` {' '.join(fname.split(' ')[1:])} | "
-                     + "; ".join(seeds) + " | age gradients approximating "
+                     + "; ".join(seeds) + " | shape only: illustrative age gradients (not checked against the published PANSI rates) after "
                      + "; ".join(dict.fromkeys(rates)) + " | band split, later years"
-                     + (" (common mental disorder 2017 total: the seed says only 'over 36,000')"
+                     + (" (common mental disorder 2017 total 36,230 is illustrative: the seed's 'over 36,000' is for ages 16-74, not 18-64)"
                         if "cmd" in keys else "") + " |")
     lines += [
         "",

@@ -75,6 +75,7 @@ def write_mye(out_dir: Path) -> Path:
             ws.append([C.AREAS["Lewisham"], "Lewisham", "E", sex, a]
                       + [int(est[sex][y][a]) for y in C.MYE_YEARS])
     wb.save(path)
+    C.normalise_zip(path)
     return path
 
 
