@@ -18,6 +18,11 @@ def main(argv):
         module = importlib.import_module(f"tools.make_sample.{name}")
         for path in module.write(out):
             print(f"{name}: {Path(path).name}")
+    here = Path(__file__).resolve().parent
+    parts = [(here / "readme_header.md").read_text()]
+    parts += [(here / f"readme_{name}.md").read_text() for name in MODULES if (here / f"readme_{name}.md").exists()]
+    (out / "README.md").write_text("\n".join(p.rstrip() + "\n" for p in parts), encoding="utf-8")
+    print("README.md")
     return 0
 
 

@@ -220,6 +220,8 @@ def write_ccg(out_dir: Path) -> Path:
     wb.properties.creator = "mps sample generator"
     wb.properties.created = dt.datetime(2017, 6, 1)
     wb.save(path)
+    from .common import normalise_zip
+    normalise_zip(path)  # byte-for-byte reproducible
     return path
 
 

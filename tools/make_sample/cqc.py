@@ -428,6 +428,8 @@ def write(out_dir: Path) -> list[Path]:
     wb.properties.creator = "mps sample generator"
     wb.properties.created = dt.datetime(2017, 6, 1)
     wb.save(path)
+    from .common import normalise_zip
+    normalise_zip(path)  # byte-for-byte reproducible
     _write_readme()
     return [path]
 
