@@ -55,10 +55,25 @@ def _run_with_progress(fn, source_dir: Path):
         return fn(tick)
 
 
+def store_is_stale(source: Path, store: Path) -> bool:
+    """True when the store is missing or older than any input file or lookup table."""
+    from loaders import DEFAULT_LOOKUPS
+
+    manifest = store / "manifest.json"
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    inputs = [p for d in (source, DEFAULT_LOOKUPS) if d.is_dir() for p in d.rglob("*") if p.is_file()]
+    return any(p.stat().st_mtime > built for p in inputs)
+
+
 def cmd_ingest(args) -> int:
     from loaders.store import ingest
 
     source = Path(args.source_dir)
+    if args.if_stale and not store_is_stale(source, Path(args.store)):
+        console.print(f"Store {args.store} is up to date with {source}; nothing to do.")
+        return 0
     report = _run_with_progress(lambda tick: ingest(source, Path(args.store), progress=tick), source)
     _summary(report, f"Ingest of {source}")
     if not report.files:
@@ -117,6 +132,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", help="load a folder of downloads into the Parquet store")
     p.add_argument("source_dir")
     p.add_argument("--store", default=str(DEFAULT_STORE))
+    p.add_argument("--if-stale", action="store_true",
+                   help="only ingest when the store is missing or older than the inputs")
     p.set_defaults(func=cmd_ingest)
     p = sub.add_parser("validate", help="dry run: what would load and what is wrong")
     p.add_argument("source_dir")

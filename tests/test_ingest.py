@@ -94,3 +94,16 @@ def test_validate_is_a_dry_run(good_folder, tmp_path):
 def test_missing_folder_is_a_clear_error(tmp_path):
     r = mps("ingest", tmp_path / "nowhere", "--store", tmp_path / "s")
     assert r.returncode == 1 and "does not exist" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_if_stale_skips_an_up_to_date_store_and_rebuilds_after_an_edit(good_folder, tmp_path):
+    store = tmp_path / "store"
+    assert mps("ingest", good_folder, "--store", store, "--if-stale").returncode == 0
+    first = (store / "manifest.json").read_bytes()
+    r = mps("ingest", good_folder, "--store", store, "--if-stale")
+    assert "up to date" in r.stdout and (store / "manifest.json").read_bytes() == first
+    import time
+    time.sleep(0.05)
+    (good_folder / "mps.toml").write_text('area_code = "E09000023"\narea_name = "Lewisham"\n# edited\n')
+    r = mps("ingest", good_folder, "--store", store, "--if-stale")
+    assert "up to date" not in r.stdout and (store / "manifest.json").read_bytes() != first
