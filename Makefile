@@ -24,11 +24,16 @@ ingest: setup
 run: ingest
 	$(BIN)/mps serve --store $(STORE) --host 127.0.0.1 --port $(PORT)
 
-test: setup
+# axe-core (accessibility checks injected into Chromium by the browser tests) comes from npm.
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+test: setup node_modules/axe-core/axe.min.js
 	$(BIN)/python -m pytest -q
 
 bench: setup
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) $(STORE) .pytest_cache
+	rm -rf $(VENV) $(STORE) .pytest_cache node_modules

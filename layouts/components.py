@@ -67,11 +67,13 @@ def chart_block(prefix: str, title: str, intro: str | None = None) -> html.Secti
     ], className="chart-block", **{"aria-labelledby": f"{prefix}-heading"})
 
 
-def select(id: str, label: str, options: list[tuple[str, str]], value, *, clearable=False) -> html.Div:
-    return html.Div([
-        html.Label(label, htmlFor=id, className="label"),
-        dcc.Dropdown(id=id, options=[{"label": l, "value": v} for v, l in options], value=value,
-                     clearable=clearable, searchable=False, className="select"),
+def select(id: str, label: str, options: list[tuple[str, str]], value, *, clearable=False) -> html.Fieldset:
+    """A choice as native radio buttons in a fieldset (the GOV.UK pattern for a handful of
+    options): keyboard- and screen-reader-friendly without a custom widget."""
+    return html.Fieldset([
+        html.Legend(label, className="label"),
+        dcc.RadioItems(id=id, options=[{"label": l, "value": v} for v, l in options], value=value,
+                       className="radios", inputClassName="radio-input", labelClassName="radio-label"),
     ], className="control")
 
 

@@ -1,9 +1,32 @@
-"""The real Dash app in headless Chromium: pages render, no error overlay, lang is set."""
+"""The real Dash app in headless Chromium: every page renders with no error overlay, a change of
+selection updates the chart and the URL (and the URL restores it), and axe-core finds no serious
+or critical WCAG 2.1 AA violations."""
+import json
+import time
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
 import pytest
 
 from browser import Server, make_driver, require_browser
+from conftest import ROOT
 
 pytestmark = pytest.mark.browser
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+PAGES = ["/", "/population", "/demand", "/supply", "/gaps", "/neighbourhoods", "/opportunities",
+         "/performance", "/resources", "/about"]
+# page, radio group id, new value, query parameter, element whose text must change
+INTERACTIONS = [
+    ("/population", "population-area", "E12000007", "area", "population-chart-table"),
+    ("/demand", "demand-client-group", "dementia", "client_group", "demand-chart-table"),
+    ("/supply", "supply-view", "rating", "view", "supply-chart-table"),
+    ("/gaps", "gaps-year", "2025", "year", "gaps-summary"),
+    ("/neighbourhoods", "neighbourhood-client-group", "learning_disability", "client_group", "neighbourhood-map-table"),
+    ("/opportunities", "opportunities-window", "24", "window", "opportunities-contracts-chart-table"),
+    ("/performance", "performance-sex", "Female", "sex", "performance-chart-table"),
+    ("/resources", "resources-organisation", "NHS Lewisham CCG", "organisation", "resources-chart-table"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -28,38 +51,118 @@ def wait_for(driver, css, timeout=20):
     return WebDriverWait(driver, timeout).until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
 
 
+def wait_until(predicate, timeout=20, interval=0.2):
+    end = time.time() + timeout
+    while time.time() < end:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError("condition not met in time")
+
+
+def settled(driver):
+    """Page content rendered and no Dash callback still pending."""
+    wait_for(driver, "h1")
+    wait_until(lambda: driver.execute_script(
+        "return !document.querySelector('[data-dash-is-loading=\"true\"]')"))
+    time.sleep(0.3)
+
+
 def no_error_overlay(driver):
-    from selenium.webdriver.common.by import By
-    return not driver.find_elements(By.CSS_SELECTOR, ".dash-fe-error__title, .dash-error-card")
+    return not driver.find_elements("css selector", ".dash-fe-error__title, .dash-error-card")
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_renders_without_errors(server, driver, path):
+    driver.get(server.url + path)
+    settled(driver)
+    assert driver.find_element("css selector", "html").get_attribute("lang") == "en-GB"
+    assert driver.title.endswith("Market Position Statement")
+    assert len(driver.find_elements("css selector", "h1")) == 1
+    assert no_error_overlay(driver)
+    severe = [e for e in driver.get_log("browser") if e["level"] == "SEVERE" and "favicon" not in e["message"]]
+    assert not severe, severe
 
 
 def test_overview_reads_the_store(server, driver):
     driver.get(server.url + "/")
-    facts = wait_for(driver, "#key-facts")
-    text = facts.text
+    text = wait_for(driver, "#key-facts").text
     assert "26,800" in text  # residents aged 65+ in 2017 (seed 000 s3.2)
-    assert "1,800" in text   # people with dementia (seed 000 s3.2.1)
-    assert driver.find_element("css selector", "html").get_attribute("lang") == "en-GB"
-    assert driver.title.startswith("Overview")
-    assert no_error_overlay(driver)
+    assert "1,800" in text and "672" in text
+    rationale = driver.find_element("id", "rationale").text
+    assert "projected to rise from 1,120 in 2017 to 1,190 in 2020 (+6%)" in rationale
 
 
 def test_about_lists_every_source_file(server, driver, sample_store):
-    import json
     driver.get(server.url + "/about")
     table = wait_for(driver, "#sources-table")
     manifest = json.loads((sample_store / "manifest.json").read_text())
     for f in manifest["files"]:
         assert f["path"] in table.text
+
+
+@pytest.mark.parametrize("path,group,value,param,watch", INTERACTIONS)
+def test_selection_updates_chart_and_url(server, driver, path, group, value, param, watch):
+    driver.get(server.url + path)
+    settled(driver)
+    before = wait_until(lambda: driver.find_element("id", watch).get_attribute("textContent"))
+    radio = driver.find_element("css selector", f"#{group} input[value='{value}']")
+    radio.click()
+    wait_until(lambda: driver.find_element("id", watch).get_attribute("textContent") != before)
+    query = wait_until(lambda: parse_qs(urlparse(driver.current_url).query).get(param))
+    assert query == [value]
     assert no_error_overlay(driver)
+    # The address is shareable: opening it restores the selection.
+    driver.get(driver.current_url)
+    settled(driver)
+    assert driver.find_element("css selector", f"#{group} input[value='{value}']").is_selected()
+
+
+def test_what_if_occupancy_changes_beds_needed(server, driver):
+    driver.get(server.url + "/gaps")
+    settled(driver)
+    before = wait_until(lambda: driver.find_element("id", "gaps-summary").text)
+    box = driver.find_element("id", "gaps-occupancy")
+    box.clear()
+    box.send_keys("80\n")
+    after = wait_until(lambda: (t := driver.find_element("id", "gaps-summary").text) != before and t)
+    assert "80% occupancy" in after
+    assert parse_qs(urlparse(driver.current_url).query)["occupancy"] == ["80.0"]
 
 
 def test_skip_link_is_first_and_targets_main(server, driver):
     from selenium.webdriver.common.keys import Keys
     driver.get(server.url + "/")
     wait_for(driver, "#key-facts")
-    body = driver.find_element("css selector", "body")
-    body.send_keys(Keys.TAB)
+    driver.find_element("css selector", "body").send_keys(Keys.TAB)
     active = driver.switch_to.active_element
     assert active.text == "Skip to main content"
     assert active.get_attribute("href").endswith("#main-content")
+
+
+def test_controls_work_from_the_keyboard(server, driver):
+    from selenium.webdriver.common.keys import Keys
+    driver.get(server.url + "/demand")
+    settled(driver)
+    first = driver.find_element("css selector", "#demand-client-group input:checked")
+    first.send_keys(Keys.ARROW_RIGHT)  # native radios: arrow keys move the selection
+    wait_until(lambda: "client_group=" in driver.current_url and
+               parse_qs(urlparse(driver.current_url).query)["client_group"] != ["learning_disability"])
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_axe_finds_no_serious_wcag_violations(server, driver, path):
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: `make test` installs it with npm (node_modules/axe-core)")
+    driver.get(server.url + path)
+    settled(driver)
+    driver.execute_script(AXE.read_text())
+    result = driver.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
+           .then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                 nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))));
+    """)
+    serious = [v for v in result if v["impact"] in ("serious", "critical")]
+    assert not serious, json.dumps(serious, indent=1)
