@@ -47,7 +47,7 @@ def naive_read():
             except Exception:
                 pass
         else:
-            pd.read_excel(p, sheet_name=None, header=None)
+            pd.read_excel(p, sheet_name=None, header=None, engine="openpyxl")
 
 
 def main():

@@ -7,12 +7,13 @@ from __future__ import annotations
 import pandas as pd
 
 from .definitions import MEASURES, age_phrase
-from .store import Store
+from .store import Store, per_store_version
 
 DEMAND_COLUMNS = ["client_group", "measure", "area_code", "area_name", "area_type", "sex",
                   "age_band", "year", "value", "is_total", "source_file", "source_row"]
 
 
+@per_store_version
 def demand(store: Store) -> pd.DataFrame:
     """Every prevalence estimate (not the population rows), tidy, one value per row."""
     prev = store.table("prevalence")
@@ -22,6 +23,7 @@ def demand(store: Store) -> pd.DataFrame:
     return rows[DEMAND_COLUMNS].reset_index(drop=True)
 
 
+@per_store_version
 def headline(store: Store, area_code: str | None = None) -> pd.DataFrame:
     """Totals for persons (the row a POPPI/PANSI table labels `Total population ...`)."""
     d = demand(store)
@@ -47,6 +49,7 @@ def change_between(frame: pd.DataFrame, from_year: int, to_year: int) -> pd.Data
     return out
 
 
+@per_store_version
 def population_for(store: Store, area_code: str, age_band: str, year: int,
                    sex: str = "persons") -> float | None:
     """The population matching an estimate: the POPPI/PANSI population table when present,
@@ -80,6 +83,7 @@ def _band_limits(band: str) -> tuple[int, int]:
     return int(lo), int(hi)
 
 
+@per_store_version
 def rate_per_1000(store: Store, measure: str, year: int, area_codes: list[str] | None = None) -> pd.DataFrame:
     """Estimated cases per 1,000 people of the matching age band, for each area with a table.
 
@@ -100,6 +104,7 @@ def rate_per_1000(store: Store, measure: str, year: int, area_codes: list[str] |
     return pd.DataFrame(out)
 
 
+@per_store_version
 def rationale_sentences(store: Store, from_year: int | None = None, to_year: int | None = None,
                         client_group: str | None = None) -> list[str]:
     """The MPS's "rationale for change" sentences, generated from the authority's totals, e.g.
@@ -134,6 +139,7 @@ def rationale_sentences(store: Store, from_year: int | None = None, to_year: int
     return sentences
 
 
+@per_store_version
 def group_series(store: Store, client_group: str) -> pd.DataFrame:
     """The authority's totals for each measure of a client group, over the projection years."""
     from .definitions import measure_label
@@ -144,6 +150,7 @@ def group_series(store: Store, client_group: str) -> pd.DataFrame:
     return h[["measure_label", "measure", "age_band", "year", "value", "source_file", "source_row"]]
 
 
+@per_store_version
 def group_comparison(store: Store, client_group: str, year: int) -> pd.DataFrame:
     """Rate per 1,000 for each area with a table (authority, region, England) for a group."""
     from .definitions import measure_label

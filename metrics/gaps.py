@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 import pandas as pd
 
 from .demand import headline, population_for
-from .store import Store
+from .store import Store, per_store_version
 from .supply import care_homes, placements
 
 NATIONAL_DEMENTIA_DIAGNOSIS_TARGET = 66.7  # NHS England ambition: two thirds diagnosed
@@ -37,11 +37,13 @@ def _ratio(num, den, per):
     return (num / den * per) if (num is not None and den) else None
 
 
+@per_store_version
 def base_year(store: Store) -> int | None:
     h = headline(store)
     return int(h["year"].min()) if len(h) else None
 
 
+@per_store_version
 def projection_years(store: Store) -> list[int]:
     h = headline(store)
     return sorted(int(y) for y in h["year"].unique())
@@ -85,6 +87,7 @@ def _population_band(store: Store, area: str, age_band: str, year: int | None) -
     return float(p.loc[keep, "value"].sum()) if keep.any() else None
 
 
+@per_store_version
 def beds_needed(store: Store, benchmark_per_1000: float | None = None,
                 occupancy: float = DEFAULT_OCCUPANCY, age_band: str = "75+") -> pd.DataFrame:
     """Beds needed in each projection year to hold today's ratio (or a chosen benchmark).
@@ -116,6 +119,7 @@ def beds_needed(store: Store, benchmark_per_1000: float | None = None,
     return pd.DataFrame(rows)
 
 
+@per_store_version
 def dementia_diagnosis_rate(store: Store) -> Gap | None:
     """People on GP dementia registers / estimated prevalence 65+ x 100 (national target 66.7%).
 
@@ -148,6 +152,7 @@ def _latest_activity(store: Store, client_group: str) -> pd.DataFrame:
     return p[p["year"] == p["year"].max()] if len(p) else p
 
 
+@per_store_version
 def ld_gaps(store: Store) -> list[Gap]:
     """Learning disability measures for adults aged 18-64 (the MPS's and PANSI's age range) when
     the activity table splits by age; otherwise over all ages."""
@@ -184,6 +189,7 @@ def ld_gaps(store: Store) -> list[Gap]:
     ]
 
 
+@per_store_version
 def carers_gaps(store: Store) -> list[Gap]:
     """Carers reached = carers supported / estimated unpaid carers, like for like: carers aged 65+
     supported against POPPI's estimate of unpaid carers aged 65+ (POPPI has no younger ages);
@@ -214,6 +220,7 @@ def carers_gaps(store: Store) -> list[Gap]:
     ]
 
 
+@per_store_version
 def all_gaps(store: Store) -> pd.DataFrame:
     gaps: list[Gap] = []
     if store.has("care_providers") and store.has("prevalence"):

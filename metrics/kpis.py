@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .statistics import compare_to_benchmark, rate_interval, wilson_interval
-from .store import Store
+from .store import Store, per_store_version
 
 ENGLAND = "E92000001"
 
@@ -31,6 +31,7 @@ def _fill_interval(r) -> tuple[float | None, float | None]:
     return None, None
 
 
+@per_store_version
 def kpi_table(store: Store) -> pd.DataFrame:
     ind = store.table("indicators")
     area = store.authority.get("area_code")
@@ -64,6 +65,7 @@ def kpi_table(store: Store) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols).sort_values(["indicator_id", "year", "sex"]).reset_index(drop=True)
 
 
+@per_store_version
 def latest_kpis(store: Store) -> pd.DataFrame:
     t = kpi_table(store)
     if t.empty:

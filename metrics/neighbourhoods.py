@@ -8,7 +8,7 @@ import pandas as pd
 
 from .definitions import CLIENT_GROUPS
 from .disclosure import apply_suppression
-from .store import Store
+from .store import Store, per_store_version
 
 # The measure that stands for a client group's demand in the neighbourhood table.
 NEIGHBOURHOOD_MEASURES = {
@@ -46,6 +46,7 @@ def _nearest_extract(store: Store, date: str | None) -> str | None:
     return min(dates, key=lambda d: abs(pd.Timestamp(d) - target))
 
 
+@per_store_version
 def practice_populations(store: Store, extract_date: str | None = None) -> pd.DataFrame:
     """Registered patients (persons, all ages) per practice with its neighbourhood."""
     reg = store.table("registrations")
@@ -59,11 +60,13 @@ def practice_populations(store: Store, extract_date: str | None = None) -> pd.Da
     return out
 
 
+@per_store_version
 def registered_by_neighbourhood(store: Store, extract_date: str | None = None) -> pd.Series:
     p = practice_populations(store, extract_date)
     return p.groupby("neighbourhood_code")["patients"].sum()
 
 
+@per_store_version
 def caseload_table(store: Store) -> pd.DataFrame:
     """Seed 003 Table 1: registered patients, DN, ASC and joint cases with % of registered
     patients, rows N1..N4 and total. Registered patients come from the GP extract nearest the
@@ -100,6 +103,7 @@ def _band_weights(ipc_band: str) -> dict[str, float]:
     return weights
 
 
+@per_store_version
 def age_rates(store: Store, year: int | None = None) -> pd.DataFrame:
     """The authority's cases per person by measure and age band (persons), from POPPI/PANSI."""
     prev = store.table("prevalence")
@@ -116,6 +120,7 @@ def age_rates(store: Store, year: int | None = None) -> pd.DataFrame:
     return cases[["measure", "client_group", "age_band", "year", "value", "population", "rate"]]
 
 
+@per_store_version
 def neighbourhood_demand(store: Store, year: int | None = None, extract_date: str | None = None) -> pd.DataFrame:
     """Estimated cases per neighbourhood and measure: rate(band) x registered persons(band)."""
     rates = age_rates(store, year)
@@ -145,6 +150,7 @@ def neighbourhood_demand(store: Store, year: int | None = None, extract_date: st
     return pd.DataFrame(rows)
 
 
+@per_store_version
 def neighbourhood_table(store: Store) -> pd.DataFrame:
     """The export's neighbourhoods table: Table 1 plus one column of estimated demand per client
     group (NEIGHBOURHOOD_MEASURES), rows N1..N4 and total. Numbers, not yet suppressed."""
@@ -171,6 +177,7 @@ def neighbourhood_table(store: Store) -> pd.DataFrame:
     return base
 
 
+@per_store_version
 def suppressed_practice_table(store: Store, extract_date: str | None = None) -> pd.DataFrame:
     """Registered patients by practice and broad age band, small counts shown as `<5`."""
     reg = store.table("registrations")

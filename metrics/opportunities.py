@@ -7,11 +7,12 @@ import datetime as dt
 import pandas as pd
 
 from .demand import change_between, headline
-from .store import Store
+from .store import Store, per_store_version
 
 WINDOWS_MONTHS = (6, 12, 24)
 
 
+@per_store_version
 def reference_date(store: Store) -> dt.date:
     """The data's "today": the CQC directory's as-at date when present, else the latest GP
     extract, else the ingest date. Keeps a 2017 sample meaningful when opened years later."""
@@ -24,6 +25,7 @@ def reference_date(store: Store) -> dt.date:
     return pd.Timestamp(store.version[:10] or dt.date.today()).date()
 
 
+@per_store_version
 def contracts(store: Store) -> pd.DataFrame:
     c = store.table("contracts")
     if c.empty:
@@ -34,6 +36,7 @@ def contracts(store: Store) -> pd.DataFrame:
     return c
 
 
+@per_store_version
 def ending_within(store: Store, months: int, as_of: dt.date | None = None) -> pd.DataFrame:
     if months <= 0:
         raise ValueError("months must be positive")
@@ -45,6 +48,7 @@ def ending_within(store: Store, months: int, as_of: dt.date | None = None) -> pd
     return c[(c["end_date"] >= start) & (c["end_date"] < end)].sort_values("end_date")
 
 
+@per_store_version
 def growth_by_client_group(store: Store) -> pd.DataFrame:
     h = headline(store)
     if h.empty:
@@ -56,6 +60,7 @@ def growth_by_client_group(store: Store) -> pd.DataFrame:
     return ch[["client_group", "measure", "age_band", "from_year", "to_year", "value_from", "value_to", "change_pct"]]
 
 
+@per_store_version
 def opportunities_table(store: Store, as_of: dt.date | None = None) -> pd.DataFrame:
     """Per client group: contracts and annual value ending within each window, and the largest
     projected demand growth among the group's measures."""

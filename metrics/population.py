@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .store import Store
+from .store import Store, per_store_version
 
 BROAD_GROUPS = {"All ages": (0, 200), "Aged 18-64": (18, 64), "Aged 65 and over": (65, 200),
                 "Aged 85 and over": (85, 200)}
@@ -24,6 +24,7 @@ def snpp(store: Store) -> pd.DataFrame:
     return projected if len(projected) else pop
 
 
+@per_store_version
 def areas(store: Store) -> list[tuple[str, str]]:
     p = snpp(store)
     if p.empty:
@@ -34,6 +35,7 @@ def areas(store: Store) -> list[tuple[str, str]]:
     return list(zip(a["area_code"], a["area_name"]))
 
 
+@per_store_version
 def broad_groups(store: Store, area_code: str) -> pd.DataFrame:
     """Persons by broad age group and year. 18-64 uses the 15-19 band's 18-19 share (2/5): ONS
     publishes single years but the store keeps five-year bands."""
@@ -59,6 +61,7 @@ def broad_groups(store: Store, area_code: str) -> pd.DataFrame:
     return out[["age_group", "year", "value", "source_file"]]
 
 
+@per_store_version
 def age_profile(store: Store, area_code: str, years: list[int]) -> pd.DataFrame:
     p = snpp(store)
     p = p[(p["area_code"] == area_code) & (p["sex"] == "persons") & (p["age_band"] != "all")

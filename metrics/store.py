@@ -55,3 +55,27 @@ def _table(path: str, name: str, stamp: float) -> pd.DataFrame:
     if not p.exists():
         return pd.DataFrame()
     return pd.read_parquet(p)
+
+
+def per_store_version(fn):
+    """Cache a metric per (store, store version, arguments): a new ingest invalidates it, and no
+    request recomputes what an earlier one already did. Frames are handed out as copies."""
+    import copy
+    from functools import wraps
+
+    @lru_cache(maxsize=512)
+    def cached(path: str, version: str, args: tuple, kwargs: tuple):
+        return fn(Store(path), *args, **dict(kwargs))
+
+    @wraps(fn)
+    def wrapper(store: Store, *args, **kwargs):
+        def key(v):  # lists (e.g. years) become tuples so they can be cache keys
+            return tuple(v) if isinstance(v, list) else v
+        result = cached(str(store.path), store.version, tuple(key(a) for a in args),
+                        tuple(sorted((k, key(v)) for k, v in kwargs.items())))
+        if isinstance(result, pd.DataFrame):
+            return result.copy()
+        return copy.copy(result)
+
+    wrapper.cache_clear = cached.cache_clear
+    return wrapper

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .store import Store
+from .store import Store, per_store_version
 
 NURSING = "Care home service with nursing"
 RESIDENTIAL = "Care home service without nursing"
@@ -29,6 +29,7 @@ def _flags(store: Store, family: str) -> pd.DataFrame:
     return s[s["family"] == family][["location_id", "flag"]]
 
 
+@per_store_version
 def locations(store: Store, area_name: str | None = None) -> pd.DataFrame:
     """Active (not dormant) CQC locations in the authority, with service types and bands joined."""
     cp = store.table("care_providers")
@@ -51,6 +52,7 @@ def locations(store: Store, area_name: str | None = None) -> pd.DataFrame:
     return sel
 
 
+@per_store_version
 def care_homes(store: Store, older_people_only: bool = True, area_name: str | None = None) -> pd.DataFrame:
     """Care homes with their type (residential/nursing); older people's homes by default, as the
     MPS's care-home table counts them."""
@@ -65,6 +67,7 @@ def care_homes(store: Store, older_people_only: bool = True, area_name: str | No
     return homes
 
 
+@per_store_version
 def care_home_table(store: Store) -> pd.DataFrame:
     """The MPS care-home table: homes, beds, % of total beds, average beds per home, rounded to
     whole numbers as seed 000 s4.1 prints them (rows residential, nursing, total)."""
@@ -85,6 +88,7 @@ def care_home_table(store: Store) -> pd.DataFrame:
     return out
 
 
+@per_store_version
 def ownership_table(store: Store) -> pd.DataFrame:
     """Homes and beds owned by national groups versus small independents (MPS s4.1)."""
     homes = care_homes(store)
@@ -97,6 +101,7 @@ def ownership_table(store: Store) -> pd.DataFrame:
     return out
 
 
+@per_store_version
 def homes_by(store: Store, column: str) -> pd.DataFrame:
     """Care homes and beds by `rating` or by service user band (`user_band`)."""
     homes = care_homes(store, older_people_only=False)
@@ -108,6 +113,7 @@ def homes_by(store: Store, column: str) -> pd.DataFrame:
     return homes.groupby(column).agg(homes=("location_id", "size"), beds=("beds", "sum")).reset_index()
 
 
+@per_store_version
 def community_services(store: Store) -> pd.DataFrame:
     loc = locations(store)
     rows = []
@@ -126,6 +132,7 @@ def placements(store: Store) -> pd.DataFrame:
                 "source_file", "source_row"]]
 
 
+@per_store_version
 def supply_rows(store: Store) -> pd.DataFrame:
     """Long supply table for the export contract: client_group, service, measure, area, year, value."""
     area = store.authority.get("area_code")
@@ -155,6 +162,7 @@ def _as_at_year(store: Store) -> int | None:
     return int(str(cp["as_at"].dropna().max())[:4])
 
 
+@per_store_version
 def homes_view(store: Store, view: str) -> pd.DataFrame:
     """Care homes and beds grouped for the Supply page: by type, ownership, rating or user band."""
     if view == "type":
@@ -167,6 +175,7 @@ def homes_view(store: Store, view: str) -> pd.DataFrame:
     raise ValueError(f"unknown view {view!r}")
 
 
+@per_store_version
 def placements_view(store: Store, client_group: str) -> pd.DataFrame:
     """Latest year's council-funded people for a client group by setting and location."""
     from .definitions import SETTINGS
