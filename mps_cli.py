@@ -119,11 +119,23 @@ def cmd_export(args) -> int:
         return 1
     if args.format == "csv":
         written = write_csv_tables(store, Path(args.out))
-    else:
-        err_console.print(f"[red]error[/red] format '{args.format}' is not available yet (csv is)")
-        return 1
-    console.print(f"Wrote {len(written)} tables to {args.out}: " + ", ".join(p.name for p in written))
+        console.print(f"Wrote {len(written)} tables to {args.out}: " + ", ".join(p.name for p in written))
+        return 0
+    from exports.xlsx_export import write_workbook
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".xlsx":
+        out = out / default_name(store, "mps-tables", "xlsx")
+    write_workbook(store, out)
+    console.print(f"Wrote the workbook {out}")
     return 0
+
+
+def default_name(store, what: str, suffix: str) -> str:
+    """File names carry the authority and the date: lewisham-mps-tables-2026-11-23.xlsx."""
+    import datetime as dt
+    area = (store.authority.get("area_name") or "mps").lower().replace(" ", "-")
+    return f"{area}-{what}-{dt.date.today().isoformat()}.{suffix}"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -145,7 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_serve)
     p = sub.add_parser("export", help="write the refreshed MPS tables")
     p.add_argument("--store", default=str(DEFAULT_STORE))
-    p.add_argument("--out", required=True)
+    p.add_argument("--out", required=True, help="a folder (csv), or a folder or .xlsx file (xlsx)")
     p.add_argument("--format", choices=["csv", "xlsx"], default="csv")
     p.set_defaults(func=cmd_export)
     return parser

@@ -1,0 +1,140 @@
+"""`mps export --format xlsx`: the export tables as one formatted workbook.
+
+A README sheet first (authority, data as-at dates, sources with versions, definitions, the
+suppression rule), then one sheet per table with a styled, frozen header row, number formats
+(thousands, percentages, pounds), sensible column widths and a note on every suppressed cell.
+Values are exactly the CSV export's; text a spreadsheet would run as a formula is neutralised.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from metrics.definitions import SUPPRESSION_THRESHOLD
+from metrics.opportunities import reference_date
+from metrics.store import Store
+from metrics.tables import mps_tables
+from .csv_export import neutralise
+
+HEADER_FILL = PatternFill("solid", fgColor="0B0C0C")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+MONEY = '"£"#,##0'
+THOUSANDS = "#,##0"
+DECIMAL = "#,##0.0"
+PERCENT = '0.0"%"'  # values are 0-100, as in the CSV export
+
+DEFINITIONS = [
+    ("demand", "POPPI (65+) and PANSI (18-64) estimates by client group, area, sex, age band and year."),
+    ("supply", "CQC-registered services and council-funded people by client group and setting."),
+    ("gaps", "Demand against supply: numerator, denominator, value, benchmark and polarity per measure."),
+    ("care_homes", "Older people's care homes by type (residential = without nursing), as the MPS prints it."),
+    ("neighbourhoods", "Registered patients, caseloads (% of registered patients) and estimated demand per neighbourhood."),
+    ("kpis", "Fingertips indicators for the authority, compared with England by 95% confidence interval."),
+    ("contracts", "Contracts registers, classified to client group and service by keyword."),
+    ("finance", "Budgets and savings by organisation, item and period (pounds)."),
+    ("sources", "Every source file in the store, with its SHA-256 hash and rows read and kept."),
+]
+
+
+def _format_for(column: str) -> str | None:
+    c = column.lower()
+    if any(k in c for k in ("value_gbp", "annual_value", "total_value")) or c.startswith("annual_value_ending"):
+        return MONEY
+    if c.endswith("_pct") or c.startswith("pct_") or c == "demand_growth_pct":
+        return PERCENT
+    if c in {"value", "numerator", "denominator", "benchmark", "lower_ci", "upper_ci", "rate_per_1000",
+             "occupied_per_1000", "population", "beds_needed", "gap"}:
+        return DECIMAL
+    return THOUSANDS
+
+
+def _readme_rows(store: Store) -> list[tuple[str, str]]:
+    m = store.manifest
+    authority = m.get("authority", {})
+    rows = [("Market Position Statement tables", ""),
+            ("Authority", f"{authority.get('area_name', '')} ({authority.get('area_code', '')})"),
+            ("Store built", m.get("ingested_at", "")),
+            ("Data as at", reference_date(store).isoformat() + " (latest CQC directory or GP extract in the store)"),
+            ("Workbook written", dt.datetime.now().replace(microsecond=0).isoformat()),
+            ("", ""),
+            ("Suppression", f"Counts below {SUPPRESSION_THRESHOLD} at neighbourhood or practice level are shown "
+                            f"as <{SUPPRESSION_THRESHOLD}; where a total would reveal a hidden cell, the next "
+                            "smallest cell is hidden too. Suppressed cells carry a note."),
+            ("Units", "Percentages are 0-100; money is in pounds; dates are yyyy-mm-dd."),
+            ("", ""), ("Sheet", "What it holds")]
+    rows += DEFINITIONS
+    rows += [("", ""), ("Source file", "Kind, version or date, SHA-256")]
+    for f in m.get("files", []):
+        meta = f.get("meta", {})
+        version = meta.get("publisher_version") or meta.get("as_at") or meta.get("extract_date") or \
+            ((meta.get("tables") or [{}])[0].get("version")) or meta.get("latest_period") or ""
+        rows.append((f["path"], f"{f['kind']}; {version}; {f['sha256'][:16]}…"))
+    return rows
+
+
+def write_workbook(store: Store, path: Path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb = Workbook()
+    readme = wb.active
+    readme.title = "README"
+    for r in _readme_rows(store):
+        readme.append([neutralise(v) for v in r])
+    readme["A1"].font = Font(bold=True, size=14)
+    for cell in ("A10", "B10"):
+        readme[cell].font = Font(bold=True)
+    readme.column_dimensions["A"].width = 42
+    readme.column_dimensions["B"].width = 110
+    for row in readme.iter_rows():
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+    marker = f"<{SUPPRESSION_THRESHOLD}"
+    for name, frame in mps_tables(store).items():
+        ws = wb.create_sheet(name[:31])
+        columns = list(frame.columns)
+        ws.append(columns)
+        for cell in ws[1]:
+            cell.fill, cell.font = HEADER_FILL, HEADER_FONT
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for record in frame.itertuples(index=False):
+            ws.append([_cell_value(v) for v in record])
+        for j, col in enumerate(columns, start=1):
+            letter = get_column_letter(j)
+            fmt = _format_for(col)
+            numeric = pd.api.types.is_numeric_dtype(frame[col]) or frame[col].map(
+                lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)).any()
+            width = max([len(str(col))] + [len(str(v)) for v in frame[col].head(200)]) + 2
+            ws.column_dimensions[letter].width = min(max(width, 8), 60)
+            for cell in ws[letter][1:]:
+                if cell.value == marker:
+                    cell.comment = Comment(f"Suppressed: fewer than {SUPPRESSION_THRESHOLD}, or hidden so a "
+                                           "total cannot reveal a small count.", "mps")
+                    cell.alignment = Alignment(horizontal="right")
+                elif numeric and isinstance(cell.value, (int, float)):
+                    cell.number_format = fmt
+        ws.freeze_panes = "A2"
+        if len(frame):
+            ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(frame) + 1}"
+    wb.save(path)
+    return path
+
+
+def _cell_value(v):
+    if v is None:
+        return None
+    if not isinstance(v, (str, list, dict, set, tuple)) and pd.isna(v):
+        return None
+    if hasattr(v, "item") and not isinstance(v, str):  # numpy scalar -> Python
+        v = v.item()
+    if isinstance(v, (pd.Timestamp, dt.datetime, dt.date)):
+        return v.isoformat()[:10]
+    if isinstance(v, (list, dict, set, tuple)):
+        return str(v)
+    return neutralise(v)
