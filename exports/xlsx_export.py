@@ -44,6 +44,8 @@ DEFINITIONS = [
 
 def _format_for(column: str) -> str | None:
     c = column.lower()
+    if c in {"year", "from_year", "to_year", "indicator_id", "source_row", "rows_read", "rows_kept"}:
+        return "0"  # identifiers and years: no thousands separator
     if any(k in c for k in ("value_gbp", "annual_value", "total_value")) or c.startswith("annual_value_ending"):
         return MONEY
     if c.endswith("_pct") or c.startswith("pct_") or c == "demand_growth_pct":
@@ -122,6 +124,12 @@ def write_workbook(store: Store, path: Path) -> Path:
         ws.freeze_panes = "A2"
         if len(frame):
             ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(frame) + 1}"
+    for ws in wb.worksheets:  # printable: landscape A4, one page wide
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.print_title_rows = "1:1" if ws.title != "README" else None
     wb.save(path)
     return path
 
