@@ -36,6 +36,8 @@ def create_app(store: str | Path = DEFAULT_STORE) -> Dash:
     import callbacks  # noqa: F401
 
     app.layout = shell.layout
+    from exports import downloads
+    downloads.register(app.server, context.store)
     return app
 
 

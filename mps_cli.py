@@ -138,6 +138,23 @@ def default_name(store, what: str, suffix: str) -> str:
     return f"{area}-{what}-{dt.date.today().isoformat()}.{suffix}"
 
 
+def cmd_brief(args) -> int:
+    from exports.brief import write_brief
+    from metrics.store import Store
+
+    store = Store(args.store)
+    if not store.exists:
+        err_console.print(f"[red]error[/red] {args.store}: no store here; run `mps ingest SOURCE_DIR --store {args.store}` first")
+        return 1
+    out = Path(args.out)
+    if out.suffix.lower() not in {".pdf", ".html", ".htm"}:
+        err_console.print(f"[red]error[/red] {out}: the briefing pack is written as a .pdf or .html file")
+        return 1
+    write_brief(store, out)
+    console.print(f"Wrote the briefing pack {out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mps", description="Market Position Statement analytics")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -160,6 +177,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="a folder (csv), or a folder or .xlsx file (xlsx)")
     p.add_argument("--format", choices=["csv", "xlsx"], default="csv")
     p.set_defaults(func=cmd_export)
+    p = sub.add_parser("brief", help="write the committee briefing pack (.pdf or .html)")
+    p.add_argument("--store", default=str(DEFAULT_STORE))
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=cmd_brief)
     return parser
 
 

@@ -57,6 +57,17 @@ def _table(path: str, name: str, stamp: float) -> pd.DataFrame:
     return pd.read_parquet(p)
 
 
+_CACHED_METRICS: list = []
+
+
+def clear_caches() -> None:
+    """Forget every cached table and metric (benchmarks use this to measure cold runs)."""
+    _manifest.cache_clear()
+    _table.cache_clear()
+    for fn in _CACHED_METRICS:
+        fn.cache_clear()
+
+
 def per_store_version(fn):
     """Cache a metric per (store, store version, arguments): a new ingest invalidates it, and no
     request recomputes what an earlier one already did. Frames are handed out as copies."""
@@ -78,4 +89,5 @@ def per_store_version(fn):
         return copy.copy(result)
 
     wrapper.cache_clear = cached.cache_clear
+    _CACHED_METRICS.append(cached)
     return wrapper

@@ -84,3 +84,41 @@ def test_injection_in_a_contract_title_is_neutralised_in_csv_and_xlsx(sample_sto
     titles = [r[1] for r in load_workbook(tmp_path / "t.xlsx")["contracts"].iter_rows(min_row=2, values_only=True)]
     assert any(str(t).startswith("'=HYPERLINK") for t in titles)
     assert not any(str(t).startswith("=") for t in titles)
+
+
+def test_briefing_pack_html_has_the_headline_figures(sample_store, tmp_path):
+    from exports.brief import write_brief
+    text = write_brief(Store(sample_store), tmp_path / "pack.html").read_text()
+    for figure in ["1,120", "1,190", "672", "482", "146.1", "Page \" counter(page)"]:
+        assert figure in text, figure
+    assert text.index("Key facts") < text.index("Demand by client group") < text.index("Supply") \
+        < text.index("Neighbourhoods") < text.index("Opportunities") < text.index("Sources")
+    assert 'alt="' in text and 'lang="en-GB"' in text
+
+
+def test_briefing_pack_pdf_is_a4_with_pages(sample_store, tmp_path):
+    from exports.brief import write_brief
+    data = write_brief(Store(sample_store), tmp_path / "pack.pdf").read_bytes()
+    assert data.startswith(b"%PDF")
+    assert data.count(b"/Type /Page\n") + data.count(b"/Type /Page ") + data.count(b"/Type /Page/") >= 5 or \
+        data.count(b"/Page") >= 5
+    assert b"595.2756" in data  # A4 width in points
+
+
+def test_brief_command_refuses_other_suffixes(sample_store, tmp_path):
+    exe = Path(sys.executable).with_name("mps")
+    r = subprocess.run([str(exe), "brief", "--store", str(sample_store), "--out", str(tmp_path / "x.docx")],
+                       capture_output=True, text=True)
+    assert r.returncode == 1 and ".pdf or .html" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_downloads_are_made_from_the_store_with_dated_names(sample_store):
+    import datetime as dt
+    from app import create_app
+    client = create_app(sample_store).server.test_client()
+    today = dt.date.today().isoformat()
+    for key, suffix in [("workbook", "xlsx"), ("csv", "zip"), ("brief-pdf", "pdf"), ("brief-html", "html")]:
+        r = client.get(f"/download/{key}")
+        assert r.status_code == 200, key
+        assert f"lewisham-" in r.headers["Content-Disposition"] and f"{today}.{suffix}" in r.headers["Content-Disposition"]
+    assert client.get("/download/nothing").status_code == 404

@@ -9,7 +9,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from browser import make_driver  # noqa: E402
 
 PAGES = ["/", "/population", "/demand", "/supply", "/gaps", "/neighbourhoods", "/opportunities",
-         "/performance", "/resources", "/about"]
+         "/performance", "/resources", "/downloads", "/about"]
 
 
 def main(base, out, size="1366x900"):

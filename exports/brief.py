@@ -1,0 +1,278 @@
+"""`mps brief`: the committee briefing pack, in MPS order, as A4 PDF or a self-contained HTML page.
+
+Made from the store alone (no server, no network): the same metric tables the dashboard and the
+exports use, charts drawn as static images with matplotlib, the PDF laid out with reportlab
+(page numbers, repeated table headers).
+"""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from metrics import demand, gaps, kpis, opportunities, supply
+from metrics.definitions import CLIENT_GROUPS, SETTINGS, measure_label
+from metrics.overview import key_facts
+from metrics.store import Store
+from metrics.tables import mps_tables
+
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9"]
+
+
+@dataclass
+class Chart:
+    png: bytes
+    alt: str
+
+
+@dataclass
+class Section:
+    title: str
+    paragraphs: list[str] = field(default_factory=list)
+    blocks: list = field(default_factory=list)  # Chart or (caption, DataFrame)
+
+
+def _bar_chart(labels, values, title, xlabel, *, colour=OKABE_ITO[0], height=3.2) -> Chart:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7.2, height), dpi=150)
+    bars = ax.barh(list(labels)[::-1], list(values)[::-1], color=colour)
+    ax.bar_label(bars, labels=[f"{v:,.0f}" for v in list(values)[::-1]], padding=3, fontsize=8)
+    ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
+    ax.set_xlabel(xlabel)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.tick_params(labelsize=8)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    alt = f"{title}: " + "; ".join(f"{l} {v:,.0f}" for l, v in zip(labels, values))
+    return Chart(buf.getvalue(), alt)
+
+
+def _grouped_chart(frame: pd.DataFrame, x: str, series: str, y: str, title: str, ylabel: str) -> Chart:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    pivot = frame.pivot_table(index=x, columns=series, values=y, aggfunc="sum").fillna(0)
+    fig, ax = plt.subplots(figsize=(7.2, 3.2), dpi=150)
+    width = 0.8 / max(1, len(pivot.columns))
+    hatches = ["", "//", "xx", ".."]
+    for i, col in enumerate(pivot.columns):
+        ax.bar([j + i * width for j in range(len(pivot))], pivot[col], width, label=str(col),
+               color=OKABE_ITO[i % 6], hatch=hatches[i % 4], edgecolor="#0b0c0c", linewidth=0.4)
+    ax.set_xticks([j + width * (len(pivot.columns) - 1) / 2 for j in range(len(pivot))])
+    ax.set_xticklabels([str(v) for v in pivot.index], fontsize=8)
+    ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
+    ax.set_ylabel(ylabel)
+    ax.legend(fontsize=8, frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    alt = f"{title}: " + "; ".join(f"{idx} {col} {v:,.0f}" for idx, row in pivot.iterrows() for col, v in row.items())
+    return Chart(buf.getvalue(), alt)
+
+
+def build_sections(store: Store) -> list[Section]:
+    area = store.authority.get("area_name", "")
+    as_at = opportunities.reference_date(store)
+    tables = mps_tables(store)
+    sections: list[Section] = []
+
+    facts = pd.DataFrame([{"fact": f.label, "figure": f.display, "as at": f.as_at, "source": f.source}
+                          for f in key_facts(store)])
+    sections.append(Section("Key facts", [f"{area}: the market position statement refreshed from the data "
+                                          f"held on {store.version[:10]}; data as at {as_at:%d %B %Y}."],
+                            [("Key facts", facts)]))
+
+    h = demand.headline(store)
+    years = sorted(h["year"].unique()) if len(h) else []
+    demand_sec = Section("Demand by client group", demand.rationale_sentences(store))
+    if len(years) >= 2:
+        ch = demand.change_between(h, int(years[0]), int(years[1]))
+        ch = ch.assign(group=ch["client_group"].map(CLIENT_GROUPS), measure=ch["measure"].map(measure_label))
+        table = ch[["group", "measure", "age_band", "value_from", "value_to", "change", "change_pct"]].rename(
+            columns={"value_from": str(years[0]), "value_to": str(years[1]), "change_pct": "change %"})
+        demand_sec.blocks.append((f"Estimated people, {years[0]} and {years[1]}", table.round(1)))
+        growth = ch.sort_values("change_pct", ascending=False).head(10)
+        demand_sec.blocks.append(_bar_chart(growth["measure"] + " (" + growth["age_band"] + ")", growth["change_pct"],
+                                            f"Projected change {years[0]}-{years[1]} (%)", "% change", height=3.6))
+    sections.append(demand_sec)
+
+    homes = tables["care_homes"]
+    supply_sec = Section("Supply", ["Older people's care homes registered with the CQC (active, in the authority)."],
+                         [("Care homes for older people", homes)])
+    own = supply.ownership_table(store)
+    if len(own):
+        supply_sec.blocks.append(("Ownership: national groups and small independents", own.round(1)))
+    supply_sec.blocks.append(("Community services registered with the CQC", supply.community_services(store)))
+    ld = supply.placements_view(store, "learning_disability")
+    if len(ld):
+        supply_sec.blocks.append(_grouped_chart(ld, "setting_label", "location", "clients",
+                                                f"Learning disability: council-funded people, {ld['period'].iloc[0]}",
+                                                "People"))
+    sections.append(supply_sec)
+
+    g = tables["gaps"]
+    gap_sec = Section("Demand versus supply", [], [])
+    labels = gaps.all_gaps(store)
+    if len(labels):
+        gap_sec.blocks.append(("Gap measures", labels[["label", "numerator", "denominator", "value", "unit",
+                                                       "benchmark", "polarity", "year"]].round(1)))
+    beds = gaps.beds_needed(store)
+    if len(beds):
+        last = beds.iloc[-1]
+        gap_sec.paragraphs.append(
+            f"Holding today's ratio of care home beds to people aged 75 and over, at 90% occupancy, would need "
+            f"{last['beds_needed']:,.0f} beds in {int(last['year'])}: {last['gap']:,.0f} more than the "
+            f"{last['beds_now']:,.0f} registered today.")
+        gap_sec.blocks.append(_bar_chart(beds["year"].astype(str), beds["beds_needed"],
+                                         "Older people's care home beds needed to hold today's ratio", "Beds"))
+    sections.append(gap_sec)
+
+    hood = tables["neighbourhoods"]
+    sections.append(Section("Neighbourhoods", [
+        "Registered patients and caseloads (seed Table 1 shape) with demand estimated from the authority's "
+        "age-specific rates. Counts below 5 are shown as <5."], [("Neighbourhoods", hood.round(1))]))
+
+    ending = opportunities.ending_within(store, 12)
+    opp = Section("Opportunities for providers", [
+        f"Contracts ending within 12 months of {as_at:%d %B %Y}, and where demand is growing."])
+    if len(ending):
+        opp.blocks.append(("Contracts ending within 12 months", ending.assign(
+            end_date=ending["end_date"].dt.strftime("%Y-%m-%d"),
+            client_group=ending["client_group"].map(CLIENT_GROUPS))[
+            ["title", "supplier", "client_group", "end_date", "annual_value"]].round(0)))
+    opp.blocks.append(("By client group", opportunities.opportunities_table(store).round(1)))
+    sections.append(opp)
+
+    k = kpis.latest_kpis(store)
+    if len(k):
+        sections.append(Section("Indicators", ["Compared with England by 95% confidence interval."],
+                                [("Latest indicators", k[["indicator_name", "sex", "period", "value", "lower_ci",
+                                                          "upper_ci", "region_value", "england_value",
+                                                          "compared_to_england"]].round(1))]))
+    fin = tables["finance"]
+    if len(fin):
+        sections.append(Section("Resources", [], [("Budgets and savings (£)", fin)]))
+    src = tables["sources"]
+    sections.append(Section("Sources", ["Every figure comes from these files, as loaded into the store."],
+                            [("Source files", src[["path", "kind", "rows_read", "rows_kept"]] if len(src) else src)]))
+    return sections
+
+
+def _fmt(v) -> str:
+    if v is None or (isinstance(v, float) and pd.isna(v)):
+        return ""
+    if isinstance(v, float):
+        return f"{v:,.1f}" if not v.is_integer() else f"{v:,.0f}"
+    if isinstance(v, int):
+        return f"{v:,}"
+    return str(v)
+
+
+def render_html(store: Store, sections: list[Section]) -> str:
+    area = html.escape(store.authority.get("area_name", ""))
+    parts = [f"""<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">
+<title>{area} market position statement: briefing pack</title>
+<style>
+@page {{ size: A4; margin: 18mm 15mm; @bottom-center {{ content: "Page " counter(page) " of " counter(pages); }} }}
+body {{ font-family: Arial, Helvetica, sans-serif; color: #0b0c0c; max-width: 190mm; margin: 0 auto; font-size: 11pt; }}
+h1 {{ font-size: 20pt; }} h2 {{ font-size: 15pt; border-bottom: 3px solid #005EA5; break-before: page; }}
+h2:first-of-type {{ break-before: auto; }}
+table {{ border-collapse: collapse; width: 100%; font-size: 8.5pt; margin: 0.5em 0 1em; }}
+caption {{ text-align: left; font-weight: bold; }} th, td {{ border-bottom: 1px solid #b1b4b6; padding: 2px 4px; text-align: left; }}
+thead {{ display: table-header-group; }} tr {{ break-inside: avoid; }} img {{ max-width: 100%; }}
+</style></head><body>
+<h1>{area}: market position statement — briefing pack</h1>
+<p>Prepared {dt.date.today():%d %B %Y} from the store built {html.escape(store.version[:10])}.</p>"""]
+    for s in sections:
+        parts.append(f"<h2>{html.escape(s.title)}</h2>")
+        parts += [f"<p>{html.escape(p)}</p>" for p in s.paragraphs]
+        for b in s.blocks:
+            if isinstance(b, Chart):
+                data = base64.b64encode(b.png).decode()
+                parts.append(f'<figure><img src="data:image/png;base64,{data}" alt="{html.escape(b.alt)}"></figure>')
+            else:
+                caption, frame = b
+                head = "".join(f"<th scope='col'>{html.escape(str(c).replace('_', ' '))}</th>" for c in frame.columns)
+                rows = "".join("<tr>" + "".join(f"<td>{html.escape(_fmt(v))}</td>" for v in r) + "</tr>"
+                               for r in frame.itertuples(index=False))
+                parts.append(f"<table><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead>"
+                             f"<tbody>{rows}</tbody></table>")
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def render_pdf(store: Store, sections: list[Section], path: Path) -> None:
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.lib.units import mm
+    from reportlab.platypus import (Image, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer,
+                                    Table, TableStyle)
+
+    area = store.authority.get("area_name", "")
+    styles = getSampleStyleSheet()
+    small = styles["BodyText"].clone("small", fontSize=7, leading=8.5)
+    head = small.clone("head", fontName="Helvetica-Bold", textColor=colors.white)
+
+    def footer(canvas, doc):
+        canvas.saveState()
+        canvas.setFont("Helvetica", 8)
+        canvas.drawString(15 * mm, 10 * mm, f"{area} market position statement — briefing pack")
+        canvas.drawRightString(A4[0] - 15 * mm, 10 * mm, f"Page {doc.page}")
+        canvas.restoreState()
+
+    doc = SimpleDocTemplate(str(path), pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm,
+                            bottomMargin=18 * mm, title=f"{area} market position statement: briefing pack",
+                            author="mps-dashboard")
+    width = A4[0] - 30 * mm
+    story = [Paragraph(f"{area}: market position statement — briefing pack", styles["Title"]),
+             Paragraph(f"Prepared {dt.date.today():%d %B %Y} from the store built {store.version[:10]}.",
+                       styles["BodyText"])]
+    for i, s in enumerate(sections):
+        if i:
+            story.append(PageBreak())
+        story.append(Paragraph(s.title, styles["Heading1"]))
+        story += [Paragraph(html.escape(p), styles["BodyText"]) for p in s.paragraphs]
+        for b in s.blocks:
+            if isinstance(b, Chart):
+                img = Image(io.BytesIO(b.png))
+                scale = width / img.imageWidth
+                img.drawWidth, img.drawHeight = width, img.imageHeight * scale
+                story += [Spacer(1, 4), img]
+            else:
+                caption, frame = b
+                data = [[Paragraph(html.escape(str(c).replace("_", " ")), head) for c in frame.columns]]
+                data += [[Paragraph(html.escape(_fmt(v)), small) for v in r] for r in frame.itertuples(index=False)]
+                t = Table(data, repeatRows=1, hAlign="LEFT",
+                          colWidths=[width / max(1, len(frame.columns))] * len(frame.columns))
+                t.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#0b0c0c")),
+                                       ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#b1b4b6")),
+                                       ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+                story += [Spacer(1, 6), KeepTogether([Paragraph(html.escape(caption), styles["Heading3"])]), t]
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+
+
+def write_brief(store: Store, path: Path) -> Path:
+    path = Path(path)
+    if path.suffix.lower() not in {".pdf", ".html", ".htm"}:
+        raise ValueError(f"the briefing pack is written as .pdf or .html, not '{path.suffix or path.name}'")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sections = build_sections(store)
+    if path.suffix.lower() == ".pdf":
+        render_pdf(store, sections, path)
+    else:
+        path.write_text(render_html(store, sections), encoding="utf-8")
+    return path

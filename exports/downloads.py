@@ -1,0 +1,53 @@
+"""Flask routes that make each download from the current store when asked (no stale files)."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import tempfile
+import zipfile
+from pathlib import Path
+
+from flask import Flask, abort, send_file
+
+from metrics.store import Store
+
+FILES = {
+    "workbook": ("mps-tables", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "csv": ("mps-tables-csv", "zip", "application/zip"),
+    "brief-pdf": ("mps-briefing-pack", "pdf", "application/pdf"),
+    "brief-html": ("mps-briefing-pack", "html", "text/html"),
+}
+
+
+def file_name(store: Store, key: str) -> str:
+    stem, suffix, _ = FILES[key]
+    area = (store.authority.get("area_name") or "mps").lower().replace(" ", "-")
+    return f"{area}-{stem}-{dt.date.today().isoformat()}.{suffix}"
+
+
+def make(store: Store, key: str) -> bytes:
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        if key == "workbook":
+            from .xlsx_export import write_workbook
+            return write_workbook(store, tmp / "t.xlsx").read_bytes()
+        if key == "csv":
+            from .csv_export import write_csv_tables
+            buf = io.BytesIO()
+            with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+                for p in write_csv_tables(store, tmp / "csv"):
+                    z.write(p, p.name)
+            return buf.getvalue()
+        from .brief import write_brief
+        return write_brief(store, tmp / ("b.pdf" if key == "brief-pdf" else "b.html")).read_bytes()
+
+
+def register(server: Flask, get_store) -> None:
+    @server.route("/download/<key>")
+    def download(key: str):
+        store = get_store()
+        if key not in FILES or not store.exists:
+            abort(404)
+        data = make(store, key)
+        return send_file(io.BytesIO(data), mimetype=FILES[key][2], as_attachment=True,
+                         download_name=file_name(store, key))
