@@ -188,8 +188,8 @@ def placements_view(store: Store, client_group: str) -> pd.DataFrame:
         return p
     p = p[p["year"] == p["year"].max()]
     g = p.groupby(["setting", "location", "period"], dropna=False).agg(
-        clients=("clients", "sum"), source_file=("source_file", "first"),
-        source_row=("source_row", "min")).reset_index()
+        clients=("clients", "sum"), age_band=("age_band", lambda a: "/".join(sorted(set(a)))),
+        source_file=("source_file", "first"), source_row=("source_row", "min")).reset_index()
     g["setting_label"] = g["setting"].map(SETTINGS).fillna(g["setting"])
     g["location"] = g["location"].map({"in_area": "In area", "out_of_area": "Out of area"}).fillna("Not split")
-    return g[["setting_label", "location", "period", "clients", "source_file", "source_row"]]
+    return g[["setting_label", "location", "period", "age_band", "clients", "source_file", "source_row"]]

@@ -23,7 +23,7 @@ def main(base, out, size="1366x900"):
             time.sleep(2.5)
             total = d.execute_script("return document.body.scrollHeight")
             d.set_window_size(w, min(max(h, total), 6000))
-            time.sleep(0.5)
+            time.sleep(2)
             name = (p.strip("/") or "overview") + f"-{w}.png"
             d.save_screenshot(str(out / name))
             errors = d.find_elements("css selector", ".dash-fe-error__title")
