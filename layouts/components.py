@@ -50,13 +50,15 @@ def data_table(frame: pd.DataFrame, caption: str, *, id=None) -> html.Table:
     return table
 
 
-def chart_block(prefix: str, title: str, intro: str | None = None) -> html.Section:
+def chart_block(prefix: str, title: str, intro: str | None = None, height: int | None = None) -> html.Section:
     """Chart, source line, table twin and CSV download; filled by the page's callback."""
     return html.Section([
         html.H2(title, id=f"{prefix}-heading"),
         html.P(intro, className="intro") if intro else None,
+        # Dash 4's Graph fails on style=None, so pass a style only when there is a height.
         dcc.Loading(dcc.Graph(id=ids.graph(prefix), config={"displaylogo": False, "responsive": True},
-                              className="chart"), type="dot"),
+                              className="chart", **({"style": {"height": f"{height}px"}} if height else {})),
+                    type="dot"),
         html.P(id=ids.source(prefix), className="source"),
         html.Details([html.Summary("Show the data as a table"), html.Div(id=ids.table(prefix))],
                      className="table-twin"),

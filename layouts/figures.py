@@ -108,7 +108,8 @@ def tile_map(frame: pd.DataFrame, value: str, title: str, label_col: str = "name
     roughly north to south, shaded by ``value`` on a single-hue scale and labelled with it."""
     if frame.empty:
         return empty("No neighbourhood data")
-    layout = {"N1": (1, 2), "N2": (1, 1), "N3": (2, 0), "N4": (0, 0)}
+    # North at the top, Central below it, South West and South East side by side at the bottom.
+    layout = {"N1": (0.5, 2), "N2": (0.5, 1), "N3": (1, 0), "N4": (0, 0)}
     vals = pd.to_numeric(frame[value], errors="coerce")
     lo, hi = (vals.min(), vals.max()) if vals.notna().any() else (0, 1)
     blues = ["#deebf7", "#9ecae1", "#4292c6", "#08519c"]
@@ -121,9 +122,9 @@ def tile_map(frame: pd.DataFrame, value: str, title: str, label_col: str = "name
                            line=dict(color="#0b0c0c", width=2)))
         shown = getattr(r, "display", None) or (f"{v:,.0f}" if pd.notna(v) else "n/a")
         annotations.append(dict(x=x + 0.475, y=y + 0.475, showarrow=False,
-                                text=f"<b>{getattr(r, label_col)}</b><br>{shown}",
+                                text=f"<b>{str(getattr(r, label_col)).replace(' ', '<br>', 1)}</b><br>{shown}",
                                 font=dict(size=14, color="#ffffff" if level >= 2 else "#0b0c0c")))
     # Shapes and annotations go in as plain layout: add_shape/add_annotation validate one by one.
-    return _base(go.Figure(), title, shapes=shapes, annotations=annotations, height=420,
-                 xaxis={"visible": False, "range": [-0.1, 3.1]},
-                 yaxis={"visible": False, "range": [-0.1, 3.1], "scaleanchor": "x"})
+    return _base(go.Figure(), title, shapes=shapes, annotations=annotations, height=500,
+                 xaxis={"visible": False, "range": [-0.05, 2.0]},
+                 yaxis={"visible": False, "range": [-0.05, 3.0], "scaleanchor": "x"})

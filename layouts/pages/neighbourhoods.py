@@ -23,9 +23,10 @@ def layout(client_group="dementia", **_):
         missing_notice(missing) if missing else None,
         html.Div([select(ids.HOOD_GROUP, "Show", options, client_group)], className="controls"),
         chart_block(ids.HOOD_MAP, "Estimated demand by neighbourhood",
-                    "A schematic map: each square is one neighbourhood, placed roughly north to south."),
+                    "A schematic map: each square is one neighbourhood, placed roughly north to south.",
+                    height=520),
         chart_block(ids.HOOD_CASELOAD_CHART, "Registered patients and caseloads"),
-        chart_block(ids.HOOD_PRACTICES, "Practices: registered patients aged 65 and over"),
+        chart_block(ids.HOOD_PRACTICES, "Practices: registered patients aged 65 and over", height=950),
         query_id=ids.query("neighbourhoods"),
     )
 
