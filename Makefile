@@ -34,7 +34,7 @@ test: setup node_modules/axe-core/axe.min.js
 
 bench: setup
 	$(BIN)/python benchmarks/run.py
-	$(BIN)/python benchmarks/callbacks.py
+	$(BIN)/python benchmarks/bench_callbacks.py
 
 clean:
 	rm -rf $(VENV) $(STORE) .pytest_cache node_modules

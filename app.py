@@ -23,6 +23,30 @@ INDEX = """<!DOCTYPE html>
 </html>"""
 
 
+_GLOBAL_CALLBACKS: tuple | None = None
+
+
+def _offer_page_callbacks() -> None:
+    """Make the pages' `dash.callback`s available to the app about to start.
+
+    Dash hands its global callback registry to the first app that starts and then empties it, so
+    a second app in the same process (tests, benchmarks) would have none. Keep a copy from the
+    first import and put it back for every app.
+    """
+    global _GLOBAL_CALLBACKS
+    from dash import _callback
+
+    import callbacks  # noqa: F401  (registers the callbacks on first import)
+
+    if _GLOBAL_CALLBACKS is None:
+        _GLOBAL_CALLBACKS = (dict(_callback.GLOBAL_CALLBACK_MAP), list(_callback.GLOBAL_CALLBACK_LIST),
+                             list(_callback.GLOBAL_INLINE_SCRIPTS))
+    else:
+        _callback.GLOBAL_CALLBACK_MAP.update(_GLOBAL_CALLBACKS[0])
+        _callback.GLOBAL_CALLBACK_LIST[:] = list(_GLOBAL_CALLBACKS[1])
+        _callback.GLOBAL_INLINE_SCRIPTS[:] = list(_GLOBAL_CALLBACKS[2])
+
+
 def create_app(store: str | Path = DEFAULT_STORE) -> Dash:
     from layouts import context
 
@@ -33,7 +57,7 @@ def create_app(store: str | Path = DEFAULT_STORE) -> Dash:
     app.index_string = INDEX
     # Page modules register themselves when imported; import after the app exists.
     from layouts import pages  # noqa: F401
-    import callbacks  # noqa: F401
+    _offer_page_callbacks()
 
     app.layout = shell.layout
     from exports import downloads

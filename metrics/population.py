@@ -40,6 +40,8 @@ def broad_groups(store: Store, area_code: str) -> pd.DataFrame:
     """Persons by broad age group and year. 18-64 uses the 15-19 band's 18-19 share (2/5): ONS
     publishes single years but the store keeps five-year bands."""
     p = snpp(store)
+    if p.empty:
+        return pd.DataFrame(columns=["age_group", "year", "value", "source_file"])
     p = p[(p["area_code"] == area_code) & (p["sex"] == "persons") & (p["age_band"] != "all")]
     rows = []
     for name, (lo, hi) in BROAD_GROUPS.items():
@@ -64,6 +66,8 @@ def broad_groups(store: Store, area_code: str) -> pd.DataFrame:
 @per_store_version
 def age_profile(store: Store, area_code: str, years: list[int]) -> pd.DataFrame:
     p = snpp(store)
+    if p.empty:
+        return pd.DataFrame(columns=["age_band", "year", "value", "source_file"])
     p = p[(p["area_code"] == area_code) & (p["sex"] == "persons") & (p["age_band"] != "all")
           & (p["year"].isin(years))].copy()
     p["order"] = p["age_band"].map(lambda b: _limits(b)[0])

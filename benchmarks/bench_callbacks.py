@@ -2,7 +2,7 @@
 time until the Overview is usable in headless Chromium. Ratios are against baselines measured in
 the same run: Dash's own page-routing request for the light About page, and loading the About page.
 
-    .venv/bin/python benchmarks/callbacks.py   (or `make bench`)
+    .venv/bin/python benchmarks/bench_callbacks.py   (or `make bench`)
 """
 from __future__ import annotations
 
