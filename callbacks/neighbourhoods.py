@@ -8,6 +8,15 @@ from metrics.tables import mps_tables
 from .common import chart_outputs, chart_result, query_string, register_download, register_url_sync, store
 
 
+@callback(*chart_outputs(ids.HOOD_SUPPLY_CHART), Input(ids.HOOD_GROUP, "value"))
+def update_neighbourhood_supply(_client_group):
+    frame = neighbourhoods.supply_by_neighbourhood(store())
+    fig = figures.bars(frame.assign(value=frame.get("beds_per_1000_aged_75_plus")), "name", "value",
+                       "Care home beds per 1,000 registered patients aged 75+", y_title="Beds per 1,000")
+    return chart_result(frame.round(1), fig, "Care homes, beds and practices by neighbourhood",
+                        "CQC care directory (postcode district to neighbourhood lookup); NHS Digital GP registrations.")
+
+
 @callback(*chart_outputs(ids.HOOD_MAP), *chart_outputs(ids.HOOD_CASELOAD_CHART), *chart_outputs(ids.HOOD_PRACTICES),
           Output(ids.query("neighbourhoods"), "data"), Input(ids.HOOD_GROUP, "value"))
 def update_neighbourhoods(client_group):
@@ -55,4 +64,5 @@ def update_neighbourhoods(client_group):
 register_download(ids.HOOD_MAP, "neighbourhood-demand")
 register_download(ids.HOOD_CASELOAD_CHART, "neighbourhood-caseloads")
 register_download(ids.HOOD_PRACTICES, "practices")
+register_download(ids.HOOD_SUPPLY_CHART, "neighbourhood-supply")
 register_url_sync("neighbourhoods")

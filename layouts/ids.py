@@ -60,6 +60,7 @@ HOOD_GROUP = "neighbourhood-client-group"
 HOOD_MAP = "neighbourhood-map"
 HOOD_CASELOAD_CHART = "neighbourhood-caseload-chart"
 HOOD_PRACTICES = "neighbourhood-practices"
+HOOD_SUPPLY_CHART = "neighbourhood-supply-chart"
 # Opportunities
 OPP_WINDOW = "opportunities-window"
 OPP_GROUP = "opportunities-client-group"

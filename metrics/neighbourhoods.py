@@ -197,3 +197,53 @@ def suppressed_practice_table(store: Store, extract_date: str | None = None) -> 
 
 def client_group_labels() -> dict[str, str]:
     return CLIENT_GROUPS
+
+
+def postcode_neighbourhood(store: Store, postcode: str | None) -> str | None:
+    """Neighbourhood of a postcode by its district (SE6 8LZ -> SE6). Districts straddle
+    boundaries, so this is an approximation; a full postcode lookup would win when supplied."""
+    if not postcode:
+        return None
+    lookup = store.table("lookup_postcode_districts")
+    if lookup.empty:
+        return None
+    district = str(postcode).strip().upper().split(" ")[0]
+    match = lookup[lookup["postcode_district"].str.upper() == district]
+    return match["neighbourhood_code"].iloc[0] if len(match) else None
+
+
+@per_store_version
+def supply_by_neighbourhood(store: Store) -> pd.DataFrame:
+    """Per neighbourhood: GP practices, older people's care homes and beds (homes placed by
+    postcode district), registered patients aged 75+, and beds per 1,000 of them."""
+    from .supply import care_homes
+
+    names = neighbourhood_names(store)
+    hoods = sorted(names)
+    if not hoods:
+        return pd.DataFrame()
+    prac = practices(store)
+    homes = care_homes(store)
+    if len(homes):
+        homes = homes.assign(neighbourhood=homes["postcode"].map(lambda p: postcode_neighbourhood(store, p)))
+    reg = store.table("registrations")
+    date = _nearest_extract(store, None)
+    over75 = pd.Series(dtype=float)
+    if len(reg) and len(prac):
+        r = reg[(reg["extract_date"] == date) & (reg["sex"] == "persons")
+                & reg["age_band"].isin(["75-79", "80-84", "85-89", "90-94", "95+"])]
+        r = r.merge(prac[["practice_code", "neighbourhood_code"]], on="practice_code")
+        over75 = r.groupby("neighbourhood_code")["patients"].sum()
+    rows = []
+    for h in hoods:
+        mine = homes[homes["neighbourhood"] == h] if len(homes) else homes
+        beds = float(mine["beds"].sum()) if len(mine) else 0.0
+        pop = float(over75.get(h, 0)) if len(over75) else None
+        rows.append({"neighbourhood": h, "name": names.get(h, h),
+                     "practices": int((prac["neighbourhood_code"] == h).sum()) if len(prac) else 0,
+                     "care_homes": int(len(mine)), "care_home_beds": beds, "registered_75_plus": pop,
+                     "beds_per_1000_aged_75_plus": beds / pop * 1000 if pop else None})
+    unplaced = int(homes["neighbourhood"].isna().sum()) if len(homes) else 0
+    out = pd.DataFrame(rows)
+    out.attrs["homes_not_placed"] = unplaced
+    return out

@@ -63,6 +63,7 @@ def _cached(path: str, version: str) -> tuple:
     t["ownership"] = supply.ownership_table(store)
     t["opportunities"] = opportunities.opportunities_table(store)
     t["practices"] = neighbourhoods.suppressed_practice_table(store)
+    t["neighbourhood_supply"] = neighbourhoods.supply_by_neighbourhood(store)
     out = {}
     for name, frame in t.items():
         cols = CONTRACT.get(name)

@@ -198,3 +198,9 @@ def test_practice_level_small_numbers_are_suppressed(exported):
     assert (cells == "<5").any().any()
     numeric = p[bands].apply(pd.to_numeric, errors="coerce")
     assert not ((numeric < 5) & numeric.notna()).any().any()
+
+
+def test_care_homes_and_practices_per_neighbourhood(exported):
+    n = exported["neighbourhood_supply"]
+    assert n.care_homes.sum() == 18 and n.care_home_beds.sum() == 672 and n.practices.sum() == 44
+    assert list(n.practices) == [11, 14, 12, 7]  # seed 001 Appendix B

@@ -26,6 +26,10 @@ def layout(client_group="dementia", **_):
                     "A schematic map: each square is one neighbourhood, placed roughly north to south.",
                     height=520),
         chart_block(ids.HOOD_CASELOAD_CHART, "Registered patients and caseloads"),
+        chart_block(ids.HOOD_SUPPLY_CHART, "Care homes and GP practices by neighbourhood",
+                    "Older people's care home beds per 1,000 registered patients aged 75 and over. Homes are "
+                    "placed by postcode district, which can straddle a boundary. Counts of homes and "
+                    "practices are public register entries, not people, so they are not suppressed."),
         chart_block(ids.HOOD_PRACTICES, "Practices: registered patients aged 65 and over", height=950),
         query_id=ids.query("neighbourhoods"),
     )
