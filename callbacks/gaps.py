@@ -8,10 +8,26 @@ from .common import chart_outputs, chart_result, query_string, register_download
 
 
 def _clean(benchmark, occupancy):
-    b = float(benchmark) if benchmark not in (None, "") and float(benchmark) >= 0 else None
-    o = float(occupancy) if occupancy not in (None, "") else 90.0
-    o = min(max(o, 50.0), 100.0)
-    return b, o
+    """Valid what-if settings and a note for anything that had to be changed."""
+    notes = []
+    try:
+        b = float(benchmark) if benchmark not in (None, "") else None
+    except (TypeError, ValueError):
+        b = None
+        notes.append(f"The benchmark '{benchmark}' is not a number, so today's ratio is used.")
+    if b is not None and b < 0:
+        notes.append("A benchmark cannot be negative, so today's ratio is used.")
+        b = None
+    try:
+        o = float(occupancy) if occupancy not in (None, "") else 90.0
+    except (TypeError, ValueError):
+        o = 90.0
+        notes.append(f"The occupancy '{occupancy}' is not a number, so 90% is used.")
+    if not 50.0 <= o <= 100.0:
+        clamped = min(max(o, 50.0), 100.0)
+        notes.append(f"Occupancy must be between 50% and 100%, so {clamped:g}% is used instead of {o:g}%.")
+        o = clamped
+    return b, o, notes
 
 
 @callback(*chart_outputs(ids.GAPS_BEDS_CHART), Output(ids.GAPS_SUMMARY, "children"),
@@ -19,7 +35,7 @@ def _clean(benchmark, occupancy):
           Input(ids.GAPS_BENCHMARK, "value"), Input(ids.GAPS_OCCUPANCY, "value"), Input(ids.GAPS_YEAR, "value"))
 def update_beds(benchmark, occupancy, year):
     s = store()
-    b, o = _clean(benchmark, occupancy)
+    b, o, notes = _clean(benchmark, occupancy)
     frame = gaps.beds_needed(s, benchmark_per_1000=b, occupancy=o / 100)
     if frame.empty:
         fig = figures.empty("No population projections for people aged 75 and over")
@@ -36,9 +52,15 @@ def update_beds(benchmark, occupancy, year):
     row = frame[frame["year"] == int(year)] if year is not None else frame.tail(1)
     row = row.iloc[0] if len(row) else frame.iloc[-1]
     basis = f"a benchmark of {b:g} occupied beds per 1,000 people aged 75+" if b is not None else "today's ratio"
-    more = "more" if row["gap"] >= 0 else "fewer"
+    gap = round(row["gap"])
+    if gap == 0:
+        compared = f"the same as the {row['beds_now']:,.0f} registered today"
+    else:
+        compared = f"{abs(gap):,.0f} {'more' if gap > 0 else 'fewer'} than the {row['beds_now']:,.0f} registered today"
     summary = (f"To hold {basis} at {o:g}% occupancy, {row['beds_needed']:,.0f} beds would be needed in "
-               f"{int(row['year'])}: {abs(row['gap']):,.0f} {more} than the {row['beds_now']:,.0f} registered today.")
+               f"{int(row['year'])}: {compared}.")
+    if notes:
+        summary = " ".join(notes) + " " + summary
     return (*chart_result(shown, fig, "Care home beds needed by year", "Beds: CQC care directory; population aged 75+: POPPI."),
             summary, query_string(benchmark=b, occupancy=o, year=year))
 

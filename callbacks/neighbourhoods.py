@@ -54,7 +54,6 @@ def update_neighbourhoods(client_group):
         pfig = figures.bars(prac.assign(total_65=totals).sort_values("total_65").tail(44), "practice_name", "total_65",
                             "Registered patients aged 65+ by practice (suppressed cells count as 0)", horizontal=True,
                             y_title="Patients aged 65+")
-        pfig["layout"]["height"] = 950
     else:
         pfig = figures.empty("No practice registrations in the store")
     prac_block = chart_result(prac, pfig, "Registered patients aged 65+ by practice and age band", "NHS Digital GP registrations.")

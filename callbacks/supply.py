@@ -29,8 +29,8 @@ def update_placements(client_group, view):
     frame = supply.placements_view(s, client_group) if client_group else supply.placements(s).head(0)
     label = CLIENT_GROUPS.get(client_group, client_group or "")
     period = frame["period"].iloc[0] if len(frame) else ""
-    ages = ", ".join(sorted(frame["age_band"].unique())) if len(frame) else ""
-    fig = figures.bars(frame, "setting_label", "clients", f"{label}: council-funded people, {period} (ages {ages})",
+    ages = frame["age_band"].iloc[0] if len(frame) else ""
+    fig = figures.bars(frame, "setting_label", "clients", f"{label}: council-funded people aged {ages}, {period}",
                        series="location", horizontal=True, stacked=True, y_title="People")
     return (*chart_result(frame, fig, f"{label}: council-funded people by setting, {period}", source_line(frame)),
             query_string(view=view, client_group=client_group))

@@ -26,11 +26,22 @@ def missing_notice(kinds: list[str]) -> html.Div:
     ], className="notice missing-data")
 
 
-def _fmt(v):
+PLAIN_NUMBER_COLUMNS = {"year", "from_year", "to_year", "indicator_id", "source_row", "period"}
+
+
+def _fmt(v, column: str = ""):
     if v is None or (isinstance(v, float) and pd.isna(v)):
         return ""
+    if hasattr(v, "item") and not isinstance(v, str):
+        v = v.item()
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if str(column) in PLAIN_NUMBER_COLUMNS and isinstance(v, (int, float)):
+        return str(int(v)) if float(v).is_integer() else str(v)  # years and ids: no separators
     if isinstance(v, float):
-        return f"{v:,.1f}" if abs(v) < 100 and not v.is_integer() else f"{v:,.0f}"
+        if abs(v) < 0.05:
+            return "0"
+        return f"{v:,.1f}" if abs(v) < 100 and not v.is_integer() else f"{round(v):,}"
     if isinstance(v, int):
         return f"{v:,}"
     return str(v)
@@ -39,27 +50,33 @@ def _fmt(v):
 def data_table(frame: pd.DataFrame, caption: str, *, id=None) -> html.Table:
     """A plain semantic HTML table: the accessible twin of a chart."""
     head = html.Thead(html.Tr([html.Th(str(c).replace("_", " "), scope="col") for c in frame.columns]))
-    body = html.Tbody([html.Tr([html.Td(_fmt(v), className="num" if isinstance(v, (int, float)) else None)
-                                for v in row]) for row in frame.itertuples(index=False)])
+    columns = list(frame.columns)
+    body = html.Tbody([html.Tr([html.Td(_fmt(v, c), className="num" if isinstance(v, (int, float)) else None)
+                                for v, c in zip(row, columns)]) for row in frame.itertuples(index=False)])
     kwargs = {"id": id} if id else {}
     parts = [html.Caption(caption), head, body]
-    table = html.Table(parts, className="data-table", **kwargs)
+    # Wide tables scroll inside their own keyboard-focusable region, not the whole page.
+    table = html.Div(html.Table(parts, className="data-table", **kwargs), className="table-scroll",
+                     tabIndex="0", role="region", **{"aria-label": caption})
     if frame.astype(str).isin(["<5"]).any().any():
         return html.Div([table, html.P("<5: fewer than 5; hidden to protect privacy, with further "
                                        "cells hidden where a total would reveal them.", className="note")])
     return table
 
 
-def chart_block(prefix: str, title: str, intro: str | None = None, height: int | None = None) -> html.Section:
+def chart_block(prefix: str, title: str, intro: str | None = None) -> html.Section:
     """Chart, source line, table twin and CSV download; filled by the page's callback."""
     return html.Section([
         html.H2(title, id=f"{prefix}-heading"),
         html.P(intro, className="intro") if intro else None,
-        # Dash 4's Graph fails on style=None, so pass a style only when there is a height.
-        dcc.Loading(dcc.Graph(id=ids.graph(prefix), config={"displaylogo": False, "responsive": True},
-                              className="chart", **({"style": {"height": f"{height}px"}} if height else {})),
-                    type="dot"),
-        html.P(id=ids.source(prefix), className="source"),
+        # The figure carries its own height (figures._base): a responsive graph in a container
+        # without one collapses to 0 px and its plot spills over what follows.
+        html.Figure([
+            dcc.Loading(dcc.Graph(id=ids.graph(prefix), config={"displaylogo": False, "responsive": "auto"},
+                                  className="chart"), type="dot"),
+            html.Figcaption(id=ids.source(prefix), className="source"),
+        ], className="chart-figure", **{"aria-labelledby": f"{prefix}-heading",
+                                         "aria-describedby": ids.source(prefix)}),
         html.Details([html.Summary("Show the data as a table"), html.Div(id=ids.table(prefix))],
                      className="table-twin"),
         html.Button("Download this data (CSV)", id=ids.download_button(prefix), className="button secondary",

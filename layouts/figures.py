@@ -26,7 +26,7 @@ def _base(fig: go.Figure, title: str, y_title: str = "", x_title: str = "", **la
     base = {
         "template": TEMPLATE_JSON, "font": FONT, "title": {"text": title, "x": 0, "xanchor": "left"},
         "margin": {"l": 60, "r": 20, "t": 60, "b": 50}, "legend": {"orientation": "h", "y": -0.2},
-        "hoverlabel": {"font": FONT},
+        "hoverlabel": {"font": FONT}, "height": 450,
     }
     merged = {**out.get("layout", {}), **base, **layout}
     for axis, text in (("yaxis", y_title), ("xaxis", x_title)):
@@ -57,6 +57,19 @@ def lines(frame: pd.DataFrame, x: str, y: str, series: str, title: str, y_title:
     return _base(fig, title, y_title)
 
 
+def wrap(text, width: int = 28) -> str:
+    """Break a long category label over lines (<br>) so it is not cut off at the axis."""
+    words, lines, line = str(text).split(), [], ""
+    for w in words:
+        if line and len(line) + 1 + len(w) > width:
+            lines.append(line)
+            line = w
+        else:
+            line = f"{line} {w}".strip()
+    lines.append(line)
+    return "<br>".join(lines[:4]) + ("…" if len(lines) > 4 else "")
+
+
 def bars(frame: pd.DataFrame, x: str, y: str, title: str, *, series: str | None = None,
          y_title: str = "", horizontal: bool = False, stacked: bool = False) -> go.Figure:
     if frame.empty:
@@ -64,7 +77,8 @@ def bars(frame: pd.DataFrame, x: str, y: str, title: str, *, series: str | None 
     fig = go.Figure()
     groups = frame.groupby(series, sort=False) if series else [(y_title or y, frame)]
     for i, (name, part) in enumerate(groups):
-        kwargs = dict(x=part[y], y=part[x], orientation="h") if horizontal else dict(x=part[x], y=part[y])
+        kwargs = (dict(x=part[y], y=part[x].map(wrap), orientation="h", hovertext=part[x])
+                  if horizontal else dict(x=part[x], y=part[y]))
         fig.add_trace(go.Bar(name=str(name), marker=dict(color=OKABE_ITO[i % 8],
                                                          pattern=dict(shape=["", "/", "x", "."][i % 4])),
                              # Labels only where they stay legible; the table twin has every value.
@@ -72,7 +86,13 @@ def bars(frame: pd.DataFrame, x: str, y: str, title: str, *, series: str | None 
                              if len(frame) <= 16 else None,
                              textposition="auto", **kwargs))
     fig.update_layout(barmode="stack" if stacked else "group", showlegend=bool(series))
-    return _base(fig, title, "" if horizontal else y_title, y_title if horizontal else "")
+    extra = {}
+    if horizontal:
+        categories = frame[x].nunique()
+        lines = frame[x].map(lambda t: wrap(t).count("<br>") + 1).max()
+        per_bar = max(24, 16 * lines) * (1 if stacked or not series else frame[series].nunique())
+        extra["height"] = max(450, 120 + per_bar * categories)
+    return _base(fig, title, "" if horizontal else y_title, y_title if horizontal else "", **extra)
 
 
 def spine(frame: pd.DataFrame, title: str) -> go.Figure:
@@ -84,23 +104,26 @@ def spine(frame: pd.DataFrame, title: str) -> go.Figure:
     if f.empty:
         return empty("No England benchmarks in the store")
     scale = 100 / f["england_value"]
-    f["label"] = f["indicator_name"].str.slice(0, 60) + " (" + f["period"].astype(str) + ", " + f["sex"] + ")"
-    colour = f["compared_to_england"].map({"better": OKABE_ITO[2], "worse": OKABE_ITO[3],
-                                           "similar": "#6f777b", "higher": OKABE_ITO[0],
-                                           "lower": OKABE_ITO[5]}).fillna("#6f777b")
+    f["label"] = (f["indicator_name"] + " (" + f["period"].astype(str) + ", " + f["sex"] + ")").map(lambda t: wrap(t, 38))
+    styles = {"better": (OKABE_ITO[2], "circle"), "worse": (OKABE_ITO[3], "x"), "similar": ("#6f777b", "circle-open"),
+              "higher": (OKABE_ITO[0], "triangle-up"), "lower": (OKABE_ITO[5], "triangle-down"),
+              "not_compared": ("#6f777b", "square-open")}
     fig = go.Figure()
-    fig.add_trace(go.Scatter(
-        x=f["value"] * scale, y=f["label"], mode="markers", name="Authority (95% CI)",
-        marker=dict(size=14, color=colour, symbol="circle", line=dict(color="#0b0c0c", width=1)),
-        error_x=dict(type="data", symmetric=False, array=((f["upper_ci"] - f["value"]) * scale).fillna(0),
-                     arrayminus=((f["value"] - f["lower_ci"]) * scale).fillna(0), color="#0b0c0c"),
-        customdata=f[["value", "compared_to_england"]],
-        hovertemplate="%{y}<br>value %{customdata[0]:.1f} (%{customdata[1]} than England)<extra></extra>"))
+    for verdict, part in f.groupby("compared_to_england", sort=False):
+        colour, symbol = styles.get(verdict, ("#6f777b", "circle"))
+        s = scale[part.index]
+        fig.add_trace(go.Scatter(
+            x=part["value"] * s, y=part["label"], mode="markers",
+            name=f"{str(verdict).replace('_', ' ').capitalize()} than England (95% CI)"
+            if verdict in ("better", "worse", "higher", "lower") else f"{str(verdict).replace('_', ' ').capitalize()} to England",
+            marker=dict(size=13, color=colour, symbol=symbol, line=dict(color="#0b0c0c", width=1)),
+            error_x=dict(type="data", symmetric=False, array=((part["upper_ci"] - part["value"]) * s).fillna(0),
+                         arrayminus=((part["value"] - part["lower_ci"]) * s).fillna(0), color="#0b0c0c"),
+            customdata=part[["value"]], hovertemplate="%{y}<br>value %{customdata[0]:.1f}<extra></extra>"))
     fig.add_trace(go.Scatter(x=f["region_value"] * scale, y=f["label"], mode="markers", name="Region",
                              marker=dict(symbol="diamond-open", size=12, color=OKABE_ITO[1], line=dict(width=2))))
     fig.add_vline(x=100, line=dict(color="#0b0c0c", dash="dash"), annotation_text="England = 100")
-    fig.update_layout(height=max(320, 60 * len(f)))
-    return _base(fig, title, "", "Value relative to England (England = 100)")
+    return _base(fig, title, "", "Value relative to England (England = 100)", height=max(450, 70 * len(f)))
 
 
 def tile_map(frame: pd.DataFrame, value: str, title: str, label_col: str = "name") -> go.Figure:

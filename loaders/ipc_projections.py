@@ -178,9 +178,31 @@ def _parse_table(sheet, text_rows, raw, h, start, end, measures, areas, ctx, rec
     for r in table_records:
         r["tool"] = tool
         r["source_version"] = version
+    _check_totals(table_records, file, sheet, warnings)
     meta["tables"].append({"title": title, "area": area_name, "tool": tool, "version": version,
                            "years": years, "footnotes": footnotes, "sheet": sheet.name})
     return rows_read
+
+
+def _check_totals(records: list[dict], file, sheet, warnings: list[str]) -> None:
+    """Warn when a total row differs from the sum of its age bands by more than rounding could
+    explain (the publisher notes figures may not sum: allow 1% or 10 people per band)."""
+    groups: dict = {}
+    for r in records:
+        key = (r["measure"], r["sex"], r["year"])
+        g = groups.setdefault(key, {"total": None, "bands": [], "row": None})
+        if r["is_total"]:
+            g["total"], g["row"] = r["value"], r["source_row"]
+        elif r["value"] is not None:
+            g["bands"].append(r["value"])
+    for (measure, sex, year), g in groups.items():
+        if g["total"] is None or not g["bands"]:
+            continue
+        summed = sum(g["bands"])
+        if abs(g["total"] - summed) > max(0.01 * g["total"], 10 * len(g["bands"])):
+            warnings.append(f"{file.name}{f' sheet {sheet.name!r}' if sheet.name else ''} row {g['row']}: "
+                            f"the {sex} total for {year} is {g['total']:,.0f} but its age bands add up to "
+                            f"{summed:,.0f}")
 
 
 def _is_footnote(text: str) -> bool:

@@ -177,7 +177,9 @@ def homes_view(store: Store, view: str) -> pd.DataFrame:
 
 @per_store_version
 def placements_view(store: Store, client_group: str) -> pd.DataFrame:
-    """Latest year's council-funded people for a client group by setting and location."""
+    """Latest year's council-funded people for a client group by setting and location, for the
+    group's main age band (18-64 for working-age groups, 65+ for older people), so that distinct
+    head counts ("All services") are not added across age bands."""
     from .definitions import SETTINGS
 
     p = placements(store)
@@ -187,6 +189,8 @@ def placements_view(store: Store, client_group: str) -> pd.DataFrame:
     if p.empty:
         return p
     p = p[p["year"] == p["year"].max()]
+    main_band = p.groupby("age_band")["clients"].sum().idxmax()
+    p = p[p["age_band"] == main_band]
     g = p.groupby(["setting", "location", "period"], dropna=False).agg(
         clients=("clients", "sum"), age_band=("age_band", lambda a: "/".join(sorted(set(a)))),
         source_file=("source_file", "first"), source_row=("source_row", "min")).reset_index()

@@ -166,3 +166,21 @@ def test_axe_finds_no_serious_wcag_violations(server, driver, path):
     """)
     serious = [v for v in result if v["impact"] in ("serious", "critical")]
     assert not serious, json.dumps(serious, indent=1)
+
+
+@pytest.mark.parametrize("path", ["/population", "/demand", "/supply", "/gaps", "/neighbourhoods",
+                                  "/opportunities", "/performance", "/resources"])
+def test_every_chart_has_real_height_and_nothing_overlaps_it(server, driver, path):
+    driver.get(server.url + path)
+    settled(driver)
+    time.sleep(0.5)
+    graphs = driver.find_elements("css selector", ".chart")
+    assert graphs
+    for g in graphs:
+        box = g.rect
+        plot = g.find_elements("css selector", ".main-svg")
+        assert box["height"] > 200, (g.get_attribute("id"), box)
+        if plot:  # the drawn plot stays inside its box, so it cannot cover what follows
+            assert plot[0].rect["height"] <= box["height"] + 2, (g.get_attribute("id"), plot[0].rect, box)
+        button = driver.find_element("id", g.get_attribute("id").replace("-graph", "-download-button"))
+        assert button.rect["y"] >= box["y"] + box["height"] - 2

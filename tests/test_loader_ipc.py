@@ -135,3 +135,16 @@ def test_counts_that_look_like_years_are_not_headers(tmp_path, ctx):
     f = load(write_xlsx(tmp_path / "y.xlsx", {"Sheet1": rows}), ctx).frame
     assert sorted(f.year.unique()) == YEARS
     assert f[(f.age_band == "65-69") & (f.sex == "persons")].value.tolist() == [1996, 2077, 2089]
+
+
+def test_total_that_disagrees_with_its_bands_is_warned(tmp_path, ctx):
+    rows = dementia_rows()
+    rows[7][1] = 850  # total 2017: bands add to 600
+    result = load(write_xlsx(tmp_path / "w.xlsx", {"Sheet1": rows}), ctx)
+    assert any("850" in w and "600" in w and "row 8" in w for w in result.warnings)
+
+
+def test_totals_within_rounding_are_not_warned(tmp_path, ctx):
+    rows = dementia_rows()
+    rows[7][1] = 605
+    assert not load(write_xlsx(tmp_path / "ok.xlsx", {"Sheet1": rows}), ctx).warnings

@@ -23,14 +23,13 @@ def layout(client_group="dementia", **_):
         missing_notice(missing) if missing else None,
         html.Div([select(ids.HOOD_GROUP, "Show", options, client_group)], className="controls"),
         chart_block(ids.HOOD_MAP, "Estimated demand by neighbourhood",
-                    "A schematic map: each square is one neighbourhood, placed roughly north to south.",
-                    height=520),
+                    "A schematic map: each square is one neighbourhood, placed roughly north to south."),
         chart_block(ids.HOOD_CASELOAD_CHART, "Registered patients and caseloads"),
         chart_block(ids.HOOD_SUPPLY_CHART, "Care homes and GP practices by neighbourhood",
                     "Older people's care home beds per 1,000 registered patients aged 75 and over. Homes are "
                     "placed by postcode district, which can straddle a boundary. Counts of homes and "
                     "practices are public register entries, not people, so they are not suppressed."),
-        chart_block(ids.HOOD_PRACTICES, "Practices: registered patients aged 65 and over", height=950),
+        chart_block(ids.HOOD_PRACTICES, "Practices: registered patients aged 65 and over"),
         query_id=ids.query("neighbourhoods"),
     )
 
