@@ -198,8 +198,7 @@ def normalise_header(text: str) -> str:
     return re.sub(r"\s+", " ", cell_text(text)).strip().lower()
 
 
-def find_header_row(sheet: Sheet, required: Iterable[str], *, max_rows: int = 30,
-                    aliases: dict[str, Iterable[str]] | None = None) -> int | None:
+def find_header_row(sheet: Sheet, required: Iterable[str], *, max_rows: int = 30) -> int | None:
     """Index of the first row holding every required header (case/space-insensitive)."""
     wanted = [normalise_header(r) for r in required]
     for i, row in enumerate(sheet.head_text(max_rows)):

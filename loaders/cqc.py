@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .base import InputError, LoadResult, Sheet, cell_text, normalise_header, parse_date, parse_number
+from .base import find_header_row, InputError, LoadResult, Sheet, cell_text, normalise_header, parse_date, parse_number
 from .schema import columns
 
 KIND = "cqc_locations"
@@ -82,12 +82,7 @@ def _family(prefix: str) -> str:
 
 
 def _header_index(sheet: Sheet, needed: list[str]) -> int | None:
-    wanted = [normalise_header(n) for n in needed]
-    for i, row in enumerate(sheet.head_text(HEADER_ROWS)):
-        names = {normalise_header(c) for c in row if c}
-        if all(w in names for w in wanted):
-            return i
-    return None
+    return find_header_row(sheet, needed, max_rows=HEADER_ROWS)
 
 
 def sniff(sheets: list[Sheet]) -> bool:
