@@ -151,3 +151,33 @@ def tile_map(frame: pd.DataFrame, value: str, title: str, label_col: str = "name
     return _base(go.Figure(), title, shapes=shapes, annotations=annotations, height=500,
                  xaxis={"visible": False, "range": [-0.05, 2.0]},
                  yaxis={"visible": False, "range": [-0.05, 3.0], "scaleanchor": "x"})
+
+
+def ward_map(polygons: pd.DataFrame, values: pd.DataFrame, value: str, title: str) -> dict:
+    """Ward polygons from the user's GeoJSON, drawn as filled shapes on plain axes (no tiles, no
+    network), each shaded by its neighbourhood's ``value`` in ``values`` (indexed by
+    neighbourhood code, with an optional ``display`` column for suppressed text)."""
+    import math
+
+    if polygons.empty:
+        return empty("No ward boundaries in the store")
+    vals = pd.to_numeric(values[value], errors="coerce") if len(values) else pd.Series(dtype=float)
+    lo, hi = (vals.min(), vals.max()) if vals.notna().any() else (0, 1)
+    blues = ["#deebf7", "#9ecae1", "#4292c6", "#08519c"]
+    fig = go.Figure()
+    exterior = polygons[polygons["ring"] == 0]
+    for (ward, hood, part), pts in exterior.groupby(["ward_name", "neighbourhood_code", "polygon"], dropna=False, sort=False):
+        v = vals.get(hood) if isinstance(hood, str) else None
+        level = 0 if v is None or pd.isna(v) or hi == lo else min(3, int((v - lo) / (hi - lo) * 3.999))
+        shown = values["display"].get(hood) if "display" in values and isinstance(hood, str) else None
+        label = f"{ward} ({hood or 'no neighbourhood'}): {shown or ('n/a' if v is None or pd.isna(v) else f'{v:,.0f}')}"
+        fig.add_trace(go.Scatter(x=pts["lon"], y=pts["lat"], fill="toself", mode="lines", name=str(ward),
+                                 fillcolor=blues[level] if v is not None and pd.notna(v) else "#f3f2f1",
+                                 line=dict(color="#0b0c0c", width=1), hoverinfo="text", text=label,
+                                 showlegend=False))
+    lat0 = math.radians(float(exterior["lat"].mean()))
+    centres = exterior.groupby("ward_name")[["lon", "lat"]].mean()
+    labels = [dict(x=c.lon, y=c.lat, text=str(w), showarrow=False, font=dict(size=11, color="#0b0c0c"),
+                   bgcolor="rgba(255,255,255,0.7)") for w, c in centres.iterrows()] if len(centres) <= 40 else []
+    return _base(fig, title, height=560, annotations=labels, xaxis={"visible": False},
+                 yaxis={"visible": False, "scaleanchor": "x", "scaleratio": 1 / math.cos(lat0)})

@@ -37,6 +37,7 @@ class LoadContext:
 
 def known_kinds() -> list[str]:
     kinds = []
-    for module in registry():
+    from . import boundaries
+    for module in registry() + [boundaries]:
         kinds.extend(getattr(module, "KINDS", [module.KIND]))
     return kinds

@@ -18,6 +18,8 @@ import numpy as np
 import pandas as pd
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt", ".htm", ".html"}
+# Not spreadsheets, but read too: ward boundaries as GeoJSON (loaders/boundaries.py).
+OTHER_SUFFIXES = {".geojson", ".json"}
 SUPPRESSION_MARKERS = {"*", "..", "-", "c", "x", ":", "~", "n/a", "na", "#", "[c]", "[x]", "[z]", "z"}
 
 
@@ -181,7 +183,7 @@ def read_sheets(path: str | Path) -> list[Sheet]:
     suffix = path.suffix.lower()
     if suffix not in SPREADSHEET_SUFFIXES:
         raise InputError(path, f"files ending '{suffix or '(none)'}' are not read",
-                         expected="one of " + ", ".join(sorted(SPREADSHEET_SUFFIXES)))
+                         expected="one of " + ", ".join(sorted(SPREADSHEET_SUFFIXES | OTHER_SUFFIXES)))
     raw = path.read_bytes()
     if not raw.strip():
         raise InputError(path, "the file is empty", expected="a header row and data rows")

@@ -18,7 +18,7 @@ from typing import Callable
 
 import pandas as pd
 
-from . import DEFAULT_LOOKUPS, LoadContext, known_kinds, registry
+from . import DEFAULT_LOOKUPS, LoadContext, boundaries, known_kinds, registry
 from .base import InputError, LoadResult, load_lookup, read_sheets
 from .schema import TABLES, columns
 
@@ -92,6 +92,10 @@ def detect(sheets) -> object | None:
 def load_file(path: Path, ctx: LoadContext) -> tuple[FileReport, LoadResult | None]:
     report = FileReport(path=path, sha256=sha256(path))
     try:
+        if path.suffix.lower() in boundaries.SUFFIXES:  # GeoJSON is not a spreadsheet
+            result = boundaries.load_path(path, ctx)
+            report.kind = result.kind
+            return _finish(report, result)
         sheets = read_sheets(path)
         module = detect(sheets)
         if module is None:
@@ -102,6 +106,10 @@ def load_file(path: Path, ctx: LoadContext) -> tuple[FileReport, LoadResult | No
     except InputError as exc:
         report.error = exc.message
         return report, None
+    return _finish(report, result)
+
+
+def _finish(report: FileReport, result: LoadResult) -> tuple[FileReport, LoadResult]:
     report.kind = result.kind
     report.table = result.table
     report.rows_read = result.rows_read

@@ -23,7 +23,8 @@ def layout(client_group="dementia", **_):
         missing_notice(missing) if missing else None,
         html.Div([select(ids.HOOD_GROUP, "Show", options, client_group)], className="controls"),
         chart_block(ids.HOOD_MAP, "Estimated demand by neighbourhood",
-                    "A schematic map: each square is one neighbourhood, placed roughly north to south."),
+                    "A schematic map, each square one neighbourhood placed roughly north to south, unless ward "
+                    "boundaries (GeoJSON) were ingested: then wards are drawn, shaded by their neighbourhood."),
         chart_block(ids.HOOD_CASELOAD_CHART, "Registered patients and caseloads"),
         chart_block(ids.HOOD_SUPPLY_CHART, "Care homes and GP practices by neighbourhood",
                     "Older people's care home beds per 1,000 registered patients aged 75 and over. Homes are "
