@@ -62,6 +62,15 @@ def create_app(store: str | Path = DEFAULT_STORE) -> Dash:
     app.layout = shell.layout
     from exports import downloads
     downloads.register(app.server, context.store)
+
+    @app.server.route("/branding/logo")
+    def branding_logo():  # the authority's logo, copied into the store by `mps ingest`
+        import flask
+        s = context.store()
+        name = s.manifest.get("branding", {}).get("logo") if s.exists else None
+        if not name or not (s.path / name).is_file():
+            flask.abort(404)
+        return flask.send_file(s.path / name)
     return app
 
 

@@ -28,6 +28,8 @@ def layout():
         dcc.Location(id=ids.URL, refresh="callback-nav"),
         html.Header([
             html.Div([
+                html.Img(src="/branding/logo", alt=f"{organisation} logo", className="org-logo")
+                if branding.get("logo") else None,
                 html.Span(organisation, className="org-name"),
                 html.Span("Market Position Statement: adult social care", className="service-name"),
             ], className="header-inner"),

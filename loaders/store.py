@@ -55,21 +55,32 @@ class IngestReport:
         return bool(self.files) and all(f.ok for f in self.files)
 
 
+LOGO_SUFFIXES = {".png", ".svg", ".jpg", ".jpeg", ".gif"}
+
+
 def read_config(source_dir: Path) -> dict:
     path = Path(source_dir) / CONFIG_NAME
     if not path.exists():
         return {}
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        config = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise InputError(path, f"mps.toml is not valid TOML ({exc})",
                          expected='lines such as area_code = "E09000023"') from None
+    logo = config.get("branding", {}).get("logo")
+    if logo:
+        logo_path = Path(source_dir) / logo
+        if not logo_path.is_file() or logo_path.suffix.lower() not in LOGO_SUFFIXES:
+            raise InputError(path, f"the branding logo '{logo}' was not found beside mps.toml", column="logo",
+                             expected="an image file (" + ", ".join(sorted(LOGO_SUFFIXES)) + ") in the same folder")
+    return config
 
 
 def source_files(source_dir: Path) -> list[Path]:
     files = []
     for p in sorted(Path(source_dir).iterdir()):
-        if p.is_file() and not p.name.startswith(".") and p.name.lower() not in IGNORED_NAMES:
+        if (p.is_file() and not p.name.startswith(".") and p.name.lower() not in IGNORED_NAMES
+                and p.suffix.lower() not in {".png", ".svg", ".jpg", ".jpeg", ".gif"}):  # logos are branding, not data
             files.append(p)
     return files
 
@@ -199,12 +210,17 @@ def write_store(report: IngestReport, results, ctx: LoadContext, store_dir: Path
     try:
         for name, frame in tables.items():
             _write_parquet(frame, tmp / f"{name}.parquet")
+        branding = dict(report.config.get("branding", {}))
+        if branding.get("logo"):  # the authority's own logo travels with the store
+            logo = Path(report.source_dir) / branding["logo"]
+            shutil.copy(logo, tmp / ("branding_logo" + logo.suffix.lower()))
+            branding["logo"] = "branding_logo" + logo.suffix.lower()
         now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
         manifest = {
             "ingested_at": now,
             "source_dir": str(report.source_dir),
             "authority": _infer_authority(report.config, tables),
-            "branding": report.config.get("branding", {}),
+            "branding": branding,
             "tables": {name: int(len(frame)) for name, frame in tables.items()},
             "files": [{"path": f.path.name, "kind": f.kind, "table": f.table, "sha256": f.sha256,
                        "rows_read": f.rows_read, "rows_kept": f.rows_kept, "warnings": f.warnings,

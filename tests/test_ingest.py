@@ -107,3 +107,21 @@ def test_if_stale_skips_an_up_to_date_store_and_rebuilds_after_an_edit(good_fold
     (good_folder / "mps.toml").write_text('area_code = "E09000023"\narea_name = "Lewisham"\n# edited\n')
     r = mps("ingest", good_folder, "--store", store, "--if-stale")
     assert "up to date" not in r.stdout and (store / "manifest.json").read_bytes() != first
+
+
+def test_branding_logo_travels_with_the_store_and_is_served(good_folder, tmp_path):
+    (good_folder / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')
+    (good_folder / "mps.toml").write_text('area_code = "E09000023"\narea_name = "Lewisham"\n'
+                                          '[branding]\norganisation = "Lewisham Council"\nlogo = "logo.svg"\n')
+    store = tmp_path / "store"
+    r = mps("ingest", good_folder, "--store", store)
+    assert r.returncode == 0, r.stderr
+    from app import create_app
+    client = create_app(store).server.test_client()
+    assert client.get("/branding/logo").data.startswith(b"<svg")
+
+
+def test_missing_logo_is_named(good_folder, tmp_path):
+    (good_folder / "mps.toml").write_text('area_name = "Lewisham"\n[branding]\nlogo = "nope.png"\n')
+    r = mps("ingest", good_folder, "--store", tmp_path / "store")
+    assert r.returncode == 1 and "mps.toml" in r.stderr and "nope.png" in r.stderr and "Traceback" not in r.stderr
