@@ -59,11 +59,22 @@ def query_string(**selections) -> str:
     return urlencode({k: v for k, v in selections.items() if v not in (None, "", [])})
 
 
+def _dated(file: str) -> str:
+    """A file name with the version or date its publisher states (from the store's manifest)."""
+    from metrics.overview import _version
+    for f in store().manifest.get("files", []):
+        if f["path"] == file:
+            version = _version(f.get("meta", {}))
+            return f"{file} ({version})" if version else file
+    return file
+
+
 def source_line(frame: pd.DataFrame, extra: str = "") -> str:
+    """Which files (with their stated version or date) and rows a chart shows."""
     if frame is None or frame.empty or "source_file" not in frame:
         return "Source: " + extra if extra else ""
     files = sorted(frame["source_file"].dropna().astype(str).unique())
-    text = "Source: " + "; ".join(files[:4]) + (f" and {len(files) - 4} more" if len(files) > 4 else "")
+    text = "Source: " + "; ".join(_dated(f) for f in files[:4]) + (f" and {len(files) - 4} more" if len(files) > 4 else "")
     if "source_row" in frame and frame["source_row"].notna().any() and len(files) == 1:
         rows = frame["source_row"].dropna().astype(int)
         text += f", rows {rows.min()}-{rows.max()}" if rows.min() != rows.max() else f", row {rows.min()}"
