@@ -39,6 +39,7 @@ SETTINGS = {
     "extra_care": "Extra care housing", "day_care": "Day care", "home_care": "Home care",
     "direct_payment": "Direct payment", "carers_register": "Carers on register",
     "carers_supported": "Carers supported", "carers_new_contacts": "New carer contacts",
+    "in_treatment_alcohol": "In treatment (alcohol)", "in_treatment_drugs": "In treatment (drugs)",
 }
 
 SUPPRESSION_THRESHOLD = 5

@@ -221,6 +221,34 @@ def carers_gaps(store: Store) -> list[Gap]:
 
 
 @per_store_version
+@per_store_version
+def substance_misuse_gaps(store: Store) -> list[Gap]:
+    """Unmet need = estimated dependent adults (PANSI) not in structured treatment, as a % of the
+    estimate. PANSI's dependence measures are broader than treatment criteria, so read the level
+    with care; the trend and the comparison between alcohol and drugs are the useful part."""
+    area = store.authority.get("area_code")
+    a = _latest_activity(store, "substance_misuse")
+    if a.empty:
+        return []
+    year = int(a["year"].iloc[0])
+    src = str(a["source_file"].iloc[0])
+    h = headline(store)
+    out = []
+    for setting, measure, what in [("in_treatment_alcohol", "alcohol_dependence", "alcohol"),
+                                   ("in_treatment_drugs", "drug_dependence", "drugs")]:
+        treated = a.loc[a["setting"] == setting, "clients"]
+        est = h[h["measure"] == measure]
+        if treated.empty or est.empty:
+            continue
+        y = min(est["year"], key=lambda v: abs(v - year))
+        estimate = float(est.loc[est["year"] == y, "value"].iloc[0])
+        unmet = estimate - float(treated.sum())
+        out.append(Gap("substance_misuse", f"substance_misuse_{what}_unmet_need_pct", area, "la", year, unmet,
+                       estimate, _ratio(unmet, estimate, 100), None, "low_is_good",
+                       f"Adults dependent on {what} not in treatment", "%", src))
+    return out
+
+
 def all_gaps(store: Store) -> pd.DataFrame:
     gaps: list[Gap] = []
     if store.has("care_providers") and store.has("prevalence"):
@@ -230,4 +258,5 @@ def all_gaps(store: Store) -> pd.DataFrame:
         gaps.append(d)
     gaps += ld_gaps(store)
     gaps += carers_gaps(store)
+    gaps += substance_misuse_gaps(store)
     return pd.DataFrame([asdict(g) for g in gaps])

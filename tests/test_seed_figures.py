@@ -204,3 +204,12 @@ def test_care_homes_and_practices_per_neighbourhood(exported):
     n = exported["neighbourhood_supply"]
     assert n.care_homes.sum() == 18 and n.care_home_beds.sum() == 672 and n.practices.sum() == 44
     assert list(n.practices) == [11, 14, 12, 7]  # seed 001 Appendix B
+
+
+def test_substance_misuse_unmet_need(store):
+    g = {x.metric: x for x in gaps.substance_misuse_gaps(store)}
+    alcohol = g["substance_misuse_alcohol_unmet_need_pct"]
+    assert alcohol.denominator == 12200 and alcohol.numerator == 12200 - 640  # PANSI 2017; 640 in treatment
+    assert round(alcohol.value, 1) == round((12200 - 640) / 12200 * 100, 1)
+    drugs = g["substance_misuse_drugs_unmet_need_pct"]
+    assert drugs.denominator == 6950 and drugs.numerator == 6950 - 1180

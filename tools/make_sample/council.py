@@ -53,6 +53,9 @@ CARERS = {
                                                # s4.5 target of 500 new contacts a year (540 illustrative)
     "2016/17": (6_544, 4_805, 561),            # illustrative
 }
+# People aged 18-64 in structured substance misuse treatment (illustrative, NDTMS-like levels for an
+# inner-London borough); with PANSI's dependence estimates they give the unmet-need gap.
+IN_TREATMENT = {"2014/15": (598, 1_214), "2015/16": (622, 1_190), "2016/17": (640, 1_180)}  # (alcohol, drugs)
 # Of those supported, carers aged 65 and over (illustrative, about a quarter): lets the dashboard set
 # carers reached against POPPI's estimate of unpaid carers aged 65+, like for like.
 CARERS_65_PLUS_SUPPORTED = {"2014/15": 1_021, "2015/16": 1_096, "2016/17": 1_139}
@@ -130,6 +133,9 @@ def activity_rows() -> list[list]:
                         rows.append([period, reason, setting, age, "Out of area", out])
                 else:
                     rows.append([period, reason, setting, age, "", n])
+        alcohol, drugs = IN_TREATMENT[period]
+        rows += [[period, SUBSTANCE, "In treatment: alcohol", "18-64", "", alcohol],
+                 [period, SUBSTANCE, "In treatment: drugs", "18-64", "", drugs]]
         # Carers.
         reg, sup, new = CARERS[period]
         rows += [[period, CARER, "Carers on register", "All", "", reg],
@@ -219,6 +225,9 @@ settings, so settings do not add up to `All services`.
   500 a year, seed 000 s4.5; 540 itself is illustrative). Each year also has a `Carers supported`
   row for Age Band `65+` (illustrative, about a quarter of those supported) so that carers reached
   can be set against POPPI's estimate of unpaid carers aged 65+ like for like.
+- Substance misuse, each year: `In treatment: alcohol` and `In treatment: drugs` (adults 18-64 in
+  structured treatment; illustrative, NDTMS-like levels) so that unmet need can be set against
+  PANSI's dependence estimates.
 - Illustrative: every other year and client group (physical, sensory, memory & cognition, mental
   health, substance misuse, social isolation), with plausible inner-London levels, care homes
   falling and community settings growing over time, and a high mental health residential figure
