@@ -105,7 +105,28 @@ def cmd_serve(args) -> int:
     store = Path(args.store)
     app = create_app(store)
     console.print(f"Serving the dashboard on http://{args.host}:{args.port}/ (store: {store})")
-    app.run(host=args.host, port=args.port, debug=False)
+    if not args.production:
+        # Flask's threaded server: right for one analyst's machine and for the tests.
+        app.run(host=args.host, port=args.port, debug=False, threaded=True)
+        return 0
+    # For a shared deployment: gunicorn with several workers, so a slow download (the briefing
+    # pack) does not hold up everyone's charts.
+    from gunicorn.app.base import BaseApplication
+
+    class Server(BaseApplication):
+        def load_config(self):
+            self.cfg.set("bind", f"{args.host}:{args.port}")
+            self.cfg.set("workers", args.workers)
+            self.cfg.set("threads", 16)
+            self.cfg.set("keepalive", 1)
+            self.cfg.set("timeout", 120)
+            self.cfg.set("accesslog", None)
+            self.cfg.set("loglevel", "warning")
+
+        def load(self):
+            return app.server
+
+    Server().run()
     return 0
 
 
@@ -171,6 +192,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--store", default=str(DEFAULT_STORE))
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8050)
+    p.add_argument("--production", action="store_true",
+                   help="serve with gunicorn (several workers) for a shared deployment")
+    p.add_argument("--workers", type=int, default=2, help="gunicorn workers with --production")
     p.set_defaults(func=cmd_serve)
     p = sub.add_parser("export", help="write the refreshed MPS tables")
     p.add_argument("--store", default=str(DEFAULT_STORE))
