@@ -7,8 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import dash
-from dash import Dash, dcc, html
+from dash import Dash
 
 from layouts import shell
 from metrics.store import Store

@@ -2,7 +2,6 @@
 the URL's query string in step with the selections (so any view can be bookmarked)."""
 from __future__ import annotations
 
-import io
 from urllib.parse import urlencode
 
 import pandas as pd

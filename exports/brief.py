@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from metrics import demand, gaps, kpis, opportunities, supply
-from metrics.definitions import CLIENT_GROUPS, SETTINGS, measure_label
+from metrics.definitions import CLIENT_GROUPS, measure_label
 from metrics.overview import key_facts
 from metrics.store import Store
 from metrics.tables import mps_tables
@@ -123,7 +123,7 @@ def build_sections(store: Store) -> list[Section]:
                                                 "People"))
     sections.append(supply_sec)
 
-    g = tables["gaps"]
+
     gap_sec = Section("Demand versus supply", [], [])
     labels = gaps.all_gaps(store)
     if len(labels):

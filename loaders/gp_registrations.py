@@ -13,7 +13,6 @@ is re-parsed with `parse_number` only to produce the located error.
 """
 from __future__ import annotations
 
-import re
 
 import numpy as np
 import pandas as pd

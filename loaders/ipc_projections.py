@@ -13,7 +13,7 @@ import re
 
 import pandas as pd
 
-from .base import InputError, LoadResult, Sheet, cell_text, load_lookup, parse_number
+from .base import InputError, LoadResult, Sheet, load_lookup, parse_number
 from .schema import columns
 
 KIND = "poppi_pansi"

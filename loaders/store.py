@@ -20,7 +20,6 @@ import pandas as pd
 
 from . import DEFAULT_LOOKUPS, LoadContext, boundaries, known_kinds, registry
 from .base import InputError, LoadResult, load_lookup, read_sheets
-from .schema import TABLES, columns
 
 CONFIG_NAME = "mps.toml"
 IGNORED_NAMES = {CONFIG_NAME, "readme.md", "readme.txt", ".gitkeep"}

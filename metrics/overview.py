@@ -6,7 +6,6 @@ from dataclasses import dataclass
 import pandas as pd
 
 from . import gaps, supply
-from .demand import headline
 from .store import Store
 
 

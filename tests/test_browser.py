@@ -3,7 +3,6 @@ selection updates the chart and the URL (and the URL restores it), and axe-core 
 or critical WCAG 2.1 AA violations."""
 import json
 import time
-from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest

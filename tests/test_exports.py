@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from exports.csv_export import neutralise, safe_frame
+from exports.csv_export import neutralise
 from metrics.store import Store
 
 
@@ -49,7 +49,6 @@ def test_workbook_is_formatted(both):
     fin = wb["finance"]
     money_col = [c.column_letter for c in fin[1] if c.value == "value_gbp"][0]
     assert fin[f"{money_col}2"].number_format.startswith('"£"')
-    hood = wb["neighbourhoods"]
     readme = [r[0] for r in wb["README"].iter_rows(values_only=True)]
     assert "Suppression" in readme and "Authority" in readme
 
@@ -120,5 +119,5 @@ def test_downloads_are_made_from_the_store_with_dated_names(sample_store):
     for key, suffix in [("workbook", "xlsx"), ("csv", "zip"), ("brief-pdf", "pdf"), ("brief-html", "html")]:
         r = client.get(f"/download/{key}")
         assert r.status_code == 200, key
-        assert f"lewisham-" in r.headers["Content-Disposition"] and f"{today}.{suffix}" in r.headers["Content-Disposition"]
+        assert "lewisham-" in r.headers["Content-Disposition"] and f"{today}.{suffix}" in r.headers["Content-Disposition"]
     assert client.get("/download/nothing").status_code == 404

@@ -3,9 +3,7 @@ says what to do, and no callback fails on any selection (driven through Dash's r
 import itertools
 import shutil
 import sys
-from pathlib import Path
 
-import pytest
 
 from conftest import ROOT, SAMPLE
 
