@@ -1,0 +1,55 @@
+"""Figure builders: pure functions from tidy frames to plotly figures (no browser)."""
+import pandas as pd
+
+from layouts import figures
+
+
+def test_lines_one_trace_per_series_in_palette_with_markers():
+    f = pd.DataFrame({"year": [2017, 2020, 2017, 2020], "value": [1, 2, 3, 4], "s": ["a", "a", "b", "b"]})
+    fig = figures.lines(f, "year", "value", "s", "Title", "People")
+    assert [t["name"] for t in fig["data"]] == ["a", "b"]
+    assert fig["data"][0]["line"]["color"] == figures.OKABE_ITO[0]
+    assert fig["data"][0]["marker"]["symbol"] != fig["data"][1]["marker"]["symbol"]
+    assert fig["layout"]["title"]["text"] == "Title" and fig["layout"]["height"] == 450
+
+
+def test_horizontal_bars_wrap_long_labels_and_keep_full_text_in_hover():
+    label = "Adults with a learning disability supported throughout the year per 100,000"
+    fig = figures.bars(pd.DataFrame({"k": [label], "v": [5.0]}), "k", "v", "T", horizontal=True)
+    assert "<br>" in fig["data"][0]["y"][0] and fig["data"][0]["hovertext"][0] == label
+
+
+def test_empty_frame_gives_a_message_not_an_error():
+    fig = figures.bars(pd.DataFrame(columns=["k", "v"]), "k", "v", "T")
+    assert fig["layout"]["annotations"][0]["text"] == "No data for this selection"
+
+
+def test_tile_map_places_four_neighbourhoods_and_shows_suppressed_text():
+    f = pd.DataFrame({"neighbourhood": ["N1", "N2", "N3", "N4"], "name": ["North Lewisham", "Central Lewisham",
+                      "South East Lewisham", "South West Lewisham"], "value": [10, None, 30, 40],
+                      "display": ["10", "<5", "30", "40"]})
+    fig = figures.tile_map(f, "value", "Demand")
+    assert len(fig["layout"]["shapes"]) == 4
+    texts = [a["text"] for a in fig["layout"]["annotations"]]
+    assert any("<5" in t for t in texts) and any("North<br>Lewisham" in t for t in texts)
+
+
+def test_spine_groups_indicators_by_verdict():
+    f = pd.DataFrame({"indicator_name": ["A", "B"], "period": ["2016", "2016"], "sex": ["Persons"] * 2,
+                      "value": [120.0, 90.0], "lower_ci": [110.0, 85.0], "upper_ci": [130.0, 95.0],
+                      "england_value": [100.0, 100.0], "region_value": [105.0, 98.0],
+                      "compared_to_england": ["worse", "better"]})
+    fig = figures.spine(f, "Indicators")
+    names = [t["name"] for t in fig["data"]]
+    assert "Worse than England (95% CI)" in names and "Better than England (95% CI)" in names and "Region" in names
+    worse = next(t for t in fig["data"] if t["name"].startswith("Worse"))
+    assert numbers(worse["x"])[0] == 120.0  # relative to England = 100
+
+
+def numbers(array):
+    """Plotly 6+ sends numeric arrays as typed binary ({dtype, bdata}); decode for checking."""
+    if isinstance(array, dict) and "bdata" in array:
+        import base64
+        import numpy as np
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
+    return list(array)
