@@ -111,7 +111,7 @@ def rationale_sentences(store: Store, from_year: int | None = None, to_year: int
     "The number of adults aged 18-64 with a learning disability is projected to rise from 1,120
     in 2017 to 1,190 in 2020 (+6%)."
     """
-    h = headline(store)
+    h = pd.concat([older_population(store).query("age_band == '65+'"), headline(store)], ignore_index=True)
     if client_group:
         h = h[h["client_group"] == client_group]
     if h.empty:
@@ -123,8 +123,11 @@ def rationale_sentences(store: Store, from_year: int | None = None, to_year: int
     sentences = []
     for r in ch.sort_values(["client_group", "measure"]).itertuples():
         phrase = MEASURES.get(r.measure, (r.measure, r.measure.replace("_", " ")))[1]
-        who = phrase.replace("people", ("adults " if r.age_band == "18-64" else "people ")
-                             + age_phrase(r.age_band), 1)
+        if r.measure == "population":
+            who = f"residents {age_phrase(r.age_band)}"
+        else:
+            who = phrase.replace("people", ("adults " if r.age_band == "18-64" else "people ")
+                                 + age_phrase(r.age_band), 1)
         if r.change > 0:
             verb = "rise"
         elif r.change < 0:
@@ -144,10 +147,30 @@ def group_series(store: Store, client_group: str) -> pd.DataFrame:
     """The authority's totals for each measure of a client group, over the projection years."""
     from .definitions import measure_label
 
-    h = headline(store)
-    h = h[h["client_group"] == client_group].copy()
+    if client_group == "older_people":
+        h = older_population(store)
+    else:
+        h = headline(store)
+        h = h[h["client_group"] == client_group].copy()
     h["measure_label"] = h["measure"].map(measure_label) + " (" + h["age_band"] + ")"
     return h[["measure_label", "measure", "age_band", "year", "value", "source_file", "source_row"]]
+
+
+@per_store_version
+def older_population(store: Store) -> pd.DataFrame:
+    """Older people's demand is first their number: POPPI's population aged 65+ and 85+ (MPS s3.2)."""
+    prev = store.table("prevalence")
+    if prev.empty:
+        return pd.DataFrame(columns=DEMAND_COLUMNS)
+    p = prev[(prev["measure"] == "population") & (prev["tool"] == "POPPI") & (prev["sex"] == "persons")
+             & (prev["area_code"] == store.authority.get("area_code"))]
+    total = p[p["is_total"]]
+    over85 = p[~p["is_total"] & p["age_band"].isin(["85-89", "90+"])].groupby("year", as_index=False).agg(
+        value=("value", "sum"), source_file=("source_file", "first"), source_row=("source_row", "min"))
+    over85 = over85.assign(age_band="85+", measure="population")
+    out = pd.concat([total.assign(measure="population"), over85], ignore_index=True)
+    out["client_group"] = "older_people"
+    return out
 
 
 @per_store_version
@@ -169,7 +192,10 @@ def group_comparison(store: Store, client_group: str, year: int) -> pd.DataFrame
 
 def client_groups_present(store: Store) -> list[str]:
     h = headline(store)
-    return sorted(h["client_group"].dropna().unique()) if len(h) else []
+    groups = set(h["client_group"].dropna().unique()) if len(h) else set()
+    if len(older_population(store)):
+        groups.add("older_people")
+    return sorted(groups)
 
 
 def years_present(store: Store) -> list[int]:
