@@ -35,6 +35,7 @@ test: setup node_modules/axe-core/axe.min.js
 bench: setup
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/bench_callbacks.py
+	$(BIN)/python benchmarks/bench_national_cqc.py
 
 clean:
 	rm -rf $(VENV) $(STORE) .pytest_cache node_modules
