@@ -142,21 +142,15 @@ def cmd_export(args) -> int:
         written = write_csv_tables(store, Path(args.out))
         console.print(f"Wrote {len(written)} tables to {args.out}: " + ", ".join(p.name for p in written))
         return 0
+    from exports.downloads import dated_name
     from exports.xlsx_export import write_workbook
 
     out = Path(args.out)
     if out.suffix.lower() != ".xlsx":
-        out = out / default_name(store, "mps-tables", "xlsx")
+        out = out / dated_name(store, "mps-tables", "xlsx")
     write_workbook(store, out)
     console.print(f"Wrote the workbook {out}")
     return 0
-
-
-def default_name(store, what: str, suffix: str) -> str:
-    """File names carry the authority and the date: lewisham-mps-tables-2026-11-23.xlsx."""
-    import datetime as dt
-    area = (store.authority.get("area_name") or "mps").lower().replace(" ", "-")
-    return f"{area}-{what}-{dt.date.today().isoformat()}.{suffix}"
 
 
 def cmd_brief(args) -> int:

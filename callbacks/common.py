@@ -60,10 +60,10 @@ def query_string(**selections) -> str:
 
 def _dated(file: str) -> str:
     """A file name with the version or date its publisher states (from the store's manifest)."""
-    from metrics.overview import _version
+    from metrics.overview import stated_version
     for f in store().manifest.get("files", []):
         if f["path"] == file:
-            version = _version(f.get("meta", {}))
+            version = stated_version(f.get("meta", {}))
             return f"{file} ({version})" if version else file
     return file
 

@@ -19,10 +19,15 @@ FILES = {
 }
 
 
-def file_name(store: Store, key: str) -> str:
-    stem, suffix, _ = FILES[key]
+def dated_name(store: Store, stem: str, suffix: str) -> str:
+    """File names carry the authority and the date: lewisham-mps-tables-2026-11-23.xlsx."""
     area = (store.authority.get("area_name") or "mps").lower().replace(" ", "-")
     return f"{area}-{stem}-{dt.date.today().isoformat()}.{suffix}"
+
+
+def file_name(store: Store, key: str) -> str:
+    stem, suffix, _ = FILES[key]
+    return dated_name(store, stem, suffix)
 
 
 def make(store: Store, key: str) -> bytes:

@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 
 from metrics.definitions import SUPPRESSION_THRESHOLD
 from metrics.opportunities import reference_date
+from metrics.overview import stated_version
 from metrics.store import Store
 from metrics.tables import mps_tables
 from .csv_export import neutralise
@@ -73,9 +74,7 @@ def _readme_rows(store: Store) -> list[tuple[str, str]]:
     rows += DEFINITIONS
     rows += [("", ""), ("Source file", "Kind, version or date, SHA-256")]
     for f in m.get("files", []):
-        meta = f.get("meta", {})
-        version = meta.get("publisher_version") or meta.get("as_at") or meta.get("extract_date") or \
-            ((meta.get("tables") or [{}])[0].get("version")) or meta.get("latest_period") or ""
+        version = stated_version(f.get("meta", {}))
         rows.append((f["path"], f"{f['kind']}; {version}; {f['sha256'][:16]}…"))
     return rows
 

@@ -231,11 +231,6 @@ def frame_with_header(sheet: Sheet, header_index: int) -> pd.DataFrame:
     return body.loc[~blank].reset_index(drop=True)
 
 
-def duplicate_headers(sheet: Sheet, header_index: int) -> list[str]:
-    header = [cell_text(v) for v in sheet.cells.iloc[header_index] if cell_text(v)]
-    return sorted({h for h in header if header.count(h) > 1})
-
-
 # --------------------------------------------------------------------------- values
 
 _NUMBER_CLEAN = re.compile(r"[£,\s]")

@@ -79,7 +79,7 @@ def source_files(source_dir: Path) -> list[Path]:
     files = []
     for p in sorted(Path(source_dir).iterdir()):
         if (p.is_file() and not p.name.startswith(".") and p.name.lower() not in IGNORED_NAMES
-                and p.suffix.lower() not in {".png", ".svg", ".jpg", ".jpeg", ".gif"}):  # logos are branding, not data
+                and p.suffix.lower() not in LOGO_SUFFIXES):  # logos are branding, not data
             files.append(p)
     return files
 

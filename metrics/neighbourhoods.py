@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .definitions import CLIENT_GROUPS
 from .disclosure import apply_suppression
 from .store import Store, per_store_version
 
@@ -193,10 +192,6 @@ def suppressed_practice_table(store: Store, extract_date: str | None = None) -> 
     table = prac[["practice_code", "practice_name", "neighbourhood_code"]].merge(
         wide[bands].reset_index(), on="practice_code", how="left")
     return apply_suppression(table, bands, row_totals=True)
-
-
-def client_group_labels() -> dict[str, str]:
-    return CLIENT_GROUPS
 
 
 def postcode_neighbourhood(store: Store, postcode: str | None) -> str | None:

@@ -80,11 +80,13 @@ def sources(store: Store) -> pd.DataFrame:
     files = store.manifest.get("files", []) if store.exists else []
     return pd.DataFrame([{"file": f["path"], "kind": f["kind"], "rows read": f["rows_read"],
                           "rows kept": f["rows_kept"], "warnings": len(f.get("warnings", [])),
-                          "version or date": _version(f.get("meta", {})),
+                          "version or date": stated_version(f.get("meta", {})),
                           "ingested": f["ingested_at"][:10], "sha256": f["sha256"][:12]} for f in files])
 
 
-def _version(meta: dict) -> str:
+def stated_version(meta: dict) -> str:
+    """The version or date a source file states (publisher version, as-at, extract date, POPPI
+    version line, latest period), from its manifest entry's meta."""
     for key in ("publisher_version", "as_at", "extract_date", "latest_period"):
         if meta.get(key):
             return str(meta[key])
