@@ -1,4 +1,5 @@
 """Neighbourhood page callbacks (pages and exports share metrics.tables' suppressed table)."""
+import pandas as pd
 from dash import Input, Output, callback
 
 from layouts import figures, ids
@@ -53,11 +54,9 @@ def update_neighbourhoods(client_group):
                                "Caseloads: council records; registered patients: NHS Digital GP registrations.")
     prac = mps_tables(s)["practices"]
     if len(prac):
-        bands = [c for c in prac.columns if c[0].isdigit()]
-        totals = prac[bands].apply(lambda col: col.map(lambda v: 0 if isinstance(v, str) else v)).sum(axis=1)
-        pfig = figures.bars(prac.assign(total_65=totals).sort_values("total_65").tail(44), "practice_name", "total_65",
-                            "Registered patients aged 65+ by practice (suppressed cells count as 0)", horizontal=True,
-                            y_title="Patients aged 65+")
+        totals = prac.assign(total_65=pd.to_numeric(prac["total_65_plus"], errors="coerce"))
+        pfig = figures.bars(totals.sort_values("total_65"), "practice_name", "total_65",
+                            "Registered patients aged 65+ by practice", horizontal=True, y_title="Patients aged 65+")
     else:
         pfig = figures.empty("No practice registrations in the store")
     prac_block = chart_result(prac, pfig, "Registered patients aged 65+ by practice and age band", "NHS Digital GP registrations.")

@@ -178,7 +178,10 @@ def neighbourhood_table(store: Store) -> pd.DataFrame:
 
 @per_store_version
 def suppressed_practice_table(store: Store, extract_date: str | None = None) -> pd.DataFrame:
-    """Registered patients by practice and broad age band, small counts shown as `<5`."""
+    """Registered patients aged 65+ by practice and age band, with the practice's 65+ total.
+
+    Small counts are shown as `<5`; because the total is shown, each practice's row is protected
+    by secondary suppression (at least two hidden cells), so the total never reveals one."""
     reg = store.table("registrations")
     prac = practices(store)
     if reg.empty or prac.empty:
@@ -191,7 +194,8 @@ def suppressed_practice_table(store: Store, extract_date: str | None = None) -> 
         return pd.DataFrame()
     table = prac[["practice_code", "practice_name", "neighbourhood_code"]].merge(
         wide[bands].reset_index(), on="practice_code", how="left")
-    return apply_suppression(table, bands, row_totals=True)
+    table["total_65_plus"] = table[bands].sum(axis=1, min_count=1)
+    return apply_suppression(table, bands + ["total_65_plus"], row_totals=True)
 
 
 def postcode_neighbourhood(store: Store, postcode: str | None) -> str | None:
