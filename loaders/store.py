@@ -187,6 +187,9 @@ def build_tables(results, ctx: LoadContext) -> dict[str, pd.DataFrame]:
 
 
 def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    """Parquet needs one type per column. Loaders build object columns that mix None with numbers
+    (counts with suppressed cells) or with booleans (CQC Y/N flags): numbers become numeric,
+    dates stay dates, booleans stay booleans, anything else mixed becomes text."""
     frame = frame.copy()
     for col in frame.columns:
         if frame[col].dtype == object:

@@ -17,6 +17,10 @@ def _polarity(store: Store) -> dict[int, str]:
 
 
 def _fill_interval(r) -> tuple[float | None, float | None]:
+    """The row's 95% interval: the publisher's when given; otherwise computed from Count and
+    Denominator, with the unit inferred from Value / (Count / Denominator): about 100 means a
+    percentage (Wilson), a larger round scale a crude rate per that many people (Byar). Directly
+    standardised rates always come with Fingertips' own intervals, so they never reach here."""
     if pd.notna(r.lower_ci_95) and pd.notna(r.upper_ci_95):
         return r.lower_ci_95, r.upper_ci_95
     if pd.isna(r.count) or pd.isna(r.denominator) or not r.denominator:

@@ -45,3 +45,16 @@ def test_compare_polarity():
     assert compare_to_benchmark(None, None, None, 67, None) == "not_compared"
     with pytest.raises(ValueError):
         compare_to_benchmark(1, 0, 2, 1, "sideways")
+
+
+def test_missing_intervals_are_computed_from_count_and_denominator():
+    from types import SimpleNamespace as Row
+    from metrics.kpis import _fill_interval
+    pct = Row(lower_ci_95=None, upper_ci_95=None, count=81, denominator=263, value=81 / 263 * 100)
+    lo, hi = _fill_interval(pct)
+    assert lo == pytest.approx(25.53, abs=0.01) and hi == pytest.approx(36.62, abs=0.01)  # Wilson
+    rate = Row(lower_ci_95=None, upper_ci_95=None, count=100, denominator=50_000, value=200.0)
+    lo, hi = _fill_interval(rate)
+    assert lo == pytest.approx(81.36 / 50_000 * 100_000, abs=0.1)  # Byar, per 100,000
+    given = Row(lower_ci_95=1.0, upper_ci_95=2.0, count=None, denominator=None, value=1.5)
+    assert _fill_interval(given) == (1.0, 2.0)
