@@ -52,26 +52,39 @@ def change_between(frame: pd.DataFrame, from_year: int, to_year: int) -> pd.Data
 @per_store_version
 def population_for(store: Store, area_code: str, age_band: str, year: int,
                    sex: str = "persons") -> float | None:
-    """The population matching an estimate: the POPPI/PANSI population table when present,
-    else ONS single-year bands summed over the age band."""
+    """The population matching an estimate, from the tables the estimates themselves use: the
+    POPPI/PANSI population row for the band, else the sum of their five-year bands inside it
+    (e.g. 75+ = 75-79 + 80-84 + 85-89 + 90+), else ONS bands summed over it."""
+    if year is None:
+        return None
     prev = store.table("prevalence")
     if not prev.empty:
         p = prev[(prev["measure"] == "population") & (prev["area_code"] == area_code)
-                 & (prev["age_band"] == age_band) & (prev["sex"] == sex) & (prev["year"] == year)]
-        if len(p):
-            return float(p["value"].iloc[0])
+                 & (prev["sex"] == sex) & (prev["year"] == year)]
+        exact = p[p["age_band"] == age_band]
+        if len(exact):
+            return float(exact["value"].iloc[0])
+        summed = _sum_inside(p[~p["is_total"]], age_band)
+        if summed is not None:
+            return summed
     pop = store.table("population")
     if pop.empty:
         return None
-    lo, hi = _band_limits(age_band)
     p = pop[(pop["area_code"] == area_code) & (pop["sex"] == sex) & (pop["year"] == year)
             & (pop["age_band"] != "all")]
-    if p.empty:
+    return _sum_inside(p, age_band)
+
+
+def _sum_inside(bands: pd.DataFrame, age_band: str) -> float | None:
+    """Sum of the rows whose age band lies inside ``age_band``, when they start at its lower age."""
+    if bands.empty:
         return None
-    limits = p["age_band"].map(_band_limits)
-    inside = [(l >= lo and (h <= hi)) for l, h in limits]
-    chosen = p[inside]
-    return float(chosen["value"].sum()) if len(chosen) else None
+    lo, hi = _band_limits(age_band)
+    limits = bands["age_band"].map(_band_limits)
+    inside = [(l >= lo and h <= hi) for l, h in limits]
+    if not any(l == lo for (l, _), keep in zip(limits, inside) if keep):
+        return None
+    return float(bands.loc[inside, "value"].sum())
 
 
 def _band_limits(band: str) -> tuple[int, int]:

@@ -65,26 +65,11 @@ def beds_per_1000(store: Store, age_band: str = "75+", year: int | None = None) 
     area = store.authority.get("area_code")
     year = year or base_year(store)
     beds, src = older_beds(store)
-    pop = _population_band(store, area, age_band, year)
+    pop = population_for(store, area, age_band, year)
     metric = "care_home_beds_per_1000_75plus" if age_band == "75+" else "care_home_beds_per_1000_65plus"
     return Gap("older_people", metric, area, "la", year, beds, pop, _ratio(beds, pop, 1000), None,
                "no_judgement", f"Care home beds per 1,000 people aged {age_band[:-1]} and over",
                "per 1,000", src)
-
-
-def _population_band(store: Store, area: str, age_band: str, year: int | None) -> float | None:
-    if year is None:
-        return None
-    direct = population_for(store, area, age_band, year)
-    if direct:
-        return direct
-    # POPPI gives 5-year bands: sum those at or above the band's lower age.
-    prev = store.table("prevalence")
-    lo = int(age_band.rstrip("+"))
-    p = prev[(prev["measure"] == "population") & (prev["area_code"] == area) & (prev["sex"] == "persons")
-             & (prev["year"] == year) & ~prev["is_total"]]
-    keep = p["age_band"].map(lambda b: int(b.split("-")[0].rstrip("+")) >= lo)
-    return float(p.loc[keep, "value"].sum()) if keep.any() else None
 
 
 @per_store_version
@@ -104,13 +89,13 @@ def beds_needed(store: Store, benchmark_per_1000: float | None = None,
     area = store.authority.get("area_code")
     beds, _ = older_beds(store)
     y0 = base_year(store)
-    pop0 = _population_band(store, area, age_band, y0)
+    pop0 = population_for(store, area, age_band, y0)
     if not pop0:
         return pd.DataFrame(columns=["year", "population", "occupied_per_1000", "beds_needed", "beds_now", "gap"])
     ratio = benchmark_per_1000 if benchmark_per_1000 is not None else beds * DEFAULT_OCCUPANCY / pop0 * 1000
     rows = []
     for y in projection_years(store):
-        pop = _population_band(store, area, age_band, y)
+        pop = population_for(store, area, age_band, y)
         if not pop:
             continue
         needed = ratio * pop / 1000 / occupancy

@@ -213,3 +213,11 @@ def test_substance_misuse_unmet_need(store):
     assert round(alcohol.value, 1) == round((12200 - 640) / 12200 * 100, 1)
     drugs = g["substance_misuse_drugs_unmet_need_pct"]
     assert drugs.denominator == 6950 and drugs.numerator == 6950 - 1180
+
+
+def test_population_for_a_band_comes_from_poppi_bands_before_ons(store):
+    from metrics.demand import population_for
+    # POPPI 2017: 75-79 4,900 + 80-84 3,800 + 85-89 2,400 + 90+ 1,300 (sample README)
+    assert population_for(store, LEWISHAM, "75+", 2017) == 12400
+    assert population_for(store, LEWISHAM, "65+", 2017) == 26800
+    assert gaps.beds_per_1000(store, "75+").value == pytest.approx(672 / 12400 * 1000)
