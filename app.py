@@ -66,7 +66,7 @@ def create_app(store: str | Path = DEFAULT_STORE) -> Dash:
     def branding_logo():  # the authority's logo, copied into the store by `mps ingest`
         import flask
         s = context.store()
-        name = s.manifest.get("branding", {}).get("logo") if s.exists else None
+        name = s.manifest.branding.get("logo")
         if not name or not (s.path / name).is_file():
             flask.abort(404)
         return flask.send_file(s.path / name)

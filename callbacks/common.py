@@ -36,7 +36,7 @@ def register_download(prefix: str, file_stem: str) -> None:
             return no_update
         frame = pd.DataFrame(data["records"], columns=data["columns"])
         from exports.csv_export import safe_frame
-        authority = (store().authority.get("area_name") or "mps").lower().replace(" ", "-")
+        authority = (store().authority.area_name or "mps").lower().replace(" ", "-")
         return dcc.send_data_frame(safe_frame(frame).to_csv, f"{authority}-{file_stem}.csv", index=False)
 
 
@@ -61,11 +61,9 @@ def query_string(**selections) -> str:
 def _dated(file: str) -> str:
     """A file name with the version or date its publisher states (from the store's manifest)."""
     from metrics.overview import stated_version
-    for f in store().manifest.get("files", []):
-        if f["path"] == file:
-            version = stated_version(f.get("meta", {}))
-            return f"{file} ({version})" if version else file
-    return file
+    entry = store().manifest.file(file)
+    version = stated_version(entry.meta) if entry else ""
+    return f"{file} ({version})" if version else file
 
 
 def source_line(frame: pd.DataFrame, extra: str = "") -> str:

@@ -3,7 +3,7 @@ from dash import Input, Output, callback, html
 
 from layouts import figures, ids
 from metrics import demand
-from metrics.definitions import CLIENT_GROUPS
+from domain.labels import CLIENT_GROUP_LABELS
 from .common import (chart_outputs, chart_result, query_string, register_download, register_url_sync,
                      source_line, store)
 
@@ -13,9 +13,9 @@ from .common import (chart_outputs, chart_result, query_string, register_downloa
           Input(ids.DEMAND_GROUP, "value"), Input(ids.DEMAND_FROM, "value"), Input(ids.DEMAND_TO, "value"))
 def update_demand(client_group, from_year, to_year):
     s = store()
-    label = CLIENT_GROUPS.get(client_group, client_group)
+    label = CLIENT_GROUP_LABELS.get(client_group, client_group)
     series = demand.group_series(s, client_group)
-    fig = figures.lines(series, "year", "value", "measure_label", f"{label}: estimated people, {s.authority.get('area_name', '')}",
+    fig = figures.lines(series, "year", "value", "measure_label", f"{label}: estimated people, {s.authority.area_name}",
                         "People")
     main = chart_result(series.drop(columns=["measure"]), fig, f"{label}: estimated people by year",
                         source_line(series, "POPPI/PANSI projections"))

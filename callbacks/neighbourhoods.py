@@ -4,7 +4,7 @@ from dash import Input, Output, callback
 
 from layouts import figures, ids
 from metrics import neighbourhoods
-from metrics.definitions import CLIENT_GROUPS
+from domain.labels import CLIENT_GROUP_LABELS
 from metrics.tables import mps_tables
 from .common import chart_outputs, chart_result, query_string, register_download, register_url_sync, store
 
@@ -24,7 +24,7 @@ def update_neighbourhoods(client_group):
     s = store()
     table = mps_tables(s)["neighbourhoods"]
     names = neighbourhoods.neighbourhood_names(s)
-    label = "Registered patients" if client_group == "registered_patients" else CLIENT_GROUPS.get(client_group, client_group)
+    label = "Registered patients" if client_group == "registered_patients" else CLIENT_GROUP_LABELS.get(client_group, client_group)
     if table.empty:
         empty = figures.empty("No neighbourhood data in the store")
         blank = chart_result(table, empty, label, "")

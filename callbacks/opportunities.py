@@ -3,7 +3,7 @@ from dash import Input, Output, callback
 
 from layouts import figures, ids
 from metrics import opportunities
-from metrics.definitions import CLIENT_GROUPS
+from domain.labels import CLIENT_GROUP_LABELS
 from .common import chart_outputs, chart_result, query_string, register_download, register_url_sync, source_line, store
 
 
@@ -16,9 +16,9 @@ def update_opportunities(window, client_group):
     cols = ["client_group", f"contracts_ending_{months}m", f"annual_value_ending_{months}m", "demand_growth_pct", "growth_measure"]
     shown = table.reindex(columns=cols) if len(table) else table
     if len(shown):
-        shown = shown.assign(client_group=shown["client_group"].map(CLIENT_GROUPS).fillna(shown["client_group"]))
+        shown = shown.assign(client_group=shown["client_group"].map(CLIENT_GROUP_LABELS).fillna(shown["client_group"]))
         if client_group != "all":
-            shown = shown[shown["client_group"] == CLIENT_GROUPS.get(client_group)]
+            shown = shown[shown["client_group"] == CLIENT_GROUP_LABELS.get(client_group)]
     fig = figures.bars(shown, "client_group", f"annual_value_ending_{months}m",
                        f"Annual value (£) of contracts ending within {months} months", horizontal=True, y_title="£ a year")
     summary = chart_result(shown, fig, f"Contracts ending within {months} months and demand growth by client group",

@@ -3,7 +3,7 @@ from dash import Input, Output, callback
 
 from layouts import figures, ids
 from metrics import supply
-from metrics.definitions import CLIENT_GROUPS
+from domain.labels import CLIENT_GROUP_LABELS
 from .common import chart_outputs, chart_result, query_string, register_download, register_url_sync, source_line, store
 
 VIEW_TITLES = {"type": "type", "ownership": "ownership", "rating": "CQC rating", "user_band": "service user band"}
@@ -27,7 +27,7 @@ def update_homes(view):
 def update_placements(client_group, view):
     s = store()
     frame = supply.placements_view(s, client_group) if client_group else supply.placements(s).head(0)
-    label = CLIENT_GROUPS.get(client_group, client_group or "")
+    label = CLIENT_GROUP_LABELS.get(client_group, client_group or "")
     period = frame["period"].iloc[0] if len(frame) else ""
     ages = frame["age_band"].iloc[0] if len(frame) else ""
     fig = figures.bars(frame, "setting_label", "clients", f"{label}: council-funded people aged {ages}, {period}",

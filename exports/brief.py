@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from metrics import demand, gaps, kpis, opportunities, supply
-from metrics.definitions import CLIENT_GROUPS, measure_label
+from domain.labels import CLIENT_GROUP_LABELS, measure_label
 from metrics.overview import key_facts
 from metrics.store import Store
 from metrics.tables import mps_tables
@@ -84,7 +84,7 @@ def _grouped_chart(frame: pd.DataFrame, x: str, series: str, y: str, title: str,
 
 
 def build_sections(store: Store) -> list[Section]:
-    area = store.authority.get("area_name", "")
+    area = store.authority.area_name
     as_at = opportunities.reference_date(store)
     tables = mps_tables(store)
     sections: list[Section] = []
@@ -100,7 +100,7 @@ def build_sections(store: Store) -> list[Section]:
     demand_sec = Section("Demand by client group", demand.rationale_sentences(store))
     if len(years) >= 2:
         ch = demand.change_between(h, int(years[0]), int(years[1]))
-        ch = ch.assign(group=ch["client_group"].map(CLIENT_GROUPS), measure=ch["measure"].map(measure_label))
+        ch = ch.assign(group=ch["client_group"].map(CLIENT_GROUP_LABELS), measure=ch["measure"].map(measure_label))
         table = ch[["group", "measure", "age_band", "value_from", "value_to", "change", "change_pct"]].rename(
             columns={"value_from": str(years[0]), "value_to": str(years[1]), "change_pct": "change %"})
         demand_sec.blocks.append((f"Estimated people, {years[0]} and {years[1]}", table.round(1)))
@@ -151,7 +151,7 @@ def build_sections(store: Store) -> list[Section]:
     if len(ending):
         opp.blocks.append(("Contracts ending within 12 months", ending.assign(
             end_date=ending["end_date"].dt.strftime("%Y-%m-%d"),
-            client_group=ending["client_group"].map(CLIENT_GROUPS))[
+            client_group=ending["client_group"].map(CLIENT_GROUP_LABELS))[
             ["title", "supplier", "client_group", "end_date", "annual_value"]].round(0)))
     opp.blocks.append(("By client group", opportunities.opportunities_table(store).round(1)))
     sections.append(opp)
@@ -182,7 +182,7 @@ def _fmt(v) -> str:
 
 
 def render_html(store: Store, sections: list[Section]) -> str:
-    area = html.escape(store.authority.get("area_name", ""))
+    area = html.escape(store.authority.area_name)
     parts = [f"""<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">
 <title>{area} market position statement: briefing pack</title>
 <style>
@@ -222,7 +222,7 @@ def render_pdf(store: Store, sections: list[Section], path: Path) -> None:
     from reportlab.platypus import (Image, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer,
                                     Table, TableStyle)
 
-    area = store.authority.get("area_name", "")
+    area = store.authority.area_name
     styles = getSampleStyleSheet()
     small = styles["BodyText"].clone("small", fontSize=7, leading=8.5)
     head = small.clone("head", fontName="Helvetica-Bold", textColor=colors.white)

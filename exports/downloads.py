@@ -21,7 +21,7 @@ FILES = {
 
 def dated_name(store: Store, stem: str, suffix: str) -> str:
     """File names carry the authority and the date: lewisham-mps-tables-2026-11-23.xlsx."""
-    area = (store.authority.get("area_name") or "mps").lower().replace(" ", "-")
+    area = (store.authority.area_name or "mps").lower().replace(" ", "-")
     return f"{area}-{stem}-{dt.date.today().isoformat()}.{suffix}"
 
 

@@ -16,7 +16,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from metrics.definitions import SUPPRESSION_THRESHOLD
+from domain.vocabulary import SUPPRESSION_THRESHOLD
 from metrics.opportunities import reference_date
 from metrics.overview import stated_version
 from metrics.store import Store
@@ -59,10 +59,10 @@ def _format_for(column: str) -> str | None:
 
 def _readme_rows(store: Store) -> list[tuple[str, str]]:
     m = store.manifest
-    authority = m.get("authority", {})
+    authority = m.authority
     rows = [("Market Position Statement tables", ""),
-            ("Authority", f"{authority.get('area_name', '')} ({authority.get('area_code', '')})"),
-            ("Store built", m.get("ingested_at", "")),
+            ("Authority", f"{authority.area_name} ({authority.area_code})"),
+            ("Store built", m.ingested_at),
             ("Data as at", reference_date(store).isoformat() + " (latest CQC directory or GP extract in the store)"),
             ("Workbook written", dt.datetime.now().replace(microsecond=0).isoformat()),
             ("", ""),
@@ -73,9 +73,8 @@ def _readme_rows(store: Store) -> list[tuple[str, str]]:
             ("", ""), ("Sheet", "What it holds")]
     rows += DEFINITIONS
     rows += [("", ""), ("Source file", "Kind, version or date, SHA-256")]
-    for f in m.get("files", []):
-        version = stated_version(f.get("meta", {}))
-        rows.append((f["path"], f"{f['kind']}; {version}; {f['sha256'][:16]}…"))
+    for f in m.files:
+        rows.append((f.path, f"{f.kind}; {stated_version(f.meta)}; {f.sha256[:16]}…"))
     return rows
 
 

@@ -20,8 +20,8 @@ def nav() -> html.Nav:
 
 def layout():
     store = context.store()
-    authority = store.authority.get("area_name") if store.exists else None
-    branding = store.manifest.get("branding", {}) if store.exists else {}
+    authority = store.authority.area_name
+    branding = store.manifest.branding
     organisation = branding.get("organisation") or (authority and f"{authority} Council") or "Your council"
     return html.Div([
         html.A("Skip to main content", href="#" + ids.MAIN, className="skip-link"),

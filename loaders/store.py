@@ -223,6 +223,7 @@ def write_store(report: IngestReport, results, ctx: LoadContext, store_dir: Path
             "source_dir": str(report.source_dir),
             "authority": _infer_authority(report.config, tables),
             "branding": branding,
+            "targets": dict(report.config.get("targets", {})),
             "tables": {name: int(len(frame)) for name, frame in tables.items()},
             "files": [{"path": f.path.name, "kind": f.kind, "table": f.table, "sha256": f.sha256,
                        "rows_read": f.rows_read, "rows_kept": f.rows_kept, "warnings": f.warnings,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .definitions import MEASURES, age_phrase
+from domain.labels import age_phrase, measure_phrase
 from .store import Store, per_store_version
 
 DEMAND_COLUMNS = ["client_group", "measure", "area_code", "area_name", "area_type", "sex",
@@ -27,7 +27,7 @@ def demand(store: Store) -> pd.DataFrame:
 def headline(store: Store, area_code: str | None = None) -> pd.DataFrame:
     """Totals for persons (the row a POPPI/PANSI table labels `Total population ...`)."""
     d = demand(store)
-    area_code = area_code or store.authority.get("area_code")
+    area_code = area_code or store.authority.area_code
     return d[d["is_total"] & (d["sex"] == "persons") & (d["area_code"] == area_code)]
 
 
@@ -135,7 +135,7 @@ def rationale_sentences(store: Store, from_year: int | None = None, to_year: int
     ch = change_between(h, from_year, to_year)
     sentences = []
     for r in ch.sort_values(["client_group", "measure"]).itertuples():
-        phrase = MEASURES.get(r.measure, (r.measure, r.measure.replace("_", " ")))[1]
+        phrase = measure_phrase(r.measure)
         if r.measure == "population":
             who = f"residents {age_phrase(r.age_band)}"
         else:
@@ -158,7 +158,7 @@ def rationale_sentences(store: Store, from_year: int | None = None, to_year: int
 @per_store_version
 def group_series(store: Store, client_group: str) -> pd.DataFrame:
     """The authority's totals for each measure of a client group, over the projection years."""
-    from .definitions import measure_label
+    from domain.labels import measure_label
 
     if client_group == "older_people":
         h = older_population(store)
@@ -176,7 +176,7 @@ def older_population(store: Store) -> pd.DataFrame:
     if prev.empty:
         return pd.DataFrame(columns=DEMAND_COLUMNS)
     p = prev[(prev["measure"] == "population") & (prev["tool"] == "POPPI") & (prev["sex"] == "persons")
-             & (prev["area_code"] == store.authority.get("area_code"))]
+             & (prev["area_code"] == store.authority.area_code)]
     total = p[p["is_total"]]
     over85 = p[~p["is_total"] & p["age_band"].isin(["85-89", "90+"])].groupby("year", as_index=False).agg(
         value=("value", "sum"), source_file=("source_file", "first"), source_row=("source_row", "min"))
@@ -189,7 +189,7 @@ def older_population(store: Store) -> pd.DataFrame:
 @per_store_version
 def group_comparison(store: Store, client_group: str, year: int) -> pd.DataFrame:
     """Rate per 1,000 for each area with a table (authority, region, England) for a group."""
-    from .definitions import measure_label
+    from domain.labels import measure_label
 
     d = demand(store)
     measures = d.loc[d["client_group"] == client_group, "measure"].unique()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .definitions import SUPPRESSION_THRESHOLD
+from domain.vocabulary import SUPPRESSION_THRESHOLD
 
 
 def suppression_mask(frame: pd.DataFrame, columns: list[str], *, threshold: int = SUPPRESSION_THRESHOLD,

@@ -62,7 +62,7 @@ def beds_per_1000(store: Store, age_band: str = "75+", year: int | None = None) 
     Units: beds per 1,000 population. Method: CQC registered beds in older people's care homes
     (active, in the authority) / POPPI (else ONS) population of the band in the base year x 1,000.
     """
-    area = store.authority.get("area_code")
+    area = store.authority.area_code
     year = year or base_year(store)
     beds, src = older_beds(store)
     pop = population_for(store, area, age_band, year)
@@ -86,7 +86,7 @@ def beds_needed(store: Store, benchmark_per_1000: float | None = None,
         raise ValueError(f"occupancy must be in (0, 1], got {occupancy!r}")
     if benchmark_per_1000 is not None and benchmark_per_1000 < 0:
         raise ValueError("benchmark must be zero or more")
-    area = store.authority.get("area_code")
+    area = store.authority.area_code
     beds, _ = older_beds(store)
     y0 = base_year(store)
     pop0 = population_for(store, area, age_band, y0)
@@ -112,7 +112,7 @@ def dementia_diagnosis_rate(store: Store) -> Gap | None:
     estimate for the same year (else the indicator's own denominator).
     """
     ind = store.table("indicators")
-    area = store.authority.get("area_code")
+    area = store.authority.area_code
     if ind.empty:
         return None
     rows = ind[(ind["indicator_id"] == DEMENTIA_DIAGNOSIS_INDICATOR) & (ind["area_code"] == area)
@@ -141,7 +141,7 @@ def _latest_activity(store: Store, client_group: str) -> pd.DataFrame:
 def ld_gaps(store: Store) -> list[Gap]:
     """Learning disability measures for adults aged 18-64 (the MPS's and PANSI's age range) when
     the activity table splits by age; otherwise over all ages."""
-    area = store.authority.get("area_code")
+    area = store.authority.area_code
     a = _latest_activity(store, "learning_disability")
     if a.empty:
         return []
@@ -179,7 +179,7 @@ def carers_gaps(store: Store) -> list[Gap]:
     """Carers reached = carers supported / estimated unpaid carers, like for like: carers aged 65+
     supported against POPPI's estimate of unpaid carers aged 65+ (POPPI has no younger ages);
     new carer contacts against the contract target (500 a year, MPS s4.5)."""
-    area = store.authority.get("area_code")
+    area = store.authority.area_code
     a = _latest_activity(store, "carers")
     if a.empty:
         return []
@@ -194,7 +194,7 @@ def carers_gaps(store: Store) -> list[Gap]:
         y = min(carers["year"], key=lambda v: abs(v - year))
         estimated = float(carers.loc[carers["year"] == y, "value"].sum())
     new_contacts = a.loc[a["setting"] == "carers_new_contacts", "clients"].sum()
-    target = store.manifest.get("targets", {}).get("carers_new_contacts", 500)
+    target = store.manifest.targets.get("carers_new_contacts")
     return [
         Gap("carers", "carers_reached_pct", area, "la", year, supported, estimated,
             _ratio(supported, estimated, 100), None, "high_is_good",
@@ -206,12 +206,11 @@ def carers_gaps(store: Store) -> list[Gap]:
 
 
 @per_store_version
-@per_store_version
 def substance_misuse_gaps(store: Store) -> list[Gap]:
     """Unmet need = estimated dependent adults (PANSI) not in structured treatment, as a % of the
     estimate. PANSI's dependence measures are broader than treatment criteria, so read the level
     with care; the trend and the comparison between alcohol and drugs are the useful part."""
-    area = store.authority.get("area_code")
+    area = store.authority.area_code
     a = _latest_activity(store, "substance_misuse")
     if a.empty:
         return []

@@ -38,7 +38,7 @@ def _fill_interval(r) -> tuple[float | None, float | None]:
 @per_store_version
 def kpi_table(store: Store) -> pd.DataFrame:
     ind = store.table("indicators")
-    area = store.authority.get("area_code")
+    area = store.authority.area_code
     cols = ["indicator_id", "indicator_name", "area_code", "area_name", "sex", "age", "period",
             "year", "value", "lower_ci", "upper_ci", "england_value", "region_value",
             "compared_to_england", "compared_to_region", "polarity", "source_file", "source_row"]

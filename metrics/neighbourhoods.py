@@ -106,7 +106,7 @@ def _band_weights(ipc_band: str) -> dict[str, float]:
 def age_rates(store: Store, year: int | None = None) -> pd.DataFrame:
     """The authority's cases per person by measure and age band (persons), from POPPI/PANSI."""
     prev = store.table("prevalence")
-    area = store.authority.get("area_code")
+    area = store.authority.area_code
     if prev.empty:
         return pd.DataFrame()
     p = prev[(prev["area_code"] == area) & (prev["sex"] == "persons") & ~prev["is_total"]]

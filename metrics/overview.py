@@ -31,7 +31,7 @@ def _prevalence_fact(store: Store, measure: str, age_band: str, label: str) -> F
     if prev.empty:
         return None
     rows = prev[(prev["measure"] == measure) & prev["is_total"] & (prev["sex"] == "persons")
-                & (prev["area_code"] == store.authority.get("area_code")) & (prev["age_band"] == age_band)]
+                & (prev["area_code"] == store.authority.area_code) & (prev["age_band"] == age_band)]
     if rows.empty:
         return None
     row = rows.sort_values("year").iloc[0]
@@ -44,7 +44,7 @@ def _population_fact(store: Store) -> Fact | None:
     if pop.empty:
         return None
     year = gaps.base_year(store)
-    p = pop[(pop["area_code"] == store.authority.get("area_code")) & (pop["sex"] == "persons")
+    p = pop[(pop["area_code"] == store.authority.area_code) & (pop["sex"] == "persons")
             & (pop["age_band"] == "all") & (pop["dataset"] == "ons_snpp")]
     if year is not None:
         p = p[p["year"] == year]
@@ -77,11 +77,11 @@ def key_facts(store: Store) -> list[Fact]:
 
 
 def sources(store: Store) -> pd.DataFrame:
-    files = store.manifest.get("files", []) if store.exists else []
-    return pd.DataFrame([{"file": f["path"], "kind": f["kind"], "rows read": f["rows_read"],
-                          "rows kept": f["rows_kept"], "warnings": len(f.get("warnings", [])),
-                          "version or date": stated_version(f.get("meta", {})),
-                          "ingested": f["ingested_at"][:10], "sha256": f["sha256"][:12]} for f in files])
+    return pd.DataFrame([{"file": f.path, "kind": f.kind, "rows read": f.rows_read,
+                          "rows kept": f.rows_kept, "warnings": len(f.warnings),
+                          "version or date": stated_version(f.meta),
+                          "ingested": f.ingested_at[:10], "sha256": f.sha256[:12]}
+                         for f in store.manifest.files])
 
 
 def stated_version(meta: dict) -> str:

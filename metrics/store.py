@@ -1,6 +1,8 @@
 """Read-only access to the Parquet store, cached per store version (the manifest's ingest time).
 
 Nothing here reads a spreadsheet: only the Parquet tables and manifest that `mps ingest` wrote.
+Tables come out exactly as `domain.contract` declares them (every declared column, in order), and
+as copies, so a caller that changes a frame cannot change what the next caller reads.
 """
 from __future__ import annotations
 
@@ -10,17 +12,22 @@ from pathlib import Path
 
 import pandas as pd
 
+from domain.contract import STORE_TABLES, Authority, Manifest, store_table
+
 
 class Store:
     def __init__(self, path: str | Path):
         self.path = Path(path)
+
+    def __repr__(self) -> str:
+        return f"Store({str(self.path)!r})"
 
     @property
     def exists(self) -> bool:
         return (self.path / "manifest.json").exists()
 
     @property
-    def manifest(self) -> dict:
+    def manifest(self) -> Manifest:
         return _manifest(str(self.path), self._stamp())
 
     def _stamp(self) -> float:
@@ -29,32 +36,36 @@ class Store:
 
     @property
     def version(self) -> str:
-        return self.manifest.get("ingested_at", "") if self.exists else ""
+        return self.manifest.ingested_at
 
     def has(self, table: str) -> bool:
-        return (self.path / f"{table}.parquet").exists()
+        return (self.path / f"{store_table(table).name}.parquet").exists()
 
     def table(self, name: str) -> pd.DataFrame:
-        """A copy-safe frame of one table; an empty frame when the table is absent."""
-        return _table(str(self.path), name, self._stamp())
+        """A copy of one declared table; the declared columns with no rows when it is absent."""
+        store_table(name)  # a mistyped name fails here, on every page, not just where it is used
+        return _table(str(self.path), name, self._stamp()).copy()
 
     @property
-    def authority(self) -> dict:
-        return self.manifest.get("authority", {}) if self.exists else {}
+    def authority(self) -> Authority:
+        return self.manifest.authority
 
 
 @lru_cache(maxsize=8)
-def _manifest(path: str, stamp: float) -> dict:
+def _manifest(path: str, stamp: float) -> Manifest:
     p = Path(path) / "manifest.json"
-    return json.loads(p.read_text(encoding="utf-8")) if p.exists() else {}
+    return Manifest.from_json(json.loads(p.read_text(encoding="utf-8")) if p.exists() else {})
 
 
 @lru_cache(maxsize=128)
 def _table(path: str, name: str, stamp: float) -> pd.DataFrame:
     p = Path(path) / f"{name}.parquet"
+    declared = STORE_TABLES[name]
     if not p.exists():
-        return pd.DataFrame()
-    return pd.read_parquet(p)
+        return declared.empty()
+    frame = pd.read_parquet(p)
+    # Older stores may lack a column added since; give it, empty, rather than fail on one page.
+    return frame.reindex(columns=declared.names)
 
 
 _CACHED_METRICS: list = []
@@ -86,7 +97,7 @@ def per_store_version(fn):
                         tuple(sorted((k, key(v)) for k, v in kwargs.items())))
         if isinstance(result, pd.DataFrame):
             return result.copy()
-        return copy.copy(result)
+        return copy.deepcopy(result)
 
     wrapper.cache_clear = cached.cache_clear
     _CACHED_METRICS.append(cached)

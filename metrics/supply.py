@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from domain.labels import service_label
 from .store import Store, per_store_version
 
 NURSING = "Care home service with nursing"
@@ -35,7 +36,7 @@ def locations(store: Store, area_name: str | None = None) -> pd.DataFrame:
     cp = store.table("care_providers")
     if cp.empty:
         return cp
-    area_name = area_name or store.authority.get("area_name")
+    area_name = area_name or store.authority.area_name
     sel = cp[~cp["dormant"].fillna(False).astype(bool)]
     if area_name:
         sel = sel[sel["local_authority"].str.lower() == area_name.lower()]
@@ -135,7 +136,7 @@ def placements(store: Store) -> pd.DataFrame:
 @per_store_version
 def supply_rows(store: Store) -> pd.DataFrame:
     """Long supply table for the export contract: client_group, service, measure, area, year, value."""
-    area = store.authority.get("area_code")
+    area = store.authority.area_code
     year = _as_at_year(store)
     src = store.table("care_providers")["source_file"].iloc[0] if store.has("care_providers") else None
     rows = []
@@ -180,7 +181,6 @@ def placements_view(store: Store, client_group: str) -> pd.DataFrame:
     """Latest year's council-funded people for a client group by setting and location, for the
     group's main age band (18-64 for working-age groups, 65+ for older people), so that distinct
     head counts ("All services") are not added across age bands."""
-    from .definitions import SETTINGS
 
     p = placements(store)
     if p.empty:
@@ -194,6 +194,6 @@ def placements_view(store: Store, client_group: str) -> pd.DataFrame:
     g = p.groupby(["setting", "location", "period"], dropna=False).agg(
         clients=("clients", "sum"), age_band=("age_band", lambda a: "/".join(sorted(set(a)))),
         source_file=("source_file", "first"), source_row=("source_row", "min")).reset_index()
-    g["setting_label"] = g["setting"].map(SETTINGS).fillna(g["setting"])
+    g["setting_label"] = g["setting"].map(service_label)
     g["location"] = g["location"].map({"in_area": "In area", "out_of_area": "Out of area"}).fillna("Not split")
     return g[["setting_label", "location", "period", "age_band", "clients", "source_file", "source_row"]]

@@ -9,7 +9,7 @@ from functools import lru_cache
 import pandas as pd
 
 from . import demand, gaps, kpis, neighbourhoods, opportunities, supply
-from .definitions import CLIENT_GROUPS
+from domain.vocabulary import CLIENT_GROUPS
 from .disclosure import apply_suppression
 from .store import Store
 
@@ -58,7 +58,7 @@ def _cached(path: str, version: str) -> tuple:
                      end_date=c["end_date"].dt.strftime("%Y-%m-%d"))
     t["contracts"] = c
     t["finance"] = store.table("finance")
-    t["sources"] = pd.DataFrame(store.manifest.get("files", []))
+    t["sources"] = pd.DataFrame([vars(f) for f in store.manifest.files])
     t["beds_needed"] = gaps.beds_needed(store)
     t["ownership"] = supply.ownership_table(store)
     t["opportunities"] = opportunities.opportunities_table(store)

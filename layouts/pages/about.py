@@ -15,7 +15,7 @@ def layout(**query):
     m = store.manifest
     return html.Div([
         html.H1("About the data"),
-        html.P(f"Store built {m.get('ingested_at', '')} from {len(m.get('files', []))} files."),
+        html.P(f"Store built {m.ingested_at} from {len(m.files)} files."),
         data_table(sources(store), "Source files in the store", id="sources-table"),
         html.H2("Suppression"),
         html.P("Counts below 5 at neighbourhood or practice level are shown as <5, with further "

@@ -3,7 +3,7 @@ rationale-for-change sentences."""
 import dash
 from dash import html
 
-from metrics.definitions import CLIENT_GROUPS
+from domain.labels import CLIENT_GROUP_LABELS
 from metrics.demand import client_groups_present, years_present
 from .. import context, ids
 from ..components import chart_block, empty_store_notice, missing_notice, page, select
@@ -26,7 +26,7 @@ def layout(client_group=None, from_year=None, to_year=None, **_):
         "How many people are estimated to need care and support, and how that is projected to change "
         "(POPPI for people aged 65 and over, PANSI for adults aged 18-64).",
         html.Div([
-            select(ids.DEMAND_GROUP, "Client group", [(g, CLIENT_GROUPS.get(g, g)) for g in groups], client_group),
+            select(ids.DEMAND_GROUP, "Client group", [(g, CLIENT_GROUP_LABELS.get(g, g)) for g in groups], client_group),
             select(ids.DEMAND_FROM, "From year", year_options, from_year),
             select(ids.DEMAND_TO, "To year", year_options, to_year),
         ], className="controls", role="group", **{"aria-label": "Choose what to show"}),

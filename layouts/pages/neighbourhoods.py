@@ -3,7 +3,7 @@ table (seed 003 Table 1 shape), and practices, with small numbers suppressed."""
 import dash
 from dash import html
 
-from metrics.definitions import CLIENT_GROUPS
+from domain.labels import CLIENT_GROUP_LABELS
 from .. import context, ids
 from ..components import chart_block, empty_store_notice, missing_notice, page, select
 
@@ -14,7 +14,7 @@ def layout(client_group="dementia", **_):
         return empty_store_notice()
     missing = [k for k, t in [("GP registrations", "registrations"), ("practice lookup", "lookup_practices")]
                if not store.has(t)]
-    options = [("registered_patients", "Registered patients")] + list(CLIENT_GROUPS.items())
+    options = [("registered_patients", "Registered patients")] + list(CLIENT_GROUP_LABELS.items())
     client_group = client_group if client_group in dict(options) else "dementia"
     return page(
         "Neighbourhoods",

@@ -2,7 +2,7 @@
 import dash
 from dash import html
 
-from metrics.definitions import CLIENT_GROUPS
+from domain.labels import CLIENT_GROUP_LABELS
 from metrics.opportunities import WINDOWS_MONTHS, reference_date
 from .. import context, ids
 from ..components import chart_block, empty_store_notice, missing_notice, page, select
@@ -13,7 +13,7 @@ def layout(window="12", client_group="all", **_):
     if not store.exists:
         return empty_store_notice()
     window = window if window in {str(m) for m in WINDOWS_MONTHS} else "12"
-    groups = [("all", "All client groups")] + list(CLIENT_GROUPS.items())
+    groups = [("all", "All client groups")] + list(CLIENT_GROUP_LABELS.items())
     client_group = client_group if client_group in dict(groups) else "all"
     return page(
         "Opportunities for providers",

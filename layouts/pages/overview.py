@@ -12,7 +12,7 @@ def layout(**query):
     store = context.store()
     if not store.exists:
         return empty_store_notice()
-    area = store.authority.get("area_name") or "the authority"
+    area = store.authority.area_name or "the authority"
     cards = [html.Li([
         html.Span(fact.display, className="fact-value"),
         html.Span(fact.label, className="fact-label"),

@@ -16,7 +16,7 @@ def layout(area=None, **_):
         return page("Population", "", missing_notice(["ONS population projections (SNPP)"]),
                     query_id=ids.query("population"))
     codes = [c for c, _ in options]
-    area = area if area in codes else (store.authority.get("area_code") if store.authority.get("area_code") in codes else codes[0])
+    area = area if area in codes else (store.authority.area_code if store.authority.area_code in codes else codes[0])
     return page(
         "Population",
         "Current and projected population from ONS subnational population projections.",

@@ -2,7 +2,7 @@
 import dash
 from dash import html
 
-from metrics.definitions import CLIENT_GROUPS
+from domain.labels import CLIENT_GROUP_LABELS
 from metrics.supply import care_home_table, community_services
 from .. import context, ids
 from ..components import chart_block, data_table, empty_store_notice, missing_notice, page, select
@@ -36,7 +36,7 @@ def layout(view="type", client_group="learning_disability", **_):
         chart_block(ids.SUPPLY_CHART, "Care homes and beds"),
         html.Section([html.H2("Community services registered with the CQC"),
                       data_table(services, "Locations by service type", id="community-services-table")]),
-        html.Div([select(ids.SUPPLY_GROUP, "Client group", [(g, CLIENT_GROUPS.get(g, g)) for g in groups],
+        html.Div([select(ids.SUPPLY_GROUP, "Client group", [(g, CLIENT_GROUP_LABELS.get(g, g)) for g in groups],
                          client_group)], className="controls") if groups else None,
         chart_block(ids.SUPPLY_PLACEMENTS_CHART, "Council-funded people by setting, in and out of area"),
         query_id=ids.query("supply"),

@@ -1,0 +1,483 @@
+"""The store contract, declared once: every Parquet table `mps ingest` writes, every table the
+exports publish, and the manifest beside them.
+
+Loaders validate their frames against `STORE_TABLES` (`conform`), metrics read through the same
+declaration (`Store.table` hands out exactly the declared columns), the workbook's README sheet
+and `docs/contract.md` are generated from it (`python -m domain.contract > docs/contract.md`;
+a test fails when the file is stale). A column name mistyped anywhere fails at import or in the
+tests, not on the page that happens to use it.
+
+Types are logical: ``str`` (text, may be missing), ``int`` (whole numbers, may be missing where the
+description says so), ``float``, ``bool``, ``date`` (ISO 8601 text, YYYY-MM-DD).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable
+
+import pandas as pd
+
+DTYPES = ("str", "int", "float", "bool", "date")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    dtype: str
+    description: str
+    unit: str = ""
+
+    def __post_init__(self):
+        if self.dtype not in DTYPES:
+            raise ValueError(f"column {self.name}: unknown type {self.dtype!r}")
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    produced_by: str = ""          # the loader, lookup or metric that writes it
+    key: tuple[str, ...] = ()      # the columns that identify a row
+    open_columns: str = ""         # tables with columns that depend on the data say so here
+    provenance: bool = True        # source_file, source_sheet, source_row on every row
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.all_columns]
+
+    @property
+    def all_columns(self) -> tuple[Column, ...]:
+        return self.columns + (PROVENANCE if self.provenance else ())
+
+    def column(self, name: str) -> Column:
+        for c in self.all_columns:
+            if c.name == name:
+                return c
+        raise KeyError(f"table {self.name} declares no column {name!r}")
+
+    def empty(self) -> pd.DataFrame:
+        return pd.DataFrame({c.name: pd.Series(dtype=_PANDAS[c.dtype]) for c in self.all_columns})
+
+
+class ContractError(Exception):
+    """A frame does not match its declaration (a bug in a loader or metric, not bad input)."""
+
+
+PROVENANCE: tuple[Column, ...] = (
+    Column("source_file", "str", "The file's name as it was ingested"),
+    Column("source_sheet", "str", "The sheet the row came from (empty for CSV)"),
+    Column("source_row", "int", "The 1-based row a person sees when they open the file"),
+)
+
+_PANDAS = {"str": "object", "int": "Int64", "float": "float64", "bool": "boolean", "date": "object"}
+
+
+def _c(name, dtype, description, unit=""):
+    return Column(name, dtype, description, unit)
+
+
+AREA = (_c("area_code", "str", "ONS GSS code of the area (E09..., E12..., E92000001)"),
+        _c("area_name", "str", "The area's name as the file gives it"),
+        _c("area_type", "str", "la, region or england"))
+
+# ---------------------------------------------------------------------------------------------
+# Store tables (what `mps ingest` writes)
+STORE_TABLES: dict[str, Table] = {t.name: t for t in [
+    Table("prevalence", "POPPI/PANSI projections (and any table of the same shape): one row per "
+          "label row x year.", (
+              _c("tool", "str", "POPPI or PANSI"), *AREA,
+              _c("measure", "str", "Measure key (domain.vocabulary.MEASURES)"),
+              _c("client_group", "str", "Client group key the measure belongs to"),
+              _c("sex", "str", "persons, male or female"),
+              _c("age_band", "str", "Age band: 18-24, 65+ or all"),
+              _c("is_total", "bool", "True for the table's total row"),
+              _c("year", "int", "Projection year", "year"),
+              _c("value", "float", "Estimated people", "people"),
+              _c("table_title", "str", "The table's title in the file"),
+              _c("source_version", "str", "The tool version the file states")),
+          "loaders.ipc_projections", ("area_code", "measure", "sex", "age_band", "year")),
+    Table("population", "ONS subnational projections and mid-year estimates: single years of age "
+          "summed to five-year bands, plus totals.", (
+              _c("dataset", "str", "snpp or mye, with the base year"), *AREA,
+              _c("sex", "str", "persons, male or female"),
+              _c("age_band", "str", "Five-year age band, 90+ or all"),
+              _c("year", "int", "Year", "year"),
+              _c("value", "float", "Residents", "people")),
+          "loaders.ons_population", ("dataset", "area_code", "sex", "age_band", "year")),
+    Table("indicators", "OHID Fingertips data export: one row per indicator x area x sex x age x "
+          "category x period.", (
+              _c("indicator_id", "int", "Fingertips indicator id"),
+              _c("indicator_name", "str", "Indicator name"),
+              _c("parent_code", "str", "The parent area's code (region)"),
+              _c("parent_name", "str", "The parent area's name"), *AREA,
+              _c("sex", "str", "Persons, Male or Female"), _c("age", "str", "Age as Fingertips writes it"),
+              _c("category_type", "str", "Breakdown category type (empty for the whole population)"),
+              _c("category", "str", "Breakdown category"),
+              _c("is_breakdown", "bool", "True for rows of a breakdown category"),
+              _c("period", "str", "Time period as written (2016/17, 2015 - 17)"),
+              _c("year", "int", "First calendar year of the period", "year"),
+              _c("value", "float", "The indicator's value, in its own unit"),
+              _c("lower_ci_95", "float", "Lower 95% confidence limit"),
+              _c("upper_ci_95", "float", "Upper 95% confidence limit"),
+              _c("lower_ci_99_8", "float", "Lower 99.8% confidence limit"),
+              _c("upper_ci_99_8", "float", "Upper 99.8% confidence limit"),
+              _c("count", "float", "Numerator"), _c("denominator", "float", "Denominator"),
+              _c("value_note", "str", "The publisher's note on the value"),
+              _c("recent_trend", "str", "The publisher's recent-trend judgement"),
+              _c("compared_to_england", "str", "The publisher's comparison with England"),
+              _c("compared_to_parent", "str", "The publisher's comparison with the parent area"),
+              _c("compared_to_parent_label", "str", "Which parent the comparison is with")),
+          "loaders.fingertips", ("indicator_id", "area_code", "sex", "age", "category", "period")),
+    Table("care_providers", "CQC care directory (HSCA active locations): one row per location.", (
+              _c("location_id", "str", "CQC location id"), _c("location_name", "str", "Location name"),
+              _c("care_home", "bool", "Registered as a care home"), _c("dormant", "bool", "Dormant location"),
+              _c("beds", "int", "Registered beds (care homes; missing otherwise)", "beds"),
+              _c("type_sector", "str", "Social Care Org or other"), _c("directorate", "str", "CQC directorate"),
+              _c("primary_category", "str", "CQC primary inspection category"),
+              _c("rating", "str", "Latest overall rating"), _c("publication_date", "date", "Rating published"),
+              _c("region", "str", "CQC region"), _c("local_authority", "str", "Local authority"),
+              _c("ccg_code", "str", "ONS code of the CCG / sub-ICB"), _c("ccg_name", "str", "CCG / sub-ICB name"),
+              _c("address", "str", "Street address"), _c("city", "str", "Town"), _c("postcode", "str", "Postcode"),
+              _c("latitude", "float", "Latitude (WGS84)"), _c("longitude", "float", "Longitude (WGS84)"),
+              _c("brand_id", "str", "Brand id"), _c("brand_name", "str", "Brand name"),
+              _c("provider_id", "str", "CQC provider id"), _c("provider_name", "str", "Provider name"),
+              _c("ownership_type", "str", "Ownership type"), _c("hsca_start_date", "date", "Registered since"),
+              _c("as_at", "date", "The directory's edition date")),
+          "loaders.cqc", ("location_id",)),
+    Table("care_provider_services", "The same directory's flag families, long: one row per location x "
+          "flag that is Y.", (
+              _c("location_id", "str", "CQC location id"),
+              _c("family", "str", "regulated_activity, service_type or service_user_band"),
+              _c("flag", "str", "The flag's name as the directory writes it")),
+          "loaders.cqc", ("location_id", "family", "flag")),
+    Table("registrations", "NHS Digital patients registered at a GP practice: practice x sex x age band "
+          "at an extract date.", (
+              _c("extract_date", "date", "The extract's date"), _c("publication", "str", "quinary or totals"),
+              _c("practice_code", "str", "ODS practice code"), _c("practice_postcode", "str", "Practice postcode"),
+              _c("ccg_code", "str", "CCG / sub-ICB code"), _c("sex", "str", "persons, male or female"),
+              _c("age_band", "str", "Five-year age band, 95+ or all"),
+              _c("patients", "int", "Registered patients", "people")),
+          "loaders.gp_registrations", ("extract_date", "practice_code", "sex", "age_band")),
+    Table("contracts", "Contracts registers, mapped through the header synonym table.", (
+              _c("organisation", "str", "The publishing organisation"), _c("reference", "str", "Contract reference"),
+              _c("title", "str", "Title"), _c("department", "str", "Department"),
+              _c("description", "str", "Description"), _c("supplier", "str", "Supplier"),
+              _c("start_date", "date", "Start date"), _c("end_date", "date", "End date"),
+              _c("total_value", "float", "Total contract value", "£"),
+              _c("annual_value", "float", "Annual value (stated, or total over the years)", "£"),
+              _c("client_group", "str", "Client group by keyword (lookups/contract_services.csv)"),
+              _c("service", "str", "Service by keyword"), _c("sme", "bool", "Supplier is an SME"),
+              _c("vcse", "bool", "Supplier is a voluntary, community or social enterprise")),
+          "loaders.contracts", ("organisation", "reference")),
+    Table("activity", "Council-funded people (SALT-like; the council's own table).", (
+              _c("period", "str", "Financial year as written"), _c("year", "int", "First calendar year", "year"),
+              _c("client_group", "str", "Client group key"), _c("support_reason", "str", "Primary support reason"),
+              _c("support_setting", "str", "Support setting as written"),
+              _c("setting", "str", "Service type key (domain.vocabulary.SERVICE_TYPES)"),
+              _c("age_band", "str", "18-64, 65+ or all"), _c("location", "str", "in_area, out_of_area or all"),
+              _c("clients", "float", "People (missing where suppressed)", "people")),
+          "loaders.activity", ("period", "client_group", "support_reason", "setting", "age_band", "location")),
+    Table("finance", "Budgets and savings (the council's own table).", (
+              _c("organisation", "str", "Council or CCG"), _c("item", "str", "Budget line or saving"),
+              _c("period", "str", "Financial year as written"), _c("year", "int", "First calendar year", "year"),
+              _c("value_gbp", "float", "Pounds", "£"), _c("note", "str", "Note")),
+          "loaders.finance", ("organisation", "item", "period")),
+    Table("caseloads", "Caseloads per neighbourhood (seed 003 Table 1 shape; the council's own table).", (
+              _c("period", "str", "Period"), _c("neighbourhood_code", "str", "Neighbourhood code (profile)"),
+              _c("neighbourhood_name", "str", "Neighbourhood name"),
+              _c("service", "str", "district_nursing, social_care or joint"),
+              _c("cases", "float", "Cases (missing where suppressed)", "people")),
+          "loaders.caseloads", ("period", "neighbourhood_code", "service")),
+    Table("boundaries", "Ward boundaries from the authority's GeoJSON: one row per ring vertex.", (
+              _c("ward_code", "str", "GSS ward code"), _c("ward_name", "str", "Ward name"),
+              _c("neighbourhood_code", "str", "Neighbourhood (from the wards lookup)"),
+              _c("polygon", "int", "Polygon number within the ward"), _c("ring", "int", "Ring within the polygon"),
+              _c("point", "int", "Vertex number"), _c("lon", "float", "Longitude"), _c("lat", "float", "Latitude")),
+          "loaders.boundaries", ("ward_code", "polygon", "ring", "point")),
+    # Lookups travel with the store so metrics read nothing else.
+    Table("lookup_practices", "GP practices and their neighbourhood (authority profile).", (
+              _c("practice_code", "str", "ODS code"), _c("practice_name", "str", "Name"),
+              _c("map_number", "str", "Number on the authority's practice map"),
+              _c("neighbourhood_code", "str", "Neighbourhood code"),
+              _c("neighbourhood_name", "str", "Neighbourhood name"),
+              _c("code_source", "str", "Where the code came from")),
+          "lookups/practices.csv", ("practice_code",), provenance=False),
+    Table("lookup_neighbourhoods", "The authority's neighbourhoods (authority profile).", (
+              _c("neighbourhood_code", "str", "Code"), _c("neighbourhood_name", "str", "Name"),
+              _c("number", "str", "Order in which the authority lists them")),
+          "lookups/neighbourhoods.csv", ("neighbourhood_code",), provenance=False),
+    Table("lookup_wards", "Wards and their neighbourhood (authority profile).", (
+              _c("ward_name", "str", "Ward name"), _c("neighbourhood_code", "str", "Neighbourhood code"),
+              _c("ward_set", "str", "Boundary edition (2022)")),
+          "lookups/wards.csv", ("ward_name", "ward_set"), provenance=False),
+    Table("lookup_postcode_districts", "Postcode districts and their neighbourhood (authority profile).", (
+              _c("postcode_district", "str", "Outward code (SE13)"), _c("neighbourhood_code", "str", "Neighbourhood code")),
+          "lookups/postcode_districts.csv", ("postcode_district",), provenance=False),
+    Table("lookup_areas", "ONS area codes, names and types.", AREA, "lookups/areas.csv", ("area_code",),
+          provenance=False),
+    Table("lookup_indicator_polarity", "Fingertips indicators' polarity where the export omits it.", (
+              _c("indicator_id", "str", "Fingertips indicator id"),
+              _c("polarity", "str", "high_is_good, low_is_good or no_judgement"),
+              _c("short_name", "str", "Short name")),
+          "lookups/indicator_polarity.csv", ("indicator_id",), provenance=False),
+]}
+LOOKUP_TABLES = [name for name in STORE_TABLES if name.startswith("lookup_")]
+for _t in STORE_TABLES.values():  # lookups carry the file they came from
+    if not _t.provenance:
+        object.__setattr__(_t, "columns", _t.columns + (PROVENANCE[0],))
+
+# ---------------------------------------------------------------------------------------------
+# Export tables (what `mps export` writes, one CSV each or one workbook sheet each)
+_NEIGHBOURHOOD_GROUPS = tuple(_c(g, "float", f"Estimated {g.replace('_', ' ')} (rounded; <5 suppressed)", "people")
+                              for g in ("older_people", "dementia", "learning_disability", "physical_sensory",
+                                        "mental_health", "substance_misuse", "carers"))
+
+EXPORT_TABLES: dict[str, Table] = {t.name: t for t in [
+    Table("demand", "POPPI (65+) and PANSI (18-64) estimates by client group, area, sex, age band and year.", (
+              _c("client_group", "str", "Client group key"), _c("measure", "str", "Measure key"), *AREA,
+              _c("sex", "str", "persons, male or female"), _c("age_band", "str", "Age band"),
+              _c("year", "int", "Year", "year"), _c("value", "float", "Estimated people", "people"),
+              _c("source_file", "str", "Source file")), "metrics.demand.demand", provenance=False),
+    Table("supply", "CQC-registered services and council-funded people by client group and setting.", (
+              _c("client_group", "str", "Client group key"), _c("service", "str", "Service type key"),
+              _c("measure", "str", "homes, beds, locations or clients"),
+              _c("area_code", "str", "Area code"), _c("area_type", "str", "Area type"),
+              _c("year", "int", "Year", "year"), _c("value", "float", "Count"),
+              _c("source_file", "str", "Source file")), "metrics.supply.supply_rows", provenance=False),
+    Table("gaps", "Demand against supply: numerator, denominator, value, benchmark and polarity per measure.", (
+              _c("client_group", "str", "Client group key"), _c("metric", "str", "Gap measure key"),
+              _c("area_code", "str", "Area code"), _c("area_type", "str", "Area type"),
+              _c("year", "int", "Year", "year"), _c("numerator", "float", "Numerator"),
+              _c("denominator", "float", "Denominator"), _c("value", "float", "Value, in the measure's unit"),
+              _c("benchmark", "float", "Benchmark (England or London)"),
+              _c("polarity", "str", "high_is_good, low_is_good or no_judgement")),
+          "metrics.gaps.all_gaps", provenance=False),
+    Table("care_homes", "Older people's care homes by type (residential = without nursing), as the MPS prints it.", (
+              _c("type", "str", "Nursing, Residential or Total"), _c("homes", "int", "Homes", "homes"),
+              _c("beds", "int", "Registered beds", "beds"), _c("pct_beds", "int", "Share of beds", "%"),
+              _c("avg_beds_per_home", "int", "Average beds per home", "beds")),
+          "metrics.supply.care_home_table", provenance=False),
+    Table("neighbourhoods", "Registered patients, caseloads (% of registered patients) and estimated demand "
+          "per neighbourhood; counts below 5 suppressed.", (
+              _c("neighbourhood", "str", "Neighbourhood name, or total"),
+              _c("registered_patients", "float", "Registered patients", "people"),
+              _c("dn_cases", "float", "District nursing cases", "people"), _c("dn_pct", "float", "% of patients", "%"),
+              _c("asc_cases", "float", "Social care cases", "people"), _c("asc_pct", "float", "% of patients", "%"),
+              _c("joint_cases", "float", "Joint cases", "people"), _c("joint_pct", "float", "% of patients", "%"),
+              *_NEIGHBOURHOOD_GROUPS), "metrics.neighbourhoods.neighbourhood_table", provenance=False),
+    Table("kpis", "Fingertips indicators for the authority, compared with England by 95% confidence interval.", (
+              _c("indicator_id", "int", "Fingertips indicator id"), _c("indicator_name", "str", "Indicator"),
+              _c("area_code", "str", "Area code"), _c("area_name", "str", "Area"),
+              _c("sex", "str", "Sex"), _c("age", "str", "Age"), _c("period", "str", "Period"),
+              _c("value", "float", "Value"), _c("lower_ci", "float", "Lower 95% limit"),
+              _c("upper_ci", "float", "Upper 95% limit"),
+              _c("compared_to_england", "str", "better, similar, worse (or higher/lower without polarity)"),
+              _c("polarity", "str", "Polarity")), "metrics.kpis.kpi_table", provenance=False),
+    Table("contracts", "Contracts registers, classified to client group and service by keyword.", (
+              _c("reference", "str", "Reference"), _c("title", "str", "Title"), _c("supplier", "str", "Supplier"),
+              _c("client_group", "str", "Client group key"), _c("service", "str", "Service key"),
+              _c("start_date", "date", "Start date"), _c("end_date", "date", "End date"),
+              _c("total_value", "float", "Total value", "£"), _c("annual_value", "float", "Annual value", "£")),
+          "metrics.opportunities.contracts", provenance=False),
+    Table("finance", "Budgets and savings by organisation, item and period (pounds).", (
+              _c("organisation", "str", "Organisation"), _c("item", "str", "Item"),
+              _c("period", "str", "Period"), _c("value_gbp", "float", "Pounds", "£")),
+          "store table finance", provenance=False),
+    Table("sources", "Every source file in the store, with its SHA-256 hash and rows read and kept.", (
+              _c("path", "str", "File name"), _c("kind", "str", "Kind of file"), _c("table", "str", "Store table"),
+              _c("sha256", "str", "SHA-256 of the file's bytes"), _c("rows_read", "int", "Rows read"),
+              _c("rows_kept", "int", "Rows kept"), _c("ingested_at", "str", "When (UTC, ISO 8601)")),
+          "the store's manifest", provenance=False),
+    Table("beds_needed", "Care-home beds needed by year to hold a ratio of occupied beds per 1,000 aged 75+.", (
+              _c("year", "int", "Year", "year"), _c("population", "float", "Residents aged 75+", "people"),
+              _c("occupied_per_1000", "float", "Occupied beds per 1,000 aged 75+", "per 1,000"),
+              _c("beds_needed", "float", "Registered beds needed at the occupancy", "beds"),
+              _c("beds_now", "float", "Registered beds today", "beds"),
+              _c("gap", "float", "Beds needed less beds today", "beds")), "metrics.gaps.beds_needed",
+          provenance=False),
+    Table("ownership", "Older people's care homes by ownership.", (
+              _c("ownership", "str", "Ownership type"), _c("homes", "int", "Homes", "homes"),
+              _c("beds", "int", "Beds", "beds"), _c("pct_homes", "float", "Share of homes", "%"),
+              _c("pct_beds", "float", "Share of beds", "%")), "metrics.supply.ownership_table", provenance=False),
+    Table("opportunities", "Contracts ending within 6, 12 and 24 months by client group, beside projected demand.", (
+              _c("client_group", "str", "Client group key"),
+              *(c for m in (6, 12, 24) for c in (
+                  _c(f"contracts_ending_{m}m", "int", f"Contracts ending within {m} months"),
+                  _c(f"annual_value_ending_{m}m", "float", f"Their annual value", "£"))),
+              _c("demand_growth_pct", "float", "Projected growth in the group's main measure", "%"),
+              _c("growth_measure", "str", "The measure the growth is of")),
+          "metrics.opportunities.opportunities_table", provenance=False),
+    Table("practices", "Registered patients aged 65+ per GP practice by age band; counts below 5 suppressed.", (
+              _c("practice_code", "str", "ODS code"), _c("practice_name", "str", "Name"),
+              _c("neighbourhood_code", "str", "Neighbourhood code"),
+              _c("total_65_plus", "float", "Registered patients aged 65+", "people")),
+          "metrics.neighbourhoods.suppressed_practice_table",
+          open_columns="one column per five-year age band from 65 (65-69 ... 95+), patients", provenance=False),
+    Table("neighbourhood_supply", "Care homes, beds and GP practices per neighbourhood.", (
+              _c("neighbourhood", "str", "Neighbourhood code"), _c("name", "str", "Neighbourhood name"),
+              _c("practices", "int", "GP practices"), _c("care_homes", "int", "Care homes"),
+              _c("care_home_beds", "float", "Registered beds", "beds"),
+              _c("registered_75_plus", "float", "Registered patients aged 75+", "people"),
+              _c("beds_per_1000_aged_75_plus", "float", "Beds per 1,000 registered patients aged 75+", "per 1,000")),
+          "metrics.neighbourhoods.supply_by_neighbourhood", provenance=False),
+]}
+
+
+# ---------------------------------------------------------------------------------------------
+# The manifest (manifest.json beside the tables)
+@dataclass(frozen=True)
+class Authority:
+    area_code: str | None = None
+    area_name: str | None = None
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: str
+    kind: str | None
+    table: str | None
+    sha256: str
+    rows_read: int
+    rows_kept: int
+    ingested_at: str
+    warnings: list[str] = field(default_factory=list)
+    meta: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What `mps ingest` writes beside the tables, and all the app reads of it."""
+    ingested_at: str = ""
+    source_dir: str = ""
+    authority: Authority = Authority()
+    branding: dict = field(default_factory=dict)   # organisation, primary_colour, logo (mps.toml)
+    targets: dict = field(default_factory=dict)    # the authority's targets (mps.toml [targets])
+    tables: dict = field(default_factory=dict)     # table name -> rows
+    files: tuple[SourceFile, ...] = ()
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Manifest":
+        if not data:
+            return cls()
+        return cls(ingested_at=data.get("ingested_at", ""), source_dir=data.get("source_dir", ""),
+                   authority=Authority(**{k: data.get("authority", {}).get(k) for k in ("area_code", "area_name")}),
+                   branding=dict(data.get("branding", {})), targets=dict(data.get("targets", {})),
+                   tables=dict(data.get("tables", {})),
+                   files=tuple(SourceFile(**{k: f.get(k) for k in SourceFile.__dataclass_fields__ if k in f})
+                               for f in data.get("files", [])))
+
+    def file(self, name: str) -> SourceFile | None:
+        return next((f for f in self.files if f.path == name), None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Checking and conforming frames
+
+def store_table(name: str) -> Table:
+    try:
+        return STORE_TABLES[name]
+    except KeyError:
+        raise ContractError(f"no store table {name!r} is declared in domain/contract.py") from None
+
+
+def conform(frame: pd.DataFrame, table: Table | str) -> pd.DataFrame:
+    """Exactly the declared columns, in declared order, each cast to its declared type.
+
+    Raises ContractError naming the table and the missing or uncastable column: that is a bug in
+    the code that built the frame (loaders turn bad input into InputError before this)."""
+    table = store_table(table) if isinstance(table, str) else table
+    missing = [c for c in table.names if c not in frame.columns and not (c == "source_sheet")]
+    if missing:
+        raise ContractError(f"table {table.name}: frame lacks declared column(s) {', '.join(missing)}")
+    out = {}
+    for col in table.all_columns:
+        values = frame[col.name] if col.name in frame.columns else pd.Series([None] * len(frame), index=frame.index)
+        try:
+            out[col.name] = _cast(values, col.dtype)
+        except (TypeError, ValueError) as exc:
+            raise ContractError(f"table {table.name}, column {col.name}: not {col.dtype} ({exc})") from None
+    return pd.DataFrame(out, index=frame.index).reset_index(drop=True)
+
+
+def _cast(values: pd.Series, dtype: str) -> pd.Series:
+    if dtype in ("str", "date"):
+        return values.map(lambda v: None if _isna(v) else (v.date().isoformat() if isinstance(v, pd.Timestamp)
+                                                            else str(v) if not hasattr(v, "isoformat") else v.isoformat())
+                          ).astype(object)
+    if dtype == "float":
+        return pd.to_numeric(values, errors="raise").astype("float64")
+    if dtype == "int":
+        numbers = pd.to_numeric(values, errors="raise")
+        if numbers.isna().any():
+            return numbers.astype("Int64")
+        if len(numbers) and not (numbers == numbers.round()).all():
+            raise ValueError("has fractions")
+        return numbers.astype("int64")
+    if dtype == "bool":
+        if values.isna().any():
+            return values.astype("boolean")
+        return values.astype(bool)
+    raise ValueError(dtype)
+
+
+def _isna(v) -> bool:
+    try:
+        return v is None or bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def check_columns(frame: pd.DataFrame, table: Table, extra_allowed: Iterable[str] = ()) -> None:
+    """Raise ContractError when a frame's columns differ from the declaration."""
+    declared = table.names
+    missing = [c for c in declared if c not in frame.columns]
+    unknown = [c for c in frame.columns if c not in declared and c not in set(extra_allowed)]
+    if missing or (unknown and not table.open_columns):
+        raise ContractError(f"table {table.name}: missing {missing or 'none'}, undeclared {unknown or 'none'}")
+
+
+# ---------------------------------------------------------------------------------------------
+# docs/contract.md
+
+def markdown() -> str:
+    """The contract as Markdown: `python -m domain.contract > docs/contract.md`."""
+    lines = ["# The store contract", "",
+             "Generated from `domain/contract.py` by `python -m domain.contract > docs/contract.md`; "
+             "do not edit by hand (a test fails when this file and the declaration differ).", "",
+             "Types: `str` text, `int` whole number, `float` number, `bool` true/false, "
+             "`date` ISO 8601 text (YYYY-MM-DD). Every value may be missing unless its description "
+             "says otherwise; a suppressed count is missing, never zero.", "",
+             "## Store tables (`mps ingest` writes one Parquet file each)", ""]
+    for t in STORE_TABLES.values():
+        lines += _table_md(t)
+    lines += ["## Export tables (`mps export` writes one CSV or workbook sheet each)", ""]
+    for t in EXPORT_TABLES.values():
+        lines += _table_md(t)
+    lines += ["## The manifest (`manifest.json`)", "",
+              "| field | what it is |", "|---|---|"]
+    notes = {"ingested_at": "UTC time of the ingest (ISO 8601); the store's version",
+             "source_dir": "The folder that was ingested", "authority": "area_code and area_name",
+             "branding": "organisation, primary_colour and logo from mps.toml",
+             "targets": "The authority's targets from mps.toml [targets] (e.g. carers_new_contacts)",
+             "tables": "Rows per table", "files": "One entry per source file: " +
+             ", ".join(SourceFile.__dataclass_fields__)}
+    for name in Manifest.__dataclass_fields__:
+        lines.append(f"| `{name}` | {notes[name]} |")
+    return "\n".join(lines) + "\n"
+
+
+def _table_md(t: Table) -> list[str]:
+    out = [f"### `{t.name}`", "", t.description, ""]
+    if t.produced_by:
+        out.append(f"Written by `{t.produced_by}`." + (f" Key: {', '.join(t.key)}." if t.key else ""))
+        out.append("")
+    if t.open_columns:
+        out += [f"Further columns: {t.open_columns}.", ""]
+    out += ["| column | type | unit | description |", "|---|---|---|---|"]
+    out += [f"| `{c.name}` | {c.dtype} | {c.unit} | {c.description} |" for c in t.all_columns]
+    return out + [""]
+
+
+if __name__ == "__main__":
+    print(markdown(), end="")

@@ -1,0 +1,222 @@
+"""One label dictionary: the human name, unit and rounding of every key a person reads, used by
+the pages, the workbook and the brief alike, and the formatting rules that go with them.
+
+Keys are the vocabulary's (`domain.vocabulary`) and the contract's column names
+(`domain.contract`). A key with no entry is shown as itself with underscores made spaces, so a
+new column is readable before it is labelled; `tests/test_domain.py` checks every declared
+client group, measure, service type and export column has a label.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from . import vocabulary as v
+
+
+@dataclass(frozen=True)
+class Label:
+    name: str
+    unit: str = ""            # "people", "beds", "£", "%", "per 1,000 aged 75+", "year", ...
+    decimals: int = 0         # rounding when shown
+    phrase: str = ""          # for sentences: "people with dementia"
+
+
+CLIENT_GROUP_LABELS: dict[str, str] = {
+    "older_people": "Older people",
+    "dementia": "Dementia",
+    "learning_disability": "Learning disability",
+    "physical_sensory": "Physical and sensory disability",
+    "mental_health": "Mental health",
+    "substance_misuse": "Substance misuse",
+    "carers": "Carers",
+}
+
+MEASURE_LABELS: dict[str, Label] = {
+    "population": Label("Population", "people", phrase="residents"),
+    "dementia": Label("Dementia", "people", phrase="people with dementia"),
+    "learning_disability": Label("Learning disability", "people", phrase="people with a learning disability"),
+    "learning_disability_living_with_parent": Label(
+        "Learning disability, living with a parent", "people",
+        phrase="people with a learning disability living with a parent"),
+    "physical_disability_moderate": Label("Moderate physical disability", "people",
+                                          phrase="people with a moderate physical disability"),
+    "physical_disability_serious": Label("Serious physical disability", "people",
+                                         phrase="people with a serious physical disability"),
+    "visual_impairment_serious": Label("Serious visual impairment", "people",
+                                       phrase="people with a serious visual impairment"),
+    "hearing_impairment_moderate_severe": Label("Moderate or severe hearing impairment", "people",
+                                                phrase="people with a moderate or severe hearing impairment"),
+    "hearing_impairment_profound": Label("Profound hearing impairment", "people",
+                                         phrase="people with a profound hearing impairment"),
+    "psychotic_disorder": Label("Psychotic disorder", "people", phrase="people with a psychotic disorder"),
+    "two_or_more_psychiatric_disorders": Label("Two or more psychiatric disorders", "people",
+                                               phrase="people with two or more psychiatric disorders"),
+    "common_mental_disorder": Label("Common mental disorder", "people", phrase="people with a common mental disorder"),
+    "alcohol_dependence": Label("Alcohol dependence", "people", phrase="people dependent on alcohol"),
+    "drug_dependence": Label("Drug dependence", "people", phrase="people dependent on drugs"),
+    "unpaid_carers": Label("Unpaid carers", "people", phrase="people providing unpaid care"),
+    "unpaid_carers_50_plus_hours": Label("Unpaid carers, 50+ hours a week", "people",
+                                         phrase="people providing 50 or more hours of unpaid care a week"),
+}
+
+SERVICE_TYPE_LABELS: dict[str, str] = {
+    "all": "All services", "nursing": "Nursing care", "residential": "Residential care",
+    "supported_living": "Supported living", "shared_lives": "Shared Lives",
+    "extra_care": "Extra care housing", "day_care": "Day care", "home_care": "Home care",
+    "direct_payment": "Direct payment", "carers_register": "Carers on register",
+    "carers_supported": "Carers supported", "carers_new_contacts": "New carer contacts",
+    "in_treatment_alcohol": "In treatment (alcohol)", "in_treatment_drugs": "In treatment (drugs)",
+}
+
+POLARITY_LABELS: dict[str, str] = {
+    v.HIGH_IS_GOOD: "Higher is better", v.LOW_IS_GOOD: "Lower is better",
+    v.NO_JUDGEMENT: "No judgement (context only)", "unknown": "Polarity not stated",
+}
+
+# Columns a person reads in tables, the workbook and the brief.
+COLUMN_LABELS: dict[str, Label] = {
+    "client_group": Label("Client group"), "measure": Label("Measure"), "metric": Label("Measure"),
+    "area_code": Label("Area code"), "area_name": Label("Area"), "area_type": Label("Area type"),
+    "sex": Label("Sex"), "age_band": Label("Age band"), "age": Label("Age"),
+    "year": Label("Year", "year"), "from_year": Label("From year", "year"), "to_year": Label("To year", "year"),
+    "period": Label("Period"), "value": Label("Value", decimals=1),
+    "value_from": Label("From", "people"), "value_to": Label("To", "people"),
+    "change": Label("Change", "people"), "change_pct": Label("Change", "%", 1),
+    "numerator": Label("Numerator", decimals=1), "denominator": Label("Denominator", decimals=1),
+    "benchmark": Label("Benchmark", decimals=1), "polarity": Label("Polarity"),
+    "service": Label("Service"), "setting": Label("Setting"), "type": Label("Type"),
+    "homes": Label("Homes", "homes"), "beds": Label("Beds", "beds"),
+    "pct_beds": Label("Share of beds", "%", 1), "avg_beds_per_home": Label("Average beds per home", "beds", 1),
+    "neighbourhood": Label("Neighbourhood"), "registered_patients": Label("Registered patients", "people"),
+    "dn_cases": Label("District nursing cases", "people"), "dn_pct": Label("District nursing, % of patients", "%", 1),
+    "asc_cases": Label("Social care cases", "people"), "asc_pct": Label("Social care, % of patients", "%", 1),
+    "joint_cases": Label("Joint cases", "people"), "joint_pct": Label("Joint cases, % of patients", "%", 1),
+    "indicator_id": Label("Indicator id"), "indicator_name": Label("Indicator"),
+    "lower_ci": Label("Lower 95% limit", decimals=1), "upper_ci": Label("Upper 95% limit", decimals=1),
+    "compared_to_england": Label("Compared with England"), "compared_to_region": Label("Compared with region"),
+    "reference": Label("Reference"), "title": Label("Title"), "supplier": Label("Supplier"),
+    "start_date": Label("Start date"), "end_date": Label("End date"),
+    "total_value": Label("Total value", "£"), "annual_value": Label("Annual value", "£"),
+    "organisation": Label("Organisation"), "item": Label("Item"), "value_gbp": Label("Value", "£"),
+    "path": Label("File"), "kind": Label("Kind of file"), "table": Label("Store table"),
+    "sha256": Label("SHA-256"), "rows_read": Label("Rows read", "rows"), "rows_kept": Label("Rows kept", "rows"),
+    "ingested_at": Label("Ingested at"), "source_file": Label("Source file"), "source_row": Label("Source row"),
+    "source_sheet": Label("Source sheet"),
+    "rate_per_1000": Label("Rate per 1,000", "per 1,000", 1), "population": Label("Population", "people"),
+    "beds_needed": Label("Beds needed", "beds"), "occupied_per_1000": Label("Occupied beds per 1,000", "per 1,000", 1),
+    "clients": Label("Clients", "people"), "patients": Label("Patients", "people"),
+    **{g: Label(name, "people") for g, name in CLIENT_GROUP_LABELS.items()},
+}
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _humanise(key: str) -> str:
+    return str(key).replace("_", " ").strip().capitalize()
+
+
+def client_group_label(key: str | None) -> str:
+    return CLIENT_GROUP_LABELS.get(key, _humanise(key)) if key else ""
+
+
+def measure_label(key: str) -> str:
+    label = MEASURE_LABELS.get(key)
+    return label.name if label else _humanise(key)
+
+
+def measure_phrase(key: str) -> str:
+    label = MEASURE_LABELS.get(key)
+    return label.phrase if label else str(key).replace("_", " ")
+
+
+def service_label(key: str) -> str:
+    return SERVICE_TYPE_LABELS.get(key, _humanise(key))
+
+
+def polarity_label(key: str | None) -> str:
+    return POLARITY_LABELS.get(key or "unknown", _humanise(key))
+
+
+def column_label(column: str) -> str:
+    label = COLUMN_LABELS.get(column)
+    if label is None:
+        return _humanise(column)
+    return f"{label.name} ({label.unit})" if label.unit in {"£", "%"} else label.name
+
+
+def column_unit(column: str) -> str:
+    label = COLUMN_LABELS.get(column)
+    return label.unit if label else ""
+
+
+def age_phrase(age_band: str) -> str:
+    """'65+' -> 'aged 65 and over'; '18-64' -> 'aged 18-64'; 'all' -> 'of all ages'."""
+    if age_band == v.ALL_AGES:
+        return "of all ages"
+    if age_band.endswith("+"):
+        return f"aged {age_band[:-1]} and over"
+    return f"aged {age_band}"
+
+
+def rate_unit(per: int, age_band: str) -> str:
+    """'per 1,000 aged 75+' (a rate always names its denominator)."""
+    who = "people" if age_band == v.ALL_AGES else f"aged {age_band}"
+    return f"per {per:,} {who}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Formatting: one rule for each kind of number, shared by pages, workbook and brief.
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def fmt_count(value, suppressed: str = "<5") -> str:
+    """Counts are whole numbers with thousands separators; None (suppressed) shows the marker."""
+    return suppressed if _missing(value) else f"{float(value):,.0f}"
+
+
+def fmt_year(value) -> str:
+    """Years never carry separators ('2017', not '2,017')."""
+    return "" if _missing(value) else str(int(value))
+
+
+def fmt_rate(value, decimals: int = 1) -> str:
+    return "" if _missing(value) else f"{float(value):,.{decimals}f}"
+
+
+def fmt_percent(value, decimals: int = 1) -> str:
+    """Percentages are held 0-100."""
+    return "" if _missing(value) else f"{float(value):,.{decimals}f}%"
+
+
+def fmt_money(value) -> str:
+    """Money as £m to one decimal place from £1m, £k to the nearest thousand from £1k, else pounds.
+    Stated rounding: '£1.2m' is 1,150,000-1,249,999."""
+    if _missing(value):
+        return ""
+    x = float(value)
+    sign, x = ("-" if x < 0 else ""), abs(x)
+    if x >= 1_000_000:
+        return f"{sign}£{x / 1_000_000:,.1f}m"
+    if x >= 1_000:
+        return f"{sign}£{x / 1_000:,.0f}k"
+    return f"{sign}£{x:,.0f}"
+
+
+def fmt_value(column: str, value) -> str:
+    """Format a value by its column's declared unit and rounding."""
+    label = COLUMN_LABELS.get(column)
+    unit = label.unit if label else ""
+    if unit == "year":
+        return fmt_year(value)
+    if unit == "£":
+        return fmt_money(value)
+    if unit == "%":
+        return fmt_percent(value, label.decimals)
+    if label and label.decimals:
+        return fmt_rate(value, label.decimals)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return fmt_count(value, suppressed="")
+    return "" if _missing(value) else str(value)
