@@ -6,7 +6,7 @@ PORT   ?= 8050
 SAMPLE := data/sample
 STORE  ?= data/store
 
-.PHONY: run test setup ingest bench clean
+.PHONY: run test lint setup ingest bench clean
 
 $(BIN)/mps: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,10 +32,13 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 test: setup node_modules/axe-core/axe.min.js
 	$(BIN)/python -m pytest -q
 
+lint: setup
+	$(BIN)/ruff check .
+
 bench: setup
-	$(BIN)/python benchmarks/run.py
-	$(BIN)/python benchmarks/bench_callbacks.py
-	$(BIN)/python benchmarks/bench_national_cqc.py
+	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.bench_callbacks
+	$(BIN)/python -m benchmarks.bench_national_cqc
 
 clean:
 	rm -rf $(VENV) $(STORE) .pytest_cache node_modules

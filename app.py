@@ -1,15 +1,23 @@
-"""The Dash server: `create_app(store)` builds the multi-page dashboard on a Parquet store.
+"""The Dash server: `create_app(store)` builds the multi-page dashboard on one Parquet store.
 
-`python app.py` serves the embedded sample's store (data/store) on 127.0.0.1:$PORT (default 8050).
+Each app owns its store (on its Flask config, read by `layouts.context.store()`) and gets its own
+copy of every page's callbacks through Dash's public `app.callback`, so several apps on different
+stores can live in one process and each answers from its own.
+
+`python app.py` serves $MPS_STORE (default data/store) on 127.0.0.1:$PORT (default 8050).
 """
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import os
 from pathlib import Path
 
+import flask
 from dash import Dash
 
-from layouts import shell
+from layouts import context, shell
+from layouts.pages import PAGES
 from metrics.store import Store
 
 HERE = Path(__file__).resolve().parent
@@ -22,55 +30,36 @@ INDEX = """<!DOCTYPE html>
 </html>"""
 
 
-_GLOBAL_CALLBACKS: tuple | None = None
-
-
-def _offer_page_callbacks() -> None:
-    """Make the pages' `dash.callback`s available to the app about to start.
-
-    Dash hands its global callback registry to the first app that starts and then empties it, so
-    a second app in the same process (tests, benchmarks) would have none. Keep a copy from the
-    first import and put it back for every app.
-    """
-    global _GLOBAL_CALLBACKS
-    from dash import _callback
-
-    import callbacks  # noqa: F401  (registers the callbacks on first import)
-
-    if _GLOBAL_CALLBACKS is None:
-        _GLOBAL_CALLBACKS = (dict(_callback.GLOBAL_CALLBACK_MAP), list(_callback.GLOBAL_CALLBACK_LIST),
-                             list(_callback.GLOBAL_INLINE_SCRIPTS))
-    else:
-        _callback.GLOBAL_CALLBACK_MAP.update(_GLOBAL_CALLBACKS[0])
-        _callback.GLOBAL_CALLBACK_LIST[:] = list(_GLOBAL_CALLBACKS[1])
-        _callback.GLOBAL_INLINE_SCRIPTS[:] = list(_GLOBAL_CALLBACKS[2])
-
-
-def create_app(store: str | Path = DEFAULT_STORE) -> Dash:
-    from layouts import context
-
-    context.set_store(Store(store))
+def create_app(store: str | Path | Store = DEFAULT_STORE) -> Dash:
+    store = store if isinstance(store, Store) else Store(store)
     app = Dash(__name__, use_pages=True, pages_folder="", assets_folder=str(HERE / "assets"),
                title="Market Position Statement", suppress_callback_exceptions=True,
                meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}])
+    app.server.config[context.STORE_KEY] = store
     app.index_string = INDEX
-    # Page modules register themselves when imported; import after the app exists.
-    from layouts import pages  # noqa: F401
-    _offer_page_callbacks()
-
+    _add_pages(app)
     app.layout = shell.layout
+
     from exports import downloads
     downloads.register(app.server, context.store)
 
     @app.server.route("/branding/logo")
     def branding_logo():  # the authority's logo, copied into the store by `mps ingest`
-        import flask
         s = context.store()
         name = s.manifest.branding.get("logo")
         if not name or not (s.path / name).is_file():
             flask.abort(404)
         return flask.send_file(s.path / name)
     return app
+
+
+def _add_pages(app: Dash) -> None:
+    """Import each page (its `dash.register_page` runs once per process, after the first app
+    exists, as Dash Pages requires) and bind the page's callbacks, if it has any, to this app."""
+    for name in PAGES:
+        importlib.import_module(f"layouts.pages.{name}")
+        if importlib.util.find_spec(f"callbacks.{name}") is not None:
+            importlib.import_module(f"callbacks.{name}").page.bind(app)
 
 
 if __name__ == "__main__":

@@ -2,22 +2,20 @@
 time until the Overview is usable in headless Chromium. Ratios are against baselines measured in
 the same run: Dash's own page-routing request for the light About page, and loading the About page.
 
-    .venv/bin/python benchmarks/bench_callbacks.py   (or `make bench`)
+    .venv/bin/python -m benchmarks.bench_callbacks   (or `make bench`)
 """
 from __future__ import annotations
 
 import itertools
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
 
-from loaders.store import ingest  # noqa: E402
+from loaders.store import ingest
+
+ROOT = Path(__file__).resolve().parents[1]
 
 # input id -> values to cycle through
 VALUES = {
@@ -93,7 +91,7 @@ def main():
         print(f"worst p95: {worst * 1000:.1f} ms (target under 100 ms)")
 
         try:
-            from browser import Server, make_driver, require_browser  # noqa: F401
+            from tools.browser import Server, make_driver, require_browser  # noqa: F401
         except Exception as exc:  # pragma: no cover
             print("browser timing skipped:", exc)
             return

@@ -1,7 +1,7 @@
 """A national-size CQC directory (50,000 locations x ~120 columns, as the monthly file is):
 time to recognise and load it against the raw spreadsheet read alone, in the same run.
 
-    .venv/bin/python benchmarks/bench_national_cqc.py [ROWS]
+    .venv/bin/python -m benchmarks.bench_national_cqc [ROWS]
 
 The file is generated into a temporary folder (synthetic values in the real column layout).
 """
@@ -12,11 +12,11 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from loaders import LoadContext, cqc  # noqa: E402
-from loaders.base import read_sheets  # noqa: E402
+from loaders import LoadContext, cqc
+from loaders.base import read_sheets
+
+ROOT = Path(__file__).resolve().parents[1]
 
 CORE = ["Location ID", "Location HSCA start date", "Dormant (Y/N)", "Care home?", "Location Name",
         "Care homes beds", "Location Type/Sector", "Location Inspection Directorate",

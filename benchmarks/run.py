@@ -1,6 +1,6 @@
 """Benchmarks, reported as ratios against baselines measured in the same run (never asserted).
 
-    .venv/bin/python benchmarks/run.py          (or `make bench`)
+    .venv/bin/python -m benchmarks.run          (or `make bench`)
 
 1. ingest of data/sample   vs  a naive read of the same files with pandas' default readers
 2. all MPS tables (metrics) vs  reading every Parquet table of the store once
@@ -8,19 +8,18 @@
 from __future__ import annotations
 
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from loaders.store import ingest, source_files  # noqa: E402
-from metrics.store import Store  # noqa: E402
-from metrics import tables  # noqa: E402
+from loaders.store import ingest, source_files
+from metrics.store import Store
+from metrics import tables
+
+ROOT = Path(__file__).resolve().parents[1]
 
 SAMPLE = ROOT / "data" / "sample"
 

@@ -1,2 +1,3 @@
-"""Callbacks, one module per page; thin: parse inputs, call metrics, build figures."""
-from . import demand, gaps, neighbourhoods, opportunities, performance, population, resources, supply  # noqa: F401
+"""Callbacks, one module per page (named as the page module in layouts/pages), each declaring a
+`page = PageCallbacks(name)`; thin: parse inputs, call metrics, build figures. `app.create_app`
+binds them to each app it makes."""

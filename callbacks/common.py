@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import pandas as pd
-from dash import Input, Output, State, clientside_callback, callback, dcc, no_update
+from dash import Dash, Input, Output, State, dcc, no_update
 
 from layouts import context, ids
 from layouts.components import data_table
@@ -13,6 +13,51 @@ from layouts.components import data_table
 
 def store():
     return context.store()
+
+
+class PageCallbacks:
+    """The callbacks of one page, declared when its module is imported and bound to each app by
+    `bind(app)` through Dash's public `app.callback`, so every app made by `create_app` gets its
+    own copy and Dash's global registry is never used.
+
+        page = PageCallbacks("demand")
+
+        @page.callback(Output(...), Input(...))
+        def update_demand(...): ...
+
+        page.download(ids.DEMAND_CHART, "demand-projections")   # the chart's CSV button
+        page.url_sync()                                        # selections -> address bar
+    """
+
+    def __init__(self, name: str):
+        self.name = name
+        self._server: list[tuple[tuple, dict, object]] = []
+        self._clientside: list[tuple[str, tuple, dict]] = []
+
+    def callback(self, *args, **kwargs):
+        def declare(fn):
+            self._server.append((args, kwargs, fn))
+            return fn  # the plain function stays importable and testable
+        return declare
+
+    def clientside(self, script: str, *args, **kwargs) -> None:
+        self._clientside.append((script, args, kwargs))
+
+    def download(self, prefix: str, file_stem: str) -> None:
+        self.callback(Output(ids.download(prefix), "data"), Input(ids.download_button(prefix), "n_clicks"),
+                      State(ids.data(prefix), "data"), prevent_initial_call=True)(
+            lambda n_clicks, data: _download(n_clicks, data, file_stem))
+
+    def url_sync(self) -> None:
+        """Write the page's selections into the address bar without reloading the page."""
+        self.clientside(_URL_SYNC, Output(ids.query(self.name) + "-sink", "children"),
+                        Input(ids.query(self.name), "data"))
+
+    def bind(self, app: Dash) -> None:
+        for args, kwargs, fn in self._server:
+            app.callback(*args, **kwargs)(fn)
+        for script, args, kwargs in self._clientside:
+            app.clientside_callback(script, *args, **kwargs)
 
 
 def chart_outputs(prefix: str) -> list[Output]:
@@ -28,30 +73,23 @@ def chart_result(frame: pd.DataFrame, figure, caption: str, source: str) -> tupl
              "columns": list(frame.columns)})
 
 
-def register_download(prefix: str, file_stem: str) -> None:
-    @callback(Output(ids.download(prefix), "data"), Input(ids.download_button(prefix), "n_clicks"),
-              State(ids.data(prefix), "data"), prevent_initial_call=True)
-    def _download(n_clicks, data):
-        if not n_clicks or not data:
-            return no_update
-        frame = pd.DataFrame(data["records"], columns=data["columns"])
-        from exports.csv_export import safe_frame
-        authority = (store().authority.area_name or "mps").lower().replace(" ", "-")
-        return dcc.send_data_frame(safe_frame(frame).to_csv, f"{authority}-{file_stem}.csv", index=False)
+def _download(n_clicks, data, file_stem: str):
+    if not n_clicks or not data:
+        return no_update
+    frame = pd.DataFrame(data["records"], columns=data["columns"])
+    from exports.csv_export import safe_frame
+    authority = (store().authority.area_name or "mps").lower().replace(" ", "-")
+    return dcc.send_data_frame(safe_frame(frame).to_csv, f"{authority}-{file_stem}.csv", index=False)
 
 
-def register_url_sync(page: str) -> None:
-    """Write the page's selections into the address bar without reloading the page."""
-    clientside_callback(
-        """function(query) {
+_URL_SYNC = """function(query) {
             if (query === undefined || query === null) { return window.dash_clientside.no_update; }
             var s = query ? '?' + query : '';
             if (window.location.search !== s) {
                 window.history.replaceState(null, '', window.location.pathname + s);
             }
             return s;
-        }""",
-        Output(ids.query(page) + "-sink", "children"), Input(ids.query(page), "data"))
+        }"""
 
 
 def query_string(**selections) -> str:

@@ -1,14 +1,16 @@
 """Demand page callbacks: thin — parse selections, call metrics, build figures."""
-from dash import Input, Output, callback, html
+from dash import Input, Output, html
 
 from layouts import figures, ids
 from metrics import demand
 from domain.labels import CLIENT_GROUP_LABELS
-from .common import (chart_outputs, chart_result, query_string, register_download, register_url_sync,
+from .common import (chart_outputs, chart_result, query_string, PageCallbacks,
                      source_line, store)
 
+page = PageCallbacks("demand")
 
-@callback(*chart_outputs(ids.DEMAND_CHART), *chart_outputs(ids.DEMAND_COMPARE_CHART),
+
+@page.callback(*chart_outputs(ids.DEMAND_CHART), *chart_outputs(ids.DEMAND_COMPARE_CHART),
           Output(ids.DEMAND_SENTENCES, "children"), Output(ids.query("demand"), "data"),
           Input(ids.DEMAND_GROUP, "value"), Input(ids.DEMAND_FROM, "value"), Input(ids.DEMAND_TO, "value"))
 def update_demand(client_group, from_year, to_year):
@@ -32,6 +34,6 @@ def update_demand(client_group, from_year, to_year):
             query_string(client_group=client_group, from_year=from_year, to_year=to_year))
 
 
-register_download(ids.DEMAND_CHART, "demand-projections")
-register_download(ids.DEMAND_COMPARE_CHART, "demand-rates")
-register_url_sync("demand")
+page.download(ids.DEMAND_CHART, "demand-projections")
+page.download(ids.DEMAND_COMPARE_CHART, "demand-rates")
+page.url_sync()

@@ -1,10 +1,12 @@
 """Demand-versus-supply callbacks: the what-if controls feed metrics.gaps.beds_needed."""
 import plotly.graph_objects as go
-from dash import Input, Output, callback
+from dash import Input, Output
 
 from layouts import figures, ids
 from metrics import gaps
-from .common import chart_outputs, chart_result, query_string, register_download, register_url_sync, store
+from .common import chart_outputs, chart_result, query_string, PageCallbacks, store
+
+page = PageCallbacks("gaps")
 
 
 def _clean(benchmark, occupancy):
@@ -30,7 +32,7 @@ def _clean(benchmark, occupancy):
     return b, o, notes
 
 
-@callback(*chart_outputs(ids.GAPS_BEDS_CHART), Output(ids.GAPS_SUMMARY, "children"),
+@page.callback(*chart_outputs(ids.GAPS_BEDS_CHART), Output(ids.GAPS_SUMMARY, "children"),
           Output(ids.query("gaps"), "data"),
           Input(ids.GAPS_BENCHMARK, "value"), Input(ids.GAPS_OCCUPANCY, "value"), Input(ids.GAPS_YEAR, "value"))
 def update_beds(benchmark, occupancy, year):
@@ -65,7 +67,7 @@ def update_beds(benchmark, occupancy, year):
             summary, query_string(benchmark=b, occupancy=o, year=year))
 
 
-@callback(*chart_outputs(ids.GAPS_TABLE_CHART), Input(ids.GAPS_YEAR, "value"))
+@page.callback(*chart_outputs(ids.GAPS_TABLE_CHART), Input(ids.GAPS_YEAR, "value"))
 def update_measures(_year):
     s = store()
     g = gaps.all_gaps(s)
@@ -79,6 +81,6 @@ def update_measures(_year):
     return chart_result(shown, fig, "Gap measures", "Sources: " + "; ".join(sorted(set(shown["source"].str.split(",").str[0]))))
 
 
-register_download(ids.GAPS_BEDS_CHART, "beds-needed")
-register_download(ids.GAPS_TABLE_CHART, "gap-measures")
-register_url_sync("gaps")
+page.download(ids.GAPS_BEDS_CHART, "beds-needed")
+page.download(ids.GAPS_TABLE_CHART, "gap-measures")
+page.url_sync()

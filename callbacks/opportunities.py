@@ -1,19 +1,22 @@
 """Opportunities page callbacks."""
-from dash import Input, Output, callback
+from dash import Input, Output
 
 from layouts import figures, ids
 from metrics import opportunities
 from domain.labels import CLIENT_GROUP_LABELS
-from .common import chart_outputs, chart_result, query_string, register_download, register_url_sync, source_line, store
+from .common import chart_outputs, chart_result, query_string, PageCallbacks, source_line, store
+
+page = PageCallbacks("opportunities")
 
 
-@callback(*chart_outputs(ids.OPP_CHART), *chart_outputs(ids.OPP_CONTRACTS_CHART), Output(ids.query("opportunities"), "data"),
+@page.callback(*chart_outputs(ids.OPP_CHART), *chart_outputs(ids.OPP_CONTRACTS_CHART), Output(ids.query("opportunities"), "data"),
           Input(ids.OPP_WINDOW, "value"), Input(ids.OPP_GROUP, "value"))
 def update_opportunities(window, client_group):
     s = store()
     months = int(window)
     table = opportunities.opportunities_table(s)
-    cols = ["client_group", f"contracts_ending_{months}m", f"annual_value_ending_{months}m", "demand_growth_pct", "growth_measure"]
+    cols = ["client_group", f"contracts_ending_{months}m", f"annual_value_ending_{months}m", "demand_growth_pct",
+            "growth_measure"]
     shown = table.reindex(columns=cols) if len(table) else table
     if len(shown):
         shown = shown.assign(client_group=shown["client_group"].map(CLIENT_GROUP_LABELS).fillna(shown["client_group"]))
@@ -36,6 +39,6 @@ def update_opportunities(window, client_group):
     return (*summary, *detail, query_string(window=window, client_group=client_group))
 
 
-register_download(ids.OPP_CHART, "opportunities")
-register_download(ids.OPP_CONTRACTS_CHART, "contracts-ending")
-register_url_sync("opportunities")
+page.download(ids.OPP_CHART, "opportunities")
+page.download(ids.OPP_CONTRACTS_CHART, "contracts-ending")
+page.url_sync()

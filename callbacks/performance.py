@@ -1,12 +1,14 @@
 """Performance page callbacks."""
-from dash import Input, Output, callback
+from dash import Input, Output
 
 from layouts import figures, ids
 from metrics.kpis import latest_kpis
-from .common import chart_outputs, chart_result, query_string, register_download, register_url_sync, source_line, store
+from .common import chart_outputs, chart_result, query_string, PageCallbacks, source_line, store
+
+page = PageCallbacks("performance")
 
 
-@callback(*chart_outputs(ids.PERF_CHART), Output(ids.query("performance"), "data"), Input(ids.PERF_SEX, "value"))
+@page.callback(*chart_outputs(ids.PERF_CHART), Output(ids.query("performance"), "data"), Input(ids.PERF_SEX, "value"))
 def update_performance(sex):
     k = latest_kpis(store())
     if len(k) and sex != "all":
@@ -19,5 +21,5 @@ def update_performance(sex):
             query_string(sex=sex))
 
 
-register_download(ids.PERF_CHART, "indicators")
-register_url_sync("performance")
+page.download(ids.PERF_CHART, "indicators")
+page.url_sync()

@@ -1,12 +1,14 @@
 """Population page callbacks."""
-from dash import Input, Output, callback
+from dash import Input, Output
 
 from layouts import figures, ids
 from metrics import population
-from .common import chart_outputs, chart_result, query_string, register_download, register_url_sync, source_line, store
+from .common import chart_outputs, chart_result, query_string, PageCallbacks, source_line, store
+
+page = PageCallbacks("population")
 
 
-@callback(*chart_outputs(ids.POP_CHART), *chart_outputs(ids.POP_AGE_CHART), Output(ids.query("population"), "data"),
+@page.callback(*chart_outputs(ids.POP_CHART), *chart_outputs(ids.POP_AGE_CHART), Output(ids.query("population"), "data"),
           Input(ids.POP_AREA, "value"))
 def update_population(area):
     s = store()
@@ -24,6 +26,6 @@ def update_population(area):
     return (*main, *prof, query_string(area=area))
 
 
-register_download(ids.POP_CHART, "population-projection")
-register_download(ids.POP_AGE_CHART, "population-age-profile")
-register_url_sync("population")
+page.download(ids.POP_CHART, "population-projection")
+page.download(ids.POP_AGE_CHART, "population-age-profile")
+page.url_sync()

@@ -1,11 +1,13 @@
 """Resources page callbacks."""
-from dash import Input, Output, callback
+from dash import Input, Output
 
 from layouts import figures, ids
-from .common import chart_outputs, chart_result, query_string, register_download, register_url_sync, source_line, store
+from .common import chart_outputs, chart_result, query_string, PageCallbacks, source_line, store
+
+page = PageCallbacks("resources")
 
 
-@callback(*chart_outputs(ids.RES_CHART), Output(ids.query("resources"), "data"), Input(ids.RES_ORG, "value"))
+@page.callback(*chart_outputs(ids.RES_CHART), Output(ids.query("resources"), "data"), Input(ids.RES_ORG, "value"))
 def update_resources(organisation):
     fin = store().table("finance")
     f = fin[fin["organisation"] == organisation] if len(fin) else fin
@@ -17,5 +19,5 @@ def update_resources(organisation):
             query_string(organisation=organisation))
 
 
-register_download(ids.RES_CHART, "finance")
-register_url_sync("resources")
+page.download(ids.RES_CHART, "finance")
+page.url_sync()

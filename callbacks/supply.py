@@ -1,15 +1,17 @@
 """Supply page callbacks."""
-from dash import Input, Output, callback
+from dash import Input, Output
 
 from layouts import figures, ids
 from metrics import supply
 from domain.labels import CLIENT_GROUP_LABELS
-from .common import chart_outputs, chart_result, query_string, register_download, register_url_sync, source_line, store
+from .common import chart_outputs, chart_result, query_string, PageCallbacks, source_line, store
+
+page = PageCallbacks("supply")
 
 VIEW_TITLES = {"type": "type", "ownership": "ownership", "rating": "CQC rating", "user_band": "service user band"}
 
 
-@callback(*chart_outputs(ids.SUPPLY_CHART), Input(ids.SUPPLY_VIEW, "value"))
+@page.callback(*chart_outputs(ids.SUPPLY_CHART), Input(ids.SUPPLY_VIEW, "value"))
 def update_homes(view):
     s = store()
     frame = supply.homes_view(s, view)
@@ -22,7 +24,7 @@ def update_homes(view):
     return chart_result(frame, fig, f"Care homes and beds by {VIEW_TITLES[view]}", "Source: CQC care directory, " + src)
 
 
-@callback(*chart_outputs(ids.SUPPLY_PLACEMENTS_CHART), Output(ids.query("supply"), "data"),
+@page.callback(*chart_outputs(ids.SUPPLY_PLACEMENTS_CHART), Output(ids.query("supply"), "data"),
           Input(ids.SUPPLY_GROUP, "value"), Input(ids.SUPPLY_VIEW, "value"))
 def update_placements(client_group, view):
     s = store()
@@ -36,6 +38,6 @@ def update_placements(client_group, view):
             query_string(view=view, client_group=client_group))
 
 
-register_download(ids.SUPPLY_CHART, "care-homes")
-register_download(ids.SUPPLY_PLACEMENTS_CHART, "placements")
-register_url_sync("supply")
+page.download(ids.SUPPLY_CHART, "care-homes")
+page.download(ids.SUPPLY_PLACEMENTS_CHART, "placements")
+page.url_sync()

@@ -13,7 +13,7 @@ description says so), ``float``, ``bool``, ``date`` (ISO 8601 text, YYYY-MM-DD).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable
+from collections.abc import Iterable
 
 import pandas as pd
 
@@ -205,7 +205,10 @@ STORE_TABLES: dict[str, Table] = {t.name: t for t in [
           "lookups/practices.csv", ("practice_code",), provenance=False),
     Table("lookup_neighbourhoods", "The authority's neighbourhoods (authority profile).", (
               _c("neighbourhood_code", "str", "Code"), _c("neighbourhood_name", "str", "Name"),
-              _c("number", "str", "Order in which the authority lists them")),
+              _c("number", "str", "Order in which the authority lists them"),
+              _c("tile_col", "float", "Column on the schematic tile map (0 = west), drawn when no ward "
+                 "boundaries are loaded; empty lays the tiles out in order"),
+              _c("tile_row", "float", "Row on the schematic tile map (0 = south)")),
           "lookups/neighbourhoods.csv", ("neighbourhood_code",), provenance=False),
     Table("lookup_wards", "Wards and their neighbourhood (authority profile).", (
               _c("ward_name", "str", "Ward name"), _c("neighbourhood_code", "str", "Neighbourhood code"),
@@ -304,7 +307,7 @@ EXPORT_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("client_group", "str", "Client group key"),
               *(c for m in (6, 12, 24) for c in (
                   _c(f"contracts_ending_{m}m", "int", f"Contracts ending within {m} months"),
-                  _c(f"annual_value_ending_{m}m", "float", f"Their annual value", "£"))),
+                  _c(f"annual_value_ending_{m}m", "float", "Their annual value", "£"))),
               _c("demand_growth_pct", "float", "Projected growth in the group's main measure", "%"),
               _c("growth_measure", "str", "The measure the growth is of")),
           "metrics.opportunities.opportunities_table", provenance=False),
@@ -357,7 +360,7 @@ class Manifest:
     files: tuple[SourceFile, ...] = ()
 
     @classmethod
-    def from_json(cls, data: dict) -> "Manifest":
+    def from_json(cls, data: dict) -> Manifest:
         if not data:
             return cls()
         return cls(ingested_at=data.get("ingested_at", ""), source_dir=data.get("source_dir", ""),

@@ -7,7 +7,7 @@ keys and the rules. Nothing here names an authority or a neighbourhood.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 # ---------------------------------------------------------------------------------------------
 # Client groups (the MPS's own grouping of people who need care and support)

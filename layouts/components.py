@@ -14,7 +14,7 @@ def empty_store_notice() -> html.Div:
         html.P("The dashboard reads a store built from your downloads. To build it, put the files "
                "in one folder and run:"),
         html.Pre(html.Code("mps ingest path/to/folder --store data/store")),
-        html.P(["Or run ", html.Code("make run"), ", which ingests the embedded Lewisham sample."]),
+        html.P(["Or run ", html.Code("make run"), ", which ingests the embedded sample."]),
     ], className="notice", id="empty-store")
 
 
@@ -91,7 +91,7 @@ def select(id: str, label: str, options: list[tuple[str, str]], value, *, cleara
     options): keyboard- and screen-reader-friendly without a custom widget."""
     return html.Fieldset([
         html.Legend(label, className="label"),
-        dcc.RadioItems(id=id, options=[{"label": l, "value": v} for v, l in options], value=value,
+        dcc.RadioItems(id=id, options=[{"label": text, "value": v} for v, text in options], value=value,
                        className="radios", inputClassName="radio-input", labelClassName="radio-label"),
     ], className="control")
 

@@ -1,15 +1,24 @@
-"""The store the running app reads (set once by app.create_app)."""
+"""The store the app answering this request reads.
+
+Each `app.create_app(store)` puts its own `Store` on its Flask app's config under `STORE_KEY`;
+pages and callbacks look it up through Flask's `current_app`, so two apps in one process (tests,
+an authority picker, a worker serving a refreshed store) each answer from their own store and
+no module holds one in a global.
+"""
+from __future__ import annotations
+
+import flask
+
 from metrics.store import Store
 
-_store: Store | None = None
-
-
-def set_store(store: Store) -> None:
-    global _store
-    _store = store
+STORE_KEY = "MPS_STORE"
 
 
 def store() -> Store:
-    if _store is None:
-        raise RuntimeError("create_app() has not set a store")
-    return _store
+    if not flask.has_app_context():
+        raise RuntimeError("no app is answering a request: call layouts and callbacks inside "
+                           "app.server.app_context() or a request to an app made by app.create_app")
+    found = flask.current_app.config.get(STORE_KEY)
+    if found is None:
+        raise RuntimeError("this Flask app was not made by app.create_app (no store on its config)")
+    return found

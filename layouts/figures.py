@@ -127,18 +127,18 @@ def spine(frame: pd.DataFrame, title: str) -> go.Figure:
 
 
 def tile_map(frame: pd.DataFrame, value: str, title: str, label_col: str = "name") -> go.Figure:
-    """A schematic tile map of the neighbourhoods (no tiles from a server): squares laid out
-    roughly north to south, shaded by ``value`` on a single-hue scale and labelled with it."""
+    """A schematic tile map of the neighbourhoods (no tiles from a server): one square per row of
+    ``frame`` at its ``tile_col``/``tile_row`` (the authority's profile places them roughly as on a
+    map), or in rows of three in the frame's order where no position is given; shaded by ``value``
+    on a single-hue scale and labelled with it."""
     if frame.empty:
         return empty("No neighbourhood data")
-    # North at the top, Central below it, South West and South East side by side at the bottom.
-    layout = {"N1": (0.5, 2), "N2": (0.5, 1), "N3": (1, 0), "N4": (0, 0)}
+    positions = _tile_positions(frame)
     vals = pd.to_numeric(frame[value], errors="coerce")
     lo, hi = (vals.min(), vals.max()) if vals.notna().any() else (0, 1)
     blues = ["#deebf7", "#9ecae1", "#4292c6", "#08519c"]
     shapes, annotations = [], []
-    for r, v in zip(frame.itertuples(), vals):
-        x, y = layout.get(r.neighbourhood, (3, 0))
+    for r, v, (x, y) in zip(frame.itertuples(), vals, positions):
         level = 0 if pd.isna(v) or hi == lo else min(3, int((v - lo) / (hi - lo) * 3.999))
         fill = blues[level] if pd.notna(v) else "#f3f2f1"
         shapes.append(dict(type="rect", x0=x, x1=x + 0.95, y0=y, y1=y + 0.95, fillcolor=fill,
@@ -149,8 +149,22 @@ def tile_map(frame: pd.DataFrame, value: str, title: str, label_col: str = "name
                                 font=dict(size=14, color="#ffffff" if level >= 2 else "#0b0c0c")))
     # Shapes and annotations go in as plain layout: add_shape/add_annotation validate one by one.
     return _base(go.Figure(), title, shapes=shapes, annotations=annotations, height=500,
-                 xaxis={"visible": False, "range": [-0.05, 2.0]},
-                 yaxis={"visible": False, "range": [-0.05, 3.0], "scaleanchor": "x"})
+                 xaxis={"visible": False, "range": [min(x for x, _ in positions) - 0.05,
+                                                    max(x for x, _ in positions) + 1.0]},
+                 yaxis={"visible": False, "range": [min(y for _, y in positions) - 0.05,
+                                                    max(y for _, y in positions) + 1.0], "scaleanchor": "x"})
+
+
+def _tile_positions(frame: pd.DataFrame) -> list[tuple[float, float]]:
+    """(column, row) of each tile: the profile's where both are given, else rows of three from
+    the top in the frame's order."""
+    cols = pd.to_numeric(frame.get("tile_col", pd.Series(index=frame.index, dtype=float)), errors="coerce")
+    rows = pd.to_numeric(frame.get("tile_row", pd.Series(index=frame.index, dtype=float)), errors="coerce")
+    if cols.notna().all() and rows.notna().all():
+        return list(zip(cols.astype(float), rows.astype(float)))
+    n = len(frame)
+    top = (n - 1) // 3
+    return [(float(i % 3), float(top - i // 3)) for i in range(n)]
 
 
 def ward_map(polygons: pd.DataFrame, values: pd.DataFrame, value: str, title: str) -> dict:
@@ -166,7 +180,7 @@ def ward_map(polygons: pd.DataFrame, values: pd.DataFrame, value: str, title: st
     blues = ["#deebf7", "#9ecae1", "#4292c6", "#08519c"]
     fig = go.Figure()
     exterior = polygons[polygons["ring"] == 0]
-    for (ward, hood, part), pts in exterior.groupby(["ward_name", "neighbourhood_code", "polygon"], dropna=False, sort=False):
+    for (ward, hood, _polygon), pts in exterior.groupby(["ward_name", "neighbourhood_code", "polygon"], dropna=False, sort=False):
         v = vals.get(hood) if isinstance(hood, str) else None
         level = 0 if v is None or pd.isna(v) or hi == lo else min(3, int((v - lo) / (hi - lo) * 3.999))
         shown = values["display"].get(hood) if "display" in values and isinstance(hood, str) else None

@@ -27,7 +27,8 @@ def test_wards_get_their_neighbourhood_and_unknown_wards_are_reported(ctx):
     ('{"type": "Feature"}', "FeatureCollection"),
     ('{"type": "FeatureCollection", "features": [{"properties": {}, "geometry": {"type": "Polygon", "coordinates": []}}]}',
      "no ward name"),
-    ('{"type": "FeatureCollection", "features": [{"properties": {"name": "Brockley"}, "geometry": {"type": "Point", "coordinates": [0, 0]}}]}',
+    ('{"type": "FeatureCollection", "features": [{"properties": {"name": "Brockley"}, '
+     '"geometry": {"type": "Point", "coordinates": [0, 0]}}]}',
      "Point geometry"),
 ])
 def test_bad_geojson_is_named(tmp_path, ctx, content, expected):
@@ -41,9 +42,7 @@ def test_bad_geojson_is_named(tmp_path, ctx, content, expected):
 def test_ingested_boundaries_draw_the_ward_map(tmp_path):
     from app import create_app
     from loaders.store import ingest
-    import sys
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-    from bench_callbacks import payload
+    from benchmarks.bench_callbacks import payload
     src = tmp_path / "src"
     shutil.copytree(SAMPLE, src)
     shutil.copy(FIXTURE, src / "wards.geojson")

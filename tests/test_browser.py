@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from browser import Server, make_driver, require_browser
+from tools.browser import Server, make_driver, require_browser
 from conftest import ROOT
 
 pytestmark = pytest.mark.browser

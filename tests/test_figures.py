@@ -27,11 +27,19 @@ def test_empty_frame_gives_a_message_not_an_error():
 def test_tile_map_places_four_neighbourhoods_and_shows_suppressed_text():
     f = pd.DataFrame({"neighbourhood": ["N1", "N2", "N3", "N4"], "name": ["North Lewisham", "Central Lewisham",
                       "South East Lewisham", "South West Lewisham"], "value": [10, None, 30, 40],
-                      "display": ["10", "<5", "30", "40"]})
+                      "display": ["10", "<5", "30", "40"], "tile_col": [0.5, 0.5, 1, 0], "tile_row": [2, 1, 0, 0]})
     fig = figures.tile_map(f, "value", "Demand")
     assert len(fig["layout"]["shapes"]) == 4
+    # Positions come from the profile's lookup: North Lewisham's tile sits at column 0.5, row 2.
+    assert (fig["layout"]["shapes"][0]["x0"], fig["layout"]["shapes"][0]["y0"]) == (0.5, 2)
     texts = [a["text"] for a in fig["layout"]["annotations"]]
     assert any("<5" in t for t in texts) and any("North<br>Lewisham" in t for t in texts)
+
+
+def test_tile_map_without_positions_lays_any_number_of_tiles_out_in_rows_of_three():
+    f = pd.DataFrame({"neighbourhood": list("ABCDE"), "name": list("ABCDE"), "value": [1, 2, 3, 4, 5]})
+    shapes = figures.tile_map(f, "value", "Demand")["layout"]["shapes"]
+    assert [(s["x0"], s["y0"]) for s in shapes] == [(0, 1), (1, 1), (2, 1), (0, 0), (1, 0)]
 
 
 def test_spine_groups_indicators_by_verdict():

@@ -2,13 +2,8 @@
 says what to do, and no callback fails on any selection (driven through Dash's real endpoint)."""
 import itertools
 import shutil
-import sys
-
-
-from conftest import ROOT, SAMPLE
-
-sys.path.insert(0, str(ROOT / "benchmarks"))
-from bench_callbacks import VALUES, payload  # noqa: E402
+from benchmarks.bench_callbacks import VALUES, payload
+from conftest import SAMPLE
 
 PAGES = ["/", "/population", "/demand", "/supply", "/gaps", "/neighbourhoods", "/opportunities",
          "/performance", "/resources", "/downloads", "/about"]

@@ -5,8 +5,7 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from browser import make_driver  # noqa: E402
+from tools.browser import make_driver
 
 PAGES = ["/", "/population", "/demand", "/supply", "/gaps", "/neighbourhoods", "/opportunities",
          "/performance", "/resources", "/downloads", "/about"]

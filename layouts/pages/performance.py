@@ -16,7 +16,8 @@ def layout(sex="all", **_):
         "Indicators from OHID Fingertips compared with England and the region. A difference is called "
         "better or worse only when the 95% confidence interval does not include the benchmark.",
         missing_notice(["Fingertips indicators"]) if not store.has("indicators") else None,
-        html.Div([select(ids.PERF_SEX, "Sex", [("all", "All rows (persons, male and female)"), ("Persons", "Persons"), ("Male", "Male"),
+        html.Div([select(ids.PERF_SEX, "Sex", [("all", "All rows (persons, male and female)"), ("Persons", "Persons"),
+                                               ("Male", "Male"),
                                                 ("Female", "Female")], sex)], className="controls"),
         chart_block(ids.PERF_CHART, "Indicators compared with England",
                     "Each dot is the authority's latest value with its 95% confidence interval; England is 100."),

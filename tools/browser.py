@@ -45,7 +45,7 @@ class Server:
                 return
             except Exception:
                 if self.proc.poll() is not None:
-                    raise RuntimeError("server exited: " + self.proc.stdout.read())
+                    raise RuntimeError("server exited: " + self.proc.stdout.read()) from None
                 time.sleep(0.3)
         raise RuntimeError("server did not start in 60 s")
 
