@@ -17,7 +17,7 @@ import flask
 from dash import Dash
 
 from layouts import context, shell
-from layouts.pages import PAGES
+from layouts.pages import page_names
 from metrics.store import Store
 
 HERE = Path(__file__).resolve().parent
@@ -56,7 +56,7 @@ def create_app(store: str | Path | Store = DEFAULT_STORE) -> Dash:
 def _add_pages(app: Dash) -> None:
     """Import each page (its `dash.register_page` runs once per process, after the first app
     exists, as Dash Pages requires) and bind the page's callbacks, if it has any, to this app."""
-    for name in PAGES:
+    for name in page_names():
         importlib.import_module(f"layouts.pages.{name}")
         if importlib.util.find_spec(f"callbacks.{name}") is not None:
             importlib.import_module(f"callbacks.{name}").page.bind(app)
