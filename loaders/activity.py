@@ -5,9 +5,10 @@ groups, and support settings to setting keys, through lookups, so a council can 
 """
 from __future__ import annotations
 
+from domain.contract import store_table
+
 from .base import InputError, LoadResult, Sheet, cell_text, load_lookup, parse_number, year_from_period
 from .council_tables import locate, read_table
-from .schema import columns
 
 KIND = "council_activity"
 TABLE = "activity"
@@ -67,6 +68,6 @@ def load(sheets: list[Sheet], ctx) -> LoadResult:
                         "location": LOCATIONS[location_text], "clients": clients,
                         "source_file": sheet.file.name, "source_sheet": sheet.name, "source_row": row})
     import pandas as pd
-    frame = pd.DataFrame.from_records(records, columns=columns(TABLE))
+    frame = pd.DataFrame.from_records(records, columns=store_table(TABLE).names)
     return LoadResult(KIND, TABLE, frame, len(body), warnings,
                       {"periods": sorted(frame["period"].unique().tolist())})

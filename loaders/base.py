@@ -67,8 +67,7 @@ class Sheet:
 
     def head_text(self, rows: int = 40) -> list[list[str]]:
         """The first rows as stripped strings ('' for blanks): what sniffers look at."""
-        block = self.cells.iloc[:rows]
-        return [[cell_text(v) for v in row] for row in block.itertuples(index=False)]
+        return text_grid(self.cells.iloc[:rows])
 
 
 @dataclass
@@ -104,33 +103,100 @@ def cell_text(v) -> str:
     return str(v).strip()
 
 
+def text_values(values) -> pd.Series:
+    """`cell_text` of every cell of a column, vectorised: stripped text, '' for blanks.
+
+    A column of text and blanks (every CSV column, most spreadsheet columns) goes through pandas
+    string operations; a column mixing numbers, dates or booleans falls back to `cell_text` per
+    cell, so both give exactly the same text."""
+    s = pd.Series(values, dtype=object, copy=False)
+    if not len(s):
+        return pd.Series([], dtype=object, index=s.index)
+    kind = pd.api.types.infer_dtype(s, skipna=True)
+    if kind == "empty":
+        return pd.Series("", index=s.index, dtype=object)
+    if kind == "string":
+        return s.where(s.notna(), "").str.strip().astype(object)
+    return s.map(cell_text).astype(object)
+
+
+def text_or_none(values) -> pd.Series:
+    """`text_values`, with None where a cell is blank (what the store holds for missing text)."""
+    t = text_values(values)
+    return t.where(t != "", None).astype(object)
+
+
+def text_grid(cells: pd.DataFrame) -> list[list[str]]:
+    """A block of raw cells as rows of `cell_text` strings, one vectorised pass per column."""
+    if cells.shape[1] == 0:
+        return [[] for _ in range(len(cells))]
+    columns = [text_values(cells[c]).tolist() for c in cells.columns]
+    return [list(row) for row in zip(*columns)]
+
+
 # --------------------------------------------------------------------------- reading
 
-def _read_csv(path: Path) -> pd.DataFrame:
-    raw = path.read_bytes()
+def _decode(path: Path, raw: bytes) -> str:
+    """The CSV's text: UTF-8 (with or without a byte-order mark), else latin-1 (NHS Digital)."""
     if not raw.strip():
         raise InputError(path, "the file is empty", expected="a header row and data rows")
     if b"\x00" in raw[:4096]:
         raise InputError(path, "this is not a text CSV file (it contains binary data)",
                          expected="comma-separated text")
-    for encoding in ("utf-8-sig", "latin-1"):  # NHS Digital files are latin-1
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+def _csv_width(text: str) -> int:
+    """The most fields in one record, counted without a Python loop: commas outside quotes (an
+    even number of quote characters before them) between line ends outside quotes, plus one.
+    Text whose quotes do not balance is counted by the csv module instead."""
+    data = np.frombuffer(text.encode("utf-8", errors="replace"), dtype=np.uint8)
+    quotes = np.cumsum(data == ord('"'))
+    if len(data) == 0 or quotes[-1] % 2:
+        return -1
+    outside = quotes % 2 == 0
+    ends = np.flatnonzero(((data == ord("\n")) | (data == ord("\r"))) & outside)
+    commas = np.concatenate(([0], np.cumsum((data == ord(",")) & outside)))
+    bounds = np.concatenate(([0], ends, [len(data)]))
+    return int(np.diff(commas[bounds]).max()) + 1
+
+
+def _exact_csv_width(path: Path, text: str) -> int:
     import csv
 
     try:
-        rows = list(csv.reader(io.StringIO(text)))
+        return max((len(r) for r in csv.reader(io.StringIO(text))), default=1)
     except csv.Error as exc:
         raise InputError(path, f"the CSV could not be split into columns ({exc})",
                          expected="comma-separated values with quoted text") from None
-    # Publishers' CSVs are often ragged (title rows with one cell): pad, never reject.
-    width = max((len(r) for r in rows), default=0)
-    frame = pd.DataFrame([[c if c.strip() != "" else None for c in r] + [None] * (width - len(r))
-                          for r in rows], columns=range(width), dtype=object)
-    return frame
+
+
+def _parse_csv(text: str, width: int) -> pd.DataFrame:
+    return pd.read_csv(io.StringIO(text), header=None, names=range(width), index_col=False,
+                       dtype=object, na_filter=False, keep_default_na=False,
+                       skip_blank_lines=False, engine="c")
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    """A CSV as a grid of raw text cells (None for blank cells), parsed by pandas' C reader.
+
+    Publishers' CSVs are often ragged (title rows with one cell): short rows are padded, never
+    rejected. Quoted cells may hold commas and line breaks; CRLF and a UTF-8 BOM are handled."""
+    text = _decode(path, path.read_bytes())
+    width = _csv_width(text)
+    try:
+        frame = _parse_csv(text, width if width > 0 else _exact_csv_width(path, text))
+    except pd.errors.ParserError:  # stray quotes fooled the count: count the fields exactly
+        try:
+            frame = _parse_csv(text, _exact_csv_width(path, text))
+        except pd.errors.ParserError as exc:
+            raise InputError(path, f"the CSV could not be split into columns ({exc})",
+                             expected="comma-separated values with quoted text") from None
+    blank = frame.apply(lambda c: c.str.strip().eq(""))
+    return frame.astype(object).mask(blank, None)
 
 
 def _looks_like_html(raw: bytes) -> bool:
@@ -210,9 +276,33 @@ def find_header_row(sheet: Sheet, required: Iterable[str], *, max_rows: int = 30
     return None
 
 
+def header_cells(sheet: Sheet, header_index: int) -> list[str]:
+    """The header row's cells as text, as written ('' for blank cells)."""
+    return text_values(sheet.cells.iloc[header_index]).tolist()
+
+
+def body_below(sheet: Sheet, header_index: int) -> tuple[pd.DataFrame, np.ndarray]:
+    """The cells below a header row, columns by position, blank rows dropped, and each kept row's
+    number in the file (the row a person sees)."""
+    body = sheet.cells.iloc[header_index + 1:]
+    body = body.loc[body.notna().any(axis=1)]
+    rows = np.asarray(body.index, dtype=np.int64) + sheet.first_row
+    return body.reset_index(drop=True), rows
+
+
+def positions(header: list[str], norm=None) -> dict[str, int]:
+    """Normalised header -> its first column position (blank headers skipped)."""
+    norm = norm or normalise_header
+    out: dict[str, int] = {}
+    for j, name in enumerate(header):
+        if name:
+            out.setdefault(norm(name), j)
+    return out
+
+
 def frame_with_header(sheet: Sheet, header_index: int) -> pd.DataFrame:
     """Cells below the header row, columns named by the header. Keeps `_row` (file row number)."""
-    header = [cell_text(v) for v in sheet.cells.iloc[header_index]]
+    header = header_cells(sheet, header_index)
     seen: dict[str, int] = {}
     names = []
     for h in header:
@@ -225,7 +315,7 @@ def frame_with_header(sheet: Sheet, header_index: int) -> pd.DataFrame:
             names.append(h)
     body = sheet.cells.iloc[header_index + 1:].copy()
     body.columns = names
-    body["_row"] = [sheet.row_number(i) for i in body.index]
+    body["_row"] = np.asarray(body.index, dtype=np.int64) + sheet.first_row
     # A row of blanks carries nothing: drop it without counting it as data.
     blank = body[names].isna().all(axis=1)
     return body.loc[~blank].reset_index(drop=True)
@@ -276,6 +366,49 @@ def parse_number(value, *, file, sheet=None, row=None, column=None, allow_negati
         raise InputError(file, f"found a negative value ({number:g})", sheet=sheet, row=row,
                          column=column, expected="a count of zero or more")
     return number
+
+
+def parse_numbers(values, rows, *, file, sheet=None, column=None, allow_negative=False,
+                  notes: list[str] | None = None) -> pd.Series:
+    """`parse_number` over a whole column, vectorised: float64, NaN for blanks and suppressed cells.
+
+    Plain numbers are converted in one pass; only the cells that pass cannot settle (text such as
+    `1,234` or `£5`, suppression markers, negatives, booleans) go through `parse_number`, in row
+    order, so the located error and the notes are exactly those of a cell-by-cell loop."""
+    raw = pd.Series(values, dtype=object, copy=False).reset_index(drop=True)
+    rows = np.asarray(rows)
+    numbers = pd.to_numeric(raw, errors="coerce").astype("float64")
+    slow = numbers.isna().to_numpy() & raw.notna().to_numpy()
+    if not allow_negative:
+        slow |= (numbers < 0).to_numpy()
+    if pd.api.types.infer_dtype(raw, skipna=True) not in ("string", "floating", "integer", "empty",
+                                                          "mixed-integer-float", "decimal"):
+        slow |= raw.map(lambda v: isinstance(v, (bool, np.bool_))).to_numpy(dtype=bool)
+    for i in np.flatnonzero(slow):
+        x = parse_number(raw.iat[i], file=file, sheet=sheet, row=int(rows[i]), column=column,
+                         allow_negative=allow_negative, notes=notes)
+        numbers.iat[i] = np.nan if x is None else x
+    return numbers
+
+
+def parse_dates(values, rows, *, file, sheet=None, column=None) -> pd.Series:
+    """`parse_date` over a whole column as ISO text (None for blanks), each distinct cell parsed
+    once, in order of first appearance, so an error names the first row that holds it."""
+    raw = pd.Series(values, dtype=object, copy=False).reset_index(drop=True)
+    raw = raw.where(raw.notna(), None)
+    rows = np.asarray(rows)
+    keys = raw  # text cells are their own keys; otherwise 1, 1.0 and True must stay apart
+    if pd.api.types.infer_dtype(raw, skipna=True) not in ("string", "empty"):
+        keys = pd.Series([(type(v), v) if v is not None else None for v in raw], dtype=object)
+    codes, _ = pd.factorize(keys, use_na_sentinel=True)
+    first = pd.Series(np.arange(len(codes))).groupby(codes).min()
+    parsed: dict[int, str | None] = {}
+    for code, i in first.items():
+        if code < 0:
+            continue
+        d = parse_date(raw.iat[i], file=file, sheet=sheet, row=int(rows[i]), column=column)
+        parsed[code] = d.isoformat() if d else None
+    return pd.Series([parsed.get(c) for c in codes], dtype=object)
 
 
 _MONTHS = {m.lower(): i for i, m in enumerate(

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from domain.contract import store_table
+
 from .base import InputError, LoadResult, load_lookup
 
 KIND = "ward_boundaries"
@@ -21,8 +23,7 @@ DESCRIPTION = "Ward boundaries (GeoJSON FeatureCollection of polygons)"
 SUFFIXES = {".geojson", ".json"}
 NAME_KEYS = ["ward_name", "WD22NM", "WD23NM", "WD24NM", "WD21NM", "WD19NM", "WD18NM", "name", "NAME", "wardname"]
 CODE_KEYS = ["ward_code", "WD22CD", "WD23CD", "WD24CD", "WD21CD", "WD19CD", "WD18CD", "code", "GSS_CODE"]
-COLUMNS = ["ward_code", "ward_name", "neighbourhood_code", "polygon", "ring", "point", "lon", "lat",
-           "source_file", "source_sheet", "source_row"]
+COLUMNS = store_table(TABLE).names
 
 
 def _norm(name: str) -> str:

@@ -6,9 +6,10 @@ import re
 
 import pandas as pd
 
+from domain.contract import store_table
+
 from .base import InputError, LoadResult, Sheet, cell_text, load_lookup, parse_date, parse_number
 from .council_tables import locate, read_table
-from .schema import columns
 
 KIND = "neighbourhood_caseloads"
 TABLE = "caseloads"
@@ -52,5 +53,5 @@ def load(sheets: list[Sheet], ctx) -> LoadResult:
                         "neighbourhood_name": hood[1], "service": service,
                         "cases": parse_number(rec["cases"], **where, column="Cases", notes=warnings),
                         "source_file": sheet.file.name, "source_sheet": sheet.name, "source_row": row})
-    frame = pd.DataFrame.from_records(records, columns=columns(TABLE))
+    frame = pd.DataFrame.from_records(records, columns=store_table(TABLE).names)
     return LoadResult(KIND, TABLE, frame, len(body), warnings, {})

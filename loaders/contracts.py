@@ -19,9 +19,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from domain.contract import store_table
+
 from . import DEFAULT_LOOKUPS
 from .base import InputError, LoadResult, Sheet, cell_text, load_lookup, parse_date, parse_number
-from .schema import columns
 
 KIND = "contracts_register"
 TABLE = "contracts"
@@ -210,7 +211,7 @@ def load(sheets: list[Sheet], ctx) -> LoadResult:
     as_at = _title_date(lines_all, sheets[0].file)
     if as_at:
         meta["as_at"] = as_at
-    return LoadResult(KIND, TABLE, out[columns(TABLE)].reset_index(drop=True), rows_read,
+    return LoadResult(KIND, TABLE, out[store_table(TABLE).names].reset_index(drop=True), rows_read,
                       warnings, meta)
 
 

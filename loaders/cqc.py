@@ -18,8 +18,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from domain.contract import store_table
+
 from .base import find_header_row, InputError, LoadResult, Sheet, cell_text, normalise_header, parse_date, parse_number
-from .schema import columns
 
 KIND = "cqc_locations"
 TABLE = "care_providers"
@@ -252,7 +253,7 @@ def load(sheets: list[Sheet], ctx) -> LoadResult:
     meta = {"as_at": as_at, "locations": int(rows_read), "care_homes": int(care.sum()),
             "care_home_beds": int(out.loc[care, "beds"].sum()), "flag_families": families,
             "sheet": sheet.name}
-    return LoadResult(KIND, TABLE, out[columns(TABLE)], rows_read, warnings, meta,
+    return LoadResult(KIND, TABLE, out[store_table(TABLE).names], rows_read, warnings, meta,
                       extra_tables={SERVICES_TABLE: services})
 
 
@@ -267,7 +268,7 @@ def _services(sheet: Sheet, header: list[str], body: pd.DataFrame, rows: np.ndar
             positions.append(j)
             families.append(_family(m.group(1)))
             flags.append(m.group(2))
-    cols = columns(SERVICES_TABLE)
+    cols = store_table(SERVICES_TABLE).names
     if not positions:
         return {"frame": pd.DataFrame({c: pd.Series([], dtype=object) for c in cols}),
                 "__families__": set()}

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from domain.contract import store_table
+
 from .base import InputError, LoadResult, Sheet, cell_text, parse_number, year_from_period
 from .council_tables import locate, read_table
-from .schema import columns
 
 KIND = "council_finance"
 TABLE = "finance"
@@ -41,5 +42,5 @@ def load(sheets: list[Sheet], ctx) -> LoadResult:
                                                   notes=warnings),
                         "note": cell_text(rec["note"]) or None, "source_file": sheet.file.name,
                         "source_sheet": sheet.name, "source_row": row})
-    frame = pd.DataFrame.from_records(records, columns=columns(TABLE))
+    frame = pd.DataFrame.from_records(records, columns=store_table(TABLE).names)
     return LoadResult(KIND, TABLE, frame, len(body), warnings, {})

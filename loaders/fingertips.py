@@ -11,9 +11,10 @@ import re
 
 import pandas as pd
 
+from domain.contract import store_table
+
 from .base import (InputError, LoadResult, Sheet, cell_text, find_header_row, frame_with_header,
                    normalise_header, parse_number, year_from_period)
-from .schema import columns
 
 KIND = "fingertips"
 TABLE = "indicators"
@@ -128,5 +129,5 @@ def load(sheets: list[Sheet], ctx) -> LoadResult:
     latest = out["period"].dropna()
     meta = {"indicators": int(out["indicator_id"].nunique()),
             "latest_period": str(out.sort_values("year")["period"].iloc[-1]) if len(latest) else None}
-    return LoadResult(KIND, TABLE, out[columns(TABLE)].reset_index(drop=True), rows_read,
+    return LoadResult(KIND, TABLE, out[store_table(TABLE).names].reset_index(drop=True), rows_read,
                       warnings, meta)

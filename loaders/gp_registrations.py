@@ -17,8 +17,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from domain.contract import store_table
+
 from .base import InputError, LoadResult, Sheet, cell_text, normalise_header, parse_date, parse_number
-from .schema import columns
 
 KIND = "gp_registrations"
 KINDS = ["gp_registrations_quinary", "gp_registrations_totals"]
@@ -181,7 +182,7 @@ def load(sheets: list[Sheet], ctx) -> LoadResult:
             "publisher_version": publications[0] if len(publications) == 1 else (publications or None),
             "layout": kind, "practices": int(out["practice_code"].nunique()),
             "ccg_vocabulary": ccg}
-    return LoadResult(kind, TABLE, out[columns(TABLE)], rows_read, warnings, meta)
+    return LoadResult(kind, TABLE, out[store_table(TABLE).names], rows_read, warnings, meta)
 
 
 def _counts(values: pd.Series, rows: np.ndarray, where: dict, column: str) -> pd.Series:

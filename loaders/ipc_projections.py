@@ -13,8 +13,9 @@ import re
 
 import pandas as pd
 
+from domain.contract import store_table
+
 from .base import InputError, LoadResult, Sheet, load_lookup, parse_number
-from .schema import columns
 
 KIND = "poppi_pansi"
 TABLE = "prevalence"
@@ -107,7 +108,7 @@ def load(sheets: list[Sheet], ctx) -> LoadResult:
                          sheet=sheets[0].name,
                          expected="label rows such as 'People aged 65-69 predicted to have dementia'")
     frame = pd.DataFrame.from_records(records)
-    return LoadResult(KIND, TABLE, frame[columns(TABLE)], rows_read, warnings, meta)
+    return LoadResult(KIND, TABLE, frame[store_table(TABLE).names], rows_read, warnings, meta)
 
 
 def _parse_table(sheet, text_rows, raw, h, start, end, measures, areas, ctx, records, warnings,

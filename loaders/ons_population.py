@@ -9,9 +9,10 @@ import re
 
 import pandas as pd
 
+from domain.contract import store_table
+
 from .base import (InputError, LoadResult, Sheet, cell_text, find_header_row, frame_with_header,
                    normalise_header, parse_number)
-from .schema import columns
 
 KIND = "ons_population"
 KINDS = ["ons_snpp", "ons_mid_year_estimates"]
@@ -86,7 +87,7 @@ def _finish(long: pd.DataFrame, sheet: Sheet, dataset: str, rows_read: int, warn
     grouped["source_sheet"] = sheet.name
     years = sorted(grouped["year"].unique())
     meta = {"dataset": dataset, "years": [int(years[0]), int(years[-1])] if years else []}
-    return LoadResult(dataset, TABLE, grouped[columns(TABLE)], rows_read, warnings, meta)
+    return LoadResult(dataset, TABLE, grouped[store_table(TABLE).names], rows_read, warnings, meta)
 
 
 def _load_snpp(sheet: Sheet, h: int) -> LoadResult:

@@ -18,6 +18,8 @@ from typing import Callable
 
 import pandas as pd
 
+from domain.contract import LOOKUP_TABLES, ContractError, Table, check_columns, conform, store_table
+
 from . import DEFAULT_LOOKUPS, LoadContext, boundaries, known_kinds, registry
 from .base import InputError, LoadResult, load_lookup, read_sheets
 
@@ -65,7 +67,7 @@ def read_config(source_dir: Path) -> dict:
         config = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise InputError(path, f"mps.toml is not valid TOML ({exc})",
-                         expected='lines such as area_code = "E09000023"') from None
+                         expected='lines such as area_code = "<the ONS code>"') from None
     logo = config.get("branding", {}).get("logo")
     if logo:
         logo_path = Path(source_dir) / logo
@@ -100,21 +102,28 @@ def detect(sheets) -> object | None:
 
 
 def load_file(path: Path, ctx: LoadContext) -> tuple[FileReport, LoadResult | None]:
+    """Recognise and load one file, its frames conformed to the contract; a file that fails says
+    why in ``report.error`` (bad input as InputError, a loader bug as a ContractError)."""
     report = FileReport(path=path, sha256=sha256(path))
     try:
         if path.suffix.lower() in boundaries.SUFFIXES:  # GeoJSON is not a spreadsheet
             result = boundaries.load_path(path, ctx)
-            report.kind = result.kind
-            return _finish(report, result)
-        sheets = read_sheets(path)
-        module = detect(sheets)
-        if module is None:
-            raise InputError(path, "this file is not a kind the dashboard recognises",
-                             expected="one of: " + ", ".join(known_kinds()))
-        report.kind = module.KIND
-        result = module.load(sheets, ctx)
+        else:
+            sheets = read_sheets(path)
+            module = detect(sheets)
+            if module is None:
+                raise InputError(path, "this file is not a kind the dashboard recognises",
+                                 expected="one of: " + ", ".join(known_kinds()))
+            report.kind = module.KIND
+            result = module.load(sheets, ctx)
+        result = conform_result(result)
     except InputError as exc:
         report.error = exc.message
+        return report, None
+    except ContractError as exc:
+        report.error = (f"{path.name}: the {report.kind or 'file'} loader built rows that do not match "
+                        f"the store contract ({exc}). This is a bug in the dashboard, not in the file; "
+                        f"please report it with this message")
         return report, None
     return _finish(report, result)
 
@@ -127,6 +136,21 @@ def _finish(report: FileReport, result: LoadResult) -> tuple[FileReport, LoadRes
     report.warnings = list(result.warnings)
     report.meta = result.meta
     return report, result
+
+
+def conform_frame(frame: pd.DataFrame, table: Table | str) -> pd.DataFrame:
+    """The one place a loader's frame meets its declaration: exactly the declared columns (a
+    missing or undeclared column is a ContractError), each cast to its declared type."""
+    table = store_table(table) if isinstance(table, str) else table
+    check_columns(frame, table)
+    return conform(frame, table)
+
+
+def conform_result(result: LoadResult) -> LoadResult:
+    """A loader's result with its main and extra tables conformed to the contract."""
+    result.frame = conform_frame(result.frame, result.table)
+    result.extra_tables = {name: conform_frame(f, name) for name, f in result.extra_tables.items()}
+    return result
 
 
 def _context(source_dir: Path, config: dict, lookups_dir: Path | None) -> LoadContext:
@@ -165,6 +189,8 @@ def _infer_authority(config: dict, tables: dict[str, pd.DataFrame]) -> dict:
 
 
 def build_tables(results, ctx: LoadContext) -> dict[str, pd.DataFrame]:
+    """Every store table: the loaders' (conformed) frames concatenated per table, plus the
+    lookups, which travel with the store so metrics never read anything else."""
     parts: dict[str, list[pd.DataFrame]] = {}
     for _, result in results:
         parts.setdefault(result.table, []).append(result.frame)
@@ -174,33 +200,37 @@ def build_tables(results, ctx: LoadContext) -> dict[str, pd.DataFrame]:
     for name, frames in parts.items():
         frames = [f for f in frames if len(f)]
         if frames:
-            tables[name] = pd.concat(frames, ignore_index=True)
-    # Lookups travel with the store so metrics never read anything else.
-    for lookup in ["practices", "neighbourhoods", "wards", "postcode_districts", "areas",
-                   "indicator_polarity"]:
-        path = ctx.lookups_dir / f"{lookup}.csv"
-        if path.exists():
-            frame = load_lookup(path.name, ctx.lookups_dir)
-            frame["source_file"] = path.name
-            tables[f"lookup_{lookup}"] = frame
+            # One file may give Int64 (with gaps) and another int64: settle one type per column.
+            tables[name] = conform(pd.concat(frames, ignore_index=True), name)
+    tables.update(read_lookups(ctx.lookups_dir))
     return tables
 
 
-def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
-    """Parquet needs one type per column. Loaders build object columns that mix None with numbers
-    (counts with suppressed cells) or with booleans (CQC Y/N flags): numbers become numeric,
-    dates stay dates, booleans stay booleans, anything else mixed becomes text."""
-    frame = frame.copy()
-    for col in frame.columns:
-        if frame[col].dtype == object:
-            kinds = {type(v) for v in frame[col].dropna()}
-            if kinds and kinds <= {str}:
-                continue
-            if kinds and all(k in (int, float, bool) for k in kinds) and bool not in kinds:
-                frame[col] = pd.to_numeric(frame[col])
-            elif kinds and not kinds <= {dt.date, dt.datetime, pd.Timestamp}:
-                frame[col] = frame[col].map(lambda v: None if v is None or (isinstance(v, float) and pd.isna(v)) else str(v) if not isinstance(v, bool) else v)
-    frame.to_parquet(path, index=False)
+def read_lookups(lookups_dir: Path) -> dict[str, pd.DataFrame]:
+    """The declared lookups (`lookup_*` tables) found in ``lookups_dir``, conformed to their
+    declaration. A lookup without one of its key columns is bad input, named as such; other
+    declared columns it lacks are left empty (e.g. tile positions)."""
+    tables = {}
+    for name in LOOKUP_TABLES:
+        table = store_table(name)
+        file = f"{name.removeprefix('lookup_')}.csv"
+        if not (Path(lookups_dir) / file).exists():
+            continue
+        frame = load_lookup(file, lookups_dir)
+        missing = [c for c in table.key if c not in frame.columns]
+        if missing:
+            raise InputError(Path(lookups_dir) / file, "the lookup lacks column(s) " + ", ".join(missing),
+                             expected="columns " + ", ".join(c.name for c in table.columns
+                                                             if c.name != "source_file"))
+        frame["source_file"] = file
+        for col in table.names:
+            if col not in frame.columns:
+                frame[col] = None
+        for col in table.all_columns:  # lookups are read as text: a blank number is missing
+            if col.name in frame.columns and col.dtype != "str":
+                frame[col.name] = frame[col.name].where(frame[col.name].str.strip() != "", None)
+        tables[name] = conform(frame, table)
+    return tables
 
 
 def write_store(report: IngestReport, results, ctx: LoadContext, store_dir: Path) -> Path:
@@ -211,7 +241,7 @@ def write_store(report: IngestReport, results, ctx: LoadContext, store_dir: Path
     tmp = Path(tempfile.mkdtemp(prefix=store_dir.name + ".new-", dir=store_dir.parent))
     try:
         for name, frame in tables.items():
-            _write_parquet(frame, tmp / f"{name}.parquet")
+            frame.to_parquet(tmp / f"{name}.parquet", index=False)
         branding = dict(report.config.get("branding", {}))
         if branding.get("logo"):  # the authority's own logo travels with the store
             logo = Path(report.source_dir) / branding["logo"]

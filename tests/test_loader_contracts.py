@@ -5,8 +5,12 @@ import pytest
 
 from loaders import LoadContext, contracts
 from loaders.base import InputError, read_sheets
-from loaders.schema import columns
+from domain.contract import store_table
 from conftest import LOOKUPS, write_csv, write_xlsx
+
+
+def columns(table):
+    return store_table(table).names
 
 SERVICES = [["pattern", "client_group", "service"],
             [r"dementia|memory", "dementia", "dementia_support"],
