@@ -6,7 +6,7 @@ PORT   ?= 8050
 SAMPLE := data/sample
 STORE  ?= data/store
 
-.PHONY: run test lint setup ingest bench clean
+.PHONY: run test lint mutate setup ingest bench clean
 
 $(BIN)/mps: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,10 +35,16 @@ test: setup node_modules/axe-core/axe.min.js
 lint: setup
 	$(BIN)/ruff check .
 
+# Mutation testing of metrics/ (slow; not part of `make test`): surviving mutants are formulas no test pins.
+mutate: setup
+	$(BIN)/pip install --quiet -e '.[test,mutate]'
+	$(BIN)/mutmut run > mutmut.log 2>&1 || true
+	$(BIN)/mutmut results
+
 bench: setup
 	$(BIN)/python -m benchmarks.run
 	$(BIN)/python -m benchmarks.bench_callbacks
 	$(BIN)/python -m benchmarks.bench_national_cqc
 
 clean:
-	rm -rf $(VENV) $(STORE) .pytest_cache node_modules
+	rm -rf $(VENV) $(STORE) .pytest_cache node_modules mutants mutmut.log
