@@ -374,7 +374,8 @@ def parse_numbers(values, rows, *, file, sheet=None, column=None, allow_negative
 
     Plain numbers are converted in one pass; only the cells that pass cannot settle (text such as
     `1,234` or `£5`, suppression markers, negatives, booleans) go through `parse_number`, in row
-    order, so the located error and the notes are exactly those of a cell-by-cell loop."""
+    order, so the located error and the notes are exactly those of a cell-by-cell loop.
+    ``column`` is the column's header, or one header per cell when the cells come from several."""
     raw = pd.Series(values, dtype=object, copy=False).reset_index(drop=True)
     rows = np.asarray(rows)
     numbers = pd.to_numeric(raw, errors="coerce").astype("float64")
@@ -385,7 +386,8 @@ def parse_numbers(values, rows, *, file, sheet=None, column=None, allow_negative
                                                           "mixed-integer-float", "decimal"):
         slow |= raw.map(lambda v: isinstance(v, (bool, np.bool_))).to_numpy(dtype=bool)
     for i in np.flatnonzero(slow):
-        x = parse_number(raw.iat[i], file=file, sheet=sheet, row=int(rows[i]), column=column,
+        col = column if column is None or isinstance(column, str) else str(column[i])
+        x = parse_number(raw.iat[i], file=file, sheet=sheet, row=int(rows[i]), column=col,
                          allow_negative=allow_negative, notes=notes)
         numbers.iat[i] = np.nan if x is None else x
     return numbers

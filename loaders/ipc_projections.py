@@ -14,6 +14,7 @@ import re
 import pandas as pd
 
 from domain.contract import store_table
+from domain.vocabulary import band_limits, parse_age_band
 
 from .base import InputError, LoadResult, Sheet, load_lookup, parse_number
 
@@ -65,13 +66,14 @@ def _looks_numeric(text: str) -> bool:
     return bool(re.fullmatch(r"[£\-\d,.\s]+", text)) and any(ch.isdigit() for ch in text)
 
 
-def _age_band(text: str) -> str:
-    t = re.sub(r"\s+", "", text.lower())
-    m = re.match(r"(\d+)-(\d+)", t)
-    if m:
-        return f"{m.group(1)}-{m.group(2)}"
-    m = re.match(r"(\d+)", t)
-    return f"{m.group(1)}+"
+def _age_band(text: str, sheet, i: int) -> str:
+    """The label's age ("65-69", "85 and over", "90+") in the vocabulary's form."""
+    band = parse_age_band(text)
+    if band is None:
+        raise InputError(sheet.file, f"the row label's age '{text}' is not an age band",
+                         sheet=sheet.name, row=sheet.row_number(i), column="A",
+                         expected="an age band such as 65-69 or 85 and over")
+    return band
 
 
 def _measure_lookup(lookups_dir):
@@ -113,76 +115,101 @@ def load(sheets: list[Sheet], ctx) -> LoadResult:
 
 def _parse_table(sheet, text_rows, raw, h, start, end, measures, areas, ctx, records, warnings,
                  meta) -> int:
-    file = sheet.file
-    header = text_rows[h]
-    year_cols = _year_columns(header)
+    """One table: its year header (row ``h``), title and area above it, label rows below it
+    until the footnotes. Appends its records; returns the label rows read."""
+    year_cols = _year_columns(text_rows[h])
+    _check_years(sheet, h, year_cols)
+    title, area_text = _title_and_area(text_rows, start, h)
+    area = _resolve_area(area_text, title, areas, ctx, sheet, h)
+    table_records: list[dict] = []
+    rows_read, footnotes = _label_rows(sheet, text_rows, raw, h, end, year_cols, measures, area,
+                                       title, table_records, warnings)
+    tool, version = _tool_and_version(footnotes, table_records)
+    for r in table_records:
+        r["tool"] = tool
+        r["source_version"] = version
+    _check_totals(table_records, sheet.file, sheet, warnings)
+    records.extend(table_records)
+    meta["tables"].append({"title": title, "area": area[1], "tool": tool, "version": version,
+                           "years": list(year_cols.values()), "footnotes": footnotes,
+                           "sheet": sheet.name})
+    return rows_read
+
+
+def _check_years(sheet, h, year_cols: dict[int, int]) -> None:
+    """Each year once in the header row."""
     years = list(year_cols.values())
     repeated = sorted({y for y in years if years.count(y) > 1})
     if repeated:
         col = [i for i, y in year_cols.items() if y == repeated[0]][1]
-        raise InputError(file, f"the year {repeated[0]} appears twice in the header row",
+        raise InputError(sheet.file, f"the year {repeated[0]} appears twice in the header row",
                          sheet=sheet.name, row=sheet.row_number(h), column=_col_letter(col),
                          expected="each year column once")
-    # Title and area: the non-blank rows between the previous table's footnotes and this header.
+
+
+def _title_and_area(text_rows, start: int, h: int) -> tuple[str, str]:
+    """Title and area: the non-blank rows between the previous table's footnotes and the header."""
     above = [(i, " ".join(c for c in text_rows[i] if c)) for i in range(start, h) if any(text_rows[i])]
     above = [(i, t) for i, t in above if not _is_footnote(t)]
     title = above[-2][1] if len(above) >= 2 else (above[-1][1] if above else "")
     area_text = above[-1][1] if len(above) >= 2 else ""
     if len(above) == 1 and not re.search(r"predicted|aged|population", title, re.I):
         area_text, title = title, ""
-    area_code, area_name, area_type = _resolve_area(area_text, title, areas, ctx, sheet, h)
+    return title, area_text
 
+
+def _label_rows(sheet, text_rows, raw, h, end, year_cols, measures, area, title, records,
+                warnings) -> tuple[int, list[str]]:
+    """The label rows under the header (one record per row x year), then the footnotes: the
+    first row that is not a label row with values ends the table. Returns (rows read, footnotes)."""
+    area_code, area_name, area_type = area
     footnotes: list[str] = []
-    tool = None
-    version = None
     rows_read = 0
-    in_table = True
     for i in range(h + 1, end):
         row = text_rows[i]
         if not any(row):
             continue
         label = _label_of(row, year_cols)
-        values = {y: row[c] if c < len(row) else "" for c, y in year_cols.items()}
         match = _LABEL.match(label) if label else None
-        if in_table and match and any(v for v in values.values()):
+        has_values = any(row[c] if c < len(row) else "" for c in year_cols)
+        if not footnotes and match and has_values:
             rows_read += 1
-            rest = re.sub(r"^(who are\s+)?predicted to (have|be)\s+", "", match["rest"].strip(),
-                          flags=re.I).strip().rstrip(".")
-            measure, client_group = _measure_of(rest, measures, file, sheet, i)
+            measure, client_group = _measure_of(_measure_text(match), measures, sheet.file, sheet, i)
             who = (match["who"] or "").lower()
             sex = "male" if who in {"males", "men"} else "female" if who in {"females", "women"} else "persons"
+            base = {"tool": None, "area_code": area_code, "area_name": area_name,
+                    "area_type": area_type, "measure": measure, "client_group": client_group,
+                    "sex": sex, "age_band": _age_band(match["age"], sheet, i), "is_total": bool(match["total"]),
+                    "table_title": title, "source_version": None, "source_file": sheet.file.name,
+                    "source_sheet": sheet.name, "source_row": sheet.row_number(i)}
             for c, y in year_cols.items():
                 cell = raw.iat[i, c] if c < raw.shape[1] else None
-                value = parse_number(cell, file=file, sheet=sheet.name, row=sheet.row_number(i),
-                                     column=str(y), notes=warnings)
-                records.append({
-                    "tool": None, "area_code": area_code, "area_name": area_name,
-                    "area_type": area_type, "measure": measure, "client_group": client_group,
-                    "sex": sex, "age_band": _age_band(match["age"]),
-                    "is_total": bool(match["total"]), "year": y, "value": value,
-                    "table_title": title, "source_version": None, "source_file": file.name,
-                    "source_sheet": sheet.name, "source_row": sheet.row_number(i),
-                })
-        else:
-            # Footnotes: the table has ended; keep the text as metadata.
-            in_table = False
-            text = " ".join(c for c in row if c)
-            footnotes.append(text)
-            m = _VERSION.search(text)
-            if m:
-                tool = m.group(1).upper()
-                version = text.strip()
-    table_records = [r for r in records if r["table_title"] == title and r["tool"] is None]
+                value = parse_number(cell, file=sheet.file, sheet=sheet.name,
+                                     row=sheet.row_number(i), column=str(y), notes=warnings)
+                records.append({**base, "year": y, "value": value})
+        else:  # footnotes: the table has ended; keep the text as metadata
+            footnotes.append(" ".join(c for c in row if c))
+    return rows_read, footnotes
+
+
+def _measure_text(match) -> str:
+    """The label's words after the age, without 'predicted to have'."""
+    return re.sub(r"^(who are\s+)?predicted to (have|be)\s+", "", match["rest"].strip(),
+                  flags=re.I).strip().rstrip(".")
+
+
+def _tool_and_version(footnotes: list[str], records: list[dict]) -> tuple[str, str | None]:
+    """POPPI or PANSI and the version line, from the last footnote naming one; without one, the
+    ages decide (POPPI's tables start at 65)."""
+    tool, version = None, None
+    for text in footnotes:
+        m = _VERSION.search(text)
+        if m:
+            tool, version = m.group(1).upper(), text.strip()
     if tool is None:
-        ages = {r["age_band"] for r in table_records}
-        tool = "POPPI" if any(a.startswith(("65", "70", "75", "80", "85", "90")) for a in ages) else "PANSI"
-    for r in table_records:
-        r["tool"] = tool
-        r["source_version"] = version
-    _check_totals(table_records, file, sheet, warnings)
-    meta["tables"].append({"title": title, "area": area_name, "tool": tool, "version": version,
-                           "years": years, "footnotes": footnotes, "sheet": sheet.name})
-    return rows_read
+        ages = {r["age_band"] for r in records}
+        tool = "POPPI" if any(band_limits(a)[0] >= 65 for a in ages) else "PANSI"
+    return tool, version
 
 
 def _check_totals(records: list[dict], file, sheet, warnings: list[str]) -> None:

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from domain.contract import store_table
+from domain.vocabulary import ALL_AGES, OLDEST_SINGLE_AGE_BAND, band_limits, parse_age_band, quinary_band
 
 from .base import (InputError, LoadResult, Sheet, cell_text, find_header_row, frame_with_header,
-                   normalise_header, parse_number)
+                   normalise_header, parse_numbers, text_values)
 
 KIND = "ons_population"
 KINDS = ["ons_snpp", "ons_mid_year_estimates"]
@@ -43,18 +45,16 @@ def sniff(sheets: list[Sheet]) -> bool:
 
 
 def age_band(age) -> str:
-    """Single year of age (or `90 and over`) -> five-year band; 90 and over is one band."""
-    text = cell_text(age).lower()
-    if text in {"all ages", "all"}:
-        return "all"
-    m = re.match(r"(\d+)", text)
-    if not m:
-        return ""
-    a = int(m.group(1))
-    if a >= 90:
-        return "90+"
-    lo = a - a % 5
-    return f"{lo}-{lo + 4}"
+    """Single year of age (or `90 and over`, `All ages`) -> its five-year band, "90+" or "all";
+    "" when the cell is not one age. Parsing is `domain.vocabulary`'s; this only says which of its
+    bands a single-year file may hold (one age, the open top band, or all ages)."""
+    band = parse_age_band(cell_text(age))
+    if band is None or band == ALL_AGES:
+        return band or ""
+    lo, hi = band_limits(band)
+    if lo == hi or lo >= OLDEST_SINGLE_AGE_BAND:
+        return quinary_band(lo)
+    return ""
 
 
 def load(sheets: list[Sheet], ctx) -> LoadResult:
@@ -79,6 +79,7 @@ def _area_type(code: str) -> str:
 
 
 def _finish(long: pd.DataFrame, sheet: Sheet, dataset: str, rows_read: int, warnings) -> LoadResult:
+    """Sum the long rows to one per area x sex x band x year, first source row kept."""
     grouped = (long.groupby(["area_code", "area_name", "sex", "age_band", "year"], as_index=False)
                .agg(value=("value", "sum"), source_row=("source_row", "min")))
     grouped["dataset"] = dataset
@@ -90,66 +91,78 @@ def _finish(long: pd.DataFrame, sheet: Sheet, dataset: str, rows_read: int, warn
     return LoadResult(dataset, TABLE, grouped[store_table(TABLE).names], rows_read, warnings, meta)
 
 
+def _first_bad(sheet: Sheet, body: pd.DataFrame, bad: pd.Series, column: str, what: str,
+               expected: str) -> None:
+    """Raise for the first row flagged in ``bad``, naming the cell as written."""
+    if bad.any():
+        i = int(bad.to_numpy().argmax())
+        raise InputError(sheet.file, f"found '{body[column].iloc[i]}' where {what} belongs",
+                         sheet=sheet.name, row=int(body["_row"].iloc[i]), column=column,
+                         expected=expected)
+
+
+def _sexes_and_bands(sheet: Sheet, body: pd.DataFrame, sex_col: str, age_col: str, *,
+                     sex_expected: str, age_expected: str) -> tuple[pd.Series, pd.Series]:
+    """Validate and map the sex and age columns (each distinct cell parsed once)."""
+    sex = text_values(body[sex_col]).str.lower().map(_SEX)
+    _first_bad(sheet, body, sex.isna(), sex_col, "a sex", sex_expected)
+    ages = text_values(body[age_col])
+    bands = ages.map({a: age_band(a) for a in ages.unique()})
+    _first_bad(sheet, body, bands.eq(""), age_col, "an age", age_expected)
+    return sex.astype(object), bands.astype(object)
+
+
+def _long_values(sheet: Sheet, body: pd.DataFrame, year_cols: dict[int, str], warnings) -> pd.DataFrame:
+    """One row per file row x year column, in the order a reader scans the file (so notes and the
+    first bad cell are as a cell-by-cell loop gives them): `_i` (the body row), year, value."""
+    n, k = len(body), len(year_cols)
+    rows = np.repeat(body["_row"].to_numpy(dtype=np.int64), k)
+    cells = pd.Series(body[list(year_cols.values())].to_numpy(dtype=object).reshape(-1), dtype=object)
+    headers = np.tile(np.asarray([str(c) for c in year_cols.values()], dtype=object), n)
+    values = parse_numbers(cells, rows, file=sheet.file, sheet=sheet.name, column=headers,
+                           notes=warnings)
+    return pd.DataFrame({"_i": np.repeat(np.arange(n), k),
+                         "year": np.tile(np.asarray(list(year_cols), dtype=np.int64), n),
+                         "value": values.to_numpy(), "source_row": rows})
+
+
 def _load_snpp(sheet: Sheet, h: int) -> LoadResult:
+    """SNPP CSV: one row per area x sex x single year of age, one column per projection year."""
     body = frame_with_header(sheet, h)
-    year_cols = [c for c in body.columns if re.fullmatch(r"\d{4}(\.0)?", str(c))]
+    year_cols = {int(float(c)): c for c in body.columns if re.fullmatch(r"\d{4}(\.0)?", str(c))}
     if len(year_cols) < 1:
         raise InputError(sheet.file, "no year columns found", sheet=sheet.name,
                          row=sheet.row_number(h), expected="columns named 2018, 2019, ...")
     if "COMPONENT" in body.columns:
-        body = body[body["COMPONENT"].map(cell_text).str.lower().isin(["population", ""])]
+        body = body[text_values(body["COMPONENT"]).str.lower().isin(["population", ""])]
+    body = body.reset_index(drop=True)
+    sex, band = _sexes_and_bands(sheet, body, "SEX", "AGE_GROUP", sex_expected="persons, male or female",
+                                 age_expected="0 to 89, '90 and over' or 'All ages'")
     warnings: list[str] = []
-    records = []
-    for rec in body.to_dict("records"):
-        row = int(rec["_row"])
-        sex = _SEX.get(cell_text(rec["SEX"]).lower())
-        if sex is None:
-            raise InputError(sheet.file, f"found '{rec['SEX']}' where a sex belongs",
-                             sheet=sheet.name, row=row, column="SEX",
-                             expected="persons, male or female")
-        band = age_band(rec["AGE_GROUP"])
-        if not band:
-            raise InputError(sheet.file, f"found '{rec['AGE_GROUP']}' where an age belongs",
-                             sheet=sheet.name, row=row, column="AGE_GROUP",
-                             expected="0 to 89, '90 and over' or 'All ages'")
-        for y in year_cols:
-            records.append({"area_code": cell_text(rec["AREA_CODE"]),
-                            "area_name": cell_text(rec["AREA_NAME"]), "sex": sex,
-                            "age_band": band, "year": int(float(y)),
-                            "value": parse_number(rec[y], file=sheet.file, sheet=sheet.name,
-                                                  row=row, column=str(y), notes=warnings),
-                            "source_row": row})
-    long = pd.DataFrame.from_records(records)
+    long = _long_values(sheet, body, year_cols, warnings)
+    i = long.pop("_i").to_numpy()
+    long["area_code"] = text_values(body["AREA_CODE"]).to_numpy()[i]
+    long["area_name"] = text_values(body["AREA_NAME"]).to_numpy()[i]
+    long["sex"], long["age_band"] = sex.to_numpy()[i], band.to_numpy()[i]
     return _finish(long, sheet, "ons_snpp", len(body), warnings)
 
 
 def _load_mye(sheet: Sheet, h: int) -> LoadResult:
+    """MYEB1: single years by sex only, so `persons` and `all` are built from them here."""
     body = frame_with_header(sheet, h)
     cols = {normalise_header(c): c for c in body.columns}
     code_col = next(c for n, c in cols.items() if re.match(r"^ladcode\d*$", n))
     name_col = next((c for n, c in cols.items() if re.match(r"^laname\d*$", n)), code_col)
     year_cols = {int(_MYE_COL.match(n).group(1)): c for n, c in cols.items() if _MYE_COL.match(n)}
+    sex, band = _sexes_and_bands(sheet, body, cols["sex"], cols["age"], sex_expected="M or F",
+                                 age_expected="0 to 90")
     warnings: list[str] = []
-    records = []
-    for rec in body.to_dict("records"):
-        row = int(rec["_row"])
-        sex = _SEX.get(cell_text(rec[cols["sex"]]).lower())
-        if sex is None:
-            raise InputError(sheet.file, f"found '{rec[cols['sex']]}' where a sex belongs",
-                             sheet=sheet.name, row=row, column=cols["sex"], expected="M or F")
-        band = age_band(rec[cols["age"]])
-        if not band:
-            raise InputError(sheet.file, f"found '{rec[cols['age']]}' where an age belongs",
-                             sheet=sheet.name, row=row, column=cols["age"], expected="0 to 90")
-        for y, c in year_cols.items():
-            v = parse_number(rec[c], file=sheet.file, sheet=sheet.name, row=row, column=c,
-                             notes=warnings)
-            base = {"area_code": cell_text(rec[code_col]), "area_name": cell_text(rec[name_col]),
-                    "year": y, "value": v, "source_row": row}
-            records.append({**base, "sex": sex, "age_band": band})
-            # MYEB1 gives single years by sex only: build `persons` and `all` from them.
-            records.append({**base, "sex": "persons", "age_band": band})
-            records.append({**base, "sex": sex, "age_band": "all"})
-            records.append({**base, "sex": "persons", "age_band": "all"})
-    long = pd.DataFrame.from_records(records)
+    long = _long_values(sheet, body, year_cols, warnings)
+    i = long.pop("_i").to_numpy()
+    long["area_code"] = text_values(body[code_col]).to_numpy()[i]
+    long["area_name"] = text_values(body[name_col]).to_numpy()[i]
+    sex, band = sex.to_numpy()[i], band.to_numpy()[i]
+    long = pd.concat([long.assign(sex=sex, age_band=band), long.assign(sex="persons", age_band=band),
+                      long.assign(sex=sex, age_band=ALL_AGES), long.assign(sex="persons", age_band=ALL_AGES)],
+                     ignore_index=True)
     return _finish(long, sheet, "ons_mid_year_estimates", len(body), warnings)
