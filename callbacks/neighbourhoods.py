@@ -51,6 +51,7 @@ def update_neighbourhoods(client_group):
                                                          value_vars=["dn_cases", "asc_cases", "joint_cases"],
                                                          var_name="caseload", value_name="cases")
     long["cases"] = long["cases"].map(lambda v: None if isinstance(v, str) else v)
+    long["neighbourhood"] = long["neighbourhood"].map(names).fillna(long["neighbourhood"])
     long["caseload"] = long["caseload"].map({"dn_cases": "District nursing", "asc_cases": "Adult social care",
                                              "joint_cases": "Joint"})
     cfig = figures.bars(long, "neighbourhood", "cases", "Caseloads by neighbourhood", series="caseload", y_title="Cases")

@@ -1,5 +1,5 @@
 """Screenshots of every page, for looking at what a user sees:
-    .venv/bin/python tools/screenshots.py http://127.0.0.1:8050 out/screens [WIDTHxHEIGHT]
+    .venv/bin/python -m tools.screenshots http://127.0.0.1:8050 out/screens [WIDTHxHEIGHT]
 """
 import sys
 import time
