@@ -106,6 +106,10 @@ COLUMN_LABELS: dict[str, Label] = {
     "rate_per_1000": Label("Rate per 1,000", "per 1,000", 1), "population": Label("Population", "people"),
     "beds_needed": Label("Beds needed", "beds"), "occupied_per_1000": Label("Occupied beds per 1,000", "per 1,000", 1),
     "clients": Label("Clients", "people"), "patients": Label("Patients", "people"),
+    "measure_label": Label("Measure"), "setting_label": Label("Setting"), "location": Label("Location"),
+    "total_65_plus": Label("Registered patients aged 65+", "people"), "name": Label("Name"),
+    "practice_code": Label("Practice code"), "practice_name": Label("Practice"),
+    "neighbourhood_code": Label("Neighbourhood code"),
     **{g: Label(name, "people") for g, name in CLIENT_GROUP_LABELS.items()},
 }
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 from dash import dcc, html
 
+from domain.labels import column_label, column_unit
+
 from . import ids
 
 
@@ -26,7 +28,8 @@ def missing_notice(kinds: list[str]) -> html.Div:
     ], className="notice missing-data")
 
 
-PLAIN_NUMBER_COLUMNS = {"year", "from_year", "to_year", "indicator_id", "source_row", "period"}
+# Identifiers print without separators, like years (whose unit the label dictionary declares).
+PLAIN_NUMBER_COLUMNS = {"indicator_id", "source_row", "period"}
 
 
 def _fmt(v, column: str = ""):
@@ -36,7 +39,8 @@ def _fmt(v, column: str = ""):
         v = v.item()
     if isinstance(v, bool):
         return "yes" if v else "no"
-    if str(column) in PLAIN_NUMBER_COLUMNS and isinstance(v, (int, float)):
+    plain = str(column) in PLAIN_NUMBER_COLUMNS or column_unit(str(column)) == "year"
+    if plain and isinstance(v, (int, float)):
         return str(int(v)) if float(v).is_integer() else str(v)  # years and ids: no separators
     if isinstance(v, float):
         if abs(v) < 0.05:
@@ -49,7 +53,7 @@ def _fmt(v, column: str = ""):
 
 def data_table(frame: pd.DataFrame, caption: str, *, id=None) -> html.Table:
     """A plain semantic HTML table: the accessible twin of a chart."""
-    head = html.Thead(html.Tr([html.Th(str(c).replace("_", " "), scope="col") for c in frame.columns]))
+    head = html.Thead(html.Tr([html.Th(column_label(str(c)), scope="col") for c in frame.columns]))
     columns = list(frame.columns)
     body = html.Tbody([html.Tr([html.Td(_fmt(v, c), className="num" if isinstance(v, (int, float)) else None)
                                 for v, c in zip(row, columns)]) for row in frame.itertuples(index=False)])
