@@ -152,16 +152,18 @@ def _decode(path: Path, raw: bytes) -> str:
 def _csv_width(text: str) -> int:
     """The most fields in one record, counted without a Python loop: commas outside quotes (an
     even number of quote characters before them) between line ends outside quotes, plus one.
-    Text whose quotes do not balance is counted by the csv module instead."""
+    Returns -1 when the quotes do not balance (the csv module counts those)."""
     data = np.frombuffer(text.encode("utf-8", errors="replace"), dtype=np.uint8)
-    quotes = np.cumsum(data == ord('"'))
-    if len(data) == 0 or quotes[-1] % 2:
+    quotes = np.flatnonzero(data == ord('"'))
+    if len(quotes) % 2:
         return -1
-    outside = quotes % 2 == 0
-    ends = np.flatnonzero(((data == ord("\n")) | (data == ord("\r"))) & outside)
-    commas = np.concatenate(([0], np.cumsum((data == ord(",")) & outside)))
-    bounds = np.concatenate(([0], ends, [len(data)]))
-    return int(np.diff(commas[bounds]).max()) + 1
+    commas = np.flatnonzero(data == ord(","))
+    ends = np.flatnonzero((data == ord("\n")) | (data == ord("\r")))
+    if len(quotes):  # keep the commas and line ends that an even number of quotes precede
+        commas = commas[np.searchsorted(quotes, commas) % 2 == 0]
+        ends = ends[np.searchsorted(quotes, ends) % 2 == 0]
+    bounds = np.searchsorted(commas, np.concatenate(([0], ends, [len(data)])))
+    return int(np.diff(bounds).max()) + 1
 
 
 def _exact_csv_width(path: Path, text: str) -> int:

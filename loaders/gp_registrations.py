@@ -18,8 +18,10 @@ import numpy as np
 import pandas as pd
 
 from domain.contract import store_table
+from domain.vocabulary import parse_age_band
 
-from .base import InputError, LoadResult, Sheet, cell_text, normalise_header, parse_date, parse_number
+from .base import (InputError, LoadResult, Sheet, body_below, cell_text, header_cells, normalise_header,
+                   parse_dates, parse_number, positions, text_or_none)
 
 KIND = "gp_registrations"
 KINDS = ["gp_registrations_quinary", "gp_registrations_totals"]
@@ -37,7 +39,6 @@ LAYOUTS = {
 CCG_COLUMNS = ["SUB_ICB_LOCATION_CODE", "CCG_CODE"]
 SEX = {"ALL": "persons", "PERSONS": "persons", "MALE": "male", "MALES": "male", "M": "male",
        "FEMALE": "female", "FEMALES": "female", "F": "female"}
-_AGE = r"(?:\d{1,3}-\d{1,3}|\d{1,3}\+|all)"
 
 
 def _header(sheet: Sheet) -> tuple[int, set[str]] | None:
@@ -65,124 +66,150 @@ def sniff(sheets: list[Sheet]) -> bool:
 
 
 def load(sheets: list[Sheet], ctx) -> LoadResult:
-    sheet, h, names = None, None, set()
+    """Read -> map headers -> keep practice rows -> validate and map each column -> check keys."""
+    sheet, h, names = _find_header(sheets)
+    header, position, kind = _map_headers(sheet, h, names)
+    _, org_col, code_col, age_col = LAYOUTS[kind]
+    body, rows = body_below(sheet, h)
+    rows_read = len(body)
+    warnings: list[str] = []
+    body, rows = _practice_rows(body, rows, position[org_col], warnings)
+    col = _Columns(sheet, body, rows, header, position)
+    out = pd.DataFrame({"publication": col.text("PUBLICATION"), "practice_code": col.text(code_col),
+                        "practice_postcode": col.text("POSTCODE")})
+    ccg = next((c for c in CCG_COLUMNS if c in position), None)
+    out["ccg_code"] = col.text(ccg) if ccg else pd.Series([None] * len(body), dtype=object)
+    col.first_bad(out["practice_code"].isna(), code_col, "a practice row has no practice code",
+                  "an ODS code such as G85004")
+    out["extract_date"] = _extract_dates(col)
+    out["sex"] = _sexes(col)
+    out["age_band"] = _age_bands(col, age_col)
+    out["patients"] = _counts(body[position["NUMBER_OF_PATIENTS"]], rows, col.where,
+                              header[position["NUMBER_OF_PATIENTS"]])
+    out["source_file"] = sheet.file.name
+    out["source_sheet"] = sheet.name
+    out["source_row"] = rows
+    _check_unique(out, col)
+    return LoadResult(kind, TABLE, out[store_table(TABLE).names], rows_read,
+                      warnings + _date_warnings(out), _meta(out, kind, ccg))
+
+
+def _find_header(sheets: list[Sheet]) -> tuple[Sheet, int, set[str]]:
+    """The first sheet with an NHS Digital header in its first rows."""
     for s in sheets:
         found = _header(s)
         if found:
-            sheet, (h, names) = s, found
-            break
-    if sheet is None:
-        s = sheets[0]
-        raise InputError(s.file, f"no header row with EXTRACT_DATE and NUMBER_OF_PATIENTS in the "
-                         f"first {HEADER_ROWS} rows", sheet=s.name,
-                         expected="the NHS Digital header PUBLICATION,EXTRACT_DATE,...,NUMBER_OF_PATIENTS")
-    file = sheet.file
-    header = [cell_text(v) for v in sheet.cells.iloc[h]]
-    position = {}
-    for j, name in enumerate(header):
-        if name:
-            position.setdefault(normalise_header(name).upper(), j)
+            return s, found[0], found[1]
+    s = sheets[0]
+    raise InputError(s.file, f"no header row with EXTRACT_DATE and NUMBER_OF_PATIENTS in the "
+                     f"first {HEADER_ROWS} rows", sheet=s.name,
+                     expected="the NHS Digital header PUBLICATION,EXTRACT_DATE,...,NUMBER_OF_PATIENTS")
+
+
+def _map_headers(sheet: Sheet, h: int, names: set[str]) -> tuple[list[str], dict[str, int], str]:
+    """Header as written, upper-cased header -> position, and the layout; a missing required
+    column is named with the columns that are there."""
+    header = header_cells(sheet, h)
+    position = positions(header, lambda n: normalise_header(n).upper())
     kind = _kind(names) or "gp_registrations_quinary"
-    needed, org_col, code_col, age_col = LAYOUTS[kind]
+    needed = LAYOUTS[kind][0]
     missing = [c for c in COMMON + needed if c not in position]
     if missing:
-        raise InputError(file, "required column(s) missing: " + ", ".join(missing), sheet=sheet.name,
-                         row=sheet.row_number(h),
+        raise InputError(sheet.file, "required column(s) missing: " + ", ".join(missing),
+                         sheet=sheet.name, row=sheet.row_number(h),
                          expected="the NHS Digital GP registrations header; columns present were: "
                                   + ", ".join(n for n in header if n))
-    body = sheet.cells.iloc[h + 1:]
-    body = body.loc[body.notna().any(axis=1)]
-    rows = np.asarray(body.index, dtype=np.int64) + sheet.first_row
-    body = body.reset_index(drop=True)
-    rows_read = len(body)
-    where = {"file": file, "sheet": sheet.name}
-    warnings: list[str] = []
+    return header, position, kind
 
-    def text(name):
-        return pd.Series([cell_text(v) or None for v in body[position[name]]], dtype=object)
 
-    org = text(org_col)
+def _practice_rows(body: pd.DataFrame, rows: np.ndarray, org_position: int,
+                   warnings: list[str]) -> tuple[pd.DataFrame, np.ndarray]:
+    """Only `GP` rows are practices; the other organisation levels are counted in a warning."""
+    org = text_or_none(body[org_position])
     is_gp = org.fillna("").str.upper().eq("GP").to_numpy(dtype=bool)
     others = org[~is_gp].fillna("(blank)").value_counts()
     if len(others):
         warnings.append(f"{int((~is_gp).sum())} row(s) for other organisation levels not kept ("
                         + ", ".join(f"{k}: {int(v)}" for k, v in others.items()) + ")")
-    body, rows = body.loc[is_gp].reset_index(drop=True), rows[is_gp]
-    n = len(body)
-    out = pd.DataFrame(index=range(n))
+    return body.loc[is_gp].reset_index(drop=True), rows[is_gp]
 
-    out["publication"] = text("PUBLICATION")
-    out["practice_code"] = text(code_col)
-    out["practice_postcode"] = text("POSTCODE")
-    ccg = next((c for c in CCG_COLUMNS if c in position), None)
-    out["ccg_code"] = text(ccg) if ccg else pd.Series([None] * n, dtype=object)
 
-    blank = out["practice_code"].isna().to_numpy()
-    if blank.any():
-        i = int(np.flatnonzero(blank)[0])
-        raise InputError(file, "a practice row has no practice code", sheet=sheet.name,
-                         row=int(rows[i]), column=header[position[code_col]],
-                         expected="an ODS code such as G85004")
+class _Columns:
+    """The practice rows' cells by header name, and located errors for them."""
 
-    # Extract date: few distinct values, parsed once each.
-    raw_dates = body[position["EXTRACT_DATE"]]
-    cache: dict = {}
-    dates = []
-    for v, r in zip(raw_dates, rows):
-        key = cell_text(v)
-        if key not in cache:
-            d = parse_date(v, **where, row=int(r), column=header[position["EXTRACT_DATE"]])
-            if d is None:
-                raise InputError(file, "the extract date is blank", sheet=sheet.name, row=int(r),
-                                 column=header[position["EXTRACT_DATE"]],
-                                 expected="a date such as 01-Apr-20, 01APR2021 or 2024-06-01")
-            cache[key] = d.isoformat()
-        dates.append(cache[key])
-    out["extract_date"] = pd.Series(dates, dtype=object)
+    def __init__(self, sheet: Sheet, body: pd.DataFrame, rows: np.ndarray, header: list[str],
+                 position: dict[str, int]):
+        self.sheet, self.body, self.rows, self.header, self.position = sheet, body, rows, header, position
+        self.where = {"file": sheet.file, "sheet": sheet.name}
 
-    sex_raw = text("SEX")
-    sex = sex_raw.fillna("").str.upper().map(SEX)
-    bad = sex.isna().to_numpy()
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise InputError(file, f"found '{sex_raw.iloc[i] or ''}' where a sex belongs", sheet=sheet.name,
-                         row=int(rows[i]), column=header[position["SEX"]], expected="ALL, MALE or FEMALE")
-    out["sex"] = sex.astype(object)
+    def raw(self, name: str) -> pd.Series:
+        return self.body[self.position[name]]
 
-    age_raw = text(age_col)
-    age = age_raw.fillna("").str.strip().str.replace("_", "-", regex=False)
-    age = age.where(~age.str.upper().eq("ALL"), "all")
-    bad = ~age.str.fullmatch(_AGE).fillna(False).to_numpy(dtype=bool)
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise InputError(file, f"found '{age_raw.iloc[i] or ''}' where an age band belongs", sheet=sheet.name,
-                         row=int(rows[i]), column=header[position[age_col]],
-                         expected="an age band such as 0_4, 95+ or ALL")
-    out["age_band"] = age.astype(object)
+    def text(self, name: str) -> pd.Series:
+        return text_or_none(self.raw(name))
 
-    out["patients"] = _counts(body[position["NUMBER_OF_PATIENTS"]], rows, where,
-                              header[position["NUMBER_OF_PATIENTS"]])
-    out["source_file"] = file.name
-    out["source_sheet"] = sheet.name
-    out["source_row"] = rows
+    def written(self, name: str) -> str:
+        return self.header[self.position[name]]
 
-    key = ["extract_date", "practice_code", "sex", "age_band"]
-    dup = out.duplicated(subset=key)
-    if dup.any():
-        i = int(np.flatnonzero(dup.to_numpy())[0])
-        raise InputError(file, f"practice {out['practice_code'].iloc[i]} has the same sex and age "
-                         f"band twice for one extract date", sheet=sheet.name, row=int(rows[i]),
-                         expected="one row per practice, sex and age band")
-    extract_dates = sorted(set(dates))
-    if len(extract_dates) > 1:
-        warnings.append(f"the file holds {len(extract_dates)} extract dates: "
-                        + ", ".join(extract_dates))
+    def first_bad(self, bad, name: str, problem, expected: str, *, column: bool = True) -> None:
+        """Raise for the first row flagged in ``bad``; ``problem`` may be a function of its index."""
+        bad = np.asarray(bad, dtype=bool)
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise InputError(self.sheet.file, problem(i) if callable(problem) else problem,
+                             sheet=self.sheet.name, row=int(self.rows[i]),
+                             column=self.written(name) if column else None, expected=expected)
+
+
+def _extract_dates(col: _Columns) -> pd.Series:
+    """Extract dates as ISO text: few distinct values, each parsed once; none may be blank."""
+    dates = parse_dates(col.raw("EXTRACT_DATE"), col.rows, **col.where,
+                        column=col.written("EXTRACT_DATE"))
+    col.first_bad(dates.isna(), "EXTRACT_DATE", "the extract date is blank",
+                  "a date such as 01-Apr-20, 01APR2021 or 2024-06-01")
+    return dates
+
+
+def _sexes(col: _Columns) -> pd.Series:
+    """ALL / MALE / FEMALE (and their variants) -> persons / male / female."""
+    raw = col.text("SEX")
+    sex = raw.fillna("").str.upper().map(SEX)
+    col.first_bad(sex.isna(), "SEX", lambda i: f"found '{raw.iloc[i] or ''}' where a sex belongs",
+                  "ALL, MALE or FEMALE")
+    return sex.astype(object)
+
+
+def _age_bands(col: _Columns, age_col: str) -> pd.Series:
+    """NHS Digital's `0_4`, `95+`, `ALL` in the vocabulary's form (`0-4`, `95+`, `all`); each
+    distinct cell is parsed once by `domain.vocabulary.parse_age_band`."""
+    raw = col.text(age_col)
+    text = raw.fillna("").str.replace("_", "-", regex=False)
+    bands = text.map({t: parse_age_band(t) if t else None for t in text.unique()})
+    col.first_bad(bands.isna(), age_col,
+                  lambda i: f"found '{raw.iloc[i] or ''}' where an age band belongs",
+                  "an age band such as 0_4, 95+ or ALL")
+    return bands.astype(object)
+
+
+def _check_unique(out: pd.DataFrame, col: _Columns) -> None:
+    """One row per extract date, practice, sex and age band."""
+    dup = out.duplicated(subset=["extract_date", "practice_code", "sex", "age_band"]).to_numpy()
+    col.first_bad(dup, "SEX", lambda i: f"practice {out['practice_code'].iloc[i]} has the same sex and "
+                  f"age band twice for one extract date", "one row per practice, sex and age band",
+                  column=False)
+
+
+def _date_warnings(out: pd.DataFrame) -> list[str]:
+    dates = sorted(out["extract_date"].unique())
+    return [f"the file holds {len(dates)} extract dates: " + ", ".join(dates)] if len(dates) > 1 else []
+
+
+def _meta(out: pd.DataFrame, kind: str, ccg: str | None) -> dict:
+    dates = sorted(out["extract_date"].unique())
     publications = sorted({p for p in out["publication"].dropna()})
-    meta = {"extract_date": extract_dates[-1] if extract_dates else None,
+    return {"extract_date": dates[-1] if dates else None,
             "publisher_version": publications[0] if len(publications) == 1 else (publications or None),
-            "layout": kind, "practices": int(out["practice_code"].nunique()),
-            "ccg_vocabulary": ccg}
-    return LoadResult(kind, TABLE, out[store_table(TABLE).names], rows_read, warnings, meta)
+            "layout": kind, "practices": int(out["practice_code"].nunique()), "ccg_vocabulary": ccg}
 
 
 def _counts(values: pd.Series, rows: np.ndarray, where: dict, column: str) -> pd.Series:
