@@ -13,6 +13,7 @@ import importlib.util
 import os
 from pathlib import Path
 
+import dash
 import flask
 from dash import Dash
 
@@ -43,6 +44,8 @@ def create_app(store: str | Path | Store = DEFAULT_STORE) -> Dash:
     from exports import downloads
     downloads.register(app.server, context.store)
 
+    _protect(app)
+
     @app.server.route("/branding/logo")
     def branding_logo():  # the authority's logo, copied into the store by `mps ingest`
         s = context.store()
@@ -60,6 +63,60 @@ def _add_pages(app: Dash) -> None:
         importlib.import_module(f"layouts.pages.{name}")
         if importlib.util.find_spec(f"callbacks.{name}") is not None:
             importlib.import_module(f"callbacks.{name}").page.bind(app)
+
+
+# Paths Dash and the app serve besides the pages themselves.
+_INTERNAL_PREFIXES = ("/_dash-", "/_reload-hash", "/_favicon.ico", "/assets/", "/download/", "/branding/")
+MAX_REQUEST_BYTES = 2 * 1024 * 1024
+"""Largest request body accepted: a callback carries at most a chart's rows back for its CSV."""
+
+
+def _protect(app: Dash) -> None:
+    """Answer only what the app serves, refuse malformed callback requests with 400, and send the
+    headers that keep the pages from being framed, sniffed or made to run other scripts."""
+    server = app.server
+    server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+    policy: list[str] = []
+
+    @server.before_request
+    def _refuse_what_the_app_does_not_serve():
+        path = flask.request.path
+        if path.startswith(_INTERNAL_PREFIXES):
+            if path == "/_dash-update-component" and flask.request.method == "POST":
+                return _check_callback_request(app)
+            return None
+        pages = {page["relative_path"].rstrip("/") or "/" for page in dash.page_registry.values()}
+        if (path.rstrip("/") or "/") not in pages:
+            return flask.Response("<!DOCTYPE html><html lang=\"en-GB\"><title>Page not found</title>"
+                                  "<h1>Page not found</h1><p><a href=\"/\">Go to the overview</a></p></html>",
+                                  status=404, mimetype="text/html")
+        return None
+
+    @server.after_request
+    def _security_headers(response):
+        if not policy:  # the inline scripts (renderer, clientside callbacks) are known by now
+            policy.append("; ".join([
+                "default-src 'self'", "script-src 'self' " + " ".join(sorted(set(app.csp_hashes()))),
+                # plotly and Dash set style attributes on elements they draw
+                "style-src 'self' 'unsafe-inline'", "img-src 'self' data: blob:", "font-src 'self' data:",
+                "connect-src 'self'", "object-src 'none'", "base-uri 'self'", "form-action 'self'",
+                "frame-ancestors 'none'"]))
+        response.headers["Content-Security-Policy"] = policy[0]
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "same-origin"
+        return response
+
+
+def _check_callback_request(app: Dash):
+    """A callback request must be a JSON object naming an output this app declares, with a list
+    of inputs; anything else is the client's mistake (400), not the server's (500)."""
+    body = flask.request.get_json(silent=True)
+    if (not isinstance(body, dict) or not isinstance(body.get("output"), str)
+            or not isinstance(body.get("inputs"), list) or body["output"] not in app.callback_map
+            or not isinstance(body.get("state", []), list)):
+        return flask.Response("Bad callback request", status=400, mimetype="text/plain")
+    return None
 
 
 if __name__ == "__main__":
