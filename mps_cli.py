@@ -106,19 +106,31 @@ def cmd_serve(args) -> int:
     app = create_app(store)
     console.print(f"Serving the dashboard on http://{args.host}:{args.port}/ (store: {store})")
     if not args.production:
-        # Flask's threaded server: right for one analyst's machine and for the tests.
-        app.run(host=args.host, port=args.port, debug=False, threaded=True)
+        # Flask's threaded server: right for one analyst's machine and for the tests. The Server
+        # header names the product, not the server software and Python version behind it.
+        from werkzeug.serving import WSGIRequestHandler
+
+        class Handler(WSGIRequestHandler):
+            server_version = "mps-dashboard"
+            sys_version = ""
+
+        app.run(host=args.host, port=args.port, debug=False, threaded=True, request_handler=Handler)
         return 0
     # For a shared deployment: gunicorn with several workers, so a slow download (the briefing
     # pack) does not hold up everyone's charts.
+    import gunicorn.http.wsgi
     from gunicorn.app.base import BaseApplication
+
+    gunicorn.http.wsgi.SERVER = "mps-dashboard"  # the Server header, without the software's name
 
     class Server(BaseApplication):
         def load_config(self):
             self.cfg.set("bind", f"{args.host}:{args.port}")
             self.cfg.set("workers", args.workers)
             self.cfg.set("threads", 16)
-            self.cfg.set("keepalive", 1)
+            # Browsers and proxies hold idle connections for up to a minute or so; closing them
+            # after 1 s made requests on a reused connection fail (RemoteDisconnected).
+            self.cfg.set("keepalive", 75)
             self.cfg.set("timeout", 120)
             self.cfg.set("accesslog", None)
             self.cfg.set("loglevel", "warning")

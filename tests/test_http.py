@@ -43,3 +43,15 @@ def test_security_headers(client):
     assert h["X-Content-Type-Options"] == "nosniff"
     assert h["X-Frame-Options"] == "DENY"
     assert h["Referrer-Policy"] == "same-origin"
+
+
+def test_the_served_app_names_no_server_software(sample_store):
+    import urllib.request
+
+    from tools.browser import Server
+    server = Server(sample_store)
+    try:
+        with urllib.request.urlopen(server.url + "/") as r:
+            assert r.headers["Server"].strip() == "mps-dashboard"
+    finally:
+        server.stop()
