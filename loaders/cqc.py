@@ -20,7 +20,9 @@ import pandas as pd
 
 from domain.contract import store_table
 
-from .base import find_header_row, InputError, LoadResult, Sheet, cell_text, normalise_header, parse_date, parse_number
+from .base import (InputError, LoadResult, Sheet, body_below, cell_text, find_header_row, header_cells,
+                   normalise_header, parse_date, parse_dates, parse_numbers, positions, text_or_none,
+                   text_values)
 
 KIND = "cqc_locations"
 TABLE = "care_providers"
@@ -110,12 +112,8 @@ def _pick_sheet(sheets: list[Sheet]) -> tuple[Sheet, int]:
 def _body(sheet: Sheet, h: int) -> tuple[list[str], pd.DataFrame, np.ndarray]:
     """Header names (as written), the data cells below the header, and each row's file row
     number. Blank rows are dropped. Column-wise only: fast on the national file."""
-    header = [cell_text(v) for v in sheet.cells.iloc[h]]
-    body = sheet.cells.iloc[h + 1:]
-    body = body.loc[body.notna().any(axis=1)]
-    rows = np.asarray(body.index, dtype=np.int64) + sheet.first_row
-    body = body.reset_index(drop=True)
-    return header, body, rows
+    body, rows = body_below(sheet, h)
+    return header_cells(sheet, h), body, rows
 
 
 def _summarise_notes(notes: list[str], warnings: list[str], column: str) -> None:
@@ -136,125 +134,112 @@ def _as_at(file: Path) -> str | None:
 
 
 def load(sheets: list[Sheet], ctx) -> LoadResult:
+    """Read -> map headers -> validate and type each core column -> the flag block, long."""
     sheet, h = _pick_sheet(sheets)
-    file, where = sheet.file, {"file": sheet.file, "sheet": sheet.name}
     header, body, rows = _body(sheet, h)
-    by_norm: dict[str, int] = {}
-    for j, name in enumerate(header):
-        if name:
-            by_norm.setdefault(normalise_header(name), j)
-    found: dict[str, tuple[int, str]] = {}  # field -> (column position, header as written)
-    for fld, names in FIELDS.items():
-        for n in names:
-            j = by_norm.get(normalise_header(n))
-            if j is not None:
-                found[fld] = (j, header[j])
-                break
-    missing = [FIELDS[f][0] for f in REQUIRED if f not in found]
-    if missing:
-        raise InputError(file, "required column(s) missing: " + ", ".join(f"'{m}'" for m in missing),
-                         sheet=sheet.name, row=sheet.row_number(h),
-                         expected="the CQC HSCA_Active_Locations header; columns present were: "
-                                  + ", ".join(n for n in header if n))
-    rows_read = len(body)
+    found = _map_headers(sheet, h, header)
     warnings: list[str] = []
-    out = pd.DataFrame(index=range(rows_read))
-
-    def col(fld):
-        return body[found[fld][0]] if fld in found else None
-
-    for fld in TEXT:
-        s = col(fld)
-        out[fld] = (pd.Series([cell_text(v) or None for v in s], dtype=object) if s is not None
-                    else pd.Series([None] * rows_read, dtype=object))
-    for fld in ("brand_id", "brand_name"):
-        out[fld] = out[fld].where(out[fld] != "-", None).astype(object)
-
-    blank_id = out["location_id"].isna()
-    if blank_id.any():
-        i = int(np.flatnonzero(blank_id.to_numpy())[0])
-        raise InputError(file, "a location has no Location ID", sheet=sheet.name, row=int(rows[i]),
-                         column=found["location_id"][1], expected="an ID such as 1-1000210669")
-
-    for fld in YES_NO:
-        s = col(fld)
-        if s is None:
-            out[fld] = pd.Series([None] * rows_read, dtype=object)
-            continue
-        text = s.map(cell_text).str.upper()
-        mapped = text.map(_YES)
-        bad = ~text.isin(list(_YES))
-        if bad.any():
-            i = int(np.flatnonzero(bad.to_numpy())[0])
-            raise InputError(file, f"found '{cell_text(s.iloc[i])}' where Y or N belongs",
-                             sheet=sheet.name, row=int(rows[i]), column=found[fld][1],
-                             expected="Y or N")
-        out[fld] = mapped.astype(object).where(mapped.notna(), None)
-
-    # Beds: a count (blank allowed); whole numbers.
-    notes: list[str] = []
-    beds_col = found["beds"][1]
-    beds = [parse_number(v, **where, row=int(r), column=beds_col, notes=notes)
-            for v, r in zip(col("beds"), rows)]
-    _summarise_notes(notes, warnings, beds_col)
-    beds = pd.array(beds, dtype="Float64")
-    frac = (beds % 1 != 0).fillna(False).to_numpy(dtype=bool)
-    if frac.any():
-        i = int(np.flatnonzero(frac)[0])
-        raise InputError(file, f"found {beds[i]:g} beds", sheet=sheet.name, row=int(rows[i]),
-                         column=beds_col, expected="a whole number of beds")
-    out["beds"] = beds.astype("Int64")
-
-    for fld in ("latitude", "longitude"):
-        s = col(fld)
-        if s is None:
-            out[fld] = np.nan
-            continue
-        notes = []
-        out[fld] = pd.array([parse_number(v, **where, row=int(r), column=found[fld][1],
-                                          allow_negative=True, notes=notes)
-                             for v, r in zip(s, rows)], dtype="Float64").astype("float64")
-        _summarise_notes(notes, warnings, found[fld][1])
-
-    for fld in DATES:
-        s = col(fld)
-        if s is None:
-            out[fld] = pd.Series([None] * rows_read, dtype=object)
-            continue
-        cache: dict = {}
-        values = []
-        for v, r in zip(s, rows):
-            key = (type(v), v) if v is not None and not (isinstance(v, float) and pd.isna(v)) else None
-            if key not in cache:
-                d = parse_date(v, **where, row=int(r), column=found[fld][1])
-                cache[key] = d.isoformat() if d else None
-            values.append(cache[key])
-        out[fld] = pd.Series(values, dtype=object)
-
-    as_at = _as_at(file)
+    out = _core_columns(sheet, body, rows, found, warnings)
+    as_at = _as_at(sheet.file)
     out["as_at"] = as_at
-    out["source_file"] = file.name
+    out["source_file"] = sheet.file.name
     out["source_sheet"] = sheet.name
     out["source_row"] = rows
-
     dup = out["location_id"].duplicated()
     if dup.any():
         warnings.append(f"{int(dup.sum())} location(s) listed more than once (same Location ID), "
                         f"e.g. row {int(rows[np.flatnonzero(dup.to_numpy())[0]])}; all kept")
-
     services = _services(sheet, header, body, rows, out["location_id"].to_numpy(dtype=object))
     families = sorted(services.pop("__families__"))
-    services = services["frame"]
     if not families:
         warnings.append("no 'Regulated activity - ', 'Service type - ' or 'Service user band - ' "
                         "columns found: service flags are empty for this file")
-
     care = out["care_home"].eq(True)
-    meta = {"as_at": as_at, "locations": int(rows_read), "care_homes": int(care.sum()),
+    meta = {"as_at": as_at, "locations": int(len(body)), "care_homes": int(care.sum()),
             "care_home_beds": int(out.loc[care, "beds"].sum()), "flag_families": families,
             "sheet": sheet.name}
-    return LoadResult(KIND, TABLE, out[store_table(TABLE).names], rows_read, warnings, meta,
-                      extra_tables={SERVICES_TABLE: services})
+    return LoadResult(KIND, TABLE, out[store_table(TABLE).names], len(body), warnings, meta,
+                      extra_tables={SERVICES_TABLE: services["frame"]})
+
+
+def _map_headers(sheet: Sheet, h: int, header: list[str]) -> dict[str, tuple[int, str]]:
+    """field -> (column position, header as written), the first accepted name found; a missing
+    required column is named with the columns that are there."""
+    by_norm = positions(header)
+    found: dict[str, tuple[int, str]] = {}
+    for fld, names in FIELDS.items():
+        j = next((by_norm[normalise_header(n)] for n in names if normalise_header(n) in by_norm), None)
+        if j is not None:
+            found[fld] = (j, header[j])
+    missing = [FIELDS[f][0] for f in REQUIRED if f not in found]
+    if missing:
+        raise InputError(sheet.file, "required column(s) missing: " + ", ".join(f"'{m}'" for m in missing),
+                         sheet=sheet.name, row=sheet.row_number(h),
+                         expected="the CQC HSCA_Active_Locations header; columns present were: "
+                                  + ", ".join(n for n in header if n))
+    return found
+
+
+def _core_columns(sheet: Sheet, body: pd.DataFrame, rows: np.ndarray,
+                  found: dict[str, tuple[int, str]], warnings: list[str]) -> pd.DataFrame:
+    """The core fields, validated and typed column by column (absent optional ones empty)."""
+    n = len(body)
+    where = {"file": sheet.file, "sheet": sheet.name}
+
+    def col(fld):
+        return body[found[fld][0]] if fld in found else None
+
+    out = pd.DataFrame(index=range(n))
+    for fld in TEXT:
+        out[fld] = text_or_none(col(fld)) if fld in found else pd.Series([None] * n, dtype=object)
+    for fld in ("brand_id", "brand_name"):
+        out[fld] = out[fld].where(out[fld] != "-", None).astype(object)
+    if out["location_id"].isna().any():
+        i = int(np.flatnonzero(out["location_id"].isna().to_numpy())[0])
+        raise InputError(sheet.file, "a location has no Location ID", sheet=sheet.name, row=int(rows[i]),
+                         column=found["location_id"][1], expected="an ID such as 1-1000210669")
+    for fld in YES_NO:
+        out[fld] = (_yes_no(col(fld), rows, where, found[fld][1]) if fld in found
+                    else pd.Series([None] * n, dtype=object))
+    out["beds"] = _beds(col("beds"), rows, where, found["beds"][1], warnings)
+    for fld in ("latitude", "longitude"):
+        if fld not in found:
+            out[fld] = np.nan
+            continue
+        notes: list[str] = []
+        out[fld] = parse_numbers(col(fld), rows, **where, column=found[fld][1], allow_negative=True,
+                                 notes=notes).to_numpy()
+        _summarise_notes(notes, warnings, found[fld][1])
+    for fld in DATES:
+        out[fld] = (parse_dates(col(fld), rows, **where, column=found[fld][1]) if fld in found
+                    else pd.Series([None] * n, dtype=object))
+    return out
+
+
+def _yes_no(values: pd.Series, rows: np.ndarray, where: dict, column: str) -> pd.Series:
+    """Y / N (or YES / NO, blank) -> True / False / None; anything else is a located error."""
+    text = text_values(values).str.upper()
+    bad = ~text.isin(list(_YES))
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputError(where["file"], f"found '{cell_text(values.iloc[i])}' where Y or N belongs",
+                         sheet=where["sheet"], row=int(rows[i]), column=column, expected="Y or N")
+    mapped = text.map(_YES)
+    return mapped.astype(object).where(mapped.notna(), None)
+
+
+def _beds(values: pd.Series, rows: np.ndarray, where: dict, column: str,
+          warnings: list[str]) -> pd.Series:
+    """Registered beds: a whole count, blank allowed (suppressed cells missing, with a note)."""
+    notes: list[str] = []
+    beds = pd.array(parse_numbers(values, rows, **where, column=column, notes=notes), dtype="Float64")
+    _summarise_notes(notes, warnings, column)
+    frac = (beds % 1 != 0).fillna(False).to_numpy(dtype=bool)
+    if frac.any():
+        i = int(np.flatnonzero(frac)[0])
+        raise InputError(where["file"], f"found {beds[i]:g} beds", sheet=where["sheet"], row=int(rows[i]),
+                         column=column, expected="a whole number of beds")
+    return pd.Series(beds.astype("Int64"))
 
 
 def _services(sheet: Sheet, header: list[str], body: pd.DataFrame, rows: np.ndarray,
@@ -274,7 +259,7 @@ def _services(sheet: Sheet, header: list[str], body: pd.DataFrame, rows: np.ndar
                 "__families__": set()}
     block = body[positions].to_numpy(dtype=object)
     ri, ci = np.nonzero(pd.notna(block))
-    values = np.array([cell_text(v).upper() for v in block[ri, ci]], dtype=object)
+    values = text_values(pd.Series(block[ri, ci], dtype=object)).str.upper().to_numpy(dtype=object)
     yes = np.isin(values, ["Y", "YES"])
     ok = yes | np.isin(values, ["N", "NO", ""])
     if not ok.all():
