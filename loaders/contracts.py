@@ -22,7 +22,8 @@ import pandas as pd
 from domain.contract import store_table
 
 from . import DEFAULT_LOOKUPS
-from .base import InputError, LoadResult, Sheet, cell_text, load_lookup, parse_date, parse_number
+from .base import (InputError, LoadResult, Sheet, body_below, cell_text, header_cells, load_lookup,
+                   parse_date, parse_number, text_or_none)
 
 KIND = "contracts_register"
 TABLE = "contracts"
@@ -216,8 +217,42 @@ def load(sheets: list[Sheet], ctx) -> LoadResult:
 
 
 def _load_sheet(sheet: Sheet, h: int, syn, labels, ctx, warnings: list[str]):
-    file = sheet.file
-    header = [cell_text(v) for v in sheet.cells.iloc[h]]
+    """One sheet's register: map headers -> keep contract rows -> dates, money, flags -> derive
+    the missing one of total and annual value -> organisation. Returns (rows, rows read, title lines)."""
+    header = header_cells(sheet, h)
+    found = _map_headers(sheet, h, header, syn, labels)
+    colname = {f: header[j] for f, j in found.items()}
+    lines = [" ".join(r) for r in sheet.head_text(h) if any(r)]
+    body, rows = body_below(sheet, h)
+    rows_read = len(body)
+    body, out, rows = _contract_rows(sheet, body, rows, found, warnings)
+    where = {"file": sheet.file, "sheet": sheet.name}
+    notes: list[str] = []
+    for f in ("start_date", "end_date"):
+        out[f] = _dates(body[found[f]], rows, where, colname[f], notes)
+    for f in ("total_value", "annual_value"):
+        out[f] = (pd.array([_money(v, notes, **where, row=int(r), column=colname[f])
+                            for v, r in zip(body[found[f]], rows)], dtype="Float64").astype("float64")
+                  if f in found else np.nan)
+    if notes:
+        warnings.append(f"{sheet.file.name}{_sheet_label(sheet)}: {len(notes)} value(s) in words or "
+                        f"suppressed kept as missing, e.g. {notes[0]}")
+    _derive_values(out, found, rows, sheet, warnings)
+    for f in ("start_date", "end_date"):
+        out[f] = out[f].map(lambda d: d.isoformat() if d is not None else None).astype(object)
+    for f in ("sme", "vcse"):
+        out[f] = _flags(body, found, f, colname, sheet, warnings, len(out))
+    fallback = _ccg_name(lines) or getattr(ctx, "area_name", None)
+    out["organisation"] = out["organisation"].where(out["organisation"].notna(), fallback).astype(object)
+    out["source_file"] = sheet.file.name
+    out["source_sheet"] = sheet.name
+    out["source_row"] = rows
+    return out, rows_read, lines
+
+
+def _map_headers(sheet: Sheet, h: int, header: list[str], syn, labels) -> dict[str, int]:
+    """field -> column position through the synonym table; a missing required field is named
+    with example synonyms and the columns that are there."""
     found = _match(header, syn)
     missing = [f for f in REQUIRED if f not in found]
     if "total_value" not in found and "annual_value" not in found:
@@ -226,65 +261,47 @@ def _load_sheet(sheet: Sheet, h: int, syn, labels, ctx, warnings: list[str]):
         def example(f):
             names = [s for part in f.split(" or ") for s in labels.get(part, [])[:3]]
             return f"{f} (e.g. " + ", ".join(f"'{n}'" for n in names) + ")"
-        raise InputError(file, "required column(s) missing: " + "; ".join(example(f) for f in missing),
+        raise InputError(sheet.file, "required column(s) missing: " + "; ".join(example(f) for f in missing),
                          sheet=sheet.name, row=sheet.row_number(h),
                          expected="columns present were: " + ", ".join(f"'{c}'" for c in header if c))
-    colname = {f: header[j] for f, j in found.items()}
-    lines = [" ".join(r) for r in sheet.head_text(h) if any(r)]
+    return found
 
-    body = sheet.cells.iloc[h + 1:]
-    body = body.loc[body.notna().any(axis=1)]
-    rows = np.asarray(body.index, dtype=np.int64) + sheet.first_row
-    body = body.reset_index(drop=True)
-    rows_read = len(body)
 
-    def text(f):
-        if f not in found:
-            return pd.Series([None] * len(body), dtype=object)
-        return pd.Series([cell_text(v) or None for v in body[found[f]]], dtype=object)
-
-    out = pd.DataFrame({f: text(f) for f in ["reference", "title", "department", "description",
-                                               "supplier", "organisation"]})
+def _contract_rows(sheet: Sheet, body: pd.DataFrame, rows: np.ndarray, found: dict[str, int],
+                   warnings: list[str]):
+    """The text fields, and only the rows with a title or supplier (others are notes or totals)."""
+    out = pd.DataFrame({f: text_or_none(body[found[f]]) if f in found else pd.Series([None] * len(body), dtype=object)
+                        for f in ["reference", "title", "department", "description", "supplier", "organisation"]})
     keep = (out["title"].notna() | out["supplier"].notna()).to_numpy()
     if (~keep).any():
-        warnings.append(f"{file.name}{_sheet_label(sheet)}: {int((~keep).sum())} row(s) with no title "
+        warnings.append(f"{sheet.file.name}{_sheet_label(sheet)}: {int((~keep).sum())} row(s) with no title "
                         f"or supplier skipped (notes or totals), e.g. row {int(rows[~keep][0])}")
-    body, out, rows = body.loc[keep].reset_index(drop=True), out.loc[keep].reset_index(drop=True), rows[keep]
-    where = {"file": file, "sheet": sheet.name}
+    return body.loc[keep].reset_index(drop=True), out.loc[keep].reset_index(drop=True), rows[keep]
 
-    # Dates.
-    notes: list[str] = []
-    for f in ("start_date", "end_date"):
-        values = []
-        for v, r in zip(body[found[f]], rows):
-            t = cell_text(v)
-            if isinstance(v, str) and t.lower() in _NO_VALUE:
-                if t:
-                    notes.append(f"row {int(r)} column '{colname[f]}': '{t}' kept as missing")
-                values.append(None)
-                continue
-            d = parse_date(v, **where, row=int(r), column=colname[f])
-            values.append(d)
-        out[f] = pd.Series(values, dtype=object)
 
-    # Money.
-    for f in ("total_value", "annual_value"):
-        if f in found:
-            out[f] = pd.array([_money(v, notes, **where, row=int(r), column=colname[f])
-                               for v, r in zip(body[found[f]], rows)], dtype="Float64").astype("float64")
-        else:
-            out[f] = np.nan
-    if notes:
-        warnings.append(f"{file.name}{_sheet_label(sheet)}: {len(notes)} value(s) in words or "
-                        f"suppressed kept as missing, e.g. {notes[0]}")
+def _dates(values: pd.Series, rows: np.ndarray, where: dict, column: str, notes: list[str]) -> pd.Series:
+    """Dates as `datetime.date` (None for blanks and words such as 'TBC', which get a note)."""
+    out = []
+    for v, r in zip(values, rows):
+        t = cell_text(v)
+        if isinstance(v, str) and t.lower() in _NO_VALUE:
+            if t:
+                notes.append(f"row {int(r)} column '{column}': '{t}' kept as missing")
+            out.append(None)
+            continue
+        out.append(parse_date(v, **where, row=int(r), column=column))
+    return pd.Series(out, dtype=object)
 
-    # Derive the missing one of total / annual from the contract's length (at least a year).
+
+def _derive_values(out: pd.DataFrame, found: dict[str, int], rows: np.ndarray, sheet: Sheet,
+                   warnings: list[str]) -> None:
+    """Derive the missing one of total / annual from the contract's length (at least a year)."""
     start = pd.to_datetime(out["start_date"], errors="coerce")
     end = pd.to_datetime(out["end_date"], errors="coerce")
     days = (end - start).dt.days + 1  # both dates inclusive: 01/04/2017-31/03/2020 is 3 years
     backwards = (days < 1).fillna(False).to_numpy(dtype=bool)
     if backwards.any():
-        warnings.append(f"{file.name}{_sheet_label(sheet)}: {int(backwards.sum())} contract(s) end "
+        warnings.append(f"{sheet.file.name}{_sheet_label(sheet)}: {int(backwards.sum())} contract(s) end "
                         f"before they start, e.g. row {int(rows[backwards][0])}; values not derived")
     years = (days / 365.25).clip(lower=1).where(days >= 1)
     for target, source, op, word in (("annual_value", "total_value", "div", "total / contract years"),
@@ -295,28 +312,21 @@ def _load_sheet(sheet: Sheet, h: int, syn, labels, ctx, warnings: list[str]):
             out.loc[need, target] = values[need].round(2)
             why = (f"column for {target} absent" if target not in found
                    else f"{target} blank in {int(need.sum())} row(s)")
-            warnings.append(f"{file.name}{_sheet_label(sheet)}: {target} derived as {word} "
+            warnings.append(f"{sheet.file.name}{_sheet_label(sheet)}: {target} derived as {word} "
                             f"(at least one year) for {int(need.sum())} row(s) ({why})")
 
-    for f in ("start_date", "end_date"):
-        out[f] = out[f].map(lambda d: d.isoformat() if d is not None else None).astype(object)
 
-    for f in ("sme", "vcse"):
-        unknown: list[str] = []
-        if f in found:
-            out[f] = pd.Series([_flag(v, unknown) for v in body[found[f]]], dtype=object)
-        else:
-            out[f] = pd.Series([None] * len(out), dtype=object)
-        if unknown:
-            warnings.append(f"{file.name}{_sheet_label(sheet)}: {len(unknown)} '{colname[f]}' value(s) "
-                            f"not read as yes/no (e.g. '{unknown[0]}') kept as missing")
-
-    fallback = _ccg_name(lines) or getattr(ctx, "area_name", None)
-    out["organisation"] = out["organisation"].where(out["organisation"].notna(), fallback).astype(object)
-    out["source_file"] = file.name
-    out["source_sheet"] = sheet.name
-    out["source_row"] = rows
-    return out, rows_read, lines
+def _flags(body: pd.DataFrame, found: dict[str, int], f: str, colname: dict[str, str], sheet: Sheet,
+           warnings: list[str], n: int) -> pd.Series:
+    """SME / VCSE yes-no column; words that are neither are missing, with a warning."""
+    if f not in found:
+        return pd.Series([None] * n, dtype=object)
+    unknown: list[str] = []
+    values = pd.Series([_flag(v, unknown) for v in body[found[f]]], dtype=object)
+    if unknown:
+        warnings.append(f"{sheet.file.name}{_sheet_label(sheet)}: {len(unknown)} '{colname[f]}' value(s) "
+                        f"not read as yes/no (e.g. '{unknown[0]}') kept as missing")
+    return values
 
 
 def _sheet_label(sheet: Sheet) -> str:

@@ -13,8 +13,8 @@ import pandas as pd
 
 from domain.contract import store_table
 
-from .base import (InputError, LoadResult, Sheet, cell_text, find_header_row, frame_with_header,
-                   normalise_header, parse_number, year_from_period)
+from .base import (InputError, LoadResult, Sheet, find_header_row, frame_with_header, normalise_header,
+                   parse_numbers, text_or_none, year_from_period)
 
 KIND = "fingertips"
 TABLE = "indicators"
@@ -32,6 +32,9 @@ OPTIONAL = {
 }
 NUMERIC = ["value", "lower_ci_95", "upper_ci_95", "lower_ci_99_8", "upper_ci_99_8", "count",
            "denominator"]
+TEXT = ["indicator_name", "area_code", "area_name", "sex", "age", "period", "parent_code", "parent_name",
+        "category_type", "category", "value_note", "recent_trend", "compared_to_england",
+        "compared_to_parent"]
 _PARENT = re.compile(r"^compared to (?!england)(.*?)\s*(value or percentiles)?$", re.IGNORECASE)
 
 
@@ -54,10 +57,38 @@ def _area_type(text: str) -> str:
 
 
 def load(sheets: list[Sheet], ctx) -> LoadResult:
+    """Read -> map headers -> numbers, text, ids and periods validated -> repeated rows dropped."""
     sheet = next(s for s in sheets
                  if find_header_row(s, ["Indicator ID", "Area Code"], max_rows=3) is not None)
     h = find_header_row(sheet, ["Indicator ID", "Area Code"], max_rows=3)
     body = frame_with_header(sheet, h)
+    out = _map_headers(sheet, h, body)
+    rows_read = len(out)
+    warnings: list[str] = []
+    for col in NUMERIC:
+        header = "Value" if col == "value" else next((h_ for h_, n in OPTIONAL.items() if n == col), col)
+        out[col] = parse_numbers(out[col], out["source_row"], file=sheet.file, sheet=sheet.name,
+                                 column=header, allow_negative=True, notes=warnings).to_numpy()
+    out["indicator_id"] = _indicator_ids(sheet, out)
+    for col in TEXT:
+        out[col] = text_or_none(out[col])
+    out["area_type"] = out["area_type"].map(_area_type)
+    out.loc[out["area_code"] == "E92000001", "area_type"] = "england"
+    out["is_breakdown"] = out["category_type"].notna()
+    out["year"] = _years(sheet, out)
+    out = _drop_repeats(out, warnings)
+    out["source_file"] = sheet.file.name
+    out["source_sheet"] = sheet.name
+    latest = out["period"].dropna()
+    meta = {"indicators": int(out["indicator_id"].nunique()),
+            "latest_period": str(out.sort_values("year")["period"].iloc[-1]) if len(latest) else None}
+    return LoadResult(KIND, TABLE, out[store_table(TABLE).names].reset_index(drop=True), rows_read,
+                      warnings, meta)
+
+
+def _map_headers(sheet: Sheet, h: int, body: pd.DataFrame) -> pd.DataFrame:
+    """The Fingertips columns renamed to fields (optional ones empty when absent, the parent
+    comparison found by pattern); a missing required column is named with those present."""
     present = {normalise_header(c): c for c in body.columns if c != "_row"}
     # One UI export wrote `AreaName`; accept it as `Area Name`.
     area_name_col = present.get("area name") or present.get("areaname")
@@ -70,14 +101,10 @@ def load(sheets: list[Sheet], ctx) -> LoadResult:
                          expected="the Fingertips header; columns present were: "
                                   + ", ".join(c for c in body.columns if c != "_row"))
     out = pd.DataFrame({
-        "indicator_id": body[present["indicator id"]],
-        "indicator_name": body[present["indicator name"]],
-        "area_code": body[present["area code"]],
-        "area_name": body[area_name_col],
-        "sex": body[present["sex"]],
-        "age": body[present["age"]],
-        "period": body[present["time period"]],
-        "value": body[present["value"]],
+        "indicator_id": body[present["indicator id"]], "indicator_name": body[present["indicator name"]],
+        "area_code": body[present["area code"]], "area_name": body[area_name_col],
+        "sex": body[present["sex"]], "age": body[present["age"]],
+        "period": body[present["time period"]], "value": body[present["value"]],
     })
     for header, name in OPTIONAL.items():
         col = present.get(normalise_header(header))
@@ -87,47 +114,39 @@ def load(sheets: list[Sheet], ctx) -> LoadResult:
     out["compared_to_parent_label"] = (_PARENT.match(parent_cols[0]).group(1).strip()
                                        if parent_cols else None)
     out["source_row"] = body["_row"].astype(int)
-    rows_read = len(out)
-    warnings: list[str] = []
+    return out
 
-    for col in NUMERIC:
-        header = "Value" if col == "value" else next((h_ for h_, n in OPTIONAL.items() if n == col), col)
-        out[col] = [parse_number(v, file=sheet.file, sheet=sheet.name, row=r, column=header,
-                                 allow_negative=True, notes=warnings)
-                    for v, r in zip(out[col], out["source_row"])]
-    for col in ["indicator_id"]:
-        bad = out[~out[col].astype(str).str.fullmatch(r"\d+(\.0)?")]
-        if len(bad):
-            r = bad.iloc[0]
-            raise InputError(sheet.file, f"found '{r[col]}' where an indicator number belongs",
-                             sheet=sheet.name, row=int(r["source_row"]), column="Indicator ID",
-                             expected="a whole number such as 93764")
-    out["indicator_id"] = out["indicator_id"].astype(str).str.replace(r"\.0$", "", regex=True).astype(int)
-    text_cols = ["indicator_name", "area_code", "area_name", "sex", "age", "period",
-                 "parent_code", "parent_name", "category_type", "category", "value_note",
-                 "recent_trend", "compared_to_england", "compared_to_parent"]
-    for col in text_cols:
-        out[col] = out[col].map(lambda v: cell_text(v) or None).astype(object)
-    out["area_type"] = out["area_type"].map(_area_type)
-    out.loc[out["area_code"] == "E92000001", "area_type"] = "england"
-    out["is_breakdown"] = out["category_type"].notna()
-    out["year"] = out["period"].map(year_from_period)
-    bad_period = out[out["year"].isna()]
+
+def _indicator_ids(sheet: Sheet, out: pd.DataFrame) -> pd.Series:
+    """Indicator ids as whole numbers (`93764` or `93764.0`)."""
+    ids = out["indicator_id"].astype(str)
+    bad = out[~ids.str.fullmatch(r"\d+(\.0)?")]
+    if len(bad):
+        r = bad.iloc[0]
+        raise InputError(sheet.file, f"found '{r['indicator_id']}' where an indicator number belongs",
+                         sheet=sheet.name, row=int(r["source_row"]), column="Indicator ID",
+                         expected="a whole number such as 93764")
+    return ids.str.replace(r"\.0$", "", regex=True).astype(int)
+
+
+def _years(sheet: Sheet, out: pd.DataFrame) -> pd.Series:
+    """The first calendar year of each period (each distinct period parsed once)."""
+    year = out["period"].map({p: year_from_period(p) for p in out["period"].dropna().unique()})
+    bad_period = out[year.isna()]
     if len(bad_period):
         r = bad_period.iloc[0]
         raise InputError(sheet.file, f"found '{r['period']}' where a time period belongs",
                          sheet=sheet.name, row=int(r["source_row"]), column="Time period",
                          expected="a period such as 2016, 2016/17 or 2014 - 16")
+    return year
+
+
+def _drop_repeats(out: pd.DataFrame, warnings: list[str]) -> pd.DataFrame:
+    """The publisher repeats rows (the England row) in some downloads: keep the first."""
     key = ["indicator_id", "area_code", "sex", "age", "category_type", "category", "period"]
     dup = out.duplicated(subset=key, keep="first")
     if dup.any():
         warnings.append(f"{int(dup.sum())} repeated row(s) (same indicator, area, sex, age, "
                         f"category and period) dropped, e.g. row {int(out.loc[dup, 'source_row'].iloc[0])}")
         out = out.loc[~dup]
-    out["source_file"] = sheet.file.name
-    out["source_sheet"] = sheet.name
-    latest = out["period"].dropna()
-    meta = {"indicators": int(out["indicator_id"].nunique()),
-            "latest_period": str(out.sort_values("year")["period"].iloc[-1]) if len(latest) else None}
-    return LoadResult(KIND, TABLE, out[store_table(TABLE).names].reset_index(drop=True), rows_read,
-                      warnings, meta)
+    return out
