@@ -6,6 +6,7 @@ groups, and support settings to setting keys, through lookups, so a council can 
 from __future__ import annotations
 
 from domain.contract import store_table
+from domain.vocabulary import parse_age_band
 
 from .base import InputError, LoadResult, Sheet, cell_text, load_lookup, parse_number, year_from_period
 from .council_tables import locate, read_table
@@ -32,7 +33,8 @@ def load(sheets: list[Sheet], ctx) -> LoadResult:
     setting_of = {r.support_setting.strip().lower(): r.setting for r in settings.itertuples()}
     reason_rows = {}
     for r in reasons.itertuples():
-        reason_rows.setdefault(r.support_reason.strip().lower(), []).append((r.age_band, r.client_group))
+        band = r.age_band.strip() if r.age_band.strip() == "*" else parse_age_band(r.age_band)
+        reason_rows.setdefault(r.support_reason.strip().lower(), []).append((band, r.client_group))
     records, warnings = [], []
     for rec in body.to_dict("records"):
         row = int(rec["_row"])
@@ -43,7 +45,10 @@ def load(sheets: list[Sheet], ctx) -> LoadResult:
             raise InputError(**where, problem=f"found '{period}' where a period belongs",
                              column="Period", expected="a year or financial year such as 2016/17")
         reason = cell_text(rec["support_reason"])
-        age = cell_text(rec["age_band"]) or "All"
+        age = parse_age_band(cell_text(rec["age_band"]) or "All")
+        if age is None:
+            raise InputError(**where, problem=f"found '{rec['age_band']}' where an age band belongs",
+                             column="Age Band", expected="an age band such as 18-64, 65+ or All")
         options = reason_rows.get(reason.lower())
         if not options:
             raise InputError(**where, problem=f"unknown support reason '{reason}'",
@@ -64,7 +69,7 @@ def load(sheets: list[Sheet], ctx) -> LoadResult:
         clients = parse_number(rec["clients"], **where, column="Clients", notes=warnings)
         records.append({"period": period, "year": year, "client_group": client_group,
                         "support_reason": reason, "support_setting": setting_text,
-                        "setting": setting, "age_band": age.lower() if age == "All" else age,
+                        "setting": setting, "age_band": age,
                         "location": LOCATIONS[location_text], "clients": clients,
                         "source_file": sheet.file.name, "source_sheet": sheet.name, "source_row": row})
     import pandas as pd

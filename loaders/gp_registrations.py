@@ -80,7 +80,7 @@ def load(sheets: list[Sheet], ctx) -> LoadResult:
     ccg = next((c for c in CCG_COLUMNS if c in position), None)
     out["ccg_code"] = col.text(ccg) if ccg else pd.Series([None] * len(body), dtype=object)
     col.first_bad(out["practice_code"].isna(), code_col, "a practice row has no practice code",
-                  "an ODS code such as G85004")
+                  "an ODS practice code: a letter and five digits")
     out["extract_date"] = _extract_dates(col)
     out["sex"] = _sexes(col)
     out["age_band"] = _age_bands(col, age_col)
