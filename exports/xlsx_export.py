@@ -16,6 +16,8 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from domain.contract import EXPORT_TABLES
+from domain.labels import column_label
 from domain.vocabulary import SUPPRESSION_THRESHOLD
 from metrics.opportunities import reference_date
 from metrics.overview import stated_version
@@ -29,30 +31,24 @@ MONEY = '"£"#,##0'
 THOUSANDS = "#,##0"
 DECIMAL = "#,##0.0"
 PERCENT = '0.0"%"'  # values are 0-100, as in the CSV export
-
-DEFINITIONS = [
-    ("demand", "POPPI (65+) and PANSI (18-64) estimates by client group, area, sex, age band and year."),
-    ("supply", "CQC-registered services and council-funded people by client group and setting."),
-    ("gaps", "Demand against supply: numerator, denominator, value, benchmark and polarity per measure."),
-    ("care_homes", "Older people's care homes by type (residential = without nursing), as the MPS prints it."),
-    ("neighbourhoods", "Registered patients, caseloads (% of registered patients) and estimated demand per neighbourhood."),
-    ("kpis", "Fingertips indicators for the authority, compared with England by 95% confidence interval."),
-    ("contracts", "Contracts registers, classified to client group and service by keyword."),
-    ("finance", "Budgets and savings by organisation, item and period (pounds)."),
-    ("sources", "Every source file in the store, with its SHA-256 hash and rows read and kept."),
-]
+README_HEADINGS = {"Sheet", "Source file", "Column"}
+COUNT_UNITS = {"people", "beds", "homes"}  # counts show as whole numbers
 
 
-def _format_for(column: str) -> str | None:
-    c = column.lower()
-    if c in {"year", "from_year", "to_year", "indicator_id", "source_row", "rows_read", "rows_kept"}:
-        return "0"  # identifiers and years: no thousands separator
-    if any(k in c for k in ("value_gbp", "annual_value", "total_value")) or c.startswith("annual_value_ending"):
+
+def _format_for(table: str, column: str) -> str:
+    """The number format a column's declared unit asks for (domain.contract.EXPORT_TABLES)."""
+    try:
+        c = EXPORT_TABLES[table].column(column)
+    except KeyError:  # a table's open columns (practices' age bands) are counts
+        return THOUSANDS
+    if c.unit == "year" or c.name.endswith("_id") or c.name == "source_row":
+        return "0"  # years and identifiers: no thousands separator
+    if c.unit == "£":
         return MONEY
-    if c.endswith("_pct") or c.startswith("pct_") or c == "demand_growth_pct":
+    if c.unit == "%":
         return PERCENT
-    if c in {"value", "numerator", "denominator", "benchmark", "lower_ci", "upper_ci", "rate_per_1000",
-             "occupied_per_1000", "population", "beds_needed", "gap"}:
+    if c.dtype == "float" and c.unit not in COUNT_UNITS:
         return DECIMAL
     return THOUSANDS
 
@@ -61,7 +57,7 @@ def _readme_rows(store: Store) -> list[tuple[str, str]]:
     m = store.manifest
     authority = m.authority
     rows = [("Market Position Statement tables", ""),
-            ("Authority", f"{authority.area_name} ({authority.area_code})"),
+            ("Authority", f"{authority.area_name or 'not named (no mps.toml)'} ({authority.area_code or 'no code'})"),
             ("Store built", m.ingested_at),
             ("Data as at", reference_date(store).isoformat() + " (latest CQC directory or GP extract in the store)"),
             ("Workbook written", dt.datetime.now().replace(microsecond=0).isoformat()),
@@ -71,10 +67,17 @@ def _readme_rows(store: Store) -> list[tuple[str, str]]:
                             "smallest cell is hidden too. Suppressed cells carry a note."),
             ("Units", "Percentages are 0-100; money is in pounds; dates are yyyy-mm-dd."),
             ("", ""), ("Sheet", "What it holds")]
-    rows += DEFINITIONS
+    rows += [(name, table.description) for name, table in EXPORT_TABLES.items()]
     rows += [("", ""), ("Source file", "Kind, version or date, SHA-256")]
     for f in m.files:
         rows.append((f.path, f"{f.kind}; {stated_version(f.meta)}; {f.sha256[:16]}…"))
+    rows += [("", ""), ("Column", "Meaning (unit), by sheet")]
+    for name, table in EXPORT_TABLES.items():
+        for c in table.all_columns:
+            unit = f" ({c.unit})" if c.unit else ""
+            rows.append((f"{name}.{c.name}", f"{column_label(c.name)}: {c.description}{unit}"))
+        if table.open_columns:
+            rows.append((f"{name}.*", f"Further columns: {table.open_columns}"))
     return rows
 
 
@@ -87,8 +90,10 @@ def write_workbook(store: Store, path: Path) -> Path:
     for r in _readme_rows(store):
         readme.append([neutralise(v) for v in r])
     readme["A1"].font = Font(bold=True, size=14)
-    for cell in ("A10", "B10"):
-        readme[cell].font = Font(bold=True)
+    for row in readme.iter_rows():  # the headings of the README's three lists
+        if row[0].value in README_HEADINGS:
+            for cell in row:
+                cell.font = Font(bold=True)
     readme.column_dimensions["A"].width = 42
     readme.column_dimensions["B"].width = 110
     for row in readme.iter_rows():
@@ -107,7 +112,7 @@ def write_workbook(store: Store, path: Path) -> Path:
             ws.append([_cell_value(v) for v in record])
         for j, col in enumerate(columns, start=1):
             letter = get_column_letter(j)
-            fmt = _format_for(col)
+            fmt = _format_for(name, col)
             numeric = pd.api.types.is_numeric_dtype(frame[col]) or frame[col].map(
                 lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)).any()
             width = max([len(str(col))] + [len(str(v)) for v in frame[col].head(200)]) + 2

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from domain.labels import age_phrase, measure_phrase
+from domain.vocabulary import bands_covering
 from .store import Store, per_store_version
 
 DEMAND_COLUMNS = ["client_group", "measure", "area_code", "area_name", "area_type", "sex",
@@ -79,21 +80,10 @@ def _sum_inside(bands: pd.DataFrame, age_band: str) -> float | None:
     """Sum of the rows whose age band lies inside ``age_band``, when they start at its lower age."""
     if bands.empty:
         return None
-    lo, hi = _band_limits(age_band)
-    limits = bands["age_band"].map(_band_limits)
-    inside = [(l >= lo and h <= hi) for l, h in limits]
-    if not any(l == lo for (l, _), keep in zip(limits, inside) if keep):
+    covering = bands_covering(bands["age_band"].unique(), age_band)
+    if not covering:
         return None
-    return float(bands.loc[inside, "value"].sum())
-
-
-def _band_limits(band: str) -> tuple[int, int]:
-    if band == "all":
-        return 0, 200
-    if band.endswith("+"):
-        return int(band[:-1]), 200
-    lo, hi = band.split("-")
-    return int(lo), int(hi)
+    return float(bands.loc[bands["age_band"].isin(covering), "value"].sum())
 
 
 @per_store_version

@@ -1,5 +1,5 @@
 """Gaps: demand set against supply, each with numerator, denominator, value, benchmark and
-polarity (DESIGN.md). Percentages are 0-100.
+polarity (docs/contract.md, table gaps). Percentages are 0-100.
 """
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
+from domain.vocabulary import DEFAULT_OCCUPANCY, HIGH_IS_GOOD, LOW_IS_GOOD, NO_JUDGEMENT
 from .demand import headline, population_for
 from .store import Store, per_store_version
 from .supply import care_homes, placements
 
 NATIONAL_DEMENTIA_DIAGNOSIS_TARGET = 66.7  # NHS England ambition: two thirds diagnosed
 DEMENTIA_DIAGNOSIS_INDICATOR = 92949
-DEFAULT_OCCUPANCY = 0.90
 
 
 @dataclass
@@ -68,7 +68,7 @@ def beds_per_1000(store: Store, age_band: str = "75+", year: int | None = None) 
     pop = population_for(store, area, age_band, year)
     metric = "care_home_beds_per_1000_75plus" if age_band == "75+" else "care_home_beds_per_1000_65plus"
     return Gap("older_people", metric, area, "la", year, beds, pop, _ratio(beds, pop, 1000), None,
-               "no_judgement", f"Care home beds per 1,000 people aged {age_band[:-1]} and over",
+               NO_JUDGEMENT, f"Care home beds per 1,000 people aged {age_band[:-1]} and over",
                "per 1,000", src)
 
 
@@ -125,7 +125,7 @@ def dementia_diagnosis_rate(store: Store) -> Gap | None:
     denominator = float(est["value"].iloc[0]) if len(est) else r["denominator"]
     return Gap("dementia", "dementia_diagnosis_rate", area, "la", int(r["year"]), float(r["count"]),
                denominator, _ratio(float(r["count"]), denominator, 100),
-               NATIONAL_DEMENTIA_DIAGNOSIS_TARGET, "high_is_good",
+               NATIONAL_DEMENTIA_DIAGNOSIS_TARGET, HIGH_IS_GOOD,
                "Dementia diagnosis rate (65+)", "%", f"{r['source_file']}, row {int(r['source_row'])}")
 
 
@@ -162,14 +162,14 @@ def ld_gaps(store: Store) -> list[Gap]:
     ld_estimate = float(ld["value"].iloc[0]) if len(ld) else None
     return [
         Gap("learning_disability", "ld_out_of_area_placements_pct", area, "la", year, out_of_area, total,
-            _ratio(out_of_area, total, 100), None, "low_is_good",
+            _ratio(out_of_area, total, 100), None, LOW_IS_GOOD,
             "Residential placements out of area (learning disability)", "%", src),
         Gap("learning_disability", "ld_community_places_per_100", area, "la", year, community, ld_estimate,
-            _ratio(community, ld_estimate, 100), None, "high_is_good",
+            _ratio(community, ld_estimate, 100), None, HIGH_IS_GOOD,
             "Community places (supported living, Shared Lives, extra care) per 100 adults with a learning disability",
             "per 100", src),
         Gap("learning_disability", "ld_direct_payment_pct", area, "la", year, dp, everyone,
-            _ratio(dp, everyone, 100), None, "high_is_good",
+            _ratio(dp, everyone, 100), None, HIGH_IS_GOOD,
             "People with a learning disability receiving a direct payment", "%", src),
     ]
 
@@ -197,10 +197,10 @@ def carers_gaps(store: Store) -> list[Gap]:
     target = store.manifest.targets.get("carers_new_contacts")
     return [
         Gap("carers", "carers_reached_pct", area, "la", year, supported, estimated,
-            _ratio(supported, estimated, 100), None, "high_is_good",
+            _ratio(supported, estimated, 100), None, HIGH_IS_GOOD,
             "Carers aged 65+ supported as a share of estimated unpaid carers aged 65+", "%", src),
         Gap("carers", "carers_new_contacts_vs_target_pct", area, "la", year, new_contacts, target,
-            _ratio(new_contacts, target, 100), 100.0, "high_is_good",
+            _ratio(new_contacts, target, 100), 100.0, HIGH_IS_GOOD,
             "New carer contacts against the contract target", "%", src),
     ]
 
@@ -228,7 +228,7 @@ def substance_misuse_gaps(store: Store) -> list[Gap]:
         estimate = float(est.loc[est["year"] == y, "value"].iloc[0])
         unmet = estimate - float(treated.sum())
         out.append(Gap("substance_misuse", f"substance_misuse_{what}_unmet_need_pct", area, "la", year, unmet,
-                       estimate, _ratio(unmet, estimate, 100), None, "low_is_good",
+                       estimate, _ratio(unmet, estimate, 100), None, LOW_IS_GOOD,
                        f"Adults dependent on {what} not in treatment", "%", src))
     return out
 

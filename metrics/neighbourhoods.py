@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from domain.vocabulary import age_overlap_years, band_limits, quinary_band
 from .disclosure import apply_suppression
 from .store import Store, per_store_version
 
@@ -91,12 +92,13 @@ def caseload_table(store: Store) -> pd.DataFrame:
 
 # Registration bands -> POPPI/PANSI bands, with the share of each 5-year band that falls inside.
 def _band_weights(ipc_band: str) -> dict[str, float]:
-    lo, hi = (int(ipc_band[:-1]), 200) if ipc_band.endswith("+") else map(int, ipc_band.split("-"))
+    """NHS Digital's quinary bands (0-4 ... 90-94, 95+) inside ``ipc_band``, each weighted by the
+    share of its five years that fall in it (assuming ages spread evenly within a band)."""
+    lo, hi = band_limits(ipc_band)
     weights = {}
     for start in range(0, 100, 5):
-        label = f"{start}-{start + 4}" if start < 95 else "95+"
-        top = start + 4 if start < 95 else 200
-        overlap = min(hi, top) - max(lo, start) + 1
+        label = quinary_band(start, oldest=95)
+        overlap = age_overlap_years(label, lo, hi)
         if overlap > 0:
             weights[label] = min(overlap, 5) / 5 if start < 95 else 1.0
     return weights

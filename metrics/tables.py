@@ -1,4 +1,4 @@
-"""The MPS tables of DESIGN.md's export contract, built once per store version and cached.
+"""The MPS tables of the export contract (domain.contract.EXPORT_TABLES), built once per store version and cached.
 
 Pages and exports both read these, so a figure on screen and in a download is the same number.
 """
@@ -10,25 +10,11 @@ import pandas as pd
 
 from . import demand, gaps, kpis, neighbourhoods, opportunities, supply
 from domain.vocabulary import CLIENT_GROUPS
+from domain.contract import EXPORT_TABLES
+
 from .disclosure import apply_suppression
 from .store import Store
 
-CONTRACT = {
-    "demand": ["client_group", "measure", "area_code", "area_name", "area_type", "sex", "age_band",
-               "year", "value", "source_file"],
-    "supply": ["client_group", "service", "measure", "area_code", "area_type", "year", "value", "source_file"],
-    "gaps": ["client_group", "metric", "area_code", "area_type", "year", "numerator", "denominator",
-             "value", "benchmark", "polarity"],
-    "care_homes": ["type", "homes", "beds", "pct_beds", "avg_beds_per_home"],
-    "neighbourhoods": ["neighbourhood", "registered_patients", "dn_cases", "dn_pct", "asc_cases",
-                       "asc_pct", "joint_cases", "joint_pct", *CLIENT_GROUPS],
-    "kpis": ["indicator_id", "indicator_name", "area_code", "area_name", "sex", "age", "period", "value",
-             "lower_ci", "upper_ci", "compared_to_england", "polarity"],
-    "contracts": ["reference", "title", "supplier", "client_group", "service", "start_date", "end_date",
-                  "total_value", "annual_value"],
-    "finance": ["organisation", "item", "period", "value_gbp"],
-    "sources": ["path", "kind", "table", "sha256", "rows_read", "rows_kept", "ingested_at"],
-}
 NEIGHBOURHOOD_COUNTS = ["registered_patients", "dn_cases", "asc_cases", "joint_cases", *CLIENT_GROUPS]
 
 
@@ -64,10 +50,18 @@ def _cached(path: str, version: str) -> tuple:
     t["opportunities"] = opportunities.opportunities_table(store)
     t["practices"] = neighbourhoods.suppressed_practice_table(store)
     t["neighbourhood_supply"] = neighbourhoods.supply_by_neighbourhood(store)
-    out = {}
-    for name, frame in t.items():
-        cols = CONTRACT.get(name)
-        if cols is not None:
-            frame = frame.reindex(columns=cols) if len(frame) else pd.DataFrame(columns=cols)
-        out[name] = frame
-    return tuple(out.items())
+    return tuple((name, _declared(name, frame)) for name, frame in t.items())
+
+
+def _declared(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with exactly its declared columns in declared order (tables with open columns,
+    such as practices' age bands, keep theirs after the declared ones)."""
+    table = EXPORT_TABLES[name]
+    if not len(frame):
+        return pd.DataFrame(columns=table.names)
+    extra = [c for c in frame.columns if c not in table.names] if table.open_columns else []
+    if table.open_columns:  # open columns (age bands) sit between the identifiers and the total
+        keys = [c for c in table.names if c in frame.columns and c not in ("total_65_plus",)]
+        tail = [c for c in table.names if c not in keys]
+        return frame.reindex(columns=keys + extra + tail)
+    return frame.reindex(columns=table.names)
