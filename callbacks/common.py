@@ -78,8 +78,8 @@ def _download(n_clicks, data, file_stem: str):
         return no_update
     frame = pd.DataFrame(data["records"], columns=data["columns"])
     from exports.csv_export import safe_frame
-    authority = (store().authority.area_name or "mps").lower().replace(" ", "-")
-    return dcc.send_data_frame(safe_frame(frame).to_csv, f"{authority}-{file_stem}.csv", index=False)
+    from exports.downloads import area_prefix
+    return dcc.send_data_frame(safe_frame(frame).to_csv, f"{area_prefix(store())}{file_stem}.csv", index=False)
 
 
 _URL_SYNC = """function(query) {

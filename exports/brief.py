@@ -16,7 +16,8 @@ from pathlib import Path
 import pandas as pd
 
 from metrics import demand, gaps, kpis, opportunities, supply
-from domain.labels import CLIENT_GROUP_LABELS, measure_label
+from domain.labels import CLIENT_GROUP_LABELS, column_label, column_unit, fmt_value, measure_label
+from domain.vocabulary import DEFAULT_OCCUPANCY
 from metrics.overview import key_facts
 from metrics.store import Store
 from metrics.tables import mps_tables
@@ -83,8 +84,11 @@ def _grouped_chart(frame: pd.DataFrame, x: str, series: str, y: str, title: str,
     return Chart(buf.getvalue(), alt)
 
 
+NO_ROWS = "the store holds no data for this table yet."
+
+
 def build_sections(store: Store) -> list[Section]:
-    area = store.authority.area_name
+    area = _area(store)
     as_at = opportunities.reference_date(store)
     tables = mps_tables(store)
     sections: list[Section] = []
@@ -133,7 +137,8 @@ def build_sections(store: Store) -> list[Section]:
     if len(beds):
         last = beds.iloc[-1]
         gap_sec.paragraphs.append(
-            f"Holding today's ratio of care home beds to people aged 75 and over, at 90% occupancy, would need "
+            f"Holding today's ratio of care home beds to people aged 75 and over, at {DEFAULT_OCCUPANCY:.0%} "
+            f"occupancy, would need "
             f"{last['beds_needed']:,.0f} beds in {int(last['year'])}: {last['gap']:,.0f} more than the "
             f"{last['beds_now']:,.0f} registered today.")
         gap_sec.blocks.append(_bar_chart(beds["year"].astype(str), beds["beds_needed"],
@@ -171,9 +176,19 @@ def build_sections(store: Store) -> list[Section]:
     return sections
 
 
-def _fmt(v) -> str:
+def _heading(column) -> str:
+    return column_label(str(column))
+
+
+def _fmt(v, column: str = "") -> str:
+    """A cell as the label dictionary formats its column (years without separators, money as
+    £k/£m); other numbers with separators, one decimal place where they have fractions."""
     if v is None or (isinstance(v, float) and pd.isna(v)):
         return ""
+    if hasattr(v, "item") and not isinstance(v, str):
+        v = v.item()
+    if column_unit(str(column)) in {"year", "£"} and isinstance(v, (int, float)) and not isinstance(v, bool):
+        return fmt_value(str(column), v)
     if isinstance(v, float):
         return f"{v:,.1f}" if not v.is_integer() else f"{v:,.0f}"
     if isinstance(v, int):
@@ -182,7 +197,7 @@ def _fmt(v) -> str:
 
 
 def render_html(store: Store, sections: list[Section]) -> str:
-    area = html.escape(store.authority.area_name)
+    area = html.escape(_area(store))
     parts = [f"""<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">
 <title>{area} market position statement: briefing pack</title>
 <style>
@@ -205,9 +220,12 @@ thead {{ display: table-header-group; }} tr {{ break-inside: avoid; }} img {{ ma
                 parts.append(f'<figure><img src="data:image/png;base64,{data}" alt="{html.escape(b.alt)}"></figure>')
             else:
                 caption, frame = b
-                head = "".join(f"<th scope='col'>{html.escape(str(c).replace('_', ' '))}</th>" for c in frame.columns)
-                rows = "".join("<tr>" + "".join(f"<td>{html.escape(_fmt(v))}</td>" for v in r) + "</tr>"
-                               for r in frame.itertuples(index=False))
+                if frame.empty:
+                    parts.append(f"<p><strong>{html.escape(caption)}</strong>: {NO_ROWS}</p>")
+                    continue
+                head = "".join(f"<th scope='col'>{html.escape(_heading(c))}</th>" for c in frame.columns)
+                rows = "".join("<tr>" + "".join(f"<td>{html.escape(_fmt(v, c))}</td>" for v, c in zip(r, frame.columns))
+                               + "</tr>" for r in frame.itertuples(index=False))
                 parts.append(f"<table><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead>"
                              f"<tbody>{rows}</tbody></table>")
     parts.append("</body></html>")
@@ -222,7 +240,7 @@ def render_pdf(store: Store, sections: list[Section], path: Path) -> None:
     from reportlab.platypus import (Image, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer,
                                     Table, TableStyle)
 
-    area = store.authority.area_name
+    area = _area(store)
     styles = getSampleStyleSheet()
     small = styles["BodyText"].clone("small", fontSize=7, leading=8.5)
     head = small.clone("head", fontName="Helvetica-Bold", textColor=colors.white)
@@ -254,8 +272,12 @@ def render_pdf(store: Store, sections: list[Section], path: Path) -> None:
                 story += [Spacer(1, 4), img]
             else:
                 caption, frame = b
-                data = [[Paragraph(html.escape(str(c).replace("_", " ")), head) for c in frame.columns]]
-                data += [[Paragraph(html.escape(_fmt(v)), small) for v in r] for r in frame.itertuples(index=False)]
+                if frame.empty:  # reportlab cannot lay out a table with no rows or columns
+                    story.append(Paragraph(f"<b>{html.escape(caption)}</b>: {NO_ROWS}", styles["BodyText"]))
+                    continue
+                data = [[Paragraph(html.escape(_heading(c)), head) for c in frame.columns]]
+                data += [[Paragraph(html.escape(_fmt(v, c)), small) for v, c in zip(r, frame.columns)]
+                         for r in frame.itertuples(index=False)]
                 t = Table(data, repeatRows=1, hAlign="LEFT",
                           colWidths=[width / max(1, len(frame.columns))] * len(frame.columns))
                 t.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#0b0c0c")),
@@ -263,6 +285,11 @@ def render_pdf(store: Store, sections: list[Section], path: Path) -> None:
                                        ("VALIGN", (0, 0), (-1, -1), "TOP")]))
                 story += [Spacer(1, 6), KeepTogether([Paragraph(html.escape(caption), styles["Heading3"])]), t]
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
+
+
+def _area(store: Store) -> str:
+    """The authority's name, or a plain phrase when the store has no profile (no mps.toml)."""
+    return store.authority.area_name or "The authority"
 
 
 def write_brief(store: Store, path: Path) -> Path:

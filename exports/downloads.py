@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import io
 import tempfile
 import zipfile
@@ -20,9 +21,16 @@ FILES = {
 
 
 def dated_name(store: Store, stem: str, suffix: str) -> str:
-    """File names carry the authority and the date: lewisham-mps-tables-2026-11-23.xlsx."""
-    area = (store.authority.area_name or "mps").lower().replace(" ", "-")
-    return f"{area}-{stem}-{dt.date.today().isoformat()}.{suffix}"
+    """File names carry the authority and the date (<area>-mps-tables-2026-11-23.xlsx); a store
+    with no profile gives mps-tables-2026-11-23.xlsx. Only letters, digits and hyphens survive, so a
+    name from mps.toml cannot reach outside the folder it is written to."""
+    return f"{area_prefix(store)}{stem}-{dt.date.today().isoformat()}.{suffix}"
+
+
+def area_prefix(store: Store) -> str:
+    """'lewisham-' for a file name, '' when the store names no authority."""
+    slug = re.sub(r"[^a-z0-9]+", "-", (store.authority.area_name or "").lower()).strip("-")
+    return slug + "-" if slug else ""
 
 
 def file_name(store: Store, key: str) -> str:
