@@ -54,7 +54,7 @@ def _bar_chart(labels, values, title, xlabel, *, colour=OKABE_ITO[0], height=3.2
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
     plt.close(fig)
-    alt = f"{title}: " + "; ".join(f"{l} {v:,.0f}" for l, v in zip(labels, values))
+    alt = f"{title}: " + "; ".join(f"{label} {v:,.0f}" for label, v in zip(labels, values))
     return Chart(buf.getvalue(), alt)
 
 
@@ -206,7 +206,8 @@ body {{ font-family: Arial, Helvetica, sans-serif; color: #0b0c0c; max-width: 19
 h1 {{ font-size: 20pt; }} h2 {{ font-size: 15pt; border-bottom: 3px solid #005EA5; break-before: page; }}
 h2:first-of-type {{ break-before: auto; }}
 table {{ border-collapse: collapse; width: 100%; font-size: 8.5pt; margin: 0.5em 0 1em; }}
-caption {{ text-align: left; font-weight: bold; }} th, td {{ border-bottom: 1px solid #b1b4b6; padding: 2px 4px; text-align: left; }}
+caption {{ text-align: left; font-weight: bold; }}
+th, td {{ border-bottom: 1px solid #b1b4b6; padding: 2px 4px; text-align: left; }}
 thead {{ display: table-header-group; }} tr {{ break-inside: avoid; }} img {{ max-width: 100%; }}
 </style></head><body>
 <h1>{area}: market position statement — briefing pack</h1>

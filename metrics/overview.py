@@ -62,7 +62,8 @@ def key_facts(store: Store) -> list[Fact]:
     rate = gaps.dementia_diagnosis_rate(store)
     if rate:
         facts.append(Fact("Dementia diagnosis rate (national target 67%)", rate.value, "%", str(rate.year), rate.source))
-    facts.append(_prevalence_fact(store, "learning_disability", "18-64", "Adults aged 18-64 estimated to have a learning disability"))
+    facts.append(_prevalence_fact(store, "learning_disability", "18-64",
+                                  "Adults aged 18-64 estimated to have a learning disability"))
     table = supply.care_home_table(store)
     if len(table):
         cp = store.table("care_providers")

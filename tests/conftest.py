@@ -38,7 +38,8 @@ def write_ods(path: Path, sheets: dict) -> Path:
     with pd.ExcelWriter(path, engine="odf") as w:
         for name, rows in sheets.items():
             width = max(len(r) for r in rows)
-            pd.DataFrame([list(r) + [None] * (width - len(r)) for r in rows]).to_excel(w, sheet_name=name, header=False, index=False)
+            padded = [list(r) + [None] * (width - len(r)) for r in rows]
+            pd.DataFrame(padded).to_excel(w, sheet_name=name, header=False, index=False)
     return path
 
 
