@@ -1,0 +1,114 @@
+"""The vocabulary and the label dictionary: publishers' age-band strings parsed the one way, every
+key a person reads has a label, and the numbers the defaults drive are pinned by hand."""
+import pytest
+
+from domain import labels, vocabulary as v
+from domain.contract import EXPORT_TABLES
+
+
+@pytest.mark.parametrize("text,band", [
+    ("Aged 18-24", "18-24"), ("People aged 85 and over", "85+"), ("90 and over", "90+"), ("All ages", "all"),
+    ("65+", "65+"), ("18 to 24", "18-24"), ("Aged 65-69", "65-69"), ("7", "7-7"), ("85 or over", "85+"),
+    ("Total", "all"), ("Persons", None), ("", None), (None, None),
+])
+def test_parse_age_band_reads_what_publishers_write(text, band):
+    assert v.parse_age_band(text) == band
+
+
+def test_band_limits_and_inside():
+    assert v.band_limits("65-69") == (65, 69)
+    assert v.band_limits("85+")[0] == 85
+    assert v.band_inside("70-74", "65+") and v.band_inside("90+", "75+")
+    assert not v.band_inside("60-64", "65+") and not v.band_inside("65+", "65-69")
+
+
+@pytest.mark.parametrize("age,band", [(0, "0-4"), (4, "0-4"), (67, "65-69"), (89, "85-89"), (90, "90+"), (104, "90+")])
+def test_quinary_band(age, band):
+    assert v.quinary_band(age) == band
+
+
+def test_quinary_band_refuses_negative_ages():
+    with pytest.raises(ValueError):
+        v.quinary_band(-1)
+
+
+def test_bands_covering_needs_the_lowest_age():
+    quinary = ["60-64", "65-69", "70-74", "75-79", "80-84", "85-89", "90+"]
+    assert v.bands_covering(quinary, "75+") == ["75-79", "80-84", "85-89", "90+"]
+    assert v.bands_covering(["70-74", "75-79"], "65+") == []  # 65-69 missing: no honest sum
+
+
+def test_age_overlap_years():
+    assert v.age_overlap_years("60-64", 62, 200) == 3
+    assert v.age_overlap_years("90+", 65, 200) == 111
+
+
+def test_every_key_a_person_reads_has_a_label():
+    assert set(v.CLIENT_GROUPS) == set(labels.CLIENT_GROUP_LABELS)
+    assert set(v.MEASURES) == set(labels.MEASURE_LABELS)
+    assert set(v.SERVICE_TYPES) <= set(labels.SERVICE_TYPE_LABELS)
+    assert set(v.POLARITIES) <= set(labels.POLARITY_LABELS)
+    unlabelled = {c.name for t in EXPORT_TABLES.values() for c in t.all_columns} - set(labels.COLUMN_LABELS)
+    # Columns named for what they count read well humanised; everything else has a label.
+    assert all(name.startswith(("contracts_ending_", "annual_value_ending_")) or "_" not in name
+               or name in {"demand_growth_pct", "growth_measure", "cqc_service_type", "care_homes",
+                           "care_home_beds", "registered_75_plus", "beds_per_1000_aged_75_plus",
+                           "pct_homes", "ownership", "beds_now", "gap"}
+               for name in unlabelled), sorted(unlabelled)
+
+
+@pytest.mark.parametrize("value,text", [(1_234_567, "£1.2m"), (45_600, "£46k"), (950, "£950"), (-2_500_000, "-£2.5m"),
+                                        (None, "")])
+def test_money(value, text):
+    assert labels.fmt_money(value) == text
+
+
+def test_years_and_counts():
+    assert labels.fmt_year(2017) == "2017" and labels.fmt_year(2017.0) == "2017"
+    assert labels.fmt_count(1234.4) == "1,234" and labels.fmt_count(None) == "<5"
+    assert labels.fmt_value("year", 2020) == "2020" and labels.fmt_value("value_gbp", 3_400_000) == "£3.4m"
+    assert labels.rate_unit(1000, "75+") == "per 1,000 aged 75+"
+    assert labels.age_phrase("65+") == "aged 65 and over" and labels.age_phrase("18-64") == "aged 18-64"
+
+
+def test_default_occupancy_drives_beds_needed(sample_store):
+    """Beds needed = today's occupied beds per 1,000 aged 75+ x population / 1,000 / occupancy.
+    Sample: 672 registered beds, POPPI 75+ = 12,400 in 2017 and 16,000 in 2030.
+    Occupied per 1,000 = 672 x 0.9 / 12,400 x 1,000 = 48.774; 2030 at 90%: 48.774 x 16 / 0.9 = 867.1;
+    at 85%: 48.774 x 16 / 0.85 = 918.1."""
+    from metrics import gaps
+    from metrics.store import Store
+    assert v.DEFAULT_OCCUPANCY == 0.90
+    s = Store(sample_store)
+    at_default = gaps.beds_needed(s).set_index("year")
+    assert at_default.loc[2017, "occupied_per_1000"] == pytest.approx(672 * 0.9 / 12_400 * 1000)
+    assert at_default.loc[2030, "beds_needed"] == pytest.approx(867.1, abs=0.05)
+    assert gaps.beds_needed(s, occupancy=0.85).set_index("year").loc[2030, "beds_needed"] == pytest.approx(918.1, abs=0.05)
+    with pytest.raises(ValueError):
+        gaps.beds_needed(s, occupancy=1.5)
+
+
+def test_carers_target_comes_from_the_profile(sample_store, tmp_path):
+    """mps.toml [targets] carers_new_contacts = 500 (seed 000 s4.8); the sample's council activity
+    has 561 new carer contacts, so 561 / 500 = 112.2%. Without the target: no value, no crash."""
+    import shutil
+
+    from conftest import SAMPLE
+    from loaders.store import ingest
+    from metrics import gaps
+    from metrics.store import Store
+    g = gaps.all_gaps(Store(sample_store)).set_index("metric")
+    row = g.loc["carers_new_contacts_vs_target_pct"]
+    assert (row["numerator"], row["denominator"]) == (561, 500)
+    assert row["value"] == pytest.approx(112.2)
+
+    src = tmp_path / "src"
+    shutil.copytree(SAMPLE, src)
+    toml = (src / "mps.toml").read_text()
+    (src / "mps.toml").write_text(toml[:toml.index("[targets]")])
+    assert ingest(src, tmp_path / "store").ok
+    store = Store(tmp_path / "store")
+    assert store.manifest.targets == {}
+    row = gaps.all_gaps(store).set_index("metric").loc["carers_new_contacts_vs_target_pct"]
+    assert row["numerator"] == 561
+    assert row["value"] is None or row["value"] != row["value"]  # missing (None or NaN), never a guess
