@@ -223,7 +223,7 @@ def _check_totals(records: list[dict], file, sheet, warnings: list[str]) -> None
             g["total"], g["row"] = r["value"], r["source_row"]
         elif r["value"] is not None:
             g["bands"].append(r["value"])
-    for (measure, sex, year), g in groups.items():
+    for (_measure, sex, year), g in groups.items():
         if g["total"] is None or not g["bands"]:
             continue
         summed = sum(g["bands"])

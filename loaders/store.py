@@ -14,7 +14,7 @@ import tempfile
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -247,7 +247,7 @@ def write_store(report: IngestReport, results, ctx: LoadContext, store_dir: Path
             logo = Path(report.source_dir) / branding["logo"]
             shutil.copy(logo, tmp / ("branding_logo" + logo.suffix.lower()))
             branding["logo"] = "branding_logo" + logo.suffix.lower()
-        now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+        now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
         manifest = {
             "ingested_at": now,
             "source_dir": str(report.source_dir),

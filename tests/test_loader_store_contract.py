@@ -41,7 +41,7 @@ def sample_results():
 def test_every_loader_output_for_the_sample_conforms(sample_results):
     results, _ = sample_results
     tables_seen = set()
-    for path, result in results:
+    for _path, result in results:
         assert_conforms(result.frame, result.table)
         for name, extra in result.extra_tables.items():
             assert_conforms(extra, name)
