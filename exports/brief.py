@@ -88,17 +88,24 @@ NO_ROWS = "the store holds no data for this table yet."
 
 
 def build_sections(store: Store) -> list[Section]:
-    area = _area(store)
-    as_at = opportunities.reference_date(store)
+    """The brief's sections in MPS order, each built by its own function from the export tables."""
     tables = mps_tables(store)
-    sections: list[Section] = []
+    as_at = opportunities.reference_date(store)
+    sections = [_key_facts(store, as_at), _demand(store), _supply(store, tables), _gaps(store),
+                _neighbourhoods(tables), _opportunities(store, as_at), _indicators(store), _resources(tables),
+                _sources(tables)]
+    return [s for s in sections if s is not None]
 
+
+def _key_facts(store: Store, as_at) -> Section:
     facts = pd.DataFrame([{"fact": f.label, "figure": f.display, "as at": f.as_at, "source": f.source}
                           for f in key_facts(store)])
-    sections.append(Section("Key facts", [f"{area}: the market position statement refreshed from the data "
-                                          f"held on {store.version[:10]}; data as at {as_at:%d %B %Y}."],
-                            [("Key facts", facts)]))
+    return Section("Key facts", [f"{_area(store)}: the market position statement refreshed from the data "
+                                 f"held on {store.version[:10]}; data as at {as_at:%d %B %Y}."],
+                   [("Key facts", facts)])
 
+
+def _demand(store: Store) -> Section:
     h = demand.headline(store)
     years = sorted(h["year"].unique()) if len(h) else []
     demand_sec = Section("Demand by client group", demand.rationale_sentences(store))
@@ -111,8 +118,10 @@ def build_sections(store: Store) -> list[Section]:
         growth = ch.sort_values("change_pct", ascending=False).head(10)
         demand_sec.blocks.append(_bar_chart(growth["measure"] + " (" + growth["age_band"] + ")", growth["change_pct"],
                                             f"Projected change {years[0]}-{years[1]} (%)", "% change", height=3.6))
-    sections.append(demand_sec)
+    return demand_sec
 
+
+def _supply(store: Store, tables) -> Section:
     homes = tables["care_homes"]
     supply_sec = Section("Supply", ["Older people's care homes registered with the CQC (active, in the authority)."],
                          [("Care homes for older people", homes)])
@@ -125,9 +134,10 @@ def build_sections(store: Store) -> list[Section]:
         supply_sec.blocks.append(_grouped_chart(ld, "setting_label", "location", "clients",
                                                 f"Learning disability: council-funded people, {ld['period'].iloc[0]}",
                                                 "People"))
-    sections.append(supply_sec)
+    return supply_sec
 
 
+def _gaps(store: Store) -> Section:
     gap_sec = Section("Demand versus supply", [], [])
     labels = gaps.all_gaps(store)
     if len(labels):
@@ -143,13 +153,17 @@ def build_sections(store: Store) -> list[Section]:
             f"{last['beds_now']:,.0f} registered today.")
         gap_sec.blocks.append(_bar_chart(beds["year"].astype(str), beds["beds_needed"],
                                          "Older people's care home beds needed to hold today's ratio", "Beds"))
-    sections.append(gap_sec)
+    return gap_sec
 
+
+def _neighbourhoods(tables) -> Section:
     hood = tables["neighbourhoods"]
-    sections.append(Section("Neighbourhoods", [
+    return Section("Neighbourhoods", [
         "Registered patients and caseloads (seed Table 1 shape) with demand estimated from the authority's "
-        "age-specific rates. Counts below 5 are shown as <5."], [("Neighbourhoods", hood.round(1))]))
+        "age-specific rates. Counts below 5 are shown as <5."], [("Neighbourhoods", hood.round(1))])
 
+
+def _opportunities(store: Store, as_at) -> Section:
     ending = opportunities.ending_within(store, 12)
     opp = Section("Opportunities for providers", [
         f"Contracts ending within 12 months of {as_at:%d %B %Y}, and where demand is growing."])
@@ -159,21 +173,28 @@ def build_sections(store: Store) -> list[Section]:
             client_group=ending["client_group"].map(CLIENT_GROUP_LABELS))[
             ["title", "supplier", "client_group", "end_date", "annual_value"]].round(0)))
     opp.blocks.append(("By client group", opportunities.opportunities_table(store).round(1)))
-    sections.append(opp)
+    return opp
 
+
+def _indicators(store: Store) -> Section | None:
     k = kpis.latest_kpis(store)
-    if len(k):
-        sections.append(Section("Indicators", ["Compared with England by 95% confidence interval."],
-                                [("Latest indicators", k[["indicator_name", "sex", "period", "value", "lower_ci",
-                                                          "upper_ci", "region_value", "england_value",
-                                                          "compared_to_england"]].round(1))]))
+    if not len(k):
+        return None
+    return Section("Indicators", ["Compared with England by 95% confidence interval."],
+                            [("Latest indicators", k[["indicator_name", "sex", "period", "value", "lower_ci",
+                                                      "upper_ci", "region_value", "england_value",
+                                                      "compared_to_england"]].round(1))])
+
+
+def _resources(tables) -> Section | None:
     fin = tables["finance"]
-    if len(fin):
-        sections.append(Section("Resources", [], [("Budgets and savings (£)", fin)]))
+    return Section("Resources", [], [("Budgets and savings (£)", fin)]) if len(fin) else None
+
+
+def _sources(tables) -> Section:
     src = tables["sources"]
-    sections.append(Section("Sources", ["Every figure comes from these files, as loaded into the store."],
-                            [("Source files", src[["path", "kind", "rows_read", "rows_kept"]] if len(src) else src)]))
-    return sections
+    return Section("Sources", ["Every figure comes from these files, as loaded into the store."],
+                            [("Source files", src[["path", "kind", "rows_read", "rows_kept"]] if len(src) else src)])
 
 
 def _heading(column) -> str:
@@ -238,8 +259,7 @@ def render_pdf(store: Store, sections: list[Section], path: Path) -> None:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.lib.units import mm
-    from reportlab.platypus import (Image, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer,
-                                    Table, TableStyle)
+    from reportlab.platypus import (Image, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer)
 
     area = _area(store)
     styles = getSampleStyleSheet()
@@ -276,21 +296,28 @@ def render_pdf(store: Store, sections: list[Section], path: Path) -> None:
                 if frame.empty:  # reportlab cannot lay out a table with no rows or columns
                     story.append(Paragraph(f"<b>{html.escape(caption)}</b>: {NO_ROWS}", styles["BodyText"]))
                     continue
-                data = [[Paragraph(html.escape(_heading(c)), head) for c in frame.columns]]
-                data += [[Paragraph(html.escape(_fmt(v, c)), small) for v, c in zip(r, frame.columns)]
-                         for r in frame.itertuples(index=False)]
-                t = Table(data, repeatRows=1, hAlign="LEFT",
-                          colWidths=[width / max(1, len(frame.columns))] * len(frame.columns))
-                t.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#0b0c0c")),
-                                       ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#b1b4b6")),
-                                       ("VALIGN", (0, 0), (-1, -1), "TOP")]))
-                story += [Spacer(1, 6), KeepTogether([Paragraph(html.escape(caption), styles["Heading3"])]), t]
+                story += [Spacer(1, 6), KeepTogether([Paragraph(html.escape(caption), styles["Heading3"])]),
+                          _pdf_table(frame, width, head, small)]
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
 
 
 def _area(store: Store) -> str:
     """The authority's name, or a plain phrase when the store has no profile (no mps.toml)."""
     return store.authority.area_name or "The authority"
+
+
+def _pdf_table(frame: pd.DataFrame, width: float, head, small):
+    """One table for the PDF: labelled header row repeated on each page, cells formatted by column."""
+    from reportlab.lib import colors
+    from reportlab.platypus import Paragraph, Table, TableStyle
+    data = [[Paragraph(html.escape(_heading(c)), head) for c in frame.columns]]
+    data += [[Paragraph(html.escape(_fmt(v, c)), small) for v, c in zip(r, frame.columns)]
+             for r in frame.itertuples(index=False)]
+    t = Table(data, repeatRows=1, hAlign="LEFT", colWidths=[width / max(1, len(frame.columns))] * len(frame.columns))
+    t.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#0b0c0c")),
+                           ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#b1b4b6")),
+                           ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return t
 
 
 def write_brief(store: Store, path: Path) -> Path:

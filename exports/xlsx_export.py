@@ -35,7 +35,6 @@ README_HEADINGS = {"Sheet", "Source file", "Column"}
 COUNT_UNITS = {"people", "beds", "homes"}  # counts show as whole numbers
 
 
-
 def _format_for(table: str, column: str) -> str:
     """The number format a column's declared unit asks for (domain.contract.EXPORT_TABLES)."""
     try:
@@ -81,11 +80,8 @@ def _readme_rows(store: Store) -> list[tuple[str, str]]:
     return rows
 
 
-def write_workbook(store: Store, path: Path) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb = Workbook()
-    readme = wb.active
+def _write_readme(readme, store: Store) -> None:
+    """The README sheet: authority, dates, suppression rule, sheets, sources and column glossary."""
     readme.title = "README"
     for r in _readme_rows(store):
         readme.append([neutralise(v) for v in r])
@@ -99,6 +95,13 @@ def write_workbook(store: Store, path: Path) -> Path:
     for row in readme.iter_rows():
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def write_workbook(store: Store, path: Path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb = Workbook()
+    _write_readme(wb.active, store)
 
     marker = f"<{SUPPRESSION_THRESHOLD}"
     for name, frame in mps_tables(store).items():
