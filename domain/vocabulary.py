@@ -144,3 +144,13 @@ def age_overlap_years(band: str, lo: int, hi: int) -> int:
     """How many single years of ``band`` fall in [lo, hi] (open bands count to ``hi``)."""
     blo, bhi = band_limits(band)
     return max(0, min(bhi, hi) - max(blo, lo) + 1)
+
+
+def band_share(band: str, lo: int, hi: int = _OPEN_AGE) -> float:
+    """The share of a band's people aged ``lo`` to ``hi``, assuming they spread evenly over its
+    single years ("15-19" in 18-64 is 2/5). An open band ("90+") has no known spread: it counts
+    wholly in a range open at the top that starts at or below its lowest age, else not at all."""
+    blo, bhi = band_limits(band)
+    if bhi == _OPEN_AGE:
+        return 1.0 if hi >= _OPEN_AGE and blo >= lo else 0.0
+    return age_overlap_years(band, lo, hi) / (bhi - blo + 1)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from domain.vocabulary import age_overlap_years, band_limits, quinary_band
+from domain.vocabulary import band_limits, band_share, quinary_band
 from .disclosure import apply_suppression
 from .store import Store, per_store_version
 
@@ -95,13 +95,8 @@ def _band_weights(ipc_band: str) -> dict[str, float]:
     """NHS Digital's quinary bands (0-4 ... 90-94, 95+) inside ``ipc_band``, each weighted by the
     share of its five years that fall in it (assuming ages spread evenly within a band)."""
     lo, hi = band_limits(ipc_band)
-    weights = {}
-    for start in range(0, 100, 5):
-        label = quinary_band(start, oldest=95)
-        overlap = age_overlap_years(label, lo, hi)
-        if overlap > 0:
-            weights[label] = min(overlap, 5) / 5 if start < 95 else 1.0
-    return weights
+    bands = [quinary_band(start, oldest=95) for start in range(0, 100, 5)]
+    return {band: share for band in bands if (share := band_share(band, lo, hi)) > 0}
 
 
 @per_store_version

@@ -3,17 +3,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from domain.vocabulary import band_limits, band_share
+
 from .store import Store, per_store_version
 
 BROAD_GROUPS = {"All ages": (0, 200), "Aged 18-64": (18, 64), "Aged 65 and over": (65, 200),
                 "Aged 85 and over": (85, 200)}
-
-
-def _limits(band: str) -> tuple[int, int]:
-    if band.endswith("+"):
-        return int(band[:-1]), 200
-    lo, hi = band.split("-")
-    return int(lo), int(hi)
 
 
 def snpp(store: Store) -> pd.DataFrame:
@@ -45,15 +40,7 @@ def broad_groups(store: Store, area_code: str) -> pd.DataFrame:
     p = p[(p["area_code"] == area_code) & (p["sex"] == "persons") & (p["age_band"] != "all")]
     rows = []
     for name, (lo, hi) in BROAD_GROUPS.items():
-        def share(band):
-            a, b = _limits(band)
-            top = min(b, hi) if b != 200 else hi
-            overlap = min(top, b) - max(a, lo) + 1
-            width = (b - a + 1) if b != 200 else 1
-            if b == 200:
-                return 1.0 if a >= lo else 0.0
-            return max(0, min(overlap, width)) / width
-        w = p["age_band"].map(share)
+        w = p["age_band"].map(lambda band: band_share(band, lo, hi))
         g = (p.assign(value=p["value"] * w).groupby("year")["value"].sum().reset_index())
         g["age_group"] = name
         g["source_file"] = p["source_file"].iloc[0] if len(p) else None
@@ -70,7 +57,7 @@ def age_profile(store: Store, area_code: str, years: list[int]) -> pd.DataFrame:
         return pd.DataFrame(columns=["age_band", "year", "value", "source_file"])
     p = p[(p["area_code"] == area_code) & (p["sex"] == "persons") & (p["age_band"] != "all")
           & (p["year"].isin(years))].copy()
-    p["order"] = p["age_band"].map(lambda b: _limits(b)[0])
+    p["order"] = p["age_band"].map(lambda b: band_limits(b)[0])
     p = p.sort_values(["year", "order"])
     p["year"] = p["year"].astype(str)
     return p[["age_band", "year", "value", "source_file"]]
