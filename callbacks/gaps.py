@@ -2,6 +2,7 @@
 import plotly.graph_objects as go
 from dash import Input, Output
 
+from domain.vocabulary import DEFAULT_OCCUPANCY, OCCUPANCY_RANGE
 from layouts import figures, ids
 from metrics import gaps
 from .common import chart_outputs, chart_result, query_string, PageCallbacks, store
@@ -20,14 +21,16 @@ def _clean(benchmark, occupancy):
     if b is not None and b < 0:
         notes.append("A benchmark cannot be negative, so today's ratio is used.")
         b = None
+    default = round(DEFAULT_OCCUPANCY * 100)
+    low, high = (round(x * 100) for x in OCCUPANCY_RANGE)
     try:
-        o = float(occupancy) if occupancy not in (None, "") else 90.0
+        o = float(occupancy) if occupancy not in (None, "") else default
     except (TypeError, ValueError):
-        o = 90.0
-        notes.append(f"The occupancy '{occupancy}' is not a number, so 90% is used.")
-    if not 50.0 <= o <= 100.0:
-        clamped = min(max(o, 50.0), 100.0)
-        notes.append(f"Occupancy must be between 50% and 100%, so {clamped:g}% is used instead of {o:g}%.")
+        o = default
+        notes.append(f"The occupancy '{occupancy}' is not a number, so {default:g}% is used.")
+    if not low <= o <= high:
+        clamped = min(max(o, low), high)
+        notes.append(f"Occupancy must be between {low:g}% and {high:g}%, so {clamped:g}% is used instead of {o:g}%.")
         o = clamped
     return b, o, notes
 

@@ -129,3 +129,10 @@ def test_broad_age_groups_from_ons_five_year_bands(sample_store):
     b = broad_groups(Store(sample_store), "E09000023").query("year == 2014").set_index("age_group")["value"]
     assert b["Aged 18-64"] == round(0.4 * 15_807 + 193_074)
     assert b["Aged 65 and over"] == 25_304
+
+
+def test_what_if_occupancy_default_and_range_come_from_the_vocabulary():
+    from callbacks.gaps import _clean
+    assert _clean(None, None) == (None, round(v.DEFAULT_OCCUPANCY * 100), [])
+    _, occupancy, notes = _clean(None, 120)
+    assert occupancy == 100 and "between 50% and 100%" in notes[0]

@@ -3,6 +3,7 @@ import dash
 from dash import html
 
 from metrics.gaps import projection_years
+from domain.vocabulary import DEFAULT_OCCUPANCY, OCCUPANCY_RANGE
 from .. import context, ids
 from ..components import chart_block, empty_store_notice, missing_notice, number_input, page, select
 
@@ -32,7 +33,8 @@ def layout(benchmark=None, occupancy=None, year=None, **_):
             number_input(ids.GAPS_BENCHMARK, "Benchmark: occupied beds per 1,000 people aged 75+",
                          _num(benchmark, None), min=0, max=200, step=0.1,
                          hint="Leave empty to hold today's ratio."),
-            number_input(ids.GAPS_OCCUPANCY, "Occupancy (%)", _num(occupancy, 90), min=50, max=100, step=1),
+            number_input(ids.GAPS_OCCUPANCY, "Occupancy (%)", _num(occupancy, round(DEFAULT_OCCUPANCY * 100)),
+                         min=round(OCCUPANCY_RANGE[0] * 100), max=round(OCCUPANCY_RANGE[1] * 100), step=1),
             select(ids.GAPS_YEAR, "Projection year", [(y, str(y)) for y in years], year),
         ], className="controls", role="group", **{"aria-label": "What-if settings"}),
         html.P(id=ids.GAPS_SUMMARY, className="summary", **{"aria-live": "polite"}),
