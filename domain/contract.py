@@ -13,7 +13,6 @@ description says so), ``float``, ``bool``, ``date`` (ISO 8601 text, YYYY-MM-DD).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from collections.abc import Iterable
 
 import pandas as pd
 
@@ -40,7 +39,7 @@ class Table:
     produced_by: str = ""          # the loader, lookup or metric that writes it
     key: tuple[str, ...] = ()      # the columns that identify a row
     open_columns: str = ""         # tables with columns that depend on the data say so here
-    provenance: bool = True        # source_file, source_sheet, source_row on every row
+    provenance: tuple[Column, ...] = ()  # where each row came from (see PROVENANCE below)
 
     @property
     def names(self) -> list[str]:
@@ -48,7 +47,7 @@ class Table:
 
     @property
     def all_columns(self) -> tuple[Column, ...]:
-        return self.columns + (PROVENANCE if self.provenance else ())
+        return self.columns + self.provenance
 
     def column(self, name: str) -> Column:
         for c in self.all_columns:
@@ -69,6 +68,8 @@ PROVENANCE: tuple[Column, ...] = (
     Column("source_sheet", "str", "The sheet the row came from (empty for CSV)"),
     Column("source_row", "int", "The 1-based row a person sees when they open the file"),
 )
+
+LOOKUP_PROVENANCE: tuple[Column, ...] = (PROVENANCE[0],)  # lookups carry the file they came from
 
 _PANDAS = {"str": "object", "int": "Int64", "float": "float64", "bool": "boolean", "date": "object"}
 
@@ -96,7 +97,7 @@ STORE_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("value", "float", "Estimated people", "people"),
               _c("table_title", "str", "The table's title in the file"),
               _c("source_version", "str", "The tool version the file states")),
-          "loaders.ipc_projections", ("area_code", "measure", "sex", "age_band", "year")),
+          "loaders.ipc_projections", ("area_code", "measure", "sex", "age_band", "year"), provenance=PROVENANCE),
     Table("population", "ONS subnational projections and mid-year estimates: single years of age "
           "summed to five-year bands, plus totals.", (
               _c("dataset", "str", "snpp or mye, with the base year"), *AREA,
@@ -104,7 +105,7 @@ STORE_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("age_band", "str", "Five-year age band, 90+ or all"),
               _c("year", "int", "Year", "year"),
               _c("value", "float", "Residents", "people")),
-          "loaders.ons_population", ("dataset", "area_code", "sex", "age_band", "year")),
+          "loaders.ons_population", ("dataset", "area_code", "sex", "age_band", "year"), provenance=PROVENANCE),
     Table("indicators", "OHID Fingertips data export: one row per indicator x area x sex x age x "
           "category x period.", (
               _c("indicator_id", "int", "Fingertips indicator id"),
@@ -128,7 +129,7 @@ STORE_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("compared_to_england", "str", "The publisher's comparison with England"),
               _c("compared_to_parent", "str", "The publisher's comparison with the parent area"),
               _c("compared_to_parent_label", "str", "Which parent the comparison is with")),
-          "loaders.fingertips", ("indicator_id", "area_code", "sex", "age", "category", "period")),
+          "loaders.fingertips", ("indicator_id", "area_code", "sex", "age", "category", "period"), provenance=PROVENANCE),
     Table("care_providers", "CQC care directory (HSCA active locations): one row per location.", (
               _c("location_id", "str", "CQC location id"), _c("location_name", "str", "Location name"),
               _c("care_home", "bool", "Registered as a care home"), _c("dormant", "bool", "Dormant location"),
@@ -144,13 +145,13 @@ STORE_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("provider_id", "str", "CQC provider id"), _c("provider_name", "str", "Provider name"),
               _c("ownership_type", "str", "Ownership type"), _c("hsca_start_date", "date", "Registered since"),
               _c("as_at", "date", "The directory's edition date")),
-          "loaders.cqc", ("location_id",)),
+          "loaders.cqc", ("location_id",), provenance=PROVENANCE),
     Table("care_provider_services", "The same directory's flag families, long: one row per location x "
           "flag that is Y.", (
               _c("location_id", "str", "CQC location id"),
               _c("family", "str", "regulated_activity, service_type or service_user_band"),
               _c("flag", "str", "The flag's name as the directory writes it")),
-          "loaders.cqc", ("location_id", "family", "flag")),
+          "loaders.cqc", ("location_id", "family", "flag"), provenance=PROVENANCE),
     Table("registrations", "NHS Digital patients registered at a GP practice: practice x sex x age band "
           "at an extract date.", (
               _c("extract_date", "date", "The extract's date"), _c("publication", "str", "quinary or totals"),
@@ -158,7 +159,7 @@ STORE_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("ccg_code", "str", "CCG / sub-ICB code"), _c("sex", "str", "persons, male or female"),
               _c("age_band", "str", "Five-year age band, 95+ or all"),
               _c("patients", "int", "Registered patients", "people")),
-          "loaders.gp_registrations", ("extract_date", "practice_code", "sex", "age_band")),
+          "loaders.gp_registrations", ("extract_date", "practice_code", "sex", "age_band"), provenance=PROVENANCE),
     Table("contracts", "Contracts registers, mapped through the header synonym table.", (
               _c("organisation", "str", "The publishing organisation"), _c("reference", "str", "Contract reference"),
               _c("title", "str", "Title"), _c("department", "str", "Department"),
@@ -169,7 +170,7 @@ STORE_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("client_group", "str", "Client group by keyword (lookups/contract_services.csv)"),
               _c("service", "str", "Service by keyword"), _c("sme", "bool", "Supplier is an SME"),
               _c("vcse", "bool", "Supplier is a voluntary, community or social enterprise")),
-          "loaders.contracts", ("organisation", "reference")),
+          "loaders.contracts", ("organisation", "reference"), provenance=PROVENANCE),
     Table("activity", "Council-funded people (SALT-like; the council's own table).", (
               _c("period", "str", "Financial year as written"), _c("year", "int", "First calendar year", "year"),
               _c("client_group", "str", "Client group key"), _c("support_reason", "str", "Primary support reason"),
@@ -177,24 +178,25 @@ STORE_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("setting", "str", "Service type key (domain.vocabulary.SERVICE_TYPES)"),
               _c("age_band", "str", "18-64, 65+ or all"), _c("location", "str", "in_area, out_of_area or all"),
               _c("clients", "float", "People (missing where suppressed)", "people")),
-          "loaders.activity", ("period", "client_group", "support_reason", "setting", "age_band", "location")),
+          "loaders.activity", ("period", "client_group", "support_reason", "setting", "age_band", "location"),
+          provenance=PROVENANCE),
     Table("finance", "Budgets and savings (the council's own table).", (
               _c("organisation", "str", "Council or CCG"), _c("item", "str", "Budget line or saving"),
               _c("period", "str", "Financial year as written"), _c("year", "int", "First calendar year", "year"),
               _c("value_gbp", "float", "Pounds", "£"), _c("note", "str", "Note")),
-          "loaders.finance", ("organisation", "item", "period")),
+          "loaders.finance", ("organisation", "item", "period"), provenance=PROVENANCE),
     Table("caseloads", "Caseloads per neighbourhood (seed 003 Table 1 shape; the council's own table).", (
               _c("period", "str", "Period"), _c("neighbourhood_code", "str", "Neighbourhood code (profile)"),
               _c("neighbourhood_name", "str", "Neighbourhood name"),
               _c("service", "str", "district_nursing, social_care or joint"),
               _c("cases", "float", "Cases (missing where suppressed)", "people")),
-          "loaders.caseloads", ("period", "neighbourhood_code", "service")),
+          "loaders.caseloads", ("period", "neighbourhood_code", "service"), provenance=PROVENANCE),
     Table("boundaries", "Ward boundaries from the authority's GeoJSON: one row per ring vertex.", (
               _c("ward_code", "str", "GSS ward code"), _c("ward_name", "str", "Ward name"),
               _c("neighbourhood_code", "str", "Neighbourhood (from the wards lookup)"),
               _c("polygon", "int", "Polygon number within the ward"), _c("ring", "int", "Ring within the polygon"),
               _c("point", "int", "Vertex number"), _c("lon", "float", "Longitude"), _c("lat", "float", "Latitude")),
-          "loaders.boundaries", ("ward_code", "polygon", "ring", "point")),
+          "loaders.boundaries", ("ward_code", "polygon", "ring", "point"), provenance=PROVENANCE),
     # Lookups travel with the store so metrics read nothing else.
     Table("lookup_practices", "GP practices and their neighbourhood (authority profile).", (
               _c("practice_code", "str", "ODS code"), _c("practice_name", "str", "Name"),
@@ -202,33 +204,30 @@ STORE_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("neighbourhood_code", "str", "Neighbourhood code"),
               _c("neighbourhood_name", "str", "Neighbourhood name"),
               _c("code_source", "str", "Where the code came from")),
-          "lookups/practices.csv", ("practice_code",), provenance=False),
+          "lookups/practices.csv", ("practice_code",), provenance=LOOKUP_PROVENANCE),
     Table("lookup_neighbourhoods", "The authority's neighbourhoods (authority profile).", (
               _c("neighbourhood_code", "str", "Code"), _c("neighbourhood_name", "str", "Name"),
               _c("number", "str", "Order in which the authority lists them"),
               _c("tile_col", "float", "Column on the schematic tile map (0 = west), drawn when no ward "
                  "boundaries are loaded; empty lays the tiles out in order"),
               _c("tile_row", "float", "Row on the schematic tile map (0 = south)")),
-          "lookups/neighbourhoods.csv", ("neighbourhood_code",), provenance=False),
+          "lookups/neighbourhoods.csv", ("neighbourhood_code",), provenance=LOOKUP_PROVENANCE),
     Table("lookup_wards", "Wards and their neighbourhood (authority profile).", (
               _c("ward_name", "str", "Ward name"), _c("neighbourhood_code", "str", "Neighbourhood code"),
               _c("ward_set", "str", "Boundary edition (2022)")),
-          "lookups/wards.csv", ("ward_name", "ward_set"), provenance=False),
+          "lookups/wards.csv", ("ward_name", "ward_set"), provenance=LOOKUP_PROVENANCE),
     Table("lookup_postcode_districts", "Postcode districts and their neighbourhood (authority profile).", (
               _c("postcode_district", "str", "Outward code (SE13)"), _c("neighbourhood_code", "str", "Neighbourhood code")),
-          "lookups/postcode_districts.csv", ("postcode_district",), provenance=False),
+          "lookups/postcode_districts.csv", ("postcode_district",), provenance=LOOKUP_PROVENANCE),
     Table("lookup_areas", "ONS area codes, names and types.", AREA, "lookups/areas.csv", ("area_code",),
-          provenance=False),
+          provenance=LOOKUP_PROVENANCE),
     Table("lookup_indicator_polarity", "Fingertips indicators' polarity where the export omits it.", (
               _c("indicator_id", "str", "Fingertips indicator id"),
               _c("polarity", "str", "high_is_good, low_is_good or no_judgement"),
               _c("short_name", "str", "Short name")),
-          "lookups/indicator_polarity.csv", ("indicator_id",), provenance=False),
+          "lookups/indicator_polarity.csv", ("indicator_id",), provenance=LOOKUP_PROVENANCE),
 ]}
 LOOKUP_TABLES = [name for name in STORE_TABLES if name.startswith("lookup_")]
-for _t in STORE_TABLES.values():  # lookups carry the file they came from
-    if not _t.provenance:
-        object.__setattr__(_t, "columns", _t.columns + (PROVENANCE[0],))
 
 # ---------------------------------------------------------------------------------------------
 # Export tables (what `mps export` writes, one CSV each or one workbook sheet each)
@@ -241,13 +240,13 @@ EXPORT_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("client_group", "str", "Client group key"), _c("measure", "str", "Measure key"), *AREA,
               _c("sex", "str", "persons, male or female"), _c("age_band", "str", "Age band"),
               _c("year", "int", "Year", "year"), _c("value", "float", "Estimated people", "people"),
-              _c("source_file", "str", "Source file")), "metrics.demand.demand", provenance=False),
+              _c("source_file", "str", "Source file")), "metrics.demand.demand", provenance=()),
     Table("supply", "CQC-registered services and council-funded people by client group and setting.", (
               _c("client_group", "str", "Client group key"), _c("service", "str", "Service type key"),
               _c("measure", "str", "homes, beds, locations or clients"),
               _c("area_code", "str", "Area code"), _c("area_type", "str", "Area type"),
               _c("year", "int", "Year", "year"), _c("value", "float", "Count"),
-              _c("source_file", "str", "Source file")), "metrics.supply.supply_rows", provenance=False),
+              _c("source_file", "str", "Source file")), "metrics.supply.supply_rows", provenance=()),
     Table("gaps", "Demand against supply: numerator, denominator, value, benchmark and polarity per measure.", (
               _c("client_group", "str", "Client group key"), _c("metric", "str", "Gap measure key"),
               _c("area_code", "str", "Area code"), _c("area_type", "str", "Area type"),
@@ -255,12 +254,12 @@ EXPORT_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("denominator", "float", "Denominator"), _c("value", "float", "Value, in the measure's unit"),
               _c("benchmark", "float", "Benchmark (England or London)"),
               _c("polarity", "str", "high_is_good, low_is_good or no_judgement")),
-          "metrics.gaps.all_gaps", provenance=False),
+          "metrics.gaps.all_gaps", provenance=()),
     Table("care_homes", "Older people's care homes by type (residential = without nursing), as the MPS prints it.", (
               _c("type", "str", "Nursing, Residential or Total"), _c("homes", "int", "Homes", "homes"),
               _c("beds", "int", "Registered beds", "beds"), _c("pct_beds", "int", "Share of beds", "%"),
               _c("avg_beds_per_home", "int", "Average beds per home", "beds")),
-          "metrics.supply.care_home_table", provenance=False),
+          "metrics.supply.care_home_table", provenance=()),
     Table("neighbourhoods", "Registered patients, caseloads (% of registered patients) and estimated demand "
           "per neighbourhood; counts below 5 suppressed.", (
               _c("neighbourhood", "str", "Neighbourhood name, or total"),
@@ -268,7 +267,7 @@ EXPORT_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("dn_cases", "float", "District nursing cases", "people"), _c("dn_pct", "float", "% of patients", "%"),
               _c("asc_cases", "float", "Social care cases", "people"), _c("asc_pct", "float", "% of patients", "%"),
               _c("joint_cases", "float", "Joint cases", "people"), _c("joint_pct", "float", "% of patients", "%"),
-              *_NEIGHBOURHOOD_GROUPS), "metrics.neighbourhoods.neighbourhood_table", provenance=False),
+              *_NEIGHBOURHOOD_GROUPS), "metrics.neighbourhoods.neighbourhood_table", provenance=()),
     Table("kpis", "Fingertips indicators for the authority, compared with England by 95% confidence interval.", (
               _c("indicator_id", "int", "Fingertips indicator id"), _c("indicator_name", "str", "Indicator"),
               _c("area_code", "str", "Area code"), _c("area_name", "str", "Area"),
@@ -276,33 +275,33 @@ EXPORT_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("value", "float", "Value"), _c("lower_ci", "float", "Lower 95% limit"),
               _c("upper_ci", "float", "Upper 95% limit"),
               _c("compared_to_england", "str", "better, similar, worse (or higher/lower without polarity)"),
-              _c("polarity", "str", "Polarity")), "metrics.kpis.kpi_table", provenance=False),
+              _c("polarity", "str", "Polarity")), "metrics.kpis.kpi_table", provenance=()),
     Table("contracts", "Contracts registers, classified to client group and service by keyword.", (
               _c("reference", "str", "Reference"), _c("title", "str", "Title"), _c("supplier", "str", "Supplier"),
               _c("client_group", "str", "Client group key"), _c("service", "str", "Service key"),
               _c("start_date", "date", "Start date"), _c("end_date", "date", "End date"),
               _c("total_value", "float", "Total value", "£"), _c("annual_value", "float", "Annual value", "£")),
-          "metrics.opportunities.contracts", provenance=False),
+          "metrics.opportunities.contracts", provenance=()),
     Table("finance", "Budgets and savings by organisation, item and period (pounds).", (
               _c("organisation", "str", "Organisation"), _c("item", "str", "Item"),
               _c("period", "str", "Period"), _c("value_gbp", "float", "Pounds", "£")),
-          "store table finance", provenance=False),
+          "store table finance", provenance=()),
     Table("sources", "Every source file in the store, with its SHA-256 hash and rows read and kept.", (
               _c("path", "str", "File name"), _c("kind", "str", "Kind of file"), _c("table", "str", "Store table"),
               _c("sha256", "str", "SHA-256 of the file's bytes"), _c("rows_read", "int", "Rows read"),
               _c("rows_kept", "int", "Rows kept"), _c("ingested_at", "str", "When (UTC, ISO 8601)")),
-          "the store's manifest", provenance=False),
+          "the store's manifest", provenance=()),
     Table("beds_needed", "Care-home beds needed by year to hold a ratio of occupied beds per 1,000 aged 75+.", (
               _c("year", "int", "Year", "year"), _c("population", "float", "Residents aged 75+", "people"),
               _c("occupied_per_1000", "float", "Occupied beds per 1,000 aged 75+", "per 1,000"),
               _c("beds_needed", "float", "Registered beds needed at the occupancy", "beds"),
               _c("beds_now", "float", "Registered beds today", "beds"),
               _c("gap", "float", "Beds needed less beds today", "beds")), "metrics.gaps.beds_needed",
-          provenance=False),
+          provenance=()),
     Table("ownership", "Older people's care homes by ownership.", (
               _c("ownership", "str", "Ownership type"), _c("homes", "int", "Homes", "homes"),
               _c("beds", "int", "Beds", "beds"), _c("pct_homes", "float", "Share of homes", "%"),
-              _c("pct_beds", "float", "Share of beds", "%")), "metrics.supply.ownership_table", provenance=False),
+              _c("pct_beds", "float", "Share of beds", "%")), "metrics.supply.ownership_table", provenance=()),
     Table("opportunities", "Contracts ending within 6, 12 and 24 months by client group, beside projected demand.", (
               _c("client_group", "str", "Client group key"),
               *(c for m in (6, 12, 24) for c in (
@@ -310,20 +309,20 @@ EXPORT_TABLES: dict[str, Table] = {t.name: t for t in [
                   _c(f"annual_value_ending_{m}m", "float", "Their annual value", "£"))),
               _c("demand_growth_pct", "float", "Projected growth in the group's main measure", "%"),
               _c("growth_measure", "str", "The measure the growth is of")),
-          "metrics.opportunities.opportunities_table", provenance=False),
+          "metrics.opportunities.opportunities_table", provenance=()),
     Table("practices", "Registered patients aged 65+ per GP practice by age band; counts below 5 suppressed.", (
               _c("practice_code", "str", "ODS code"), _c("practice_name", "str", "Name"),
               _c("neighbourhood_code", "str", "Neighbourhood code"),
               _c("total_65_plus", "float", "Registered patients aged 65+", "people")),
           "metrics.neighbourhoods.suppressed_practice_table",
-          open_columns="one column per five-year age band from 65 (65-69 ... 95+), patients", provenance=False),
+          open_columns="one column per five-year age band from 65 (65-69 ... 95+), patients", provenance=()),
     Table("neighbourhood_supply", "Care homes, beds and GP practices per neighbourhood.", (
               _c("neighbourhood", "str", "Neighbourhood code"), _c("name", "str", "Neighbourhood name"),
               _c("practices", "int", "GP practices"), _c("care_homes", "int", "Care homes"),
               _c("care_home_beds", "float", "Registered beds", "beds"),
               _c("registered_75_plus", "float", "Registered patients aged 75+", "people"),
               _c("beds_per_1000_aged_75_plus", "float", "Beds per 1,000 registered patients aged 75+", "per 1,000")),
-          "metrics.neighbourhoods.supply_by_neighbourhood", provenance=False),
+          "metrics.neighbourhoods.supply_by_neighbourhood", provenance=()),
 ]}
 
 
@@ -384,18 +383,20 @@ def store_table(name: str) -> Table:
         raise ContractError(f"no store table {name!r} is declared in domain/contract.py") from None
 
 
-def conform(frame: pd.DataFrame, table: Table | str) -> pd.DataFrame:
-    """Exactly the declared columns, in declared order, each cast to its declared type.
+def conform(frame: pd.DataFrame, table: Table | str, *, strict: bool = False) -> pd.DataFrame:
+    """Exactly the declared columns, in declared order, each cast to its declared type; with
+    ``strict``, a column the declaration does not name is refused too (what loaders must meet).
 
-    Raises ContractError naming the table and the missing or uncastable column: that is a bug in
-    the code that built the frame (loaders turn bad input into InputError before this)."""
+    Raises ContractError naming the table and the missing, undeclared or uncastable column: that
+    is a bug in the code that built the frame (loaders turn bad input into InputError before this)."""
     table = store_table(table) if isinstance(table, str) else table
-    missing = [c for c in table.names if c not in frame.columns and not (c == "source_sheet")]
-    if missing:
-        raise ContractError(f"table {table.name}: frame lacks declared column(s) {', '.join(missing)}")
+    missing = [c for c in table.names if c not in frame.columns]
+    undeclared = [c for c in frame.columns if c not in table.names] if strict and not table.open_columns else []
+    if missing or undeclared:
+        raise ContractError(f"table {table.name}: missing {missing or 'none'}, undeclared {undeclared or 'none'}")
     out = {}
     for col in table.all_columns:
-        values = frame[col.name] if col.name in frame.columns else pd.Series([None] * len(frame), index=frame.index)
+        values = frame[col.name]
         try:
             out[col.name] = _cast(values, col.dtype)
         except (TypeError, ValueError) as exc:
@@ -405,9 +406,7 @@ def conform(frame: pd.DataFrame, table: Table | str) -> pd.DataFrame:
 
 def _cast(values: pd.Series, dtype: str) -> pd.Series:
     if dtype in ("str", "date"):
-        return values.map(lambda v: None if _isna(v) else (v.date().isoformat() if isinstance(v, pd.Timestamp)
-                                                            else str(v) if not hasattr(v, "isoformat") else v.isoformat())
-                          ).astype(object)
+        return values.map(_text).astype(object)
     if dtype == "float":
         return pd.to_numeric(values, errors="raise").astype("float64")
     if dtype == "int":
@@ -424,20 +423,20 @@ def _cast(values: pd.Series, dtype: str) -> pd.Series:
     raise ValueError(dtype)
 
 
+def _text(v) -> str | None:
+    """A cell as stored text: None when missing, dates as ISO 8601 (YYYY-MM-DD)."""
+    if _isna(v):
+        return None
+    if isinstance(v, pd.Timestamp):
+        return v.date().isoformat()
+    return v.isoformat() if hasattr(v, "isoformat") else str(v)
+
+
 def _isna(v) -> bool:
     try:
         return v is None or bool(pd.isna(v))
     except (TypeError, ValueError):
         return False
-
-
-def check_columns(frame: pd.DataFrame, table: Table, extra_allowed: Iterable[str] = ()) -> None:
-    """Raise ContractError when a frame's columns differ from the declaration."""
-    declared = table.names
-    missing = [c for c in declared if c not in frame.columns]
-    unknown = [c for c in frame.columns if c not in declared and c not in set(extra_allowed)]
-    if missing or (unknown and not table.open_columns):
-        raise ContractError(f"table {table.name}: missing {missing or 'none'}, undeclared {unknown or 'none'}")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from domain.contract import LOOKUP_TABLES, ContractError, Table, check_columns, conform, store_table
+from domain.contract import LOOKUP_TABLES, ContractError, Table, conform, store_table
 
 from . import DEFAULT_LOOKUPS, LoadContext, boundaries, known_kinds, registry
 from .base import InputError, LoadResult, load_lookup, read_sheets
@@ -141,9 +141,7 @@ def _finish(report: FileReport, result: LoadResult) -> tuple[FileReport, LoadRes
 def conform_frame(frame: pd.DataFrame, table: Table | str) -> pd.DataFrame:
     """The one place a loader's frame meets its declaration: exactly the declared columns (a
     missing or undeclared column is a ContractError), each cast to its declared type."""
-    table = store_table(table) if isinstance(table, str) else table
-    check_columns(frame, table)
-    return conform(frame, table)
+    return conform(frame, table, strict=True)
 
 
 def conform_result(result: LoadResult) -> LoadResult:
