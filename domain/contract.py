@@ -88,7 +88,7 @@ STORE_TABLES: dict[str, Table] = {t.name: t for t in [
     Table("prevalence", "POPPI/PANSI projections (and any table of the same shape): one row per "
           "label row x year.", (
               _c("tool", "str", "POPPI or PANSI"), *AREA,
-              _c("measure", "str", "Measure key (domain.vocabulary.MEASURES)"),
+              _c("measure", "str", "Measure key (data/lookups/ipc_measures.csv; population for the denominator)"),
               _c("client_group", "str", "Client group key the measure belongs to"),
               _c("sex", "str", "persons, male or female"),
               _c("age_band", "str", "Age band: 18-24, 65+ or all"),

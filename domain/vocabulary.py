@@ -16,26 +16,8 @@ CLIENT_GROUPS: tuple[str, ...] = (
     "substance_misuse", "carers",
 )
 
-# POPPI/PANSI measures and the client group each belongs to ("population" is the denominator).
-MEASURE_CLIENT_GROUP: dict[str, str | None] = {
-    "population": None,
-    "dementia": "dementia",
-    "learning_disability": "learning_disability",
-    "learning_disability_living_with_parent": "learning_disability",
-    "physical_disability_moderate": "physical_sensory",
-    "physical_disability_serious": "physical_sensory",
-    "visual_impairment_serious": "physical_sensory",
-    "hearing_impairment_moderate_severe": "physical_sensory",
-    "hearing_impairment_profound": "physical_sensory",
-    "psychotic_disorder": "mental_health",
-    "two_or_more_psychiatric_disorders": "mental_health",
-    "common_mental_disorder": "mental_health",
-    "alcohol_dependence": "substance_misuse",
-    "drug_dependence": "substance_misuse",
-    "unpaid_carers": "carers",
-    "unpaid_carers_50_plus_hours": "carers",
-}
-MEASURES: tuple[str, ...] = tuple(MEASURE_CLIENT_GROUP)
+# POPPI/PANSI measures and the client group each belongs to are declared once, in
+# data/lookups/ipc_measures.csv (one row adds a table); "population" is the denominator.
 
 # ---------------------------------------------------------------------------------------------
 # Service types / settings (SALT-like settings, council activity and CQC-derived supply)
@@ -44,7 +26,6 @@ SERVICE_TYPES: tuple[str, ...] = (
     "home_care", "direct_payment", "carers_register", "carers_supported", "carers_new_contacts",
     "in_treatment_alcohol", "in_treatment_drugs",
 )
-CARE_HOME_TYPES: tuple[str, ...] = ("nursing", "residential")
 
 # ---------------------------------------------------------------------------------------------
 # Indicator polarity (PHE/OHID Fingertips vocabulary)
