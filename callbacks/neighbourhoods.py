@@ -36,12 +36,12 @@ def update_neighbourhoods(client_group):
     body["display"] = body[client_group].map(lambda v: v if isinstance(v, str) else fmt_count(v, suppressed="n/a"))
     numeric = body[client_group].map(lambda v: None if isinstance(v, str) else v)
     shown = body.assign(value=numeric)[["neighbourhood", "name", "value", "display"]]
-    tiles = s.table("lookup_neighbourhoods").set_index("neighbourhood_code")[["tile_col", "tile_row"]]
     wards = s.table("boundaries")
     if len(wards):  # the user supplied ward boundaries: draw them, shaded by neighbourhood
         fig = figures.ward_map(wards, shown.set_index("neighbourhood"), "value", f"{label} by neighbourhood (ward boundaries)")
     else:
-        fig = figures.tile_map(shown.join(tiles, on="neighbourhood"), "value", f"{label} by neighbourhood")
+        tiles = shown.join(neighbourhoods.tile_positions(s), on="neighbourhood")
+        fig = figures.tile_map(tiles, "value", f"{label} by neighbourhood")
     map_block = chart_result(shown.drop(columns=["value"]).rename(columns={"display": label}), fig,
                              f"{label} by neighbourhood",
                              "Estimates: POPPI/PANSI age-band rates x GP registrations by practice (NHS Digital).")

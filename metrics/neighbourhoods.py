@@ -31,6 +31,12 @@ def neighbourhood_names(store: Store) -> dict[str, str]:
     return dict(zip(n["neighbourhood_code"], n["neighbourhood_name"])) if len(n) else {}
 
 
+def tile_positions(store: Store) -> pd.DataFrame:
+    """Each neighbourhood's place on the schematic tile map (tile_col, tile_row), from the
+    authority's profile, indexed by neighbourhood code; empty where the profile gives none."""
+    return store.table("lookup_neighbourhoods").set_index("neighbourhood_code")[["tile_col", "tile_row"]]
+
+
 def extract_dates(store: Store) -> list[str]:
     reg = store.table("registrations")
     return sorted(reg["extract_date"].dropna().unique()) if len(reg) else []

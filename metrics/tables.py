@@ -54,14 +54,11 @@ def _cached(path: str, version: str) -> tuple:
 
 
 def _declared(name: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame with exactly its declared columns in declared order (tables with open columns,
-    such as practices' age bands, keep theirs after the declared ones)."""
+    """The frame with exactly its declared columns in declared order; a table with open columns
+    (practices' age bands) keeps the order its metric built, with any declared column it lacks."""
     table = EXPORT_TABLES[name]
     if not len(frame):
         return pd.DataFrame(columns=table.names)
-    extra = [c for c in frame.columns if c not in table.names] if table.open_columns else []
-    if table.open_columns:  # open columns (age bands) sit between the identifiers and the total
-        keys = [c for c in table.names if c in frame.columns and c not in ("total_65_plus",)]
-        tail = [c for c in table.names if c not in keys]
-        return frame.reindex(columns=keys + extra + tail)
+    if table.open_columns:
+        return frame.reindex(columns=list(frame.columns) + [c for c in table.names if c not in frame.columns])
     return frame.reindex(columns=table.names)
