@@ -209,18 +209,33 @@ def fmt_money(value) -> str:
     return f"{sign}£{x:,.0f}"
 
 
+# Identifiers print without separators, like years (whose unit is declared above).
+IDENTIFIER_COLUMNS = {"indicator_id", "source_row", "period"}
+
+
 def fmt_value(column: str, value) -> str:
-    """Format a value by its column's declared unit and rounding."""
+    """A cell as a person reads it, in page tables and the brief alike, by its column's label:
+    years and identifiers without separators, money as £k/£m, percentages with their sign, the
+    label's decimals where a value has a fraction; other numbers with thousands separators and
+    one decimal place where they have a fraction (132.6 stays 132.6). Missing cells are blank."""
+    if _missing(value):
+        return ""
+    if hasattr(value, "item") and not isinstance(value, str):  # numpy scalar -> Python
+        value = value.item()
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if not isinstance(value, (int, float)):
+        return str(value)
     label = COLUMN_LABELS.get(column)
     unit = label.unit if label else ""
-    if unit == "year":
-        return fmt_year(value)
+    if unit == "year" or column in IDENTIFIER_COLUMNS:
+        return fmt_year(value) if float(value).is_integer() else str(value)
     if unit == "£":
         return fmt_money(value)
     if unit == "%":
         return fmt_percent(value, label.decimals)
-    if label and label.decimals:
+    if label and label.decimals and not float(value).is_integer():
         return fmt_rate(value, label.decimals)
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return fmt_count(value, suppressed="")
-    return "" if _missing(value) else str(value)
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.1f}"
+    return f"{value:,.0f}"

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from metrics import demand, gaps, kpis, opportunities, supply
-from domain.labels import CLIENT_GROUP_LABELS, column_label, column_unit, fmt_value, measure_label
+from domain.labels import CLIENT_GROUP_LABELS, column_label, fmt_value, measure_label
 from domain.vocabulary import DEFAULT_OCCUPANCY
 from metrics.overview import key_facts
 from metrics.store import Store
@@ -201,22 +201,6 @@ def _heading(column) -> str:
     return column_label(str(column))
 
 
-def _fmt(v, column: str = "") -> str:
-    """A cell as the label dictionary formats its column (years without separators, money as
-    £k/£m); other numbers with separators, one decimal place where they have fractions."""
-    if v is None or (isinstance(v, float) and pd.isna(v)):
-        return ""
-    if hasattr(v, "item") and not isinstance(v, str):
-        v = v.item()
-    if column_unit(str(column)) in {"year", "£"} and isinstance(v, (int, float)) and not isinstance(v, bool):
-        return fmt_value(str(column), v)
-    if isinstance(v, float):
-        return f"{v:,.1f}" if not v.is_integer() else f"{v:,.0f}"
-    if isinstance(v, int):
-        return f"{v:,}"
-    return str(v)
-
-
 def render_html(store: Store, sections: list[Section]) -> str:
     area = html.escape(_area(store))
     parts = [f"""<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">
@@ -246,7 +230,7 @@ thead {{ display: table-header-group; }} tr {{ break-inside: avoid; }} img {{ ma
                     parts.append(f"<p><strong>{html.escape(caption)}</strong>: {NO_ROWS}</p>")
                     continue
                 head = "".join(f"<th scope='col'>{html.escape(_heading(c))}</th>" for c in frame.columns)
-                rows = "".join("<tr>" + "".join(f"<td>{html.escape(_fmt(v, c))}</td>" for v, c in zip(r, frame.columns))
+                rows = "".join("<tr>" + "".join(f"<td>{html.escape(fmt_value(str(c), v))}</td>" for v, c in zip(r, frame.columns))
                                + "</tr>" for r in frame.itertuples(index=False))
                 parts.append(f"<table><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead>"
                              f"<tbody>{rows}</tbody></table>")
@@ -311,7 +295,7 @@ def _pdf_table(frame: pd.DataFrame, width: float, head, small):
     from reportlab.lib import colors
     from reportlab.platypus import Paragraph, Table, TableStyle
     data = [[Paragraph(html.escape(_heading(c)), head) for c in frame.columns]]
-    data += [[Paragraph(html.escape(_fmt(v, c)), small) for v, c in zip(r, frame.columns)]
+    data += [[Paragraph(html.escape(fmt_value(str(c), v)), small) for v, c in zip(r, frame.columns)]
              for r in frame.itertuples(index=False)]
     t = Table(data, repeatRows=1, hAlign="LEFT", colWidths=[width / max(1, len(frame.columns))] * len(frame.columns))
     t.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#0b0c0c")),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from dash import dcc, html
 
-from domain.labels import column_label, column_unit
+from domain.labels import column_label, fmt_value
 
 from . import ids
 
@@ -28,34 +28,11 @@ def missing_notice(kinds: list[str]) -> html.Div:
     ], className="notice missing-data")
 
 
-# Identifiers print without separators, like years (whose unit the label dictionary declares).
-PLAIN_NUMBER_COLUMNS = {"indicator_id", "source_row", "period"}
-
-
-def _fmt(v, column: str = ""):
-    if v is None or (isinstance(v, float) and pd.isna(v)):
-        return ""
-    if hasattr(v, "item") and not isinstance(v, str):
-        v = v.item()
-    if isinstance(v, bool):
-        return "yes" if v else "no"
-    plain = str(column) in PLAIN_NUMBER_COLUMNS or column_unit(str(column)) == "year"
-    if plain and isinstance(v, (int, float)):
-        return str(int(v)) if float(v).is_integer() else str(v)  # years and ids: no separators
-    if isinstance(v, float):
-        if abs(v) < 0.05:
-            return "0"
-        return f"{v:,.1f}" if abs(v) < 100 and not v.is_integer() else f"{round(v):,}"
-    if isinstance(v, int):
-        return f"{v:,}"
-    return str(v)
-
-
 def data_table(frame: pd.DataFrame, caption: str, *, id=None) -> html.Table:
     """A plain semantic HTML table: the accessible twin of a chart."""
     head = html.Thead(html.Tr([html.Th(column_label(str(c)), scope="col") for c in frame.columns]))
     columns = list(frame.columns)
-    body = html.Tbody([html.Tr([html.Td(_fmt(v, c), className="num" if isinstance(v, (int, float)) else None)
+    body = html.Tbody([html.Tr([html.Td(fmt_value(str(c), v), className="num" if isinstance(v, (int, float)) else None)
                                 for v, c in zip(row, columns)]) for row in frame.itertuples(index=False)])
     kwargs = {"id": id} if id else {}
     parts = [html.Caption(caption), head, body]

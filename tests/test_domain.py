@@ -141,3 +141,13 @@ def test_what_if_occupancy_default_and_range_come_from_the_vocabulary():
     assert _clean(None, None) == (None, round(v.DEFAULT_OCCUPANCY * 100), [])
     _, occupancy, notes = _clean(None, 120)
     assert occupancy == 100 and "between 50% and 100%" in notes[0]
+
+
+@pytest.mark.parametrize("column,value,text", [
+    ("value", 132.6, "132.6"), ("england_value", 141.5, "141.5"), ("value", 1120.0, "1,120"), ("year", 2017, "2017"),
+    ("indicator_id", 93764, "93764"), ("period", 2016.0, "2016"), ("pct_beds", 56.1, "56.1%"), ("value_gbp", 3_400_000, "£3.4m"),
+    ("care_home", True, "yes"), ("registered_patients", 206_928, "206,928"), ("registered_patients", None, ""),
+    ("rating", "Good", "Good"),
+])
+def test_one_cell_format_for_page_tables_and_the_brief(column, value, text):
+    assert labels.fmt_value(column, value) == text
