@@ -76,7 +76,8 @@ def _protect(app: Dash) -> None:
     headers that keep the pages from being framed, sniffed or made to run other scripts."""
     server = app.server
     server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
-    policy: list[str] = []
+    pages = {page["relative_path"].rstrip("/") or "/" for page in dash.page_registry.values()}
+    policy: list[str] = []  # built on the first response: Dash adds an inline script when it sets up
 
     @server.before_request
     def _refuse_what_the_app_does_not_serve():
@@ -85,7 +86,6 @@ def _protect(app: Dash) -> None:
             if path == "/_dash-update-component" and flask.request.method == "POST":
                 return _check_callback_request(app)
             return None
-        pages = {page["relative_path"].rstrip("/") or "/" for page in dash.page_registry.values()}
         if (path.rstrip("/") or "/") not in pages:
             return flask.Response("<!DOCTYPE html><html lang=\"en-GB\"><title>Page not found</title>"
                                   "<h1>Page not found</h1><p><a href=\"/\">Go to the overview</a></p></html>",
@@ -94,7 +94,7 @@ def _protect(app: Dash) -> None:
 
     @server.after_request
     def _security_headers(response):
-        if not policy:  # the inline scripts (renderer, clientside callbacks) are known by now
+        if not policy:  # every inline script (renderer, clientside callbacks, pages) is known by now
             policy.append("; ".join([
                 "default-src 'self'", "script-src 'self' " + " ".join(sorted(set(app.csp_hashes()))),
                 # plotly and Dash set style attributes on elements they draw
