@@ -110,6 +110,15 @@ COLUMN_LABELS: dict[str, Label] = {
     "total_65_plus": Label("Registered patients aged 65+", "people"), "name": Label("Name"),
     "practice_code": Label("Practice code"), "practice_name": Label("Practice"),
     "neighbourhood_code": Label("Neighbourhood code"),
+    "demand_growth_pct": Label("Projected demand growth", "%", 1), "growth_measure": Label("Growth of"),
+    "cqc_service_type": Label("CQC service type"), "care_homes": Label("Care homes", "homes"),
+    "care_home_beds": Label("Care home beds", "beds"), "registered_75_plus": Label("Registered patients aged 75+", "people"),
+    "beds_per_1000_aged_75_plus": Label("Beds per 1,000 registered patients aged 75+", "per 1,000", 1),
+    "pct_homes": Label("Share of homes", "%", 1), "ownership": Label("Ownership"),
+    "beds_now": Label("Beds today", "beds"), "gap": Label("Beds needed less beds today", "beds"),
+    "practices": Label("GP practices"),
+    **{f"contracts_ending_{m}m": Label(f"Contracts ending within {m} months") for m in (6, 12, 24)},
+    **{f"annual_value_ending_{m}m": Label(f"Annual value ending within {m} months", "£") for m in (6, 12, 24)},
     **{g: Label(name, "people") for g, name in CLIENT_GROUP_LABELS.items()},
 }
 
