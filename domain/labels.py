@@ -147,10 +147,6 @@ def service_label(key: str) -> str:
     return SERVICE_TYPE_LABELS.get(key, _humanise(key))
 
 
-def polarity_label(key: str | None) -> str:
-    return POLARITY_LABELS.get(key or "unknown", _humanise(key))
-
-
 def column_label(column: str) -> str:
     label = COLUMN_LABELS.get(column)
     if label is None:

@@ -61,7 +61,8 @@ def key_facts(store: Store) -> list[Fact]:
              _prevalence_fact(store, "dementia", "65+", "People aged 65+ estimated to have dementia")]
     rate = gaps.dementia_diagnosis_rate(store)
     if rate:
-        facts.append(Fact("Dementia diagnosis rate (national target 67%)", rate.value, "%", str(rate.year), rate.source))
+        facts.append(Fact(f"Dementia diagnosis rate (national target {rate.benchmark:.0f}%)", rate.value, "%",
+                          str(rate.year), rate.source))
     facts.append(_prevalence_fact(store, "learning_disability", "18-64",
                                   "Adults aged 18-64 estimated to have a learning disability"))
     table = supply.care_home_table(store)
