@@ -56,14 +56,16 @@ def _run_with_progress(fn, source_dir: Path):
 
 
 def store_is_stale(source: Path, store: Path) -> bool:
-    """True when the store is missing or older than any input file or lookup table."""
+    """True when the store is missing or older than any input file, lookup table or profile."""
     from loaders import DEFAULT_LOOKUPS
+    from loaders.profile import AUTHORITIES_DIR
 
     manifest = store / "manifest.json"
     if not manifest.exists():
         return True
     built = manifest.stat().st_mtime
-    inputs = [p for d in (source, DEFAULT_LOOKUPS) if d.is_dir() for p in d.rglob("*") if p.is_file()]
+    inputs = [p for d in (source, DEFAULT_LOOKUPS, AUTHORITIES_DIR) if d.is_dir() for p in d.rglob("*")
+              if p.is_file()]
     return any(p.stat().st_mtime > built for p in inputs)
 
 
@@ -74,7 +76,9 @@ def cmd_ingest(args) -> int:
     if args.if_stale and not store_is_stale(source, Path(args.store)):
         console.print(f"Store {args.store} is up to date with {source}; nothing to do.")
         return 0
-    report = _run_with_progress(lambda tick: ingest(source, Path(args.store), progress=tick), source)
+    report = _run_with_progress(lambda tick: ingest(source, Path(args.store), progress=tick,
+                                                    authority=args.authority, profile_dir=_profile(args)),
+                                source)
     _summary(report, f"Ingest of {source}")
     if not report.files:
         err_console.print(f"[red]error[/red] {source}: no input files found")
@@ -87,11 +91,23 @@ def cmd_ingest(args) -> int:
     return 0
 
 
+def _profile(args) -> Path | None:
+    return Path(args.profile) if getattr(args, "profile", None) else None
+
+
+def _authority_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--authority", metavar="CODE",
+                   help="the authority's ONS GSS code (default: mps.toml's area_code, else inferred from the files)")
+    p.add_argument("--profile", metavar="DIR",
+                   help="the authority's profile folder (default: data/authorities/CODE, if there is one)")
+
+
 def cmd_validate(args) -> int:
     from loaders.store import load_folder
 
     source = Path(args.source_dir)
-    report, _, _ = _run_with_progress(lambda tick: load_folder(source, progress=tick), source)
+    report, _, _ = _run_with_progress(lambda tick: load_folder(source, progress=tick, authority=args.authority,
+                                                               profile_dir=_profile(args)), source)
     _summary(report, f"Validation of {source} (nothing written)")
     if not report.files:
         err_console.print(f"[red]error[/red] {source}: no input files found")
@@ -190,9 +206,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--store", default=str(DEFAULT_STORE))
     p.add_argument("--if-stale", action="store_true",
                    help="only ingest when the store is missing or older than the inputs")
+    _authority_arguments(p)
     p.set_defaults(func=cmd_ingest)
     p = sub.add_parser("validate", help="dry run: what would load and what is wrong")
     p.add_argument("source_dir")
+    _authority_arguments(p)
     p.set_defaults(func=cmd_validate)
     p = sub.add_parser("serve", help="serve the dashboard")
     p.add_argument("--store", default=str(DEFAULT_STORE))

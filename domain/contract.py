@@ -203,23 +203,27 @@ STORE_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("map_number", "str", "Number on the authority's practice map"),
               _c("neighbourhood_code", "str", "Neighbourhood code"),
               _c("neighbourhood_name", "str", "Neighbourhood name"),
-              _c("code_source", "str", "Where the code came from")),
-          "lookups/practices.csv", ("practice_code",), provenance=LOOKUP_PROVENANCE),
+              _c("ods_name", "str", "The practice's name as NHS Digital / Fingertips publish it"),
+              _c("code_source", "str", "How the code was found (matched by name, or a placeholder)")),
+          "authorities/<code>/practices.csv", ("practice_code",), provenance=LOOKUP_PROVENANCE),
     Table("lookup_neighbourhoods", "The authority's neighbourhoods (authority profile).", (
               _c("neighbourhood_code", "str", "Code"), _c("neighbourhood_name", "str", "Name"),
               _c("number", "str", "Order in which the authority lists them"),
               _c("tile_col", "float", "Column on the schematic tile map (0 = west), drawn when no ward "
                  "boundaries are loaded; empty lays the tiles out in order"),
               _c("tile_row", "float", "Row on the schematic tile map (0 = south)")),
-          "lookups/neighbourhoods.csv", ("neighbourhood_code",), provenance=LOOKUP_PROVENANCE),
+          "authorities/<code>/neighbourhoods.csv", ("neighbourhood_code",), provenance=LOOKUP_PROVENANCE),
     Table("lookup_wards", "Wards and their neighbourhood (authority profile).", (
+              _c("ward_code", "str", "GSS ward code (matched first; the name second)"),
               _c("ward_name", "str", "Ward name"), _c("neighbourhood_code", "str", "Neighbourhood code"),
               _c("ward_set", "str", "Boundary edition (2022)")),
-          "lookups/wards.csv", ("ward_name", "ward_set"), provenance=LOOKUP_PROVENANCE),
+          "authorities/<code>/wards.csv", ("ward_name", "ward_set"), provenance=LOOKUP_PROVENANCE),
     Table("lookup_postcode_districts", "Postcode districts and their neighbourhood (authority profile).", (
               _c("postcode_district", "str", "Outward code (SE13)"), _c("neighbourhood_code", "str", "Neighbourhood code")),
-          "lookups/postcode_districts.csv", ("postcode_district",), provenance=LOOKUP_PROVENANCE),
-    Table("lookup_areas", "ONS area codes, names and types.", AREA, "lookups/areas.csv", ("area_code",),
+          "authorities/<code>/postcode_districts.csv", ("postcode_district",), provenance=LOOKUP_PROVENANCE),
+    Table("lookup_areas", "ONS area codes, names and types: England, the regions and every upper-tier authority.",
+          AREA + (_c("parent_code", "str", "The region an authority sits in (England's code for a region)"),),
+          "lookups/areas.csv", ("area_code",),
           provenance=LOOKUP_PROVENANCE),
     Table("lookup_indicator_polarity", "Fingertips indicators' polarity where the export omits it.", (
               _c("indicator_id", "str", "Fingertips indicator id"),
@@ -332,6 +336,9 @@ EXPORT_TABLES: dict[str, Table] = {t.name: t for t in [
 class Authority:
     area_code: str | None = None
     area_name: str | None = None
+    region_code: str | None = None
+    region_name: str | None = None
+    comparators: tuple[str, ...] = ()   # GSS codes of the authorities it benchmarks against
 
 
 @dataclass(frozen=True)
@@ -353,8 +360,11 @@ class Manifest:
     ingested_at: str = ""
     source_dir: str = ""
     authority: Authority = Authority()
-    branding: dict = field(default_factory=dict)   # organisation, primary_colour, logo (mps.toml)
-    targets: dict = field(default_factory=dict)    # the authority's targets (mps.toml [targets])
+    profile: str | None = None                     # the profile folder the authority's facts came from
+    branding: dict = field(default_factory=dict)   # organisation, primary_colour, logo (profile)
+    targets: dict = field(default_factory=dict)    # the authority's targets (profile [targets])
+    contacts: dict = field(default_factory=dict)   # commissioning contacts (profile [contacts])
+    intentions: dict = field(default_factory=dict)  # commissioning intentions by client group
     tables: dict = field(default_factory=dict)     # table name -> rows
     files: tuple[SourceFile, ...] = ()
 
@@ -362,9 +372,13 @@ class Manifest:
     def from_json(cls, data: dict) -> Manifest:
         if not data:
             return cls()
+        found = data.get("authority", {}) or {}
+        authority = Authority(**{k: found.get(k) for k in ("area_code", "area_name", "region_code", "region_name")},
+                              comparators=tuple(found.get("comparators") or ()))
         return cls(ingested_at=data.get("ingested_at", ""), source_dir=data.get("source_dir", ""),
-                   authority=Authority(**{k: data.get("authority", {}).get(k) for k in ("area_code", "area_name")}),
+                   authority=authority, profile=data.get("profile"),
                    branding=dict(data.get("branding", {})), targets=dict(data.get("targets", {})),
+                   contacts=dict(data.get("contacts", {}) or {}), intentions=dict(data.get("intentions", {}) or {}),
                    tables=dict(data.get("tables", {})),
                    files=tuple(SourceFile(**{k: f.get(k) for k in SourceFile.__dataclass_fields__ if k in f})
                                for f in data.get("files", [])))
@@ -459,9 +473,13 @@ def markdown() -> str:
     lines += ["## The manifest (`manifest.json`)", "",
               "| field | what it is |", "|---|---|"]
     notes = {"ingested_at": "UTC time of the ingest (ISO 8601); the store's version",
-             "source_dir": "The folder that was ingested", "authority": "area_code and area_name",
-             "branding": "organisation, primary_colour and logo from mps.toml",
-             "targets": "The authority's targets from mps.toml [targets] (e.g. carers_new_contacts)",
+             "source_dir": "The folder that was ingested",
+             "authority": "area_code, area_name, region_code, region_name and comparators (GSS codes)",
+             "profile": "The authority's profile folder (docs/profile.md), or null when it has none",
+             "branding": "organisation, primary_colour and logo from the profile (or mps.toml)",
+             "targets": "The authority's targets from its profile's [targets] (e.g. carers_new_contacts)",
+             "contacts": "Commissioning contacts from the profile's [contacts]",
+             "intentions": "Commissioning intentions by client group from the profile's [intentions]",
              "tables": "Rows per table", "files": "One entry per source file: " +
              ", ".join(SourceFile.__dataclass_fields__)}
     for name in Manifest.__dataclass_fields__:

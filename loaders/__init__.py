@@ -29,10 +29,21 @@ DEFAULT_LOOKUPS = Path(__file__).resolve().parent.parent / "data" / "lookups"
 
 @dataclass
 class LoadContext:
+    """What a loader may know besides its file: the generic lookups, the authority and its profile."""
     lookups_dir: Path = DEFAULT_LOOKUPS
     area_code: str | None = None
     area_name: str | None = None
     config: dict = field(default_factory=dict)
+    profile_dir: Path | None = None   # the authority's profile folder (loaders.profile), if any
+
+    def authority_lookup(self, file: str):
+        """One of the authority's own lookups (e.g. `wards.csv`) from its profile folder, or None
+        when the authority has none: such lookups never fall back to another authority's."""
+        from .base import load_lookup
+
+        if self.profile_dir is None or not (Path(self.profile_dir) / file).exists():
+            return None
+        return load_lookup(file, self.profile_dir)
 
 
 def known_kinds() -> list[str]:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from domain.contract import store_table
 
-from .base import InputError, LoadResult, load_lookup
+from .base import InputError, LoadResult
 
 KIND = "ward_boundaries"
 TABLE = "boundaries"
@@ -30,6 +30,20 @@ def _norm(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", str(name).lower()).strip()
 
 
+def _ward_neighbourhoods(wards: pd.DataFrame | None) -> dict[str, str]:
+    """Normalised ward code and ward name -> neighbourhood code, from the profile's wards lookup:
+    by GSS code first (names change spelling between editions), by name second."""
+    hood_of: dict[str, str] = {}
+    if wards is None:
+        return hood_of
+    for r in wards.itertuples():
+        hood_of[_norm(r.ward_name)] = r.neighbourhood_code
+    for r in wards.itertuples():
+        if getattr(r, "ward_code", ""):
+            hood_of[_norm(r.ward_code)] = r.neighbourhood_code
+    return hood_of
+
+
 def load_path(path: Path, ctx) -> LoadResult:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
@@ -38,8 +52,8 @@ def load_path(path: Path, ctx) -> LoadResult:
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         raise InputError(path, "this JSON is not a GeoJSON FeatureCollection",
                          expected='{"type": "FeatureCollection", "features": [...]}')
-    wards = load_lookup("wards.csv", ctx.lookups_dir)
-    hood_of = {_norm(r.ward_name): r.neighbourhood_code for r in wards.itertuples()}
+    wards = ctx.authority_lookup("wards.csv")
+    hood_of = _ward_neighbourhoods(wards)
     rows, warnings, unknown = [], [], []
     features = data.get("features") or []
     if not features:
@@ -61,8 +75,8 @@ def load_path(path: Path, ctx) -> LoadResult:
         else:
             raise InputError(path, f"feature {i} ({name}) has a {kind or 'missing'} geometry", row=i,
                              column="geometry", expected="Polygon or MultiPolygon")
-        hood = hood_of.get(_norm(name))
-        if hood is None:
+        hood = hood_of.get(_norm(code)) or hood_of.get(_norm(name))
+        if hood is None and wards is not None:
             unknown.append(str(name))
         for p, polygon in enumerate(polygons):
             for r, ring in enumerate(polygon):
@@ -73,8 +87,10 @@ def load_path(path: Path, ctx) -> LoadResult:
                         raise InputError(path, f"feature {i} ({name}) has a coordinate that is not a number pair",
                                          row=i, column="geometry", expected="[longitude, latitude]") from None
                     rows.append((str(code), str(name), hood, p, r, k, lon, lat, Path(path).name, None, i))
+    if wards is None:
+        warnings.append("no wards lookup in the authority's profile: wards are drawn without neighbourhoods")
     if unknown:
-        warnings.append(f"{len(unknown)} ward(s) not in data/lookups/wards.csv, drawn without a neighbourhood: "
+        warnings.append(f"{len(unknown)} ward(s) not in the profile's wards.csv, drawn without a neighbourhood: "
                         + ", ".join(unknown[:6]))
     frame = pd.DataFrame(rows, columns=COLUMNS)
     return LoadResult(KIND, TABLE, frame, len(features), warnings, {"wards": len(features)})

@@ -8,7 +8,7 @@ import pandas as pd
 
 from domain.contract import store_table
 
-from .base import InputError, LoadResult, Sheet, cell_text, load_lookup, parse_date, parse_number
+from .base import InputError, LoadResult, Sheet, cell_text, parse_date, parse_number
 from .council_tables import locate, read_table
 
 KIND = "neighbourhood_caseloads"
@@ -29,7 +29,12 @@ def sniff(sheets: list[Sheet]) -> bool:
 
 def load(sheets: list[Sheet], ctx) -> LoadResult:
     sheet, body = read_table(sheets, SIGNATURE, FIELDS)
-    hoods = load_lookup("neighbourhoods.csv", ctx.lookups_dir)
+    hoods = ctx.authority_lookup("neighbourhoods.csv")
+    if hoods is None:
+        raise InputError(sheet.file, "caseloads by neighbourhood need the authority's neighbourhoods, and no "
+                         "neighbourhood lookup is loaded", sheet=sheet.name,
+                         expected="neighbourhoods.csv in the authority's profile folder, "
+                                  "data/authorities/<code>/ (docs/profile.md)")
     by_text = {}
     for r in hoods.itertuples():
         for key in (r.neighbourhood_code, r.neighbourhood_name, f"neighbourhood {r.number}", str(r.number)):
@@ -43,7 +48,7 @@ def load(sheets: list[Sheet], ctx) -> LoadResult:
         if hood is None:
             raise InputError(**where, problem=f"unknown neighbourhood '{rec['neighbourhood']}'",
                              column="Neighbourhood",
-                             expected="a code, name or 'Neighbourhood N' from data/lookups/neighbourhoods.csv")
+                             expected="a code, name or 'Neighbourhood N' from the profile's neighbourhoods.csv")
         service = next((key for rx, key in SERVICES if rx.search(cell_text(rec["service"]))), None)
         if service is None:
             raise InputError(**where, problem=f"unknown service '{rec['service']}'", column="Service",

@@ -11,7 +11,6 @@ import json
 import os
 import shutil
 import tempfile
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Callable
@@ -20,7 +19,7 @@ import pandas as pd
 
 from domain.contract import LOOKUP_TABLES, ContractError, Table, conform, store_table
 
-from . import DEFAULT_LOOKUPS, LoadContext, boundaries, known_kinds, registry
+from . import DEFAULT_LOOKUPS, LoadContext, boundaries, known_kinds, profile, registry
 from .base import InputError, LoadResult, load_lookup, read_sheets
 
 CONFIG_NAME = "mps.toml"
@@ -60,14 +59,11 @@ LOGO_SUFFIXES = {".png", ".svg", ".jpg", ".jpeg", ".gif"}
 
 
 def read_config(source_dir: Path) -> dict:
+    """The folder's own `mps.toml` ({} without one): the same keys as a profile (docs/profile.md)."""
     path = Path(source_dir) / CONFIG_NAME
     if not path.exists():
         return {}
-    try:
-        config = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(path, f"mps.toml is not valid TOML ({exc})",
-                         expected='lines such as area_code = "<the ONS code>"') from None
+    config = profile.read_toml(path)
     logo = config.get("branding", {}).get("logo")
     if logo:
         logo_path = Path(source_dir) / logo
@@ -151,21 +147,38 @@ def conform_result(result: LoadResult) -> LoadResult:
     return result
 
 
-def _context(source_dir: Path, config: dict, lookups_dir: Path | None) -> LoadContext:
+def _context(source_dir: Path, config: dict, lookups_dir: Path | None, authority: str | None,
+             profile_dir: Path | None) -> LoadContext:
+    folder, settings = profile.resolve(source_dir, config, authority, profile_dir)
     lookups = Path(lookups_dir) if lookups_dir else DEFAULT_LOOKUPS
-    if config.get("lookups_dir"):
-        lookups = (Path(source_dir) / config["lookups_dir"]).resolve()
-    return LoadContext(lookups_dir=lookups, area_code=config.get("area_code"),
-                       area_name=config.get("area_name"), config=config)
+    code = settings.get("area_code")
+    if code and not settings.get("area_name"):  # no profile: the national areas lookup names it
+        area = _national_area(lookups, code)
+        settings = {**settings, **area}
+    return LoadContext(lookups_dir=lookups, area_code=code, area_name=settings.get("area_name"),
+                       config=settings, profile_dir=folder)
+
+
+def _national_area(lookups_dir: Path, code: str) -> dict:
+    """Name and region of an authority from the national areas lookup ({} if it is not there)."""
+    areas = load_lookup("areas.csv", lookups_dir)
+    row = areas[areas["area_code"] == code]
+    if row.empty:
+        return {}
+    region = str(row["parent_code"].iloc[0]) if "parent_code" in areas.columns else ""
+    names = dict(zip(areas["area_code"], areas["area_name"]))
+    return {"area_name": row["area_name"].iloc[0], "region_code": region or None,
+            "region_name": names.get(region)}
 
 
 def load_folder(source_dir: Path, lookups_dir: Path | None = None,
-                progress: Callable[[Path], None] | None = None):
+                progress: Callable[[Path], None] | None = None, *, authority: str | None = None,
+                profile_dir: Path | None = None):
     source_dir = Path(source_dir)
     if not source_dir.is_dir():
         raise InputError(source_dir, "this folder does not exist", expected="a folder of downloads")
     config = read_config(source_dir)
-    ctx = _context(source_dir, config, lookups_dir)
+    ctx = _context(source_dir, config, lookups_dir, authority, profile_dir)
     reports, results = [], []
     for path in source_files(source_dir):
         if progress:
@@ -177,12 +190,21 @@ def load_folder(source_dir: Path, lookups_dir: Path | None = None,
     return IngestReport(source_dir, reports, config), results, ctx
 
 
-def _infer_authority(config: dict, tables: dict[str, pd.DataFrame]) -> dict:
-    authority = {"area_code": config.get("area_code"), "area_name": config.get("area_name")}
+AUTHORITY_KEYS = ("area_code", "area_name", "region_code", "region_name", "comparators")
+
+
+def _infer_authority(ctx: LoadContext, tables: dict[str, pd.DataFrame]) -> dict:
+    """The authority the store describes: as chosen (command line, mps.toml, profile), else the
+    local-authority rows of the POPPI/PANSI tables; its region from the national areas lookup."""
+    authority = {k: ctx.config.get(k) for k in AUTHORITY_KEYS}
     if not authority["area_code"] and "prevalence" in tables:
         la = tables["prevalence"].query("area_type == 'la'")
         if len(la):
-            authority = {"area_code": la["area_code"].mode()[0], "area_name": la["area_name"].mode()[0]}
+            authority.update(area_code=la["area_code"].mode()[0], area_name=la["area_name"].mode()[0])
+    if authority["area_code"] and not authority["region_code"]:
+        found = _national_area(ctx.lookups_dir, authority["area_code"])
+        authority.update({k: v for k, v in found.items() if k != "area_name" or not authority["area_name"]})
+    authority["comparators"] = list(authority.get("comparators") or [])
     return authority
 
 
@@ -200,24 +222,27 @@ def build_tables(results, ctx: LoadContext) -> dict[str, pd.DataFrame]:
         if frames:
             # One file may give Int64 (with gaps) and another int64: settle one type per column.
             tables[name] = conform(pd.concat(frames, ignore_index=True), name)
-    tables.update(read_lookups(ctx.lookups_dir))
+    tables.update(read_lookups(ctx.lookups_dir, ctx.profile_dir))
     return tables
 
 
-def read_lookups(lookups_dir: Path) -> dict[str, pd.DataFrame]:
-    """The declared lookups (`lookup_*` tables) found in ``lookups_dir``, conformed to their
-    declaration. A lookup without one of its key columns is bad input, named as such; other
-    declared columns it lacks are left empty (e.g. tile positions)."""
+def read_lookups(lookups_dir: Path, profile_dir: Path | None = None) -> dict[str, pd.DataFrame]:
+    """The declared lookups (`lookup_*` tables), conformed to their declaration: the authority's
+    own (neighbourhoods, practices, wards, postcode districts) from its profile folder only, the
+    rest from ``lookups_dir``. A lookup without one of its key columns is bad input, named as
+    such; other declared columns it lacks are left empty (e.g. tile positions)."""
     tables = {}
     for name in LOOKUP_TABLES:
         table = store_table(name)
         file = f"{name.removeprefix('lookup_')}.csv"
-        if not (Path(lookups_dir) / file).exists():
+        folder = profile_dir if name in profile.PROFILE_LOOKUPS else lookups_dir
+        if folder is None or not (Path(folder) / file).exists():
             continue
-        frame = load_lookup(file, lookups_dir)
+        lookups_dir_of_this = Path(folder)
+        frame = load_lookup(file, lookups_dir_of_this)
         missing = [c for c in table.key if c not in frame.columns]
         if missing:
-            raise InputError(Path(lookups_dir) / file, "the lookup lacks column(s) " + ", ".join(missing),
+            raise InputError(lookups_dir_of_this / file, "the lookup lacks column(s) " + ", ".join(missing),
                              expected="columns " + ", ".join(c.name for c in table.columns
                                                              if c.name != "source_file"))
         frame["source_file"] = file
@@ -240,18 +265,23 @@ def write_store(report: IngestReport, results, ctx: LoadContext, store_dir: Path
     try:
         for name, frame in tables.items():
             frame.to_parquet(tmp / f"{name}.parquet", index=False)
-        branding = dict(report.config.get("branding", {}))
+        branding = dict(ctx.config.get("branding", {}))
         if branding.get("logo"):  # the authority's own logo travels with the store
             logo = Path(report.source_dir) / branding["logo"]
+            if not logo.is_file() and ctx.profile_dir is not None:
+                logo = Path(ctx.profile_dir) / branding["logo"]
             shutil.copy(logo, tmp / ("branding_logo" + logo.suffix.lower()))
             branding["logo"] = "branding_logo" + logo.suffix.lower()
         now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
         manifest = {
             "ingested_at": now,
             "source_dir": str(report.source_dir),
-            "authority": _infer_authority(report.config, tables),
+            "authority": _infer_authority(ctx, tables),
+            "profile": str(ctx.profile_dir) if ctx.profile_dir else None,
             "branding": branding,
-            "targets": dict(report.config.get("targets", {})),
+            "targets": dict(ctx.config.get("targets", {})),
+            "contacts": dict(ctx.config.get("contacts", {})),
+            "intentions": dict(ctx.config.get("intentions", {})),
             "tables": {name: int(len(frame)) for name, frame in tables.items()},
             "files": [{"path": f.path.name, "kind": f.kind, "table": f.table, "sha256": f.sha256,
                        "rows_read": f.rows_read, "rows_kept": f.rows_kept, "warnings": f.warnings,
@@ -276,8 +306,10 @@ def _jsonable(meta):
 
 
 def ingest(source_dir: Path, store_dir: Path, lookups_dir: Path | None = None,
-           progress: Callable[[Path], None] | None = None) -> IngestReport:
-    report, results, ctx = load_folder(source_dir, lookups_dir, progress)
+           progress: Callable[[Path], None] | None = None, *, authority: str | None = None,
+           profile_dir: Path | None = None) -> IngestReport:
+    report, results, ctx = load_folder(source_dir, lookups_dir, progress, authority=authority,
+                                       profile_dir=profile_dir)
     if report.ok:
         report.store_dir = write_store(report, results, ctx, store_dir)
     return report

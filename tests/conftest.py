@@ -7,12 +7,14 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = Path(os.environ.get("MPS_SAMPLE", ROOT / "data" / "sample"))
 LOOKUPS = ROOT / "data" / "lookups"
+AUTHORITIES = ROOT / "data" / "authorities"
+PROFILE = AUTHORITIES / "E09000023"   # the reference customer's profile, which the sample describes
 
 
 @pytest.fixture
 def ctx():
     from loaders import LoadContext
-    return LoadContext(lookups_dir=LOOKUPS, area_code="E09000023", area_name="Lewisham")
+    return LoadContext(lookups_dir=LOOKUPS, area_code="E09000023", area_name="Lewisham", profile_dir=PROFILE)
 
 
 def write_csv(path: Path, rows, encoding="utf-8") -> Path:

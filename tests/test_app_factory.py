@@ -15,10 +15,9 @@ def other_store(tmp_path_factory):
     from loaders.store import ingest
     src = tmp_path_factory.mktemp("other") / "src"
     shutil.copytree(SAMPLE, src)
-    toml = (src / "mps.toml").read_text()
-    toml = toml.replace('area_name = "Lewisham"', 'area_name = "Testshire"')
-    toml = re.sub(r'organisation = ".*"', 'organisation = "Testshire County Council"', toml)
-    (src / "mps.toml").write_text(toml)
+    # The folder's own mps.toml overrides its profile's name and branding.
+    (src / "mps.toml").write_text('area_code = "E09000023"\narea_name = "Testshire"\n'
+                                  '[branding]\norganisation = "Testshire County Council"\n')
     store = src.parent / "store"
     assert ingest(src, store).ok
     return store

@@ -93,7 +93,9 @@ def test_carers_target_comes_from_the_profile(sample_store, tmp_path):
     has 561 new carer contacts, so 561 / 500 = 112.2%. Without the target: no value, no crash."""
     import shutil
 
-    from conftest import SAMPLE
+    import re
+
+    from conftest import PROFILE, SAMPLE
     from loaders.store import ingest
     from metrics import gaps
     from metrics.store import Store
@@ -104,9 +106,12 @@ def test_carers_target_comes_from_the_profile(sample_store, tmp_path):
 
     src = tmp_path / "src"
     shutil.copytree(SAMPLE, src)
-    toml = (src / "mps.toml").read_text()
-    (src / "mps.toml").write_text(toml[:toml.index("[targets]")])
-    assert ingest(src, tmp_path / "store").ok
+    # Another profile for the same authority, without targets.
+    profile = tmp_path / "profile"
+    shutil.copytree(PROFILE, profile)
+    toml = (profile / "profile.toml").read_text()
+    (profile / "profile.toml").write_text(re.sub(r"\[targets\][^\[]*", "", toml))
+    assert ingest(src, tmp_path / "store", profile_dir=profile).ok
     store = Store(tmp_path / "store")
     assert store.manifest.targets == {}
     row = gaps.all_gaps(store).set_index("metric").loc["carers_new_contacts_vs_target_pct"]

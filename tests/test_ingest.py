@@ -60,7 +60,10 @@ def test_ingest_writes_store_manifest_and_summary(good_folder, tmp_path):
     f = manifest["files"][0]
     assert f["kind"] == "poppi_pansi" and f["rows_read"] == 2 and f["rows_kept"] == 6
     assert f["sha256"] == hashlib.sha256((good_folder / "POPPI dementia.xlsx").read_bytes()).hexdigest()
-    assert manifest["authority"] == {"area_code": "E09000023", "area_name": "Lewisham"}
+    assert manifest["authority"] == {"area_code": "E09000023", "area_name": "Lewisham", "region_code": "E12000007",
+                                     "region_name": "London", "comparators": ["E09000028", "E09000022", "E09000011",
+                                                                              "E09000012", "E09000014", "E09000031"]}
+    assert manifest["profile"].endswith("data/authorities/E09000023")
     prev = pd.read_parquet(store / "prevalence.parquet")
     assert {"source_file", "source_sheet", "source_row"} <= set(prev.columns)
     assert not list(tmp_path.glob("store.new-*")) and not list(tmp_path.glob("store.old-*"))

@@ -109,11 +109,11 @@ def test_conform_rejects_undeclared_and_uncastable_columns():
 def test_a_lookup_without_its_key_column_is_bad_input(tmp_path):
     (tmp_path / "practices.csv").write_text("code,practice_name\nA1,One\n")
     with pytest.raises(InputError) as e:
-        read_lookups(tmp_path)
+        read_lookups(tmp_path, tmp_path)
     assert e.value.file == "practices.csv" and "practice_code" in str(e.value)
     (tmp_path / "practices.csv").write_text("practice_code,practice_name\nA1,One\n")
     (tmp_path / "neighbourhoods.csv").write_text("neighbourhood_code,neighbourhood_name,number,tile_col\nN1,One,1,\n")
-    lookups = read_lookups(tmp_path)
+    lookups = read_lookups(tmp_path, tmp_path)
     practices, hoods = lookups["lookup_practices"], lookups["lookup_neighbourhoods"]
     assert list(practices.columns) == store_table("lookup_practices").names
     assert practices["code_source"].isna().all()  # a declared column the lookup lacks is empty
@@ -266,11 +266,12 @@ def test_real_fingertips_practice_export_and_ward_boundaries():
 # --------------------------------------------------------------------------- no authority in code
 
 def test_loaders_name_no_authority_or_neighbourhood():
-    lookups = ROOT / "data" / "lookups"
     names = set()
-    for file, cols in [("areas.csv", ["area_name"]), ("neighbourhoods.csv", ["neighbourhood_name"]),
-                       ("wards.csv", ["ward_name"])]:
-        table = pd.read_csv(lookups / file, dtype=str, keep_default_na=False)
+    files = [(ROOT / "data" / "lookups" / "areas.csv", ["area_name"])]
+    files += [(p, ["neighbourhood_name"]) for p in (ROOT / "data" / "authorities").glob("*/neighbourhoods.csv")]
+    files += [(p, ["ward_name"]) for p in (ROOT / "data" / "authorities").glob("*/wards.csv")]
+    for file, cols in files:
+        table = pd.read_csv(file, dtype=str, keep_default_na=False)
         names |= {n for c in cols for n in table[c] if n and n not in {"England"}}
     words = {w for n in names for w in re.findall(r"[A-Z][a-z]{3,}", n)} - {
         "North", "South", "East", "West", "Central", "London", "Yorkshire", "Humber", "Midlands",

@@ -1,9 +1,9 @@
 """No loader, metric, layout or callback module names an authority or a neighbourhood: those facts
-live in the authority's profile (mps.toml and data/lookups/), so the code serves any council."""
+live in the authority's profile (data/authorities/<code>/), so the code serves any council."""
 import csv
 import re
 
-from conftest import ROOT
+from conftest import AUTHORITIES, ROOT
 
 CODE = ["loaders", "metrics", "layouts", "callbacks", "domain"]
 
@@ -14,9 +14,10 @@ def _profile_names() -> set[str]:
         for row in csv.DictReader(f):
             if row["area_type"] == "la":
                 names.update([row["area_name"], row["area_code"]])
-    with open(ROOT / "data" / "lookups" / "neighbourhoods.csv", encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            names.update([row["neighbourhood_name"]])
+    for path in sorted(AUTHORITIES.glob("*/neighbourhoods.csv")):
+        with open(path, encoding="utf-8") as f:
+            for row in csv.DictReader(f):
+                names.update([row["neighbourhood_name"]])
     return {n for n in names if n}
 
 

@@ -7,7 +7,8 @@
     PUBLICATION,EXTRACT_DATE,ORG_TYPE,ORG_CODE,ONS_CODE,POSTCODE,SEX,AGE_GROUP_5,NUMBER_OF_PATIENTS
     44 `GP` practices and the `CCG` (08L) rows that are their sums.
 
-Practices and neighbourhoods come from data/lookups/practices.csv (seed 001 Appendix B).
+Practices and neighbourhoods come from Lewisham's profile, data/authorities/E09000023/practices.csv
+(seed 001 Appendix B, with each practice's real ODS code where one could be matched by name).
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ import numpy as np
 
 from . import common as C
 
-LOOKUPS = Path(__file__).resolve().parents[2] / "data" / "lookups"
+PROFILE = Path(__file__).resolve().parents[2] / "data" / "authorities" / "E09000023"
 TOTALS_FILE = "gp-reg-pat-prac-all.csv"
 QUIN_FILE = "gp-reg-pat-prac-quin-age.csv"
 PUBLICATION = "GP_PRAC_PAT_LIST"
@@ -39,7 +40,7 @@ CCG_TOTAL_2017 = 318_500   # illustrative: list inflation over the ~306k residen
 
 
 def practices() -> list[dict]:
-    with (LOOKUPS / "practices.csv").open(encoding="utf-8") as fh:
+    with (PROFILE / "practices.csv").open(encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
 
 
@@ -158,11 +159,20 @@ def _write_readme() -> None:
     text = f"""## GP registered patients (NHS Digital) — `gp.py`
 
 Both files are CSV written latin-1 (as NHS Digital publishes them), `PUBLICATION` = `{PUBLICATION}`.
-Practice codes, names and neighbourhoods come from `data/lookups/practices.csv`: the 44 practices
-of seed 001 Appendix B with their neighbourhood (N1 North Lewisham = map numbers 1-11, N2 Central
-= 12-25, N3 South East = 26-37, N4 South West = 38-44). Three codes have been seen in real data
-(G85004 The Jenner Practice, G85005 South Lewisham Group Practice, G85124 Bellingham Green
-Surgery); the other 41 G85xxx codes are illustrative (`code_source` column).
+Practice codes, names and neighbourhoods come from Lewisham's profile,
+`data/authorities/E09000023/practices.csv`: the 44 practices of seed 001 Appendix B with their
+neighbourhood (N1 North Lewisham = map numbers 1-11, N2 Central = 12-25, N3 South East = 26-37,
+N4 South West = 38-44). 33 of them carry their **real ODS code**, matched by name to the practices
+that NHS Digital's January 2021 registrations file lists under CCG 72Q in Lewisham's postcode
+districts, named as in the Fingertips practice export (`ods_name` column; e.g. `Torricon Road` is
+G85032 Torridon Road Medical Practice, `ICO Moorside Clinic` is G85104 ICO Health Group). The 11
+seed practices no 2021 practice matches (closed or merged since 2013) carry a placeholder code
+`G85U01`..`G85U11`, which is not an ODS code and cannot collide with one: Dr Batra Surgery,
+Brockley Road, Rushey Green, Hurley Group Practice, Baring Road, Winlaton, ICO Chinbrook, ICO Marvels
+Lane Health Centre, Muirkirk Road, ICO Boundfield Road Medical Centre, Sydenham Surgery
+(`code_source` column says which). Ingesting the real 2021 file beside the sample warns about them,
+and about the 2021 practices under 72Q in Lewisham's districts that the seed list does not have
+(e.g. G85633 Novum Health Partnership).
 
 ### `gp-reg-pat-prac-all.csv` (totals, July 2013)
 `PUBLICATION,EXTRACT_DATE,TYPE,CCG_CODE,ONS_CCG_CODE,CODE,POSTCODE,SEX,AGE,NUMBER_OF_PATIENTS`;
