@@ -8,14 +8,21 @@ figure's provenance can be checked by eye.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import io
+import os
 import re
+import stat
+import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
+
+from . import limits
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt", ".htm", ".html"}
 # Not spreadsheets, but read too: ward boundaries as GeoJSON (loaders/boundaries.py).
@@ -28,7 +35,7 @@ class InputError(Exception):
 
     def __init__(self, file: str | Path, problem: str, *, sheet: str | None = None,
                  row: int | None = None, column: str | None = None, expected: str | None = None):
-        self.file = Path(file).name if file else ""
+        self.file = display_name(Path(file).name) if file else ""
         self.sheet = sheet
         self.row = row
         self.column = column
@@ -49,6 +56,12 @@ class InputError(Exception):
         if self.expected:
             text += f" (expected {self.expected})"
         return text
+
+
+def display_name(name: str) -> str:
+    """A name safe to print on one line of a log: control and format characters (a newline that
+    would forge a log line, terminal escapes, right-to-left overrides) shown as '?'."""
+    return "".join("?" if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in str(name))
 
 
 @dataclass
@@ -136,67 +149,197 @@ def text_grid(cells: pd.DataFrame) -> list[list[str]]:
 
 # --------------------------------------------------------------------------- reading
 
-def _decode(path: Path, raw: bytes) -> str:
-    """The CSV's text: UTF-8 (with or without a byte-order mark), else latin-1 (NHS Digital)."""
+def read_input(path: str | Path) -> bytes:
+    """A file's bytes, read once, within `limits.FILE_MB`. Symbolic links and special files (pipes,
+    devices, sockets) are refused without being opened for reading: a link named `.csv` that points
+    at a system file must not be read, hashed or shown."""
+    path = Path(path)
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        raise InputError(path, "the file disappeared before it could be read") from None
+    if stat.S_ISLNK(mode):
+        raise InputError(path, "this is a symbolic link, which ingest does not follow",
+                         expected="the file itself, copied into the folder") from None
+    if not stat.S_ISREG(mode):
+        raise InputError(path, f"this is a {_special_kind(mode)}, not a file", expected="a downloaded file")
+    limit = limits.FILE_MB.value * limits.MB
+    try:  # O_NOFOLLOW: a link swapped in after the check above is refused, not followed
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise InputError(path, "this is a symbolic link, which ingest does not follow",
+                             expected="the file itself, copied into the folder") from None
+        raise InputError(path, f"the file cannot be read ({exc.strerror})",
+                         expected="a file the user running ingest may read") from None
+    with os.fdopen(fd, "rb") as f:
+        st = os.fstat(f.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError(path, f"this is a {_special_kind(st.st_mode)}, not a file", expected="a downloaded file")
+        if st.st_size > limit:
+            raise _over(path, f"the file is {st.st_size / limits.MB:,.0f} MB", limits.FILE_MB)
+        raw = f.read(limit + 1)
+    if len(raw) > limit:  # it grew while being read
+        raise _over(path, "the file is over the size limit", limits.FILE_MB)
+    return raw
+
+
+def _special_kind(mode: int) -> str:
+    return ("folder" if stat.S_ISDIR(mode) else "named pipe" if stat.S_ISFIFO(mode) else
+            "socket" if stat.S_ISSOCK(mode) else "device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "special file")
+
+
+def _over(path: Path, found: str, limit: limits.Limit, sheet: str | None = None) -> InputError:
+    return InputError(path, f"{found}, over the limit of {limit.value:,} {limit.unit}", sheet=sheet,
+                      expected=f"a file within the limit, or {limit.env} set higher for this run")
+
+
+def check_container(path: Path, raw: bytes) -> None:
+    """Refuse a zip-based spreadsheet (.xlsx, .ods) that would inflate beyond the limits, judged
+    from its central directory alone, before any part of it is decompressed."""
+    if not raw.startswith(b"PK\x03\x04"):
+        return
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as z:
+            parts = z.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+        raise InputError(path, f"the spreadsheet could not be opened (a damaged zip container: {exc})",
+                         expected="a complete .xlsx or .ods workbook") from None
+    if len(parts) > limits.ZIP_ENTRIES.value:
+        raise _over(path, f"the workbook holds {len(parts):,} parts", limits.ZIP_ENTRIES)
+    inflated = sum(p.file_size for p in parts)
+    if inflated > limits.ZIP_INFLATED_MB.value * limits.MB:
+        raise _over(path, f"the workbook would unzip to {inflated / limits.MB:,.0f} MB", limits.ZIP_INFLATED_MB)
+    for p in parts:  # small parts may compress well without costing anything
+        ratio = p.file_size / max(p.compress_size, 1)
+        if p.file_size > limits.MB and ratio > limits.ZIP_RATIO.value:
+            raise _over(path, f"its part '{display_name(p.filename)}' would inflate {ratio:,.0f} times", limits.ZIP_RATIO)
+
+
+# Byte-order marks, longest first (UTF-32's begins with UTF-16's).
+_BOMS = [(b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"), (b"\xef\xbb\xbf", "utf-8-sig"),
+         (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")]
+
+
+def _decode(path: Path, raw: bytes) -> tuple[bytes, str]:
+    """The CSV's bytes in an ASCII-compatible encoding and that encoding's name, for the parser.
+
+    UTF-8 (with or without a byte-order mark), Windows-1252 (Excel's "CSV" on Windows), else
+    latin-1; UTF-16 with a byte-order mark (Excel's "Unicode text") is re-encoded as UTF-8. Text
+    in UTF-32, UTF-16 without a mark, or binary data is refused, naming what was found."""
     if not raw.strip():
         raise InputError(path, "the file is empty", expected="a header row and data rows")
-    if b"\x00" in raw[:4096]:
+    bom = next((name for mark, name in _BOMS if raw.startswith(mark)), None)
+    if bom == "UTF-32":
+        raise InputError(path, "this text file is encoded as UTF-32, which is not read",
+                         expected="CSV saved as UTF-8 (Excel: CSV UTF-8)")
+    if bom == "utf-16":
+        try:
+            return raw.decode("utf-16").encode("utf-8"), "utf-8"
+        except UnicodeDecodeError as exc:
+            raise InputError(path, f"this UTF-16 text file has a malformed character at byte {exc.start}",
+                             expected="CSV saved as UTF-8 (Excel: CSV UTF-8)") from None
+    head = raw[:4096]
+    if b"\x00" in head:
+        if head[1::2].count(0) > len(head) // 4 or head[0::2].count(0) > len(head) // 4:
+            raise InputError(path, "this looks like UTF-16 text without a byte-order mark",
+                             expected="CSV saved as UTF-8 (Excel: CSV UTF-8), or UTF-16 with its byte-order mark")
         raise InputError(path, "this is not a text CSV file (it contains binary data)",
                          expected="comma-separated text")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
+    if bom:
+        return raw, bom
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            raw.decode(encoding)
+            return raw, encoding
+        except UnicodeDecodeError:
+            continue
+    return raw, "latin-1"
 
 
-def _csv_width(text: str) -> int:
-    """The most fields in one record, counted without a Python loop: commas outside quotes (an
-    even number of quote characters before them) between line ends outside quotes, plus one.
+def _separator(data: bytes) -> str:
+    """Comma, or tab when the first line has tabs and no commas (Excel's "Unicode text", TSV)."""
+    first = data.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0]
+    return "\t" if b"\t" in first and b"," not in first else ","
+
+
+def _csv_shape(path: Path, data: bytes, sep: str) -> int:
+    """The most fields in one record, refusing a file over the row or column limits.
+
+    Lines are counted with bytes.count (no copy); fields by position search in chunks of 4 MB:
+    separators outside quotes (an even number of quote characters before them, carried from chunk
+    to chunk) between line ends outside quotes. Memory stays a few tens of MB whatever the file.
     Returns -1 when the quotes do not balance (the csv module counts those)."""
-    data = np.frombuffer(text.encode("utf-8", errors="replace"), dtype=np.uint8)
-    quotes = np.flatnonzero(data == ord('"'))
-    if len(quotes) % 2:
-        return -1
-    commas = np.flatnonzero(data == ord(","))
-    ends = np.flatnonzero((data == ord("\n")) | (data == ord("\r")))
-    if len(quotes):  # keep the commas and line ends that an even number of quotes precede
-        commas = commas[np.searchsorted(quotes, commas) % 2 == 0]
-        ends = ends[np.searchsorted(quotes, ends) % 2 == 0]
-    bounds = np.searchsorted(commas, np.concatenate(([0], ends, [len(data)])))
-    return int(np.diff(bounds).max()) + 1
+    lines = max(data.count(b"\n"), data.count(b"\r"))
+    if lines > limits.CSV_ROWS.value:
+        raise _over(path, f"the CSV has {lines:,} lines", limits.CSV_ROWS)
+    max_fields, chunk = limits.CSV_COLUMNS.value, 1 << 22
+    widest, run, in_quotes = 0, 0, False  # run: separators since the last line end
+    for start in range(0, len(data), chunk):
+        a = np.frombuffer(data, dtype=np.uint8, count=min(chunk, len(data) - start), offset=start)
+        quotes = np.flatnonzero(a == ord('"'))
+        seps = np.flatnonzero(a == ord(sep))
+        ends = np.flatnonzero((a == ord("\n")) | (a == ord("\r")))
+        if len(quotes):  # keep what an even number of quotes (counting earlier chunks) precede
+            seps = seps[(np.searchsorted(quotes, seps) + in_quotes) % 2 == 0]
+            ends = ends[(np.searchsorted(quotes, ends) + in_quotes) % 2 == 0]
+            in_quotes ^= bool(len(quotes) % 2)
+        elif in_quotes:
+            continue
+        if len(ends):
+            before = np.searchsorted(seps, ends)  # separators before each line end
+            widest = max(widest, run + int(before[0]), int(np.diff(before).max(initial=0)))
+            run = len(seps) - int(before[-1])
+        else:
+            run += len(seps)
+        if max(widest, run) + 1 > max_fields:
+            raise _over(path, f"a CSV record has more than {max_fields:,} fields", limits.CSV_COLUMNS)
+    return -1 if in_quotes else max(widest, run) + 1
 
 
-def _exact_csv_width(path: Path, text: str) -> int:
+def _exact_csv_width(path: Path, text: str, sep: str) -> int:
     import csv
 
     try:
-        return max((len(r) for r in csv.reader(io.StringIO(text))), default=1)
+        width = max((len(r) for r in csv.reader(io.StringIO(text), delimiter=sep)), default=1)
     except csv.Error as exc:
         raise InputError(path, f"the CSV could not be split into columns ({exc})",
                          expected="comma-separated values with quoted text") from None
+    if width > limits.CSV_COLUMNS.value:
+        raise _over(path, f"a CSV record has {width:,} fields", limits.CSV_COLUMNS)
+    return width
 
 
-def _parse_csv(text: str, width: int) -> pd.DataFrame:
-    return pd.read_csv(io.StringIO(text), header=None, names=range(width), index_col=False,
-                       dtype=object, na_filter=False, keep_default_na=False,
+def _parse_csv(data: bytes, encoding: str, sep: str, width: int) -> pd.DataFrame:
+    return pd.read_csv(io.BytesIO(data), header=None, names=range(width), index_col=False, sep=sep,
+                       encoding=encoding, dtype=object, na_filter=False, keep_default_na=False,
                        skip_blank_lines=False, engine="c")
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
+def _read_csv(path: Path, raw: bytes | None = None) -> pd.DataFrame:
     """A CSV as a grid of raw text cells (None for blank cells), parsed by pandas' C reader.
 
     Publishers' CSVs are often ragged (title rows with one cell): short rows are padded, never
-    rejected. Quoted cells may hold commas and line breaks; CRLF and a UTF-8 BOM are handled."""
-    text = _decode(path, path.read_bytes())
-    width = _csv_width(text)
+    rejected. Quoted cells may hold commas and line breaks; CRLF and a UTF-8 BOM are handled. The
+    bytes are parsed where they lie (no decoded copy), except UTF-16, which is re-encoded once."""
+    data, encoding = _decode(path, read_input(path) if raw is None else raw)
+    sep = _separator(data)
+    width = _csv_shape(path, data, sep)
+
+    def exact():
+        return _exact_csv_width(path, data.decode(encoding, errors="replace"), sep)
+
     try:
-        frame = _parse_csv(text, width if width > 0 else _exact_csv_width(path, text))
+        frame = _parse_csv(data, encoding, sep, width if width > 0 else exact())
     except pd.errors.ParserError:  # stray quotes fooled the count: count the fields exactly
         try:
-            frame = _parse_csv(text, _exact_csv_width(path, text))
+            frame = _parse_csv(data, encoding, sep, exact())
         except pd.errors.ParserError as exc:
             raise InputError(path, f"the CSV could not be split into columns ({exc})",
                              expected="comma-separated values with quoted text") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(path, f"the CSV is not valid {encoding} text ({exc.reason} at byte {exc.start})",
+                         expected="CSV saved as UTF-8") from None
     blank = frame.apply(lambda c: c.str.strip().eq(""))
     return frame.astype(object).mask(blank, None)
 
@@ -220,11 +363,12 @@ def _read_html_tables(path: Path, raw: bytes) -> list[Sheet]:
     return sheets
 
 
-def _read_workbook(path: Path) -> list[Sheet]:
+def _read_workbook(path: Path, raw: bytes) -> list[Sheet]:
     from python_calamine import CalamineWorkbook
 
+    check_container(path, raw)
     try:
-        wb = CalamineWorkbook.from_path(str(path))
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(raw))
     except Exception as exc:  # calamine raises its own error types for corrupt/truncated files
         raise InputError(path, f"the spreadsheet could not be opened ({type(exc).__name__}: {exc})",
                          expected="a complete .xlsx, .xls or .ods workbook") from None
@@ -245,21 +389,24 @@ def _read_workbook(path: Path) -> list[Sheet]:
     return sheets
 
 
-def read_sheets(path: str | Path) -> list[Sheet]:
-    """Every sheet of a file as raw cells. CSV is one unnamed sheet; HTML-as-.xls gives tables."""
+def read_sheets(path: str | Path, raw: bytes | None = None) -> list[Sheet]:
+    """Every sheet of a file as raw cells. CSV is one unnamed sheet; HTML-as-.xls gives tables.
+
+    ``raw`` is the file's bytes when the caller has read them already (`read_input`), so a file is
+    read from disk once."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SPREADSHEET_SUFFIXES:
         raise InputError(path, f"files ending '{suffix or '(none)'}' are not read",
                          expected="one of " + ", ".join(sorted(SPREADSHEET_SUFFIXES | OTHER_SUFFIXES)))
-    raw = path.read_bytes()
+    raw = read_input(path) if raw is None else raw
     if not raw.strip():
         raise InputError(path, "the file is empty", expected="a header row and data rows")
     if suffix in {".htm", ".html"} or (suffix == ".xls" and _looks_like_html(raw)):
         return _read_html_tables(path, raw)
     if suffix in {".csv", ".txt"}:
-        return [Sheet(path, None, _read_csv(path))]
-    return _read_workbook(path)
+        return [Sheet(path, None, _read_csv(path, raw))]
+    return _read_workbook(path, raw)
 
 
 # --------------------------------------------------------------------------- headers

@@ -13,3 +13,9 @@ def test_every_store_and_export_table_is_documented():
     doc = (ROOT / "docs" / "contract.md").read_text(encoding="utf-8")
     for name in [*STORE_TABLES, *EXPORT_TABLES]:
         assert f"### `{name}`" in doc
+
+
+def test_ingest_limits_doc_is_current():
+    from loaders.limits import markdown
+    doc = (ROOT / "docs" / "limits.md").read_text(encoding="utf-8")
+    assert doc == markdown(), "run: .venv/bin/python -m loaders.limits > docs/limits.md"
