@@ -37,6 +37,7 @@ def create_app(store: str | Path | Store = DEFAULT_STORE) -> Dash:
                title="Market Position Statement", suppress_callback_exceptions=True,
                meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}])
     app.server.config[context.STORE_KEY] = store
+    app.server.teardown_request(context.release_pinned)
     app.index_string = INDEX
     _add_pages(app)
     app.layout = shell.layout

@@ -6,15 +6,18 @@ command exits non-zero.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from loaders.base import InputError
+from domain.store_versions import StoreBusy
+from loaders.base import InputError, display_name
 
 DEFAULT_STORE = Path("data/store")
 # Wide enough for file names when output goes to a log or CI rather than a terminal.
@@ -22,22 +25,32 @@ console = Console(stderr=False, highlight=False, width=None if sys.stdout.isatty
 err_console = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 200)
 
 
+def shown(text) -> str:
+    """Text from a file or its name, printable on one line: control characters as '?', and
+    rich's [markup] escaped, so a crafted file name can neither forge a log line nor style one."""
+    return escape(display_name(str(text)))
+
+
 def _summary(report, title: str) -> None:
-    table = Table(title=title, show_lines=False)
+    table = Table(title=shown(title), show_lines=False)
     for col in ("file", "kind", "rows read", "rows kept", "warnings", "status"):
         table.add_column(col, justify="right" if col.startswith("rows") or col == "warnings" else "left")
     for f in report.files:
-        table.add_row(f.path.name, f.kind or "-", str(f.rows_read), str(f.rows_kept),
+        table.add_row(shown(f.path.name), f.kind or "-", str(f.rows_read), str(f.rows_kept),
                       str(len(f.warnings)), "[green]ok[/green]" if f.ok else "[red]FAILED[/red]")
+    for path, _why in getattr(report, "skipped", []):
+        table.add_row(shown(path.name), "-", "-", "-", "-", "[yellow]not read[/yellow]")
     console.print(table)
+    for path, why in getattr(report, "skipped", []):
+        console.print(f"  [yellow]not read[/yellow] {shown(path.name)}: {why}")
     for f in report.files:
         for w in f.warnings[:5]:
-            console.print(f"  [yellow]note[/yellow] {f.path.name}: {w}")
+            console.print(f"  [yellow]note[/yellow] {shown(f.path.name)}: {shown(w)}")
         if len(f.warnings) > 5:
-            console.print(f"  [yellow]note[/yellow] {f.path.name}: … and {len(f.warnings) - 5} more")
+            console.print(f"  [yellow]note[/yellow] {shown(f.path.name)}: … and {len(f.warnings) - 5} more")
     for f in report.files:
         if f.error:
-            err_console.print(f"[red]error[/red] {f.error}")
+            err_console.print(f"[red]error[/red] {shown(f.error)}")
 
 
 def _run_with_progress(fn, source_dir: Path):
@@ -77,7 +90,8 @@ def cmd_ingest(args) -> int:
         console.print(f"Store {args.store} is up to date with {source}; nothing to do.")
         return 0
     report = _run_with_progress(lambda tick: ingest(source, Path(args.store), progress=tick,
-                                                    authority=args.authority, profile_dir=_profile(args)),
+                                                    authority=args.authority, profile_dir=_profile(args),
+                                                    replace=args.replace),
                                 source)
     _summary(report, f"Ingest of {source}")
     if not report.files:
@@ -87,7 +101,11 @@ def cmd_ingest(args) -> int:
         failed = sum(not f.ok for f in report.files)
         err_console.print(f"{failed} file(s) failed; the store at {args.store} was left unchanged.")
         return 1
-    console.print(f"Store written to {report.store_dir} ({len(report.files)} files).")
+    for note in report.kept.values():
+        console.print(f"[yellow]kept[/yellow] {shown(note)}")
+    for name in report.dropped:
+        console.print(f"[yellow]dropped[/yellow] the '{name}' table: no file in this refresh gives it (--replace)")
+    console.print(f"Store written to {shown(report.store_dir)} ({len(report.files)} files).")
     return 0
 
 
@@ -207,6 +225,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--if-stale", action="store_true",
                    help="only ingest when the store is missing or older than the inputs")
     _authority_arguments(p)
+    p.add_argument("--replace", action="store_true",
+                   help="drop tables the store holds that no file of this refresh gives (kept by default)")
     p.set_defaults(func=cmd_ingest)
     p = sub.add_parser("validate", help="dry run: what would load and what is wrong")
     p.add_argument("source_dir")
@@ -232,12 +252,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def os_problem(exc: OSError) -> str:
+    """An operating-system error as what the user can do about it; the store is left as it was."""
+    where = exc.filename or "a file"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return (f"{where}: permission denied ({exc.strerror}); the user running mps needs to be able to "
+                "write there (the previous store, if any, is unchanged)")
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return (f"{where}: the disk is full ({exc.strerror}); free some space and run the command again "
+                "(the previous store, if any, is unchanged)")
+    return f"{where}: {exc.strerror or exc} (the previous store, if any, is unchanged)"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
     except InputError as exc:
-        err_console.print(f"[red]error[/red] {exc.message}")
+        err_console.print(f"[red]error[/red] {shown(exc.message)}")
+        return 1
+    except StoreBusy as exc:
+        err_console.print(f"[red]error[/red] {shown(exc)}")
+        return 75  # EX_TEMPFAIL: try again later
+    except OSError as exc:  # the machine's problem (permissions, a full disk), not a bug: say which
+        err_console.print(f"[red]error[/red] {shown(os_problem(exc))}")
         return 1
     except KeyboardInterrupt:
         return 130

@@ -1,7 +1,8 @@
 """Ingest: recognise each file in a folder, load it, and write the Parquet store all-or-nothing.
 
-The new store is built in a sibling temporary folder and swapped in with renames only after every
-file has loaded, so a failed refresh leaves the previous store byte-for-byte as it was.
+The new store is built as a new version beside the current one and made current by one atomic
+link rename (domain.store_versions) only after every file has loaded, so a failed refresh leaves
+the previous store byte-for-byte as it was, and a reader never sees half of one.
 """
 from __future__ import annotations
 
@@ -10,17 +11,17 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Callable
 
 import pandas as pd
 
+from domain import store_versions
 from domain.contract import LOOKUP_TABLES, ContractError, Table, conform, store_table
 
 from . import DEFAULT_LOOKUPS, LoadContext, boundaries, known_kinds, profile, registry
-from .base import InputError, LoadResult, load_lookup, read_sheets
+from .base import InputError, LoadResult, load_lookup, read_input, read_sheets
 
 CONFIG_NAME = "mps.toml"
 IGNORED_NAMES = {CONFIG_NAME, "readme.md", "readme.txt", ".gitkeep"}
@@ -49,6 +50,9 @@ class IngestReport:
     files: list[FileReport]
     config: dict
     store_dir: Path | None = None
+    skipped: list[tuple[Path, str]] = field(default_factory=list)  # files not read, and why
+    kept: dict[str, str] = field(default_factory=dict)  # table -> note: no file gave it, previous kept
+    dropped: list[str] = field(default_factory=list)   # tables the previous store held, dropped (--replace)
 
     @property
     def ok(self) -> bool:
@@ -74,12 +78,29 @@ def read_config(source_dir: Path) -> dict:
 
 
 def source_files(source_dir: Path) -> list[Path]:
-    files = []
-    for p in sorted(Path(source_dir).iterdir()):
-        if (p.is_file() and not p.name.startswith(".") and p.name.lower() not in IGNORED_NAMES
-                and p.suffix.lower() not in LOGO_SUFFIXES):  # logos are branding, not data
-            files.append(p)
-    return files
+    """The files ingest reads: everything in the folder but what `skipped_files` lists. Links and
+    special files are included so that reading refuses them by name (never silently)."""
+    return [p for p in sorted(Path(source_dir).iterdir()) if _skip_reason(p) is None]
+
+
+def skipped_files(source_dir: Path) -> list[tuple[Path, str]]:
+    """What is in the folder but not read, with the reason, for the summary."""
+    return [(p, why) for p in sorted(Path(source_dir).iterdir()) if (why := _skip_reason(p)) not in (None, "")]
+
+
+def _skip_reason(p: Path) -> str | None:
+    """None for a file to read, '' for the folder's own configuration, else why it is not read."""
+    if p.name == CONFIG_NAME:
+        return ""
+    if p.name.startswith("."):
+        return "hidden file (its name starts with a dot): not read; rename it to include it"
+    if p.is_dir() and not p.is_symlink():
+        return "a folder: only files directly in the source folder are read"
+    if p.name.lower() in IGNORED_NAMES:
+        return "notes, not data"
+    if p.suffix.lower() in LOGO_SUFFIXES and not p.is_symlink():  # logos are branding, not data
+        return "an image: used only as the logo named in mps.toml"
+    return None
 
 
 def sha256(path: Path) -> str:
@@ -100,12 +121,14 @@ def detect(sheets) -> object | None:
 def load_file(path: Path, ctx: LoadContext) -> tuple[FileReport, LoadResult | None]:
     """Recognise and load one file, its frames conformed to the contract; a file that fails says
     why in ``report.error`` (bad input as InputError, a loader bug as a ContractError)."""
-    report = FileReport(path=path, sha256=sha256(path))
+    report = FileReport(path=path)
     try:
+        raw = read_input(path)  # read once: hashed and parsed from the same bytes
+        report.sha256 = hashlib.sha256(raw).hexdigest()
         if path.suffix.lower() in boundaries.SUFFIXES:  # GeoJSON is not a spreadsheet
             result = boundaries.load_path(path, ctx)
         else:
-            sheets = read_sheets(path)
+            sheets = read_sheets(path, raw)
             module = detect(sheets)
             if module is None:
                 raise InputError(path, "this file is not a kind the dashboard recognises",
@@ -187,7 +210,7 @@ def load_folder(source_dir: Path, lookups_dir: Path | None = None,
         reports.append(report)
         if result is not None:
             results.append((path, result))
-    return IngestReport(source_dir, reports, config), results, ctx
+    return IngestReport(source_dir, reports, config, skipped=skipped_files(source_dir)), results, ctx
 
 
 AUTHORITY_KEYS = ("area_code", "area_name", "region_code", "region_name", "comparators")
@@ -256,49 +279,83 @@ def read_lookups(lookups_dir: Path, profile_dir: Path | None = None) -> dict[str
     return tables
 
 
-def write_store(report: IngestReport, results, ctx: LoadContext, store_dir: Path) -> Path:
-    """Write every table to a temporary folder beside the store, then swap it in."""
-    store_dir = Path(store_dir).resolve()
+def write_store(report: IngestReport, results, ctx: LoadContext, store_dir: Path, *, replace: bool = False) -> Path:
+    """Write every table as a new version of the store and make it current in one atomic step.
+
+    A table the current store holds that no file of this refresh gives is kept, with its files'
+    older dates in the manifest, and named in ``report.kept``; with ``replace`` it is dropped and
+    named in ``report.dropped``. One writer at a time (StoreBusy for a second)."""
+    store_dir = Path(os.path.abspath(store_dir))
     store_dir.parent.mkdir(parents=True, exist_ok=True)
     tables = build_tables(results, ctx)
-    tmp = Path(tempfile.mkdtemp(prefix=store_dir.name + ".new-", dir=store_dir.parent))
-    try:
-        for name, frame in tables.items():
-            frame.to_parquet(tmp / f"{name}.parquet", index=False)
-        branding = dict(ctx.config.get("branding", {}))
-        if branding.get("logo"):  # the authority's own logo travels with the store
-            logo = Path(report.source_dir) / branding["logo"]
-            if not logo.is_file() and ctx.profile_dir is not None:
-                logo = Path(ctx.profile_dir) / branding["logo"]
-            shutil.copy(logo, tmp / ("branding_logo" + logo.suffix.lower()))
-            branding["logo"] = "branding_logo" + logo.suffix.lower()
-        now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-        manifest = {
-            "ingested_at": now,
-            "source_dir": str(report.source_dir),
-            "authority": _infer_authority(ctx, tables),
-            "profile": str(ctx.profile_dir) if ctx.profile_dir else None,
-            "branding": branding,
-            "targets": dict(ctx.config.get("targets", {})),
-            "contacts": dict(ctx.config.get("contacts", {})),
-            "intentions": dict(ctx.config.get("intentions", {})),
-            "tables": {name: int(len(frame)) for name, frame in tables.items()},
-            "files": [{"path": f.path.name, "kind": f.kind, "table": f.table, "sha256": f.sha256,
-                       "rows_read": f.rows_read, "rows_kept": f.rows_kept, "warnings": f.warnings,
-                       "meta": _jsonable(f.meta), "ingested_at": now} for f in report.files],
-        }
-        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str), encoding="utf-8")
-        old = None
-        if store_dir.exists():
-            old = store_dir.with_name(store_dir.name + ".old-" + tmp.name.rsplit("-", 1)[-1])
-            os.replace(store_dir, old)
-        os.replace(tmp, store_dir)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    with store_versions.writer_lock(store_dir):
+        previous = store_versions.current(store_dir)
+        old = _read_manifest(previous)
+        tmp = store_versions.new_version(store_dir)
+        try:
+            for name, frame in tables.items():
+                frame.to_parquet(tmp / f"{name}.parquet", index=False)
+            carried = _carry_over(report, old, previous, tables, tmp, replace)
+            branding = dict(ctx.config.get("branding", {}))
+            if branding.get("logo"):  # the authority's own logo travels with the store
+                logo = Path(report.source_dir) / branding["logo"]
+                if not logo.is_file() and ctx.profile_dir is not None:
+                    logo = Path(ctx.profile_dir) / branding["logo"]
+                shutil.copy(logo, tmp / ("branding_logo" + logo.suffix.lower()))
+                branding["logo"] = "branding_logo" + logo.suffix.lower()
+            now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+            counts = {name: int(len(frame)) for name, frame in tables.items()}
+            counts.update({name: old["tables"][name] for name in report.kept})
+            manifest = {
+                "ingested_at": now,
+                "source_dir": str(report.source_dir),
+                "authority": _infer_authority(ctx, tables),
+                "profile": str(ctx.profile_dir) if ctx.profile_dir else None,
+                "branding": branding,
+                "targets": dict(ctx.config.get("targets", {})),
+                "contacts": dict(ctx.config.get("contacts", {})),
+                "intentions": dict(ctx.config.get("intentions", {})),
+                "tables": counts,
+                "files": [{"path": f.path.name, "kind": f.kind, "table": f.table, "sha256": f.sha256,
+                           "rows_read": f.rows_read, "rows_kept": f.rows_kept, "warnings": f.warnings,
+                           "meta": _jsonable(f.meta), "ingested_at": now} for f in report.files] + carried,
+            }
+            if report.kept:
+                manifest["kept_from_previous"] = dict(report.kept)
+            (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str), encoding="utf-8")
+            store_versions.publish(store_dir, tmp)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
     return store_dir
+
+
+def _read_manifest(folder: Path) -> dict:
+    try:
+        return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _carry_over(report: IngestReport, old: dict, previous: Path, tables: dict, tmp: Path, replace: bool) -> list[dict]:
+    """Copy into the new version each table the previous store held that this refresh does not
+    give (unless ``replace``), and return the manifest entries of the files it came from, which
+    keep their older ingest dates."""
+    missing = [name for name in old.get("tables", {}) if name not in tables and not name.startswith("lookup_")
+               and (previous / f"{name}.parquet").is_file()]
+    if replace:
+        report.dropped = missing
+        return []
+    new_files = {f.path.name for f in report.files}
+    carried = [f for f in old.get("files", []) if f.get("path") not in new_files
+               and (f.get("table") in missing or not f.get("table"))]
+    for name in missing:
+        shutil.copyfile(previous / f"{name}.parquet", tmp / f"{name}.parquet")
+        dates = sorted({f.get("ingested_at", "") for f in carried if f.get("table") == name} - {""})
+        since = dates[0][:10] if dates else old.get("ingested_at", "")[:10]
+        report.kept[name] = (f"no file in this refresh gives the '{name}' table: kept from the store of "
+                             f"{since} (`mps ingest --replace` drops it)")
+    return [f for f in carried if f.get("table") in missing]
 
 
 def _jsonable(meta):
@@ -307,9 +364,9 @@ def _jsonable(meta):
 
 def ingest(source_dir: Path, store_dir: Path, lookups_dir: Path | None = None,
            progress: Callable[[Path], None] | None = None, *, authority: str | None = None,
-           profile_dir: Path | None = None) -> IngestReport:
+           profile_dir: Path | None = None, replace: bool = False) -> IngestReport:
     report, results, ctx = load_folder(source_dir, lookups_dir, progress, authority=authority,
                                        profile_dir=profile_dir)
     if report.ok:
-        report.store_dir = write_store(report, results, ctx, store_dir)
+        report.store_dir = write_store(report, results, ctx, store_dir, replace=replace)
     return report

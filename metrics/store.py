@@ -7,17 +7,33 @@ as copies, so a caller that changes a frame cannot change what the next caller r
 from __future__ import annotations
 
 import json
+import os
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
+from domain import store_versions
 from domain.contract import STORE_TABLES, Authority, Manifest, store_table
 
 
 class Store:
     def __init__(self, path: str | Path):
         self.path = Path(path)
+        self._hold: int | None = None
+
+    def pin(self) -> Store:
+        """This store fixed at the version it names now, held (so no refresh removes it) until
+        `release()`: what one request reads, so it never mixes two versions."""
+        version, hold = store_versions.pin(self.path)
+        pinned = Store(version)
+        pinned._hold = hold
+        return pinned
+
+    def release(self) -> None:
+        if self._hold is not None:
+            os.close(self._hold)
+            self._hold = None
 
     def __repr__(self) -> str:
         return f"Store({str(self.path)!r})"

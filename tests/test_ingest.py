@@ -84,7 +84,9 @@ def test_bad_input_is_refused_by_name_and_store_is_untouched(bad, good_folder, t
         assert text in r.stderr, (text, r.stderr)
     assert "left unchanged" in r.stderr
     assert tree_hash(store) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["downloads", "store"]
+    # Nothing left beside the store but its versions (no temporary folder of the refused refresh).
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["downloads", "store", "store.versions"]
+    assert not list((tmp_path / "store.versions").glob(".tmp-*"))
 
 
 def test_validate_is_a_dry_run(good_folder, tmp_path):
