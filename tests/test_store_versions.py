@@ -78,11 +78,11 @@ def test_a_reader_keeps_its_version_until_it_lets_go(downloads, tmp_path):
     store = tmp_path / "store"
     assert ingest(downloads, store).ok
     pinned = Store(store).pin()
-    version = pinned.version
+    version = pinned.manifest
     for _ in range(4):
         assert ingest(downloads, store).ok
-    assert pinned.path.exists() and pinned.version == version and len(pinned.table("finance"))
-    assert Store(store).pin().version != version
+    assert pinned.path.exists() and pinned.manifest == version and len(pinned.table("finance"))
+    assert Store(store).pin().path != pinned.path
     pinned.release()
     assert ingest(downloads, store).ok
     assert not pinned.path.exists()  # swept once nobody held it
