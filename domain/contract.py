@@ -197,6 +197,22 @@ STORE_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("polygon", "int", "Polygon number within the ward"), _c("ring", "int", "Ring within the polygon"),
               _c("point", "int", "Vertex number"), _c("lon", "float", "Longitude"), _c("lat", "float", "Latitude")),
           "loaders.boundaries", ("ward_code", "polygon", "ring", "point"), provenance=PROVENANCE),
+    Table("neighbourhood_boundaries", "Neighbourhood outlines dissolved from their wards' boundaries at "
+          "ingest (simplified): one row per ring vertex.", (
+              _c("neighbourhood_code", "str", "Neighbourhood code (profile)"),
+              _c("polygon", "int", "Polygon number within the neighbourhood"),
+              _c("ring", "int", "Ring within the polygon (0 = exterior)"),
+              _c("point", "int", "Vertex number"), _c("lon", "float", "Longitude"), _c("lat", "float", "Latitude")),
+          "loaders.boundaries", ("neighbourhood_code", "polygon", "ring", "point"), provenance=PROVENANCE),
+    Table("census", "Census tables by area (wards and their references: authority, region, England): one row "
+          "per area x measure.", (
+              _c("area_code", "str", "GSS code of the ward or area"), _c("area_name", "str", "Name, where the file gives one"),
+              _c("area_type", "str", "ward, la, region, england or other (from the code)"),
+              _c("measure", "str", "Measure key (data/lookups/census_measures.csv)"),
+              _c("topic", "str", "population, long_term_illness, general_health or unpaid_care"),
+              _c("census_year", "int", "Census year", "year"),
+              _c("value", "float", "Usual residents", "people")),
+          "loaders.census_wards", ("area_code", "measure", "census_year"), provenance=PROVENANCE),
     # Lookups travel with the store so metrics read nothing else.
     Table("lookup_practices", "GP practices and their neighbourhood (authority profile).", (
               _c("practice_code", "str", "ODS code"), _c("practice_name", "str", "Name"),
@@ -221,6 +237,14 @@ STORE_TABLES: dict[str, Table] = {t.name: t for t in [
     Table("lookup_postcode_districts", "Postcode districts and their neighbourhood (authority profile).", (
               _c("postcode_district", "str", "Outward code (SE13)"), _c("neighbourhood_code", "str", "Neighbourhood code")),
           "authorities/<code>/postcode_districts.csv", ("postcode_district",), provenance=LOOKUP_PROVENANCE),
+    Table("lookup_postcode_wards", "Full postcodes and their ward (authority profile, optional): places CQC "
+          "locations in wards exactly.", (
+              _c("postcode", "str", "Full postcode (SE6 4RU)"), _c("ward_code", "str", "GSS ward code")),
+          "authorities/<code>/postcode_wards.csv", ("postcode",), provenance=LOOKUP_PROVENANCE),
+    Table("lookup_client_group_bands", "CQC service user bands that count as supply for each client group.", (
+              _c("client_group", "str", "Client group key"),
+              _c("service_user_band", "str", "CQC service user band, as the directory writes it")),
+          "lookups/client_group_bands.csv", ("client_group", "service_user_band"), provenance=LOOKUP_PROVENANCE),
     Table("lookup_areas", "ONS area codes, names and types: England, the regions and every upper-tier authority.",
           AREA + (_c("parent_code", "str", "The region an authority sits in (England's code for a region)"),),
           "lookups/areas.csv", ("area_code",),
@@ -320,6 +344,31 @@ EXPORT_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("total_65_plus", "float", "Registered patients aged 65+", "people")),
           "metrics.neighbourhoods.suppressed_practice_table",
           open_columns="one column per five-year age band from 65 (65-69 ... 95+), patients", provenance=()),
+    Table("neighbourhood_gaps", "Demand against supply where people live: for every client group and "
+          "neighbourhood (and ward, where the authority gives ward boundaries and census residents), estimated "
+          "demand, CQC supply placed by postcode or coordinates (beds by care home type, domiciliary care, "
+          "supported living, extra care) and social care caseloads, supply per 1,000 of demand against the "
+          "borough rate, and the largest shortfalls ranked with a sentence each. Estimated people and "
+          "caseloads below 5 are suppressed with the figures that would reveal them.", (
+              _c("level", "str", "neighbourhood or ward"),
+              _c("area_code", "str", "Neighbourhood code or GSS ward code"), _c("area_name", "str", "Name"),
+              _c("neighbourhood_code", "str", "The neighbourhood (a ward's own, or the row's)"),
+              _c("client_group", "str", "Client group key (all_patients for caseloads)"),
+              _c("demand_measure", "str", "The POPPI/PANSI measure that stands for the group's demand"),
+              _c("population_basis", "str", "The population the prevalence rates were applied to"),
+              _c("demand", "float", "Estimated people (prevalence x population)", "people"),
+              _c("service", "str", "nursing_beds, residential_beds, domiciliary_care, supported_living, "
+                 "extra_care or social_care_cases"),
+              _c("supply_unit", "str", "beds, services or cases"),
+              _c("supply", "float", "Beds, services or cases in the area"),
+              _c("per_1000", "float", "Supply per 1,000 of demand", "per 1,000"),
+              _c("benchmark_per_1000", "float", "The borough's supply per 1,000 of demand", "per 1,000"),
+              _c("expected", "float", "Supply the area would have at the borough rate"),
+              _c("supply_gap", "float", "Supply less expected (negative: short of the borough rate)"),
+              _c("shortfall_pct", "float", "Shortfall as a share of expected", "%"),
+              _c("gap_rank", "int", "1 = the largest shortfall at this level (missing: no shortfall)"),
+              _c("sentence", "str", "The gap in one sentence")),
+          "metrics.neighbourhood_gaps.gap_table", provenance=()),
     Table("neighbourhood_supply", "Care homes, beds and GP practices per neighbourhood.", (
               _c("neighbourhood", "str", "Neighbourhood code"), _c("name", "str", "Neighbourhood name"),
               _c("practices", "int", "GP practices"), _c("care_homes", "int", "Care homes"),

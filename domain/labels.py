@@ -120,6 +120,21 @@ COLUMN_LABELS: dict[str, Label] = {
     **{f"contracts_ending_{m}m": Label(f"Contracts ending within {m} months") for m in (6, 12, 24)},
     **{f"annual_value_ending_{m}m": Label(f"Annual value ending within {m} months", "£") for m in (6, 12, 24)},
     **{g: Label(name, "people") for g, name in CLIENT_GROUP_LABELS.items()},
+    # Demand against supply where people live (metrics.neighbourhood_gaps, metrics.areas)
+    "level": Label("Level"), "demand_measure": Label("Demand measure"),
+    "population_basis": Label("Population basis"), "demand": Label("Estimated people", "people"),
+    "supply_unit": Label("Unit"), "supply": Label("Supply"),
+    "per_1000": Label("Supply per 1,000 of demand", "per 1,000", 1),
+    "benchmark_per_1000": Label("Borough per 1,000", "per 1,000", 1),
+    "expected": Label("At the borough rate", decimals=1), "supply_gap": Label("Supply less borough rate", decimals=1),
+    "shortfall_pct": Label("Shortfall", "%", 1), "gap_rank": Label("Rank"), "sentence": Label("What it says"),
+    "ward_code": Label("Ward code"), "ward_name": Label("Ward"), "residents": Label("Residents", "people"),
+    "registered": Label("Registered patients", "people"), "difference": Label("Difference", "people"),
+    "registered_per_100_residents": Label("Registered per 100 residents", decimals=1),
+    "ward_sum": Label("Sum of wards", "people"), "authority": Label("Authority row", "people"),
+    "indicator": Label("Indicator"), "area_pct": Label("Area", "%", 1), "borough_pct": Label("Borough", "%", 1),
+    "difference_pts": Label("Difference (percentage points)", decimals=1), "location_name": Label("Location"),
+    "rating": Label("CQC rating"), "placed_by": Label("Placed by"), "display": Label("Value"),
 }
 
 # ---------------------------------------------------------------------------------------------

@@ -195,3 +195,127 @@ def ward_map(polygons: pd.DataFrame, values: pd.DataFrame, value: str, title: st
                    bgcolor="rgba(255,255,255,0.7)") for w, c in centres.iterrows()] if len(centres) <= 40 else []
     return _base(fig, title, height=560, annotations=labels, xaxis={"visible": False},
                  yaxis={"visible": False, "scaleanchor": "x", "scaleratio": 1 / math.cos(lat0)})
+
+
+SEQUENTIAL = ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"]  # ColorBrewer Blues: colour-blind safe
+NO_VALUE = "#f3f2f1"
+SELECTED = "#E69F00"
+
+
+def class_breaks(values: pd.Series, classes: int = 5) -> list[float]:
+    """Equal-interval class edges over the finite values (fewer classes when few distinct values)."""
+    v = pd.to_numeric(values, errors="coerce").dropna()
+    if v.empty:
+        return []
+    lo, hi = float(v.min()), float(v.max())
+    if hi == lo:
+        return [lo, hi]
+    n = min(classes, max(1, v.nunique()))
+    return [lo + (hi - lo) * i / n for i in range(n + 1)]
+
+
+def _class_of(v, breaks: list[float]) -> int | None:
+    if v is None or pd.isna(v) or not breaks:
+        return None
+    for i in range(1, len(breaks) - 1):
+        if v < breaks[i]:
+            return i - 1
+    return max(0, len(breaks) - 2)
+
+
+def _path(rings: pd.DataFrame) -> tuple[list, list]:
+    """Exterior rings as one x/y path, polygons separated by gaps (one trace fills them all)."""
+    xs, ys = [], []
+    for _key, ring in rings.groupby(["ward_code", "polygon"], sort=False):
+        xs += ring["lon"].tolist() + [None]
+        ys += ring["lat"].tolist() + [None]
+    return xs, ys
+
+
+def area_map(wards: pd.DataFrame, outlines: pd.DataFrame, values: pd.DataFrame, title: str, legend_title: str, *,
+             level: str = "ward", selected: str | None = None, labels: bool = True) -> dict:
+    """Wards (or neighbourhoods, drawn as their wards) shaded by ``values['value']`` in five
+    equal-interval classes of one colour-blind-safe hue, each class a legend entry, neighbourhood
+    outlines on top, and one clickable marker per area carrying its code (``customdata``) and its
+    value (``display``) in the hover. Plain axes: no map tiles, no network.
+
+    ``wards``: the simplified rings stored at ingest (ward_code, ward_name, neighbourhood_code,
+    polygon, ring, point, lon, lat). ``outlines``: neighbourhood rings (neighbourhood_code,
+    polygon, ring, point, lon, lat), may be empty. ``values``: indexed by area code (ward code, or
+    neighbourhood code when ``level`` is neighbourhood) with ``value``, ``display`` and ``name``."""
+    import math
+
+    if wards.empty:
+        return empty("No ward boundaries in the store")
+    rings = wards[wards["ring"] == 0].sort_values(["ward_code", "polygon", "point"])
+    key = "ward_code" if level == "ward" else "neighbourhood_code"
+    vals = pd.to_numeric(values["value"], errors="coerce") if len(values) else pd.Series(dtype=float)
+    breaks = class_breaks(vals)
+    area_class = {code: _class_of(v, breaks) for code, v in vals.items()}
+    rings = rings.assign(_class=rings[key].map(area_class))
+    traces = []
+    for c in range(max(0, len(breaks) - 1)):
+        part = rings[rings["_class"] == c]
+        xs, ys = _path(part) if len(part) else ([None], [None])
+        colour = SEQUENTIAL[round(c * (len(SEQUENTIAL) - 1) / max(1, len(breaks) - 2))]
+        traces.append({"type": "scatter", "x": xs, "y": ys, "mode": "lines", "fill": "toself",
+                       "fillcolor": colour, "line": {"color": "#505a5f", "width": 0.8}, "hoverinfo": "skip",
+                       "name": f"{breaks[c]:,.1f} to {breaks[c + 1]:,.1f}", "legendgroup": f"class{c}"})
+    missing = rings[rings["_class"].isna()]
+    if len(missing):
+        xs, ys = _path(missing)
+        traces.append({"type": "scatter", "x": xs, "y": ys, "mode": "lines", "fill": "toself", "fillcolor": NO_VALUE,
+                       "line": {"color": "#505a5f", "width": 0.8}, "hoverinfo": "skip",
+                       "name": "No value or suppressed"})
+    if len(outlines):
+        o = outlines[outlines["ring"] == 0].sort_values(["neighbourhood_code", "polygon", "point"])
+        xs, ys = _path(o.rename(columns={"neighbourhood_code": "ward_code"}))
+        traces.append({"type": "scatter", "x": xs, "y": ys, "mode": "lines", "line": {"color": "#0b0c0c", "width": 3},
+                       "hoverinfo": "skip", "name": "Neighbourhood boundary"})
+    if selected:
+        sel = rings[rings[key] == selected]
+        if len(sel):
+            xs, ys = _path(sel)
+            traces.append({"type": "scatter", "x": xs, "y": ys, "mode": "lines", "hoverinfo": "skip",
+                           "line": {"color": SELECTED, "width": 5}, "name": "Selected"})
+    centres = rings.groupby(key)[["lon", "lat"]].mean()
+    centres = centres[centres.index.isin(values.index)] if len(values) else centres
+    names = values["name"].reindex(centres.index).fillna(pd.Series(centres.index, index=centres.index))
+    shown = values["display"].reindex(centres.index).fillna("n/a")
+    traces.append({"type": "scatter", "x": centres["lon"].tolist(), "y": centres["lat"].tolist(),
+                   "mode": "markers+text" if labels else "markers", "text": names.tolist(),
+                   "textposition": "top center", "textfont": {"size": 11, "color": "#0b0c0c"},
+                   "customdata": [[c] for c in centres.index],
+                   "hovertext": [f"{n}: {d}" for n, d in zip(names, shown)], "hoverinfo": "text",
+                   "marker": {"size": 11, "color": "#ffffff", "line": {"color": "#0b0c0c", "width": 2},
+                              "symbol": ["star" if c == selected else "circle" for c in centres.index]},
+                   "name": "Select an area (click its marker)"})
+    lat0 = math.radians(float(rings["lat"].mean()))
+    out = _base(go.Figure(), title, height=620,
+                legend={"orientation": "v", "x": 1.01, "y": 1, "title": {"text": legend_title}},
+                margin={"l": 10, "r": 10, "t": 60, "b": 10}, clickmode="event", hovermode="closest",
+                xaxis={"visible": False}, yaxis={"visible": False, "scaleanchor": "x", "scaleratio": 1 / math.cos(lat0)})
+    out["data"] = traces
+    return out
+
+
+DIVERGING = [[0.0, "#b35806"], [0.25, "#f1a340"], [0.45, "#fee0b6"], [0.5, "#f7f7f7"], [0.55, "#d8daeb"],
+             [0.75, "#998ec3"], [1.0, "#542788"]]  # ColorBrewer PuOr: colour-blind safe, 100 at the centre
+
+
+def index_heatmap(frame: pd.DataFrame, x: str, y: str, z: str, title: str, colour_title: str) -> dict:
+    """A heatmap of an index where 100 is the benchmark (orange below, purple above, capped at 0 and
+    200), each cell labelled with its value so colour is never the only cue."""
+    if frame.empty:
+        return empty("No data for this selection")
+    pivot = frame.pivot_table(index=y, columns=x, values=z, aggfunc="first", sort=False)
+    text = [[("" if pd.isna(v) else f"{v:,.0f}") for v in row] for row in pivot.to_numpy()]
+    trace = {"type": "heatmap", "x": [str(c) for c in pivot.columns], "y": [str(i) for i in pivot.index],
+             "z": [[None if pd.isna(v) else min(200.0, float(v)) for v in row] for row in pivot.to_numpy()],
+             "text": text, "texttemplate": "%{text}", "zmin": 0, "zmax": 200, "colorscale": DIVERGING,
+             "colorbar": {"title": {"text": colour_title}}, "hoverongaps": False, "xgap": 2, "ygap": 2,
+             "hovertemplate": "%{y}<br>%{x}: %{text}<extra></extra>"}
+    out = _base(go.Figure(), title, height=max(420, 34 * len(pivot) + 160),
+                margin={"l": 280, "r": 20, "t": 60, "b": 60}, yaxis={"autorange": "reversed"})
+    out["data"] = [trace]
+    return out

@@ -61,6 +61,18 @@ HOOD_MAP = "neighbourhood-map"
 HOOD_CASELOAD_CHART = "neighbourhood-caseload-chart"
 HOOD_PRACTICES = "neighbourhood-practices"
 HOOD_SUPPLY_CHART = "neighbourhood-supply-chart"
+HOOD_SERVICE = "neighbourhood-service"
+HOOD_LEVEL = "neighbourhood-level"
+HOOD_AREA = "neighbourhood-area"            # the selected ward or neighbourhood (a dcc.Store)
+HOOD_SELECTED = "neighbourhood-selected"
+HOOD_MATRIX = "neighbourhood-matrix"
+HOOD_GAPS = "neighbourhood-gaps"
+HOOD_RESIDENT = "neighbourhood-resident"
+HOOD_RESIDENT_NOTE = "neighbourhood-resident-note"
+HOOD_CENSUS = "neighbourhood-census"
+# Area profile
+AREA_PRINT = "area-print"
+AREA_PRINT_SINK = "area-print-sink"
 # Opportunities
 OPP_WINDOW = "opportunities-window"
 OPP_GROUP = "opportunities-client-group"

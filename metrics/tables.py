@@ -8,7 +8,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from . import demand, gaps, kpis, neighbourhoods, opportunities, supply
+from . import demand, gaps, kpis, neighbourhood_gaps, neighbourhoods, opportunities, supply
 from domain.vocabulary import CLIENT_GROUPS
 from domain.contract import EXPORT_TABLES
 
@@ -50,6 +50,7 @@ def _cached(path: str, version: str) -> tuple:
     t["opportunities"] = opportunities.opportunities_table(store)
     t["practices"] = neighbourhoods.suppressed_practice_table(store)
     t["neighbourhood_supply"] = neighbourhoods.supply_by_neighbourhood(store)
+    t["neighbourhood_gaps"] = neighbourhood_gaps.suppressed_gap_table(store)
     return tuple((name, _declared(name, frame)) for name, frame in t.items())
 
 

@@ -52,8 +52,11 @@ def test_ingested_boundaries_draw_the_ward_map(tmp_path):
     client.get("/")
     deps = client.get("/_dash-dependencies").get_json()
     cb = next(d for d in deps if "neighbourhood-map-graph" in d["output"])
-    body = client.post("/_dash-update-component", json=payload(cb, ["dementia"])).get_json()
+    body = client.post("/_dash-update-component",
+                       json=payload(cb, ["dementia", "demand", "neighbourhood", None])).get_json()
     figure = body["response"]["neighbourhood-map-graph"]["figure"]
-    assert "ward boundaries" in figure["layout"]["title"]["text"]
-    assert len(figure["data"]) == 5 and all(t["fill"] == "toself" for t in figure["data"])
+    assert "by neighbourhood" in figure["layout"]["title"]["text"]
+    fills = [t for t in figure["data"] if t.get("fill") == "toself"]
+    assert fills and any(t["name"] == "No value or suppressed" for t in fills)  # Nowhere Ward has no neighbourhood
+    assert sorted(c[0] for c in figure["data"][-1]["customdata"]) == ["N1", "N2", "N3", "N4"]
     assert "mapbox" not in json.dumps(figure["layout"]) and "tiles" not in json.dumps(figure["layout"])

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = ["/", "/population", "/demand", "/supply", "/gaps", "/neighbourhoods", "/opportunities",
-         "/performance", "/resources", "/downloads", "/about"]
+         "/performance", "/resources", "/downloads", "/about", "/area?code=N1"]
 # page, radio group id, new value, query parameter, element whose text must change
 INTERACTIONS = [
     ("/population", "population-area", "E12000007", "area", "population-chart-table"),

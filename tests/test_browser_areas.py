@@ -1,0 +1,67 @@
+"""The ward map in headless Chromium on the authority's real boundaries and census files: a click
+on a ward selects it (page and URL), its profile opens with the selection in the URL, and axe-core
+finds no serious or critical WCAG 2.1 AA violations on either page."""
+import json
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from test_browser import AXE, settled, wait_for, wait_until
+from test_neighbourhood_gaps import make_real_store
+from tools.browser import Server, make_driver, require_browser
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    require_browser()
+    s = Server(make_real_store(tmp_path_factory.mktemp("browser-real")))
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="module")
+def driver(server):
+    d = make_driver()
+    yield d
+    d.quit()
+
+
+def axe_serious(driver) -> list:
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: `make test` installs it with npm (node_modules/axe-core)")
+    driver.execute_script(AXE.read_text())
+    result = driver.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
+           .then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                 nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))));
+    """)
+    return [v for v in result if v["impact"] in ("serious", "critical")]
+
+
+def test_click_a_ward_then_its_profile_opens_with_the_selection_in_the_url(server, driver):
+    from selenium.webdriver.common.action_chains import ActionChains
+    driver.get(server.url + "/neighbourhoods?level=ward&service=demand")
+    settled(driver)
+    legend = driver.find_elements("css selector", "#neighbourhood-map-graph .legend .traces")
+    assert len(legend) >= 3  # classes, the neighbourhood boundary and the markers
+    points = wait_until(lambda: driver.find_elements(
+        "css selector", "#neighbourhood-map-graph .scatterlayer .trace:last-child path.point"))
+    assert len(points) == 19
+    assert not axe_serious(driver), "the ward map page"
+    ActionChains(driver).move_to_element(points[0]).pause(0.3).click().perform()
+    link = wait_for(driver, "#selected-area-link")
+    code = wait_until(lambda: parse_qs(urlparse(driver.current_url).query).get("area"))[0]
+    assert code.startswith("E05") and code in link.get_attribute("href")
+    ward = driver.find_element("id", "selected-area-heading").text.removeprefix("Selected: ").split(" (")[0]
+    link.click()
+    heading = wait_until(lambda: (h := driver.find_element("css selector", "h1").text).endswith("area profile") and h)
+    url = urlparse(driver.current_url)
+    assert url.path == "/area" and parse_qs(url.query)["code"] == [code]
+    settled(driver)
+    assert heading == f"{ward}: area profile"
+    assert driver.find_element("id", "area-print").text == "Print this profile"
+    serious = axe_serious(driver)
+    assert not serious, json.dumps(serious, indent=1)

@@ -1,0 +1,189 @@
+"""Demand against supply where people live: the matrix pinned by hand, the census-by-ward loader and
+the ward boundaries on the authority's real files (../shared/real/lewisham-open-data), placement of
+care services in wards, resident against registered population, and the export table."""
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conftest import ROOT, SAMPLE
+from loaders.base import InputError, read_sheets
+from metrics.neighbourhood_gaps import gap_matrix
+
+REAL = ROOT.parent / "shared" / "real" / "lewisham-open-data"
+GEOJSON = "lbl_wd22.geojson"
+CENSUS = "census2011_health_unpaid_care_wd22.csv"
+REFERENCES = "census2011_health_unpaid_care_references.csv"
+
+
+def real(name: str) -> Path:
+    path = REAL / name
+    assert path.is_file(), f"{path} is missing: the authority's real files are required inputs"
+    return path
+
+
+# --------------------------------------------------------------------------- the matrix, by hand
+
+def test_gap_matrix_cells_pinned_by_hand():
+    demand = pd.DataFrame({"level": "neighbourhood", "area_code": ["A", "B", "C"], "client_group": "dementia",
+                           "demand": [200.0, 300.0, 500.0]})
+    supply = pd.DataFrame({"level": "neighbourhood", "area_code": ["A", "C", "C"], "client_group": "dementia",
+                           "service": "nursing_beds", "supply": [40.0, 30.0, 30.0]})
+    m = gap_matrix(demand, supply).set_index("area_code")
+    # Borough: (40 + 0 + 60) beds / (200 + 300 + 500) people x 1,000 = 100 per 1,000.
+    assert m["benchmark_per_1000"].tolist() == [100.0, 100.0, 100.0]
+    # A: 40 / 200 x 1,000 = 200 per 1,000; expected 200 x 100 / 1,000 = 20; gap +20 (above).
+    a = m.loc["A"]
+    assert (a.supply, a.per_1000, a.expected, a.supply_gap) == (40.0, 200.0, 20.0, 20.0)
+    assert pd.isna(a.gap_rank)
+    # B: no beds: 0 per 1,000; expected 300 x 100 / 1,000 = 30; 30 short, 100% shortfall, rank 1.
+    b = m.loc["B"]
+    assert (b.supply, b.per_1000, b.expected, b.supply_gap, b.shortfall_pct) == (0.0, 0.0, 30.0, -30.0, 100.0)
+    assert b.gap_rank == 1
+    # C: 60 / 500 x 1,000 = 120 per 1,000; expected 50; 10 above.
+    assert (m.loc["C", "per_1000"], m.loc["C", "expected"], m.loc["C", "supply_gap"]) == (120.0, 50.0, 10.0)
+
+
+def test_gap_matrix_ranks_by_shortfall_share_then_size_and_checks_arguments():
+    demand = pd.DataFrame({"level": "ward", "area_code": ["A", "B", "C", "D"], "client_group": "older_people",
+                           "demand": [1000.0, 1000.0, 2000.0, 100.0]})
+    supply = pd.DataFrame({"level": "ward", "area_code": ["A", "B", "C"], "client_group": "older_people",
+                           "service": "residential_beds", "supply": [50.0, 5.0, 10.0]})
+    m = gap_matrix(demand, supply).set_index("area_code")
+    # Borough 65 / 4,100 x 1,000 = 15.854 per 1,000. B: expected 15.85, 5 beds: 68.5% short;
+    # C: expected 31.7, 10 beds: 68.5% short too, but larger: C's 21.7 ranks before B's 10.85.
+    # D: expected 1.585 beds, none: 100% short, rank 1.
+    assert m.loc["C", "expected"] == pytest.approx(2000 * 65 / 4100)
+    assert m.loc["B", "shortfall_pct"] == pytest.approx((1000 * 65 / 4100 - 5) / (1000 * 65 / 4100) * 100)
+    assert [m.loc[k, "gap_rank"] for k in "DCB"] == [1, 2, 3] and pd.isna(m.loc["A", "gap_rank"])
+    with pytest.raises(ValueError):
+        gap_matrix(demand.drop(columns="demand"), supply)
+    with pytest.raises(ValueError):
+        gap_matrix(demand.assign(demand=-1.0), supply)
+
+
+# --------------------------------------------------------------------------- the authority's real files
+
+def test_census_by_ward_reads_the_real_file_and_its_references(ctx):
+    from loaders import census_wards
+    wards = census_wards.load(read_sheets(real(CENSUS)), ctx)
+    refs = census_wards.load(read_sheets(real(REFERENCES)), ctx)
+    w, r = wards.frame, refs.frame
+    assert w["area_code"].nunique() == 19 and set(w["area_type"]) == {"ward"}
+    assert set(r["area_type"]) == {"england", "region", "la"}
+    bellingham = w[w["area_code"] == "E05013714"].set_index("measure")["value"]
+    assert (bellingham["residents"], bellingham["unpaid_care_50_plus"], bellingham["limited_a_lot"]) == (10627, 284, 957)
+    # Every measure summed over the 19 wards is the authority's row of the references file.
+    la = r[r["area_code"] == "E09000023"].set_index("measure")["value"]
+    assert (w.groupby("measure")["value"].sum() - la).abs().max() == 0
+    assert la["residents"] == 275885
+
+
+def test_real_ward_boundaries_match_the_profile_by_code_and_dissolve_into_neighbourhoods(ctx):
+    from loaders.boundaries import load_path
+    result = load_path(real(GEOJSON), ctx)
+    f = result.frame
+    assert f["ward_code"].nunique() == 19 and f["neighbourhood_code"].notna().all() and not result.warnings
+    hoods = f.drop_duplicates("ward_code").set_index("ward_code")["neighbourhood_code"]
+    assert hoods["E05013714"] == "N3" and hoods["E05013731"] == "N4"  # Bellingham, Sydenham (by GSS code)
+    outlines = result.extra_tables["neighbourhood_boundaries"]
+    assert sorted(outlines["neighbourhood_code"].unique()) == ["N1", "N2", "N3", "N4"]
+    assert (outlines["ring"] == 0).all()
+
+
+def test_a_ward_census_file_with_a_bad_cell_is_named(tmp_path, ctx):
+    from loaders import census_wards
+    text = real(CENSUS).read_text().splitlines()
+    text[3] = text[3].replace(",", ",lots", 1)
+    bad = tmp_path / "census.csv"
+    bad.write_text("\n".join(text))
+    with pytest.raises(InputError) as e:
+        census_wards.load(read_sheets(bad), ctx)
+    assert e.value.row == 4 and "census.csv" in e.value.message
+
+
+def make_real_store(folder: Path) -> Path:
+    """The sample with the authority's real ward boundaries and census files beside it, ingested."""
+    from loaders.store import ingest
+    src = folder / "src"
+    shutil.copytree(SAMPLE, src)
+    for name in (GEOJSON, CENSUS, REFERENCES):
+        shutil.copy(real(name), src / name)
+    store = folder / "store"
+    report = ingest(src, store)
+    assert report.ok, [f.error for f in report.files if f.error]
+    return store
+
+
+@pytest.fixture(scope="module")
+def real_store(tmp_path_factory):
+    return make_real_store(tmp_path_factory.mktemp("real"))
+
+
+def test_matrix_covers_every_client_group_and_neighbourhood(real_store):
+    from domain.vocabulary import CLIENT_GROUPS
+    from metrics.store import Store
+    from metrics.tables import mps_tables
+    t = mps_tables(Store(real_store))["neighbourhood_gaps"]
+    hood = t[t["level"] == "neighbourhood"]
+    assert {(h, g) for h in ["N1", "N2", "N3", "N4"] for g in CLIENT_GROUPS} <= set(zip(hood["area_code"], hood["client_group"]))
+    assert t[t["level"] == "ward"]["area_code"].nunique() == 19
+    ranked = hood[hood["gap_rank"].notna()].sort_values("gap_rank")
+    assert ranked["gap_rank"].iloc[0] == 1 and ranked["sentence"].str.contains("borough rate").all()
+
+
+def test_services_are_placed_in_wards_by_coordinates_and_neighbourhoods_follow(real_store):
+    from metrics.areas import PLACED_BY_COORDINATES, place_locations, wards
+    from metrics.store import Store
+    s = Store(real_store)
+    loc = place_locations(s)
+    by_coords = loc[loc["placed_by"] == PLACED_BY_COORDINATES]
+    assert len(by_coords) > len(loc) / 2
+    hood_of = dict(zip(wards(s)["ward_code"], wards(s)["neighbourhood_code"]))
+    assert (by_coords["ward_code"].map(hood_of) == by_coords["neighbourhood_code"]).all()
+
+
+def test_resident_and_registered_reconcile_with_the_borough(real_store):
+    from metrics.areas import census_reconciliation, resident_sentence, resident_vs_registered
+    from metrics.store import Store
+    s = Store(real_store)
+    t = resident_vs_registered(s).set_index("neighbourhood")
+    assert t.loc["total", "residents"] == 275885 == t.drop("total")["residents"].sum()
+    assert t.loc["total", "registered"] == t.drop("total")["registered"].sum()
+    assert "exceed Census 2011 residents (275,885) by" in resident_sentence(s)
+    assert (census_reconciliation(s)["difference"] == 0).all()
+
+
+def test_map_callback_draws_19_wards_with_a_legend_and_no_tiles(real_store):
+    import json
+
+    from app import create_app
+    from benchmarks.bench_callbacks import payload
+    client = create_app(real_store).server.test_client()
+    client.get("/")
+    deps = client.get("/_dash-dependencies").get_json()
+    cb = next(d for d in deps if "neighbourhood-map-graph" in d["output"])
+    body = client.post("/_dash-update-component", json=payload(cb, ["dementia", "nursing_beds", "ward", None])).get_json()
+    figure = body["response"]["neighbourhood-map-graph"]["figure"]
+    markers = figure["data"][-1]
+    assert len(markers["customdata"]) == 19 and all(c[0].startswith("E05") for c in markers["customdata"])
+    legend = [t["name"] for t in figure["data"] if t.get("fill") == "toself"]
+    assert legend and all(" to " in n or "No value" in n for n in legend)
+    assert "per 1,000" in figure["layout"]["legend"]["title"]["text"]
+    assert "mapbox" not in json.dumps(figure["layout"]) and "tiles" not in json.dumps(figure["layout"])
+
+
+def test_small_estimates_are_suppressed_with_what_would_reveal_them(monkeypatch, sample_store):
+    from metrics import neighbourhood_gaps
+    from metrics.store import Store
+    small = pd.DataFrame({"level": "neighbourhood", "area_code": ["N1", "N2"], "area_name": ["N1", "N2"],
+                          "neighbourhood_code": ["N1", "N2"], "client_group": "dementia", "demand_measure": "dementia",
+                          "population_basis": "x", "demand": [3.0, 300.0], "service": "nursing_beds",
+                          "supply_unit": "beds", "supply": [1.0, 30.0], "per_1000": [333.3, 100.0],
+                          "benchmark_per_1000": [100.3, 100.3], "expected": [0.3, 30.1], "supply_gap": [0.7, -0.1],
+                          "shortfall_pct": [None, 0.3], "gap_rank": [pd.NA, 1], "sentence": ["a", "b"]})
+    monkeypatch.setattr(neighbourhood_gaps, "gap_table", lambda store: small)
+    shown = neighbourhood_gaps.suppressed_gap_table.__wrapped__(Store(sample_store)).set_index("area_code")
+    assert shown.loc["N1", "demand"] == "<5" and shown.loc["N1", "per_1000"] is None
+    assert "fewer than 5" in shown.loc["N1", "sentence"] and shown.loc["N2", "demand"] == 300
