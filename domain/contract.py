@@ -213,6 +213,35 @@ STORE_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("census_year", "int", "Census year", "year"),
               _c("value", "float", "Usual residents", "people")),
           "loaders.census_wards", ("area_code", "measure", "census_year"), provenance=PROVENANCE),
+    # Market health (issue 15): every CQC directory edition side by side, workforce and prices.
+    Table("care_provider_edition_services", "The flag families of every edition, long: one row per edition x "
+          "location x flag that is Y.", (
+              _c("as_at", "date", "The directory's edition date"),
+              _c("location_id", "str", "CQC location id"),
+              _c("family", "str", "regulated_activity, service_type or service_user_band"),
+              _c("flag", "str", "The flag's name as the directory writes it")),
+          "loaders.editions", ("as_at", "location_id", "family", "flag"), provenance=PROVENANCE),
+    Table("workforce", "Skills for Care local-authority workforce estimates: one row per area x sector x "
+          "service x job role x measure.", (
+              _c("period", "str", "The estimates' year as the file states it (2016/17)"),
+              _c("area_name", "str", "Area as the file writes it (CSSR, region or England)"),
+              _c("area_type", "str", "la, region or england"),
+              _c("sector", "str", "Sector as written (All sectors, Independent, Local authority)"),
+              _c("service", "str", "Service as written (All services, Care home services with nursing, ...)"),
+              _c("job_role", "str", "Job role as written (All job roles, Care worker, ...)"),
+              _c("measure", "str", "vacancy_rate, turnover_rate, filled_posts or median_hourly_pay"),
+              _c("value", "float", "The estimate, in the measure's unit (rates 0-100; pay in pounds an hour)")),
+          "loaders.workforce", ("period", "area_name", "sector", "service", "job_role", "measure"),
+          provenance=PROVENANCE),
+    Table("unit_costs", "Adult social care finance return unit costs: one row per area x year x service x "
+          "age band.", (
+              _c("period", "str", "Financial year as written (2016-17)"),
+              _c("year", "int", "First calendar year of the period", "year"), *AREA,
+              _c("service", "str", "residential, nursing or home_care"),
+              _c("age_band", "str", "18-64, 65+ or all"),
+              _c("measure", "str", "gross_weekly_cost (residential, nursing) or hourly_rate (home care)"),
+              _c("value_gbp", "float", "Pounds a week or an hour", "£")),
+          "loaders.unit_costs", ("period", "area_code", "service", "age_band", "measure"), provenance=PROVENANCE),
     # Lookups travel with the store so metrics read nothing else.
     Table("lookup_practices", "GP practices and their neighbourhood (authority profile).", (
               _c("practice_code", "str", "ODS code"), _c("practice_name", "str", "Name"),
@@ -254,7 +283,34 @@ STORE_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("polarity", "str", "high_is_good, low_is_good or no_judgement"),
               _c("short_name", "str", "Short name")),
           "lookups/indicator_polarity.csv", ("indicator_id",), provenance=LOOKUP_PROVENANCE),
+    Table("lookup_cost_of_care", "The authority's own cost-of-care figures (authority profile): quartiles of "
+          "what efficient providers need, per home type and age band.", (
+              _c("period", "str", "The year the exercise priced (2017-18)"),
+              _c("service", "str", "residential, nursing or home_care"),
+              _c("age_band", "str", "18-64, 65+ or all"),
+              _c("unit", "str", "week or hour"),
+              _c("lower_quartile", "float", "Lower quartile, pounds a unit"),
+              _c("median", "float", "Median, pounds a unit"),
+              _c("upper_quartile", "float", "Upper quartile, pounds a unit")),
+          "lookups/cost_of_care.csv", ("period", "service", "age_band"), provenance=LOOKUP_PROVENANCE),
+    Table("lookup_comparators", "The authority's comparator authorities (authority profile), e.g. its CIPFA "
+          "nearest neighbours.", (
+              _c("area_name", "str", "Authority name as the CQC directory writes it"),
+              _c("area_code", "str", "ONS code")),
+          "lookups/comparators.csv", ("area_name",), provenance=LOOKUP_PROVENANCE),
+    Table("lookup_segment_overrides", "The authority's own direction for a market segment where it overrides "
+          "the derived one (authority profile), with its reason.", (
+              _c("segment", "str", "Segment key (domain.vocabulary.MARKET_SEGMENTS)"),
+              _c("direction", "str", "grow, hold or shrink"),
+              _c("reason", "str", "Why the authority overrides the derived direction")),
+          "lookups/segment_overrides.csv", ("segment",), provenance=LOOKUP_PROVENANCE),
 ]}
+# Every CQC directory edition side by side (market health): the latest edition's columns, per edition.
+STORE_TABLES["care_provider_editions"] = (
+    Table("care_provider_editions", "Every CQC directory edition in the store, side by side: one row per "
+          "edition x location (care_providers holds the latest edition only).",
+          STORE_TABLES["care_providers"].columns, "loaders.editions", ("as_at", "location_id"),
+          provenance=PROVENANCE))
 LOOKUP_TABLES = [name for name in STORE_TABLES if name.startswith("lookup_")]
 
 # ---------------------------------------------------------------------------------------------

@@ -69,6 +69,21 @@ SERVICE_TYPE_LABELS: dict[str, str] = {
     "in_treatment_alcohol": "In treatment (alcohol)", "in_treatment_drugs": "In treatment (drugs)",
 }
 
+SEGMENT_LABELS: dict[str, str] = {
+    "care_homes_65": "Care homes 65+ (residential)", "nursing_65": "Nursing homes 65+",
+    "home_care": "Home care", "supported_living": "Supported living", "extra_care": "Extra care housing",
+    "shared_lives": "Shared Lives", "day_opportunities": "Day opportunities", "carers_support": "Carers' support",
+    "care_homes_18_64": "Care homes, younger adults", "other": "Other registered services",
+}
+
+CHANGE_LABELS: dict[str, str] = {
+    "opened": "Opened", "closed": "Closed", "beds_changed": "Beds changed", "rating_improved": "Rating improved",
+    "rating_declined": "Rating declined", "first_rated": "Rated for the first time",
+    "rating_removed": "Rating withdrawn",
+}
+
+DIRECTION_LABELS: dict[str, str] = {"grow": "Grow", "hold": "Hold", "shrink": "Shrink", "not_rated": "Not rated"}
+
 POLARITY_LABELS: dict[str, str] = {
     v.HIGH_IS_GOOD: "Higher is better", v.LOW_IS_GOOD: "Lower is better",
     v.NO_JUDGEMENT: "No judgement (context only)", "unknown": "Polarity not stated",
@@ -117,6 +132,35 @@ COLUMN_LABELS: dict[str, Label] = {
     "pct_homes": Label("Share of homes", "%", 1), "ownership": Label("Ownership"),
     "beds_now": Label("Beds today", "beds"), "gap": Label("Beds needed less beds today", "beds"),
     "practices": Label("GP practices"),
+    # Market health
+    "segment": Label("Segment"), "from_edition": Label("From edition"), "to_edition": Label("To edition"),
+    "location_id": Label("CQC location id"), "location_name": Label("Location"), "user_bands": Label("Service user bands"),
+    "beds_from": Label("Beds before", "beds"), "beds_to": Label("Beds after", "beds"),
+    "beds_change": Label("Change in beds", "beds"), "rating_from": Label("Rating before"),
+    "rating_to": Label("Rating after"), "rating_published": Label("Rating published"),
+    "opened": Label("Opened"), "closed": Label("Closed"), "beds_opened": Label("Beds opened", "beds"),
+    "beds_closed": Label("Beds closed", "beds"), "beds_changed_at_open_homes": Label("Beds changed at open homes", "beds"),
+    "net_beds": Label("Net change in beds", "beds"), "rating_improved": Label("Ratings improved"),
+    "rating_declined": Label("Ratings declined"), "first_rated": Label("Rated for the first time"),
+    "as_at": Label("Edition"), "size_measure": Label("Market size in"), "total": Label("Market size", decimals=0),
+    "groups": Label("Groups"), "largest_group": Label("Largest group"),
+    "top1_pct": Label("Largest group's share", "%", 1), "top3_pct": Label("Three largest groups' share", "%", 1),
+    "hhi": Label("Herfindahl-Hirschman index", decimals=0),
+    "locations": Label("Locations"), "rated": Label("Rated"), "not_yet_rated": Label("Not yet rated"),
+    "good_or_outstanding": Label("Good or Outstanding"),
+    "pct_locations_good": Label("Locations Good or Outstanding", "%", 1), "beds_rated": Label("Beds rated", "beds"),
+    "beds_good": Label("Beds Good or Outstanding", "beds"), "pct_beds_good": Label("Beds Good or Outstanding", "%", 1),
+    "sector": Label("Sector"), "job_role": Label("Job role"),
+    "age_band_label": Label("Age band"), "council_rate": Label("Council's rate (£)", decimals=2),
+    "cost_of_care_lower_quartile": Label("Cost of care, lower quartile (£)", decimals=2),
+    "cost_of_care_median": Label("Cost of care, median (£)", decimals=2),
+    "cost_of_care_upper_quartile": Label("Cost of care, upper quartile (£)", decimals=2),
+    "rate_vs_median_pct": Label("Council's rate against the cost-of-care median", "%", 1),
+    "comparator_median": Label("Comparators' median rate (£)", decimals=2), "unit": Label("Per"),
+    "direction": Label("Direction"), "derived_direction": Label("Derived direction"),
+    "override_reason": Label("Authority's reason for overriding"),
+    **{f"{c}_{part}": Label(f"{c.capitalize()}: {'mark' if part == 'mark' else 'evidence and rule'}")
+       for c in ("quality", "supply", "demand", "workforce", "price") for part in ("mark", "reason")},
     **{f"contracts_ending_{m}m": Label(f"Contracts ending within {m} months") for m in (6, 12, 24)},
     **{f"annual_value_ending_{m}m": Label(f"Annual value ending within {m} months", "£") for m in (6, 12, 24)},
     **{g: Label(name, "people") for g, name in CLIENT_GROUP_LABELS.items()},

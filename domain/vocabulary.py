@@ -135,3 +135,19 @@ def band_share(band: str, lo: int, hi: int = _OPEN_AGE) -> float:
     if bhi == _OPEN_AGE:
         return 1.0 if hi >= _OPEN_AGE and blo >= lo else 0.0
     return age_overlap_years(band, lo, hi) / (bhi - blo + 1)
+
+# ---------------------------------------------------------------------------------------------
+# Market segments (market health): where the council wants its market to grow, hold or shrink.
+MARKET_SEGMENTS: tuple[str, ...] = (
+    "care_homes_65", "nursing_65", "home_care", "supported_living", "extra_care", "shared_lives",
+    "day_opportunities", "carers_support",
+)
+CQC_SEGMENT_SERVICE_TYPES: dict[str, str] = {
+    "home_care": "Domiciliary care service",
+    "supported_living": "Supported living service",
+    "extra_care": "Extra Care housing services",
+    "shared_lives": "Shared Lives",
+}
+"""Segments read from a CQC `Service type - ...` flag (care homes are read from the care-home flag,
+the Older People user band and the nursing / without nursing service types: metrics.market)."""
+DIRECTIONS: tuple[str, ...] = ("grow", "hold", "shrink")

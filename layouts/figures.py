@@ -319,3 +319,27 @@ def index_heatmap(frame: pd.DataFrame, x: str, y: str, z: str, title: str, colou
                 margin={"l": 280, "r": 20, "t": 60, "b": 60}, yaxis={"autorange": "reversed"})
     out["data"] = [trace]
     return out
+# Marks a person reads on the segment ratings grid: (tint, text colour) per kind of mark. Tints are
+# light Okabe-Ito shades (the words carry the meaning; colour only repeats it).
+RATING_TINTS = {"pressure": "#F5C9A8", "watch": "#FBE3B0", "fine": "#BFE3D6", "none": "#EEEEEE"}
+
+
+def rating_grid(frame: pd.DataFrame, rows: str, columns: list[str], tones: dict[str, str], title: str) -> dict:
+    """A grid of words: one row per ``rows`` value, one column per criterion column, each cell the
+    mark's text on a tint that repeats its tone (``tones`` maps a mark to pressure / watch / fine /
+    none). Pure: a frame in, a figure out; the table twin lists the same marks with their rules."""
+    if frame.empty:
+        return empty("No data for this selection")
+    tone_code = {"pressure": 0, "watch": 1, "fine": 2, "none": 3}
+    z = [[tone_code[tones.get(frame.iloc[i][c], "none")] for c in columns] for i in range(len(frame))]
+    text = [[wrap(frame.iloc[i][c], 16) for c in columns] for i in range(len(frame))]
+    scale = [[0.0, RATING_TINTS["pressure"]], [0.25, RATING_TINTS["pressure"]], [0.25, RATING_TINTS["watch"]],
+             [0.5, RATING_TINTS["watch"]], [0.5, RATING_TINTS["fine"]], [0.75, RATING_TINTS["fine"]],
+             [0.75, RATING_TINTS["none"]], [1.0, RATING_TINTS["none"]]]
+    y = [wrap(v, 24) for v in frame[rows]]
+    x = [c.replace("_mark", "").replace("_", " ").capitalize() for c in columns]
+    fig = go.Figure(go.Heatmap(z=z, x=x, y=y, text=text, texttemplate="%{text}", zmin=0, zmax=3,
+                               colorscale=scale, showscale=False, xgap=3, ygap=3, hoverinfo="text",
+                               textfont=dict(size=12, color="#0b0c0c")))
+    fig.update_yaxes(autorange="reversed")
+    return _base(fig, title, height=max(450, 90 + 62 * len(frame)), xaxis={"side": "top"})

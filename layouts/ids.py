@@ -84,3 +84,13 @@ PERF_CHART = "performance-chart"
 # Resources
 RES_ORG = "resources-organisation"
 RES_CHART = "resources-chart"
+# Market health
+MH_SEGMENT = "market-health-segment"
+MH_RATINGS = "market-health-ratings"
+MH_RATINGS_CHART = "market-health-ratings-chart"
+MH_CHANGES_CHART = "market-health-changes-chart"
+MH_QUALITY_CHART = "market-health-quality-chart"
+MH_CONCENTRATION_CHART = "market-health-concentration-chart"
+MH_WORKFORCE_CHART = "market-health-workforce-chart"
+MH_PRICES_CHART = "market-health-prices-chart"
+OVERVIEW_CHANGES = "overview-changes"

@@ -20,7 +20,7 @@ import pandas as pd
 from domain import store_versions
 from domain.contract import LOOKUP_TABLES, ContractError, Table, conform, store_table
 
-from . import DEFAULT_LOOKUPS, LoadContext, boundaries, known_kinds, profile, registry
+from . import DEFAULT_LOOKUPS, LoadContext, boundaries, editions, known_kinds, profile, registry
 from .base import InputError, LoadResult, load_lookup, read_input, read_sheets
 
 CONFIG_NAME = "mps.toml"
@@ -210,6 +210,7 @@ def load_folder(source_dir: Path, lookups_dir: Path | None = None,
         reports.append(report)
         if result is not None:
             results.append((path, result))
+    editions.check(reports, results)  # directory editions side by side: same date twice is an error
     return IngestReport(source_dir, reports, config, skipped=skipped_files(source_dir)), results, ctx
 
 
@@ -235,6 +236,9 @@ def build_tables(results, ctx: LoadContext) -> dict[str, pd.DataFrame]:
     """Every store table: the loaders' (conformed) frames concatenated per table, plus the
     lookups, which travel with the store so metrics never read anything else."""
     parts: dict[str, list[pd.DataFrame]] = {}
+    results, edition_tables = editions.split(results)  # care_providers: the latest edition only
+    for name, frame in edition_tables.items():
+        parts[name] = [frame]
     for _, result in results:
         parts.setdefault(result.table, []).append(result.frame)
         for name, extra in result.extra_tables.items():

@@ -8,7 +8,7 @@ from pathlib import Path
 from tools.browser import make_driver
 
 PAGES = ["/", "/population", "/demand", "/supply", "/gaps", "/neighbourhoods", "/opportunities",
-         "/performance", "/resources", "/downloads", "/about"]
+         "/market-health", "/performance", "/resources", "/downloads", "/about"]
 
 
 def main(base, out, size="1366x900"):

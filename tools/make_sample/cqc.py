@@ -1,4 +1,5 @@
-"""CQC care directory with filters, June 2017: `01_June_2017_HSCA_Active_Locations.xlsx`.
+"""CQC care directory with filters, June 2017: `01_June_2017_HSCA_Active_Locations.xlsx`, and the
+December 2016 edition before it, `01_December_2016_HSCA_Active_Locations.xlsx` (market changes).
 
 Sheets `README` (a few lines) and `HSCA_Active_Locations` (header in row 1, no title rows): the core
 columns of FORMATS.md s3 in that order, then the flag families `Regulated activity - ...`,
@@ -19,6 +20,8 @@ from openpyxl import Workbook
 from . import common as C
 
 FILE = "01_June_2017_HSCA_Active_Locations.xlsx"
+EARLIER_FILE = "01_December_2016_HSCA_Active_Locations.xlsx"
+EARLIER_AS_AT = dt.datetime(2016, 12, 1)
 
 CORE = ["Location ID", "Location HSCA start date", "Dormant (Y/N)", "Care home?", "Location Name",
         "Care homes beds", "Location Type/Sector", "Location Inspection Directorate",
@@ -392,6 +395,65 @@ def _rows() -> list[dict]:
             if rng.random() < 0.6:
                 flag(r, "Service user band - Dementia")
         rows.append(r)
+    # Opened since the December 2016 edition (market changes): registered in February 2017 and
+    # not yet rated. Set after the draws so every other value stays as it was.
+    _named(rows, "Manor Park Care Home")["Location HSCA start date"] = dt.datetime(2017, 2, 13)
+    return rows
+
+
+def _named(rows: list[dict], name: str) -> dict:
+    return next(r for r in rows if r["Location Name"] == name)
+
+
+# --- The December 2016 edition: June's locations as they were six months before -------------------
+# Homes that closed between the editions (in December, gone by June): (id, name, type, beds, district,
+# rating, published).
+CLOSED_HOMES = [
+    ("1-190000001", "Sydenham Park Nursing Home", "N", 45, "SE26", "Good", dt.datetime(2015, 10, 12)),
+    ("1-190000002", "Lee Manor Rest Home", "R", 16, "SE12", "Requires improvement", dt.datetime(2016, 2, 3)),
+]
+# Ratings as they stood in December where June's differ: name -> (rating, published).
+DECEMBER_RATINGS = {
+    "Larchfield View": ("Good", dt.datetime(2016, 6, 15)),                   # declined by June
+    "Thistle Home Care": ("Requires improvement", dt.datetime(2016, 5, 10)),  # improved by June
+    "Willow Domiciliary Care": ("Requires improvement", dt.datetime(2015, 9, 1)),  # improved by June
+}
+DECEMBER_BEDS = {"Meadowbank House": 70}  # 5 beds added by June
+
+
+def _december(june: list[dict]) -> list[dict]:
+    """The earlier edition: every June location registered by 1 December 2016; a rating published
+    after that date is replaced by the one before it (not yet rated for a location registered in
+    2016, else the same rating a year earlier), except the changes named above; plus the homes
+    that closed."""
+    rows = []
+    for r in june:
+        start = r["Location HSCA start date"]
+        if start and start > EARLIER_AS_AT:
+            continue  # opened since December
+        r = dict(r)
+        published = r["Publication Date"]
+        if r["Location Name"] in DECEMBER_RATINGS:
+            r["Location Latest Overall Rating"], r["Publication Date"] = DECEMBER_RATINGS[r["Location Name"]]
+        elif published and published > EARLIER_AS_AT:
+            if start >= dt.datetime(2016, 1, 1):
+                r["Location Latest Overall Rating"] = r["Publication Date"] = None
+            else:
+                r["Publication Date"] = published - dt.timedelta(days=365)
+        if r["Location Name"] in DECEMBER_BEDS:
+            r["Care homes beds"] = DECEMBER_BEDS[r["Location Name"]]
+        rows.append(r)
+    template = {"N": _named(june, "Sydenham Hill Nursing Home"), "R": _named(june, "Kirkdale Residential Home")}
+    for location_id, name, kind, beds, district, rating, published in CLOSED_HOMES:
+        r = dict(template[kind])
+        lat, lon, _ = DISTRICTS[district]
+        r.update({"Location ID": location_id, "Location Name": name, "Care homes beds": beds,
+                  "Location Latest Overall Rating": rating, "Publication Date": published,
+                  "Location HSCA start date": dt.datetime(2011, 5, 3), "Location Latitude": lat,
+                  "Location Longitude": lon, "Location Postal Code": f"{district} 4QX",
+                  "Location Street Address": f"12 {STREETS[district][0]}", "Provider ID": location_id.replace("1-19", "1-29"),
+                  "Provider Name": name + " Limited"})
+        rows.append(r)
     return rows
 
 
@@ -409,28 +471,36 @@ README_LINES = [
 def write(out_dir: Path) -> list[Path]:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    june = _rows()
+    paths = [_write_edition(out_dir / FILE, june, README_LINES, dt.datetime(2017, 6, 1)),
+             _write_edition(out_dir / EARLIER_FILE, _december(june),
+                            [line.replace("01 June 2017", "01 December 2016") for line in README_LINES[:3]]
+                            + [README_LINES[4], README_LINES[5]], EARLIER_AS_AT)]
+    _write_readme()
+    return paths
+
+
+def _write_edition(path: Path, rows: list[dict], readme: list[str], created: dt.datetime) -> Path:
     wb = Workbook()
     ws = wb.active
     ws.title = "README"
-    for line in README_LINES:
+    for line in readme:
         ws.append([line])
     data = wb.create_sheet("HSCA_Active_Locations")
     data.append(HEADER)
-    for r in _rows():
+    for r in rows:
         data.append([r[h] for h in HEADER])
     date_cols = [HEADER.index("Location HSCA start date") + 1, HEADER.index("Publication Date") + 1]
     for col in date_cols:
         for (cell,) in data.iter_rows(min_row=2, min_col=col, max_col=col):
             if cell.value is not None:
                 cell.number_format = "dd/mm/yyyy"
-    path = out_dir / FILE
     wb.properties.creator = "mps sample generator"
-    wb.properties.created = dt.datetime(2017, 6, 1)
+    wb.properties.created = created
     wb.save(path)
     from .common import normalise_zip
     normalise_zip(path)  # byte-for-byte reproducible
-    _write_readme()
-    return [path]
+    return path
 
 
 def _write_readme() -> None:

@@ -1,0 +1,318 @@
+"""Market health from the CQC directory: change between editions, concentration and quality.
+
+Segments (domain.vocabulary.MARKET_SEGMENTS) are read from a location's CQC flags:
+care homes 65+ = a care home with the `Older People` user band and the service type `Care home
+service without nursing` (and not also with nursing); nursing 65+ = the same with `Care home service
+with nursing`; home care = `Domiciliary care service`; supported living, extra care and shared lives
+their own service types. A location with several service types counts in each. Day opportunities and
+carers' support are not registered with the CQC, so the directory says nothing about them. Care
+homes without the Older People band are `care_homes_18_64`; any other location is `other`.
+
+Active = not dormant and (when the file says) in the Adult social care directorate, as on the
+Supply page.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from domain.vocabulary import CQC_SEGMENT_SERVICE_TYPES, MARKET_SEGMENTS
+from .store import Store, per_store_version
+
+NURSING = "Care home service with nursing"
+RESIDENTIAL = "Care home service without nursing"
+OLDER_PEOPLE = "Older People"
+GOOD = ("Good", "Outstanding")
+# Overall ratings in order, worst first: a change up this list is an improvement.
+RATING_ORDER = {"Inadequate": 1, "Requires improvement": 2, "Good": 3, "Outstanding": 4}
+BED_SEGMENTS = ("care_homes_65", "nursing_65", "care_homes_18_64")
+NATIONAL_AUTHORITIES = 100
+"""A directory covering at least this many local authorities is the national file, so its total
+is England; a smaller extract's total is only 'all locations in the file'."""
+
+
+# --------------------------------------------------------------------------------------- editions
+
+@per_store_version
+def editions(store: Store) -> list[str]:
+    """The directory editions in the store (ISO dates), oldest first."""
+    e = store.table("care_provider_editions")
+    return sorted(e["as_at"].dropna().unique().tolist())
+
+
+def _segments_of(services: pd.DataFrame, frame: pd.DataFrame) -> pd.Series:
+    """location_id -> tuple of segment keys (see the module docstring)."""
+    types = services[services["family"] == "service_type"].groupby("location_id")["flag"].agg(set)
+    bands = services[services["family"] == "service_user_band"].groupby("location_id")["flag"].agg(set)
+    out = {}
+    for loc, care_home in zip(frame["location_id"], frame["care_home"]):
+        t = types.get(loc, set())
+        b = bands.get(loc, set())
+        segs = []
+        if care_home is True or care_home == 1:
+            if OLDER_PEOPLE in b:
+                segs.append("nursing_65" if NURSING in t else "care_homes_65" if RESIDENTIAL in t else "care_homes_18_64")
+            else:
+                segs.append("care_homes_18_64")
+        segs += [seg for seg, flag in CQC_SEGMENT_SERVICE_TYPES.items() if flag in t]
+        out[loc] = tuple(dict.fromkeys(segs)) or ("other",)
+    return pd.Series(out, dtype=object)
+
+
+def _bands_of(services: pd.DataFrame) -> pd.Series:
+    bands = services[services["family"] == "service_user_band"]
+    return bands.groupby("location_id")["flag"].agg(lambda f: "; ".join(sorted(f)))
+
+
+def _active(frame: pd.DataFrame) -> pd.DataFrame:
+    sel = frame[~frame["dormant"].fillna(False).astype(bool)]
+    if sel["directorate"].notna().any():
+        sel = sel[sel["directorate"].fillna("Adult social care") == "Adult social care"]
+    return sel
+
+
+@per_store_version
+def edition_locations(store: Store, as_at: str, area_name: str | None = None) -> pd.DataFrame:
+    """Active locations of one edition (in one authority, or all when area_name is ''), with their
+    segments (a tuple) and user bands (text)."""
+    e = store.table("care_provider_editions")
+    if as_at not in set(e["as_at"]):
+        raise ValueError(f"no directory edition dated {as_at!r} in the store (editions: {editions(store)})")
+    frame = _active(e[e["as_at"] == as_at])
+    area_name = store.authority.area_name if area_name is None else area_name
+    if area_name:
+        frame = frame[frame["local_authority"].str.lower() == area_name.lower()]
+    s = store.table("care_provider_edition_services")
+    s = s[s["as_at"] == as_at]
+    frame = frame.copy()
+    frame["segments"] = frame["location_id"].map(_segments_of(s, frame))
+    frame["user_bands"] = frame["location_id"].map(_bands_of(s)).fillna("")
+    return frame.reset_index(drop=True)
+
+
+def _pair(store: Store, from_as_at: str | None, to_as_at: str | None) -> tuple[str, str] | None:
+    eds = editions(store)
+    if len(eds) < 2 and not (from_as_at and to_as_at):
+        return None
+    to_as_at = to_as_at or eds[-1]
+    from_as_at = from_as_at or max((d for d in eds if d < to_as_at), default=None)
+    if from_as_at is None:
+        return None
+    if from_as_at >= to_as_at:
+        raise ValueError(f"the first edition ({from_as_at}) must be earlier than the second ({to_as_at})")
+    return from_as_at, to_as_at
+
+
+CHANGE_COLUMNS = ["from_edition", "to_edition", "change", "location_id", "location_name", "segment",
+                  "user_bands", "beds_from", "beds_to", "beds_change", "rating_from", "rating_to",
+                  "rating_published"]
+
+
+@per_store_version
+def market_changes(store: Store, from_as_at: str | None = None, to_as_at: str | None = None) -> pd.DataFrame:
+    """What changed in the authority between two directory editions (default: the last two), one
+    row per location x segment x change.
+
+    Changes: `opened` (active in the later edition, absent or dormant in the earlier), `closed` (the
+    reverse), `beds_changed` (a care home in both with different registered beds), `rating_improved`
+    / `rating_declined` (overall rating moved up or down Inadequate < Requires improvement < Good <
+    Outstanding), `first_rated` (not yet rated, then rated), `rating_removed` (rated, then blank).
+    Beds are registered beds; beds_change is later less earlier (closed homes count negative).
+    Reference: CQC care directory with filters, monthly editions."""
+    pair = _pair(store, from_as_at, to_as_at)
+    if pair is None:
+        return pd.DataFrame(columns=CHANGE_COLUMNS)
+    a = edition_locations(store, pair[0]).set_index("location_id")
+    b = edition_locations(store, pair[1]).set_index("location_id")
+    rows = []
+
+    def add(loc, row, change, beds_from, beds_to, rating_from=None, rating_to=None, published=None):
+        for seg in row["segments"]:
+            rows.append({"location_id": loc, "location_name": row["location_name"], "segment": seg,
+                         "user_bands": row["user_bands"], "change": change, "beds_from": beds_from,
+                         "beds_to": beds_to, "rating_from": rating_from, "rating_to": rating_to,
+                         "rating_published": published})
+
+    for loc in b.index.difference(a.index):
+        add(loc, b.loc[loc], "opened", None, b.loc[loc, "beds"], None, b.loc[loc, "rating"],
+            b.loc[loc, "publication_date"])
+    for loc in a.index.difference(b.index):
+        add(loc, a.loc[loc], "closed", a.loc[loc, "beds"], None, a.loc[loc, "rating"], None)
+    for loc in a.index.intersection(b.index):
+        ra, rb = a.loc[loc], b.loc[loc]
+        if pd.notna(ra["beds"]) and pd.notna(rb["beds"]) and ra["beds"] != rb["beds"]:
+            add(loc, rb, "beds_changed", ra["beds"], rb["beds"])
+        change = rating_change(ra["rating"], rb["rating"])
+        if change:
+            add(loc, rb, change, None, None, ra["rating"], rb["rating"], rb["publication_date"])
+    out = pd.DataFrame(rows, columns=[c for c in CHANGE_COLUMNS if c not in ("from_edition", "to_edition",
+                                                                           "beds_change")])
+    out["from_edition"], out["to_edition"] = pair
+    for col in ("beds_from", "beds_to"):
+        out[col] = pd.to_numeric(out[col].astype(object).where(out[col].notna(), None), errors="coerce")
+    out["beds_change"] = out["beds_to"].fillna(0) - out["beds_from"].fillna(0)
+    out.loc[out["beds_from"].isna() & out["beds_to"].isna(), "beds_change"] = float("nan")
+    order = {c: i for i, c in enumerate(["opened", "closed", "beds_changed", "rating_improved",
+                                         "rating_declined", "first_rated", "rating_removed"])}
+    out = out.sort_values(["change", "segment", "location_name"], key=lambda s: s.map(order) if s.name == "change" else s)
+    return out[CHANGE_COLUMNS].reset_index(drop=True)
+
+
+def rating_change(before, after) -> str | None:
+    """The kind of change between two overall ratings (None when there is none)."""
+    before = before if isinstance(before, str) and before else None
+    after = after if isinstance(after, str) and after else None
+    if before == after:
+        return None
+    if before is None:
+        return "first_rated"
+    if after is None:
+        return "rating_removed"
+    if before not in RATING_ORDER or after not in RATING_ORDER:
+        raise ValueError(f"unknown CQC rating {before!r} or {after!r} (expected one of {list(RATING_ORDER)})")
+    return "rating_improved" if RATING_ORDER[after] > RATING_ORDER[before] else "rating_declined"
+
+
+SUMMARY_COLUMNS = ["segment", "opened", "closed", "beds_opened", "beds_closed", "beds_changed_at_open_homes",
+                   "net_beds", "rating_improved", "rating_declined", "first_rated"]
+
+
+@per_store_version
+def change_summary(store: Store, from_as_at: str | None = None, to_as_at: str | None = None) -> pd.DataFrame:
+    """Per segment: locations opened and closed, beds opened, closed and added or removed at homes
+    open in both editions, net beds, and ratings improved, declined and first given (counts)."""
+    ch = market_changes(store, from_as_at, to_as_at)
+    if ch.empty:
+        return pd.DataFrame(columns=SUMMARY_COLUMNS)
+    rows = []
+    for seg, g in ch.groupby("segment", sort=False):
+        kind = g["change"]
+        rows.append({
+            "segment": seg, "opened": int((kind == "opened").sum()), "closed": int((kind == "closed").sum()),
+            "beds_opened": float(g.loc[kind == "opened", "beds_to"].astype(float).sum()),
+            "beds_closed": float(g.loc[kind == "closed", "beds_from"].astype(float).sum()),
+            "beds_changed_at_open_homes": float(g.loc[kind == "beds_changed", "beds_change"].sum()),
+            "net_beds": float(g["beds_change"].astype(float).sum()),
+            "rating_improved": int((kind == "rating_improved").sum()),
+            "rating_declined": int((kind == "rating_declined").sum()),
+            "first_rated": int((kind == "first_rated").sum())})
+    out = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+    rank = {s: i for i, s in enumerate(MARKET_SEGMENTS + ("care_homes_18_64", "other"))}
+    return out.sort_values("segment", key=lambda s: s.map(rank)).reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------- concentration
+
+def hhi(sizes) -> float:
+    """Herfindahl-Hirschman index of a market: the sum of the squared market shares in percent,
+    0 (many tiny firms) to 10,000 (one firm). ``sizes`` are each firm's size (beds, locations);
+    shares are size / total. Reference: Competition Commission and OFT, Merger Assessment
+    Guidelines (CC2, 2010) 5.3.5: above 1,000 concentrated, above 2,000 highly concentrated.
+    Example: shares 40%, 30%, 20%, 10% give 1,600 + 900 + 400 + 100 = 3,000."""
+    values = [float(v) for v in sizes]
+    if any(v < 0 for v in values) or any(v != v for v in values):
+        raise ValueError("market sizes must be zero or more, and not missing")
+    total = sum(values)
+    if total <= 0:
+        raise ValueError("a market needs a positive total size")
+    return sum((100 * v / total) ** 2 for v in values)
+
+
+def top_share(sizes, n: int) -> float:
+    """Share (%) of the market held by its ``n`` largest firms (the n-firm concentration ratio)."""
+    if n < 1:
+        raise ValueError("n must be 1 or more")
+    values = sorted((float(v) for v in sizes), reverse=True)
+    total = sum(values)
+    if total <= 0:
+        raise ValueError("a market needs a positive total size")
+    return 100 * sum(values[:n]) / total
+
+
+CONCENTRATION_COLUMNS = ["as_at", "segment", "size_measure", "total", "groups", "largest_group",
+                         "top1_pct", "top3_pct", "hhi"]
+
+
+@per_store_version
+def concentration(store: Store) -> pd.DataFrame:
+    """Ownership concentration per edition and segment in the authority: the firm is the CQC brand
+    where a location has one, else its provider. Size is registered beds for care homes, locations
+    for other segments. Columns: groups, the largest group's name, the share (%) of the largest
+    and of the three largest, and the HHI (see `hhi`)."""
+    rows = []
+    for as_at in editions(store):
+        loc = edition_locations(store, as_at).explode("segments")
+        loc = loc[loc["segments"].isin(MARKET_SEGMENTS + ("care_homes_18_64",))]
+        loc = loc.assign(group=loc["brand_name"].fillna(loc["provider_name"]).fillna(loc["location_name"]))
+        for seg, g in loc.groupby("segments", sort=False):
+            beds = seg in BED_SEGMENTS
+            sizes = g.groupby("group")["beds"].sum().astype(float) if beds else g.groupby("group").size().astype(float)
+            sizes = sizes[sizes > 0].sort_values(ascending=False)
+            if sizes.empty:
+                continue
+            rows.append({"as_at": as_at, "segment": seg, "size_measure": "beds" if beds else "locations",
+                         "total": float(sizes.sum()), "groups": int(len(sizes)), "largest_group": sizes.index[0],
+                         "top1_pct": top_share(sizes, 1), "top3_pct": top_share(sizes, 3), "hhi": hhi(sizes)})
+    return pd.DataFrame(rows, columns=CONCENTRATION_COLUMNS)
+
+
+# --------------------------------------------------------------------------------------- quality
+
+QUALITY_COLUMNS = ["segment", "area_type", "area_name", "locations", "rated", "not_yet_rated",
+                   "good_or_outstanding", "pct_locations_good", "beds", "beds_rated", "beds_good", "pct_beds_good"]
+
+
+def _quality_row(seg: str, area_type: str, area_name: str, g: pd.DataFrame) -> dict:
+    rated = g["rating"].isin(list(RATING_ORDER))
+    good = g["rating"].isin(GOOD)
+    beds = g["beds"].astype(float) if seg in BED_SEGMENTS else None
+    row = {"segment": seg, "area_type": area_type, "area_name": area_name, "locations": int(len(g)),
+           "rated": int(rated.sum()), "not_yet_rated": int((~rated).sum()), "good_or_outstanding": int(good.sum()),
+           "pct_locations_good": 100 * good.sum() / rated.sum() if rated.sum() else None,
+           "beds": None, "beds_rated": None, "beds_good": None, "pct_beds_good": None}
+    if beds is not None:
+        row.update(beds=float(beds.sum()), beds_rated=float(beds[rated].sum()), beds_good=float(beds[good].sum()))
+        row["pct_beds_good"] = 100 * row["beds_good"] / row["beds_rated"] if row["beds_rated"] else None
+    return row
+
+
+@per_store_version
+def quality(store: Store) -> pd.DataFrame:
+    """Share of locations, and of care-home beds, rated Good or Outstanding by segment, in the
+    authority, each comparator authority the directory holds (profile: lookups/comparators.csv),
+    the authority's CQC region, and the whole file (England when the file is national, see
+    NATIONAL_AUTHORITIES). Shares are of rated locations (beds), in percent; not yet rated are
+    counted apart. Latest edition. Reference: CQC overall ratings."""
+    eds = editions(store)
+    if not eds:
+        return pd.DataFrame(columns=QUALITY_COLUMNS)
+    everything = edition_locations(store, eds[-1], area_name="").explode("segments")
+    everything = everything[everything["segments"].isin(MARKET_SEGMENTS + ("care_homes_18_64",))]
+    authority = (store.authority.area_name or "").lower()
+    own = everything[everything["local_authority"].str.lower() == authority]
+    region = own["region"].mode().iloc[0] if own["region"].notna().any() else None
+    comparators = store.table("lookup_comparators")["area_name"].dropna().tolist()
+    authorities = everything["local_authority"].nunique()
+    whole = ("england", "England") if authorities >= NATIONAL_AUTHORITIES else (
+        "file", f"All locations in the file ({authorities} authorities)")
+    areas = [("la", store.authority.area_name or "The authority", own)]
+    areas += [("comparator", c, everything[everything["local_authority"].str.lower() == c.lower()])
+              for c in comparators]
+    if region:
+        areas.append(("region", region, everything[everything["region"] == region]))
+    areas.append((*whole, everything))
+    rows = []
+    for seg in MARKET_SEGMENTS + ("care_homes_18_64",):
+        for area_type, name, frame in areas:
+            g = frame[frame["segments"] == seg]
+            if len(g):
+                rows.append(_quality_row(seg, area_type, name, g))
+    return pd.DataFrame(rows, columns=QUALITY_COLUMNS)
+
+
+def missing_comparators(store: Store) -> list[str]:
+    """Comparator authorities named in the profile that the latest directory does not hold."""
+    eds = editions(store)
+    if not eds:
+        return []
+    present = set(edition_locations(store, eds[-1], area_name="")["local_authority"].str.lower())
+    return [c for c in store.table("lookup_comparators")["area_name"].dropna() if c.lower() not in present]
