@@ -432,6 +432,69 @@ EXPORT_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("registered_75_plus", "float", "Registered patients aged 75+", "people"),
               _c("beds_per_1000_aged_75_plus", "float", "Beds per 1,000 registered patients aged 75+", "per 1,000")),
           "metrics.neighbourhoods.supply_by_neighbourhood", provenance=()),
+    # Market health
+    Table("market_changes", "What changed in the authority between the last two CQC directory editions: one row "
+          "per location x segment x change (opened, closed, beds_changed, rating_improved, rating_declined, "
+          "first_rated, rating_removed).", (
+              _c("from_edition", "date", "The earlier edition"), _c("to_edition", "date", "The later edition"),
+              _c("change", "str", "Kind of change"), _c("location_id", "str", "CQC location id"),
+              _c("location_name", "str", "Location"), _c("segment", "str", "Market segment key"),
+              _c("user_bands", "str", "CQC service user bands"),
+              _c("beds_from", "float", "Registered beds in the earlier edition", "beds"),
+              _c("beds_to", "float", "Registered beds in the later edition", "beds"),
+              _c("beds_change", "float", "Later less earlier (closed homes negative)", "beds"),
+              _c("rating_from", "str", "Overall rating before"), _c("rating_to", "str", "Overall rating after"),
+              _c("rating_published", "date", "When the later rating was published")),
+          "metrics.market.market_changes", provenance=()),
+    Table("concentration", "Ownership concentration per directory edition and segment in the authority (group = "
+          "brand, else provider; size = beds for care homes, locations otherwise).", (
+              _c("as_at", "date", "Directory edition"), _c("segment", "str", "Market segment key"),
+              _c("size_measure", "str", "beds or locations"), _c("total", "float", "Market size"),
+              _c("groups", "int", "Groups"), _c("largest_group", "str", "The largest group"),
+              _c("top1_pct", "float", "Largest group's share", "%"),
+              _c("top3_pct", "float", "Three largest groups' share", "%"),
+              _c("hhi", "float", "Herfindahl-Hirschman index (0-10,000)")),
+          "metrics.market.concentration", provenance=()),
+    Table("quality", "Share of locations and of care-home beds rated Good or Outstanding by segment: the authority, "
+          "its comparators, its region and the whole directory (England when national).", (
+              _c("segment", "str", "Market segment key"),
+              _c("area_type", "str", "la, comparator, region, england or file"), _c("area_name", "str", "Area"),
+              _c("locations", "int", "Active locations"), _c("rated", "int", "Locations with a rating"),
+              _c("not_yet_rated", "int", "Locations not yet rated"),
+              _c("good_or_outstanding", "int", "Locations rated Good or Outstanding"),
+              _c("pct_locations_good", "float", "Share of rated locations Good or Outstanding", "%"),
+              _c("beds", "float", "Registered beds (care homes)", "beds"),
+              _c("beds_rated", "float", "Beds in rated homes", "beds"),
+              _c("beds_good", "float", "Beds in homes rated Good or Outstanding", "beds"),
+              _c("pct_beds_good", "float", "Share of rated beds Good or Outstanding", "%")),
+          "metrics.market.quality", provenance=()),
+    Table("workforce", "Skills for Care workforce estimates, all sectors and job roles: the authority, its region "
+          "and England, per service and measure.", (
+              _c("period", "str", "Estimates' year"), _c("service", "str", "Service as Skills for Care writes it"),
+              _c("measure", "str", "vacancy_rate, turnover_rate (%), filled_posts, median_hourly_pay (£)"),
+              _c("area_type", "str", "la, region or england"), _c("area_name", "str", "Area"),
+              _c("value", "float", "The estimate")),
+          "metrics.workforce.workforce_comparison", provenance=()),
+    Table("prices", "The council's unit costs against its own cost-of-care quartiles and its comparators' median.", (
+              _c("period", "str", "Financial year"), _c("service", "str", "residential, nursing or home_care"),
+              _c("age_band", "str", "Age band"), _c("unit", "str", "week or hour"),
+              _c("council_rate", "float", "The council's unit cost (ASC finance return)", "£"),
+              _c("cost_of_care_lower_quartile", "float", "Cost of care, lower quartile", "£"),
+              _c("cost_of_care_median", "float", "Cost of care, median", "£"),
+              _c("cost_of_care_upper_quartile", "float", "Cost of care, upper quartile", "£"),
+              _c("rate_vs_median_pct", "float", "Council's rate as a share of the cost-of-care median", "%"),
+              _c("comparator_median", "float", "Median unit cost of the comparator authorities", "£")),
+          "metrics.segments.prices", provenance=()),
+    Table("segment_ratings", "Where the council wants each market segment to grow, hold or shrink: the direction "
+          "(the authority's override where given), the derived direction, and each criterion's mark with its "
+          "evidence and rule (docs/market_health.md).", (
+              _c("segment", "str", "Market segment key"), _c("direction", "str", "grow, hold, shrink or not_rated"),
+              _c("derived_direction", "str", "The direction the rules give"),
+              _c("override_reason", "str", "The authority's reason, where it overrides"),
+              *(c for crit in ("quality", "supply", "demand", "workforce", "price") for c in (
+                  _c(f"{crit}_mark", "str", f"{crit.capitalize()} mark"),
+                  _c(f"{crit}_reason", "str", f"{crit.capitalize()}: the evidence, then the rule")))),
+          "metrics.segments.segment_ratings", provenance=()),
 ]}
 
 

@@ -92,8 +92,8 @@ def build_sections(store: Store) -> list[Section]:
     tables = mps_tables(store)
     as_at = opportunities.reference_date(store)
     sections = [_key_facts(store, as_at), _demand(store), _supply(store, tables), _gaps(store),
-                _neighbourhoods(tables), _opportunities(store, as_at), _indicators(store), _resources(tables),
-                _sources(tables)]
+                _neighbourhoods(tables), _market_health(store, tables), _opportunities(store, as_at),
+                _indicators(store), _resources(tables), _sources(tables)]
     return [s for s in sections if s is not None]
 
 
@@ -161,6 +161,37 @@ def _neighbourhoods(tables) -> Section:
     return Section("Neighbourhoods", [
         "Registered patients and caseloads (seed Table 1 shape) with demand estimated from the authority's "
         "age-specific rates. Counts below 5 are shown as <5."], [("Neighbourhoods", hood.round(1))])
+
+
+def _market_health(store: Store, tables) -> Section:
+    """Market health: segment ratings first, then what changed, quality, concentration, workforce, prices."""
+    from metrics.market import change_sentences
+    from domain.labels import CHANGE_LABELS, DIRECTION_LABELS, SEGMENT_LABELS
+
+    sec = Section("Market health", ["Where the council wants each market segment to grow, hold or shrink. Each mark "
+                                    "comes from a rule stated beside its evidence (docs/market_health.md)."])
+    r = tables["segment_ratings"]
+    if len(r):
+        sec.blocks.append(("Segment ratings", r.assign(
+            segment=r["segment"].map(SEGMENT_LABELS), direction=r["direction"].map(DIRECTION_LABELS))[
+            ["segment", "direction", "quality_mark", "supply_mark", "demand_mark", "workforce_mark", "price_mark",
+             "override_reason"]]))
+    sec.paragraphs += change_sentences(store) or ["Only one CQC directory edition is in the store."]
+    named = {"market_changes": "Changes between the last two directory editions",
+             "quality": "Quality: share rated Good or Outstanding", "concentration": "Ownership concentration",
+             "workforce": "Workforce estimates", "prices": "Prices: unit costs against the cost of care"}
+    for key, caption in named.items():
+        frame = tables[key]
+        if key == "market_changes" and len(frame):
+            frame = frame[["change", "location_name", "segment", "beds_change", "rating_from", "rating_to"]]
+        if key == "concentration" and len(frame):
+            frame = frame.drop(columns=["total"]).assign(hhi=frame["hhi"].round(0))
+        if len(frame) and "segment" in frame:
+            frame = frame.assign(segment=frame["segment"].map(SEGMENT_LABELS).fillna(frame["segment"]))
+        if len(frame) and "change" in frame:
+            frame = frame.assign(change=frame["change"].map(CHANGE_LABELS).fillna(frame["change"]))
+        sec.blocks.append((caption, frame.round(1) if len(frame) else frame))
+    return sec
 
 
 def _opportunities(store: Store, as_at) -> Section:

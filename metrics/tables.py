@@ -51,7 +51,16 @@ def _cached(path: str, version: str) -> tuple:
     t["practices"] = neighbourhoods.suppressed_practice_table(store)
     t["neighbourhood_supply"] = neighbourhoods.supply_by_neighbourhood(store)
     t["neighbourhood_gaps"] = neighbourhood_gaps.suppressed_gap_table(store)
+    t.update(market_tables(store))
     return tuple((name, _declared(name, frame)) for name, frame in t.items())
+
+
+def market_tables(store: Store) -> dict[str, pd.DataFrame]:
+    """The market health tables (changes, concentration, quality, workforce, prices, ratings)."""
+    from . import market, segments, workforce
+    return {"market_changes": market.market_changes(store), "concentration": market.concentration(store),
+            "quality": market.quality(store), "workforce": workforce.workforce_comparison(store),
+            "prices": segments.prices(store), "segment_ratings": segments.segment_ratings(store)}
 
 
 def _declared(name: str, frame: pd.DataFrame) -> pd.DataFrame:

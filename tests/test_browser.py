@@ -13,8 +13,8 @@ from conftest import ROOT
 pytestmark = pytest.mark.browser
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-PAGES = ["/", "/population", "/demand", "/supply", "/gaps", "/neighbourhoods", "/opportunities",
-         "/performance", "/resources", "/downloads", "/about", "/area?code=N1"]
+PAGES = ["/", "/population", "/demand", "/supply", "/gaps", "/neighbourhoods", "/market-health",
+         "/opportunities", "/performance", "/resources", "/downloads", "/about", "/area?code=N1"]
 # page, radio group id, new value, query parameter, element whose text must change
 INTERACTIONS = [
     ("/population", "population-area", "E12000007", "area", "population-chart-table"),
@@ -22,6 +22,7 @@ INTERACTIONS = [
     ("/supply", "supply-view", "rating", "view", "supply-chart-table"),
     ("/gaps", "gaps-year", "2025", "year", "gaps-summary"),
     ("/neighbourhoods", "neighbourhood-client-group", "learning_disability", "client_group", "neighbourhood-map-table"),
+    ("/market-health", "market-health-segment", "nursing_65", "segment", "market-health-changes-chart-table"),
     ("/opportunities", "opportunities-window", "24", "window", "opportunities-contracts-chart-table"),
     ("/performance", "performance-sex", "Female", "sex", "performance-chart-table"),
     ("/resources", "resources-organisation", "NHS Lewisham CCG", "organisation", "resources-chart-table"),
@@ -91,6 +92,30 @@ def test_overview_reads_the_store(server, driver):
     assert "1,800" in text and "672" in text
     rationale = driver.find_element("id", "rationale").text
     assert "projected to rise from 1,120 in 2017 to 1,190 in 2020 (+6%)" in rationale
+
+
+def test_segment_ratings_show_each_rule_beside_its_mark(server, driver):
+    driver.get(server.url + "/market-health")
+    settled(driver)
+    cards = driver.find_elements("css selector", "#market-health-ratings .segment-rating")
+    assert len(cards) == 8
+    nursing = driver.find_element("id", "segment-nursing_65")
+    marks = nursing.find_elements("css selector", "dt")
+    rules = nursing.find_elements("css selector", "dd .rule")
+    assert [m.text.split(":")[0] for m in marks] == ["Quality", "Supply against demand", "Demand trend",
+                                                     "Workforce pressure", "Price pressure"]
+    assert len(rules) == 5 and all(r.is_displayed() and r.text.startswith("Rule: ") for r in rules)
+    assert "Supply against demand: Short of demand" in nursing.text
+    assert "97 of 225 council-funded people (43%) placed out of area" in nursing.text
+    homes = driver.find_element("id", "segment-care_homes_65").text
+    assert "Hold" in homes and "The authority's direction:" in homes and "the rules alone give: Grow" in homes
+
+
+def test_overview_says_what_changed_since_the_last_refresh(server, driver):
+    driver.get(server.url + "/")
+    text = wait_for(driver, "#overview-changes").text
+    assert "Between the CQC directories of 2016-12-01 and 2017-06-01" in text
+    assert "Nursing homes 65+: 0 opened and 1 closed; net change -40 beds" in text
 
 
 def test_about_lists_every_source_file(server, driver, sample_store):
@@ -168,7 +193,7 @@ def test_axe_finds_no_serious_wcag_violations(server, driver, path):
 
 
 @pytest.mark.parametrize("path", ["/population", "/demand", "/supply", "/gaps", "/neighbourhoods",
-                                  "/opportunities", "/performance", "/resources"])
+                                  "/market-health", "/opportunities", "/performance", "/resources"])
 def test_every_chart_has_real_height_and_nothing_overlaps_it(server, driver, path):
     driver.get(server.url + path)
     settled(driver)

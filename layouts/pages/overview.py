@@ -3,8 +3,9 @@ import dash
 from dash import dcc, html
 
 from metrics.demand import rationale_sentences
+from metrics.market import change_sentences
 from metrics.overview import key_facts
-from .. import context
+from .. import context, ids
 from ..components import empty_store_notice
 
 
@@ -19,6 +20,7 @@ def layout(**query):
         html.Span(f"{fact.as_at} · source: {fact.source}", className="fact-source"),
     ], className="fact") for fact in key_facts(store)]
     sentences = rationale_sentences(store)
+    changes = change_sentences(store)
     return html.Div([
         html.H1(f"{area}: market position statement"),
         html.P("What care the population will need, and what exists today, refreshed from the "
@@ -27,6 +29,12 @@ def layout(**query):
         html.Ul(cards, className="facts", id="key-facts"),
         html.H2("Demand: rationale for change"),
         html.Ul([html.Li(s) for s in sentences], id="rationale") if sentences else html.P("No projections in the store."),
+        html.H2("What changed since the last refresh"),
+        html.Div([html.P(changes[0]), html.Ul([html.Li(s) for s in changes[1:]], className="changes-since"),
+                  html.P(["Ratings per market segment and the evidence: ",
+                          dcc.Link("Market health", href="/market-health"), "."])]
+                 if changes else html.P("The store holds one CQC directory edition: add an earlier month's file "
+                                        "to see what changed."), id=ids.OVERVIEW_CHANGES),
         html.P(["Explore by client group on ", dcc.Link("Demand", href="/demand"), ", where supply falls short on ",
                 dcc.Link("Demand vs supply", href="/gaps"), ", and contracts ending on ",
                 dcc.Link("Opportunities", href="/opportunities"), "."]),

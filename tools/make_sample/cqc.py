@@ -537,5 +537,32 @@ Illustrative (not from the seeds):
 - One dormant Lewisham nursing home (`Dormant (Y/N)` = `Y`, 40 beds, Older People band) that must
   NOT be counted, and 15 locations in Southwark, Greenwich and Bromley (12 care homes, 3 agencies).
 - Flag sets are a realistic subset of the 2017 national file, not the complete list.
+- Manor Park Care Home registered on 13/02/2017 (it is new, hence not yet rated).
+
+## `01_December_2016_HSCA_Active_Locations.xlsx` (the edition before) — `cqc.py`
+
+The same layout, six months earlier, so that market changes between editions can be checked by hand
+(`tests/test_market_health.py`). All illustrative. Between 1 December 2016 and 1 June 2017, in Lewisham:
+- opened (in June, not in December): Manor Park Care Home (residential, older people, 12 beds) and
+  Alpha Care Agency (domiciliary care, registered 26/12/2016);
+- closed (in December, not in June): Sydenham Park Nursing Home (nursing, older people, 45 beds,
+  Good) and Lee Manor Rest Home (residential, older people, 16 beds, Requires improvement);
+- beds: Meadowbank House had 70 beds in December, 75 in June;
+- ratings: Larchfield View declined (Good to Requires improvement, published 20/02/2017); Thistle
+  Home Care and Willow Domiciliary Care improved (Requires improvement to Good); seven locations
+  registered in 2016 were not yet rated in December and rated by June (Dawn Home Care, Evergreen
+  Domiciliary Care, Goldcrest Care, Ivy Lane Care Services, Nightingale Homecare, Yewtree Home
+  Support, Linden Grove Extra Care), as were three neighbouring-borough homes registered in 2016;
+- every other rating published after 1 December 2016 stands in December as the same rating a year
+  earlier. The dormant Rushey Green Nursing Home is dormant in both.
+So December has 19 older people's care homes with 716 beds (672 - 12 + 45 + 16 - 5), June 18 with 672.
+
+## Market health profile tables (`data/lookups/`)
+
+- `comparators.csv`: Southwark, Greenwich and Lambeth as Lewisham's comparators (illustrative, in the
+  spirit of CIPFA nearest neighbours); the sample directory holds Southwark and Greenwich (and
+  Bromley) only, so Lambeth is named as missing on the page.
+- `segment_overrides.csv`: three directions the authority sets itself, each with its reason from seed
+  000 (care homes 65+ hold, s3.2; extra care grow, s4.1; Shared Lives grow, s4.2).
 """
     (Path(__file__).parent / "readme_cqc.md").write_text(text, encoding="utf-8")

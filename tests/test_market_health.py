@@ -1,0 +1,151 @@
+"""Market health: directory editions side by side, changes between them checked by hand against the
+sample's two editions (data/sample/README.md), HHI against worked examples, quality, segment ratings,
+and the cross-file checks on editions."""
+import shutil
+
+import pandas as pd
+import pytest
+
+from conftest import SAMPLE
+from loaders.store import load_folder
+from metrics import market, segments
+from metrics.store import Store
+
+JUNE = "01_June_2017_HSCA_Active_Locations.xlsx"
+DECEMBER = "01_December_2016_HSCA_Active_Locations.xlsx"
+
+
+@pytest.fixture(scope="module")
+def store(sample_store):
+    return Store(sample_store)
+
+
+def test_both_editions_are_kept_and_the_latest_is_current(store):
+    assert market.editions(store) == ["2016-12-01", "2017-06-01"]
+    current = store.table("care_providers")
+    assert set(current["as_at"]) == {"2017-06-01"} and set(current["source_file"]) == {JUNE}
+    editions = store.table("care_provider_editions")
+    assert editions.groupby("as_at")["source_file"].first().to_dict() == {"2016-12-01": DECEMBER,
+                                                                          "2017-06-01": JUNE}
+
+
+def _changes(store, change):
+    c = market.market_changes(store)
+    return sorted(c.loc[c["change"] == change, ["location_name", "segment"]].itertuples(index=False, name=None))
+
+
+def test_homes_opened_and_closed_between_editions_by_hand(store):
+    # December 2016 -> June 2017 in Lewisham (data/sample/README.md): Manor Park Care Home (residential,
+    # 12 beds) registered in February 2017 and Alpha Care Agency in December 2016 opened; Sydenham Park
+    # Nursing Home (45 beds) and Lee Manor Rest Home (residential, 16 beds) closed.
+    assert _changes(store, "opened") == [("Alpha Care Agency", "home_care"), ("Manor Park Care Home", "care_homes_65")]
+    assert _changes(store, "closed") == [("Lee Manor Rest Home", "care_homes_65"),
+                                         ("Sydenham Park Nursing Home", "nursing_65")]
+    summary = market.change_summary(store).set_index("segment")
+    assert summary.loc["care_homes_65", ["opened", "closed", "beds_opened", "beds_closed", "net_beds"]].tolist() == \
+        [1, 1, 12, 16, 12 - 16]
+    # Nursing: one home of 45 beds closed, Meadowbank House grew from 70 to 75 beds: net 5 - 45 = -40.
+    assert summary.loc["nursing_65", ["opened", "closed", "beds_closed", "beds_changed_at_open_homes", "net_beds"]].tolist() \
+        == [0, 1, 45, 5, -40]
+
+
+def test_rating_changes_between_editions_by_hand(store):
+    assert _changes(store, "rating_improved") == [("Thistle Home Care", "home_care"),
+                                                  ("Willow Domiciliary Care", "home_care")]
+    assert _changes(store, "rating_declined") == [("Larchfield View", "nursing_65")]
+    first = _changes(store, "first_rated")
+    assert len(first) == 7 and ("Linden Grove Extra Care", "extra_care") in first
+    c = market.market_changes(store)
+    larchfield = c[c["location_name"] == "Larchfield View"].iloc[0]
+    assert (larchfield["rating_from"], larchfield["rating_to"], larchfield["rating_published"]) == \
+        ("Good", "Requires improvement", "2017-02-20")
+
+
+def test_rating_change_kinds():
+    assert market.rating_change("Good", "Outstanding") == "rating_improved"
+    assert market.rating_change("Good", "Inadequate") == "rating_declined"
+    assert market.rating_change(None, "Good") == "first_rated"
+    assert market.rating_change("Good", "") == "rating_removed"
+    assert market.rating_change("Good", "Good") is None
+    with pytest.raises(ValueError):
+        market.rating_change("Good", "Excellent")
+
+
+def test_hhi_worked_examples():
+    assert market.hhi([40, 30, 20, 10]) == pytest.approx(1600 + 900 + 400 + 100)
+    assert market.hhi([482]) == pytest.approx(10_000)
+    assert market.hhi([1, 1, 1, 1]) == pytest.approx(4 * 25 ** 2)
+    assert market.top_share([40, 30, 20, 10], 3) == pytest.approx(90)
+    for bad in ([], [0, 0], [5, -1], [float("nan")]):
+        with pytest.raises(ValueError):
+            market.hhi(bad)
+
+
+def test_nursing_concentration_by_hand(store):
+    # June 2017 nursing homes 65+ in Lewisham, beds by group: Meadowbank 75 + 68 = 143, Larchfield
+    # 62 + 67 = 129, Hartwell 70, and four independents 39, 38, 33, 30 (total 482).
+    c = market.concentration(store).set_index(["as_at", "segment"]).loc[("2017-06-01", "nursing_65")]
+    squares = 143 ** 2 + 129 ** 2 + 70 ** 2 + 39 ** 2 + 38 ** 2 + 33 ** 2 + 30 ** 2
+    assert c["total"] == 482 and c["groups"] == 7
+    assert c["hhi"] == pytest.approx(squares * 10_000 / 482 ** 2)  # 2,020.6: highly concentrated
+    assert c["top3_pct"] == pytest.approx(100 * (143 + 129 + 70) / 482)
+
+
+def test_quality_by_segment_by_hand(store):
+    q = market.quality(store).set_index(["segment", "area_type"])
+    nursing = q.loc[("nursing_65", "la")]
+    # 9 nursing homes, all rated: 6 Good or Outstanding (Larchfield View, Meadowbank Lodge and Sydenham
+    # Hill Requires improvement); beds in Good/Outstanding homes 75 + 70 + 62 + 39 + 30 + 38 = 314.
+    assert (nursing["rated"], nursing["good_or_outstanding"], nursing["beds_good"]) == (9, 6, 314)
+    assert nursing["pct_locations_good"] == pytest.approx(100 * 6 / 9)
+    assert q.loc[("care_homes_65", "la"), "not_yet_rated"] == 1  # Manor Park, opened in February
+    # The sample directory holds four London authorities, not England: its total says so.
+    assert "file" in q.xs("nursing_65").index and "england" not in q.xs("nursing_65").index
+    assert market.missing_comparators(store) == ["Lambeth"]
+
+
+def test_segment_ratings_follow_their_rules_and_the_override(store):
+    r = segments.segment_ratings(store).set_index("segment")
+    assert list(r.index) == list(segments.MARKET_SEGMENTS)
+    nursing = r.loc["nursing_65"]
+    assert nursing["supply_mark"] == "Short of demand" and nursing["derived_direction"] == "grow"
+    assert "97 of 225" in nursing["supply_reason"] and "Rule: " in nursing["supply_reason"]
+    homes = r.loc["care_homes_65"]
+    assert (homes["direction"], homes["derived_direction"]) == ("hold", "grow")
+    assert "London averages" in homes["override_reason"]
+    assert r.loc["supported_living", "direction"] == "hold" and pd.isna(r.loc["supported_living", "override_reason"])
+
+
+def test_derived_direction_rule():
+    m = segments.Mark
+    assert segments.derived_direction({"supply": m("short", ""), "demand": m("stable", "")}) == "grow"
+    assert segments.derived_direction({"supply": m("no_data", ""), "demand": m("growing", "")}) == "grow"
+    assert segments.derived_direction({"supply": m("met", ""), "demand": m("falling", "")}) == "shrink"
+    assert segments.derived_direction({"supply": m("met", ""), "demand": m("growing", "")}) == "hold"
+    assert segments.derived_direction({"supply": m("no_data", ""), "demand": m("no_data", "")}) == "not_rated"
+
+
+def _folder(tmp_path, names):
+    for name in names:
+        shutil.copy(SAMPLE / JUNE, tmp_path / name)
+    return tmp_path
+
+
+def test_two_editions_with_the_same_date_are_an_error(tmp_path):
+    report, _, _ = load_folder(_folder(tmp_path, [JUNE, "01_June_2017_HSCA_Active_Locations (copy).xlsx"]))
+    assert not report.ok
+    errors = [f.error for f in report.files if f.error]
+    assert len(errors) == 1 and "same date 2017-06-01" in errors[0] and JUNE in errors[0]
+
+
+def test_an_undated_edition_beside_others_is_an_error(tmp_path):
+    report, _, _ = load_folder(_folder(tmp_path, [JUNE, "HSCA_Active_Locations.xlsx"]))
+    errors = [f.error for f in report.files if f.error]
+    assert len(errors) == 1 and errors[0].startswith("HSCA_Active_Locations.xlsx: ") and "no edition date" in errors[0]
+
+
+def test_an_edition_out_of_order_is_warned_by_name(tmp_path):
+    report, _, _ = load_folder(_folder(tmp_path, ["01_January_2017_HSCA_Active_Locations.xlsx"]))
+    assert report.ok
+    warning = " ".join(report.files[0].warnings)
+    assert "edition dated 2017-01-01 holds ratings published as late as 2017-05-26" in warning
