@@ -5,6 +5,7 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 import sys
 import time
 import urllib.request
@@ -35,8 +36,11 @@ class Server:
     def __init__(self, store: Path):
         self.port = free_port()
         exe = Path(sys.executable).with_name("mps")
+        # The server's log goes to a file, not a pipe: nobody reads a pipe while the tests run, and
+        # once its buffer (64 KB, a few hundred request lines) is full the server blocks mid-request.
+        self.log = tempfile.TemporaryFile(mode="w+")
         self.proc = subprocess.Popen([str(exe), "serve", "--store", str(store), "--port", str(self.port)],
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                                     stdout=self.log, stderr=subprocess.STDOUT, text=True)
         self.url = f"http://127.0.0.1:{self.port}"
         deadline = time.time() + 60
         while time.time() < deadline:
@@ -45,7 +49,8 @@ class Server:
                 return
             except Exception:
                 if self.proc.poll() is not None:
-                    raise RuntimeError("server exited: " + self.proc.stdout.read()) from None
+                    self.log.seek(0)
+                    raise RuntimeError("server exited: " + self.log.read()) from None
                 time.sleep(0.3)
         raise RuntimeError("server did not start in 60 s")
 
@@ -55,6 +60,7 @@ class Server:
             self.proc.wait(10)
         except subprocess.TimeoutExpired:
             self.proc.kill()
+        self.log.close()
 
 
 def make_driver(width=1366, height=900):
