@@ -292,18 +292,7 @@ STORE_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("lower_quartile", "float", "Lower quartile, pounds a unit"),
               _c("median", "float", "Median, pounds a unit"),
               _c("upper_quartile", "float", "Upper quartile, pounds a unit")),
-          "lookups/cost_of_care.csv", ("period", "service", "age_band"), provenance=LOOKUP_PROVENANCE),
-    Table("lookup_comparators", "The authority's comparator authorities (authority profile), e.g. its CIPFA "
-          "nearest neighbours.", (
-              _c("area_name", "str", "Authority name as the CQC directory writes it"),
-              _c("area_code", "str", "ONS code")),
-          "lookups/comparators.csv", ("area_name",), provenance=LOOKUP_PROVENANCE),
-    Table("lookup_segment_overrides", "The authority's own direction for a market segment where it overrides "
-          "the derived one (authority profile), with its reason.", (
-              _c("segment", "str", "Segment key (domain.vocabulary.MARKET_SEGMENTS)"),
-              _c("direction", "str", "grow, hold or shrink"),
-              _c("reason", "str", "Why the authority overrides the derived direction")),
-          "lookups/segment_overrides.csv", ("segment",), provenance=LOOKUP_PROVENANCE),
+          "authorities/<code>/cost_of_care.csv", ("period", "service", "age_band"), provenance=LOOKUP_PROVENANCE),
 ]}
 # Every CQC directory edition side by side (market health): the latest edition's columns, per edition.
 STORE_TABLES["care_provider_editions"] = (
@@ -533,6 +522,7 @@ class Manifest:
     targets: dict = field(default_factory=dict)    # the authority's targets (profile [targets])
     contacts: dict = field(default_factory=dict)   # commissioning contacts (profile [contacts])
     intentions: dict = field(default_factory=dict)  # commissioning intentions by client group
+    segment_overrides: dict = field(default_factory=dict)  # segment -> {direction, reason} (profile)
     tables: dict = field(default_factory=dict)     # table name -> rows
     files: tuple[SourceFile, ...] = ()
 
@@ -547,6 +537,7 @@ class Manifest:
                    authority=authority, profile=data.get("profile"),
                    branding=dict(data.get("branding", {})), targets=dict(data.get("targets", {})),
                    contacts=dict(data.get("contacts", {}) or {}), intentions=dict(data.get("intentions", {}) or {}),
+                   segment_overrides=dict(data.get("segment_overrides", {}) or {}),
                    tables=dict(data.get("tables", {})),
                    files=tuple(SourceFile(**{k: f.get(k) for k in SourceFile.__dataclass_fields__ if k in f})
                                for f in data.get("files", [])))
@@ -648,6 +639,8 @@ def markdown() -> str:
              "targets": "The authority's targets from its profile's [targets] (e.g. carers_new_contacts)",
              "contacts": "Commissioning contacts from the profile's [contacts]",
              "intentions": "Commissioning intentions by client group from the profile's [intentions]",
+             "segment_overrides": "The authority's own direction per market segment, with its reason "
+                                  "(profile [segment_overrides.<segment>])",
              "tables": "Rows per table", "files": "One entry per source file: " +
              ", ".join(SourceFile.__dataclass_fields__)}
     for name in Manifest.__dataclass_fields__:

@@ -24,7 +24,7 @@ AUTHORITIES_DIR = Path(__file__).resolve().parent.parent / "data" / "authorities
 PROFILE_NAME = "profile.toml"
 # The lookups that are the authority's own; the rest of data/lookups is national or generic.
 PROFILE_LOOKUPS = ("lookup_neighbourhoods", "lookup_practices", "lookup_wards", "lookup_postcode_districts",
-                   "lookup_postcode_wards")
+                   "lookup_postcode_wards", "lookup_cost_of_care")
 GSS_CODE = re.compile(r"^[EWSN]\d{8}$")
 # Keys the profile may hold and what each must be (checked so a typo is named, not ignored).
 PROFILE_KEYS = {"area_code": str, "area_name": str, "region_code": str, "region_name": str,

@@ -278,7 +278,7 @@ def _quality_row(seg: str, area_type: str, area_name: str, g: pd.DataFrame) -> d
 @per_store_version
 def quality(store: Store) -> pd.DataFrame:
     """Share of locations, and of care-home beds, rated Good or Outstanding by segment, in the
-    authority, each comparator authority the directory holds (profile: lookups/comparators.csv),
+    authority, each comparator authority the directory holds (profile: comparators),
     the authority's CQC region, and the whole file (England when the file is national, see
     NATIONAL_AUTHORITIES). Shares are of rated locations (beds), in percent; not yet rated are
     counted apart. Latest edition. Reference: CQC overall ratings."""
@@ -290,7 +290,7 @@ def quality(store: Store) -> pd.DataFrame:
     authority = (store.authority.area_name or "").lower()
     own = everything[everything["local_authority"].str.lower() == authority]
     region = own["region"].mode().iloc[0] if own["region"].notna().any() else None
-    comparators = store.table("lookup_comparators")["area_name"].dropna().tolist()
+    comparators = comparator_names(store)
     authorities = everything["local_authority"].nunique()
     whole = ("england", "England") if authorities >= NATIONAL_AUTHORITIES else (
         "file", f"All locations in the file ({authorities} authorities)")
@@ -309,13 +309,19 @@ def quality(store: Store) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=QUALITY_COLUMNS)
 
 
+def comparator_names(store: Store) -> list[str]:
+    """The profile's comparator authorities (GSS codes) by name, from the national areas lookup."""
+    areas = store.table("lookup_areas").set_index("area_code")["area_name"]
+    return [areas.get(code, code) for code in store.authority.comparators]
+
+
 def missing_comparators(store: Store) -> list[str]:
     """Comparator authorities named in the profile that the latest directory does not hold."""
     eds = editions(store)
     if not eds:
         return []
     present = set(edition_locations(store, eds[-1], area_name="")["local_authority"].str.lower())
-    return [c for c in store.table("lookup_comparators")["area_name"].dropna() if c.lower() not in present]
+    return [c for c in comparator_names(store) if c.lower() not in present]
 
 
 def change_sentences(store: Store) -> list[str]:
