@@ -2,7 +2,7 @@
 
 Five criteria, each a mark from a rule written once here (docs/market_health.md prints the same
 rules) with the evidence beside it; the direction follows from supply and demand; the authority
-may override it in its profile (lookups/segment_overrides.csv), with a reason, and the derived
+may override it in its profile ([segment_overrides.<segment>] in profile.toml), with a reason, and the derived
 direction stays on show beside the override.
 """
 from __future__ import annotations
@@ -244,16 +244,17 @@ def segment_ratings(store: Store) -> pd.DataFrame:
 
 
 def _overrides(store: Store) -> dict[str, tuple[str, str]]:
-    o = store.table("lookup_segment_overrides")
+    """The authority's overrides from its profile: segment -> (direction, reason)."""
     out = {}
-    for seg, direction, reason in zip(o["segment"], o["direction"], o["reason"]):
-        seg, direction = str(seg).strip(), str(direction).strip().lower()
+    for seg, given in store.manifest.segment_overrides.items():
+        given = given if isinstance(given, dict) else {}
+        direction, reason = str(given.get("direction", "")).strip().lower(), str(given.get("reason", "")).strip()
         if seg not in MARKET_SEGMENTS or direction not in DIRECTIONS:
-            raise ValueError(f"segment_overrides.csv: '{seg}' / '{direction}' is not a segment and direction "
-                             f"(segments: {', '.join(MARKET_SEGMENTS)}; directions: {', '.join(DIRECTIONS)})")
-        if not isinstance(reason, str) or not reason.strip():
-            raise ValueError(f"segment_overrides.csv: the override of '{seg}' gives no reason")
-        out[seg] = (direction, reason.strip())
+            raise ValueError(f"profile [segment_overrides.{seg}]: '{seg}' / '{direction}' is not a segment and "
+                             f"direction (segments: {', '.join(MARKET_SEGMENTS)}; directions: {', '.join(DIRECTIONS)})")
+        if not reason:
+            raise ValueError(f"profile [segment_overrides.{seg}]: the override gives no reason")
+        out[seg] = (direction, reason)
     return out
 
 
@@ -273,7 +274,7 @@ def prices(store: Store) -> pd.DataFrame:
     coc = store.table("lookup_cost_of_care")
     area = store.authority.area_code
     mine = u[u["area_code"] == area]
-    comparators = set(store.table("lookup_comparators")["area_code"].dropna())
+    comparators = set(store.authority.comparators)
     rows = []
     keys = set(zip(mine["service"], mine["age_band"])) | set(zip(coc["service"], coc["age_band"]))
     for service, age in sorted(keys):

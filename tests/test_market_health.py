@@ -101,7 +101,10 @@ def test_quality_by_segment_by_hand(store):
     assert q.loc[("care_homes_65", "la"), "not_yet_rated"] == 1  # Manor Park, opened in February
     # The sample directory holds four London authorities, not England: its total says so.
     assert "file" in q.xs("nursing_65").index and "england" not in q.xs("nursing_65").index
-    assert market.missing_comparators(store) == ["Lambeth"]
+    # Comparators from the profile (GSS codes, named through the areas lookup): the sample directory
+    # holds Southwark and Greenwich only.
+    assert set(q.xs("nursing_65").query("area_type == 'comparator'")["area_name"]) == {"Southwark", "Greenwich"}
+    assert market.missing_comparators(store) == ["Lambeth", "Hackney", "Haringey", "Waltham Forest"]
 
 
 def test_segment_ratings_follow_their_rules_and_the_override(store):
@@ -149,3 +152,55 @@ def test_an_edition_out_of_order_is_warned_by_name(tmp_path):
     assert report.ok
     warning = " ".join(report.files[0].warnings)
     assert "edition dated 2017-01-01 holds ratings published as late as 2017-05-26" in warning
+
+
+def test_workforce_estimates_load_and_mark_pressure(store):
+    w = store.table("workforce")
+    lewisham = w[(w["area_name"] == "Lewisham") & (w["job_role"] == "All job roles")
+                 & (w["service"] == "Care home services with nursing")].set_index("measure")["value"]
+    assert lewisham["vacancy_rate"] == pytest.approx(10.1)  # written 0.101: fractions become percentages
+    assert set(w["area_type"]) == {"la", "region", "england"}
+    # Suppressed care worker cells are missing, not zero.
+    suppressed = w[(w["job_role"] == "Care worker") & (w["area_name"] == "Lewisham") & (w["service"] != "All services")]
+    assert set(suppressed["measure"]) == {"filled_posts", "median_hourly_pay"}  # the rates were '*'
+
+    r = segments.segment_ratings(store).set_index("segment")
+    assert r.loc["nursing_65", "workforce_mark"] == "High pressure"  # 10.1% against England's 7.2%
+    assert "10.1%" in r.loc["nursing_65", "workforce_reason"] and "7.2% in England" in r.loc["nursing_65", "workforce_reason"]
+    assert r.loc["home_care", "workforce_mark"] == "No more than elsewhere"  # 7.4% against 8.1%
+
+
+def test_prices_against_the_cost_of_care_by_hand(store):
+    p = segments.prices(store).set_index(["service", "age_band"])
+    nursing = p.loc[("nursing", "65+")]
+    # Lewisham's nursing 65+ unit cost £612 a week against its cost-of-care median £705: 86.8%;
+    # comparators Southwark 690, Greenwich 655, Lambeth 702: median 690.
+    assert (nursing["council_rate"], nursing["cost_of_care_median"]) == (612, 705)
+    assert nursing["rate_vs_median_pct"] == pytest.approx(100 * 612 / 705)
+    assert nursing["comparator_median"] == 690
+    r = segments.segment_ratings(store).set_index("segment")
+    assert r.loc["nursing_65", "price_mark"] == "Below cost of care (lower quartile)"  # 612 < 642
+    assert r.loc["care_homes_65", "price_mark"] == "Below median cost of care"  # 560 <= 585 < 612
+    assert r.loc["home_care", "price_mark"] == "Below cost of care (lower quartile)"  # 15.90 < 16.40
+    assert r.loc["supported_living", "price_mark"] == "No data"
+
+
+def test_unit_cost_loader_refuses_a_file_with_no_known_setting(tmp_path):
+    from loaders.store import load_file
+    from loaders import LoadContext
+    bad = tmp_path / "unit_costs.csv"
+    bad.write_text("GEOGRAPHY_LEVEL,GEOGRAPHY_CODE,GEOGRAPHY_NAME,YEAR,SUPPORT_SETTING,AGE_BAND,ITEMVALUE\n"
+                   "Council,E09000023,Lewisham,2016-17,Short-term support: reablement,All,520\n", encoding="utf-8")
+    report, result = load_file(bad, LoadContext())
+    assert result is None and report.error.startswith("unit_costs.csv")
+    assert "no residential, nursing or home care unit cost rows" in report.error
+
+
+def test_workforce_loader_names_a_missing_column(tmp_path):
+    from loaders.store import load_file
+    from loaders import LoadContext
+    bad = tmp_path / "LA-data-download.csv"
+    bad.write_text("CSSR (LA area),Sector,Service,Job role,Turnover rate\nLewisham,All sectors,All services,"
+                   "All job roles,0.3\n", encoding="utf-8")
+    report, result = load_file(bad, LoadContext())
+    assert result is None and "required column(s) missing: Vacancy rate" in report.error

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-MODULES = ["ipc", "ons", "fingertips", "cqc", "gp", "contracts", "council"]
+MODULES = ["ipc", "ons", "fingertips", "cqc", "gp", "contracts", "council", "workforce", "unit_costs"]
 
 
 def main(argv):

@@ -557,12 +557,16 @@ The same layout, six months earlier, so that market changes between editions can
   earlier. The dormant Rushey Green Nursing Home is dormant in both.
 So December has 19 older people's care homes with 716 beds (672 - 12 + 45 + 16 - 5), June 18 with 672.
 
-## Market health profile tables (`data/lookups/`)
+## Market health facts in the authority's profile (`data/authorities/E09000023/`)
 
-- `comparators.csv`: Southwark, Greenwich and Lambeth as Lewisham's comparators (illustrative, in the
-  spirit of CIPFA nearest neighbours); the sample directory holds Southwark and Greenwich (and
-  Bromley) only, so Lambeth is named as missing on the page.
-- `segment_overrides.csv`: three directions the authority sets itself, each with its reason from seed
-  000 (care homes 65+ hold, s3.2; extra care grow, s4.1; Shared Lives grow, s4.2).
+- `profile.toml` `comparators` (set by the profile: Southwark, Lambeth, Greenwich, Hackney, Haringey,
+  Waltham Forest): the sample directory holds Southwark and Greenwich (and Bromley) only, so the
+  others are named as missing under the quality chart.
+- `profile.toml` `[segment_overrides.<segment>]`: three directions the authority sets itself, each
+  with its reason from seed 000 (care homes 65+ hold, s3.2; extra care grow, s4.1; Shared Lives grow,
+  s4.2).
+- `cost_of_care.csv`: the authority's cost-of-care quartiles for 2016-17 (residential 65+ £560 / £612
+  / £676 a week, nursing 65+ £642 / £705 / £790, home care £16.40 / £17.25 / £18.30 an hour).
+  **Invented**: Lewisham's real cost-of-care exercise is not in the seeds.
 """
     (Path(__file__).parent / "readme_cqc.md").write_text(text, encoding="utf-8")
