@@ -2,6 +2,7 @@
 the URL's query string in step with the selections (so any view can be bookmarked)."""
 from __future__ import annotations
 
+from contextvars import ContextVar
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -44,9 +45,22 @@ class PageCallbacks:
         self._clientside.append((script, args, kwargs))
 
     def download(self, prefix: str, file_stem: str) -> None:
+        """The chart's CSV button: the rows are built again on the server, from the store and the
+        page's selection (the chart callback's inputs, read as State), by the same callback that
+        drew the chart. Nothing the browser sends is written into the file, so a forged request
+        can neither fill a download with its own content nor make the server echo megabytes."""
+        target = Output(ids.data(prefix), "data")
+        chart = next(((args, fn) for args, _kwargs, fn in self._server if target in args), None)
+        if chart is None:
+            raise ValueError(f"page {self.name!r}: no callback declares {target} before download({prefix!r})")
+        args, fn = chart
+        outputs = [a for a in args if isinstance(a, Output)]
+        selection = [State(a.component_id, a.component_property) if isinstance(a, Input) else a
+                     for a in args if isinstance(a, (Input, State))]
+        at = outputs.index(target)
         self.callback(Output(ids.download(prefix), "data"), Input(ids.download_button(prefix), "n_clicks"),
-                      State(ids.data(prefix), "data"), prevent_initial_call=True)(
-            lambda n_clicks, data: _download(n_clicks, data, file_stem))
+                      *selection, prevent_initial_call=True)(
+            lambda n_clicks, *values: _download(n_clicks, fn, values, at, len(outputs) > 1, file_stem))
 
     def url_sync(self) -> None:
         """Write the page's selections into the address bar without reloading the page."""
@@ -65,21 +79,36 @@ def chart_outputs(prefix: str) -> list[Output]:
             Output(ids.source(prefix), "children"), Output(ids.data(prefix), "data")]
 
 
+_KEEP_FRAMES: ContextVar[bool] = ContextVar("keep_frames", default=False)
+"""Set while a download re-runs a chart callback: chart_result then hands back the frame itself."""
+
+
 def chart_result(frame: pd.DataFrame, figure, caption: str, source: str) -> tuple:
-    """(figure, table twin, source line, the exact rows shown for the CSV download)."""
+    """(figure, table twin, source line, a note of what is shown). The rows themselves stay on the
+    server: the CSV download builds them again (see `PageCallbacks.download`)."""
     frame = frame.reset_index(drop=True)
-    return (figure, data_table(frame, caption), source,
-            {"name": caption, "records": frame.astype(object).where(frame.notna(), None).to_dict("records"),
-             "columns": list(frame.columns)})
+    shown = {"name": caption, "rows": len(frame)}
+    if _KEEP_FRAMES.get():
+        shown["frame"] = frame
+    return figure, data_table(frame, caption), source, shown
 
 
-def _download(n_clicks, data, file_stem: str):
-    if not n_clicks or not data:
+def _download(n_clicks, chart, selection, at: int, several: bool, file_stem: str):
+    if not n_clicks:
         return no_update
-    frame = pd.DataFrame(data["records"], columns=data["columns"])
+    keep = _KEEP_FRAMES.set(True)
+    try:
+        result = chart(*selection)
+    except (KeyError, ValueError, TypeError, IndexError):  # a selection no page control offers
+        return no_update
+    finally:
+        _KEEP_FRAMES.reset(keep)
+    shown = result[at] if several else result
+    if not isinstance(shown, dict) or "frame" not in shown:
+        return no_update
     from exports.csv_export import safe_frame
     from exports.downloads import area_prefix
-    return dcc.send_data_frame(safe_frame(frame).to_csv, f"{area_prefix(store())}{file_stem}.csv", index=False)
+    return dcc.send_data_frame(safe_frame(shown["frame"]).to_csv, f"{area_prefix(store())}{file_stem}.csv", index=False)
 
 
 _URL_SYNC = """function(query) {
