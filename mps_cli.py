@@ -156,12 +156,14 @@ def cmd_serve(args) -> int:
     from gunicorn.app.base import BaseApplication
 
     gunicorn.http.wsgi.SERVER = "mps-dashboard"  # the Server header, without the software's name
+    workers, threads = production_sizing(args.workers, args.threads)
+    console.print(f"gunicorn: {workers} workers x {threads} threads")
 
     class Server(BaseApplication):
         def load_config(self):
             self.cfg.set("bind", f"{args.host}:{args.port}")
-            self.cfg.set("workers", args.workers)
-            self.cfg.set("threads", 16)
+            self.cfg.set("workers", workers)
+            self.cfg.set("threads", threads)
             # Browsers and proxies hold idle connections for up to a minute or so; closing them
             # after 1 s made requests on a reused connection fail (RemoteDisconnected).
             self.cfg.set("keepalive", 75)
@@ -174,6 +176,15 @@ def cmd_serve(args) -> int:
 
     Server().run()
     return 0
+
+
+def production_sizing(workers: int | None = None, threads: int | None = None) -> tuple[int, int]:
+    """gunicorn's workers and threads for this machine. Callbacks are CPU-bound Python, so
+    parallelism comes from processes: one worker per usable core, plus one so a worker busy with
+    a long download (the briefing pack) leaves every core serving charts. Threads (4 per worker)
+    keep slow clients and idle keep-alive connections from holding a worker."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return workers or max(2, cores + 1), threads or 4
 
 
 def cmd_export(args) -> int:
@@ -238,7 +249,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8050)
     p.add_argument("--production", action="store_true",
                    help="serve with gunicorn (several workers) for a shared deployment")
-    p.add_argument("--workers", type=int, default=2, help="gunicorn workers with --production")
+    p.add_argument("--workers", type=int, default=None,
+                   help="gunicorn workers with --production (default: usable cores + 1)")
+    p.add_argument("--threads", type=int, default=None, help="threads per worker with --production (default 4)")
     p.set_defaults(func=cmd_serve)
     p = sub.add_parser("export", help="write the refreshed MPS tables")
     p.add_argument("--store", default=str(DEFAULT_STORE))

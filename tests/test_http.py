@@ -95,3 +95,51 @@ def test_a_download_is_the_chart_rebuilt_from_the_store(client, sample_store):
         expected = demand.group_series(Store(sample_store), "dementia")
     assert len(csv) == len(expected) and len(csv) > 0
     assert sent["filename"].endswith("demand-projections.csv")
+
+
+def test_production_server_keeps_an_idle_connection_for_reuse(sample_store):
+    """A browser reuses its connection after a pause; gunicorn's keepalive of 1 s closed it under
+    the browser (16 of 60 such requests failed with RemoteDisconnected)."""
+    import http.client
+    import socket
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    exe = Path(sys.executable).with_name("mps")
+    proc = subprocess.Popen([str(exe), "serve", "--production", "--workers", "1", "--store", str(sample_store),
+                             "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                conn.request("GET", "/assets/style.css")
+                break
+            except OSError:
+                assert time.time() < deadline, "the production server did not start"
+                time.sleep(0.3)
+        first = conn.getresponse()
+        first.read()
+        assert first.status == 200 and first.getheader("Server") == "mps-dashboard"
+        for pause in (1.5, 3):
+            time.sleep(pause)
+            conn.request("GET", "/assets/style.css")  # the same socket, after the pause
+            again = conn.getresponse()
+            again.read()
+            assert again.status == 200
+        conn.close()
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def test_production_sizing_follows_the_machine():
+    from mps_cli import production_sizing
+    workers, threads = production_sizing()
+    assert workers >= 2 and threads >= 1
+    assert production_sizing(3, 2) == (3, 2)
