@@ -202,7 +202,7 @@ def check_container(path: Path, raw: bytes) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as z:
             parts = z.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, ValueError, EOFError, OSError) as exc:
         raise InputError(path, f"the spreadsheet could not be opened (a damaged zip container: {exc})",
                          expected="a complete .xlsx or .ods workbook") from None
     if len(parts) > limits.ZIP_ENTRIES.value:
@@ -350,9 +350,11 @@ def _looks_like_html(raw: bytes) -> bool:
 
 
 def _read_html_tables(path: Path, raw: bytes) -> list[Sheet]:
+    from lxml import etree
+
     try:
-        tables = pd.read_html(io.StringIO(raw.decode("utf-8", errors="replace")), header=None)
-    except (ValueError, ImportError) as exc:
+        tables = pd.read_html(io.StringIO(raw.decode("utf-8", errors="replace")), header=None, flavor="lxml")
+    except (ValueError, ImportError, etree.LxmlError) as exc:  # lxml's own errors for a truncated page
         raise InputError(path, f"the HTML table could not be read ({exc})",
                          expected="an HTML page with a <table>") from None
     sheets = []
