@@ -79,13 +79,15 @@ def _protect(app: Dash) -> None:
     server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     pages = {page["relative_path"].rstrip("/") or "/" for page in dash.page_registry.values()}
     policy: list[str] = []  # built on the first response: Dash adds an inline script when it sets up
+    responses = CallbackResponses()
+    server.after_request(responses.keep)
 
     @server.before_request
     def _refuse_what_the_app_does_not_serve():
         path = flask.request.path
         if path.startswith(_INTERNAL_PREFIXES):
             if path == "/_dash-update-component" and flask.request.method == "POST":
-                return _check_callback_request(app)
+                return _check_callback_request(app) or responses.lookup()
             return None
         if (path.rstrip("/") or "/") not in pages:
             return flask.Response("<!DOCTYPE html><html lang=\"en-GB\"><title>Page not found</title>"
@@ -106,6 +108,53 @@ def _protect(app: Dash) -> None:
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Referrer-Policy"] = "same-origin"
+        return response
+
+
+class CallbackResponses:
+    """Callback answers kept per (store version, request body), bounded in bytes.
+
+    A callback's answer depends only on its inputs and the store (callbacks are pure; the store is
+    pinned per request), so the same request on the same version gets the same bytes: many users
+    opening the same page with the same selections cost one computation per worker. A refresh
+    makes a new version, hence new keys; the oldest answers go first when the budget is spent."""
+
+    BUDGET_BYTES = 64 * 1024 * 1024
+    LARGEST_BYTES = 4 * 1024 * 1024  # a bigger answer (a large download) is not worth keeping
+
+    def __init__(self):
+        import collections
+        import threading
+
+        self._answers: collections.OrderedDict = collections.OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def lookup(self):
+        key = (str(context.store().path), flask.request.get_data())
+        with self._lock:
+            found = self._answers.get(key)
+            if found is not None:
+                self._answers.move_to_end(key)
+        if found is None:
+            flask.g.mps_response_key = key
+            return None
+        return flask.Response(found, status=200, mimetype="application/json")
+
+    def keep(self, response):
+        key = flask.g.pop("mps_response_key", None)
+        if key is None or response.status_code != 200 or response.direct_passthrough:
+            return response
+        body = response.get_data()
+        if len(body) > self.LARGEST_BYTES:
+            return response
+        with self._lock:
+            if key not in self._answers:
+                self._answers[key] = body
+                self._bytes += len(body) + len(key[1])
+            while self._bytes > self.BUDGET_BYTES and self._answers:
+                old_key, old = self._answers.popitem(last=False)
+                self._bytes -= len(old) + len(old_key[1])
         return response
 
 

@@ -139,3 +139,26 @@ def test_permission_and_disk_full_are_explained_not_internal_errors(downloads, t
     err = capsys.readouterr().err
     assert words in err and "internal error" not in err and "store.versions" in err
     assert manifest(store) == before
+
+
+def test_a_refresh_is_seen_by_the_next_request_despite_the_callback_cache(downloads, tmp_path):
+    """Callback answers are kept per store version: the same request is answered once per worker,
+    and a refresh (a new version) is never hidden behind an old answer."""
+    from app import create_app
+    from benchmarks.bench_callbacks import payload
+    from layouts import ids
+
+    store = tmp_path / "store"
+    assert ingest(downloads, store).ok
+    client = create_app(store).server.test_client()
+    client.get("/resources")
+    deps = client.get("/_dash-dependencies").get_json()
+    cb = next(d for d in deps if d["output"].startswith(f"..{ids.graph(ids.RES_CHART)}.figure"))
+    body = payload(cb, ["Lewisham Council"])
+    first = client.post("/_dash-update-component", json=body).data
+    assert client.post("/_dash-update-component", json=body).data == first
+    finance = (downloads / "council_finance.csv").read_text()
+    (downloads / "council_finance.csv").write_text(finance.replace("Lewisham Council,", "Lewisham Council ,", 1)
+                                                   .replace(",Net spend budget,", ",Net budget,"))
+    assert ingest(downloads, store).ok
+    assert client.post("/_dash-update-component", json=body).data != first
