@@ -189,11 +189,22 @@ def main(argv=None) -> None:
                               f"p95 {r['p95'] * 1000:7.1f} ms", flush=True)
             finally:
                 server.stop()
+    Path(args.out).with_suffix(".json").write_text(json.dumps({"base": base, "bodies": len(bodies), "rows": rows},
+                                                              indent=1), encoding="utf-8")
+    Path(args.out).write_text(render(rows, base, len(bodies)), encoding="utf-8")
+    print(f"wrote {args.out}")
+
+
+def render(rows: list[dict], base: dict, bodies: int) -> str:
     lines = ["# Load benchmark", "",
              f"`python -m benchmarks.bench_load` on {os.cpu_count()} cores (shared), loopback, "
-             f"{len(bodies)} distinct callback requests (the page router and every page's callbacks, as the "
+             f"{bodies} distinct callback requests (the page router and every page's callbacks, as the "
              f"browser sends them). Each user: one keep-alive connection, {REQUESTS_NO_THINK} requests back to "
              f"back, or {REQUESTS_THINK} requests {THINK[0]:g}-{THINK[1]:g} s apart with think time.", "",
+             "*pages*: the requests users send opening the pages with the selections they offer, picked at "
+             "random (after the first time, each worker answers these from its callback cache); *unique*: a "
+             "what-if value never sent before on every request, so every answer is computed. *before*: the "
+             "checkout given with `--before` (here the code before issue 11), served on the same store.", "",
              f"Baseline, measured in the same run: one user, no think time, default server: p50 "
              f"{base['p50'] * 1000:.1f} ms, {base['rps']:.1f} req/s.", "",
              "| server | selections | users | think time | requests | errors | req/s | req/s / base "
@@ -204,8 +215,19 @@ def main(argv=None) -> None:
         lines.append(f"| {r['server']} | {r['selections']} | {r['users']} | {think} | {r['requests']} | "
                      f"{r['errors']} | {r['rps']:.1f} | {r['rps'] / base['rps']:.2f}x | {r['p50'] * 1000:.0f} | "
                      f"{r['p95'] * 1000:.0f} | {r['p95'] / base['p50']:.1f}x |")
-    Path(args.out).write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"wrote {args.out}")
+    before = {(r["server"].removeprefix("before: "), r["selections"], r["users"], r["think"]): r
+              for r in rows if r["server"].startswith("before: ")}
+    if before:
+        lines += ["", "## This code against the older checkout, same run, same store", "",
+                  "| server | selections | users | think time | req/s now / before | p95 now / before |",
+                  "|---|---|---:|---|---:|---:|"]
+        for r in rows:
+            old = before.get((r["server"], r["selections"], r["users"], r["think"]))
+            if old and not r["server"].startswith("before: "):
+                think = "1-3 s" if r["think"] else "none"
+                lines.append(f"| {r['server']} | {r['selections']} | {r['users']} | {think} | "
+                             f"{r['rps'] / old['rps']:.2f}x | {r['p95'] / old['p95']:.2f}x |")
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ line and field counts. A hostile file (a zip bomb, a 500 MB CSV, a million colum
 its name in a second, instead of exhausting memory inside a parser. The defaults admit the largest
 real national files with room to spare: the CQC care directory (about 15 MB as .xlsx, a few hundred
 MB of XML inflated), the Fingertips all-areas export and the NHS Digital quinary-age GP file (tens
-of MB each). Each can be raised for one run with its environment variable, e.g.
+of MB each; 1 MB is 2^20 bytes). Each can be raised for one run with its environment variable, e.g.
 ``MPS_MAX_FILE_MB=1024 mps ingest downloads/``.
 """
 from __future__ import annotations
@@ -29,7 +29,7 @@ class Limit:
         return int(text) if text.isdigit() and int(text) > 0 else self.default
 
 
-FILE_MB = Limit("MPS_MAX_FILE_MB", 256, "MB (2^20 bytes)",
+FILE_MB = Limit("MPS_MAX_FILE_MB", 256, "MB",
                 "size of any one input file on disk; the national CSVs are tens of MB")
 CSV_ROWS = Limit("MPS_MAX_CSV_ROWS", 5_000_000, "lines",
                  "lines in one CSV; the Fingertips all-areas export has about a million")
@@ -37,7 +37,7 @@ CSV_COLUMNS = Limit("MPS_MAX_CSV_COLUMNS", 2_000, "fields",
                     "fields in the widest CSV record; publishers' files have fewer than 150")
 ZIP_ENTRIES = Limit("MPS_MAX_ZIP_ENTRIES", 10_000, "entries",
                     "parts inside one .xlsx or .ods (each sheet, style and string table is one)")
-ZIP_INFLATED_MB = Limit("MPS_MAX_INFLATED_MB", 1_024, "MB (2^20 bytes)",
+ZIP_INFLATED_MB = Limit("MPS_MAX_INFLATED_MB", 1_024, "MB",
                         "total size of an .xlsx or .ods once unzipped; the CQC directory is a few hundred MB")
 ZIP_RATIO = Limit("MPS_MAX_COMPRESSION_RATIO", 100, "to 1",
                   "how much one part may inflate; spreadsheet XML compresses about 10 to 30 times")

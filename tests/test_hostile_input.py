@@ -1,6 +1,7 @@
 """Hostile and awkward input files (issue 11): each refused with its name, before its parser can
 exhaust memory, or read correctly; and the store survives every one of them."""
 import csv
+import json
 import io
 import os
 import time
@@ -148,3 +149,19 @@ def test_hostile_files_leave_the_store_as_it_was(tmp_path):
     report = ingest(src, store)
     assert not report.ok and "bomb.xlsx" in next(f.error for f in report.files if not f.ok)
     assert ((store / "manifest.json").read_bytes(), os.readlink(store)) == before
+
+
+def test_an_area_name_with_a_path_cannot_write_outside_the_export_folder(tmp_path):
+    from test_ingest import mps
+
+    src = tmp_path / "downloads"
+    src.mkdir()
+    (src / "council_finance.csv").write_text(FINANCE)
+    (src / "mps.toml").write_text('area_code = "E09000023"\narea_name = "../../outside/evil"\n')
+    store, out = tmp_path / "store", tmp_path / "deep" / "er" / "out"
+    assert mps("ingest", src, "--store", store).returncode == 0
+    assert "../" in json.loads((store / "manifest.json").read_text())["authority"]["area_name"]
+    r = mps("export", "--store", store, "--out", out, "--format", "xlsx")
+    assert r.returncode == 0, r.stderr
+    written = [p for p in tmp_path.rglob("*.xlsx")]
+    assert len(written) == 1 and written[0].parent == out and ".." not in written[0].name
