@@ -309,17 +309,28 @@ _NEIGHBOURHOOD_GROUPS = tuple(_c(g, "float", f"Estimated {g.replace('_', ' ')} (
                                         "mental_health", "substance_misuse", "carers"))
 
 EXPORT_TABLES: dict[str, Table] = {t.name: t for t in [
-    Table("demand", "POPPI (65+) and PANSI (18-64) estimates by client group, area, sex, age band and year.", (
-              _c("client_group", "str", "Client group key"), _c("measure", "str", "Measure key"), *AREA,
-              _c("sex", "str", "persons, male or female"), _c("age_band", "str", "Age band"),
+    Table("demand", "POPPI (65+) and PANSI (18-64) estimates by client group, area, sex, age band and year, and "
+          "the population rows the rates are built on (measure population: POPPI/PANSI population tables "
+          "and ONS projections, every age band and year the inputs hold).", (
+              _c("client_group", "str", "Client group key (empty for population rows)"),
+              _c("measure", "str", "Measure key, or population"),
+              _c("dataset", "str", "POPPI, PANSI, or the ONS dataset (ons_snpp, ons_mid_year_estimates): rows of different "
+                 "datasets overlap, never sum across them"), *AREA,
+              _c("sex", "str", "persons, male or female"), _c("age_band", "str", "Age band (all for every age)"),
               _c("year", "int", "Year", "year"), _c("value", "float", "Estimated people", "people"),
-              _c("source_file", "str", "Source file")), "metrics.demand.demand", provenance=()),
+              _c("is_total", "bool", "True for a table's total row (the sum of its age bands)"),
+              _c("source_file", "str", "Source file"), _c("source_row", "int", "Row in the source file")),
+          "metrics.demand.demand_export", provenance=()),
     Table("supply", "CQC-registered services and council-funded people by client group and setting.", (
               _c("client_group", "str", "Client group key"), _c("service", "str", "Service type key"),
               _c("measure", "str", "homes, beds, locations or clients"),
               _c("area_code", "str", "Area code"), _c("area_type", "str", "Area type"),
+              _c("age_band", "str", "Age band of the people counted (all for CQC services; 65+ for "
+                 "older people's care homes); never summed across bands"),
               _c("year", "int", "Year", "year"), _c("value", "float", "Count"),
-              _c("source_file", "str", "Source file")), "metrics.supply.supply_rows", provenance=()),
+              _c("source_file", "str", "Source file"),
+              _c("source_row", "int", "First row of the source file counted (council returns)")),
+          "metrics.supply.supply_rows", provenance=()),
     Table("gaps", "Demand against supply: numerator, denominator, value, benchmark and polarity per measure.", (
               _c("client_group", "str", "Client group key"), _c("metric", "str", "Gap measure key"),
               _c("area_code", "str", "Area code"), _c("area_type", "str", "Area type"),
@@ -341,14 +352,24 @@ EXPORT_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("asc_cases", "float", "Social care cases", "people"), _c("asc_pct", "float", "% of patients", "%"),
               _c("joint_cases", "float", "Joint cases", "people"), _c("joint_pct", "float", "% of patients", "%"),
               *_NEIGHBOURHOOD_GROUPS), "metrics.neighbourhoods.neighbourhood_table", provenance=()),
-    Table("kpis", "Fingertips indicators for the authority, compared with England by 95% confidence interval.", (
+    Table("kpis", "Fingertips indicators for the authority beside its region and England, with the publisher's "
+          "comparison (or one computed by 95% confidence interval where the file gives none).", (
               _c("indicator_id", "int", "Fingertips indicator id"), _c("indicator_name", "str", "Indicator"),
               _c("area_code", "str", "Area code"), _c("area_name", "str", "Area"),
               _c("sex", "str", "Sex"), _c("age", "str", "Age"), _c("period", "str", "Period"),
+              _c("year", "int", "First year of the period", "year"),
               _c("value", "float", "Value"), _c("lower_ci", "float", "Lower 95% limit"),
               _c("upper_ci", "float", "Upper 95% limit"),
-              _c("compared_to_england", "str", "better, similar, worse (or higher/lower without polarity)"),
-              _c("polarity", "str", "Polarity")), "metrics.kpis.kpi_table", provenance=()),
+              _c("region_code", "str", "The parent region's code"),
+              _c("region_value", "float", "The region's value for the same indicator, sex, age and period"),
+              _c("england_value", "float", "England's value for the same indicator, sex, age and period"),
+              _c("compared_to_england", "str", "better, similar, worse (or higher/lower without polarity; not_compared)"),
+              _c("compared_to_region", "str", "The same against the region"),
+              _c("comparison_source", "str", "publisher (the export's own judgement) or computed (95% CI)"),
+              _c("polarity", "str", "high_is_good, low_is_good, no_judgement or unknown"),
+              _c("polarity_source", "str", "publisher (implied by the export's judgements), lookup, or none"),
+              _c("source_file", "str", "Source file"), _c("source_row", "int", "Row in the source file")),
+          "metrics.kpis.kpi_table", provenance=()),
     Table("contracts", "Contracts registers, classified to client group and service by keyword.", (
               _c("reference", "str", "Reference"), _c("title", "str", "Title"), _c("supplier", "str", "Supplier"),
               _c("client_group", "str", "Client group key"), _c("service", "str", "Service key"),

@@ -28,6 +28,19 @@ def missing_notice(kinds: list[str]) -> html.Div:
     ], className="notice missing-data")
 
 
+def no_neighbourhoods_notice(area_code: str | None) -> html.Div:
+    """Neighbourhood views without the authority's neighbourhood lookup: say so, and how to add it."""
+    folder = f"data/authorities/{area_code or '<code>'}/"
+    return html.Div([
+        html.H2("No neighbourhood lookup is loaded"),
+        html.P(["Neighbourhoods are the authority's own, so they come from its profile, and this store "
+                "has none. To add them, put ", html.Code("neighbourhoods.csv"), " and ", html.Code("practices.csv"),
+                " (which GP practice belongs to which neighbourhood) in ", html.Code(folder),
+                " and run ", html.Code("mps ingest"), " again. docs/profile.md describes both files. "
+                "Authority-wide pages work without them."]),
+    ], className="notice missing-data", id="no-neighbourhoods")
+
+
 def data_table(frame: pd.DataFrame, caption: str, *, id=None) -> html.Table:
     """A plain semantic HTML table: the accessible twin of a chart."""
     head = html.Thead(html.Tr([html.Th(column_label(str(c)), scope="col") for c in frame.columns]))

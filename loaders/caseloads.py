@@ -34,7 +34,7 @@ def load(sheets: list[Sheet], ctx) -> LoadResult:
         raise InputError(sheet.file, "caseloads by neighbourhood need the authority's neighbourhoods, and no "
                          "neighbourhood lookup is loaded", sheet=sheet.name,
                          expected="neighbourhoods.csv in the authority's profile folder, "
-                                  "data/authorities/<code>/ (docs/profile.md)")
+                                  f"data/authorities/{ctx.area_code or '<code>'}/ (docs/profile.md)")
     by_text = {}
     for r in hoods.itertuples():
         for key in (r.neighbourhood_code, r.neighbourhood_name, f"neighbourhood {r.number}", str(r.number)):

@@ -20,7 +20,7 @@ import pandas as pd
 from domain import store_versions
 from domain.contract import LOOKUP_TABLES, ContractError, Table, conform, store_table
 
-from . import DEFAULT_LOOKUPS, LoadContext, boundaries, editions, known_kinds, profile, registry
+from . import DEFAULT_LOOKUPS, LoadContext, boundaries, checks, editions, known_kinds, profile, registry
 from .base import InputError, LoadResult, load_lookup, read_input, read_sheets
 
 CONFIG_NAME = "mps.toml"
@@ -211,6 +211,9 @@ def load_folder(source_dir: Path, lookups_dir: Path | None = None,
         if result is not None:
             results.append((path, result))
     editions.check(reports, results)  # directory editions side by side: same date twice is an error
+    by_path = {r.path: r for r in reports}
+    for path, warnings in checks.run(results, ctx).items():  # across files and the profile
+        by_path[path].warnings.extend(warnings)
     return IngestReport(source_dir, reports, config, skipped=skipped_files(source_dir)), results, ctx
 
 

@@ -24,6 +24,31 @@ def demand(store: Store) -> pd.DataFrame:
     return rows[DEMAND_COLUMNS].reset_index(drop=True)
 
 
+EXPORT_COLUMNS = ["client_group", "measure", "dataset", "area_code", "area_name", "area_type", "sex", "age_band",
+                  "year", "value", "is_total", "source_file", "source_row"]
+
+
+@per_store_version
+def demand_export(store: Store) -> pd.DataFrame:
+    """The `demand` export: every prevalence estimate and every population row the rates are built
+    on (measure `population`, no client group): the POPPI/PANSI population tables (dataset POPPI or
+    PANSI) and the ONS projections and estimates (dataset ons_snpp or ons_mid_year_estimates), each with every age band,
+    sex, area and year the inputs hold. Rows of different datasets overlap: never sum across them."""
+    parts = []
+    prev = store.table("prevalence")
+    if len(prev):
+        p = prev.assign(dataset=prev["tool"])
+        p.loc[p["measure"] == "population", "client_group"] = None
+        parts.append(p[EXPORT_COLUMNS])
+    pop = store.table("population")
+    if len(pop):
+        o = pop.assign(client_group=None, measure="population", is_total=pop["age_band"] == "all")
+        parts.append(o[EXPORT_COLUMNS])
+    if not parts:
+        return pd.DataFrame(columns=EXPORT_COLUMNS)
+    return pd.concat(parts, ignore_index=True)
+
+
 @per_store_version
 def headline(store: Store, area_code: str | None = None) -> pd.DataFrame:
     """Totals for persons (the row a POPPI/PANSI table labels `Total population ...`)."""

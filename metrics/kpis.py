@@ -1,7 +1,14 @@
-"""KPIs: Fingertips indicators for the authority against England and its region, benchmarked by
-confidence interval and polarity. Where a file gives counts but no interval, the interval is
-computed (Wilson for proportions, Byar for rates)."""
+"""KPIs: Fingertips indicators for the authority against England and its region.
+
+The publisher's own judgement comes first: a Fingertips export says how each value compares with
+England (and with the parent region) and, through the words it uses, the indicator's polarity
+("Better"/"Worse" for an indicator with a direction, "Higher"/"Lower" for one without). Only where
+the file gives no judgement is one computed here, by confidence interval and polarity, as
+Fingertips does; each row says which was used. Where a file gives counts but no interval, the
+interval is computed (Wilson for proportions, Byar for rates)."""
 from __future__ import annotations
+
+import re
 
 import pandas as pd
 
@@ -11,9 +18,63 @@ from .store import Store, per_store_version
 ENGLAND = "E92000001"
 
 
-def _polarity(store: Store) -> dict[int, str]:
+JUDGEMENTS = ("better", "similar", "worse", "higher", "lower")
+
+
+def publisher_judgement(text) -> str | None:
+    """Fingertips' comparison text ("Better 95%", "Similar", "Lower", "Not compared") as one of
+    better, similar, worse, higher, lower; None where the publisher made no comparison."""
+    if text is None or (isinstance(text, float) and pd.isna(text)):
+        return None
+    m = re.match(r"\s*([a-z]+)", str(text).lower())
+    return m.group(1) if m and m.group(1) in JUDGEMENTS else None
+
+
+def publisher_polarity(indicators: pd.DataFrame) -> dict[int, str]:
+    """Each indicator's polarity as the publisher's judgements imply it, from every area's row:
+    "Better" above England (or "Worse" below) means high_is_good, the reverse low_is_good;
+    "Higher"/"Lower" means the publisher makes no judgement (no_judgement). Indicators whose rows
+    are all "Similar" or not compared are left out (their polarity is not in the file)."""
+    if indicators.empty:
+        return {}
+    head = indicators[~indicators["is_breakdown"]]
+    key = ["indicator_id", "sex", "age", "period"]
+    england = head[head["area_code"] == ENGLAND].drop_duplicates(key).set_index(key)["value"]
+    rows = head.assign(judgement=head["compared_to_england"].map(publisher_judgement))
+    rows = rows[rows["judgement"].notna() & (rows["judgement"] != "similar")]
+    votes: dict[int, dict[str, int]] = {}
+    for r in rows.itertuples():
+        if r.judgement in ("higher", "lower"):
+            vote = "no_judgement"
+        else:
+            eng = england.get((r.indicator_id, r.sex, r.age, r.period))
+            if eng is None or pd.isna(eng) or pd.isna(r.value) or r.value == eng:
+                continue
+            above = r.value > eng
+            vote = "high_is_good" if above == (r.judgement == "better") else "low_is_good"
+        tally = votes.setdefault(int(r.indicator_id), {})
+        tally[vote] = tally.get(vote, 0) + 1
+    return {ind: max(tally, key=tally.get) for ind, tally in votes.items()}
+
+
+def _polarity(store: Store) -> tuple[dict[int, str], dict[int, str]]:
+    """(polarity by indicator, where it came from): the publisher's where the file implies it,
+    else the lookup (data/lookups/indicator_polarity.csv)."""
     lk = store.table("lookup_indicator_polarity")
-    return {int(r.indicator_id): r.polarity for r in lk.itertuples()} if len(lk) else {}
+    lookup = {int(r.indicator_id): r.polarity for r in lk.itertuples()} if len(lk) else {}
+    published = publisher_polarity(store.table("indicators"))
+    polarity = {**lookup, **published}
+    source = {i: ("publisher" if i in published else "lookup") for i in polarity}
+    return polarity, source
+
+
+def _judged(published, value, lo, hi, benchmark, polarity) -> tuple[str, str]:
+    """(comparison, source): the publisher's comparison when it made one, else ours by 95% CI."""
+    judgement = publisher_judgement(published)
+    if judgement is not None:
+        return judgement, "publisher"
+    computed = compare_to_benchmark(value, lo, hi, benchmark, polarity)
+    return computed, ("computed (95% CI)" if computed != "not_compared" else "not compared")
 
 
 def _fill_interval(r) -> tuple[float | None, float | None]:
@@ -40,8 +101,9 @@ def kpi_table(store: Store) -> pd.DataFrame:
     ind = store.table("indicators")
     area = store.authority.area_code
     cols = ["indicator_id", "indicator_name", "area_code", "area_name", "sex", "age", "period",
-            "year", "value", "lower_ci", "upper_ci", "england_value", "region_value",
-            "compared_to_england", "compared_to_region", "polarity", "source_file", "source_row"]
+            "year", "value", "lower_ci", "upper_ci", "region_code", "region_value", "england_value",
+            "compared_to_england", "compared_to_region", "comparison_source", "polarity", "polarity_source",
+            "source_file", "source_row"]
     if ind.empty:
         return pd.DataFrame(columns=cols)
     head = ind[~ind["is_breakdown"]]
@@ -50,23 +112,32 @@ def kpi_table(store: Store) -> pd.DataFrame:
     eng = head[head["area_code"] == ENGLAND].set_index(key)["value"]
     parent_codes = la["parent_code"].dropna().unique()
     reg = head[head["area_code"].isin(parent_codes)].set_index(key)["value"]
-    pol = _polarity(store)
+    pol, pol_source = _polarity(store)
     rows = []
     for r in la.itertuples():
         k = (r.indicator_id, r.sex, r.age, r.period)
         lo, hi = _fill_interval(r)
-        e = eng.get(k)
-        g = reg.get(k)
+        e = _one(eng, k)
+        g = _one(reg, k)
         polarity = pol.get(int(r.indicator_id))
+        england, source = _judged(r.compared_to_england, r.value, lo, hi, e, polarity)
+        region, _ = _judged(r.compared_to_parent, r.value, lo, hi, g, polarity)
         rows.append({"indicator_id": int(r.indicator_id), "indicator_name": r.indicator_name,
                      "area_code": r.area_code, "area_name": r.area_name, "sex": r.sex, "age": r.age,
                      "period": r.period, "year": r.year, "value": r.value, "lower_ci": lo, "upper_ci": hi,
-                     "england_value": e, "region_value": g,
-                     "compared_to_england": compare_to_benchmark(r.value, lo, hi, e, polarity),
-                     "compared_to_region": compare_to_benchmark(r.value, lo, hi, g, polarity),
-                     "polarity": polarity or "unknown", "source_file": r.source_file,
-                     "source_row": r.source_row})
+                     "region_code": r.parent_code, "region_value": g, "england_value": e,
+                     "compared_to_england": england, "compared_to_region": region, "comparison_source": source,
+                     "polarity": polarity or "unknown", "polarity_source": pol_source.get(int(r.indicator_id), "none"),
+                     "source_file": r.source_file, "source_row": r.source_row})
     return pd.DataFrame(rows, columns=cols).sort_values(["indicator_id", "year", "sex"]).reset_index(drop=True)
+
+
+def _one(series: pd.Series, key: tuple):
+    """The value at ``key``, or None; the first where a file repeats a row."""
+    if key not in series.index:
+        return None
+    v = series.loc[key]
+    return v.iloc[0] if isinstance(v, pd.Series) else v
 
 
 @per_store_version

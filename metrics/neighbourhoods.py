@@ -37,13 +37,17 @@ def tile_positions(store: Store) -> pd.DataFrame:
     return store.table("lookup_neighbourhoods").set_index("neighbourhood_code")[["tile_col", "tile_row"]]
 
 
-def extract_dates(store: Store) -> list[str]:
+def extract_dates(store: Store, age_bands: bool = False) -> list[str]:
+    """Registrations extract dates, oldest first; with ``age_bands``, only extracts that have them
+    (a newer totals-only file must not blank the age-based figures)."""
     reg = store.table("registrations")
+    if age_bands:
+        reg = reg[reg["age_band"] != "all"]
     return sorted(reg["extract_date"].dropna().unique()) if len(reg) else []
 
 
-def _nearest_extract(store: Store, date: str | None) -> str | None:
-    dates = extract_dates(store)
+def _nearest_extract(store: Store, date: str | None, age_bands: bool = False) -> str | None:
+    dates = extract_dates(store, age_bands)
     if not dates:
         return None
     if date is None:
@@ -130,7 +134,7 @@ def neighbourhood_demand(store: Store, year: int | None = None, extract_date: st
     prac = practices(store)
     if rates.empty or reg.empty or prac.empty:
         return pd.DataFrame()
-    date = _nearest_extract(store, extract_date)
+    date = _nearest_extract(store, extract_date, age_bands=True)
     r = reg[(reg["extract_date"] == date) & (reg["sex"] == "persons") & (reg["age_band"] != "all")]
     if r.empty:
         return pd.DataFrame()
@@ -189,7 +193,7 @@ def suppressed_practice_table(store: Store, extract_date: str | None = None) -> 
     prac = practices(store)
     if reg.empty or prac.empty:
         return pd.DataFrame()
-    date = _nearest_extract(store, extract_date)
+    date = _nearest_extract(store, extract_date, age_bands=True)
     r = reg[(reg["extract_date"] == date) & (reg["sex"] == "persons")]
     wide = r.pivot_table(index="practice_code", columns="age_band", values="patients", aggfunc="sum")
     bands = [b for b in ["65-69", "70-74", "75-79", "80-84", "85-89", "90-94", "95+"] if b in wide.columns]
@@ -229,7 +233,7 @@ def supply_by_neighbourhood(store: Store) -> pd.DataFrame:
     if len(homes):
         homes = homes.assign(neighbourhood=homes["postcode"].map(lambda p: postcode_neighbourhood(store, p)))
     reg = store.table("registrations")
-    date = _nearest_extract(store, None)
+    date = _nearest_extract(store, None, age_bands=True)
     over75 = pd.Series(dtype=float)
     if len(reg) and len(prac):
         r = reg[(reg["extract_date"] == date) & (reg["sex"] == "persons")

@@ -38,6 +38,8 @@ def broad_groups(store: Store, area_code: str) -> pd.DataFrame:
     if p.empty:
         return pd.DataFrame(columns=["age_group", "year", "value", "source_file"])
     p = p[(p["area_code"] == area_code) & (p["sex"] == "persons") & (p["age_band"] != "all")]
+    if p.empty:  # an area the projections do not hold (e.g. a bookmarked view of another authority)
+        return pd.DataFrame(columns=["age_group", "year", "value", "source_file"])
     rows = []
     for name, (lo, hi) in BROAD_GROUPS.items():
         w = p["age_band"].map(lambda band: band_share(band, lo, hi))

@@ -133,9 +133,17 @@ def placements(store: Store) -> pd.DataFrame:
                 "source_file", "source_row"]]
 
 
+SUPPLY_COLUMNS = ["client_group", "service", "measure", "area_code", "area_type", "age_band", "year", "value",
+                  "source_file", "source_row"]
+
+
 @per_store_version
 def supply_rows(store: Store) -> pd.DataFrame:
-    """Long supply table for the export contract: client_group, service, measure, area, year, value."""
+    """Long supply table for the export contract: client_group, service, measure, area, age band,
+    year, value. CQC counts are for every age (the directory has no ages: age_band `all`; older
+    people's homes are those registered for the 65+ user band). Council-funded clients keep the
+    return's age band, never summed across bands (a person counts once per band), e.g. seed 000
+    s4.2: 755 people with a learning disability aged 18-64, 180 of them in care homes."""
     area = store.authority.area_code
     year = _as_at_year(store)
     src = store.table("care_providers")["source_file"].iloc[0] if store.has("care_providers") else None
@@ -143,17 +151,18 @@ def supply_rows(store: Store) -> pd.DataFrame:
     for r in care_home_table(store).itertuples():
         service = "care_homes" if r.type == "total" else f"{r.type}_care"
         for m in ["homes", "beds"]:
-            rows.append(("older_people", service, m, area, "la", year, getattr(r, m), src))
+            rows.append(("older_people", service, m, area, "la", "65+", year, getattr(r, m), src, None))
     for r in community_services(store).itertuples():
-        rows.append((None, r.service, "locations", area, "la", year, r.locations, src))
+        rows.append((None, r.service, "locations", area, "la", "all", year, r.locations, src, None))
     p = placements(store)
     if len(p):
-        g = p.groupby(["client_group", "setting", "location", "year", "source_file"], dropna=False)["clients"].sum().reset_index()
+        keys = ["client_group", "setting", "location", "age_band", "year", "source_file"]
+        g = p.groupby(keys, dropna=False).agg(clients=("clients", "sum"), source_row=("source_row", "min")).reset_index()
         for r in g.itertuples():
             measure = "clients" if pd.isna(r.location) else f"clients_{r.location}"
-            rows.append((r.client_group, r.setting, measure, area, "la", int(r.year), r.clients, r.source_file))
-    return pd.DataFrame(rows, columns=["client_group", "service", "measure", "area_code", "area_type",
-                                       "year", "value", "source_file"])
+            rows.append((r.client_group, r.setting, measure, area, "la", r.age_band, int(r.year), r.clients,
+                         r.source_file, r.source_row))
+    return pd.DataFrame(rows, columns=SUPPLY_COLUMNS)
 
 
 def _as_at_year(store: Store) -> int | None:

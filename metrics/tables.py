@@ -27,7 +27,7 @@ def mps_tables(store: Store) -> dict[str, pd.DataFrame]:
 def _cached(path: str, version: str) -> tuple:
     store = Store(path)
     t: dict[str, pd.DataFrame] = {}
-    t["demand"] = demand.demand(store)
+    t["demand"] = demand.demand_export(store)
     t["supply"] = supply.supply_rows(store)
     t["gaps"] = gaps.all_gaps(store)
     t["care_homes"] = supply.care_home_table(store)

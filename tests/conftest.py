@@ -9,6 +9,19 @@ SAMPLE = Path(os.environ.get("MPS_SAMPLE", ROOT / "data" / "sample"))
 LOOKUPS = ROOT / "data" / "lookups"
 AUTHORITIES = ROOT / "data" / "authorities"
 PROFILE = AUTHORITIES / "E09000023"   # the reference customer's profile, which the sample describes
+# The publishers' real files, exactly as released (never copied into this repository).
+REAL = ROOT.parent / "shared" / "real"
+
+
+def real_file(relative: str) -> Path:
+    """A real publisher's file from ../shared/real/. Under CI=true a missing file fails the run;
+    elsewhere (a checkout without shared/) the test is skipped with the reason."""
+    path = REAL / relative
+    if path.is_file():
+        return path
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{path} is missing: under CI the real publishers' files in ../shared/real/ are required")
+    pytest.skip(f"{path} is missing (the real publishers' files live in ../shared/real/)")
 
 
 @pytest.fixture

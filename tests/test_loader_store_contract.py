@@ -10,13 +10,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import ROOT, SAMPLE, write_csv
+from conftest import ROOT, SAMPLE, real_file, write_csv
 from domain.contract import STORE_TABLES, ContractError, store_table
 from loaders import LoadContext, finance, ons_population
 from loaders.base import InputError, parse_dates, parse_numbers, read_sheets, text_values
 from loaders.store import build_tables, conform_frame, ingest, load_file, load_folder, read_lookups
 
-REAL = ROOT.parent / "shared" / "real"
 _LOGICAL = {"str": {"object", "str", "string"}, "date": {"object", "str", "string"},
             "int": {"int64", "Int64"}, "float": {"float64"}, "bool": {"bool", "boolean"}}
 
@@ -209,9 +208,7 @@ def test_activity_age_bands_are_normalised_and_checked(tmp_path, ctx):
 # --------------------------------------------------------------------------- real publishers' files
 
 def real(relative: str) -> Path:
-    path = REAL / relative
-    assert path.is_file(), f"{path} is missing: the real publishers' files are required inputs"
-    return path
+    return real_file(relative)
 
 
 def test_real_fingertips_crlf_and_quoted_line_break():

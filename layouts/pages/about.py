@@ -8,6 +8,18 @@ from ..components import data_table, empty_store_notice
 
 
 
+def _warnings(manifest) -> list:
+    """What the ingest noticed, file by file: rows missing for the authority, practices the profile
+    and the registrations disagree about, extracts without age bands, values suppressed."""
+    noted = [(f.path, w) for f in manifest.files for w in f.warnings]
+    if not noted:
+        return [html.H2("What the ingest noticed"), html.P("Nothing: every file loaded without a note.")]
+    return [html.H2("What the ingest noticed"),
+            html.P("Notes from the last ingest, by file. None stopped it; each may explain a missing or "
+                   "surprising figure."),
+            html.Ul([html.Li([html.Strong(path), ": ", text]) for path, text in noted], id="ingest-notes")]
+
+
 def layout(**query):
     store = context.store()
     if not store.exists:
@@ -17,6 +29,7 @@ def layout(**query):
         html.H1("About the data"),
         html.P(f"Store built {m.ingested_at} from {len(m.files)} files."),
         data_table(sources(store), "Source files in the store", id="sources-table"),
+        *_warnings(m),
         html.H2("Suppression"),
         html.P("Counts below 5 at neighbourhood or practice level are shown as <5, with further "
                "cells suppressed where a total would reveal them."),

@@ -10,7 +10,7 @@ from domain.labels import CLIENT_GROUP_LABELS
 from metrics.area_profile import areas
 from metrics.neighbourhood_gaps import CASELOAD_GROUP, CASELOAD_SERVICE, MAP_SERVICES, PHRASES
 from .. import context, ids
-from ..components import chart_block, empty_store_notice, missing_notice, page, select
+from ..components import chart_block, empty_store_notice, missing_notice, no_neighbourhoods_notice, page, select
 
 GROUPS = [*CLIENT_GROUP_LABELS.items(), (CASELOAD_GROUP, "All registered patients (caseloads)")]
 SERVICE_OPTIONS = [("demand", "Estimated people (demand)")] + [
@@ -31,8 +31,10 @@ def layout(client_group=None, service=None, level=None, area=None, **_):
     store = context.store()
     if not store.exists:
         return empty_store_notice()
-    missing = [k for k, t in [("GP registrations", "registrations"), ("practice lookup", "lookup_practices")]
-               if not store.has(t)]
+    if not store.has("lookup_neighbourhoods") or not store.has("lookup_practices"):
+        return page("Neighbourhoods", "Demand by neighbourhood.", no_neighbourhoods_notice(store.authority.area_code),
+                    query_id=ids.query("neighbourhoods"))
+    missing = [k for k, t in [("GP registrations", "registrations")] if not store.has(t)]
     has_wards = store.has("boundaries") and store.has("census")  # ward values need census residents
     client_group, service, level = choices(client_group, service, level, has_wards)
     known = areas(store)

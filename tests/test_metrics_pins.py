@@ -1,0 +1,193 @@
+"""Numbers a user reads, worked out by hand from the sample's files, so that a changed formula
+fails (issue 10: the opportunities window, carers reached, neighbourhood demand, the export
+contract's population, client and comparator rows)."""
+import csv
+import datetime as dt
+
+import pytest
+
+from conftest import PROFILE, SAMPLE
+
+
+@pytest.fixture(scope="module")
+def store(sample_store):
+    from metrics.store import Store
+    return Store(sample_store)
+
+
+# ----------------------------------------------------------------------------- opportunities
+
+def test_contracts_ending_within_a_window_from_the_reference_date(store):
+    """Reference date: the CQC directory's as-at, 1 June 2017. Ending within 6 months means an end
+    date on or after 1 June and before 1 December 2017: the two carers' contracts ending 30
+    September 2017 (CCG-1516-007 £103,000 and LBL-CS-2014-003 £312,000) and the older people's
+    LBL-CS-2014-012 (30 November 2017, £590,000). Within 12 months (before 1 June 2018) older
+    people add three ending 31 March 2018 (£1.3m, £1.3m, £1.95m): 4 contracts, £5.14m."""
+    from metrics import opportunities
+    assert opportunities.reference_date(store) == dt.date(2017, 6, 1)
+    t = opportunities.opportunities_table(store).set_index("client_group")
+    assert (t.loc["carers", "contracts_ending_6m"], t.loc["carers", "annual_value_ending_6m"]) == (2, 415_000)
+    assert (t.loc["older_people", "contracts_ending_6m"], t.loc["older_people", "annual_value_ending_6m"]) == (1, 590_000)
+    assert (t.loc["older_people", "contracts_ending_12m"], t.loc["older_people", "annual_value_ending_12m"]) == (4, 5_140_000)
+    assert t.loc["dementia", "contracts_ending_6m"] == 0 and t.loc["dementia", "contracts_ending_12m"] == 2
+
+
+def test_the_window_includes_its_first_day_and_excludes_its_last(store):
+    """From 30 September 2017, the carers' contracts ending that day are inside any window; from
+    31 March 2017, six months run to 30 September 2017, which is excluded."""
+    from metrics import opportunities
+    carers = opportunities.ending_within(store, 6, dt.date(2017, 9, 30))
+    assert sorted(carers.loc[carers["client_group"] == "carers", "reference"]) == ["CCG-1516-007", "LBL-CS-2014-003"]
+    before = opportunities.ending_within(store, 6, dt.date(2017, 3, 31))
+    assert "carers" not in set(before["client_group"].dropna())
+    with pytest.raises(ValueError):
+        opportunities.ending_within(store, 0)
+
+
+# ----------------------------------------------------------------------------- carers reached
+
+def test_carers_reached_is_65_plus_supported_over_poppi_65_plus_carers(store):
+    """council_activity.csv row 288: 1,139 carers aged 65+ supported in 2016/17; POPPI's unpaid
+    carers aged 65+ in 2017 (POPPI_Lewisham_carers_2017.ods, row 10): 3,380. 1,139 / 3,380 = 33.7%."""
+    from metrics import gaps
+    row = gaps.all_gaps(store).set_index("metric").loc["carers_reached_pct"]
+    assert (row["numerator"], row["denominator"]) == (1139, 3380)
+    assert row["value"] == pytest.approx(1139 / 3380 * 100) and round(row["value"], 1) == 33.7
+
+
+# ----------------------------------------------------------------------------- neighbourhood demand
+
+def _registered_by_band(neighbourhood: str) -> dict[str, int]:
+    """Persons by quinary band in the April 2017 extract, summed over the neighbourhood's practices
+    (read straight from the CSV and the profile, not through the loaders)."""
+    with open(PROFILE / "practices.csv", encoding="utf-8") as f:
+        members = {r["practice_code"] for r in csv.DictReader(f) if r["neighbourhood_code"] == neighbourhood}
+    out: dict[str, int] = {}
+    with open(SAMPLE / "gp-reg-pat-prac-quin-age.csv", encoding="latin-1") as f:
+        for r in csv.DictReader(f):
+            if r["ORG_TYPE"] == "GP" and r["ORG_CODE"] in members and r["SEX"] == "ALL" and r["AGE_GROUP_5"] != "ALL":
+                band = r["AGE_GROUP_5"].replace("_", "-")
+                out[band] = out.get(band, 0) + int(r["NUMBER_OF_PATIENTS"])
+    return out
+
+
+def test_neighbourhood_dementia_is_poppi_rates_times_registered_patients(store):
+    """South East Lewisham (N3) in 2017: each POPPI band's rate (dementia / population, e.g. 65-69:
+    126 / 8,100) times the neighbourhood's registered persons in the same ages; POPPI's 90+ is the
+    extract's 90-94 and 95+."""
+    from metrics import neighbourhoods
+    reg = _registered_by_band("N3")
+    poppi = {"65-69": (126, 8100, ["65-69"]), "70-74": (180, 6300, ["70-74"]), "75-79": (279, 4900, ["75-79"]),
+             "80-84": (398, 3800, ["80-84"]), "85-89": (418, 2400, ["85-89"]), "90+": (399, 1300, ["90-94", "95+"])}
+    expected = sum(cases / pop * sum(reg[b] for b in bands) for cases, pop, bands in poppi.values())
+    d = neighbourhoods.neighbourhood_demand(store)
+    got = d[(d["neighbourhood_code"] == "N3") & (d["measure"] == "dementia")]["estimated_cases"].sum()
+    assert got == pytest.approx(expected)
+    assert round(got) == 530
+    first = d[(d["neighbourhood_code"] == "N3") & (d["measure"] == "dementia") & (d["age_band"] == "65-69")]
+    assert first["estimated_cases"].iloc[0] == pytest.approx(126 / 8100 * reg["65-69"])
+
+
+def test_age_based_figures_survive_a_newer_extract_without_age_bands(tmp_path):
+    """A newer totals-only extract (no age bands) beside the quinary one: demand by neighbourhood
+    still comes from the quinary extract (never blanked), and the ingest says so on the newer file."""
+    import shutil
+
+    from loaders.store import ingest
+    from metrics import neighbourhoods
+    from metrics.store import Store
+    src = tmp_path / "src"
+    shutil.copytree(SAMPLE, src)
+    text = (src / "gp-reg-pat-prac-all.csv").read_text(encoding="latin-1").replace("01-Jul-13", "01-Jan-21")
+    (src / "gp-reg-pat-prac-all.csv").write_text(text, encoding="latin-1")
+    report = ingest(src, tmp_path / "store")
+    assert report.ok
+    notes = next(f for f in report.files if f.path.name == "gp-reg-pat-prac-all.csv").warnings
+    assert any("has no age bands" in n and "gp-reg-pat-prac-quin-age.csv" in n for n in notes)
+    d = neighbourhoods.neighbourhood_demand(Store(tmp_path / "store"))
+    got = d[(d["neighbourhood_code"] == "N3") & (d["measure"] == "dementia")]["estimated_cases"].sum()
+    assert round(got) == 530
+
+
+# ----------------------------------------------------------------------------- the export contract
+
+def test_demand_export_holds_the_population_rows(store):
+    """The rates' denominators travel with the estimates: POPPI's 65+ population 26,800 in 2017
+    (POPPI_Lewisham_population_2017.xls row 11), PANSI's 18-64 208,800, and the ONS 2014-based
+    projection's five-year bands for every year, each with its dataset and source row."""
+    from metrics.tables import mps_tables
+    d = mps_tables(store)["demand"]
+    pop = d[d["measure"] == "population"]
+    assert pop["client_group"].isna().all()
+    row = pop[(pop["dataset"] == "POPPI") & (pop["area_code"] == "E09000023") & (pop["age_band"] == "65+")
+              & (pop["sex"] == "persons") & (pop["year"] == 2017)]
+    assert row["value"].tolist() == [26800] and row["source_row"].tolist() == [11]
+    pansi = pop[(pop["dataset"] == "PANSI") & (pop["age_band"] == "18-64") & (pop["year"] == 2017)
+                & (pop["sex"] == "persons") & (pop["area_code"] == "E09000023")]
+    assert pansi["value"].tolist() == [208800]
+    ons = pop[pop["dataset"] == "ons_snpp"]
+    assert {"15-19", "90+", "all"} <= set(ons["age_band"]) and ons["year"].min() == 2014
+
+
+def test_supply_export_counts_learning_disability_clients_by_age_band(store):
+    """Seed 000 s4.2: 755 people with a learning disability aged 18-64 receive council-funded
+    services (council_activity.csv row 194), 123 of 180 care-home placements out of area
+    (residential 52 + 112, nursing 5 + 11). The 48 aged 65+ are a separate row, never added."""
+    from metrics.tables import mps_tables
+    s = mps_tables(store)["supply"]
+    ld = s[(s["client_group"] == "learning_disability") & (s["year"] == 2016)]
+    assert ld[(ld["service"] == "all") & (ld["measure"] == "clients") & (ld["age_band"] == "18-64")]["value"].tolist() == [755]
+    assert ld[(ld["service"] == "all") & (ld["age_band"] == "65+")]["value"].tolist() == [48]
+    homes = ld[ld["service"].isin(["residential", "nursing"]) & (ld["age_band"] == "18-64")]
+    out = homes[homes["measure"] == "clients_out_of_area"]["value"].sum()
+    assert (out, homes["value"].sum()) == (123, 180)
+
+
+def test_kpis_export_sets_region_and_england_beside_the_authority(store):
+    """Alcohol-related admissions (narrow), 2015/16: Lewisham 146.1 beside London 132.6 and
+    England 141.5 (seed 000 s3.6), with the publisher's judgement and polarity."""
+    from metrics.tables import mps_tables
+    k = mps_tables(store)["kpis"]
+    row = k[(k["indicator_id"] == 93764) & (k["period"] == "2015/16") & (k["sex"] == "Persons")].iloc[0]
+    assert (row["value"], row["region_value"], row["england_value"]) == (146.1, 132.6, 141.5)
+    assert row["region_code"] == "E12000007"
+    assert row["comparison_source"] == "publisher" and row["polarity_source"] in {"publisher", "lookup"}
+
+
+# ----------------------------------------------------------------------------- the real NHS Digital file
+
+def test_real_registrations_give_lewishams_real_practices_only(tmp_path):
+    """NHS Digital's January 2021 file (every practice in England) beside the sample: the registered
+    population by neighbourhood counts only the profile's practices, by their real ODS codes (the
+    33 matched ones; totals read straight from the file), and the ingest names the 11 placeholder
+    practices the file lacks and the 2 practices under CCG 72Q in Lewisham's districts the profile
+    lacks (G85633 Novum Health Partnership, Y06545)."""
+    import shutil
+
+    from conftest import real_file
+    from loaders.store import ingest
+    from metrics import neighbourhoods
+    from metrics.store import Store
+    real = real_file("nhs-digital/gp-reg-pat-prac-all-jan2021.csv")
+    src = tmp_path / "src"
+    shutil.copytree(SAMPLE, src)
+    shutil.copy(real, src)
+    report = ingest(src, tmp_path / "store")
+    assert report.ok
+    notes = " ".join(next(f for f in report.files if f.path.name == real.name).warnings)
+    assert "11 of the profile's 44 practices are not in this file" in notes and "G85U01 Dr Batra Surgery" in notes
+    assert "2 practice(s) under the authority's CCG" in notes and "G85633" in notes and "Y06545" in notes
+
+    with open(PROFILE / "practices.csv", encoding="utf-8") as f:
+        profile = {r["practice_code"]: r["neighbourhood_code"] for r in csv.DictReader(f)}
+    expected: dict[str, int] = {}
+    with open(real, encoding="latin-1") as f:
+        for r in csv.DictReader(f):
+            if r["CODE"] in profile and r["SEX"] == "ALL":
+                expected[profile[r["CODE"]]] = expected.get(profile[r["CODE"]], 0) + int(r["NUMBER_OF_PATIENTS"])
+    store = Store(tmp_path / "store")
+    p = neighbourhoods.practice_populations(store)
+    assert p["extract_date"].iloc[0] == "2021-01-01"
+    counted = p.dropna(subset=["patients"])
+    assert len(counted) == 33 and set(counted["practice_code"]) <= set(profile)
+    assert neighbourhoods.registered_by_neighbourhood(store).to_dict() == expected

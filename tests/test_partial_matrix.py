@@ -1,0 +1,91 @@
+"""Every output on every partial store: the sample's sources one at a time (without mps.toml, so no
+authority is named unless the files name one) and each source left out (with mps.toml). Each store
+answers every page and every callback selection, every download route, `mps export` as CSV and xlsx,
+and `mps brief` as PDF and HTML, without a 500 or a traceback."""
+import shutil
+
+import pytest
+
+from conftest import SAMPLE
+from test_robustness import PAGES, all_callbacks_succeed
+
+# The sample's files by source (a glob each); together they are the whole sample but mps.toml.
+SOURCES = {
+    "poppi_pansi": ["POPPI*", "PANSI*"],
+    "ons": ["2014 SNPP*", "MYEB1*"],
+    "fingertips": ["fingertips_*"],
+    "cqc": ["*HSCA_Active_Locations*"],
+    "gp_registrations": ["gp-reg-*"],
+    "contracts": ["*contracts_register*"],
+    "council_activity": ["council_activity*"],
+    "council_finance": ["council_finance*"],
+    "caseloads": ["neighbourhood_caseloads*"],
+}
+CASES = [("only", s) for s in SOURCES] + [("without", s) for s in SOURCES]
+# Caseloads are by the authority's own neighbourhoods: alone, they need to be told the authority.
+NEEDS_AUTHORITY = {"caseloads"}
+
+
+def test_the_sources_cover_the_whole_sample():
+    covered = {p.name for globs in SOURCES.values() for g in globs for p in SAMPLE.glob(g)}
+    data = {p.name for p in SAMPLE.iterdir() if p.name not in {"mps.toml", "README.md"}}
+    assert covered == data
+
+
+def _build(tmp_path, mode: str, source: str):
+    from loaders.store import ingest
+    src = tmp_path / "src"
+    src.mkdir()
+    chosen = [s for s in SOURCES if (s == source) == (mode == "only")]
+    for s in chosen:
+        for g in SOURCES[s]:
+            for p in SAMPLE.glob(g):
+                shutil.copy(p, src)
+    if mode == "without" or source in NEEDS_AUTHORITY:
+        shutil.copy(SAMPLE / "mps.toml", src)
+    report = ingest(src, tmp_path / "store")
+    assert report.ok, [f.error for f in report.files if f.error]
+    return tmp_path / "store"
+
+
+@pytest.mark.parametrize("mode,source", CASES, ids=[f"{m}-{s}" for m, s in CASES])
+def test_every_output_on_a_partial_store(tmp_path, mode, source):
+    from app import create_app
+    from exports.brief import write_brief
+    from exports.csv_export import write_csv_tables
+    from exports.xlsx_export import write_workbook
+    from metrics.store import Store
+
+    store_dir = _build(tmp_path, mode, source)
+    layouts = all_callbacks_succeed(store_dir)
+    assert set(layouts) == set(PAGES)
+    for text in layouts.values():
+        assert "Traceback" not in text
+    client = create_app(store_dir).server.test_client()
+    for key in ["workbook", "csv", "brief-pdf", "brief-html"]:
+        r = client.get(f"/download/{key}")
+        assert r.status_code == 200, (key, r.status_code)
+    store = Store(store_dir)
+    written = write_csv_tables(store, tmp_path / "csv")
+    assert written and all(p.exists() for p in written)
+    assert write_workbook(store, tmp_path / "t.xlsx").stat().st_size > 0
+    assert write_brief(store, tmp_path / "b.pdf").read_bytes().startswith(b"%PDF")
+    html = write_brief(store, tmp_path / "b.html").read_text(encoding="utf-8")
+    assert "Traceback" not in html and ">None<" not in html
+
+
+def test_caseloads_without_an_authority_are_refused_by_name(tmp_path):
+    from loaders.store import ingest
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(SAMPLE / "neighbourhood_caseloads.csv", src)
+    report = ingest(src, tmp_path / "store")
+    assert not report.ok and not (tmp_path / "store").exists()
+    assert "no neighbourhood lookup is loaded" in report.files[0].error
+    assert "data/authorities/" in report.files[0].error
+
+
+def test_a_source_left_out_says_which_file_would_provide_it(tmp_path):
+    store_dir = _build(tmp_path, "without", "cqc")
+    layouts = all_callbacks_succeed(store_dir)
+    assert "CQC care directory" in layouts["/supply"] or "CQC care directory" in layouts["/gaps"]
