@@ -2,7 +2,7 @@
 December 2016 edition before it, `01_December_2016_HSCA_Active_Locations.xlsx` (market changes).
 
 Sheets `README` (a few lines) and `HSCA_Active_Locations` (header in row 1, no title rows): the core
-columns of FORMATS.md s3 in that order, then the flag families `Regulated activity - ...`,
+columns of docs/formats.md s3 in that order, then the flag families `Regulated activity - ...`,
 `Service type - ...` and `Service user band - ...` (flags `Y` or blank).
 
 Seed-pinned (seed 000 s4.1): 18 active Lewisham care homes with the Older People band, 672 beds;
@@ -507,7 +507,7 @@ def _write_readme() -> None:
     text = """## `01_June_2017_HSCA_Active_Locations.xlsx` (CQC care directory with filters) — `cqc.py`
 
 Layout: sheets `README` (six lines of text) and `HSCA_Active_Locations` (header in row 1, no title
-rows). The 25 core columns of FORMATS.md s3 in that order, then 13 `Regulated activity - ...`,
+rows). The 25 core columns of docs/formats.md s3 in that order, then 13 `Regulated activity - ...`,
 23 `Service type - ...` and 12 `Service user band - ...` flag columns (`Y` or blank). Dates
 (`Location HSCA start date`, `Publication Date`) are real Excel dates. `Brand ID`/`Brand Name` are
 `-` when none; a not-yet-rated location has a blank rating and publication date.

@@ -1,6 +1,6 @@
 """OHID Fingertips data CSVs for Lewisham, London and England (27-column and older 26-column).
 
-`fingertips_lewisham_indicators.csv`: the current 27-column header (FORMATS.md s2), headline rows
+`fingertips_lewisham_indicators.csv`: the current 27-column header (docs/formats.md s2), headline rows
 for Lewisham (`Districts & UAs (from Apr 2021)`), London (`Region`) and England (`England`), a few
 inequality-breakdown rows (non-blank `Category Type`), and one England row repeated verbatim, as
 the publisher's downloads sometimes do (the loader must drop it).
@@ -310,7 +310,7 @@ def readme() -> str:
         "## Fingertips indicator CSVs (`tools/make_sample/fingertips.py`)",
         "",
         "### `fingertips_lewisham_indicators.csv`",
-        "The current 27-column Fingertips header (FORMATS.md s2; column 23 `Compared to Region "
+        "The current 27-column Fingertips header (docs/formats.md s2; column 23 `Compared to Region "
         "value or percentiles`), UTF-8 with BOM. Areas: Lewisham `E09000023` (Area Type "
         f"`{LA_TYPE}`, parent `London region`), `London region` `E12000007` (`Region`), England `E92000001` "
         "(`England`). CIs: Wilson score for percentages, Byar's method for rates, survey "

@@ -30,7 +30,7 @@ COPYRIGHT = "Crown copyright 2017"
 NOT_SUM = "Figures may not sum due to rounding."
 
 # ------------------------------------------------------------------ prevalence rates (per cent)
-# POPPI dementia, Dementia UK: Update (2014), male / female (FORMATS.md s1). POPPI blends 90-94 and
+# POPPI dementia, Dementia UK: Update (2014), male / female (docs/formats.md s1). POPPI blends 90-94 and
 # 95+ into one 90+ rate: weighted 3:1 (male) and 7:3 (female) towards 90-94.
 DEMENTIA_RATES = {
     "male": [1.5, 3.1, 5.3, 10.3, 15.1, 0.75 * 22.6 + 0.25 * 28.8],
@@ -391,7 +391,7 @@ def readme() -> str:
         f"| `POPPI_Lewisham_dementia_2017.xlsx` (sheet `Dementia`, by age and gender) | total 65+ "
         f"2017 = {sum(d[2017]):,} (s3.2.1: \"around 1,800 people over the age of 65 living with "
         "dementia\") | band shape and male/female split: Dementia UK: Update (2014) rates "
-        "(FORMATS.md s1); the 90+ rate blends 90-94 and 95+ with assumed weights | years after 2017 (same scaling, growing "
+        "(docs/formats.md s1); the 90+ rate blends 90-94 and 95+ with assumed weights | years after 2017 (same scaling, growing "
         "population) |",
         "| `POPPI_London_dementia_2017.xlsx`, `POPPI_England_dementia_2017.xlsx` (by age) | none "
         f"| Dementia UK: Update (2014) rates x the sample London/England populations | totals "
