@@ -20,6 +20,8 @@ SOURCES = {
     "council_activity": ["council_activity*"],
     "council_finance": ["council_finance*"],
     "caseloads": ["neighbourhood_caseloads*"],
+    "workforce": ["LA-data-download*"],
+    "unit_costs": ["ASC-FR_unit_costs*"],
 }
 CASES = [("only", s) for s in SOURCES] + [("without", s) for s in SOURCES]
 # Caseloads are by the authority's own neighbourhoods: alone, they need to be told the authority.
