@@ -89,7 +89,8 @@ def sources(store: Store) -> pd.DataFrame:
 def stated_version(meta: dict) -> str:
     """The version or date a source file states (publisher version, as-at, extract date, POPPI
     version line, latest period), from its manifest entry's meta."""
-    for key in ("publisher_version", "as_at", "extract_date", "latest_period"):
+    # Dates first: NHS Digital's PUBLICATION (GP_PRAC_PAT_LIST) names the series, not the edition.
+    for key in ("as_at", "extract_date", "publisher_version", "latest_period"):
         if meta.get(key):
             return str(meta[key])
     tables = meta.get("tables") or []

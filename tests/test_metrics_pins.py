@@ -191,3 +191,11 @@ def test_real_registrations_give_lewishams_real_practices_only(tmp_path):
     counted = p.dropna(subset=["patients"])
     assert len(counted) == 33 and set(counted["practice_code"]) <= set(profile)
     assert neighbourhoods.registered_by_neighbourhood(store).to_dict() == expected
+
+
+def test_sources_state_the_gp_extract_date_not_the_series_name(store):
+    """gp-reg-pat-prac-quin-age.csv states PUBLICATION GP_PRAC_PAT_LIST (the series) and EXTRACT_DATE
+    01APR2017: the Sources page's version column shows the date."""
+    from metrics.overview import sources
+    s = sources(store).set_index("file")
+    assert s.loc["gp-reg-pat-prac-quin-age.csv", "version or date"] == "2017-04-01"
