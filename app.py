@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import json
 import os
+import time
 from pathlib import Path
 
 import dash
@@ -80,6 +82,7 @@ def _protect(app: Dash) -> None:
     pages = {page["relative_path"].rstrip("/") or "/" for page in dash.page_registry.values()}
     policy: list[str] = []  # built on the first response: Dash adds an inline script when it sets up
     responses = CallbackResponses()
+    server.extensions["mps_callback_responses"] = responses
     server.after_request(responses.keep)
 
     @server.before_request
@@ -131,7 +134,10 @@ class CallbackResponses:
         self._lock = threading.Lock()
 
     def lookup(self):
-        key = (str(context.store().path), flask.request.get_data())
+        # The body as parsed, keys sorted, without changedPropIds (no callback reads which input
+        # fired): the same question asked by another browser or by `warm` finds the same answer.
+        body = {k: v for k, v in flask.request.get_json().items() if k != "changedPropIds"}
+        key = (str(context.store().path), json.dumps(body, sort_keys=True, separators=(",", ":"), default=str))
         with self._lock:
             found = self._answers.get(key)
             if found is not None:
@@ -156,6 +162,53 @@ class CallbackResponses:
                 old_key, old = self._answers.popitem(last=False)
                 self._bytes -= len(old) + len(old_key[1])
         return response
+
+
+def warm(app: Dash, budget_seconds: float = 60.0) -> int:
+    """Answer every page's opening callbacks once (as a browser opening each page would), so the
+    metrics and callback answers are in memory. `mps serve --production` calls this before gunicorn
+    forks its workers: each starts with them, shared copy-on-write, instead of every worker paying
+    for them again. Returns how many callbacks were answered; never fails the server."""
+    values: dict[tuple[str, str], object] = {}
+    for page in list(dash.page_registry.values()):
+        try:
+            with app.server.test_request_context(page["path"]):
+                layout = page["layout"]() if callable(page["layout"]) else page["layout"]
+        except Exception:  # a page that cannot draw on this store says so when it is opened
+            continue
+        _collect_props(layout, values)
+    client, answered, started = app.server.test_client(), 0, time.monotonic()
+    client.get("/")  # Dash finishes setting up (and registers its own callbacks) on the first request
+    for output, spec in list(app.callback_map.items()):
+        if spec.get("prevent_initial_call") or time.monotonic() - started > budget_seconds:
+            continue
+        inputs = [(i["id"], i["property"]) for i in spec["inputs"]]
+        if not inputs or any(i not in values for i in inputs):
+            continue
+        parts = output.strip(".").split("...")
+        outs = [dict(zip(("id", "property"), o.rsplit(".", 1))) for o in parts]
+        body = {"output": output, "outputs": outs if len(outs) > 1 else outs[0],
+                "inputs": [{"id": i, "property": p, "value": values[(i, p)]} for i, p in inputs],
+                "state": [{"id": s["id"], "property": s["property"], "value": values.get((s["id"], s["property"]))}
+                          for s in spec.get("state", [])]}
+        answered += client.post("/_dash-update-component", json=body).status_code == 200
+    return answered
+
+
+def _collect_props(component, values: dict) -> None:
+    """Every (id, property) -> value a layout sets, walking its children."""
+    if isinstance(component, (list, tuple)):
+        for child in component:
+            _collect_props(child, values)
+        return
+    if not hasattr(component, "to_plotly_json"):
+        return
+    props = component.to_plotly_json().get("props", {})
+    if isinstance(props.get("id"), str):
+        for name, value in props.items():
+            if name not in ("id", "children") and not hasattr(value, "to_plotly_json"):
+                values.setdefault((props["id"], name), value)
+    _collect_props(props.get("children"), values)
 
 
 def _check_callback_request(app: Dash):

@@ -157,7 +157,9 @@ def cmd_serve(args) -> int:
 
     gunicorn.http.wsgi.SERVER = "mps-dashboard"  # the Server header, without the software's name
     workers, threads = production_sizing(args.workers, args.threads)
-    console.print(f"gunicorn: {workers} workers x {threads} threads")
+    from app import warm
+    answered = warm(app)  # before the fork: every worker starts with the opening answers in memory
+    console.print(f"gunicorn: {workers} workers x {threads} threads; {answered} opening callbacks precomputed")
 
     class Server(BaseApplication):
         def load_config(self):

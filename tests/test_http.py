@@ -143,3 +143,32 @@ def test_production_sizing_follows_the_machine():
     workers, threads = production_sizing()
     assert workers >= 2 and threads >= 1
     assert production_sizing(3, 2) == (3, 2)
+
+
+def test_warm_answers_the_opening_callbacks_a_browser_then_finds(sample_store):
+    """`mps serve --production` precomputes the pages' opening callbacks before forking; a browser's
+    request for the same thing (its own key order, with changedPropIds) is then answered from memory."""
+    from app import create_app, warm
+    app = create_app(sample_store)
+    assert warm(app) >= 20
+    kept = app.server.extensions["mps_callback_responses"]
+    before = len(kept._answers)
+    client = app.server.test_client()
+    deps = client.get("/_dash-dependencies").get_json()
+    from layouts import ids
+    cb = next(d for d in deps if d["output"].startswith(f"..{ids.graph(ids.RES_CHART)}.figure"))
+    from benchmarks.bench_callbacks import payload
+    from layouts.pages import resources
+    with app.server.test_request_context("/resources"):
+        default = next(v for (i, p), v in _props(resources.layout()).items() if i == ids.RES_ORG and p == "value")
+    body = payload(cb, [default])
+    body = {k: body[k] for k in reversed(list(body))}  # another client's key order
+    r = client.post("/_dash-update-component", json=body)
+    assert r.status_code == 200 and len(kept._answers) == before
+
+
+def _props(layout):
+    from app import _collect_props
+    found = {}
+    _collect_props(layout, found)
+    return found
