@@ -33,14 +33,19 @@ def manifest(store: Path) -> dict:
     return json.loads((store / "manifest.json").read_text())
 
 
-def test_a_table_whose_file_left_the_refresh_is_kept_and_said_so(downloads, tmp_path):
+@pytest.mark.parametrize("how", ["renamed to a dot-file", "left out"])
+def test_a_table_whose_file_left_the_refresh_is_kept_and_said_so(downloads, tmp_path, how):
     store = tmp_path / "store"
     assert mps("ingest", downloads, "--store", store).returncode == 0
     first = manifest(store)
-    (downloads / "council_finance.csv").rename(downloads / "..council_finance..csv")
+    if how == "left out":
+        (downloads / "council_finance.csv").unlink()
+    else:
+        (downloads / "council_finance.csv").rename(downloads / "..council_finance..csv")
     r = mps("ingest", downloads, "--store", store)
     assert r.returncode == 0, r.stderr
-    assert "..council_finance..csv" in r.stdout and "hidden file" in r.stdout  # listed, not skipped silently
+    if how != "left out":  # listed, not skipped silently
+        assert "..council_finance..csv" in r.stdout and "hidden file" in r.stdout
     assert "'finance' table: kept from the store of" in " ".join(r.stdout.split())
     again = manifest(store)
     assert again["tables"]["finance"] == first["tables"]["finance"] and len(pd.read_parquet(store / "finance.parquet"))
