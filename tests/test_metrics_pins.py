@@ -199,3 +199,73 @@ def test_sources_state_the_gp_extract_date_not_the_series_name(store):
     from metrics.overview import sources
     s = sources(store).set_index("file")
     assert s.loc["gp-reg-pat-prac-quin-age.csv", "version or date"] == "2017-04-01"
+
+
+# ----------------------------------------------------------------------------- the overview's key facts
+
+def test_key_facts_are_the_mps_figures_with_their_source_rows(store):
+    """Seed 000 s3: 305,945 residents (2014 SNPP persons, row 93, 2017), 26,800 aged 65+ (POPPI
+    population row 11), 1,800 with dementia (POPPI dementia row 11), diagnosis 1,330 / 1,800 =
+    73.9%, 1,120 adults with a learning disability (PANSI row 10), 18 older people's homes with
+    672 beds, 123 of 180 LD placements out of area = 68.3%."""
+    from metrics.overview import key_facts
+    facts = {f.label: f for f in key_facts(store)}
+    expected = {"Residents (all ages)": (305945, "2014 SNPP Population persons.csv, row 93"),
+                "Residents aged 65 and over": (26800, "POPPI_Lewisham_population_2017.xls, row 11"),
+                "People aged 65+ estimated to have dementia": (1800, "POPPI_Lewisham_dementia_2017.xlsx, row 11"),
+                "Adults aged 18-64 estimated to have a learning disability":
+                    (1120, "PANSI_Lewisham_learning_disability_2017.xlsx, row 10")}
+    for label, (value, source) in expected.items():
+        assert (facts[label].value, facts[label].source) == (value, source), label
+    assert facts["Dementia diagnosis rate (national target 67%)"].value == pytest.approx(1330 / 1800 * 100)
+    assert facts["Older people's care homes"].value == 18 and facts["Beds in older people's care homes"].value == 672
+    assert facts["Learning disability placements out of area"].value == pytest.approx(123 / 180 * 100)
+
+
+# ----------------------------------------------------------------------------- the publisher's judgement
+
+@pytest.mark.parametrize("text,judgement", [
+    ("Better", "better"), ("Better 95%", "better"), ("  Worse 99.8%", "worse"), ("Similar", "similar"),
+    ("Higher", "higher"), ("LOWER", "lower"), ("Not compared", None), ("Cannot be calculated", None),
+    ("", None), (None, None), (float("nan"), None)])
+def test_publisher_judgement(text, judgement):
+    from metrics.kpis import publisher_judgement
+    assert publisher_judgement(text) == judgement
+
+
+def test_publisher_polarity_is_implied_by_better_and_worse():
+    """Indicator 1: an area above England judged Better, so high is good; indicator 2: an area below
+    England judged Better, so low is good; indicator 3: Higher/Lower only, no judgement; indicator 4:
+    only Similar, so the file does not say. England's own row and breakdown rows cast no vote."""
+    import pandas as pd
+
+    from metrics.kpis import publisher_polarity
+
+    def row(ind, area, value, judged, breakdown=False):
+        return {"indicator_id": ind, "area_code": area, "sex": "Persons", "age": "All ages", "period": "2016",
+                "value": value, "compared_to_england": judged, "is_breakdown": breakdown}
+    rows = [row(1, "E92000001", 50, "Not compared"), row(1, "A", 60, "Better 95%"), row(1, "B", 40, "Worse"),
+            row(1, "C", 30, "Better", breakdown=True),
+            row(2, "E92000001", 50, None), row(2, "A", 40, "Better"), row(2, "B", 45, "Similar"),
+            row(3, "E92000001", 50, None), row(3, "A", 70, "Higher"),
+            row(4, "E92000001", 50, None), row(4, "A", 52, "Similar")]
+    assert publisher_polarity(pd.DataFrame(rows)) == {1: "high_is_good", 2: "low_is_good", 3: "no_judgement"}
+
+
+# ----------------------------------------------------------------------------- argument checks at the edges
+
+def test_statistics_accept_their_edges_and_refuse_nonsense():
+    """A proportion of 5 out of 5 and of 1 out of 1 is legitimate (Wilson's upper limit is 1); a
+    missing count, a zero denominator or a count above it is refused, as is an unknown polarity.
+    "no_judgement" and an empty polarity compare as higher/lower."""
+    from metrics.statistics import compare_to_benchmark, wilson_interval
+    lo, hi = wilson_interval(5, 5)
+    assert hi == pytest.approx(100.0) and 0 < lo < 100
+    assert wilson_interval(1, 1)[1] == pytest.approx(100.0)
+    for bad in [(None, 10), (5, None), (1, 0), (-1, 10), (11, 10)]:
+        with pytest.raises(ValueError):
+            wilson_interval(*bad)
+    assert compare_to_benchmark(10, 8, 12, 20, "no_judgement") == "lower"
+    assert compare_to_benchmark(10, 8, 12, 5, "") == "higher"
+    with pytest.raises(ValueError, match="polarity"):
+        compare_to_benchmark(10, 8, 12, 5, "NO_JUDGEMENT")
