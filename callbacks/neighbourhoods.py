@@ -17,10 +17,12 @@ SOURCE = ("Demand: POPPI/PANSI age-band rates x GP registrations by practice (NH
 
 
 @page.callback(*chart_outputs(ids.HOOD_MAP), Output(ids.HOOD_GAPS, "children"),
-               Output(ids.query("neighbourhoods"), "data"),
+               Output(ids.query("neighbourhoods"), "data"), Output(ids.HOOD_READY, "data"),
                Input(ids.HOOD_GROUP, "value"), Input(ids.HOOD_SERVICE, "value"), Input(ids.HOOD_LEVEL, "value"),
-               Input(ids.HOOD_AREA, "data"))
-def update_map(client_group, service, level, area):
+               Input(ids.HOOD_AREA, "data"), State(ids.HOOD_READY, "data"))
+def update_map(client_group, service, level, area, ready=None):
+    """The map, its table twin and the ranked gaps; the first time, it also releases the blocks
+    below (HOOD_READY), so the browser draws the map before anything else on the page."""
     s = store()
     wards = s.table("boundaries")
     client_group, service, level = choices(client_group, service, level, has_wards=len(wards) > 0 and s.has("census"))
@@ -47,7 +49,7 @@ def update_map(client_group, service, level, area):
     listing = (html.Ol([html.Li(g) for g in gaps["sentence"]], className="gap-list") if len(gaps)
                else html.P("No area is short of the borough rate, or the store holds no neighbourhood data."))
     query = query_string(client_group=client_group, service=service, level=level, area=area)
-    return (*block, listing, query)
+    return (*block, listing, query, no_update if ready else True)
 
 
 @page.callback(Output(ids.HOOD_AREA, "data"), Input(ids.graph(ids.HOOD_MAP), "clickData"),
@@ -64,8 +66,8 @@ def show_selected(code):
     s = store()
     area = find_area(s, code)
     if area is None:
-        return html.P("No area selected: click an area's marker on the map, or open a profile from the list below.",
-                      className="hint")
+        return html.P("No area selected: click an area's marker on the ward map, or open a profile from the "
+                      "list below.", className="hint")
     t = mps_tables(s)["neighbourhood_gaps"]
     mine = t[(t["level"] == area["level"]) & (t["area_code"] == code)] if len(t) else t
     short = neighbourhood_gaps.top_gaps(mine, area["level"], 3)
@@ -76,10 +78,12 @@ def show_selected(code):
                      className="button")]
 
 
-@page.callback(*chart_outputs(ids.HOOD_MATRIX), Input(ids.HOOD_LEVEL, "value"))
-def update_matrix(level):
+@page.callback(*chart_outputs(ids.HOOD_MATRIX), Input(ids.HOOD_READY, "data"))
+def update_matrix(_ready):
+    """The client group x neighbourhood matrix (ward rows are on the map, in the profiles and in
+    the export: 19 or 600 columns would not read as a heatmap)."""
     s = store()
-    level = level if level in ("neighbourhood", "ward") else "neighbourhood"
+    level = "neighbourhood"
     t = mps_tables(s)["neighbourhood_gaps"]
     t = t[(t["level"] == level) & t["service"].notna()] if len(t) else t
     if t.empty:
@@ -95,8 +99,8 @@ def update_matrix(level):
 
 
 @page.callback(*chart_outputs(ids.HOOD_RESIDENT), Output(ids.HOOD_RESIDENT_NOTE, "children"),
-               *chart_outputs(ids.HOOD_CENSUS), Input(ids.HOOD_LEVEL, "value"))
-def update_population(_level):
+               *chart_outputs(ids.HOOD_CENSUS), Input(ids.HOOD_READY, "data"))
+def update_population(_ready):
     s = store()
     t = areas.resident_vs_registered(s)
     if t.empty:
@@ -129,12 +133,13 @@ def update_population(_level):
                 "unpaid_carers_borough_pct", "unpaid_care_50_plus", "limited_a_lot", "limited_a_lot_pct",
                 "limited_a_lot_borough_pct", "bad_health", "very_bad_health"]
         cblock = chart_result(census[[c for c in cols if c in census]].round(1), fig, "Census by ward",
-                              "Census (ONS) by ward, the authority's file. " + check)
+                              "Census (ONS) by ward, the authority's file. " + check + " "
+                              + areas.carers_reach_sentence(s))
     return (*blank, areas.resident_sentence(s), *cblock)
 
 
-@page.callback(*chart_outputs(ids.HOOD_SUPPLY_CHART), Input(ids.HOOD_GROUP, "value"))
-def update_neighbourhood_supply(_client_group):
+@page.callback(*chart_outputs(ids.HOOD_SUPPLY_CHART), Input(ids.HOOD_READY, "data"))
+def update_neighbourhood_supply(_ready):
     frame = neighbourhoods.supply_by_neighbourhood(store())
     fig = figures.bars(frame.assign(value=frame.get("beds_per_1000_aged_75_plus")), "name", "value",
                        "Care home beds per 1,000 registered patients aged 75+", y_title="Beds per 1,000")
@@ -143,8 +148,8 @@ def update_neighbourhood_supply(_client_group):
 
 
 @page.callback(*chart_outputs(ids.HOOD_CASELOAD_CHART), *chart_outputs(ids.HOOD_PRACTICES),
-               Input(ids.HOOD_GROUP, "value"))
-def update_caseloads(_client_group):
+               Input(ids.HOOD_READY, "data"))
+def update_caseloads(_ready):
     s = store()
     table = mps_tables(s)["neighbourhoods"]
     names = neighbourhoods.neighbourhood_names(s)

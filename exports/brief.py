@@ -92,8 +92,8 @@ def build_sections(store: Store) -> list[Section]:
     tables = mps_tables(store)
     as_at = opportunities.reference_date(store)
     sections = [_key_facts(store, as_at), _demand(store), _supply(store, tables), _gaps(store),
-                _neighbourhoods(tables), _market_health(store, tables), _opportunities(store, as_at),
-                _indicators(store), _resources(tables), _sources(tables)]
+                _neighbourhoods(tables), _where_people_live(store, tables), _market_health(store, tables),
+                _opportunities(store, as_at), _indicators(store), _resources(tables), _sources(tables)]
     return [s for s in sections if s is not None]
 
 
@@ -191,6 +191,32 @@ def _market_health(store: Store, tables) -> Section:
         if len(frame) and "change" in frame:
             frame = frame.assign(change=frame["change"].map(CHANGE_LABELS).fillna(frame["change"]))
         sec.blocks.append((caption, frame.round(1) if len(frame) else frame))
+    return sec
+
+
+def _where_people_live(store: Store, tables) -> Section:
+    """Demand against supply by client group and neighbourhood: the largest gaps in words and the
+    neighbourhood rows of the `neighbourhood_gaps` export that they come from."""
+    from metrics.areas import resident_sentence
+    from metrics.neighbourhood_gaps import PHRASES, top_gaps
+
+    t = tables["neighbourhood_gaps"]
+    sec = Section("Demand against supply where people live", [
+        "Supply per 1,000 of estimated demand in each neighbourhood against the borough rate. Demand: the "
+        "authority's POPPI/PANSI age-band rates applied to each neighbourhood's registered patients; supply: "
+        "CQC-registered services placed by postcode or by their coordinates in the ward boundaries."])
+    sec.paragraphs += [p for p in [resident_sentence(store)] if p]
+    top = top_gaps(t, "neighbourhood", 5) if len(t) else t
+    if not len(top):
+        sec.paragraphs.append("No neighbourhood is short of the borough rate, or " + NO_ROWS)
+        return sec
+    sec.paragraphs += [f"{int(r.gap_rank)}. {r.sentence}" for r in top.itertuples()]
+    table = top_gaps(t, "neighbourhood", 15)
+    table = table.assign(client_group=table["client_group"].map(lambda g: CLIENT_GROUP_LABELS.get(g, g)),
+                         service=table["service"].map(PHRASES))
+    sec.blocks.append(("The 15 largest shortfalls against the borough rate", table[
+        ["area_name", "client_group", "service", "demand", "supply", "per_1000", "benchmark_per_1000",
+         "supply_gap"]]))
     return sec
 
 

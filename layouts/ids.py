@@ -70,6 +70,7 @@ HOOD_GAPS = "neighbourhood-gaps"
 HOOD_RESIDENT = "neighbourhood-resident"
 HOOD_RESIDENT_NOTE = "neighbourhood-resident-note"
 HOOD_CENSUS = "neighbourhood-census"
+HOOD_READY = "neighbourhood-map-ready"     # set once the map is drawn: the blocks below load after it
 # Area profile
 AREA_PRINT = "area-print"
 AREA_PRINT_SINK = "area-print-sink"

@@ -226,3 +226,21 @@ def borough_residents(store: Store) -> float | None:
     """The authority's census residents (references row, else the wards' sum), or None."""
     value = _authority_census(store).get("residents") if len(store.table("census")) else None
     return float(value) if value is not None and pd.notna(value) else None
+
+
+def carers_reach_sentence(store: Store) -> str:
+    """Carers supported by the council (all ages, latest year) against census unpaid carers in the
+    borough, in one sentence: support is not recorded by ward in the inputs, so a ward's carers are
+    read against the borough's share of residents who care. Unit: % of census carers."""
+    census = _authority_census(store) if len(store.table("census")) else pd.Series(dtype=float)
+    carers = census.get("unpaid_carers")
+    act = store.table("activity")
+    act = act[(act["setting"] == "carers_supported") & (act["age_band"] == "all")] if len(act) else act
+    if carers is None or pd.isna(carers) or act.empty:
+        return ""
+    latest = act[act["year"] == act["year"].max()]
+    supported = float(latest["clients"].sum())
+    return (f"The council supported {supported:,.0f} carers in {latest['period'].iloc[0]}: "
+            f"{supported / carers * 100:.1f}% of the {carers:,.0f} residents providing unpaid care at Census "
+            f"{_census_year(store)}. Support is not recorded by ward, so each ward's carers are read against the "
+            "borough's share of residents who care.")

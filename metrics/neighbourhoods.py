@@ -220,8 +220,10 @@ def postcode_neighbourhood(store: Store, postcode: str | None) -> str | None:
 
 @per_store_version
 def supply_by_neighbourhood(store: Store) -> pd.DataFrame:
-    """Per neighbourhood: GP practices, older people's care homes and beds (homes placed by
-    postcode district), registered patients aged 75+, and beds per 1,000 of them."""
+    """Per neighbourhood: GP practices, older people's care homes and beds (homes placed as
+    metrics.areas.place_locations places them: postcode lookup, coordinates in the ward
+    boundaries, else postcode district), registered patients aged 75+, and beds per 1,000 of them."""
+    from .areas import place_locations
     from .supply import care_homes
 
     names = neighbourhood_names(store)
@@ -231,7 +233,8 @@ def supply_by_neighbourhood(store: Store) -> pd.DataFrame:
     prac = practices(store)
     homes = care_homes(store)
     if len(homes):
-        homes = homes.assign(neighbourhood=homes["postcode"].map(lambda p: postcode_neighbourhood(store, p)))
+        placed = place_locations(store).set_index("location_id")["neighbourhood_code"]
+        homes = homes.assign(neighbourhood=homes["location_id"].map(placed))
     reg = store.table("registrations")
     date = _nearest_extract(store, None, age_bands=True)
     over75 = pd.Series(dtype=float)

@@ -187,3 +187,24 @@ def test_small_estimates_are_suppressed_with_what_would_reveal_them(monkeypatch,
     shown = neighbourhood_gaps.suppressed_gap_table.__wrapped__(Store(sample_store)).set_index("area_code")
     assert shown.loc["N1", "demand"] == "<5" and shown.loc["N1", "per_1000"] is None
     assert "fewer than 5" in shown.loc["N1", "sentence"] and shown.loc["N2", "demand"] == 300
+
+
+def test_the_authoritys_postcode_lookup_places_a_service_in_its_ward_first(tmp_path):
+    """postcode_wards.csv (the profile's) wins; without it or coordinates, the postcode district
+    places the service in a neighbourhood and says it is approximate."""
+    from conftest import PROFILE
+    from loaders.store import ingest
+    from metrics.areas import PLACED_BY_DISTRICT, PLACED_BY_POSTCODE, place_locations
+    from metrics.store import Store
+    profile = tmp_path / "profile"
+    shutil.copytree(PROFILE, profile)
+    homes = pd.read_excel(SAMPLE / "01_June_2017_HSCA_Active_Locations.xlsx", sheet_name="HSCA_Active_Locations", engine="calamine")
+    postcode = homes.loc[homes["Location Local Authority"] == "Lewisham", "Location Postal Code"].iloc[0]
+    (profile / "postcode_wards.csv").write_text(f"postcode,ward_code\n{postcode.replace(' ', '').lower()},E05013714\n")
+    report = ingest(SAMPLE, tmp_path / "store", profile_dir=profile)
+    assert report.ok, [f.error for f in report.files if f.error]
+    loc = place_locations(Store(tmp_path / "store")).set_index("postcode")
+    assert loc.loc[postcode, "ward_code"] == "E05013714" and loc.loc[postcode, "placed_by"] == PLACED_BY_POSTCODE
+    assert loc.loc[postcode, "neighbourhood_code"] == "N3"  # the ward's neighbourhood (profile wards.csv)
+    others = loc.drop(index=postcode)
+    assert (others["placed_by"] == PLACED_BY_DISTRICT).all() and "approximate" in PLACED_BY_DISTRICT

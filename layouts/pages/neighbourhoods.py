@@ -57,7 +57,7 @@ def layout(client_group=None, service=None, level=None, area=None, **_):
         html.Div([select(ids.HOOD_GROUP, "Client group", GROUPS, client_group),
                   select(ids.HOOD_SERVICE, "Show", SERVICE_OPTIONS, service),
                   select(ids.HOOD_LEVEL, "Areas", LEVELS if has_wards else LEVELS[:1], level)], className="controls"),
-        dcc.Store(id=ids.HOOD_AREA, data=area),
+        dcc.Store(id=ids.HOOD_AREA, data=area), dcc.Store(id=ids.HOOD_READY),
         chart_block(ids.HOOD_MAP, "Where people live: demand and supply on the map", map_intro),
         html.Section(id=ids.HOOD_SELECTED, className="selected-area", **{"aria-live": "polite"}),
         links,
