@@ -198,7 +198,8 @@ def test_the_authoritys_postcode_lookup_places_a_service_in_its_ward_first(tmp_p
     from metrics.store import Store
     profile = tmp_path / "profile"
     shutil.copytree(PROFILE, profile)
-    homes = pd.read_excel(SAMPLE / "01_June_2017_HSCA_Active_Locations.xlsx", sheet_name="HSCA_Active_Locations", engine="calamine")
+    homes = pd.read_excel(SAMPLE / "01_June_2017_HSCA_Active_Locations.xlsx", sheet_name="HSCA_Active_Locations",
+                          engine="calamine")
     postcode = homes.loc[homes["Location Local Authority"] == "Lewisham", "Location Postal Code"].iloc[0]
     (profile / "postcode_wards.csv").write_text(f"postcode,ward_code\n{postcode.replace(' ', '').lower()},E05013714\n")
     report = ingest(SAMPLE, tmp_path / "store", profile_dir=profile)
