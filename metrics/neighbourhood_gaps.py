@@ -243,7 +243,7 @@ def map_values(store: Store, client_group: str, service: str, level: str) -> pd.
         raise ValueError(f"unknown service {service!r}")
     t = suppressed_gap_table(store)
     if t.empty:
-        return pd.DataFrame(columns=["name", "value", "display", "benchmark"])
+        return pd.DataFrame(columns=["name", "value", "display", "benchmark"], index=pd.Index([], name="area_code"))
     t = t[(t["level"] == level) & (t["client_group"] == client_group)]
     if service == "demand":
         t = t.drop_duplicates("area_code")
