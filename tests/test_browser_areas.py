@@ -41,6 +41,15 @@ def axe_serious(driver) -> list:
     return [v for v in result if v["impact"] in ("serious", "critical")]
 
 
+def text_of(driver, css) -> str:
+    """An element's text, or '' while the page is replacing it (navigation in progress)."""
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+    try:
+        return driver.find_element("css selector", css).text
+    except (NoSuchElementException, StaleElementReferenceException):
+        return ""
+
+
 def test_click_a_ward_then_its_profile_opens_with_the_selection_in_the_url(server, driver):
     from selenium.webdriver.common.action_chains import ActionChains
     driver.get(server.url + "/neighbourhoods?level=ward&service=demand")
@@ -52,12 +61,14 @@ def test_click_a_ward_then_its_profile_opens_with_the_selection_in_the_url(serve
     assert len(points) == 19
     assert not axe_serious(driver), "the ward map page"
     ActionChains(driver).move_to_element(points[0]).pause(0.3).click().perform()
-    link = wait_for(driver, "#selected-area-link")
+    wait_for(driver, "#selected-area-link")
     code = wait_until(lambda: parse_qs(urlparse(driver.current_url).query).get("area"))[0]
+    settled(driver)
+    link = driver.find_element("id", "selected-area-link")
     assert code.startswith("E05") and code in link.get_attribute("href")
-    ward = driver.find_element("id", "selected-area-heading").text.removeprefix("Selected: ").split(" (")[0]
+    ward = text_of(driver, "#selected-area-heading").removeprefix("Selected: ").split(" (")[0]
     link.click()
-    heading = wait_until(lambda: (h := driver.find_element("css selector", "h1").text).endswith("area profile") and h)
+    heading = wait_until(lambda: (h := text_of(driver, "h1")).endswith("area profile") and h)
     url = urlparse(driver.current_url)
     assert url.path == "/area" and parse_qs(url.query)["code"] == [code]
     settled(driver)
