@@ -600,7 +600,7 @@ def conform(frame: pd.DataFrame, table: Table | str, *, strict: bool = False) ->
 
 def _cast(values: pd.Series, dtype: str) -> pd.Series:
     if dtype in ("str", "date"):
-        return values.map(_text).astype(object)
+        return _texts(values)
     if dtype == "float":
         return pd.to_numeric(values, errors="raise").astype("float64")
     if dtype == "int":
@@ -615,6 +615,19 @@ def _cast(values: pd.Series, dtype: str) -> pd.Series:
             return values.astype("boolean")
         return values.astype(bool)
     raise ValueError(dtype)
+
+
+def _texts(values: pd.Series) -> pd.Series:
+    """`_text` of every value, vectorised where the column allows: text (and missing) values are
+    kept as they are with None for missing; a column of one numeric or boolean type converts each
+    distinct value once; only a column mixing types goes value by value."""
+    if isinstance(values.dtype, pd.StringDtype):
+        return pd.Series(values.to_numpy(dtype=object, na_value=None), index=values.index, dtype=object)
+    if values.dtype.kind in "iufb":
+        return values.map({v: _text(v) for v in values.dropna().unique()}).astype(object).where(values.notna(), None)
+    if values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+        return values.where(values.notna(), None).astype(object)
+    return values.map(_text).astype(object)
 
 
 def _text(v) -> str | None:

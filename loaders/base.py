@@ -116,12 +116,31 @@ def cell_text(v) -> str:
     return str(v).strip()
 
 
+# A separator (NUL) followed by whitespace as `str.strip` sees it (`\s` on text is str.isspace).
+_EDGE_SPACE = re.compile(r"\x00\s")
+# str.isspace's ASCII characters, all made a space, for the byte-level check of ASCII text.
+_ASCII_SPACES = bytes.maketrans(b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f", b" " * 9)
+
+
+def has_edge_space(strings) -> bool:
+    """Whether any of these strings begins or ends with whitespace (what `str.strip` would
+    remove), found by scanning them joined with NUL (a C-speed byte search for ASCII text, else
+    two regex scans) rather than a Python call per cell. A NUL inside a cell can only make it
+    answer True, which is merely slower."""
+    joined = "\x00" + "\x00".join(strings) + "\x00"
+    if joined.isascii():
+        data = joined.encode("ascii").translate(_ASCII_SPACES)
+        return b"\x00 " in data or b" \x00" in data
+    return bool(_EDGE_SPACE.search(joined) or _EDGE_SPACE.search(joined[::-1]))
+
+
 def text_values(values) -> pd.Series:
     """`cell_text` of every cell of a column, vectorised: stripped text, '' for blanks.
 
-    A column of text and blanks (every CSV column, most spreadsheet columns) goes through pandas
-    string operations; a column mixing numbers, dates or booleans falls back to `cell_text` per
-    cell, so both give exactly the same text."""
+    A column of text and blanks (every CSV column, most spreadsheet columns) is stripped only if
+    some cell has whitespace at an edge (usually none has, and a strip is a Python call per cell);
+    a column mixing numbers, dates or booleans falls back to `cell_text` per cell, so both give
+    exactly the same text."""
     s = pd.Series(values, dtype=object, copy=False)
     if not len(s):
         return pd.Series([], dtype=object, index=s.index)
@@ -129,8 +148,29 @@ def text_values(values) -> pd.Series:
     if kind == "empty":
         return pd.Series("", index=s.index, dtype=object)
     if kind == "string":
-        return s.where(s.notna(), "").str.strip().astype(object)
+        filled = s.where(s.notna(), "").astype(object)
+        return filled.str.strip().astype(object) if has_edge_space(filled.to_numpy()) else filled
     return s.map(cell_text).astype(object)
+
+
+def map_distinct(values, fn, *, with_position: bool = False) -> pd.Series:
+    """``fn`` of every cell of a column, called once per distinct cell, in order of first
+    appearance (so an error raised names the first row holding that cell), and once for blank
+    cells (None): national files repeat a few values (sexes, age bands, dates) hundreds of
+    thousands of times. Cells are told apart by value and type, so 1, 1.0 and True stay apart.
+    With ``with_position``, ``fn(cell, i)`` also gets the cell's first position."""
+    s = pd.Series(values, dtype=object, copy=False)
+    keys = s
+    if pd.api.types.infer_dtype(s, skipna=True) not in ("string", "empty"):
+        keys = pd.Series([(type(v), v) if v is not None and v == v else None for v in s], dtype=object)
+    codes, distinct = pd.factorize(keys, use_na_sentinel=True)
+    mapped = np.empty(len(distinct) + 1, dtype=object)
+    present, first = np.unique(codes, return_index=True)
+    for code, i in zip(present.tolist(), first.tolist()):
+        if code >= 0:
+            mapped[code] = fn(s.iat[i], i) if with_position else fn(s.iat[i])
+    mapped[-1] = fn(None, -1) if with_position else fn(None)  # code -1: blank cells
+    return pd.Series(mapped[codes], index=s.index, dtype=object)
 
 
 def text_or_none(values) -> pd.Series:
@@ -340,8 +380,18 @@ def _read_csv(path: Path, raw: bytes | None = None) -> pd.DataFrame:
     except UnicodeDecodeError as exc:
         raise InputError(path, f"the CSV is not valid {encoding} text ({exc.reason} at byte {exc.start})",
                          expected="CSV saved as UTF-8") from None
-    blank = frame.apply(lambda c: c.str.strip().eq(""))
-    return frame.astype(object).mask(blank, None)
+    return pd.DataFrame({j: _blank_to_none(frame[j].to_numpy(dtype=object)) for j in frame.columns},
+                        columns=frame.columns, dtype=object)
+
+
+def _blank_to_none(cells: np.ndarray) -> np.ndarray:
+    """A CSV column's cells with None for blank ones (empty or whitespace only); the strip that
+    finds whitespace-only cells runs only when some cell has whitespace at an edge."""
+    if has_edge_space(cells):
+        blank = pd.Series(cells, dtype=object).str.strip().eq("").to_numpy(dtype=bool)
+    else:
+        blank = cells == ""
+    return np.where(blank, None, cells) if blank.any() else cells
 
 
 def _looks_like_html(raw: bytes) -> bool:
@@ -547,21 +597,13 @@ def parse_numbers(values, rows, *, file, sheet=None, column=None, allow_negative
 def parse_dates(values, rows, *, file, sheet=None, column=None) -> pd.Series:
     """`parse_date` over a whole column as ISO text (None for blanks), each distinct cell parsed
     once, in order of first appearance, so an error names the first row that holds it."""
-    raw = pd.Series(values, dtype=object, copy=False).reset_index(drop=True)
-    raw = raw.where(raw.notna(), None)
     rows = np.asarray(rows)
-    keys = raw  # text cells are their own keys; otherwise 1, 1.0 and True must stay apart
-    if pd.api.types.infer_dtype(raw, skipna=True) not in ("string", "empty"):
-        keys = pd.Series([(type(v), v) if v is not None else None for v in raw], dtype=object)
-    codes, _ = pd.factorize(keys, use_na_sentinel=True)
-    first = pd.Series(np.arange(len(codes))).groupby(codes).min()
-    parsed: dict[int, str | None] = {}
-    for code, i in first.items():
-        if code < 0:
-            continue
-        d = parse_date(raw.iat[i], file=file, sheet=sheet, row=int(rows[i]), column=column)
-        parsed[code] = d.isoformat() if d else None
-    return pd.Series([parsed.get(c) for c in codes], dtype=object)
+
+    def iso(v, i):
+        d = parse_date(v, file=file, sheet=sheet, row=int(rows[i]) if i >= 0 else None, column=column)
+        return d.isoformat() if d else None
+
+    return map_distinct(values, iso, with_position=True).reset_index(drop=True)
 
 
 _MONTHS = {m.lower(): i for i, m in enumerate(

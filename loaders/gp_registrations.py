@@ -20,8 +20,8 @@ import pandas as pd
 from domain.contract import store_table
 from domain.vocabulary import parse_age_band
 
-from .base import (InputError, LoadResult, Sheet, body_below, cell_text, header_cells, normalise_header,
-                   parse_dates, parse_number, positions, text_or_none)
+from .base import (InputError, LoadResult, Sheet, body_below, cell_text, header_cells, map_distinct,
+                   normalise_header, parse_dates, parse_number, positions, text_or_none)
 
 KIND = "gp_registrations"
 KINDS = ["gp_registrations_quinary", "gp_registrations_totals"]
@@ -126,7 +126,7 @@ def _practice_rows(body: pd.DataFrame, rows: np.ndarray, org_position: int,
                    warnings: list[str]) -> tuple[pd.DataFrame, np.ndarray]:
     """Only `GP` rows are practices; the other organisation levels are counted in a warning."""
     org = text_or_none(body[org_position])
-    is_gp = org.fillna("").str.upper().eq("GP").to_numpy(dtype=bool)
+    is_gp = map_distinct(org, lambda v: (v or "").upper() == "GP").to_numpy(dtype=bool)
     others = org[~is_gp].fillna("(blank)").value_counts()
     if len(others):
         warnings.append(f"{int((~is_gp).sum())} row(s) for other organisation levels not kept ("
@@ -173,7 +173,7 @@ def _extract_dates(col: _Columns) -> pd.Series:
 def _sexes(col: _Columns) -> pd.Series:
     """ALL / MALE / FEMALE (and their variants) -> persons / male / female."""
     raw = col.text("SEX")
-    sex = raw.fillna("").str.upper().map(SEX)
+    sex = map_distinct(raw, lambda v: SEX.get((v or "").upper()))
     col.first_bad(sex.isna(), "SEX", lambda i: f"found '{raw.iloc[i] or ''}' where a sex belongs",
                   "ALL, MALE or FEMALE")
     return sex.astype(object)
@@ -183,8 +183,7 @@ def _age_bands(col: _Columns, age_col: str) -> pd.Series:
     """NHS Digital's `0_4`, `95+`, `ALL` in the vocabulary's form (`0-4`, `95+`, `all`); each
     distinct cell is parsed once by `domain.vocabulary.parse_age_band`."""
     raw = col.text(age_col)
-    text = raw.fillna("").str.replace("_", "-", regex=False)
-    bands = text.map({t: parse_age_band(t) if t else None for t in text.unique()})
+    bands = map_distinct(raw, lambda v: parse_age_band(v.replace("_", "-")) if v else None)
     col.first_bad(bands.isna(), age_col,
                   lambda i: f"found '{raw.iloc[i] or ''}' where an age band belongs",
                   "an age band such as 0_4, 95+ or ALL")
