@@ -27,6 +27,7 @@ from . import limits
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt", ".htm", ".html"}
 # Not spreadsheets, but read too: ward boundaries as GeoJSON (loaders/boundaries.py).
 OTHER_SUFFIXES = {".geojson", ".json"}
+HEAD_ROWS = 60  # rows of each sheet kept as text for the sniffers (Sheet.head_text)
 SUPPRESSION_MARKERS = {"*", "..", "-", "c", "x", ":", "~", "n/a", "na", "#", "[c]", "[x]", "[z]", "z"}
 
 
@@ -74,13 +75,20 @@ class Sheet:
     name: str | None
     cells: pd.DataFrame
     first_row: int = 1
+    _head: list[list[str]] | None = field(default=None, repr=False, compare=False)
 
     def row_number(self, i: int) -> int:
         return int(i) + self.first_row
 
     def head_text(self, rows: int = 40) -> list[list[str]]:
-        """The first rows as stripped strings ('' for blanks): what sniffers look at."""
-        return text_grid(self.cells.iloc[:rows])
+        """The first rows as stripped strings ('' for blanks): what sniffers look at. Every
+        sniffer asks, so the first 60 rows are worked out once per sheet (cells are not changed
+        after reading)."""
+        if rows > HEAD_ROWS:
+            return text_grid(self.cells.iloc[:rows])
+        if self._head is None:
+            self._head = text_grid(self.cells.iloc[:HEAD_ROWS])
+        return [list(r) for r in self._head[:rows]]
 
 
 @dataclass
@@ -127,10 +135,11 @@ def has_edge_space(strings) -> bool:
     remove), found by scanning them joined with NUL (a C-speed byte search for ASCII text, else
     two regex scans) rather than a Python call per cell. A NUL inside a cell can only make it
     answer True, which is merely slower."""
-    joined = "\x00" + "\x00".join(strings) + "\x00"
+    joined = "\x00".join(strings)
     if joined.isascii():
         data = joined.encode("ascii").translate(_ASCII_SPACES)
-        return b"\x00 " in data or b" \x00" in data
+        return data[:1] == b" " or data[-1:] == b" " or b"\x00 " in data or b" \x00" in data
+    joined = "\x00" + joined + "\x00"
     return bool(_EDGE_SPACE.search(joined) or _EDGE_SPACE.search(joined[::-1]))
 
 
@@ -175,7 +184,13 @@ def map_distinct(values, fn, *, with_position: bool = False) -> pd.Series:
 
 def text_or_none(values) -> pd.Series:
     """`text_values`, with None where a cell is blank (what the store holds for missing text)."""
-    t = text_values(values)
+    s = pd.Series(values, dtype=object, copy=False)
+    if len(s) and pd.api.types.infer_dtype(s, skipna=True) == "string":
+        cells = s.to_numpy(dtype=object)
+        present = s.notna().to_numpy()
+        if not has_edge_space(cells[present]):  # text as it is: only blanks to settle
+            return pd.Series(np.where(present & (cells != ""), cells, None), index=s.index, dtype=object)
+    t = text_values(s)
     return t.where(t != "", None).astype(object)
 
 

@@ -13,8 +13,8 @@ import pandas as pd
 
 from domain.contract import store_table
 
-from .base import (InputError, LoadResult, Sheet, find_header_row, frame_with_header, normalise_header,
-                   parse_numbers, text_or_none, year_from_period)
+from .base import (InputError, LoadResult, Sheet, find_header_row, frame_with_header, map_distinct,
+                   normalise_header, parse_numbers, text_or_none, year_from_period)
 
 KIND = "fingertips"
 TABLE = "indicators"
@@ -72,7 +72,7 @@ def load(sheets: list[Sheet], ctx) -> LoadResult:
     out["indicator_id"] = _indicator_ids(sheet, out)
     for col in TEXT:
         out[col] = text_or_none(out[col])
-    out["area_type"] = out["area_type"].map(_area_type)
+    out["area_type"] = map_distinct(out["area_type"], _area_type).to_numpy()
     out.loc[out["area_code"] == "E92000001", "area_type"] = "england"
     out["is_breakdown"] = out["category_type"].notna()
     out["year"] = _years(sheet, out)
@@ -131,7 +131,8 @@ def _indicator_ids(sheet: Sheet, out: pd.DataFrame) -> pd.Series:
 
 def _years(sheet: Sheet, out: pd.DataFrame) -> pd.Series:
     """The first calendar year of each period (each distinct period parsed once)."""
-    year = out["period"].map({p: year_from_period(p) for p in out["period"].dropna().unique()})
+    year = map_distinct(out["period"], lambda p: year_from_period(p) if p is not None else None)
+    year = pd.Series(pd.to_numeric(year.to_numpy(), errors="coerce"), index=out.index)
     bad_period = out[year.isna()]
     if len(bad_period):
         r = bad_period.iloc[0]

@@ -14,7 +14,7 @@ from domain.contract import store_table
 from domain.vocabulary import ALL_AGES, OLDEST_SINGLE_AGE_BAND, band_limits, parse_age_band, quinary_band
 
 from .base import (InputError, LoadResult, Sheet, cell_text, find_header_row, frame_with_header,
-                   normalise_header, parse_numbers, text_values)
+                   map_distinct, normalise_header, parse_numbers, text_values)
 
 KIND = "ons_population"
 KINDS = ["ons_snpp", "ons_mid_year_estimates"]
@@ -78,17 +78,60 @@ def _area_type(code: str) -> str:
     return "la"
 
 
+KEYS = ["area_code", "area_name", "sex", "age_band"]
+
+
 def _finish(long: pd.DataFrame, sheet: Sheet, dataset: str, rows_read: int, warnings) -> LoadResult:
     """Sum the long rows to one per area x sex x band x year, first source row kept."""
-    grouped = (long.groupby(["area_code", "area_name", "sex", "age_band", "year"], as_index=False)
+    grouped = (long.groupby([*KEYS, "year"], as_index=False)
                .agg(value=("value", "sum"), source_row=("source_row", "min")))
+    return _result(grouped, sheet, dataset, rows_read, warnings)
+
+
+def _finish_wide(keys: pd.DataFrame, values: np.ndarray, rows: np.ndarray, years: list[int], sheet: Sheet,
+                 dataset: str, rows_read: int, warnings) -> LoadResult:
+    """`_finish` without the long frame: the file's rows summed per area x sex x band on the
+    whole year block at once, then one row per group x year (what `_finish` gives, in its order)."""
+    order = np.argsort(np.asarray(years), kind="stable")
+    years = [years[j] for j in order]
+    wide = pd.DataFrame(values[:, order], columns=years)
+    by = [keys[k].to_numpy(dtype=object) for k in KEYS]
+    sums = wide.groupby(by, sort=True).sum()
+    first = pd.Series(rows).groupby(by, sort=True).min()
+    g, k = len(sums), len(years)
+    grouped = pd.DataFrame({name: np.repeat(sums.index.get_level_values(i).to_numpy(dtype=object), k)
+                            for i, name in enumerate(KEYS)}, dtype=object)
+    grouped["year"] = np.tile(np.asarray(years, dtype=np.int64), g)
+    grouped["value"] = sums.to_numpy(dtype="float64").reshape(-1)
+    grouped["source_row"] = np.repeat(first.to_numpy(dtype=np.int64), k)
+    return _result(grouped, sheet, dataset, rows_read, warnings)
+
+
+def _result(grouped: pd.DataFrame, sheet: Sheet, dataset: str, rows_read: int, warnings) -> LoadResult:
     grouped["dataset"] = dataset
-    grouped["area_type"] = grouped["area_code"].map(_area_type)
+    grouped["area_type"] = map_distinct(grouped["area_code"], lambda c: _area_type(c or "")).to_numpy()
     grouped["source_file"] = sheet.file.name
     grouped["source_sheet"] = sheet.name
     years = sorted(grouped["year"].unique())
     meta = {"dataset": dataset, "years": [int(years[0]), int(years[-1])] if years else []}
     return LoadResult(dataset, TABLE, grouped[store_table(TABLE).names], rows_read, warnings, meta)
+
+
+def _plain_numbers(body: pd.DataFrame, year_cols: dict[int, str]) -> np.ndarray | None:
+    """The year block as floats when every cell is a plain number of zero or more or blank (the
+    national files), else None: then `_long_values` parses it cell by cell in reading order, for
+    the same notes and the same first error."""
+    out = np.empty((len(body), len(year_cols)), dtype="float64")
+    for j, c in enumerate(year_cols.values()):
+        cells = body[c]
+        if pd.api.types.infer_dtype(cells, skipna=True) not in ("string", "floating", "integer", "empty",
+                                                                "mixed-integer-float"):
+            return None
+        numbers = pd.to_numeric(cells, errors="coerce").to_numpy(dtype="float64")
+        if ((np.isnan(numbers) & cells.notna().to_numpy()) | (numbers < 0)).any():
+            return None
+        out[:, j] = numbers
+    return out
 
 
 def _first_bad(sheet: Sheet, body: pd.DataFrame, bad: pd.Series, column: str, what: str,
@@ -104,10 +147,9 @@ def _first_bad(sheet: Sheet, body: pd.DataFrame, bad: pd.Series, column: str, wh
 def _sexes_and_bands(sheet: Sheet, body: pd.DataFrame, sex_col: str, age_col: str, *,
                      sex_expected: str, age_expected: str) -> tuple[pd.Series, pd.Series]:
     """Validate and map the sex and age columns (each distinct cell parsed once)."""
-    sex = text_values(body[sex_col]).str.lower().map(_SEX)
+    sex = map_distinct(text_values(body[sex_col]), lambda v: _SEX.get((v or "").lower()))
     _first_bad(sheet, body, sex.isna(), sex_col, "a sex", sex_expected)
-    ages = text_values(body[age_col])
-    bands = ages.map({a: age_band(a) for a in ages.unique()})
+    bands = map_distinct(text_values(body[age_col]), lambda a: age_band(a or ""))
     _first_bad(sheet, body, bands.eq(""), age_col, "an age", age_expected)
     return sex.astype(object), bands.astype(object)
 
@@ -139,10 +181,16 @@ def _load_snpp(sheet: Sheet, h: int) -> LoadResult:
     sex, band = _sexes_and_bands(sheet, body, "SEX", "AGE_GROUP", sex_expected="persons, male or female",
                                  age_expected="0 to 89, '90 and over' or 'All ages'")
     warnings: list[str] = []
+    codes, names = text_values(body["AREA_CODE"]).to_numpy(), text_values(body["AREA_NAME"]).to_numpy()
+    values = _plain_numbers(body, year_cols)
+    if values is not None:
+        keys = pd.DataFrame({"area_code": codes, "area_name": names, "sex": sex.to_numpy(),
+                             "age_band": band.to_numpy()}, dtype=object)
+        return _finish_wide(keys, values, body["_row"].to_numpy(dtype=np.int64), list(year_cols), sheet,
+                            "ons_snpp", len(body), warnings)
     long = _long_values(sheet, body, year_cols, warnings)
     i = long.pop("_i").to_numpy()
-    long["area_code"] = text_values(body["AREA_CODE"]).to_numpy()[i]
-    long["area_name"] = text_values(body["AREA_NAME"]).to_numpy()[i]
+    long["area_code"], long["area_name"] = codes[i], names[i]
     long["sex"], long["age_band"] = sex.to_numpy()[i], band.to_numpy()[i]
     return _finish(long, sheet, "ons_snpp", len(body), warnings)
 

@@ -249,7 +249,9 @@ def build_tables(results, ctx: LoadContext) -> dict[str, pd.DataFrame]:
     tables = {}
     for name, frames in parts.items():
         frames = [f for f in frames if len(f)]
-        if frames:
+        if len(frames) == 1:  # conformed already (conform_result)
+            tables[name] = frames[0]
+        elif frames:
             # One file may give Int64 (with gaps) and another int64: settle one type per column.
             tables[name] = conform(pd.concat(frames, ignore_index=True), name)
     tables.update(read_lookups(ctx.lookups_dir, ctx.profile_dir))
