@@ -44,7 +44,7 @@ mutate: setup
 bench: setup
 	$(BIN)/python -m benchmarks.run
 	$(BIN)/python -m benchmarks.bench_callbacks
-	$(BIN)/python -m benchmarks.bench_national_cqc
+	$(BIN)/python -m benchmarks.bench_national
 
 clean:
 	rm -rf $(VENV) $(STORE) .pytest_cache node_modules mutants mutmut.log

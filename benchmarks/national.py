@@ -45,7 +45,7 @@ def write_gp_quinary(path: Path, practices: int = 6_500, extra: list[str] | None
                 n += 1
         lines = []
         for p in range(practices):
-            code = f"{chr(65 + p % 26)}{80000 + p:05d}"
+            code = f"{chr(65 + p % 26)}9{p:04d}"  # no real ODS code has a 9 here: no clash with a sample
             postcode = f"{chr(65 + p % 23)}{p % 90 + 1} {p % 9}{chr(65 + p % 26)}{chr(66 + p % 24)}"
             for sex in ("MALE", "FEMALE"):
                 counts = [rnd.randint(0, 900) for _ in GP_BANDS[1:]]
