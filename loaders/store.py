@@ -241,7 +241,7 @@ def build_tables(results, ctx: LoadContext) -> dict[str, pd.DataFrame]:
     parts: dict[str, list[pd.DataFrame]] = {}
     results, edition_tables = editions.split(results)  # care_providers: the latest edition only
     for name, frame in edition_tables.items():
-        parts[name] = [frame]
+        parts[name] = [conform(frame, name)]
     for _, result in results:
         parts.setdefault(result.table, []).append(result.frame)
         for name, extra in result.extra_tables.items():
@@ -249,7 +249,7 @@ def build_tables(results, ctx: LoadContext) -> dict[str, pd.DataFrame]:
     tables = {}
     for name, frames in parts.items():
         frames = [f for f in frames if len(f)]
-        if len(frames) == 1:  # conformed already (conform_result)
+        if len(frames) == 1:  # conformed already (conform_result, or above)
             tables[name] = frames[0]
         elif frames:
             # One file may give Int64 (with gaps) and another int64: settle one type per column.
