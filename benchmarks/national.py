@@ -175,36 +175,41 @@ def _col(j: int) -> str:
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
+_XML = '<?xml version="1.0" encoding="UTF-8"?>'
+_OOXML = "http://schemas.openxmlformats.org"
+_MAIN = f"{_OOXML}/spreadsheetml/2006/main"
+_RELS = f"{_OOXML}/package/2006/relationships"
+_DOC_RELS = f"{_OOXML}/officeDocument/2006/relationships"
+_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+
+
 def write_cqc_xlsx(path: Path, rows: int = 50_000) -> int:
     """The directory as .xlsx (a README sheet, then HSCA_Active_Locations), inline strings, dates
     as serial numbers with a date style, as Excel writes them."""
     sheets = ["README", "HSCA_Active_Locations"]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
-        z.writestr("[Content_Types].xml",
-                   '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-                   '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        z.writestr("[Content_Types].xml", _XML + f'<Types xmlns="{_OOXML}/package/2006/content-types">'
+                   f'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
                    '<Default Extension="xml" ContentType="application/xml"/>'
-                   '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-                   '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-                   + "".join(f'<Override PartName="/xl/worksheets/sheet{k + 1}.xml" ContentType="application/'
-                             f'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>' for k in range(2))
+                   f'<Override PartName="/xl/workbook.xml" ContentType="{_TYPE}.sheet.main+xml"/>'
+                   f'<Override PartName="/xl/styles.xml" ContentType="{_TYPE}.styles+xml"/>'
+                   + "".join(f'<Override PartName="/xl/worksheets/sheet{k + 1}.xml" '
+                             f'ContentType="{_TYPE}.worksheet+xml"/>' for k in range(2))
                    + "</Types>")
-        z.writestr("_rels/.rels", '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-                   '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
-        z.writestr("xl/workbook.xml", '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-                   'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
+        z.writestr("_rels/.rels", _XML + f'<Relationships xmlns="{_RELS}"><Relationship Id="rId1" '
+                   f'Type="{_DOC_RELS}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+        z.writestr("xl/workbook.xml", _XML + f'<workbook xmlns="{_MAIN}" xmlns:r="{_DOC_RELS}"><sheets>'
                    + "".join(f'<sheet name="{s}" sheetId="{k + 1}" r:id="rId{k + 1}"/>' for k, s in enumerate(sheets))
                    + "</sheets></workbook>")
-        z.writestr("xl/_rels/workbook.xml.rels", '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-                   + "".join(f'<Relationship Id="rId{k + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+        z.writestr("xl/_rels/workbook.xml.rels", _XML + f'<Relationships xmlns="{_RELS}">'
+                   + "".join(f'<Relationship Id="rId{k + 1}" Type="{_DOC_RELS}/worksheet" '
                              f'Target="worksheets/sheet{k + 1}.xml"/>' for k in range(2))
-                   + '<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
-                   "</Relationships>")
-        z.writestr("xl/styles.xml", '<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-                   '<fonts count="1"><font/></fonts><fills count="1"><fill/></fills><borders count="1"><border/></borders>'
-                   '<cellStyleXfs count="1"><xf/></cellStyleXfs><cellXfs count="2"><xf/><xf numFmtId="14" applyNumberFormat="1"/></cellXfs></styleSheet>')
-        head = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
-                'spreadsheetml/2006/main"><sheetData>')
+                   + f'<Relationship Id="rId9" Type="{_DOC_RELS}/styles" Target="styles.xml"/></Relationships>')
+        z.writestr("xl/styles.xml", _XML + f'<styleSheet xmlns="{_MAIN}">'
+                   '<fonts count="1"><font/></fonts><fills count="1"><fill/></fills><borders count="1"><border/>'
+                   '</borders><cellStyleXfs count="1"><xf/></cellStyleXfs><cellXfs count="2"><xf/>'
+                   '<xf numFmtId="14" applyNumberFormat="1"/></cellXfs></styleSheet>')
+        head = _XML + f'<worksheet xmlns="{_MAIN}"><sheetData>'
         z.writestr("xl/worksheets/sheet1.xml", head + '<row r="1"><c r="A1" t="inlineStr"><is><t>Synthetic '
                    'national-size directory for benchmarking</t></is></c></row></sheetData></worksheet>')
         with z.open("xl/worksheets/sheet2.xml", "w", force_zip64=True) as f:
@@ -238,9 +243,10 @@ def write_cqc_ods(path: Path, rows: int = 50_000) -> int:
           'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
         z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
-        z.writestr("META-INF/manifest.xml", '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        z.writestr("META-INF/manifest.xml", _XML + '<manifest:manifest '
                    'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
-                   '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+                   '<manifest:file-entry manifest:full-path="/" '
+                   'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
                    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
                    "</manifest:manifest>")
         with z.open("content.xml", "w", force_zip64=True) as f:
