@@ -129,12 +129,14 @@ def load_file(path: Path, ctx: LoadContext) -> tuple[FileReport, LoadResult | No
             result = boundaries.load_path(path, ctx)
         else:
             sheets = read_sheets(path, raw)
+            del raw  # a national file's bytes, no longer needed: not held through load and conform
             module = detect(sheets)
             if module is None:
                 raise InputError(path, "this file is not a kind the dashboard recognises",
                                  expected="one of: " + ", ".join(known_kinds()))
             report.kind = module.KIND
             result = module.load(sheets, ctx)
+            del sheets  # the raw cell grid: freed before the conformed copies are made
         result = conform_result(result)
     except InputError as exc:
         report.error = exc.message
