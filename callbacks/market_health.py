@@ -33,10 +33,10 @@ def update_ratings(_):
 
 @page.callback(*chart_outputs(ids.MH_CHANGES_CHART), *chart_outputs(ids.MH_QUALITY_CHART),
                *chart_outputs(ids.MH_CONCENTRATION_CHART), Output(ids.query("market_health"), "data"),
-               Input(ids.MH_SEGMENT, "value"))
-def update_market(segment):
+               Input(ids.MH_SEGMENT, "value"), Input(ids.MH_FROM, "value"))
+def update_market(segment, since):
     s = store()
-    changes = market.market_changes(s)
+    changes = market.market_changes(s, from_as_at=since)
     if segment != "all":
         changes = changes[changes["segment"] == segment]
     counts = (changes.assign(change=changes["change"].map(CHANGE_LABELS))
@@ -66,7 +66,7 @@ def update_market(segment):
                         horizontal=True, y_title="HHI")
     conc = chart_result(c, cfig, "Ownership concentration by segment and edition",
                         "Source: CQC care directory editions; group = brand, else provider.")
-    return (*changed, *quality, *conc, query_string(segment=segment))
+    return (*changed, *quality, *conc, query_string(segment=segment, since=since))
 
 
 @page.callback(*chart_outputs(ids.MH_WORKFORCE_CHART), *chart_outputs(ids.MH_PRICES_CHART),
@@ -77,20 +77,26 @@ def update_workforce_prices(_):
     rates = w[w["measure"].isin(["vacancy_rate", "turnover_rate"]) & (w["service"] == "All services")]
     rates = rates.assign(measure=rates["measure"].str.replace("_", " ").str.capitalize())
     wfig = figures.bars(rates, "measure", "value", "Vacancy and turnover rates, all services (%)",
-                        series="area_name", y_title="%")
+                        series="area_name", y_title="%", decimals=1)
     work = chart_result(w, wfig, "Workforce estimates: the authority, its region and England",
                         "Source: Skills for Care, local authority workforce estimates.")
     p = segments.prices(s)
-    long = p.melt(id_vars=["service", "age_band", "unit"], value_vars=["council_rate", "cost_of_care_median",
-                                                                        "comparator_median"],
-                  var_name="figure", value_name="pounds").dropna(subset=["pounds"])
-    long = long.assign(what=long["service"].str.replace("_", " ").str.capitalize() + " " + long["age_band"]
+    # Weekly and hourly rates cannot share an axis: each figure is drawn as a share of the
+    # authority's own cost-of-care median (100 = the median); the table twin keeps the pounds.
+    shown = p[p["cost_of_care_median"].notna()]
+    long = shown.melt(id_vars=["service", "age_band", "unit", "cost_of_care_median"],
+                      value_vars=["council_rate", "comparator_median", "cost_of_care_lower_quartile",
+                                  "cost_of_care_upper_quartile"], var_name="figure", value_name="pounds")
+    long = long.dropna(subset=["pounds"])
+    long = long.assign(pct_of_median=100 * long["pounds"] / long["cost_of_care_median"],
+                       what=long["service"].str.replace("_", " ").str.capitalize() + " " + long["age_band"]
                        + " (£ a " + long["unit"] + ")",
                        figure=long["figure"].map({"council_rate": "Council's rate",
-                                                  "cost_of_care_median": "Cost of care (median)",
-                                                  "comparator_median": "Comparators (median)"}))
-    pfig = figures.bars(long, "what", "pounds", "The council's rates against its cost of care (£)", series="figure",
-                        horizontal=True, y_title="£")
+                                                  "comparator_median": "Comparators (median)",
+                                                  "cost_of_care_lower_quartile": "Cost of care, lower quartile",
+                                                  "cost_of_care_upper_quartile": "Cost of care, upper quartile"}))
+    pfig = figures.bars(long, "what", "pct_of_median", "Rates as a % of the authority's cost-of-care median "
+                        "(100 = median)", series="figure", horizontal=True, y_title="% of the cost-of-care median")
     price = chart_result(p, pfig, "Prices: unit costs and cost of care",
                          "Source: ASC finance return unit costs; the authority's cost-of-care exercise (profile).")
     return (*work, *price)

@@ -71,7 +71,7 @@ def wrap(text, width: int = 28) -> str:
 
 
 def bars(frame: pd.DataFrame, x: str, y: str, title: str, *, series: str | None = None,
-         y_title: str = "", horizontal: bool = False, stacked: bool = False) -> go.Figure:
+         y_title: str = "", horizontal: bool = False, stacked: bool = False, decimals: int = 0) -> go.Figure:
     if frame.empty:
         return empty("No data for this selection")
     fig = go.Figure()
@@ -82,7 +82,7 @@ def bars(frame: pd.DataFrame, x: str, y: str, title: str, *, series: str | None 
         fig.add_trace(go.Bar(name=str(name), marker=dict(color=OKABE_ITO[i % 8],
                                                          pattern=dict(shape=["", "/", "x", "."][i % 4])),
                              # Labels only where they stay legible; the table twin has every value.
-                             text=part[y].map(lambda v: f"{v:,.0f}" if pd.notna(v) else "")
+                             text=part[y].map(lambda v: f"{v:,.{decimals}f}" if pd.notna(v) else "")
                              if len(frame) <= 16 else None,
                              textposition="auto", **kwargs))
     fig.update_layout(barmode="stack" if stacked else "group", showlegend=bool(series))

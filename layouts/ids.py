@@ -87,6 +87,7 @@ RES_ORG = "resources-organisation"
 RES_CHART = "resources-chart"
 # Market health
 MH_SEGMENT = "market-health-segment"
+MH_FROM = "market-health-from-edition"
 MH_RATINGS = "market-health-ratings"
 MH_RATINGS_CHART = "market-health-ratings-chart"
 MH_CHANGES_CHART = "market-health-changes-chart"

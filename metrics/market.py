@@ -297,9 +297,14 @@ def quality(store: Store) -> pd.DataFrame:
     areas = [("la", store.authority.area_name or "The authority", own)]
     areas += [("comparator", c, everything[everything["local_authority"].str.lower() == c.lower()])
               for c in comparators]
+    in_region = everything[everything["region"] == region] if region else everything.iloc[0:0]
+    if region and whole[0] == "file":  # a partial file: its region is only the authorities it holds
+        held = in_region["local_authority"].nunique()
+        region = f"{region} ({held} authorities in the file)"
     if region:
-        areas.append(("region", region, everything[everything["region"] == region]))
-    areas.append((*whole, everything))
+        areas.append(("region", region, in_region))
+    if whole[0] == "england" or len(in_region) < len(everything):  # else the same locations twice
+        areas.append((*whole, everything))
     rows = []
     for seg in MARKET_SEGMENTS + ("care_homes_18_64",):
         for area_type, name, frame in areas:

@@ -238,7 +238,7 @@ def segment_ratings(store: Store) -> pd.DataFrame:
                "override_reason": override[1] if override else None}
         for c, m in marks.items():
             row[f"{c}_mark"] = m.label(c)
-            row[f"{c}_reason"] = f"{m.evidence} Rule: {RULES[c]}"
+            row[f"{c}_reason"] = f"{m.evidence[:1].upper()}{m.evidence[1:]} Rule: {RULES[c]}"
         rows.append(row)
     return pd.DataFrame(rows, columns=RATING_COLUMNS)
 

@@ -99,8 +99,11 @@ def test_quality_by_segment_by_hand(store):
     assert (nursing["rated"], nursing["good_or_outstanding"], nursing["beds_good"]) == (9, 6, 314)
     assert nursing["pct_locations_good"] == pytest.approx(100 * 6 / 9)
     assert q.loc[("care_homes_65", "la"), "not_yet_rated"] == 1  # Manor Park, opened in February
-    # The sample directory holds four London authorities, not England: its total says so.
-    assert "file" in q.xs("nursing_65").index and "england" not in q.xs("nursing_65").index
+    # The sample directory holds four London authorities, not England or all of London: the region's row
+    # says so, and the whole file (the same four) is not shown twice.
+    rows = q.xs("nursing_65")
+    assert rows.loc["region", "area_name"] == "London (4 authorities in the file)"
+    assert "england" not in rows.index and "file" not in rows.index
     # Comparators from the profile (GSS codes, named through the areas lookup): the sample directory
     # holds Southwark and Greenwich only.
     assert set(q.xs("nursing_65").query("area_type == 'comparator'")["area_name"]) == {"Southwark", "Greenwich"}
@@ -204,3 +207,12 @@ def test_workforce_loader_names_a_missing_column(tmp_path):
                    "All job roles,0.3\n", encoding="utf-8")
     report, result = load_file(bad, LoadContext())
     assert result is None and "required column(s) missing: Vacancy rate" in report.error
+
+
+def test_changes_between_named_editions_are_checked(store):
+    same = market.market_changes(store, from_as_at="2016-12-01", to_as_at="2017-06-01")
+    assert same.equals(market.market_changes(store))
+    with pytest.raises(ValueError, match="must be earlier"):
+        market.market_changes(store, from_as_at="2017-06-01", to_as_at="2016-12-01")
+    with pytest.raises(ValueError, match="no directory edition dated '2015-01-01'"):
+        market.market_changes(store, from_as_at="2015-01-01")

@@ -35,7 +35,7 @@ def _rating_card(row) -> html.Article:
     ], className="segment-rating", id=f"segment-{row['segment']}")
 
 
-def layout(segment="all", **_):
+def layout(segment="all", since=None, **_):
     store = context.store()
     if not store.exists:
         return empty_store_notice()
@@ -49,6 +49,8 @@ def layout(segment="all", **_):
                      "Only one CQC directory edition is in the store: add an earlier month's file to see "
                      "what changed.")
     options = [("all", "All segments")] + [(s, SEGMENT_LABELS[s]) for s in MARKET_SEGMENTS]
+    earlier = eds[:-1]
+    since = since if since in earlier else (earlier[-1] if earlier else None)
     return page(
         "Market health",
         "Where the council wants each part of the care market to grow, hold or shrink, and why: each mark "
@@ -59,14 +61,16 @@ def layout(segment="all", **_):
                      id=ids.MH_RATINGS, **{"aria-labelledby": "segment-ratings-heading"}),
         chart_block(ids.MH_RATINGS_CHART, "Segment ratings at a glance"),
         html.P(editions_note, className="intro", id="market-health-editions"),
-        html.Div([select(ids.MH_SEGMENT, "Segment", options, segment)], className="controls"),
-        chart_block(ids.MH_CHANGES_CHART, "What changed between the last two directory editions"),
+        html.Div([select(ids.MH_SEGMENT, "Segment", options, segment),
+                  select(ids.MH_FROM, f"Changes to the latest edition ({eds[-1] if eds else 'none'}) since",
+                         [(e, e) for e in earlier], since)], className="controls"),
+        chart_block(ids.MH_CHANGES_CHART, "What changed between directory editions"),
         chart_block(ids.MH_QUALITY_CHART, "Quality: share rated Good or Outstanding, against comparators",
                     "The directory in the store may hold only some authorities: its total is England only when "
                     "it is the national file."),
         chart_block(ids.MH_CONCENTRATION_CHART, "Ownership concentration (Herfindahl-Hirschman index)",
                     "0 is many small owners, 10,000 one owner; above 1,000 is concentrated and above 2,000 "
-                    "highly concentrated (CMA merger guidelines)."),
+                    "highly concentrated (Competition Commission and OFT merger guidelines, 2010)."),
         chart_block(ids.MH_WORKFORCE_CHART, "Workforce: vacancy and turnover rates against region and England"),
         chart_block(ids.MH_PRICES_CHART, "Prices: the council's rates against its cost of care"),
         query_id=ids.query("market_health"),
