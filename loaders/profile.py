@@ -114,3 +114,25 @@ def profile_lookup_dir(folder: Path | None, name: str) -> Path | None:
 
 __all__ = ["AUTHORITIES_DIR", "PROFILE_LOOKUPS", "check_code", "load_lookup", "profile_dir_for",
            "read_profile", "resolve"]
+
+
+def check_segment_overrides(config: dict, where: Path | str) -> None:
+    """The profile's [segment_overrides.<segment>] tables: a known segment, a direction of grow, hold
+    or shrink, and a reason; anything else is refused at ingest, naming the key."""
+    from domain.vocabulary import DIRECTIONS, MARKET_SEGMENTS
+
+    for segment, given in (config.get("segment_overrides") or {}).items():
+        column = f"segment_overrides.{segment}"
+        if segment not in MARKET_SEGMENTS:
+            raise InputError(Path(where), f"'{segment}' is not a market segment", column=column,
+                             expected="one of " + ", ".join(MARKET_SEGMENTS))
+        if not isinstance(given, dict):
+            raise InputError(Path(where), "an override must be a table with direction and reason", column=column,
+                             expected='direction = "grow" and reason = "..."')
+        direction = str(given.get("direction", "")).strip().lower()
+        if direction not in DIRECTIONS:
+            raise InputError(Path(where), f"found direction '{given.get('direction', '')}'", column=column,
+                             expected="grow, hold or shrink")
+        if not str(given.get("reason", "")).strip():
+            raise InputError(Path(where), "the override gives no reason", column=column,
+                             expected="a reason people can read beside the rating")

@@ -204,6 +204,8 @@ def load_folder(source_dir: Path, lookups_dir: Path | None = None,
         raise InputError(source_dir, "this folder does not exist", expected="a folder of downloads")
     config = read_config(source_dir)
     ctx = _context(source_dir, config, lookups_dir, authority, profile_dir)
+    profile.check_segment_overrides(ctx.config, source_dir / CONFIG_NAME if "segment_overrides" in config or
+                                    not ctx.profile_dir else Path(ctx.profile_dir) / profile.PROFILE_NAME)
     reports, results = [], []
     for path in source_files(source_dir):
         if progress:

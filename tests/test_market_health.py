@@ -216,3 +216,13 @@ def test_changes_between_named_editions_are_checked(store):
         market.market_changes(store, from_as_at="2017-06-01", to_as_at="2016-12-01")
     with pytest.raises(ValueError, match="no directory edition dated '2015-01-01'"):
         market.market_changes(store, from_as_at="2015-01-01")
+
+
+def test_a_segment_override_without_a_reason_is_refused_at_ingest(tmp_path):
+    from loaders.base import InputError
+    (tmp_path / "mps.toml").write_text('area_code = "E09000023"\n[segment_overrides.home_care]\n'
+                                       'direction = "grow"\n', encoding="utf-8")
+    shutil.copy(SAMPLE / JUNE, tmp_path / JUNE)
+    with pytest.raises(InputError) as err:
+        load_folder(tmp_path)
+    assert err.value.message.startswith("mps.toml, column 'segment_overrides.home_care': the override gives no reason")
