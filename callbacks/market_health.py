@@ -31,7 +31,8 @@ def update_ratings(_):
                         "return and the authority's profile.")
 
 
-@page.callback(*chart_outputs(ids.MH_CHANGES_CHART), *chart_outputs(ids.MH_QUALITY_CHART),
+@page.callback(*chart_outputs(ids.MH_CHANGES_CHART), *chart_outputs(ids.MH_BANDS_CHART),
+               *chart_outputs(ids.MH_QUALITY_CHART),
                *chart_outputs(ids.MH_CONCENTRATION_CHART), Output(ids.query("market_health"), "data"),
                Input(ids.MH_SEGMENT, "value"), Input(ids.MH_FROM, "value"))
 def update_market(segment, since):
@@ -49,6 +50,13 @@ def update_market(segment, since):
     changed = chart_result(_segment_names(changes).assign(change=changes["change"].map(CHANGE_LABELS)), fig,
                            f"Locations opened, closed, re-sized or re-rated, {editions}",
                            "Source: CQC care directory editions in the store.")
+    bands = market.changes_by_band(s, from_as_at=since)
+    long = bands.melt(id_vars="user_band", value_vars=["opened", "closed"], var_name="change", value_name="locations")
+    bfig = figures.bars(long.assign(change=long["change"].map(CHANGE_LABELS)), "user_band", "locations",
+                        f"Locations opened and closed by service user band, {editions}", series="change",
+                        horizontal=True, y_title="Locations")
+    by_band = chart_result(bands, bfig, f"Opened and closed by service user band, {editions}",
+                           "Source: CQC care directory editions in the store (all segments).")
     q = market.quality(s)
     if segment != "all":
         q = q[q["segment"] == segment]
@@ -66,7 +74,7 @@ def update_market(segment, since):
                         horizontal=True, y_title="HHI")
     conc = chart_result(c, cfig, "Ownership concentration by segment and edition",
                         "Source: CQC care directory editions; group = brand, else provider.")
-    return (*changed, *quality, *conc, query_string(segment=segment, since=since))
+    return (*changed, *by_band, *quality, *conc, query_string(segment=segment, since=since))
 
 
 @page.callback(*chart_outputs(ids.MH_WORKFORCE_CHART), *chart_outputs(ids.MH_PRICES_CHART),
@@ -103,6 +111,7 @@ def update_workforce_prices(_):
 
 
 for prefix, stem in [(ids.MH_RATINGS_CHART, "segment-ratings"), (ids.MH_CHANGES_CHART, "market-changes"),
+                     (ids.MH_BANDS_CHART, "changes-by-user-band"),
                      (ids.MH_QUALITY_CHART, "quality"), (ids.MH_CONCENTRATION_CHART, "concentration"),
                      (ids.MH_WORKFORCE_CHART, "workforce"), (ids.MH_PRICES_CHART, "prices")]:
     page.download(prefix, stem)

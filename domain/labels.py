@@ -137,7 +137,7 @@ COLUMN_LABELS: dict[str, Label] = {
     "practices": Label("GP practices"),
     # Market health
     "segment": Label("Segment"), "from_edition": Label("From edition"), "to_edition": Label("To edition"),
-    "location_id": Label("CQC location id"), "user_bands": Label("Service user bands"),
+    "location_id": Label("CQC location id"), "user_bands": Label("Service user bands"), "user_band": Label("Service user band"),
     "beds_from": Label("Beds before", "beds"), "beds_to": Label("Beds after", "beds"),
     "beds_change": Label("Change in beds", "beds"), "rating_from": Label("Rating before"),
     "rating_to": Label("Rating after"), "rating_published": Label("Rating published"),

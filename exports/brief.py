@@ -177,6 +177,11 @@ def _market_health(store: Store, tables) -> Section:
             ["segment", "direction", "quality_mark", "supply_mark", "demand_mark", "workforce_mark", "price_mark",
              "override_reason"]]))
     sec.paragraphs += change_sentences(store) or ["Only one CQC directory edition is in the store."]
+    from metrics.market import changes_by_band
+    bands = changes_by_band(store)
+    if len(bands):
+        sec.blocks.append(("Locations and beds opened and closed by service user band (a location counts in "
+                           "each of its bands)", bands))
     named = {"market_changes": "Changes between the last two directory editions",
              "quality": "Quality: share rated Good or Outstanding", "concentration": "Ownership concentration",
              "workforce": "Workforce estimates", "prices": "Prices: unit costs against the cost of care"}

@@ -355,3 +355,24 @@ def change_sentences(store: Store) -> list[str]:
         if parts:
             out.append(f"{SEGMENT_LABELS.get(r.segment, r.segment)}: " + "; ".join(parts) + ".")
     return out
+
+
+BAND_COLUMNS = ["user_band", "opened", "closed", "beds_opened", "beds_closed"]
+
+
+@per_store_version
+def changes_by_band(store: Store, from_as_at: str | None = None, to_as_at: str | None = None) -> pd.DataFrame:
+    """Locations and care-home beds opened and closed between two editions by CQC service user band
+    (a location counts once in each of its bands, so bands do not add up to the total)."""
+    ch = market_changes(store, from_as_at, to_as_at)
+    ch = ch[ch["change"].isin(["opened", "closed"])].drop_duplicates(["location_id", "change"])
+    if ch.empty:
+        return pd.DataFrame(columns=BAND_COLUMNS)
+    long = ch.assign(user_band=ch["user_bands"].str.split("; ")).explode("user_band")
+    long = long[long["user_band"].fillna("") != ""]
+    rows = []
+    for band, g in long.groupby("user_band"):
+        opened, closed = g[g["change"] == "opened"], g[g["change"] == "closed"]
+        rows.append({"user_band": band, "opened": len(opened), "closed": len(closed),
+                     "beds_opened": float(opened["beds_to"].sum()), "beds_closed": float(closed["beds_from"].sum())})
+    return pd.DataFrame(rows, columns=BAND_COLUMNS)

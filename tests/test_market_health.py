@@ -49,6 +49,13 @@ def test_homes_opened_and_closed_between_editions_by_hand(store):
         == [0, 1, 45, 5, -40]
 
 
+def test_opened_and_closed_by_client_band_by_hand(store):
+    bands = market.changes_by_band(store).set_index("user_band")
+    # Older People: opened Manor Park (12 beds) and Alpha Care Agency (no beds); closed Sydenham Park
+    # (45) and Lee Manor (16).
+    assert bands.loc["Older People"].tolist() == [2, 2, 12, 61]
+
+
 def test_rating_changes_between_editions_by_hand(store):
     assert _changes(store, "rating_improved") == [("Thistle Home Care", "home_care"),
                                                   ("Willow Domiciliary Care", "home_care")]

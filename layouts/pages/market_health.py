@@ -65,6 +65,8 @@ def layout(segment="all", since=None, **_):
                   select(ids.MH_FROM, f"Changes to the latest edition ({eds[-1] if eds else 'none'}) since",
                          [(e, e) for e in earlier], since)], className="controls"),
         chart_block(ids.MH_CHANGES_CHART, "What changed between directory editions"),
+        chart_block(ids.MH_BANDS_CHART, "Locations opened and closed by service user band",
+                    "A location counts in each of its CQC service user bands, so bands do not add up."),
         chart_block(ids.MH_QUALITY_CHART, "Quality: share rated Good or Outstanding, against comparators",
                     "The directory in the store may hold only some authorities: its total is England only when "
                     "it is the national file."),
