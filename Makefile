@@ -38,7 +38,7 @@ lint: setup
 # Mutation testing of metrics/ (slow; not part of `make test`): surviving mutants are formulas no test pins.
 mutate: setup
 	$(BIN)/pip install --quiet -e '.[test,mutate]'
-	$(BIN)/mutmut run > mutmut.log 2>&1 || true
+	MPS_REAL_DIR=$(abspath ../shared/real) $(BIN)/mutmut run > mutmut.log 2>&1 || true
 	$(BIN)/mutmut results
 
 bench: setup

@@ -10,7 +10,8 @@ LOOKUPS = ROOT / "data" / "lookups"
 AUTHORITIES = ROOT / "data" / "authorities"
 PROFILE = AUTHORITIES / "E09000023"   # the reference customer's profile, which the sample describes
 # The publishers' real files, exactly as released (never copied into this repository).
-REAL = ROOT.parent / "shared" / "real"
+# MPS_REAL_DIR points elsewhere when the tests run from a copy of the repository (make mutate).
+REAL = Path(os.environ.get("MPS_REAL_DIR", ROOT.parent / "shared" / "real"))
 
 
 def real_file(relative: str) -> Path:

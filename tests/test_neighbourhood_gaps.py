@@ -7,11 +7,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import ROOT, SAMPLE
+import conftest
+from conftest import SAMPLE
 from loaders.base import InputError, read_sheets
 from metrics.neighbourhood_gaps import gap_matrix
 
-REAL = ROOT.parent / "shared" / "real" / "lewisham-open-data"
+REAL = conftest.REAL / "lewisham-open-data"
 GEOJSON = "lbl_wd22.geojson"
 CENSUS = "census2011_health_unpaid_care_wd22.csv"
 REFERENCES = "census2011_health_unpaid_care_references.csv"
