@@ -151,7 +151,37 @@ def test_kpis_export_sets_region_and_england_beside_the_authority(store):
     row = k[(k["indicator_id"] == 93764) & (k["period"] == "2015/16") & (k["sex"] == "Persons")].iloc[0]
     assert (row["value"], row["region_value"], row["england_value"]) == (146.1, 132.6, 141.5)
     assert row["region_code"] == "E12000007"
-    assert row["comparison_source"] == "publisher" and row["polarity_source"] in {"publisher", "lookup"}
+    assert (row["comparison_source"], row["polarity"], row["polarity_source"]) == ("publisher", "low_is_good", "publisher")
+
+
+def test_without_the_publishers_judgement_polarity_comes_from_the_lookup_and_the_comparison_is_computed(tmp_path):
+    """The same Fingertips exports with their comparison columns emptied: alcohol admissions
+    (93764) take low_is_good from data/lookups/indicator_polarity.csv, and the comparison with
+    England is made here by 95% confidence interval, saying so."""
+    import pandas as pd
+
+    from loaders.store import ingest
+    from metrics import kpis
+    from metrics.statistics import compare_to_benchmark
+    from metrics.store import Store
+    src = tmp_path / "src"
+    src.mkdir()
+    for name in ["fingertips_lewisham_indicators.csv", "fingertips_older_export.csv"]:
+        frame = pd.read_csv(SAMPLE / name, dtype=str, keep_default_na=False)
+        for col in [c for c in frame.columns if c.startswith("Compared to") and c != "Compared to goal"]:
+            frame[col] = ""
+        frame.to_csv(src / name, index=False)
+    (src / "mps.toml").write_text('area_code = "E09000023"\n')
+    assert ingest(src, tmp_path / "store").ok
+    t = kpis.kpi_table(Store(tmp_path / "store"))
+    row = t[(t["indicator_id"] == 93764) & (t["period"] == "2015/16") & (t["sex"] == "Persons")].iloc[0]
+    assert (row["polarity"], row["polarity_source"]) == ("low_is_good", "lookup")
+    assert row["comparison_source"] == "computed (95% CI)"
+    expected = compare_to_benchmark(146.1, row["lower_ci"], row["upper_ci"], 141.5, "low_is_good")
+    assert row["compared_to_england"] == expected and expected in {"worse", "similar"}
+    listed = [int(i) for i in Store(tmp_path / "store").table("lookup_indicator_polarity")["indicator_id"]]
+    unknown = t[~t["indicator_id"].isin(listed)]
+    assert set(unknown["polarity_source"]) <= {"none"} and set(unknown["polarity"]) <= {"unknown"}
 
 
 # ----------------------------------------------------------------------------- the real NHS Digital file
