@@ -293,6 +293,13 @@ STORE_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("median", "float", "Median, pounds a unit"),
               _c("upper_quartile", "float", "Upper quartile, pounds a unit")),
           "authorities/<code>/cost_of_care.csv", ("period", "service", "age_band"), provenance=LOOKUP_PROVENANCE),
+    Table("lookup_scrutiny_questions", "Suggested scrutiny questions for the brief's findings: the generic "
+          "list, or the authority's own when its profile folder holds one.", (
+              _c("finding_key", "str", "A finding's key (kpi_<indicator id>, a gap metric, beds_needed, "
+                 "demand_growth) or any_red / any_amber / any_green / any_context for the rest"),
+              _c("question", "str", "The question, one sentence")),
+          "lookups/scrutiny_questions.csv (or authorities/<code>/scrutiny_questions.csv)", ("finding_key",),
+          provenance=LOOKUP_PROVENANCE),
 ]}
 # Every CQC directory edition side by side (market health): the latest edition's columns, per edition.
 STORE_TABLES["care_provider_editions"] = (

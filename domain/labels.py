@@ -306,3 +306,35 @@ def fmt_value(column: str, value) -> str:
     if isinstance(value, float) and not value.is_integer():
         return f"{value:,.1f}"
     return f"{value:,.0f}"
+
+
+# Codes that travel in table cells, made readable: one dictionary per column.
+FILE_KIND_LABELS: dict[str, str] = {
+    "cqc_locations": "CQC care directory", "ons_snpp": "ONS population projections",
+    "ons_mid_year_estimates": "ONS mid-year estimates", "poppi_pansi": "POPPI/PANSI estimates",
+    "council_activity": "Council activity", "council_finance": "Council finance",
+    "fingertips": "Fingertips indicators", "gp_registrations_totals": "GP registrations (totals)",
+    "gp_registrations_quinary": "GP registrations (by age)", "contracts_register": "Contracts register",
+    "neighbourhood_caseloads": "Neighbourhood caseloads", "ward_boundaries": "Ward boundaries",
+    "census_areas": "Census by ward",
+}
+OWNERSHIP_LABELS: dict[str, str] = {"national_group": "National group", "small_independent": "Small independent"}
+CODE_LABELS: dict[str, dict[str, str]] = {
+    "client_group": CLIENT_GROUP_LABELS, "kind": FILE_KIND_LABELS, "polarity": POLARITY_LABELS,
+    "ownership": OWNERSHIP_LABELS, "type": {**SERVICE_TYPE_LABELS, "total": "Total"},
+    "service": {**SERVICE_TYPE_LABELS, "domiciliary_care": "Home care (domiciliary)", "total": "Total"},
+    "setting": SERVICE_TYPE_LABELS,
+    "growth_measure": {k: lab.name for k, lab in MEASURE_LABELS.items()},
+    "measure": {k: lab.name for k, lab in MEASURE_LABELS.items()},
+}
+
+
+def fmt_cell(column: str, value) -> str:
+    """A cell as a person reads it: a code in a coded column by its label (no raw codes), any
+    other value by `fmt_value`."""
+    if isinstance(value, str):
+        labels = CODE_LABELS.get(column)
+        if labels is not None:
+            return labels.get(value, value)
+        return value
+    return fmt_value(column, value)

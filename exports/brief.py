@@ -16,7 +16,8 @@ from pathlib import Path
 import pandas as pd
 
 from metrics import demand, gaps, kpis, opportunities, supply
-from domain.labels import CLIENT_GROUP_LABELS, column_label, fmt_value, measure_label
+from metrics.findings import MIN_FINDINGS, RANKING_RULE, RAG_WORDS, findings
+from domain.labels import CLIENT_GROUP_LABELS, column_label, fmt_cell, measure_label
 from domain.vocabulary import DEFAULT_OCCUPANCY
 from metrics.overview import key_facts
 from metrics.store import Store
@@ -48,6 +49,8 @@ def _bar_chart(labels, values, title, xlabel, *, colour=OKABE_ITO[0], height=3.2
     ax.bar_label(bars, labels=[f"{v:,.0f}" for v in list(values)[::-1]], padding=3, fontsize=8)
     ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
     ax.set_xlabel(xlabel)
+    top = max([float(v) for v in values] + [0])
+    ax.set_xlim(0, top * 1.15 if top > 0 else 1)  # room for the value labels inside the plot
     ax.spines[["top", "right"]].set_visible(False)
     ax.tick_params(labelsize=8)
     fig.tight_layout()
@@ -71,7 +74,7 @@ def _grouped_chart(frame: pd.DataFrame, x: str, series: str, y: str, title: str,
         ax.bar([j + i * width for j in range(len(pivot))], pivot[col], width, label=str(col),
                color=OKABE_ITO[i % 6], hatch=hatches[i % 4], edgecolor="#0b0c0c", linewidth=0.4)
     ax.set_xticks([j + width * (len(pivot.columns) - 1) / 2 for j in range(len(pivot))])
-    ax.set_xticklabels([str(v) for v in pivot.index], fontsize=8)
+    ax.set_xticklabels([str(v) for v in pivot.index], fontsize=8, rotation=30, ha="right")
     ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
     ax.set_ylabel(ylabel)
     ax.legend(fontsize=8, frameon=False)
@@ -87,12 +90,93 @@ def _grouped_chart(frame: pd.DataFrame, x: str, series: str, y: str, title: str,
 NO_ROWS = "the store holds no data for this table yet."
 
 
+# --- The two-page summary: ranked findings ----------------------------------------------------
+
+RAG_FILL = {"red": "#D4351C", "amber": "#FFBF47", "green": "#00703C", "context": "#505A5F"}
+RAG_INK = {"red": "#FFFFFF", "amber": "#0B0C0C", "green": "#FFFFFF", "context": "#FFFFFF"}
+RAG_KEY = [("red", "worse than the comparator, short of a target or of projected need"),
+           ("amber", "no clear difference from the comparator, or a growing pressure to plan for"),
+           ("green", "better than the comparator or meets the target"),
+           ("context", "no good or bad direction: read for context")]
+
+
+@dataclass
+class Summary:
+    findings: pd.DataFrame
+    charts: list[Chart]
+    intro: str
+
+
+def _finding_bars(row, area: str) -> list[tuple[str, float]]:
+    """The bars of a finding's small chart: the authority's value beside each comparator it has."""
+    if row["finding_key"] == "beds_needed":
+        return [(f"Registered ({row['comparator'].rsplit(' ', 1)[-1]})", row["comparator_value"]),
+                (f"Needed ({row['year']})", row["value"])]
+    bars = [(area, row["value"])]
+    for label, col in [("Region", "region_value"), ("England", "england_value"),
+                       ("Comparators", "comparators_value")]:
+        v = row[col]
+        if v is not None and not pd.isna(v):
+            bars.append((label, v))
+    cmp_value = row["comparator_value"]
+    if row["comparator"] not in ("England", "England's growth") and cmp_value is not None and not pd.isna(cmp_value):
+        bars.append((str(row["comparator"]).capitalize(), cmp_value))
+    return bars
+
+
+def _finding_chart(row, area: str, region: str) -> Chart:
+    """One small horizontal bar chart: the authority (dark blue) against its comparators (grey),
+    every bar labelled with its value, the axis from zero with room for the labels."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    bars = [(region if label == "Region" else label, float(v)) for label, v in _finding_bars(row, area)]
+    unit = row["unit"]
+    fmt = (lambda v: f"{v:+.0f}%") if row["finding_key"].startswith("demand_growth") else (
+        (lambda v: f"{v:.1f}%") if unit == "%" else (lambda v: f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.1f}"))
+    fig, ax = plt.subplots(figsize=(2.6, 0.32 * len(bars) + 0.35), dpi=200)
+    labels = [b[0] for b in bars][::-1]
+    values = [b[1] for b in bars][::-1]
+    colours = ["#0072B2" if i == len(bars) - 1 else "#8A8F94" for i in range(len(bars))]
+    drawn = ax.barh(labels, values, color=colours, height=0.65)
+    ax.bar_label(drawn, labels=[fmt(v) for v in values], padding=2, fontsize=6.5, color="#0B0C0C")
+    lo, hi = min(values + [0]), max(values + [0])
+    ax.set_xlim(lo * 1.35 if lo < 0 else 0, hi * 1.35 if hi > 0 else 1)
+    ax.tick_params(labelsize=6.5, length=0)
+    ax.set_xticks([])
+    ax.spines[["top", "right", "bottom"]].set_visible(False)
+    fig.tight_layout(pad=0.2)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    alt = f"{row['title']}: " + "; ".join(f"{label} {fmt(v)}" for label, v in bars)
+    return Chart(buf.getvalue(), alt)
+
+
+def build_summary(store: Store) -> Summary:
+    """The ranked findings the brief opens with, each with its small chart."""
+    f = findings(store)
+    area, region = _area(store), store.authority.region_name or "Region"
+    charts = [_finding_chart(row, area if area != "The authority" else "Authority", region)
+              for _, row in f.iterrows()]
+    fewer = (f" Only {len(f)} can be judged from the files loaded: the CQC care directory, the Fingertips "
+             "indicators and the council's activity file give more." if 0 < len(f) < MIN_FINDINGS else "")
+    intro = (f"The {len(f)} findings that matter most, from the data held on {store.version[:10]}.{fewer} "
+             f"{RANKING_RULE}") if len(f) else (
+        "The store holds too little data for ranked findings yet: load the POPPI/PANSI estimates, "
+        "the CQC care directory and the Fingertips indicators to see them.")
+    return Summary(f, charts, intro)
+
+
+
+
 def build_sections(store: Store) -> list[Section]:
     """The brief's sections in MPS order, each built by its own function from the export tables."""
     tables = mps_tables(store)
     as_at = opportunities.reference_date(store)
     sections = [_key_facts(store, as_at), _demand(store), _supply(store, tables), _gaps(store),
-                _neighbourhoods(tables), _where_people_live(store, tables), _market_health(store, tables),
+                _neighbourhoods(store, tables), _where_people_live(store, tables), _market_health(store, tables),
                 _opportunities(store, as_at), _indicators(store), _resources(tables), _sources(tables)]
     return [s for s in sections if s is not None]
 
@@ -102,7 +186,7 @@ def _key_facts(store: Store, as_at) -> Section:
                           for f in key_facts(store)])
     return Section("Key facts", [f"{_area(store)}: the market position statement refreshed from the data "
                                  f"held on {store.version[:10]}; data as at {as_at:%d %B %Y}."],
-                   [("Key facts", facts)])
+                   [("Figures at a glance", facts)])
 
 
 def _demand(store: Store) -> Section:
@@ -156,11 +240,18 @@ def _gaps(store: Store) -> Section:
     return gap_sec
 
 
-def _neighbourhoods(tables) -> Section:
+def _neighbourhoods(store: Store, tables) -> Section:
     hood = tables["neighbourhoods"]
+    names = store.table("lookup_neighbourhoods")
+    if len(hood) and len(names):
+        named = dict(zip(names["neighbourhood_code"], names["neighbourhood_name"]))
+        hood = hood.assign(neighbourhood=hood["neighbourhood"].map(lambda c: named.get(c, str(c).capitalize())))
+    keep = [c for c in ["neighbourhood", "registered_patients", "dn_cases", "asc_cases", "joint_cases",
+                        "older_people", "dementia", "learning_disability"] if c in hood.columns]
     return Section("Neighbourhoods", [
         "Registered patients and caseloads (seed Table 1 shape) with demand estimated from the authority's "
-        "age-specific rates. Counts below 5 are shown as <5."], [("Neighbourhoods", hood.round(1))])
+        "age-specific rates (estimated people by client group); the Downloads page has every column. "
+        "Counts below 5 are shown as <5."], [("Neighbourhoods", hood[keep].round(1) if keep else hood)])
 
 
 def _market_health(store: Store, tables) -> Section:
@@ -263,24 +354,50 @@ def _heading(column) -> str:
     return column_label(str(column))
 
 
-def render_html(store: Store, sections: list[Section]) -> str:
+def render_html(store: Store, sections: list[Section], summary: Summary | None = None) -> str:
     area = html.escape(_area(store))
     parts = [f"""<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">
 <title>{area} market position statement: briefing pack</title>
 <style>
 @page {{ size: A4; margin: 18mm 15mm; @bottom-center {{ content: "Page " counter(page) " of " counter(pages); }} }}
 body {{ font-family: Arial, Helvetica, sans-serif; color: #0b0c0c; max-width: 190mm; margin: 0 auto; font-size: 11pt; }}
-h1 {{ font-size: 20pt; }} h2 {{ font-size: 15pt; border-bottom: 3px solid #005EA5; break-before: page; }}
-h2:first-of-type {{ break-before: auto; }}
+h1 {{ font-size: 20pt; }} h2 {{ font-size: 15pt; border-bottom: 3px solid #005EA5; }}
+h2.summary-end {{ break-before: page; }}
 table {{ border-collapse: collapse; width: 100%; font-size: 8.5pt; margin: 0.5em 0 1em; }}
 caption {{ text-align: left; font-weight: bold; }}
-th, td {{ border-bottom: 1px solid #b1b4b6; padding: 2px 4px; text-align: left; }}
+th, td {{ border-bottom: 1px solid #b1b4b6; padding: 2px 4px; text-align: left; vertical-align: top; }}
+td.num, th.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
 thead {{ display: table-header-group; }} tr {{ break-inside: avoid; }} img {{ max-width: 100%; }}
+ol.findings {{ padding-left: 0; list-style: none; }}
+ol.findings li {{ display: grid; grid-template-columns: 22mm 1fr 62mm; gap: 3mm; border-bottom: 1px solid #b1b4b6;
+  padding: 2mm 0; break-inside: avoid; }}
+.mark {{ font-weight: bold; padding: 1mm; text-align: center; align-self: start; }}
+.meaning {{ font-size: 9pt; }} .question {{ font-size: 9pt; font-style: italic; }}
+ul.key {{ font-size: 9pt; }}
 </style></head><body>
 <h1>{area}: market position statement — briefing pack</h1>
 <p>Prepared {dt.date.today():%d %B %Y} from the store built {html.escape(store.version[:10])}.</p>"""]
-    for s in sections:
-        parts.append(f"<h2>{html.escape(s.title)}</h2>")
+    if summary is not None:
+        parts.append("<h2>Summary: what matters most</h2>")
+        parts.append(f"<p>{html.escape(summary.intro)}</p>")
+        parts.append("<ul class='key'>" + "".join(
+            f"<li><strong>{RAG_WORDS[k]}</strong>: {html.escape(v)}</li>" for k, v in RAG_KEY) + "</ul>")
+        if len(summary.findings):
+            parts.append("<ol class='findings'>")
+            for (_, row), chart in zip(summary.findings.iterrows(), summary.charts):
+                data = base64.b64encode(chart.png).decode()
+                question = (f"<p class='question'>Question to ask: {html.escape(row['question'])}</p>"
+                            if row["question"] else "")
+                parts.append(
+                    f"<li><span class='mark' style='background:{RAG_FILL[row['rag']]};color:{RAG_INK[row['rag']]}'>"
+                    f"{int(row['rank'])}. {RAG_WORDS[row['rag']]}</span>"
+                    f"<div><p><strong>{html.escape(row['title'])}</strong>. {html.escape(row['sentence'])}</p>"
+                    f"<p class='meaning'>{RAG_WORDS[row['rag']]}: {html.escape(row['rag_meaning'])}.</p>{question}</div>"
+                    f"<img src='data:image/png;base64,{data}' alt='{html.escape(chart.alt)}'></li>")
+            parts.append("</ol>")
+    for i, s in enumerate(sections):
+        cls = " class='summary-end'" if i == 0 and summary is not None else ""
+        parts.append(f"<h2{cls}>{html.escape(s.title)}</h2>")
         parts += [f"<p>{html.escape(p)}</p>" for p in s.paragraphs]
         for b in s.blocks:
             if isinstance(b, Chart):
@@ -291,26 +408,70 @@ thead {{ display: table-header-group; }} tr {{ break-inside: avoid; }} img {{ ma
                 if frame.empty:
                     parts.append(f"<p><strong>{html.escape(caption)}</strong>: {NO_ROWS}</p>")
                     continue
-                head = "".join(f"<th scope='col'>{html.escape(_heading(c))}</th>" for c in frame.columns)
-                rows = "".join("<tr>" + "".join(f"<td>{html.escape(fmt_value(str(c), v))}</td>" for v, c in zip(r, frame.columns))
-                               + "</tr>" for r in frame.itertuples(index=False))
+                numeric = [_numeric_column(frame, c) for c in frame.columns]
+                num = [" class='num'" if n else "" for n in numeric]
+                head = "".join(f"<th scope='col'{k}>{html.escape(_heading(c))}</th>"
+                               for c, k in zip(frame.columns, num))
+                rows = "".join("<tr>" + "".join(
+                    f"<td{k}>{html.escape(fmt_cell(str(c), v))}</td>"
+                    for v, c, k in zip(r, frame.columns, num)) + "</tr>" for r in frame.itertuples(index=False))
                 parts.append(f"<table><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead>"
                              f"<tbody>{rows}</tbody></table>")
     parts.append("</body></html>")
     return "\n".join(parts)
 
 
-def render_pdf(store: Store, sections: list[Section], path: Path) -> None:
+def _numeric_column(frame: pd.DataFrame, column) -> bool:
+    """Numbers are right-aligned: a column whose values are all numbers (or missing)."""
+    col = frame[column]
+    return pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)
+
+
+class _BriefDoc:
+    """reportlab's SimpleDocTemplate, recording how full each page's frame is when it ends, so a
+    test can check that no page but the last is more than half empty."""
+
+    def __new__(cls, *args, **kwargs):
+        from reportlab.platypus import SimpleDocTemplate
+
+        class Doc(SimpleDocTemplate):
+            def __init__(self, *a, **k):
+                super().__init__(*a, **k)
+                self.page_fill: list[float] = []
+                self.anchors: dict[str, int] = {}
+
+            def afterFlowable(self, flowable):
+                anchor = getattr(flowable, "mps_anchor", None)
+                if anchor:
+                    self.anchors.setdefault(anchor, self.page)
+
+            def handle_pageEnd(self):
+                frame = self.frame
+                self.page_fill.append(round((frame._y1 + frame._height - frame._y) / frame._height, 3))
+                super().handle_pageEnd()
+        return Doc(*args, **kwargs)
+
+
+def render_pdf(store: Store, sections: list[Section], path: Path, summary: Summary | None = None) -> dict:
+    """Write the PDF; returns its layout: how full each page is (``page_fill``, 0-1 of the text
+    frame's height) and the page each part starts on (``anchors``: "findings" and each section's
+    title)."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.lib.units import mm
-    from reportlab.platypus import (Image, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer)
+    from reportlab.platypus import (CondPageBreak, Image, KeepTogether, Paragraph, Spacer, Table,
+                                    TableStyle)
 
     area = _area(store)
     styles = getSampleStyleSheet()
     small = styles["BodyText"].clone("small", fontSize=7, leading=8.5)
+    small_num = small.clone("small_num", alignment=2)
     head = small.clone("head", fontName="Helvetica-Bold", textColor=colors.white)
+    head_num = head.clone("head_num", alignment=2)
+    body = styles["BodyText"].clone("findings", fontSize=8.5, leading=10.5)
+    note = body.clone("note", fontSize=8, leading=9.5)
+    section_head = styles["Heading1"].clone("section_head", spaceBefore=14)
 
     def footer(canvas, doc):
         canvas.saveState()
@@ -319,17 +480,45 @@ def render_pdf(store: Store, sections: list[Section], path: Path) -> None:
         canvas.drawRightString(A4[0] - 15 * mm, 10 * mm, f"Page {doc.page}")
         canvas.restoreState()
 
-    doc = SimpleDocTemplate(str(path), pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm,
-                            bottomMargin=18 * mm, title=f"{area} market position statement: briefing pack",
-                            author="mps-dashboard")
+    doc = _BriefDoc(str(path), pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm,
+                    bottomMargin=18 * mm, title=f"{area} market position statement: briefing pack",
+                    author="mps-dashboard")
     width = A4[0] - 30 * mm
-    story = [Paragraph(f"{area}: market position statement — briefing pack", styles["Title"]),
+    story = [Paragraph(f"{html.escape(area)}: market position statement — briefing pack", styles["Title"]),
              Paragraph(f"Prepared {dt.date.today():%d %B %Y} from the store built {store.version[:10]}.",
                        styles["BodyText"])]
-    for i, s in enumerate(sections):
-        if i:
-            story.append(PageBreak())
-        story.append(Paragraph(s.title, styles["Heading1"]))
+    if summary is not None:
+        story += [Paragraph("Summary: what matters most", styles["Heading1"]),
+                  Paragraph(html.escape(summary.intro), body),
+                  Paragraph(" ".join(f"<b>{RAG_WORDS[k]}</b>: {html.escape(v)}." for k, v in RAG_KEY), note),
+                  Spacer(1, 4)]
+        rows = []
+        marks = []
+        for i, ((_, row), chart) in enumerate(zip(summary.findings.iterrows(), summary.charts)):
+            mark_style = body.clone(f"mark{i}", fontName="Helvetica-Bold", alignment=1,
+                                    textColor=colors.HexColor(RAG_INK[row["rag"]]))
+            text = [Paragraph(f"<b>{html.escape(row['title'])}</b>. {html.escape(row['sentence'])}", body),
+                    Paragraph(f"<b>{RAG_WORDS[row['rag']]}</b>: {html.escape(row['rag_meaning'])}.", note)]
+            if row["question"]:
+                text.append(Paragraph(f"<i>Question to ask:</i> {html.escape(row['question'])}", note))
+            img = Image(io.BytesIO(chart.png))
+            scale = 60 * mm / img.imageWidth
+            img.drawWidth, img.drawHeight = 60 * mm, img.imageHeight * scale
+            rows.append([Paragraph(f"{int(row['rank'])}<br/>{RAG_WORDS[row['rag']]}", mark_style), text, img])
+            marks.append(("BACKGROUND", (0, i), (0, i), colors.HexColor(RAG_FILL[row["rag"]])))
+        if rows:
+            t = Table(rows, colWidths=[18 * mm, width - 80 * mm, 62 * mm], hAlign="LEFT")
+            t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                   ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor("#b1b4b6")),
+                                   ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+                                   *marks]))
+            t.mps_anchor = "findings"
+            story.append(t)
+    for s in sections:
+        story.append(CondPageBreak(70 * mm))  # a section starts on a new page only if little room is left
+        title = Paragraph(html.escape(s.title), section_head)
+        title.mps_anchor = s.title
+        story.append(title)
         story += [Paragraph(html.escape(p), styles["BodyText"]) for p in s.paragraphs]
         for b in s.blocks:
             if isinstance(b, Chart):
@@ -342,9 +531,11 @@ def render_pdf(store: Store, sections: list[Section], path: Path) -> None:
                 if frame.empty:  # reportlab cannot lay out a table with no rows or columns
                     story.append(Paragraph(f"<b>{html.escape(caption)}</b>: {NO_ROWS}", styles["BodyText"]))
                     continue
-                story += [Spacer(1, 6), KeepTogether([Paragraph(html.escape(caption), styles["Heading3"])]),
-                          _pdf_table(frame, width, head, small)]
+                story += [Spacer(1, 6), CondPageBreak(30 * mm),
+                          KeepTogether([Paragraph(html.escape(caption), styles["Heading3"])]),
+                          _pdf_table(frame, width, (head, head_num), (small, small_num))]
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    return {"page_fill": doc.page_fill, "anchors": doc.anchors}
 
 
 def _area(store: Store) -> str:
@@ -352,14 +543,34 @@ def _area(store: Store) -> str:
     return store.authority.area_name or "The authority"
 
 
-def _pdf_table(frame: pd.DataFrame, width: float, head, small):
-    """One table for the PDF: labelled header row repeated on each page, cells formatted by column."""
+def _pdf_table(frame: pd.DataFrame, width: float, heads, smalls):
+    """One table for the PDF: labelled header row repeated on each page, cells formatted by column,
+    numbers right-aligned, column widths by their longest word and typical content."""
     from reportlab.lib import colors
     from reportlab.platypus import Paragraph, Table, TableStyle
-    data = [[Paragraph(html.escape(_heading(c)), head) for c in frame.columns]]
-    data += [[Paragraph(html.escape(fmt_value(str(c), v)), small) for v, c in zip(r, frame.columns)]
-             for r in frame.itertuples(index=False)]
-    t = Table(data, repeatRows=1, hAlign="LEFT", colWidths=[width / max(1, len(frame.columns))] * len(frame.columns))
+    numeric = [_numeric_column(frame, c) for c in frame.columns]
+    cells = [[fmt_cell(str(c), v) for v, c in zip(r, frame.columns)] for r in frame.itertuples(index=False)]
+    headers = [_heading(c) for c in frame.columns]
+    from reportlab.lib.units import mm
+    char, pad = 1.45 * mm, 5 * mm  # 7pt Helvetica: about 1.45 mm a character; cell padding
+    fixed, flexible = {}, {}
+    for j, h in enumerate(headers):
+        longest_word = max((len(w) for w in h.split()), default=4)
+        lengths = sorted(len(row[j]) for row in cells) or [4]
+        if numeric[j] or max(lengths) <= 12:  # numbers, dates and short codes never wrap
+            fixed[j] = max(longest_word * 1.1, max(lengths)) * char + pad
+        else:  # text wraps: shares what is left, by its typical length, never below its longest word
+            flexible[j] = (max(longest_word * 1.1, min(lengths[int(len(lengths) * 0.8)], 40)),
+                           longest_word * 1.1 * char + pad)
+    room = width - sum(fixed.values())
+    total = sum(w for w, _ in flexible.values()) or 1
+    widths = [fixed[j] if j in fixed else max(flexible[j][1], room * flexible[j][0] / total)
+              for j in range(len(headers))]
+    scale = min(1.0, width / sum(widths))
+    widths = [w * scale for w in widths]
+    data = [[Paragraph(html.escape(h), heads[n]) for h, n in zip(headers, numeric)]]
+    data += [[Paragraph(html.escape(v), smalls[n]) for v, n in zip(row, numeric)] for row in cells]
+    t = Table(data, repeatRows=1, hAlign="LEFT", colWidths=widths)
     t.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#0b0c0c")),
                            ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#b1b4b6")),
                            ("VALIGN", (0, 0), (-1, -1), "TOP")]))
@@ -372,8 +583,9 @@ def write_brief(store: Store, path: Path) -> Path:
         raise ValueError(f"the briefing pack is written as .pdf or .html, not '{path.suffix or path.name}'")
     path.parent.mkdir(parents=True, exist_ok=True)
     sections = build_sections(store)
+    summary = build_summary(store)
     if path.suffix.lower() == ".pdf":
-        render_pdf(store, sections, path)
+        render_pdf(store, sections, path, summary)
     else:
-        path.write_text(render_html(store, sections), encoding="utf-8")
+        path.write_text(render_html(store, sections, summary), encoding="utf-8")
     return path

@@ -25,6 +25,8 @@ PROFILE_NAME = "profile.toml"
 # The lookups that are the authority's own; the rest of data/lookups is national or generic.
 PROFILE_LOOKUPS = ("lookup_neighbourhoods", "lookup_practices", "lookup_wards", "lookup_postcode_districts",
                    "lookup_postcode_wards", "lookup_cost_of_care")
+# Generic lookups an authority may replace with its own copy in its profile folder.
+OVERRIDABLE_LOOKUPS = ("lookup_scrutiny_questions",)
 GSS_CODE = re.compile(r"^[EWSN]\d{8}$")
 # Keys the profile may hold and what each must be (checked so a typo is named, not ignored).
 PROFILE_KEYS = {"area_code": str, "area_name": str, "region_code": str, "region_name": str,
@@ -112,7 +114,7 @@ def profile_lookup_dir(folder: Path | None, name: str) -> Path | None:
     return folder if (folder / file).exists() else None
 
 
-__all__ = ["AUTHORITIES_DIR", "PROFILE_LOOKUPS", "check_code", "load_lookup", "profile_dir_for",
+__all__ = ["AUTHORITIES_DIR", "OVERRIDABLE_LOOKUPS", "PROFILE_LOOKUPS", "check_code", "load_lookup", "profile_dir_for",
            "read_profile", "resolve"]
 
 

@@ -265,6 +265,7 @@ def build_tables(results, ctx: LoadContext) -> dict[str, pd.DataFrame]:
 def read_lookups(lookups_dir: Path, profile_dir: Path | None = None) -> dict[str, pd.DataFrame]:
     """The declared lookups (`lookup_*` tables), conformed to their declaration: the authority's
     own (neighbourhoods, practices, wards, postcode districts) from its profile folder only, the
+    overridable ones (scrutiny questions) from the profile folder when it holds a copy, the
     rest from ``lookups_dir``. A lookup without one of its key columns is bad input, named as
     such; other declared columns it lacks are left empty (e.g. tile positions)."""
     tables = {}
@@ -272,6 +273,8 @@ def read_lookups(lookups_dir: Path, profile_dir: Path | None = None) -> dict[str
         table = store_table(name)
         file = f"{name.removeprefix('lookup_')}.csv"
         folder = profile_dir if name in profile.PROFILE_LOOKUPS else lookups_dir
+        if name in profile.OVERRIDABLE_LOOKUPS and profile_dir is not None and (Path(profile_dir) / file).exists():
+            folder = profile_dir  # the authority's own copy replaces the generic one
         if folder is None or not (Path(folder) / file).exists():
             continue
         lookups_dir_of_this = Path(folder)
