@@ -25,10 +25,12 @@ VALUES = {
     "supply-view": ["type", "ownership", "rating", "user_band"],
     "supply-client-group": ["learning_disability", "mental_health", "older_people"],
     "gaps-benchmark": [None, 40.0, 55.5], "gaps-occupancy": [90, 85, 95], "gaps-year": [2020, 2025, 2035],
+    "gaps-basis": ["today", "custom", "england"], "gaps-home-type": ["all", "nursing"],
     "neighbourhood-client-group": ["older_people", "dementia", "learning_disability"],
     "neighbourhood-service": ["nursing_beds", "demand", "domiciliary_care"],
     "neighbourhood-level": ["neighbourhood"], "neighbourhood-area": [None, "N1"], "neighbourhood-map-ready": [True],
-    "opportunities-window": ["6", "12", "24"], "opportunities-client-group": ["all", "carers", "learning_disability"],
+    "opportunities-window": ["6", "12", "24", "all"], "opportunities-client-group": ["all", "carers", "learning_disability"],
+    "opportunities-excluded-button": [1],
     "performance-sex": ["all", "Persons", "Female"],
     "resources-organisation": ["Lewisham Council", "NHS Lewisham CCG"],
 }

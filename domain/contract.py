@@ -169,7 +169,9 @@ STORE_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("annual_value", "float", "Annual value (stated, or total over the years)", "£"),
               _c("client_group", "str", "Client group by keyword (lookups/contract_services.csv)"),
               _c("service", "str", "Service by keyword"), _c("sme", "bool", "Supplier is an SME"),
-              _c("vcse", "bool", "Supplier is a voluntary, community or social enterprise")),
+              _c("vcse", "bool", "Supplier is a voluntary, community or social enterprise"),
+              _c("procurement_route", "str", "Procurement route as the register gives it (open tender, framework ...)"),
+              _c("service_category", "str", "The register's own service category, where it has one")),
           "loaders.contracts", ("organisation", "reference"), provenance=PROVENANCE),
     Table("activity", "Council-funded people (SALT-like; the council's own table).", (
               _c("period", "str", "Financial year as written"), _c("year", "int", "First calendar year", "year"),
@@ -550,6 +552,7 @@ class Manifest:
     targets: dict = field(default_factory=dict)    # the authority's targets (profile [targets])
     contacts: dict = field(default_factory=dict)   # commissioning contacts (profile [contacts])
     intentions: dict = field(default_factory=dict)  # commissioning intentions by client group
+    default_client_group: str | None = None        # the client group Demand and Supply open on (profile)
     segment_overrides: dict = field(default_factory=dict)  # segment -> {direction, reason} (profile)
     tables: dict = field(default_factory=dict)     # table name -> rows
     files: tuple[SourceFile, ...] = ()
@@ -566,6 +569,7 @@ class Manifest:
                    branding=dict(data.get("branding", {})), targets=dict(data.get("targets", {})),
                    contacts=dict(data.get("contacts", {}) or {}), intentions=dict(data.get("intentions", {}) or {}),
                    segment_overrides=dict(data.get("segment_overrides", {}) or {}),
+                   default_client_group=data.get("default_client_group") or None,
                    tables=dict(data.get("tables", {})),
                    files=tuple(SourceFile(**{k: f.get(k) for k in SourceFile.__dataclass_fields__ if k in f})
                                for f in data.get("files", [])))
@@ -680,6 +684,7 @@ def markdown() -> str:
              "targets": "The authority's targets from its profile's [targets] (e.g. carers_new_contacts)",
              "contacts": "Commissioning contacts from the profile's [contacts]",
              "intentions": "Commissioning intentions by client group from the profile's [intentions]",
+             "default_client_group": "The client group Demand and Supply open on (profile), or null",
              "segment_overrides": "The authority's own direction per market segment, with its reason "
                                   "(profile [segment_overrides.<segment>])",
              "tables": "Rows per table", "files": "One entry per source file: " +

@@ -182,6 +182,11 @@ COLUMN_LABELS: dict[str, Label] = {
     "indicator": Label("Indicator"), "area_pct": Label("Area", "%", 1), "borough_pct": Label("Borough", "%", 1),
     "difference_pts": Label("Difference (percentage points)", decimals=1), "location_name": Label("Location"),
     "rating": Label("CQC rating"), "placed_by": Label("Placed by"), "display": Label("Value"),
+    # Opportunities for providers (metrics.opportunities)
+    "procurement_route": Label("Procurement route"), "service_category": Label("Service category (register)"),
+    "sme": Label("SME"), "vcse": Label("VCSE"), "contracts_ending": Label("Care contracts ending"),
+    "annual_value_ending": Label("Annual value ending", "£"), "note": Label("Note"),
+    "intention": Label("Commissioning intention"),
 }
 
 # ---------------------------------------------------------------------------------------------

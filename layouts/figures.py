@@ -81,17 +81,24 @@ def bars(frame: pd.DataFrame, x: str, y: str, title: str, *, series: str | None 
                   if horizontal else dict(x=part[x], y=part[y]))
         fig.add_trace(go.Bar(name=str(name), marker=dict(color=OKABE_ITO[i % 8],
                                                          pattern=dict(shape=["", "/", "x", "."][i % 4])),
-                             # Labels only where they stay legible; the table twin has every value.
+                             # Labels only where they stay legible (never on a stack, never over a
+                             # pattern: outside the bar, dark on white); the table twin has every value.
                              text=part[y].map(lambda v: f"{v:,.{decimals}f}" if pd.notna(v) else "")
-                             if len(frame) <= 16 else None,
-                             textposition="auto", **kwargs))
+                             if len(frame) <= 16 and not stacked else None,
+                             textposition="outside", textfont=dict(color="#0b0c0c"), cliponaxis=False,
+                             **kwargs))
     fig.update_layout(barmode="stack" if stacked else "group", showlegend=bool(series))
     extra = {}
+    values = pd.to_numeric(frame[y], errors="coerce").dropna()
+    if len(values) and not stacked:  # room for the labels inside the plot, so none is clipped
+        lo, hi = min(0.0, float(values.min())), max(0.0, float(values.max()))
+        pad = (hi - lo) * 0.15 or 1.0
+        extra["xaxis" if horizontal else "yaxis"] = {"range": [lo - pad if lo < 0 else 0, hi + pad]}
     if horizontal:
         categories = frame[x].nunique()
         lines = frame[x].map(lambda t: wrap(t).count("<br>") + 1).max()
         per_bar = max(24, 16 * lines) * (1 if stacked or not series else frame[series].nunique())
-        extra["height"] = max(450, 120 + per_bar * categories)
+        extra["height"] = max(300, 160 + per_bar * categories)
     return _base(fig, title, "" if horizontal else y_title, y_title if horizontal else "", **extra)
 
 
@@ -343,3 +350,32 @@ def rating_grid(frame: pd.DataFrame, rows: str, columns: list[str], tones: dict[
                                textfont=dict(size=12, color="#0b0c0c")))
     fig.update_yaxes(autorange="reversed")
     return _base(fig, title, height=max(450, 90 + 62 * len(frame)), xaxis={"side": "top"})
+
+
+def timeline(frame: pd.DataFrame, label: str, start: str, end: str, value: str, title: str, *,
+             group: str | None = None) -> dict:
+    """Contracts as bars from start to end date, one row each, soonest ending at the top, each
+    labelled with its annual value (outside the bar, dark on white, never over a pattern);
+    ``group`` colours and names them (legend, so never colour alone)."""
+    if frame.empty:
+        return empty("No contracts for this selection")
+    from domain.labels import fmt_money
+    frame = frame.reset_index(drop=True)
+    fig = go.Figure()
+    names = frame[group].fillna("Across client groups") if group else pd.Series(["Contracts"] * len(frame))
+    rows = [wrap(t, 40) for t in frame[label]]
+    for i, name in enumerate(dict.fromkeys(names)):
+        part = frame[names == name]
+        s, e = pd.to_datetime(part[start]), pd.to_datetime(part[end])
+        fig.add_trace(go.Bar(
+            y=[rows[j] for j in part.index], x=(e - s).dt.total_seconds() * 1000, base=s.dt.strftime("%Y-%m-%d"),
+            orientation="h", name=str(name), marker=dict(color=OKABE_ITO[i % 8]),
+            text=[f"{fmt_money(v)} a year" if pd.notna(v) else "" for v in part[value]], textposition="outside",
+            textfont=dict(color="#0b0c0c"), cliponaxis=False,
+            hovertext=[f"{t}: ends {d:%d %b %Y}" for t, d in zip(part[label], e)], hoverinfo="text"))
+    height = max(300, 46 * len(frame) + 140)
+    return _base(fig, title, "", "Contract period",
+                 xaxis={"type": "date"},
+                 yaxis={"autorange": "reversed", "categoryorder": "array", "categoryarray": rows},
+                 height=height, margin={"l": 60, "r": 110, "t": 60, "b": 50},
+                 legend={"orientation": "h", "y": -80 / height, "yanchor": "top"}, barmode="overlay")

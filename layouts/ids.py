@@ -74,11 +74,22 @@ HOOD_READY = "neighbourhood-map-ready"     # set once the map is drawn: the bloc
 # Area profile
 AREA_PRINT = "area-print"
 AREA_PRINT_SINK = "area-print-sink"
+GAPS_BASIS = "gaps-basis"
+GAPS_HOME_TYPE = "gaps-home-type"
+GAPS_POSITION = "gaps-position"
+GAPS_POSITION_CHART = "gaps-position-chart"
+GAPS_BENCH_CHART = "gaps-benchmarks-chart"
+GAPS_BENCHMARK_ERROR = "gaps-benchmark-error"
+GAPS_OCCUPANCY_ERROR = "gaps-occupancy-error"
 # Opportunities
 OPP_WINDOW = "opportunities-window"
 OPP_GROUP = "opportunities-client-group"
 OPP_CHART = "opportunities-chart"
 OPP_CONTRACTS_CHART = "opportunities-contracts-chart"
+OPP_MEANING = "opportunities-meaning"
+OPP_EXCLUDED_NOTE = "opportunities-excluded-note"
+OPP_EXCLUDED_BUTTON = "opportunities-excluded-button"
+OPP_EXCLUDED_DOWNLOAD = "opportunities-excluded-download"
 # Performance
 PERF_SEX = "performance-sex"
 PERF_CHART = "performance-chart"

@@ -8,8 +8,9 @@ The header row is found by content anywhere in the first 30 rows (registers ofte
 rows above it). Every sheet with a header row is read; other sheets (notes, README) are ignored.
 
 `client_group` and `service` come from `data/lookups/contract_services.csv`
-(`pattern,client_group,service`): a case-insensitive regex on title + ' ' + description, first
-match wins.
+(`pattern,client_group,service`): a case-insensitive regex on title + description + the
+register's service category (where it has one), first match wins. A contract with a service is a
+care contract (the Opportunities page and exports show those; the rest are counted and listed).
 """
 from __future__ import annotations
 
@@ -33,7 +34,8 @@ HEADERS_LOOKUP = "contract_headers.csv"
 SERVICES_LOOKUP = "contract_services.csv"
 HEADER_ROWS = 30
 FIELDS = ["organisation", "reference", "title", "department", "description", "supplier",
-          "start_date", "end_date", "total_value", "annual_value", "sme", "vcse"]
+          "start_date", "end_date", "total_value", "annual_value", "sme", "vcse", "procurement_route",
+          "service_category"]
 REQUIRED = ["reference", "title", "supplier", "start_date", "end_date"]
 SNIFF_FIELDS = ["reference", "title", "supplier"]
 
@@ -271,7 +273,8 @@ def _contract_rows(sheet: Sheet, body: pd.DataFrame, rows: np.ndarray, found: di
                    warnings: list[str]):
     """The text fields, and only the rows with a title or supplier (others are notes or totals)."""
     out = pd.DataFrame({f: text_or_none(body[found[f]]) if f in found else pd.Series([None] * len(body), dtype=object)
-                        for f in ["reference", "title", "department", "description", "supplier", "organisation"]})
+                        for f in ["reference", "title", "department", "description", "supplier", "organisation",
+                                  "procurement_route", "service_category"]})
     keep = (out["title"].notna() | out["supplier"].notna()).to_numpy()
     if (~keep).any():
         warnings.append(f"{sheet.file.name}{_sheet_label(sheet)}: {int((~keep).sum())} row(s) with no title "
@@ -341,7 +344,8 @@ def _classify(out: pd.DataFrame, ctx) -> None:
         if c not in table.columns:
             raise InputError(lookups / SERVICES_LOOKUP, f"the lookup has no '{c}' column",
                              expected="columns pattern,client_group,service")
-    text = (out["title"].fillna("") + " " + out["description"].fillna("")).astype(str)
+    text = (out["title"].fillna("") + " " + out["description"].fillna("") + " "
+            + out["service_category"].fillna("")).astype(str)
     group = pd.Series([None] * len(out), dtype=object, index=out.index)
     service = pd.Series([None] * len(out), dtype=object, index=out.index)
     done = pd.Series(False, index=out.index)

@@ -10,7 +10,7 @@ import pandas as pd
 from domain.vocabulary import DEFAULT_OCCUPANCY, HIGH_IS_GOOD, LOW_IS_GOOD, NO_JUDGEMENT
 from .demand import headline, population_for
 from .store import Store, per_store_version
-from .supply import care_homes, placements
+from .supply import care_home_table, care_homes, placements
 
 NATIONAL_DEMENTIA_DIAGNOSIS_TARGET = 66.7  # NHS England ambition: two thirds diagnosed
 DEMENTIA_DIAGNOSIS_INDICATOR = 92949
@@ -74,20 +74,21 @@ def beds_per_1000(store: Store, age_band: str = "75+", year: int | None = None) 
 
 @per_store_version
 def beds_needed(store: Store, benchmark_per_1000: float | None = None,
-                occupancy: float = DEFAULT_OCCUPANCY, age_band: str = "75+") -> pd.DataFrame:
+                occupancy: float = DEFAULT_OCCUPANCY, age_band: str = "75+", home_type: str = "all") -> pd.DataFrame:
     """Beds needed in each projection year to hold today's ratio (or a chosen benchmark).
 
     Method: today's occupied beds per 1,000 = beds x occupancy / population x 1,000 (or the chosen
     benchmark, read as occupied beds per 1,000); people needing a bed in a year = ratio x that
     year's population / 1,000; beds needed = people / occupancy. With no benchmark the base year's
-    beds are reproduced exactly, so the gap is growth alone.
+    beds are reproduced exactly, so the gap is growth alone. ``home_type`` (all, residential or
+    nursing) counts that type's registered beds only, so each is projected apart.
     """
     if not 0 < occupancy <= 1:
         raise ValueError(f"occupancy must be in (0, 1], got {occupancy!r}")
     if benchmark_per_1000 is not None and benchmark_per_1000 < 0:
         raise ValueError("benchmark must be zero or more")
     area = store.authority.area_code
-    beds, _ = older_beds(store)
+    beds = _beds_of(store, home_type)
     y0 = base_year(store)
     pop0 = population_for(store, area, age_band, y0)
     if not pop0:
@@ -244,3 +245,129 @@ def all_gaps(store: Store) -> pd.DataFrame:
     gaps += carers_gaps(store)
     gaps += substance_misuse_gaps(store)
     return pd.DataFrame([asdict(g) for g in gaps])
+
+
+# --- The beds position and benchmarks (issue 12: the commissioner's what-if) -----------------
+
+HOME_TYPES = ("residential", "nursing")
+POSITION_COLUMNS = ["type", "homes", "registered_beds", "occupied_beds", "council_funded_in_area",
+                    "council_funded_out_of_area", "beds_per_1000_aged_75_plus", "population_75_plus", "year"]
+
+
+def _beds_of(store: Store, home_type: str) -> float:
+    if home_type not in ("all",) + HOME_TYPES:
+        raise ValueError(f"home_type must be all, residential or nursing, got {home_type!r}")
+    homes = care_homes(store)
+    if homes.empty:
+        return 0.0
+    if home_type == "all":
+        return float(homes["beds"].sum())
+    table = care_home_table(store)
+    row = table[table["type"] == home_type]
+    return float(row["beds"].iloc[0]) if len(row) else 0.0
+
+
+@per_store_version
+def beds_position(store: Store, occupancy: float = DEFAULT_OCCUPANCY, age_band: str = "75+") -> pd.DataFrame:
+    """Today's older people's care home beds by home type (residential, nursing, all), told apart:
+
+    - registered: beds the CQC care directory registers (capacity, not use);
+    - occupied: registered x ``occupancy`` (an estimate: the directory does not publish occupancy);
+    - council-funded: older people (65+) the council funds in residential or nursing care (council
+      activity, latest year), in the area and placed outside it;
+    and registered beds per 1,000 people of ``age_band`` in the base year.
+
+    Units: beds and people; per 1,000 people aged 75+. Reference: MPS s4 (care homes) and SALT."""
+    if not 0 < occupancy <= 1:
+        raise ValueError(f"occupancy must be in (0, 1], got {occupancy!r}")
+    table = care_home_table(store)
+    if table.empty:
+        return pd.DataFrame(columns=POSITION_COLUMNS)
+    area = store.authority.area_code
+    year = base_year(store)
+    pop = population_for(store, area, age_band, year) if year else None
+    act = placements(store)
+    funded = pd.DataFrame()
+    if len(act):
+        older = act[(act["client_group"] == "older_people") & act["setting"].isin(HOME_TYPES)]
+        if len(older):
+            funded = older[older["year"] == older["year"].max()]
+    rows = []
+    for kind in HOME_TYPES + ("all",):
+        t = table[table["type"] == ("total" if kind == "all" else kind)]
+        if t.empty:
+            continue
+        beds, homes = float(t["beds"].iloc[0]), int(t["homes"].iloc[0])
+        f = funded if kind == "all" else (funded[funded["setting"] == kind] if len(funded) else funded)
+        inside = float(f.loc[f["location"] == "in_area", "clients"].sum()) if len(f) else None
+        outside = float(f.loc[f["location"] == "out_of_area", "clients"].sum()) if len(f) else None
+        rows.append({"type": kind, "homes": homes, "registered_beds": beds, "occupied_beds": beds * occupancy,
+                     "council_funded_in_area": inside, "council_funded_out_of_area": outside,
+                     "beds_per_1000_aged_75_plus": beds / pop * 1000 if pop else None,
+                     "population_75_plus": pop, "year": year})
+    return pd.DataFrame(rows, columns=POSITION_COLUMNS)
+
+
+BENCHMARK_COLUMNS = ["basis", "area_name", "beds", "population", "beds_per_1000", "occupied_per_1000", "note"]
+
+
+@per_store_version
+def bed_benchmarks(store: Store, occupancy: float = DEFAULT_OCCUPANCY, age_band: str = "75+") -> pd.DataFrame:
+    """Older people's care home beds per 1,000 people aged 75+ for the authority, its region,
+    England and its comparator authorities (profile), where the store holds both the CQC beds
+    (a directory covering the whole area) and the population; otherwise the row says what is
+    missing. ``occupied_per_1000`` = beds per 1,000 x occupancy, the what-if's benchmark unit."""
+    if not 0 < occupancy <= 1:
+        raise ValueError(f"occupancy must be in (0, 1], got {occupancy!r}")
+    auth = store.authority
+    year = base_year(store)
+    cp = store.table("care_providers")
+    areas = store.table("lookup_areas")
+    held = set(cp["local_authority"].dropna()) if len(cp) else set()
+
+    def las_in(code) -> set:
+        if not len(areas) or not code:
+            return set()
+        return set(areas.loc[(areas["parent_code"] == code) & (areas["area_type"] != "region"), "area_name"])
+
+    def beds_in(names) -> float:  # older people's care home beds, counted as the authority's are
+        return float(sum(care_homes(store, True, n)["beds"].sum() for n in sorted(names) if n in held))
+    rows = []
+
+    def add(basis, name, code, beds, covered, why):
+        pop = population_for(store, code, age_band, year) if code and year else None
+        if covered and pop:
+            per = beds / pop * 1000
+            rows.append({"basis": basis, "area_name": name, "beds": beds, "population": pop, "beds_per_1000": per,
+                         "occupied_per_1000": per * occupancy, "note": ""})
+        else:
+            note = why if not covered else f"no population aged {age_band} for {name} in the data loaded"
+            rows.append({"basis": basis, "area_name": name, "beds": None, "population": pop, "beds_per_1000": None,
+                         "occupied_per_1000": None, "note": note})
+
+    own_beds = older_beds(store)[0]
+    add("today", auth.area_name or "The authority", auth.area_code, own_beds, own_beds > 0,
+        "no CQC care directory loaded")
+    region_las = las_in(auth.region_code) if auth.region_code else set()
+    covered = bool(region_las) and region_las <= held
+    add("region", auth.region_name or "Region", auth.region_code, beds_in(region_las) if covered else 0.0,
+        covered, "the CQC directory loaded covers only some of the region (load the national directory)")
+    national = len(held) >= 140  # every upper-tier authority in England (about 150)
+    add("england", "England", "E92000001", beds_in(held) if national else 0.0,
+        national, "the CQC directory loaded is not the national one (load it for England)")
+    comp_codes = list(auth.comparators or ())
+    if comp_codes:
+        names = dict(zip(areas["area_code"], areas["area_name"])) if len(areas) else {}
+        comp_names = {names.get(c) for c in comp_codes} - {None}
+        pops = [population_for(store, c, age_band, year) for c in comp_codes] if year else []
+        if comp_names and comp_names <= held and pops and all(pops):
+            beds = beds_in(comp_names)
+            per = beds / sum(pops) * 1000
+            rows.append({"basis": "comparators", "area_name": "Comparator authorities", "beds": beds,
+                         "population": sum(pops), "beds_per_1000": per, "occupied_per_1000": per * occupancy,
+                         "note": ", ".join(sorted(comp_names))})
+        else:
+            rows.append({"basis": "comparators", "area_name": "Comparator authorities", "beds": None,
+                         "population": None, "beds_per_1000": None, "occupied_per_1000": None,
+                         "note": "the comparators' CQC beds or populations aged 75+ are not all in the data loaded"})
+    return pd.DataFrame(rows, columns=BENCHMARK_COLUMNS)

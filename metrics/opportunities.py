@@ -81,3 +81,159 @@ def opportunities_table(store: Store, as_of: dt.date | None = None) -> pd.DataFr
         row["growth_measure"] = t["measure"].iloc[0] if len(t) else None
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+# --- Care contracts, the timeline and what the data means for providers (issue 12) -------------
+
+TIMELINE_COLUMNS = ["reference", "title", "supplier", "organisation", "client_group", "service", "service_category",
+                    "start_date", "end_date", "annual_value", "total_value", "procurement_route", "sme", "vcse",
+                    "demand_growth_pct", "growth_measure", "source_file", "source_row"]
+GROWTH_COLUMNS = ["client_group", "measure", "age_band", "from_year", "to_year", "value_from", "value_to",
+                  "demand_growth_pct", "note"]
+MIN_BASE = 100  # estimates below this many people are left out of the fastest-growth choice
+GROWING_PCT = 10.0  # projected growth at or above this reads as "growing" in the providers' sentence
+
+
+@per_store_version
+def care_contracts(store: Store) -> pd.DataFrame:
+    """Contracts for care: those the register's service category or their title and description
+    place in a care service (`data/lookups/contract_services.csv`). Grounds maintenance, library
+    kiosks or acute hospital contracts are not the care market and are left out."""
+    c = contracts(store)
+    return c[c["service"].notna()].reset_index(drop=True) if len(c) else c
+
+
+@per_store_version
+def excluded_contracts(store: Store) -> pd.DataFrame:
+    """The contracts left out of the care market (no care service recognised), for the count and
+    the download that say what was excluded."""
+    c = contracts(store)
+    return c[c["service"].isna()].reset_index(drop=True) if len(c) else c
+
+
+def _target_year(years: list[int]) -> int | None:
+    later = [y for y in years if y > years[0]] if years else []
+    return 2030 if 2030 in later else (later[-1] if later else None)
+
+
+@per_store_version
+def demand_growth_by_group(store: Store) -> pd.DataFrame:
+    """Every client group's projected demand growth from the first projection year to 2030 (or
+    the last year), by its fastest-growing POPPI/PANSI measure; older people by the population
+    aged 65 and over. A group with no estimate keeps its row, with a note saying why.
+
+    Units: percent (0-100). Method: (value in the later year / value in the first - 1) x 100."""
+    from domain.vocabulary import CLIENT_GROUPS
+    from .demand import population_for
+    h = headline(store)
+    years = sorted(int(y) for y in h["year"].unique()) if len(h) else []
+    prev = store.table("prevalence")
+    if not years and len(prev):
+        years = sorted(int(y) for y in prev["year"].unique())
+    y1 = _target_year(years)
+    rows = []
+    for group in CLIENT_GROUPS:
+        row = {"client_group": group, "measure": None, "age_band": None, "from_year": years[0] if years else None,
+               "to_year": y1, "value_from": None, "value_to": None, "demand_growth_pct": None, "note": ""}
+        if y1 is None:
+            row["note"] = "no POPPI/PANSI projections are loaded"
+            rows.append(row)
+            continue
+        if group == "older_people":
+            a = population_for(store, store.authority.area_code, "65+", years[0])
+            b = population_for(store, store.authority.area_code, "65+", y1)
+            if a and b:
+                row.update(measure="population", age_band="65+", value_from=a, value_to=b,
+                           demand_growth_pct=(b / a - 1) * 100, note="people aged 65 and over (POPPI population)")
+            else:
+                row["note"] = "no population aged 65 and over is loaded (POPPI population table or ONS projections)"
+            rows.append(row)
+            continue
+        g = h[h["client_group"] == group]
+        best = None
+        for (measure, band), m in g.groupby(["measure", "age_band"]):
+            a, b = m[m["year"] == years[0]]["value"], m[m["year"] == y1]["value"]
+            if a.empty or b.empty or float(a.iloc[0]) < MIN_BASE:
+                continue  # very small estimates grow by rounding
+            pct = (float(b.iloc[0]) / float(a.iloc[0]) - 1) * 100
+            if best is None or pct > best[0]:
+                best = (pct, measure, band, float(a.iloc[0]), float(b.iloc[0]))
+        if best is None:
+            row["note"] = ("no POPPI/PANSI table for this group is loaded (add its POPPI or PANSI export)"
+                           if g.empty else f"its estimates are all below {MIN_BASE} people")
+        else:
+            pct, measure, band, a, b = best
+            row.update(measure=measure, age_band=band, value_from=a, value_to=b, demand_growth_pct=pct,
+                       note="fastest-growing estimate in the group")
+        rows.append(row)
+    return pd.DataFrame(rows, columns=GROWTH_COLUMNS)
+
+
+@per_store_version
+def contract_timeline(store: Store, months: int | None = None, client_group: str | None = None,
+                      as_of: dt.date | None = None) -> pd.DataFrame:
+    """Care contracts still running at the reference date (ending within ``months`` of it when
+    given), sorted by end date, each beside its client group's projected demand growth."""
+    if months is not None and (not isinstance(months, int) or isinstance(months, bool) or months <= 0):
+        raise ValueError(f"months must be a positive whole number or None, got {months!r}")
+    c = care_contracts(store)
+    if c.empty:
+        return pd.DataFrame(columns=TIMELINE_COLUMNS)
+    start = pd.Timestamp(as_of or reference_date(store))
+    c = c[c["end_date"] >= start]
+    if months is not None:
+        c = c[c["end_date"] < start + pd.DateOffset(months=months)]
+    if client_group:
+        c = c[c["client_group"] == client_group]
+    growth = demand_growth_by_group(store).set_index("client_group")
+    c = c.assign(demand_growth_pct=c["client_group"].map(growth["demand_growth_pct"]),
+                 growth_measure=c["client_group"].map(growth["measure"]))
+    return c.sort_values(["end_date", "title"]).reindex(columns=TIMELINE_COLUMNS).reset_index(drop=True)
+
+
+def _money(x: float) -> str:
+    from domain.labels import fmt_money
+    return fmt_money(x)
+
+
+@per_store_version
+def provider_messages(store: Store, months: int = 24, as_of: dt.date | None = None) -> pd.DataFrame:
+    """For every client group, one sentence on what the data means for providers: projected
+    demand growth, care contracts ending within ``months`` and their annual value, and the
+    authority's commissioning intention for the group where its profile states one."""
+    if not isinstance(months, int) or isinstance(months, bool) or months <= 0:
+        raise ValueError(f"months must be a positive whole number, got {months!r}")
+    from domain.labels import client_group_label, measure_phrase
+    growth = demand_growth_by_group(store)
+    ending = contract_timeline(store, months, as_of=as_of)
+    intentions = store.manifest.intentions or {}
+    rows = []
+    for g in growth.itertuples():
+        e = ending[ending["client_group"] == g.client_group] if len(ending) else ending
+        n, value = len(e), float(e["annual_value"].sum()) if len(e) else 0.0
+        if g.demand_growth_pct is None or pd.isna(g.demand_growth_pct):
+            demand_part = f"no projection ({g.note})"
+            growing = None
+        else:
+            who = "people aged 65 and over" if g.measure == "population" else measure_phrase(g.measure)
+            demand_part = (f"{who} projected to {'grow' if g.demand_growth_pct >= 0 else 'fall'} "
+                           f"{abs(g.demand_growth_pct):.0f}% from {g.from_year} to {g.to_year}")
+            growing = g.demand_growth_pct >= GROWING_PCT
+        contracts_part = (f"{n} care contract{'s' if n != 1 else ''} worth {_money(value)} a year end within "
+                          f"{months} months" if n else f"no care contract ends within {months} months")
+        if growing and n:
+            meaning = "growing demand and contracts to re-let: a chance to bid and to offer more capacity"
+        elif growing:
+            meaning = "growing demand with no contract ending soon: talk to commissioners about new capacity"
+        elif n:
+            meaning = "steadier demand: the opportunity is in the contracts being re-let"
+        elif growing is None:
+            meaning = "the data loaded cannot say how demand will change"
+        else:
+            meaning = "steadier demand and no contract ending soon: few new openings in this window"
+        sentence = f"{client_group_label(g.client_group)}: {demand_part}; {contracts_part}. For providers, {meaning}."
+        rows.append({"client_group": g.client_group, "demand_growth_pct": g.demand_growth_pct,
+                     f"contracts_ending_{months}m" if months in WINDOWS_MONTHS else "contracts_ending": n,
+                     "annual_value_ending": value, "intention": intentions.get(g.client_group, ""),
+                     "sentence": sentence})
+    return pd.DataFrame(rows)

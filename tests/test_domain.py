@@ -138,9 +138,9 @@ def test_broad_age_groups_from_ons_five_year_bands(sample_store):
 
 def test_what_if_occupancy_default_and_range_come_from_the_vocabulary():
     from callbacks.gaps import _clean
-    assert _clean(None, None) == (None, round(v.DEFAULT_OCCUPANCY * 100), [])
-    _, occupancy, notes = _clean(None, 120)
-    assert occupancy == 100 and "between 50% and 100%" in notes[0]
+    assert _clean(None, None) == (None, round(v.DEFAULT_OCCUPANCY * 100), "", "")
+    _, occupancy, _, message = _clean(None, 120)  # said beside the control
+    assert occupancy == 100 and message == "120% is outside 50% to 100%, so 100% is used."
 
 
 @pytest.mark.parametrize("column,value,text", [

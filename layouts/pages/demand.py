@@ -17,8 +17,9 @@ def layout(client_group=None, from_year=None, to_year=None, **_):
     years = years_present(store)
     if not groups:
         return page("Demand by client group", "", missing_notice(["POPPI/PANSI tables"]), query_id=ids.query("demand"))
-    if client_group not in groups:
-        client_group = "learning_disability" if "learning_disability" in groups else groups[0]
+    if client_group not in groups:  # the URL's, else the profile's, else the first the store holds
+        preferred = store.manifest.default_client_group
+        client_group = preferred if preferred in groups else groups[0]
     from_year = int(from_year) if str(from_year).isdigit() and int(from_year) in years else years[0]
     to_year = int(to_year) if str(to_year).isdigit() and int(to_year) in years else (years[1] if len(years) > 1 else years[0])
     year_options = [(y, str(y)) for y in years]

@@ -11,7 +11,7 @@ VIEWS = [("type", "Type (residential or nursing)"), ("ownership", "Ownership"),
          ("rating", "CQC rating"), ("user_band", "Service user band")]
 
 
-def layout(view="type", client_group="learning_disability", **_):
+def layout(view="type", client_group=None, **_):
     store = context.store()
     if not store.exists:
         return empty_store_notice()
@@ -19,7 +19,9 @@ def layout(view="type", client_group="learning_disability", **_):
                if not store.has(t)]
     view = view if view in dict(VIEWS) else "type"
     groups = sorted(store.table("activity")["client_group"].dropna().unique()) if store.has("activity") else []
-    client_group = client_group if client_group in groups else (groups[0] if groups else None)
+    preferred = store.manifest.default_client_group  # the URL's, else the profile's, else the first
+    client_group = client_group if client_group in groups else (
+        preferred if preferred in groups else (groups[0] if groups else None))
     homes = care_home_table(store)
     services = community_services(store)
     return page(

@@ -1,0 +1,188 @@
+"""Each reader finishes their job in the browser (issue 12): the walk, not just the page load,
+with axe-core run on every state the walk visits."""
+import csv
+import datetime as dt
+import json
+import time
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from tools.browser import Server, make_driver, require_browser
+from conftest import ROOT
+
+pytestmark = pytest.mark.browser
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="module")
+def server(sample_store):
+    require_browser()
+    s = Server(sample_store)
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="module")
+def driver(server):
+    d = make_driver()
+    yield d
+    d.quit()
+
+
+def wait_until(predicate, timeout=20, interval=0.2):
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            value = predicate()
+        except Exception:  # an element replaced while we read it: read again
+            value = None
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError("condition not met in time")
+
+
+def settled(driver):
+    wait_until(lambda: driver.find_elements("css selector", "h1"))
+    wait_until(lambda: driver.execute_script("return !document.querySelector('[data-dash-is-loading=\"true\"]')"))
+    time.sleep(0.3)
+
+
+def axe_clean(driver):
+    """axe-core: no serious or critical WCAG 2.1 AA violation in the state the page is in now."""
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: `make test` installs it with npm (node_modules/axe-core)")
+    driver.execute_script(AXE.read_text())
+    result = driver.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
+           .then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                 nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))));
+    """)
+    serious = [v for v in result if v["impact"] in ("serious", "critical")]
+    assert not serious, json.dumps(serious, indent=1)
+
+
+def text_of(driver, id_):
+    return driver.find_element("id", id_).get_attribute("textContent")
+
+
+def test_provider_filters_care_contracts_ending_in_12_months_for_one_group_and_downloads_them(
+        server, driver, tmp_path):
+    driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)})
+    driver.get(server.url + "/opportunities?window=24")
+    settled(driver)
+    axe_clean(driver)
+    before = wait_until(lambda: text_of(driver, "opportunities-contracts-chart-table"))
+    driver.find_element("css selector", "#opportunities-window input[value='12']").click()
+    wait_until(lambda: text_of(driver, "opportunities-contracts-chart-table") != before)
+    before = text_of(driver, "opportunities-contracts-chart-table")
+    driver.find_element("css selector", "#opportunities-client-group input[value='older_people']").click()
+    wait_until(lambda: text_of(driver, "opportunities-contracts-chart-table") != before)
+    settled(driver)
+    query = parse_qs(urlparse(driver.current_url).query)
+    assert query["window"] == ["12"] and query["client_group"] == ["older_people"]
+    # The providers' sentence for the group, and its projected growth (POPPI 65+: 26,800 -> 43,400).
+    meaning = text_of(driver, "opportunities-meaning")
+    assert meaning.startswith("Older people: people aged 65 and over projected to grow 62% from 2017 to 2030")
+    assert "The authority's intention:" in meaning
+    axe_clean(driver)
+    driver.find_element("id", "opportunities-contracts-chart-download-button").click()
+    path = wait_until(lambda: next((p for p in tmp_path.glob("*.csv")), None), timeout=20)
+    time.sleep(0.5)
+    rows = list(csv.DictReader(path.open(encoding="utf-8-sig")))
+    # Older people's care contracts ending between 1 June 2017 and 31 May 2018 (register rows, by hand):
+    # Linden Grove extra care, the nursing beds block, the CHC nursing block, reablement.
+    assert sorted(r["title"] for r in rows) == sorted([
+        "Extra Care Housing - Care and Support (Linden Grove)", "Block Contract - Nursing Care Beds",
+        "Continuing Healthcare Nursing Home Placements (block)", "Reablement Service"])
+    as_at = dt.date(2017, 6, 1)
+    assert all(as_at <= dt.date.fromisoformat(r["end_date"]) < dt.date(2018, 6, 1) for r in rows)
+    assert [r["end_date"] for r in rows] == sorted(r["end_date"] for r in rows)  # soonest first
+    assert {"procurement_route", "sme", "vcse", "demand_growth_pct", "annual_value"} <= set(rows[0])
+    # Care contracts only: the rest are counted and can be downloaded.
+    note = text_of(driver, "opportunities-excluded-note")
+    assert note.startswith("5 of the 43 contracts in the registers are not care contracts")
+    # Every client group's demand growth is shown, with a reason where there is none.
+    driver.get(server.url + "/opportunities?window=12")
+    settled(driver)
+    table = text_of(driver, "opportunities-chart-table")
+    for group in ("Older people", "Dementia", "Learning disability", "Physical and sensory disability",
+                  "Mental health", "Substance misuse", "Carers"):
+        assert group in table
+    assert "marketpositionstatement@lewisham.gov.uk" in driver.find_element("css selector", ".intentions").text
+
+
+def type_into(driver, id_, text):
+    from selenium.webdriver.common.keys import Keys
+    box = driver.find_element("id", id_)
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys(Keys.DELETE)
+    box.send_keys(text + "\n")
+
+
+def test_commissioner_starts_from_todays_beds_then_changes_benchmark_and_occupancy_for_2030(server, driver):
+    driver.get(server.url + "/gaps")
+    settled(driver)
+    position = wait_until(lambda: text_of(driver, "gaps-position"))
+    assert "672 beds in 18 older people's care homes" in position
+    assert "residential 190 beds in 9 homes; nursing 482 beds in 9 homes" in position
+    assert "Occupied: at 90% occupancy about 605 of them" in position          # 672 x 0.9
+    assert "the council funds 258 older people in care homes in the area" in position
+    summary = wait_until(lambda: text_of(driver, "gaps-summary"))
+    # Today's ratio held to 2030: 672 x 16,000 / 12,400 = 867.
+    assert "867 beds in all care homes would be needed in 2030: 195 more than the 672 registered today" in summary
+    benchmarks = driver.find_element("id", "gaps-basis").text
+    assert "Today's ratio: 54.2 beds per 1,000 aged 75+" in benchmarks and "London: not in the data loaded" in benchmarks
+    axe_clean(driver)
+    driver.find_element("css selector", "#gaps-basis input[value='custom']").click()
+    type_into(driver, "gaps-benchmark", "60")
+    type_into(driver, "gaps-occupancy", "85")
+    # 60 occupied beds per 1,000 x 16,000 people aged 75+ / 1,000 / 0.85 = 1,129 beds; 1,129 - 672 = 457.
+    after = wait_until(lambda: (t := text_of(driver, "gaps-summary")) and "85% occupancy" in t and "60 occupied" in t
+                       and t)
+    assert ("To hold a benchmark of 60 occupied beds per 1,000 people aged 75+ at 85% occupancy, 1,129 beds in "
+            "all care homes would be needed in 2030: 457 more than the 672 registered today.") in after
+    query = parse_qs(urlparse(driver.current_url).query)
+    assert query["basis"] == ["custom"] and query["benchmark"] == ["60.0"] and query["occupancy"] == ["85.0"]
+    axe_clean(driver)
+    # Out of range: said beside the control, not silently clamped.
+    type_into(driver, "gaps-occupancy", "120")
+    message = wait_until(lambda: text_of(driver, "gaps-occupancy-error"))
+    assert message == "120% is outside 50% to 100%, so 100% is used."
+    axe_clean(driver)
+    # Nursing homes apart: today's nursing ratio held, 482 x 16,000 / 12,400 = 622 in 2030.
+    driver.find_element("css selector", "#gaps-basis input[value='today']").click()
+    type_into(driver, "gaps-occupancy", "90")
+    driver.find_element("css selector", "#gaps-home-type input[value='nursing']").click()
+    nursing = wait_until(lambda: (t := text_of(driver, "gaps-summary")) and "nursing homes" in t and t)
+    assert "622 beds in nursing homes would be needed in 2030: 140 more than the 482 registered today" in nursing
+
+
+def test_the_active_page_is_marked_and_a_missing_page_keeps_the_navigation(server, driver):
+    driver.get(server.url + "/opportunities")
+    settled(driver)
+    current = wait_until(lambda: driver.find_elements("css selector", ".site-nav a[aria-current='page']"))
+    assert [a.text for a in current] == ["Opportunities"]
+    driver.find_element("link text", "Demand").click()
+    wait_until(lambda: [a.text for a in driver.find_elements("css selector", ".site-nav a[aria-current='page']")]
+               == ["Demand"])
+    driver.get(server.url + "/no-such-page")
+    assert driver.find_element("css selector", "h1").text == "Page not found"
+    links = [a.text for a in driver.find_elements("css selector", "nav .nav-link")]
+    assert "Overview" in links and "Opportunities" in links
+    axe_clean(driver)
+
+
+def test_demand_and_supply_open_on_the_profiles_client_group(server, driver):
+    driver.get(server.url + "/demand")
+    settled(driver)
+    assert driver.find_element("css selector", "#demand-client-group input[value='learning_disability']").is_selected()
+    driver.get(server.url + "/demand?client_group=dementia")
+    settled(driver)
+    assert driver.find_element("css selector", "#demand-client-group input[value='dementia']").is_selected()
+    driver.get(server.url + "/supply")
+    settled(driver)
+    assert driver.find_element("css selector", "#supply-client-group input[value='learning_disability']").is_selected()
