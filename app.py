@@ -93,9 +93,7 @@ def _protect(app: Dash) -> None:
                 return _check_callback_request(app) or responses.lookup()
             return None
         if (path.rstrip("/") or "/") not in pages:
-            return flask.Response("<!DOCTYPE html><html lang=\"en-GB\"><title>Page not found</title>"
-                                  "<h1>Page not found</h1><p><a href=\"/\">Go to the overview</a></p></html>",
-                                  status=404, mimetype="text/html")
+            return flask.Response(_not_found_page(), status=404, mimetype="text/html")
         return None
 
     @server.after_request
@@ -209,6 +207,24 @@ def _collect_props(component, values: dict) -> None:
             if name not in ("id", "children") and not hasattr(value, "to_plotly_json"):
                 values.setdefault((props["id"], name), value)
     _collect_props(props.get("children"), values)
+
+
+def _not_found_page() -> str:
+    """A 404 that keeps the site's frame: the header, every page in the navigation and a way on."""
+    import html as _html
+    links = "".join(f'<li><a class="nav-link" href="{_html.escape(p["relative_path"])}">{_html.escape(p["name"])}</a></li>'
+                    for p in dash.page_registry.values() if p.get("nav", True))
+    return ('<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            '<title>Page not found - Market Position Statement</title>'
+            '<link rel="stylesheet" href="/assets/style.css"></head><body class="not-found">'
+            '<a class="skip-link" href="#main-content">Skip to main content</a>'
+            '<header class="site-header"><div class="header-inner"><span class="service-name">'
+            'Market Position Statement: adult social care</span></div></header>'
+            f'<nav class="site-nav" aria-label="Sections of the Market Position Statement"><ul class="nav-list">{links}'
+            '</ul></nav><main id="main-content" class="main" tabindex="-1"><h1>Page not found</h1>'
+            '<p>There is no page at this address. It may have moved, or the address may be mistyped.</p>'
+            '<p>Choose a section above, or <a href="/">go to the overview</a>.</p></main></body></html>')
 
 
 def _check_callback_request(app: Dash):

@@ -12,13 +12,36 @@
         group.setAttribute('aria-labelledby', legend.id);
       }
     });
-    root.querySelectorAll('.dash-radioitems [role="option"]').forEach(function (option) {
+    /* Dash re-renders aria-selected on the label when the value changes (without the role): drop it too. */
+    root.querySelectorAll('.dash-radioitems [role="option"], .dash-radioitems [aria-selected]').forEach(function (option) {
       option.removeAttribute('role');
       option.removeAttribute('aria-selected');
     });
   }
-  new MutationObserver(function () { fix(document); })
+  /* The navigation link of the page being shown carries aria-current="page" (WCAG 2.4.8; the
+     GOV.UK pattern), kept in step as Dash Pages changes the page without reloading. */
+  /* A number box's hint and error message describe it (dcc.Input takes no aria-* props). */
+  function describeInputs() {
+    document.querySelectorAll('.control input.input').forEach(function (input) {
+      var ids = [];
+      var box = input.closest('.control');
+      box.querySelectorAll('.hint[id], .error-message[id]').forEach(function (el) { ids.push(el.id); });
+      var wanted = ids.join(' ');
+      if (wanted && input.getAttribute('aria-describedby') !== wanted) { input.setAttribute('aria-describedby', wanted); }
+    });
+  }
+  function markCurrent() {
+    document.querySelectorAll('.site-nav a.nav-link').forEach(function (a) {
+      if (new URL(a.href, window.location.href).pathname === window.location.pathname) {
+        if (a.getAttribute('aria-current') !== 'page') { a.setAttribute('aria-current', 'page'); }
+      } else if (a.hasAttribute('aria-current')) {
+        a.removeAttribute('aria-current');
+      }
+    });
+  }
+  new MutationObserver(function () { fix(document); markCurrent(); describeInputs(); })
     .observe(document.documentElement, {subtree: true, childList: true, attributes: true,
                                         attributeFilter: ['role', 'aria-selected']});
-  document.addEventListener('DOMContentLoaded', function () { fix(document); });
+  document.addEventListener('DOMContentLoaded', function () { fix(document); markCurrent(); });
+  window.addEventListener('popstate', markCurrent);
 })();

@@ -2,6 +2,7 @@
 download), select controls, and the empty-store notice."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from dash import dcc, html
 
@@ -43,10 +44,17 @@ def no_neighbourhoods_notice(area_code: str | None) -> html.Div:
 
 def data_table(frame: pd.DataFrame, caption: str, *, id=None) -> html.Table:
     """A plain semantic HTML table: the accessible twin of a chart."""
-    head = html.Thead(html.Tr([html.Th(column_label(str(c)), scope="col") for c in frame.columns]))
     columns = list(frame.columns)
-    body = html.Tbody([html.Tr([html.Td(fmt_value(str(c), v), className="num" if isinstance(v, (int, float)) else None)
-                                for v, c in zip(row, columns)]) for row in frame.itertuples(index=False)])
+    # Numbers right-aligned, headers with them: by the column's type (numpy integers are not ints),
+    # and any numeric cell in a mixed column.
+    numeric = [pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c]) for c in columns]
+    head = html.Thead(html.Tr([html.Th(column_label(str(c)), scope="col", className="num" if n else None)
+                               for c, n in zip(columns, numeric)]))
+
+    def is_number(v) -> bool:
+        return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
+    body = html.Tbody([html.Tr([html.Td(fmt_value(str(c), v), className="num" if n or is_number(v) else None)
+                                for v, c, n in zip(row, columns, numeric)]) for row in frame.itertuples(index=False)])
     kwargs = {"id": id} if id else {}
     parts = [html.Caption(caption), head, body]
     # Wide tables scroll inside their own keyboard-focusable region, not the whole page.
@@ -90,12 +98,16 @@ def select(id: str, label: str, options: list[tuple[str, str]], value, *, cleara
     ], className="control")
 
 
-def number_input(id: str, label: str, value, *, min=None, max=None, step=None, hint=None) -> html.Div:
+def number_input(id: str, label: str, value, *, min=None, max=None, step=None, hint=None,
+                 error_id: str | None = None) -> html.Div:
+    """A labelled number box; ``error_id`` names a message beside it (filled by the page's callback)
+    that says when an input is out of range or not a number and what is used instead."""
     return html.Div([
         html.Label(label, htmlFor=id, className="label"),
-        html.Span(hint, className="hint") if hint else None,
+        html.Span(hint, className="hint", id=f"{id}-hint") if hint else None,
+        html.P(id=error_id, className="error-message", role="status") if error_id else None,
         dcc.Input(id=id, type="number", value=value, min=min, max=max, step=step, debounce=True,
-                  className="input"),
+                  className="input"),  # assets/a11y.js points its aria-describedby at the hint and message
     ], className="control")
 
 
