@@ -122,7 +122,8 @@ COLUMN_LABELS: dict[str, Label] = {
     "ingested_at": Label("Ingested at"), "source_file": Label("Source file"), "source_row": Label("Source row"),
     "source_sheet": Label("Source sheet"),
     "rate_per_1000": Label("Rate per 1,000", "per 1,000", 1), "population": Label("Population", "people"),
-    "beds_needed": Label("Beds needed", "beds"), "occupied_per_1000": Label("Occupied beds per 1,000", "per 1,000", 1),
+    "beds_needed": Label("Beds needed", "beds"),
+    "occupied_per_1000": Label("Occupied beds per 1,000 aged 75+", "per 1,000 aged 75+", 1),
     "clients": Label("Clients", "people"), "patients": Label("Patients", "people"),
     "measure_label": Label("Measure"), "setting_label": Label("Setting"), "location": Label("Location"),
     "total_65_plus": Label("Registered patients aged 65+", "people"), "name": Label("Name"),
@@ -172,7 +173,7 @@ COLUMN_LABELS: dict[str, Label] = {
     "population_basis": Label("Population basis"), "demand": Label("Estimated people", "people"),
     "supply_unit": Label("Unit"), "supply": Label("Supply"),
     "per_1000": Label("Supply per 1,000 of demand", "per 1,000", 1),
-    "benchmark_per_1000": Label("Borough per 1,000", "per 1,000", 1),
+    "benchmark_per_1000": Label("Borough supply per 1,000 of demand", "per 1,000", 1),
     "expected": Label("At the borough rate", decimals=1), "supply_gap": Label("Supply less borough rate", decimals=1),
     "shortfall_pct": Label("Shortfall", "%", 1), "gap_rank": Label("Rank"), "sentence": Label("What it says"),
     "ward_code": Label("Ward code"), "ward_name": Label("Ward"), "residents": Label("Residents", "people"),
@@ -343,3 +344,28 @@ def fmt_cell(column: str, value) -> str:
             return labels.get(value, value)
         return value
     return fmt_value(column, value)
+
+
+# The workbook (exports/xlsx_export.py) shows coded columns by name, with the code beside them.
+AREA_TYPE_LABELS: dict[str, str] = {"la": "Local authority", "region": "Region", "england": "England",
+                                    "comparator": "Comparator authority", "file": "Whole directory"}
+EXPORT_CODE_LABELS: dict[str, dict[str, str]] = {
+    **CODE_LABELS,
+    "client_group": {**CLIENT_GROUP_LABELS, "all_patients": "All registered patients"},
+    "dataset": FILE_KIND_LABELS, "segment": SEGMENT_LABELS, "change": CHANGE_LABELS,
+    "direction": DIRECTION_LABELS, "derived_direction": DIRECTION_LABELS, "area_type": AREA_TYPE_LABELS,
+    "demand_measure": {**CODE_LABELS["measure"], "registered_patients": "Registered patients"},
+    "metric": {},  # gap measures: their names come with the measures (metrics.gaps.all_gaps)
+}
+
+
+def code_label(column: str, value, extra: dict[str, str] | None = None):
+    """A coded cell's human name: the column's dictionary (plus `extra`), else a key made readable
+    ('clients_in_area' -> 'Clients in area'); text that is already a name ('All services', 'PANSI')
+    is left as it is."""
+    if not isinstance(value, str) or not value:
+        return value
+    labels = {**EXPORT_CODE_LABELS.get(column, {}), **(extra or {})}
+    if value in labels:
+        return labels[value]
+    return _humanise(value) if value == value.lower() and " " not in value else value

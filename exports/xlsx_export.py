@@ -1,13 +1,19 @@
-"""`mps export --format xlsx`: the export tables as one formatted workbook.
+"""`mps export --format xlsx`: the export tables as one workbook a person reads.
 
-A README sheet first (authority, data as-at dates, sources with versions, definitions, the
-suppression rule), then one sheet per table with a styled, frozen header row, number formats
-(thousands, percentages, pounds), sensible column widths and a note on every suppressed cell.
-Values are exactly the CSV export's; text a spreadsheet would run as a formula is neutralised.
+A README sheet first (authority, data as-at dates, sources with versions, units and rounding, the
+suppression rule, and every sheet's columns: the human header, the CSV's machine name, unit and
+meaning), then one sheet per table. Headers are the label dictionary's human names
+(`domain.labels.column_label`); a coded column (client group, measure, service, segment, area
+code, ...) is shown by name with its code in the column beside it, so a row reads in words and
+still joins to the CSV. Counts are whole numbers ("#,##0"), dates are Excel dates, years plain
+integers, money "£" with the rounding stated, percentages and rates name their denominator.
+Values are the CSV export's (the code columns' exactly); text a spreadsheet would run as a
+formula is neutralised; suppressed cells carry a note.
 """
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -17,7 +23,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from domain.contract import EXPORT_TABLES
-from domain.labels import column_label
+from domain.labels import COLUMN_LABELS, EXPORT_CODE_LABELS, code_label, column_label
 from domain.vocabulary import SUPPRESSION_THRESHOLD
 from metrics.opportunities import reference_date
 from metrics.overview import stated_version
@@ -28,31 +34,124 @@ from .csv_export import neutralise
 HEADER_FILL = PatternFill("solid", fgColor="0B0C0C")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 MONEY = '"£"#,##0'
+MONEY_PENCE = '"£"#,##0.00'
 THOUSANDS = "#,##0"
 DECIMAL = "#,##0.0"
 PERCENT = '0.0"%"'  # values are 0-100, as in the CSV export
-README_HEADINGS = {"Sheet", "Source file", "Column"}
-COUNT_UNITS = {"people", "beds", "homes"}  # counts show as whole numbers
+DATE = "yyyy-mm-dd"
+DATETIME = "yyyy-mm-dd hh:mm:ss"
+PLAIN = "0"
+README_HEADINGS = {"Sheet", "Source file", "Units and rounding"}
+GLOSSARY_HEADING = ("Sheet", "Column header", "Machine name (CSV)", "Unit", "Meaning")
+COUNT_UNITS = {"people", "beds", "homes", "rows"}  # counts show as whole numbers
+COUNT_COLUMNS = {("supply", "value"), ("concentration", "total"), ("neighbourhood_gaps", "supply")}
+DATETIME_COLUMNS = {"ingested_at"}  # ISO 8601 UTC text in the CSV, an Excel date-time here
 
 
-def _format_for(table: str, column: str) -> str:
-    """The number format a column's declared unit asks for (domain.contract.EXPORT_TABLES)."""
+@dataclass(frozen=True)
+class SheetColumn:
+    """One workbook column: its header, the CSV column it comes from, and how it is shown."""
+    header: str
+    machine: str        # the CSV column; for a name column, "" (the code column carries the CSV's value)
+    source: str         # the frame column the values come from
+    kind: str           # count, year, date, datetime, money, money_pence, percent, decimal, text, name
+    unit: str
+    meaning: str
+
+
+def _declared(table: str, column: str):
     try:
-        c = EXPORT_TABLES[table].column(column)
+        return EXPORT_TABLES[table].column(column)
     except KeyError:  # a table's open columns (practices' age bands) are counts
-        return THOUSANDS
+        return None
+
+
+def _kind(table: str, column: str) -> tuple[str, str, str]:
+    """(kind, unit, meaning) of a CSV column, from its declaration in domain.contract.EXPORT_TABLES."""
+    c = _declared(table, column)
+    if c is None:
+        return "count", "people", f"Registered patients aged {column}"
+    label = COLUMN_LABELS.get(column)
+    if c.dtype == "date":
+        return "date", "date", c.description
+    if column in DATETIME_COLUMNS:
+        return "datetime", "date and time (UTC)", c.description
     if c.unit == "year" or c.name.endswith("_id") or c.name == "source_row":
-        return "0"  # years and identifiers: no thousands separator
-    if c.unit == "£":
-        return MONEY
+        return "year" if c.unit == "year" else "identifier", c.unit, c.description
+    if c.unit == "£" or (label and "(£)" in label.name):
+        return ("money_pence" if label and label.decimals == 2 else "money"), "£", c.description
     if c.unit == "%":
-        return PERCENT
-    if c.dtype == "float" and c.unit not in COUNT_UNITS:
-        return DECIMAL
-    return THOUSANDS
+        return "percent", "%", c.description
+    if c.unit in COUNT_UNITS or (c.dtype == "int" and c.unit == "") or (table, column) in COUNT_COLUMNS:
+        return "count", c.unit or "count", c.description
+    if c.dtype in ("float", "int"):
+        return "decimal", (label.unit if label and label.unit.startswith("per ") else c.unit), c.description
+    return "text", "", c.description
 
 
-def _readme_rows(store: Store) -> list[tuple[str, str]]:
+FORMATS = {"count": THOUSANDS, "year": PLAIN, "identifier": PLAIN, "date": DATE, "datetime": DATETIME,
+           "money": MONEY, "money_pence": MONEY_PENCE, "percent": PERCENT, "decimal": DECIMAL}
+
+
+def _area_names(store: Store, tables: dict[str, pd.DataFrame]) -> dict[str, str]:
+    """GSS code -> name, from the tables that carry both and the store's authority."""
+    names: dict[str, str] = {}
+    for frame in tables.values():
+        if {"area_code", "area_name"} <= set(frame.columns):
+            pairs = frame[["area_code", "area_name"]].dropna().drop_duplicates("area_code")
+            names.update(zip(pairs["area_code"], pairs["area_name"]))
+    a = store.authority
+    for code, name in [(a.area_code, a.area_name), (a.region_code, a.region_name), ("E92000001", "England")]:
+        if code and name:
+            names.setdefault(code, name)
+    return names
+
+
+def _gap_names(store: Store) -> dict[str, str]:
+    try:
+        from metrics.gaps import all_gaps
+        g = all_gaps(store)
+        return dict(zip(g["metric"], g["label"])) if {"metric", "label"} <= set(g.columns) else {}
+    except Exception:  # a store without the gap inputs: the measure keys made readable instead
+        return {}
+
+
+def sheet_columns(table: str, frame: pd.DataFrame) -> list[SheetColumn]:
+    """The workbook's columns for one export table: the CSV's, in order, each coded column
+    preceded by its human name."""
+    out = []
+    for col in frame.columns:
+        kind, unit, meaning = _kind(table, col)
+        header = column_label(col)
+        coded = col in EXPORT_CODE_LABELS or (col == "area_code" and "area_name" not in frame.columns)
+        if coded:
+            name_header = "Area" if col == "area_code" else header
+            out.append(SheetColumn(name_header, "", col, "name", "",
+                                   f"The name of {col} (workbook only; the CSV holds the code)"))
+            header = "Area code" if col == "area_code" else f"{header} code"
+        out.append(SheetColumn(header, col, col, kind, unit, meaning))
+    return out
+
+
+UNITS_AND_ROUNDING = [
+    ("Headers", "Each sheet's header row is the human name of the column; the column list below gives each "
+                "header's machine name, which is the CSV file's column name."),
+    ("Codes", "A coded column (client group, measure, service, segment, area, ...) is shown by name, with the "
+              "code in the column beside it headed '... code'; the code column holds the CSV's value."),
+    ("Counts", "Whole numbers with thousands separators (people, beds, homes, contracts). A modelled count "
+               "(e.g. beds needed) keeps its fraction in the cell and is shown rounded to a whole number."),
+    ("Money", "Pounds, shown to the nearest pound (unit costs to the penny); the cell holds the exact value. "
+              "The pages and the briefing pack round to £k (nearest thousand) and £m (one decimal place)."),
+    ("Percentages", "Held 0-100 and shown to one decimal place with a % sign; the header says of what."),
+    ("Rates", "Shown to one decimal place; the header names the denominator (per 1,000 aged 75+, per 1,000 of "
+              "demand)."),
+    ("Dates", "Excel dates shown yyyy-mm-dd (ingest times yyyy-mm-dd hh:mm:ss, UTC); years are plain numbers."),
+    ("CSV files", "The CSV export keeps the machine column names and full precision (up to 10 significant "
+                  "figures), codes as codes and dates as ISO 8601 text; its values equal this workbook's."),
+]
+
+
+def _readme_rows(store: Store, layouts: dict[str, list[SheetColumn]]) -> list[tuple]:
     m = store.manifest
     authority = m.authority
     rows = [("Market Position Statement tables", ""),
@@ -64,34 +163,46 @@ def _readme_rows(store: Store) -> list[tuple[str, str]]:
             ("Suppression", f"Counts below {SUPPRESSION_THRESHOLD} at neighbourhood or practice level are shown "
                             f"as <{SUPPRESSION_THRESHOLD}; where a total would reveal a hidden cell, the next "
                             "smallest cell is hidden too. Suppressed cells carry a note."),
-            ("Units", "Percentages are 0-100; money is in pounds; dates are yyyy-mm-dd."),
-            ("", ""), ("Sheet", "What it holds")]
-    rows += [(name, table.description) for name, table in EXPORT_TABLES.items()]
+            ("", ""), ("Units and rounding", "")]
+    rows += UNITS_AND_ROUNDING
+    rows += [("", ""), ("Sheet", "What it holds")]
+    rows += [(name[:31], table.description) for name, table in EXPORT_TABLES.items() if name[:31] in layouts]
     rows += [("", ""), ("Source file", "Kind, version or date, SHA-256")]
     for f in m.files:
         rows.append((f.path, f"{f.kind}; {stated_version(f.meta)}; {f.sha256[:16]}…"))
-    rows += [("", ""), ("Column", "Meaning (unit), by sheet")]
-    for name, table in EXPORT_TABLES.items():
-        for c in table.all_columns:
-            unit = f" ({c.unit})" if c.unit else ""
-            rows.append((f"{name}.{c.name}", f"{column_label(c.name)}: {c.description}{unit}"))
-        if table.open_columns:
-            rows.append((f"{name}.*", f"Further columns: {table.open_columns}"))
+    rows += [("", ""), GLOSSARY_HEADING]
+    for sheet, columns in layouts.items():
+        for c in columns:
+            rows.append((sheet, c.header, c.machine, c.unit, c.meaning))
     return rows
 
 
-def _write_readme(readme, store: Store) -> None:
-    """The README sheet: authority, dates, suppression rule, sheets, sources and column glossary."""
+def readme_glossary(ws) -> dict[str, list[dict]]:
+    """The README sheet's column list read back: sheet -> [{header, machine, unit, meaning}], in order."""
+    out: dict[str, list[dict]] = {}
+    inside = False
+    for row in ws.iter_rows(values_only=True):
+        if tuple(row[:5]) == GLOSSARY_HEADING:
+            inside = True
+            continue
+        if inside and row[0]:
+            out.setdefault(row[0], []).append(dict(zip(("header", "machine", "unit", "meaning"),
+                                                       ((v or "") for v in row[1:5]))))
+    return out
+
+
+def _write_readme(readme, store: Store, layouts: dict[str, list[SheetColumn]]) -> None:
+    """The README sheet: authority, dates, suppression, units and rounding, sheets, sources, columns."""
     readme.title = "README"
-    for r in _readme_rows(store):
+    for r in _readme_rows(store, layouts):
         readme.append([neutralise(v) for v in r])
     readme["A1"].font = Font(bold=True, size=14)
-    for row in readme.iter_rows():  # the headings of the README's three lists
+    for row in readme.iter_rows():  # the headings of the README's lists
         if row[0].value in README_HEADINGS:
             for cell in row:
                 cell.font = Font(bold=True)
-    readme.column_dimensions["A"].width = 42
-    readme.column_dimensions["B"].width = 110
+    for letter, width in zip("ABCDE", (34, 60, 30, 18, 80)):
+        readme.column_dimensions[letter].width = width
     for row in readme.iter_rows():
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -101,31 +212,35 @@ def write_workbook(store: Store, path: Path) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = Workbook()
-    _write_readme(wb.active, store)
+    readme = wb.active
+    tables = mps_tables(store)
+    extra = {"area_code": _area_names(store, tables), "metric": _gap_names(store)}
+    layouts = {name[:31]: sheet_columns(name, frame) for name, frame in tables.items()}
+    _write_readme(readme, store, layouts)
 
     marker = f"<{SUPPRESSION_THRESHOLD}"
-    for name, frame in mps_tables(store).items():
+    for name, frame in tables.items():
         ws = wb.create_sheet(name[:31])
-        columns = list(frame.columns)
-        ws.append(columns)
+        columns = layouts[name[:31]]
+        ws.append([c.header for c in columns])
         for cell in ws[1]:
             cell.fill, cell.font = HEADER_FILL, HEADER_FONT
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-        for record in frame.itertuples(index=False):
-            ws.append([_cell_value(v) for v in record])
+        sources = [frame[c.source].tolist() for c in columns]
+        for i in range(len(frame)):
+            ws.append([_cell_value(c, src[i], extra) for c, src in zip(columns, sources)])
         for j, col in enumerate(columns, start=1):
             letter = get_column_letter(j)
-            fmt = _format_for(name, col)
-            numeric = pd.api.types.is_numeric_dtype(frame[col]) or frame[col].map(
-                lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)).any()
-            width = max([len(str(col))] + [len(str(v)) for v in frame[col].head(200)]) + 2
-            ws.column_dimensions[letter].width = min(max(width, 8), 60)
+            fmt = FORMATS.get(col.kind)
+            shown = [ws.cell(row=r, column=j).value for r in range(2, min(len(frame), 200) + 2)]
+            width = max([min(len(col.header), 24)] + [len(str(v)) for v in shown]) + 2
+            ws.column_dimensions[letter].width = min(max(width, 10), 60)
             for cell in ws[letter][1:]:
                 if cell.value == marker:
                     cell.comment = Comment(f"Suppressed: fewer than {SUPPRESSION_THRESHOLD}, or hidden so a "
                                            "total cannot reveal a small count.", "mps")
                     cell.alignment = Alignment(horizontal="right")
-                elif numeric and isinstance(cell.value, (int, float)):
+                elif fmt and isinstance(cell.value, (int, float, dt.date)) and not isinstance(cell.value, bool):
                     cell.number_format = fmt
         ws.freeze_panes = "A2"
         if len(frame):
@@ -140,15 +255,26 @@ def write_workbook(store: Store, path: Path) -> Path:
     return path
 
 
-def _cell_value(v):
+def _cell_value(column: SheetColumn, v, extra: dict[str, dict[str, str]]):
     if v is None:
         return None
     if not isinstance(v, (str, list, dict, set, tuple)) and pd.isna(v):
         return None
     if hasattr(v, "item") and not isinstance(v, str):  # numpy scalar -> Python
         v = v.item()
+    if column.kind == "name":
+        return neutralise(code_label(column.source, v, extra.get(column.source)))
     if isinstance(v, (pd.Timestamp, dt.datetime, dt.date)):
-        return v.isoformat()[:10]
+        v = v.isoformat()
+    if column.kind in ("date", "datetime") and isinstance(v, str):
+        try:
+            when = dt.datetime.fromisoformat(v.replace("Z", "+00:00"))
+        except ValueError:
+            return neutralise(v)  # not a date after all: the text as the CSV has it
+        when = when.astimezone(dt.UTC).replace(tzinfo=None) if when.tzinfo else when
+        return when.date() if column.kind == "date" else when
+    if column.kind in ("count", "year", "identifier") and isinstance(v, float) and v.is_integer():
+        return int(v)
     if isinstance(v, (list, dict, set, tuple)):
         return str(v)
     return neutralise(v)

@@ -22,19 +22,31 @@ def both(sample_store, tmp_path_factory):
     return out
 
 
+def _by_machine_name(wb, sheet):
+    """A workbook sheet's columns keyed by their CSV (machine) name, through the README's column list."""
+    from exports.xlsx_export import readme_glossary
+    glossary = readme_glossary(wb["README"])[sheet]
+    rows = list(wb[sheet].iter_rows(values_only=True))
+    assert [g["header"] for g in glossary] == list(rows[0]), sheet  # the README lists every column, in order
+    return {g["machine"]: [r[j] for r in rows[1:]] for j, g in enumerate(glossary) if g["machine"]}, rows
+
+
 def test_workbook_values_equal_the_csv_export(both):
+    import datetime as dt
     wb = load_workbook(both / "tables.xlsx")
     assert wb.sheetnames[0] == "README"
     for csv_path in sorted((both / "csv").glob("*.csv")):
         expected = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
-        ws = wb[csv_path.stem[:31]]
-        rows = list(ws.iter_rows(values_only=True))
-        assert list(rows[0]) == list(expected.columns), csv_path.stem
+        columns, rows = _by_machine_name(wb, csv_path.stem[:31])
+        assert list(columns) == list(expected.columns), csv_path.stem  # every CSV column, in the CSV's order
         assert len(rows) - 1 == len(expected), csv_path.stem
-        for j, col in enumerate(expected.columns):
-            for a, b in zip((r[j] for r in rows[1:]), expected[col]):
+        for col in expected.columns:
+            for a, b in zip(columns[col], expected[col]):
                 if b == "":
                     assert a in (None, ""), (csv_path.stem, col, a)
+                elif isinstance(a, dt.datetime):  # a real date in the workbook, ISO text in the CSV
+                    shown = a.isoformat() if len(b) > 10 else a.date().isoformat()
+                    assert shown == b[:19].replace(" ", "T"), (csv_path.stem, col, a, b)
                 else:
                     try:
                         assert float(a) == pytest.approx(float(b), rel=1e-9), (csv_path.stem, col)
@@ -42,15 +54,79 @@ def test_workbook_values_equal_the_csv_export(both):
                         assert str(a) == b, (csv_path.stem, col, a, b)
 
 
+def test_every_export_column_has_a_human_label():
+    """A declared export column without a label would reach the workbook as its machine name."""
+    from domain.contract import EXPORT_TABLES
+    from domain.labels import COLUMN_LABELS, column_label
+    missing = [f"{t.name}.{c.name}" for t in EXPORT_TABLES.values() for c in t.all_columns
+               if c.name not in COLUMN_LABELS or column_label(c.name) == c.name]
+    assert not missing, missing
+
+
+def test_workbook_headers_are_human_and_unique_and_the_csv_keeps_machine_names(both):
+    wb = load_workbook(both / "tables.xlsx")
+    for ws in wb.worksheets[1:]:
+        headers = [c.value for c in ws[1]]
+        assert len(set(headers)) == len(headers), ws.title
+        assert not [h for h in headers if "_" in h], ws.title  # no machine name shows
+    assert [c.value for c in wb["finance"][1]] == ["Organisation", "Item", "Period", "Value (£)"]
+    assert [c.value for c in wb["beds_needed"][1]][2] == "Occupied beds per 1,000 aged 75+"
+    assert "Beds per 1,000 registered patients aged 75+" in [c.value for c in wb["neighbourhood_supply"][1]]
+    assert pd.read_csv(both / "csv" / "finance.csv").columns.tolist() == ["organisation", "item", "period",
+                                                                           "value_gbp"]
+
+
+def test_coded_columns_read_by_name_with_the_code_beside(both):
+    ws = load_workbook(both / "tables.xlsx")["supply"]
+    headers = [c.value for c in ws[1]]
+    assert headers[:4] == ["Client group", "Client group code", "Service", "Service code"]
+    row = [c.value for c in ws[2]]
+    assert row[:4] == ["Older people", "older_people", "Residential care", "residential_care"]
+    assert row[headers.index("Area")] == "Lewisham" and row[headers.index("Area code")] == "E09000023"
+    gaps = load_workbook(both / "tables.xlsx")["gaps"]
+    assert [c.value for c in gaps[2]][2:4] == ["Care home beds per 1,000 people aged 75 and over",
+                                              "care_home_beds_per_1000_75plus"]
+
+
 def test_workbook_is_formatted(both):
+    import datetime as dt
     wb = load_workbook(both / "tables.xlsx")
     ws = wb["care_homes"]
     assert ws.freeze_panes == "A2" and ws["A1"].font.bold
+    # Older people's care homes, total row: 18 homes, 672 beds (9 + 9 homes; 190 + 482 beds).
+    total = [c for c in ws[4]]
+    assert total[0].value == "Total" and total[2].value == 18 and total[3].value == 672
+    assert type(total[3].value) is int and total[3].number_format == "#,##0"
     fin = wb["finance"]
-    money_col = [c.column_letter for c in fin[1] if c.value == "value_gbp"][0]
-    assert fin[f"{money_col}2"].number_format.startswith('"£"')
+    assert fin["D2"].number_format.startswith('"£"') and fin["D2"].value == 377826000
+    contracts = wb["contracts"]
+    start = contracts["H2"]  # Start date of LBL-CS-2015-001, 2015-04-01 in the register
+    assert contracts["H1"].value == "Start date" and start.is_date and start.number_format == "yyyy-mm-dd"
+    assert start.value.date() == dt.date(2015, 4, 1)
+    demand = wb["demand"]
+    year = demand.cell(row=2, column=[c.value for c in demand[1]].index("Year") + 1)
+    assert year.value == 2017 and type(year.value) is int and year.number_format == "0"
+    prices = wb["prices"]
+    assert prices["F1"].value == "Council's rate (£)" and prices["F2"].value == 15.9
+    assert prices["F2"].number_format == '"£"#,##0.00'
     readme = [r[0] for r in wb["README"].iter_rows(values_only=True)]
-    assert "Suppression" in readme and "Authority" in readme
+    assert {"Suppression", "Authority", "Money", "CSV files"} <= set(readme)
+
+
+def test_readme_documents_every_sheet_and_column(both):
+    from domain.contract import EXPORT_TABLES
+    from exports.xlsx_export import readme_glossary
+    wb = load_workbook(both / "tables.xlsx")
+    glossary = readme_glossary(wb["README"])
+    assert set(glossary) == set(wb.sheetnames[1:])
+    sheets = [r[0] for r in wb["README"].iter_rows(values_only=True)]
+    assert all(name in sheets for name in wb.sheetnames[1:])
+    for sheet, columns in glossary.items():
+        assert all(c["meaning"] for c in columns), sheet
+        declared = {c.name for c in EXPORT_TABLES[sheet].all_columns}
+        assert declared <= {c["machine"] for c in columns}, sheet
+    money = next(c for c in glossary["finance"] if c["machine"] == "value_gbp")
+    assert money == {"header": "Value (£)", "machine": "value_gbp", "unit": "£", "meaning": "Pounds"}
 
 
 def test_suppressed_cells_carry_a_note(both):
