@@ -1,4 +1,8 @@
-"""`mps export --format csv`: one tidy CSV per table of the export contract."""
+"""`mps export --format csv`: one tidy CSV per table of the export contract, and a README.txt.
+
+The CSVs are for analysts: machine column names (domain.contract.EXPORT_TABLES), full precision,
+codes as codes, dates as ISO 8601 text. README.txt says so and lists every file's columns with the
+human header the workbook gives them."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -35,4 +39,35 @@ def write_csv_tables(store: Store, out_dir: Path) -> list[Path]:
         path = out_dir / f"{name}.csv"
         safe_frame(frame).to_csv(path, index=False, float_format="%.10g")
         written.append(path)
+    write_readme(out_dir, [p.stem for p in written])
     return written
+
+
+README_NAME = "README.txt"
+
+
+def write_readme(out_dir: Path, names: list[str]) -> Path:
+    """README.txt beside the CSVs: what the files keep, and each file's columns (machine name,
+    the workbook's human header, unit, meaning)."""
+    from domain.contract import EXPORT_TABLES
+    from domain.labels import column_label
+    lines = ["Market Position Statement tables: CSV files", "",
+             "These files keep the machine column names and full precision (up to 10 significant figures):",
+             "codes as codes (client_group, service, area_code ...), dates as ISO 8601 text (yyyy-mm-dd), money",
+             "in pounds, percentages 0-100, empty cells for missing values and <5 for suppressed counts. Text a",
+             "spreadsheet would run as a formula starts with an apostrophe. The workbook (.xlsx) holds the same",
+             "values with human headers, names beside codes, and number formats.", ""]
+    for name in names:
+        table = EXPORT_TABLES.get(name)
+        if table is None:
+            continue
+        lines += [f"{name}.csv: {table.description}"]
+        for c in table.all_columns:
+            unit = f" [{c.unit}]" if c.unit else ""
+            lines.append(f"  {c.name} ({column_label(c.name)}){unit}: {c.description}")
+        if table.open_columns:
+            lines.append(f"  further columns: {table.open_columns}")
+        lines.append("")
+    path = Path(out_dir) / README_NAME
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path

@@ -45,11 +45,12 @@ def make(store: Store, key: str) -> bytes:
             from .xlsx_export import write_workbook
             return write_workbook(store, tmp / "t.xlsx").read_bytes()
         if key == "csv":
-            from .csv_export import write_csv_tables
+            from .csv_export import README_NAME, write_csv_tables
             buf = io.BytesIO()
             with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
                 for p in write_csv_tables(store, tmp / "csv"):
                     z.write(p, p.name)
+                z.write(tmp / "csv" / README_NAME, README_NAME)
             return buf.getvalue()
         from .brief import write_brief
         return write_brief(store, tmp / ("b.pdf" if key == "brief-pdf" else "b.html")).read_bytes()

@@ -197,3 +197,18 @@ def test_downloads_are_made_from_the_store_with_dated_names(sample_store):
         assert r.status_code == 200, key
         assert "lewisham-" in r.headers["Content-Disposition"] and f"{today}.{suffix}" in r.headers["Content-Disposition"]
     assert client.get("/download/nothing").status_code == 404
+
+
+def test_the_csv_zip_says_it_keeps_machine_names_and_full_precision(sample_store):
+    import io
+    import zipfile
+    from app import create_app
+    client = create_app(sample_store).server.test_client()
+    z = zipfile.ZipFile(io.BytesIO(client.get("/download/csv").data))
+    assert "README.txt" in z.namelist() and "finance.csv" in z.namelist()
+    readme = z.read("README.txt").decode("utf-8")
+    assert "machine column names and full precision" in readme
+    assert "  value_gbp (Value (£)) [£]: Pounds" in readme
+    # Full precision (10 significant figures, not the workbook's one decimal place): older people's care
+    # home beds per 1,000 aged 75+, 672 / 12,400 x 1,000 = 54.193548387...
+    assert "care_home_beds_per_1000_75plus,E09000023,la,2017,672,12400,54.19354839," in z.read("gaps.csv").decode()

@@ -2,18 +2,32 @@
 import dash
 from dash import html
 
+from domain.contract import EXPORT_TABLES
 from exports.downloads import FILES, file_name
 from .. import context
 from ..components import empty_store_notice
 
 DESCRIPTIONS = {
-    "workbook": ("The MPS tables (Excel workbook)", "One sheet per table with a README sheet of sources, "
-                 "dates, definitions and the suppression rule."),
-    "csv": ("The MPS tables (CSV files, zipped)", "Tidy tables, one value per row, for analysts."),
+    "workbook": ("The MPS tables (Excel workbook)", "One sheet per table for reading and printing: human column "
+                 "headers, names beside codes (client group, service, area), counts as whole numbers, real dates "
+                 "and £ and % formats. The README sheet lists every sheet and column (header, machine name, unit, "
+                 "meaning), the sources, the dates and the suppression rule."),
+    "csv": ("The MPS tables (CSV files, zipped)", "One CSV per table for analysts: machine column names and full "
+            "precision, codes as codes, dates as yyyy-mm-dd text; README.txt lists every file's columns. The "
+            "values are the workbook's."),
     "brief-pdf": ("Committee briefing pack (PDF, A4)", "Key facts, demand and supply by client group, gaps, "
                   "neighbourhoods, opportunities, indicators and sources, with page numbers."),
     "brief-html": ("Committee briefing pack (web page)", "The same pack as a single HTML file."),
 }
+
+
+def _tables() -> html.Details:
+    """What the workbook's sheets and the zip's CSV files hold: one line per export table."""
+    return html.Details([
+        html.Summary(f"The {len(EXPORT_TABLES)} tables in the workbook and the CSV files"),
+        html.Dl([part for name, t in EXPORT_TABLES.items() for part in (
+            html.Dt(f"{name} (sheet; {name}.csv)"), html.Dd(t.description))], id="downloads-tables"),
+    ], className="downloads-tables")
 
 
 def layout(**_):
@@ -31,6 +45,7 @@ def layout(**_):
         html.P("Each file is made from the current store when you ask for it, so it always matches the pages.",
                className="lead"),
         html.Ul(items, className="downloads", id="downloads-list"),
+        _tables(),
     ])
 
 
