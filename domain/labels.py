@@ -219,7 +219,9 @@ def column_label(column: str) -> str:
     label = COLUMN_LABELS.get(column)
     if label is None:
         return _humanise(column)
-    return f"{label.name} ({label.unit})" if label.unit in {"£", "%"} else label.name
+    if label.unit in {"£", "%"} and label.unit not in label.name:  # never 'Share, % of patients (%)'
+        return f"{label.name} ({label.unit})"
+    return label.name
 
 
 def column_unit(column: str) -> str:

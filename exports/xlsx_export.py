@@ -45,7 +45,12 @@ README_HEADINGS = {"Sheet", "Source file", "Units and rounding"}
 GLOSSARY_HEADING = ("Sheet", "Column header", "Machine name (CSV)", "Unit", "Meaning")
 COUNT_UNITS = {"people", "beds", "homes", "rows"}  # counts show as whole numbers
 COUNT_COLUMNS = {("supply", "value"), ("concentration", "total"), ("neighbourhood_gaps", "supply")}
-DATETIME_COLUMNS = {"ingested_at"}  # ISO 8601 UTC text in the CSV, an Excel date-time here
+DATETIME_COLUMNS = {"ingested_at"}
+FINE_TABLES = {"kpis", "workforce"}  # indicator values (0.43%, £9.05 an hour) keep up to three decimals
+FINE_DECIMAL = "#,##0.0##"
+# Code columns shown by name when the table has no name column of its own: code -> (name header, name column)
+PLACE_CODES = {"area_code": ("Area", "area_name"), "neighbourhood": ("Neighbourhood", "name"),
+               "neighbourhood_code": ("Neighbourhood", "name")}  # ISO 8601 UTC text in the CSV, an Excel date-time here
 
 
 @dataclass(frozen=True)
@@ -85,12 +90,14 @@ def _kind(table: str, column: str) -> tuple[str, str, str]:
     if c.unit in COUNT_UNITS or (c.dtype == "int" and c.unit == "") or (table, column) in COUNT_COLUMNS:
         return "count", c.unit or "count", c.description
     if c.dtype in ("float", "int"):
-        return "decimal", (label.unit if label and label.unit.startswith("per ") else c.unit), c.description
+        kind = "fine_decimal" if table in FINE_TABLES else "decimal"
+        return kind, (label.unit if label and label.unit.startswith("per ") else c.unit), c.description
     return "text", "", c.description
 
 
 FORMATS = {"count": THOUSANDS, "year": PLAIN, "identifier": PLAIN, "date": DATE, "datetime": DATETIME,
-           "money": MONEY, "money_pence": MONEY_PENCE, "percent": PERCENT, "decimal": DECIMAL}
+           "money": MONEY, "money_pence": MONEY_PENCE, "percent": PERCENT, "decimal": DECIMAL,
+           "fine_decimal": FINE_DECIMAL}
 
 
 def _area_names(store: Store, tables: dict[str, pd.DataFrame]) -> dict[str, str]:
@@ -105,6 +112,15 @@ def _area_names(store: Store, tables: dict[str, pd.DataFrame]) -> dict[str, str]
         if code and name:
             names.setdefault(code, name)
     return names
+
+
+def _neighbourhood_names(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
+    """Neighbourhood code -> name (N1 -> North Lewisham), from the neighbourhood supply table."""
+    frame = tables.get("neighbourhood_supply")
+    if frame is None or not {"neighbourhood", "name"} <= set(frame.columns):
+        return {}
+    pairs = frame[["neighbourhood", "name"]].dropna()
+    return {k: v for k, v in zip(pairs["neighbourhood"], pairs["name"]) if k != v}
 
 
 def _gap_names(store: Store) -> dict[str, str]:
@@ -123,12 +139,16 @@ def sheet_columns(table: str, frame: pd.DataFrame) -> list[SheetColumn]:
     for col in frame.columns:
         kind, unit, meaning = _kind(table, col)
         header = column_label(col)
-        coded = col in EXPORT_CODE_LABELS or (col == "area_code" and "area_name" not in frame.columns)
-        if coded:
-            name_header = "Area" if col == "area_code" else header
-            out.append(SheetColumn(name_header, "", col, "name", "",
+        place = PLACE_CODES.get(col)
+        if place and place[1] not in frame.columns and not (col == "neighbourhood_code" and "neighbourhood" in
+                                                            frame.columns):
+            out.append(SheetColumn(place[0], "", col, "name", "",
                                    f"The name of {col} (workbook only; the CSV holds the code)"))
-            header = "Area code" if col == "area_code" else f"{header} code"
+            header = f"{place[0]} code"
+        elif col in EXPORT_CODE_LABELS:
+            out.append(SheetColumn(header, "", col, "name", "",
+                                   f"The name of {col} (workbook only; the CSV holds the code)"))
+            header = f"{header} code"
         out.append(SheetColumn(header, col, col, kind, unit, meaning))
     return out
 
@@ -214,7 +234,9 @@ def write_workbook(store: Store, path: Path) -> Path:
     wb = Workbook()
     readme = wb.active
     tables = mps_tables(store)
-    extra = {"area_code": _area_names(store, tables), "metric": _gap_names(store)}
+    neighbourhoods = _neighbourhood_names(tables)
+    extra = {"area_code": _area_names(store, tables), "metric": _gap_names(store),
+             "neighbourhood": neighbourhoods, "neighbourhood_code": neighbourhoods}
     layouts = {name[:31]: sheet_columns(name, frame) for name, frame in tables.items()}
     _write_readme(readme, store, layouts)
 

@@ -83,6 +83,13 @@ def test_coded_columns_read_by_name_with_the_code_beside(both):
     row = [c.value for c in ws[2]]
     assert row[:4] == ["Older people", "older_people", "Residential care", "residential_care"]
     assert row[headers.index("Area")] == "Lewisham" and row[headers.index("Area code")] == "E09000023"
+    hoods = load_workbook(both / "tables.xlsx")["neighbourhoods"]
+    assert [c.value for c in hoods[1]][:5] == ["Neighbourhood", "Neighbourhood code", "Registered patients",
+                                              "District nursing cases", "District nursing, % of patients"]
+    # N1 is North Lewisham (neighbourhood supply table); 45,342 registered patients there.
+    assert [c.value for c in hoods[2]][:3] == ["North Lewisham", "N1", 45342]
+    kpis = load_workbook(both / "tables.xlsx")["kpis"]
+    assert kpis["I2"].value == 0.429337 and kpis["I2"].number_format == "#,##0.0##"  # shows 0.429, not 0.4
     gaps = load_workbook(both / "tables.xlsx")["gaps"]
     assert [c.value for c in gaps[2]][2:4] == ["Care home beds per 1,000 people aged 75 and over",
                                               "care_home_beds_per_1000_75plus"]
