@@ -46,6 +46,7 @@ GLOSSARY_HEADING = ("Sheet", "Column header", "Machine name (CSV)", "Unit", "Mea
 COUNT_UNITS = {"people", "beds", "homes", "rows"}  # counts show as whole numbers
 COUNT_COLUMNS = {("supply", "value"), ("concentration", "total"), ("neighbourhood_gaps", "supply")}
 DATETIME_COLUMNS = {"ingested_at"}
+NAME_MEANING = "The name of the code in the next column (workbook only: the CSV file holds the code)"
 FINE_TABLES = {"kpis", "workforce"}  # indicator values (0.43%, £9.05 an hour) keep up to three decimals
 FINE_DECIMAL = "#,##0.0##"
 # Code columns shown by name when the table has no name column of its own: code -> (name header, name column)
@@ -142,12 +143,10 @@ def sheet_columns(table: str, frame: pd.DataFrame) -> list[SheetColumn]:
         place = PLACE_CODES.get(col)
         if place and place[1] not in frame.columns and not (col == "neighbourhood_code" and "neighbourhood" in
                                                             frame.columns):
-            out.append(SheetColumn(place[0], "", col, "name", "",
-                                   f"The name of {col} (workbook only; the CSV holds the code)"))
+            out.append(SheetColumn(place[0], "", col, "name", "", NAME_MEANING))
             header = f"{place[0]} code"
         elif col in EXPORT_CODE_LABELS:
-            out.append(SheetColumn(header, "", col, "name", "",
-                                   f"The name of {col} (workbook only; the CSV holds the code)"))
+            out.append(SheetColumn(header, "", col, "name", "", NAME_MEANING))
             header = f"{header} code"
         out.append(SheetColumn(header, col, col, kind, unit, meaning))
     return out
@@ -211,21 +210,33 @@ def readme_glossary(ws) -> dict[str, list[dict]]:
     return out
 
 
+README_WIDTHS = (30, 40, 26, 14, 60)  # Sheet, Column header, Machine name, Unit, Meaning
+
+
 def _write_readme(readme, store: Store, layouts: dict[str, list[SheetColumn]]) -> None:
-    """The README sheet: authority, dates, suppression, units and rounding, sheets, sources, columns."""
+    """The README sheet: authority, dates, suppression, units and rounding, sheets, sources, columns.
+    A two-part row's text spans columns B-E; every row is tall enough for its wrapped text (LibreOffice
+    and Excel do not grow a row written by openpyxl on opening)."""
     readme.title = "README"
     for r in _readme_rows(store, layouts):
         readme.append([neutralise(v) for v in r])
     readme["A1"].font = Font(bold=True, size=14)
-    for row in readme.iter_rows():  # the headings of the README's lists
-        if row[0].value in README_HEADINGS:
-            for cell in row:
-                cell.font = Font(bold=True)
-    for letter, width in zip("ABCDE", (34, 60, 30, 18, 80)):
+    readme.row_dimensions[1].height = 22
+    for letter, width in zip("ABCDE", README_WIDTHS):
         readme.column_dimensions[letter].width = width
     for row in readme.iter_rows():
+        if row[0].value in README_HEADINGS or tuple(c.value for c in row[:5]) == GLOSSARY_HEADING:
+            for cell in row:  # the headings of the README's lists
+                cell.font = Font(bold=True)
         for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.alignment = Alignment(wrap_text=cell.coordinate != "A1", vertical="top")
+        two_part = len(row) < 3 or all(c.value in (None, "") for c in row[2:])
+        if two_part and row[1].value:
+            readme.merge_cells(start_row=row[0].row, start_column=2, end_row=row[0].row, end_column=5)
+        widths = (README_WIDTHS[0], sum(README_WIDTHS[1:])) if two_part else README_WIDTHS
+        lines = max(-(-len(str(c.value or "")) // int(w * 1.2)) for c, w in zip(row, widths))
+        if lines > 1:
+            readme.row_dimensions[row[0].row].height = 15 * lines
 
 
 def write_workbook(store: Store, path: Path) -> Path:
