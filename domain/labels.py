@@ -324,16 +324,23 @@ FILE_KIND_LABELS: dict[str, str] = {
     "fingertips": "Fingertips indicators", "gp_registrations_totals": "GP registrations (totals)",
     "gp_registrations_quinary": "GP registrations (by age)", "contracts_register": "Contracts register",
     "neighbourhood_caseloads": "Neighbourhood caseloads", "ward_boundaries": "Ward boundaries",
-    "census_areas": "Census by ward",
+    "census_areas": "Census by ward", "asc_finance_unit_costs": "ASC finance return (unit costs)",
+    "skills_for_care_workforce": "Skills for Care workforce estimates",
 }
 OWNERSHIP_LABELS: dict[str, str] = {"national_group": "National group", "small_independent": "Small independent"}
+AREA_TYPE_LABELS: dict[str, str] = {"la": "Local authority", "region": "Region", "england": "England",
+                                    "comparator": "Comparator authority", "file": "Whole directory"}
+WORKFORCE_MEASURE_LABELS: dict[str, str] = {  # Skills for Care estimates (metrics.workforce)
+    "filled_posts": "Filled posts", "vacancy_rate": "Vacancy rate (%)", "turnover_rate": "Turnover rate (%)",
+    "median_hourly_pay": "Median hourly pay (£)"}
 CODE_LABELS: dict[str, dict[str, str]] = {
     "client_group": CLIENT_GROUP_LABELS, "kind": FILE_KIND_LABELS, "polarity": POLARITY_LABELS,
     "ownership": OWNERSHIP_LABELS, "type": {**SERVICE_TYPE_LABELS, "total": "Total"},
     "service": {**SERVICE_TYPE_LABELS, "domiciliary_care": "Home care (domiciliary)", "total": "Total"},
     "setting": SERVICE_TYPE_LABELS,
     "growth_measure": {k: lab.name for k, lab in MEASURE_LABELS.items()},
-    "measure": {k: lab.name for k, lab in MEASURE_LABELS.items()},
+    "measure": {**{k: lab.name for k, lab in MEASURE_LABELS.items()}, **WORKFORCE_MEASURE_LABELS},
+    "area_type": AREA_TYPE_LABELS,
 }
 
 
@@ -349,8 +356,6 @@ def fmt_cell(column: str, value) -> str:
 
 
 # The workbook (exports/xlsx_export.py) shows coded columns by name, with the code beside them.
-AREA_TYPE_LABELS: dict[str, str] = {"la": "Local authority", "region": "Region", "england": "England",
-                                    "comparator": "Comparator authority", "file": "Whole directory"}
 EXPORT_CODE_LABELS: dict[str, dict[str, str]] = {
     **CODE_LABELS,
     "client_group": {**CLIENT_GROUP_LABELS, "all_patients": "All registered patients"},

@@ -219,3 +219,21 @@ def test_the_csv_zip_says_it_keeps_machine_names_and_full_precision(sample_store
     # Full precision (10 significant figures, not the workbook's one decimal place): older people's care
     # home beds per 1,000 aged 75+, 672 / 12,400 x 1,000 = 54.193548387...
     assert "care_home_beds_per_1000_75plus,E09000023,la,2017,672,12400,54.19354839," in z.read("gaps.csv").decode()
+
+
+def test_the_brief_shows_workforce_measures_area_types_and_file_kinds_by_name(sample_store, tmp_path):
+    import re
+    from exports.brief import write_brief
+    text = write_brief(Store(sample_store), tmp_path / "pack.html").read_text()
+    # Skills for Care, Lewisham 2016/17: 6,100 filled posts (the sample's workforce file).
+    assert "<td>Filled posts</td><td>Local authority</td><td>Lewisham</td>" in re.sub(r"<td[^>]*>", "<td>", text)
+    for code in ("filled_posts", "vacancy_rate", ">la<", "skills_for_care_workforce", "asc_finance_unit_costs"):
+        assert code not in text, code
+
+
+def test_code_label_names_a_code_and_leaves_a_name_alone():
+    from domain.labels import code_label
+    assert code_label("client_group", "all_patients") == "All registered patients"
+    assert code_label("measure", "clients_in_area") == "Clients in area"  # no entry: the key made readable
+    assert code_label("service", "All services") == "All services" and code_label("dataset", "PANSI") == "PANSI"
+    assert code_label("area_code", "E09000023", {"E09000023": "Lewisham"}) == "Lewisham"
