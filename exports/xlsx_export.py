@@ -45,13 +45,13 @@ README_HEADINGS = {"Sheet", "Source file", "Units and rounding"}
 GLOSSARY_HEADING = ("Sheet", "Column header", "Machine name (CSV)", "Unit", "Meaning")
 COUNT_UNITS = {"people", "beds", "homes", "rows"}  # counts show as whole numbers
 COUNT_COLUMNS = {("supply", "value"), ("concentration", "total"), ("neighbourhood_gaps", "supply")}
-DATETIME_COLUMNS = {"ingested_at"}
+DATETIME_COLUMNS = {"ingested_at"}  # ISO 8601 UTC text in the CSV, an Excel date-time here
 NAME_MEANING = "The name of the code in the next column (workbook only: the CSV file holds the code)"
 FINE_TABLES = {"kpis", "workforce"}  # indicator values (0.43%, £9.05 an hour) keep up to three decimals
 FINE_DECIMAL = "#,##0.0##"
 # Code columns shown by name when the table has no name column of its own: code -> (name header, name column)
 PLACE_CODES = {"area_code": ("Area", "area_name"), "neighbourhood": ("Neighbourhood", "name"),
-               "neighbourhood_code": ("Neighbourhood", "name")}  # ISO 8601 UTC text in the CSV, an Excel date-time here
+               "neighbourhood_code": ("Neighbourhood", "name")}
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ class SheetColumn:
     header: str
     machine: str        # the CSV column; for a name column, "" (the code column carries the CSV's value)
     source: str         # the frame column the values come from
-    kind: str           # count, year, date, datetime, money, money_pence, percent, decimal, text, name
+    kind: str           # a FORMATS key, or text / name (no number format)
     unit: str
     meaning: str
 
