@@ -96,6 +96,8 @@ COLUMN_LABELS: dict[str, Label] = {
     "sex": Label("Sex"), "age_band": Label("Age band"), "age": Label("Age"),
     "year": Label("Year", "year"), "from_year": Label("From year", "year"), "to_year": Label("To year", "year"),
     "period": Label("Period"), "value": Label("Value", decimals=1),
+    "index": Label("Index (base year = 100)", decimals=1), "base_year": Label("Base year", "year"),
+    "base_value": Label("People in base year", "people"),
     "value_from": Label("From", "people"), "value_to": Label("To", "people"),
     "change": Label("Change", "people"), "change_pct": Label("Change", "%", 1),
     "numerator": Label("Numerator", decimals=1), "denominator": Label("Denominator", decimals=1),
