@@ -119,6 +119,7 @@ COLUMN_LABELS: dict[str, Label] = {
     "start_date": Label("Start date"), "end_date": Label("End date"),
     "total_value": Label("Total value", "£"), "annual_value": Label("Annual value", "£"),
     "organisation": Label("Organisation"), "item": Label("Item"), "value_gbp": Label("Value", "£"),
+    "amount": Label("Amount (rounded)"),
     "path": Label("File"), "kind": Label("Kind of file"), "table": Label("Store table"),
     "sha256": Label("SHA-256"), "rows_read": Label("Rows read", "rows"), "rows_kept": Label("Rows kept", "rows"),
     "ingested_at": Label("Ingested at"), "source_file": Label("Source file"), "source_row": Label("Source row"),

@@ -4,6 +4,8 @@ series is also told apart by label or marker, never by colour alone.
 """
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -379,3 +381,43 @@ def timeline(frame: pd.DataFrame, label: str, start: str, end: str, value: str, 
                  yaxis={"autorange": "reversed", "categoryorder": "array", "categoryarray": rows},
                  height=height, margin={"l": 60, "r": 110, "t": 60, "b": 50},
                  legend={"orientation": "h", "y": -80 / height, "yanchor": "top"}, barmode="overlay")
+
+
+def money(value) -> str:
+    """Pounds as a reader says them: £m to one decimal place from £1m (£268.0m), £k to the
+    nearest thousand below it (£40k), pounds below £1,000."""
+    if value is None or pd.isna(value):
+        return ""
+    v = float(value)
+    if abs(v) >= 1e6:
+        return f"£{v / 1e6:,.1f}m"
+    if abs(v) >= 1e3:
+        return f"£{v / 1e3:,.0f}k"
+    return f"£{v:,.0f}"
+
+
+def _money_tick(v: float) -> str:
+    return f"£{v / 1e9:g}bn" if v >= 1e9 else f"£{v / 1e6:g}m" if v >= 1e6 else f"£{v / 1e3:g}k" if v >= 1e3 else f"£{v:g}"
+
+
+MONEY_ROUNDING = "Amounts of £1m or more are rounded to £0.1m; smaller amounts to the nearest £1k."
+
+
+def money_bars(frame: pd.DataFrame, label: str, value: str, title: str) -> dict:
+    """Amounts of very different size (a £268m budget beside a £40k grant) as horizontal bars on a
+    logarithmic axis with £ tick labels, each bar labelled with its amount, so the small ones can
+    be read at all; the axis title says the scale is logarithmic."""
+    f = frame[pd.to_numeric(frame[value], errors="coerce") > 0]
+    if f.empty:
+        return empty("No data for this selection")
+    fig = go.Figure(go.Bar(x=f[value], y=f[label].map(wrap), orientation="h", hovertext=f[label],
+                           marker=dict(color=OKABE_ITO[0]), text=f[value].map(money), textposition="outside",
+                           textfont=dict(color="#0b0c0c"), cliponaxis=False))
+    lo, hi = float(f[value].min()), float(f[value].max())
+    ticks = [10 ** p for p in range(int(math.floor(math.log10(lo))), int(math.ceil(math.log10(hi))) + 2)]
+    lines = f[label].map(lambda t: wrap(t).count("<br>") + 1).max()
+    return _base(fig, title, "", "£ (logarithmic scale: each gridline is ten times the one before)",
+                 height=max(300, 160 + max(28, 16 * lines) * len(f)),
+                 xaxis={"type": "log", "tickvals": ticks, "ticktext": [_money_tick(t) for t in ticks],
+                        "range": [math.log10(ticks[0]), math.log10(hi) + 0.6]},
+                 yaxis={"autorange": "reversed"}, margin={"l": 60, "r": 40, "t": 60, "b": 60})

@@ -61,3 +61,19 @@ def numbers(array):
         import numpy as np
         return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
     return list(array)
+
+
+def test_money_reads_as_pounds_million_or_thousand_with_stated_rounding():
+    assert figures.money(268_000_000) == "£268.0m" and figures.money(84_570_000) == "£84.6m"
+    assert figures.money(40_000) == "£40k" and figures.money(5_588_000) == "£5.6m" and figures.money(None) == ""
+    assert "£0.1m" in figures.MONEY_ROUNDING and "£1k" in figures.MONEY_ROUNDING
+
+
+def test_money_bars_put_268m_and_40k_on_a_labelled_log_axis_so_both_can_be_read():
+    f = pd.DataFrame({"k": ["Net spend budget (2014/15)", "Council contribution (2018/19)"],
+                      "v": [268_000_000, 40_000]})
+    fig = figures.money_bars(f, "k", "v", "T")
+    x = fig["layout"]["xaxis"]
+    assert x["type"] == "log" and "logarithmic" in x["title"]["text"]
+    assert x["ticktext"][0] == "£10k" and "£100m" in x["ticktext"]
+    assert list(fig["data"][0]["text"]) == ["£268.0m", "£40k"]
