@@ -421,3 +421,26 @@ def money_bars(frame: pd.DataFrame, label: str, value: str, title: str) -> dict:
                  xaxis={"type": "log", "tickvals": ticks, "ticktext": [_money_tick(t) for t in ticks],
                         "range": [math.log10(ticks[0]), math.log10(hi) + 0.6]},
                  yaxis={"autorange": "reversed"}, margin={"l": 60, "r": 40, "t": 60, "b": 60})
+
+
+def homes_and_beds(frame: pd.DataFrame, group: str, title: str) -> dict:
+    """Care homes and beds side by side in two panels, each with its own axis: a count of homes
+    and a count of beds are different units and never share one."""
+    if frame.empty:
+        return empty("No data for this selection")
+    from plotly.subplots import make_subplots
+    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.08,
+                        subplot_titles=("Care homes (number)", "Beds (number)"))
+    labels = frame[group].map(wrap)
+    for col, (measure, colour) in enumerate((("homes", OKABE_ITO[0]), ("beds", OKABE_ITO[1])), start=1):
+        values = frame[measure]
+        fig.add_trace(go.Bar(x=values, y=labels, orientation="h", name=measure.capitalize(), hovertext=frame[group],
+                             marker=dict(color=colour), text=values.map(lambda v: f"{v:,.0f}"),
+                             textposition="outside", textfont=dict(color="#0b0c0c"), cliponaxis=False),
+                      row=1, col=col)
+        fig.update_xaxes(range=[0, float(values.max() or 1) * 1.2], row=1, col=col)
+    out = fig.to_plotly_json()
+    lines = frame[group].map(lambda t: wrap(t).count("<br>") + 1).max()
+    return _base(go.Figure(out), title, height=max(300, 180 + max(28, 16 * lines) * len(frame)),
+                 showlegend=False, annotations=out["layout"].get("annotations", []),
+                 yaxis={"autorange": "reversed"}, margin={"l": 60, "r": 40, "t": 90, "b": 50})

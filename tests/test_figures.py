@@ -77,3 +77,11 @@ def test_money_bars_put_268m_and_40k_on_a_labelled_log_axis_so_both_can_be_read(
     assert x["type"] == "log" and "logarithmic" in x["title"]["text"]
     assert x["ticktext"][0] == "£10k" and "£100m" in x["ticktext"]
     assert list(fig["data"][0]["text"]) == ["£268.0m", "£40k"]
+
+
+def test_homes_and_beds_get_a_panel_and_an_axis_each():
+    f = pd.DataFrame({"group": ["Good", "Requires improvement"], "homes": [20, 4], "beds": [494, 176]})
+    fig = figures.homes_and_beds(f, "group", "T")
+    assert [(t["name"], t["xaxis"]) for t in fig["data"]] == [("Homes", "x"), ("Beds", "x2")]
+    assert [a["text"] for a in fig["layout"]["annotations"]] == ["Care homes (number)", "Beds (number)"]
+    assert fig["layout"]["xaxis2"]["range"][1] > 494 > fig["layout"]["xaxis"]["range"][1]
