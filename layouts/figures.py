@@ -156,8 +156,25 @@ def tile_map(frame: pd.DataFrame, value: str, title: str, label_col: str = "name
         annotations.append(dict(x=x + 0.475, y=y + 0.475, showarrow=False,
                                 text=f"<b>{str(getattr(r, label_col)).replace(' ', '<br>', 1)}</b><br>{shown}",
                                 font=dict(size=14, color="#ffffff" if level >= 2 else "#0b0c0c")))
+    # The legend in words (never colour alone): what each shade spans, and that the number is printed.
+    if vals.notna().any() and hi != lo:
+        step = (hi - lo) / 4
+        spans = "; ".join(f"{name} {lo + i * step:,.1f} to {lo + (i + 1) * step:,.1f}"
+                          for i, name in enumerate(["lightest", "light", "dark", "darkest"]))
+        key = f"Shading: {spans}; grey: no data. Each square prints its value. Click a square to select it."
+    else:
+        key = "Each square prints its value (grey: no data). Click a square to select it."
+    annotations.append(dict(x=0, y=-0.06, xref="paper", yref="paper", xanchor="left", yanchor="top",
+                            showarrow=False, align="left", text=wrap(key, 110), font=dict(size=13, color="#0b0c0c")))
+    fig = go.Figure()
+    if "area_code" in frame:  # a transparent marker on each square: clicking it selects the area (customdata)
+        fig.add_trace(go.Scatter(x=[x + 0.475 for x, _ in positions], y=[y + 0.475 for _, y in positions],
+                                 mode="markers", customdata=[[c] for c in frame["area_code"]],
+                                 hovertext=frame[label_col], hoverinfo="text", showlegend=False,
+                                 marker=dict(size=60, symbol="square", color="rgba(255,255,255,0.01)")))
     # Shapes and annotations go in as plain layout: add_shape/add_annotation validate one by one.
-    return _base(go.Figure(), title, shapes=shapes, annotations=annotations, height=500,
+    return _base(fig, title, shapes=shapes, annotations=annotations, height=540,
+                 margin={"l": 60, "r": 20, "t": 60, "b": 110},
                  xaxis={"visible": False, "range": [min(x for x, _ in positions) - 0.05,
                                                     max(x for x, _ in positions) + 1.0]},
                  yaxis={"visible": False, "range": [min(y for _, y in positions) - 0.05,

@@ -238,3 +238,15 @@ def test_changed_states_read_in_words_and_pass_axe(server, driver):
     wait_until(lambda: "26 homes and 721 beds" in text_of(driver, "supply-chart-source"))
     assert "Beds (number)" in text_of(driver, "supply-chart-graph")
     axe_clean(driver)
+
+
+def test_a_tile_on_the_neighbourhood_map_opens_that_neighbourhoods_profile(server, driver):
+    from selenium.webdriver.common.action_chains import ActionChains
+    driver.get(server.url + "/neighbourhoods")
+    settled(driver)
+    assert "Shading: lightest" in wait_until(lambda: text_of(driver, "neighbourhood-map-graph"))
+    point = wait_until(lambda: driver.find_elements("css selector", "#neighbourhood-map-graph .scatterlayer .point"))[0]
+    ActionChains(driver).move_to_element(point).click().perform()
+    link = wait_until(lambda: driver.find_element("id", "selected-area-link"))
+    assert "/area?code=" in link.get_attribute("href")
+    axe_clean(driver)

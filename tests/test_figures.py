@@ -85,3 +85,14 @@ def test_homes_and_beds_get_a_panel_and_an_axis_each():
     assert [(t["name"], t["xaxis"]) for t in fig["data"]] == [("Homes", "x"), ("Beds", "x2")]
     assert [a["text"] for a in fig["layout"]["annotations"]] == ["Care homes (number)", "Beds (number)"]
     assert fig["layout"]["xaxis2"]["range"][1] > 494 > fig["layout"]["xaxis"]["range"][1]
+
+
+def test_tile_map_says_its_shading_in_words_and_each_square_is_clickable():
+    f = pd.DataFrame({"area_code": ["N1", "N2", "N3", "N4"], "name": ["North", "Central", "South West", "South East"],
+                      "value": [7.5, 10.7, 23.6, 23.3]})
+    fig = figures.tile_map(f, "value", "T")
+    key = fig["layout"]["annotations"][-1]["text"].replace("<br>", " ")
+    # (23.6 - 7.5) / 4 = 4.025 per shade: 7.5-11.5, 11.5-15.6, 15.6-19.6, 19.6-23.6.
+    assert "lightest 7.5 to 11.5; light 11.5 to 15.6; dark 15.6 to 19.6; darkest 19.6 to 23.6" in key
+    assert "grey: no data" in key and "Click a square" in key
+    assert fig["data"][0]["customdata"] == [["N1"], ["N2"], ["N3"], ["N4"]]
