@@ -56,3 +56,22 @@ def test_population_index_view_is_100_in_the_base_year_and_the_twin_follows(clie
     assert "= 100" in fig["layout"]["title"]["text"]
     assert out["population-query"]["data"] == "area=E09000023&measure=index"
     assert "Index (base year = 100)" in json.dumps(out["population-chart-table"])
+
+
+def test_practices_are_grouped_by_neighbourhood_and_the_page_says_why_sums_exceed_residents(client, sample_store):
+    deps = client.get("/_dash-dependencies").get_json()
+    cb = next(d for d in deps if "neighbourhood-practices-graph.figure" in d["output"].strip(".").split("..."))
+    body = {"output": cb["output"], "outputs": [{"id": o.split(".")[0], "property": o.split(".")[1]}
+                                                for o in cb["output"].strip(".").split("...")],
+            "inputs": [{"id": i["id"], "property": i["property"], "value": True} for i in cb["inputs"]],
+            "changedPropIds": [f"{cb['inputs'][0]['id']}.{cb['inputs'][0]['property']}"]}
+    fig = client.post("/_dash-update-component", json=body).get_json()["response"]["neighbourhood-practices-graph"]["figure"]
+    names = [t["name"] for t in fig["data"]]
+    assert sorted(names) == ["Central Lewisham", "North Lewisham", "South East Lewisham", "South West Lewisham"]
+    assert sum(len(t["y"]) for t in fig["data"]) == 44  # every practice in the sample, once
+    from app import create_app
+    from layouts.pages import neighbourhoods
+    app = create_app(sample_store)
+    with app.server.test_request_context("/neighbourhoods"):
+        text = json.dumps(neighbourhoods.layout().to_plotly_json(), default=lambda o: o.to_plotly_json())
+    assert "not where they live" in text
