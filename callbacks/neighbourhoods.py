@@ -172,9 +172,14 @@ def update_caseloads(_ready):
                                    "Caseloads: council records; registered patients: NHS Digital GP registrations.")
     prac = mps_tables(s)["practices"]
     if len(prac):
-        totals = prac.assign(total_65=pd.to_numeric(prac["total_65_plus"], errors="coerce"))
-        pfig = figures.bars(totals.sort_values("total_65"), "practice_name", "total_65",
-                            "Registered patients aged 65+ by practice", horizontal=True, y_title="Patients aged 65+")
+        # Grouped by neighbourhood: one colour and pattern per neighbourhood (named in the legend),
+        # practices in order of size within it, so 44 bars read as four groups.
+        totals = prac.assign(total_65=pd.to_numeric(prac["total_65_plus"], errors="coerce"),
+                             neighbourhood_name=prac["neighbourhood_code"].map(names).fillna(prac["neighbourhood_code"]))
+        totals = totals.sort_values(["neighbourhood_code", "total_65"], ascending=[False, True])
+        pfig = figures.bars(totals, "practice_name", "total_65", "Registered patients aged 65+ by practice, "
+                            "grouped by neighbourhood", series="neighbourhood_name", horizontal=True, stacked=True,
+                            y_title="Patients aged 65+")
     else:
         pfig = figures.empty("No practice registrations in the store")
     prac_block = chart_result(prac, pfig, "Registered patients aged 65+ by practice and age band",

@@ -12,10 +12,13 @@ def update_resources(organisation):
     fin = store().table("finance")
     f = fin[fin["organisation"] == organisation] if len(fin) else fin
     shown = f.reindex(columns=["organisation", "item", "period", "value_gbp", "note", "source_file", "source_row"])
-    shown = shown.assign(value_millions=(shown["value_gbp"] / 1e6).round(3))
-    fig = figures.bars(shown, "period", "value_millions", f"{organisation}: budgets and savings (£ million)",
-                       series="item", y_title="£ million")
-    return (*chart_result(shown, fig, f"{organisation}: budgets and savings", source_line(shown)),
+    shown = shown.sort_values(["period", "value_gbp"], ascending=[True, False], kind="stable")
+    shown = shown.assign(amount=shown["value_gbp"].map(figures.money),
+                         bar=shown["item"] + " (" + shown["period"].astype(str) + ")")
+    fig = figures.money_bars(shown, "bar", "value_gbp", f"{organisation}: budgets and savings")
+    shown = shown.drop(columns="bar")
+    source = source_line(shown, figures.MONEY_ROUNDING)
+    return (*chart_result(shown, fig, f"{organisation}: budgets and savings", source),
             query_string(organisation=organisation))
 
 

@@ -3,7 +3,7 @@ from dash import Input, Output
 
 from layouts import figures, ids
 from metrics import supply
-from domain.labels import CLIENT_GROUP_LABELS
+from domain.labels import CLIENT_GROUP_LABELS, CODE_LABELS
 from .common import chart_outputs, chart_result, query_string, PageCallbacks, source_line, store
 
 page = PageCallbacks("supply")
@@ -15,13 +15,24 @@ VIEW_TITLES = {"type": "type", "ownership": "ownership", "rating": "CQC rating",
 def update_homes(view):
     s = store()
     frame = supply.homes_view(s, view)
-    long = frame.melt(id_vars="group", value_vars=["homes", "beds"], var_name="measure", value_name="number")
-    fig = figures.bars(long, "group", "number", f"Care homes and beds by {VIEW_TITLES[view]}", series="measure",
-                       y_title="Number")
+    codes = CODE_LABELS.get(view, {})
+    frame = frame.assign(group=frame["group"].map(lambda g: codes.get(g, g)))
+    fig = figures.homes_and_beds(frame, "group", f"Care homes and beds by {VIEW_TITLES[view]}")
     cp = s.table("care_providers")
     as_at = cp["as_at"].dropna().max() if len(cp) and cp["as_at"].notna().any() else "date not stated"
     src = (cp["source_file"].iloc[0] if len(cp) else "") + f" (as at {as_at})"
-    return chart_result(frame, fig, f"Care homes and beds by {VIEW_TITLES[view]}", "Source: CQC care directory, " + src)
+    source = "Source: CQC care directory, " + src
+    if view in ("rating", "user_band") and len(frame):
+        # These views count every registered care home, the MPS table above older people's homes only.
+        homes = frame.groupby("group").first() if view == "rating" else None
+        older = supply.care_home_table(s)
+        total = older[older["type"] == "total"]
+        counted = (f"{int(homes['homes'].sum())} homes and {int(homes['beds'].sum()):,} beds"
+                   if homes is not None else "homes counted once in each band they serve")
+        source += (f". This view counts every care home registered with the CQC ({counted}), "
+                   f"not only the {int(total['homes'].iloc[0])} care homes for older people "
+                   f"({int(total['beds'].iloc[0]):,} beds) in the table above.") if len(total) else ""
+    return chart_result(frame, fig, f"Care homes and beds by {VIEW_TITLES[view]}", source)
 
 
 @page.callback(*chart_outputs(ids.SUPPLY_PLACEMENTS_CHART), Output(ids.query("supply"), "data"),

@@ -4,6 +4,8 @@ series is also told apart by label or marker, never by colour alone.
 """
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -154,8 +156,25 @@ def tile_map(frame: pd.DataFrame, value: str, title: str, label_col: str = "name
         annotations.append(dict(x=x + 0.475, y=y + 0.475, showarrow=False,
                                 text=f"<b>{str(getattr(r, label_col)).replace(' ', '<br>', 1)}</b><br>{shown}",
                                 font=dict(size=14, color="#ffffff" if level >= 2 else "#0b0c0c")))
+    # The legend in words (never colour alone): what each shade spans, and that the number is printed.
+    if vals.notna().any() and hi != lo:
+        step = (hi - lo) / 4
+        spans = "; ".join(f"{name} {lo + i * step:,.1f} to {lo + (i + 1) * step:,.1f}"
+                          for i, name in enumerate(["lightest", "light", "dark", "darkest"]))
+        key = f"Shading: {spans}; grey: no data. Each square prints its value. Click a square to select it."
+    else:
+        key = "Each square prints its value (grey: no data). Click a square to select it."
+    annotations.append(dict(x=0, y=-0.06, xref="paper", yref="paper", xanchor="left", yanchor="top",
+                            showarrow=False, align="left", text=wrap(key, 110), font=dict(size=13, color="#0b0c0c")))
+    fig = go.Figure()
+    if "area_code" in frame:  # a transparent marker on each square: clicking it selects the area (customdata)
+        fig.add_trace(go.Scatter(x=[x + 0.475 for x, _ in positions], y=[y + 0.475 for _, y in positions],
+                                 mode="markers", customdata=[[c] for c in frame["area_code"]],
+                                 hovertext=frame[label_col], hoverinfo="text", showlegend=False,
+                                 marker=dict(size=60, symbol="square", color="rgba(255,255,255,0.01)")))
     # Shapes and annotations go in as plain layout: add_shape/add_annotation validate one by one.
-    return _base(go.Figure(), title, shapes=shapes, annotations=annotations, height=500,
+    return _base(fig, title, shapes=shapes, annotations=annotations, height=540,
+                 margin={"l": 60, "r": 20, "t": 60, "b": 110},
                  xaxis={"visible": False, "range": [min(x for x, _ in positions) - 0.05,
                                                     max(x for x, _ in positions) + 1.0]},
                  yaxis={"visible": False, "range": [min(y for _, y in positions) - 0.05,
@@ -379,3 +398,66 @@ def timeline(frame: pd.DataFrame, label: str, start: str, end: str, value: str, 
                  yaxis={"autorange": "reversed", "categoryorder": "array", "categoryarray": rows},
                  height=height, margin={"l": 60, "r": 110, "t": 60, "b": 50},
                  legend={"orientation": "h", "y": -80 / height, "yanchor": "top"}, barmode="overlay")
+
+
+def money(value) -> str:
+    """Pounds as a reader says them: £m to one decimal place from £1m (£268.0m), £k to the
+    nearest thousand below it (£40k), pounds below £1,000."""
+    if value is None or pd.isna(value):
+        return ""
+    v = float(value)
+    if abs(v) >= 1e6:
+        return f"£{v / 1e6:,.1f}m"
+    if abs(v) >= 1e3:
+        return f"£{v / 1e3:,.0f}k"
+    return f"£{v:,.0f}"
+
+
+def _money_tick(v: float) -> str:
+    return f"£{v / 1e9:g}bn" if v >= 1e9 else f"£{v / 1e6:g}m" if v >= 1e6 else f"£{v / 1e3:g}k" if v >= 1e3 else f"£{v:g}"
+
+
+MONEY_ROUNDING = "Amounts of £1m or more are rounded to £0.1m; smaller amounts to the nearest £1k."
+
+
+def money_bars(frame: pd.DataFrame, label: str, value: str, title: str) -> dict:
+    """Amounts of very different size (a £268m budget beside a £40k grant) as horizontal bars on a
+    logarithmic axis with £ tick labels, each bar labelled with its amount, so the small ones can
+    be read at all; the axis title says the scale is logarithmic."""
+    f = frame[pd.to_numeric(frame[value], errors="coerce") > 0]
+    if f.empty:
+        return empty("No data for this selection")
+    fig = go.Figure(go.Bar(x=f[value], y=f[label].map(wrap), orientation="h", hovertext=f[label],
+                           marker=dict(color=OKABE_ITO[0]), text=f[value].map(money), textposition="outside",
+                           textfont=dict(color="#0b0c0c"), cliponaxis=False))
+    lo, hi = float(f[value].min()), float(f[value].max())
+    ticks = [10 ** p for p in range(int(math.floor(math.log10(lo))), int(math.ceil(math.log10(hi))) + 2)]
+    lines = f[label].map(lambda t: wrap(t).count("<br>") + 1).max()
+    return _base(fig, title, "", "£ (logarithmic scale: each gridline is ten times the one before)",
+                 height=max(300, 160 + max(28, 16 * lines) * len(f)),
+                 xaxis={"type": "log", "tickvals": ticks, "ticktext": [_money_tick(t) for t in ticks],
+                        "range": [math.log10(ticks[0]), math.log10(hi) + 0.6]},
+                 yaxis={"autorange": "reversed"}, margin={"l": 60, "r": 40, "t": 60, "b": 60})
+
+
+def homes_and_beds(frame: pd.DataFrame, group: str, title: str) -> dict:
+    """Care homes and beds side by side in two panels, each with its own axis: a count of homes
+    and a count of beds are different units and never share one."""
+    if frame.empty:
+        return empty("No data for this selection")
+    from plotly.subplots import make_subplots
+    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.08,
+                        subplot_titles=("Care homes (number)", "Beds (number)"))
+    labels = frame[group].map(wrap)
+    for col, (measure, colour) in enumerate((("homes", OKABE_ITO[0]), ("beds", OKABE_ITO[1])), start=1):
+        values = frame[measure]
+        fig.add_trace(go.Bar(x=values, y=labels, orientation="h", name=measure.capitalize(), hovertext=frame[group],
+                             marker=dict(color=colour), text=values.map(lambda v: f"{v:,.0f}"),
+                             textposition="outside", textfont=dict(color="#0b0c0c"), cliponaxis=False),
+                      row=1, col=col)
+        fig.update_xaxes(range=[0, float(values.max() or 1) * 1.2], row=1, col=col)
+    out = fig.to_plotly_json()
+    lines = frame[group].map(lambda t: wrap(t).count("<br>") + 1).max()
+    return _base(go.Figure(out), title, height=max(300, 180 + max(28, 16 * lines) * len(frame)),
+                 showlegend=False, annotations=out["layout"].get("annotations", []),
+                 yaxis={"autorange": "reversed"}, margin={"l": 60, "r": 40, "t": 90, "b": 50})

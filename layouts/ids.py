@@ -36,6 +36,7 @@ def query(page: str) -> str:
 POP_AREA = "population-area"
 POP_CHART = "population-chart"
 POP_AGE_CHART = "population-age-chart"
+POP_MEASURE = "population-measure"
 # Demand
 DEMAND_GROUP = "demand-client-group"
 DEMAND_FROM = "demand-from-year"

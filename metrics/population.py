@@ -63,3 +63,18 @@ def age_profile(store: Store, area_code: str, years: list[int]) -> pd.DataFrame:
     p = p.sort_values(["year", "order"])
     p["year"] = p["year"].astype(str)
     return p[["age_band", "year", "value", "source_file"]]
+
+
+def indexed(groups: pd.DataFrame, base_year: int | None = None) -> pd.DataFrame:
+    """Each age group's population as an index, base year = 100 (default: the first year shown),
+    so groups of very different size can be compared by growth. Adds ``base_year``, ``base_value``
+    and ``index`` (one decimal); a group with no or zero base value gets no index."""
+    cols = ["age_group", "year", "value", "base_year", "base_value", "index", "source_file"]
+    if groups.empty:
+        return pd.DataFrame(columns=cols)
+    years = sorted(groups["year"].unique())
+    base = base_year if base_year in years else years[0]
+    base_values = groups[groups["year"] == base].set_index("age_group")["value"]
+    out = groups.assign(base_year=base, base_value=groups["age_group"].map(base_values))
+    out["index"] = (100 * out["value"] / out["base_value"].where(out["base_value"] > 0)).round(1)
+    return out.reindex(columns=cols)

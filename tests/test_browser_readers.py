@@ -186,3 +186,67 @@ def test_demand_and_supply_open_on_the_profiles_client_group(server, driver):
     driver.get(server.url + "/supply")
     settled(driver)
     assert driver.find_element("css selector", "#supply-client-group input[value='learning_disability']").is_selected()
+
+
+def test_committee_member_reads_ranked_findings_follows_one_and_downloads_the_brief(server, driver, tmp_path):
+    """A councillor preparing for select committee: the Overview leads with the ranked findings,
+    each with its number, comparator and the mark's meaning in words; one link takes them to
+    the evidence; the briefing pack downloads from the same place."""
+    driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)})
+    driver.get(server.url + "/")
+    settled(driver)
+    axe_clean(driver)
+    items = driver.find_elements("css selector", "#findings li.finding")
+    assert 5 <= len(items) <= 8
+    first = items[0].text
+    # Sample: 672 beds in 2017 to people 75+, held at 90% occupancy, gives 867 in 2030 (seed 000 s4.1 beds).
+    assert first.startswith("Red: short of projected need")
+    assert "867 beds would be needed in 2030: 195 more than the 672 registered in 2017" in first
+    falls = next(i.text for i in items if "falls" in i.text)
+    assert "Red: worse than England (95% interval)" in falls and "2,712 in 2015/16" in falls
+    assert "England 2,169" in falls
+    items[0].find_element("css selector", "a.finding-link").click()
+    wait_until(lambda: urlparse(driver.current_url).path == "/gaps")
+    settled(driver)
+    axe_clean(driver)
+    driver.back()
+    settled(driver)
+    href = wait_until(lambda: driver.find_element("id", "brief-download").get_attribute("href"))
+    assert href.endswith("/download/brief-html") or href.endswith("/download/brief-pdf")
+    driver.get(server.url + "/download/brief-html")
+    wait_until(lambda: list(tmp_path.glob("*.html")), timeout=60)
+    brief = next(tmp_path.glob("*.html")).read_text()
+    assert "867" in brief and "worse than England" in brief
+
+
+def test_changed_states_read_in_words_and_pass_axe(server, driver):
+    """Population as an index, resources on a £ log axis, supply's rating view with its reason."""
+    driver.get(server.url + "/population?measure=index")
+    settled(driver)
+    assert driver.find_element("css selector", "#population-measure input[value='index']").is_selected()
+    wait_until(lambda: "2017 = 100" in text_of(driver, "population-chart-graph"))
+    assert "Index (base year = 100)" in text_of(driver, "population-chart-table")
+    axe_clean(driver)
+    driver.get(server.url + "/resources")
+    settled(driver)
+    wait_until(lambda: "£268.0m" in text_of(driver, "resources-chart-graph"))
+    assert "£40k" in text_of(driver, "resources-chart-graph")
+    assert "rounded to £0.1m" in text_of(driver, "resources-chart-source")
+    axe_clean(driver)
+    driver.get(server.url + "/supply?view=rating")
+    settled(driver)
+    wait_until(lambda: "26 homes and 721 beds" in text_of(driver, "supply-chart-source"))
+    assert "Beds (number)" in text_of(driver, "supply-chart-graph")
+    axe_clean(driver)
+
+
+def test_a_tile_on_the_neighbourhood_map_opens_that_neighbourhoods_profile(server, driver):
+    from selenium.webdriver.common.action_chains import ActionChains
+    driver.get(server.url + "/neighbourhoods")
+    settled(driver)
+    assert "Shading: lightest" in wait_until(lambda: text_of(driver, "neighbourhood-map-graph"))
+    point = wait_until(lambda: driver.find_elements("css selector", "#neighbourhood-map-graph .scatterlayer .point"))[0]
+    ActionChains(driver).move_to_element(point).click().perform()
+    link = wait_until(lambda: driver.find_element("id", "selected-area-link"))
+    assert "/area?code=" in link.get_attribute("href")
+    axe_clean(driver)

@@ -61,3 +61,38 @@ def numbers(array):
         import numpy as np
         return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
     return list(array)
+
+
+def test_money_reads_as_pounds_million_or_thousand_with_stated_rounding():
+    assert figures.money(268_000_000) == "£268.0m" and figures.money(84_570_000) == "£84.6m"
+    assert figures.money(40_000) == "£40k" and figures.money(5_588_000) == "£5.6m" and figures.money(None) == ""
+    assert "£0.1m" in figures.MONEY_ROUNDING and "£1k" in figures.MONEY_ROUNDING
+
+
+def test_money_bars_put_268m_and_40k_on_a_labelled_log_axis_so_both_can_be_read():
+    f = pd.DataFrame({"k": ["Net spend budget (2014/15)", "Council contribution (2018/19)"],
+                      "v": [268_000_000, 40_000]})
+    fig = figures.money_bars(f, "k", "v", "T")
+    x = fig["layout"]["xaxis"]
+    assert x["type"] == "log" and "logarithmic" in x["title"]["text"]
+    assert x["ticktext"][0] == "£10k" and "£100m" in x["ticktext"]
+    assert list(fig["data"][0]["text"]) == ["£268.0m", "£40k"]
+
+
+def test_homes_and_beds_get_a_panel_and_an_axis_each():
+    f = pd.DataFrame({"group": ["Good", "Requires improvement"], "homes": [20, 4], "beds": [494, 176]})
+    fig = figures.homes_and_beds(f, "group", "T")
+    assert [(t["name"], t["xaxis"]) for t in fig["data"]] == [("Homes", "x"), ("Beds", "x2")]
+    assert [a["text"] for a in fig["layout"]["annotations"]] == ["Care homes (number)", "Beds (number)"]
+    assert fig["layout"]["xaxis2"]["range"][1] > 494 > fig["layout"]["xaxis"]["range"][1]
+
+
+def test_tile_map_says_its_shading_in_words_and_each_square_is_clickable():
+    f = pd.DataFrame({"area_code": ["N1", "N2", "N3", "N4"], "name": ["North", "Central", "South West", "South East"],
+                      "value": [7.5, 10.7, 23.6, 23.3]})
+    fig = figures.tile_map(f, "value", "T")
+    key = fig["layout"]["annotations"][-1]["text"].replace("<br>", " ")
+    # (23.6 - 7.5) / 4 = 4.025 per shade: 7.5-11.5, 11.5-15.6, 15.6-19.6, 19.6-23.6.
+    assert "lightest 7.5 to 11.5; light 11.5 to 15.6; dark 15.6 to 19.6; darkest 19.6 to 23.6" in key
+    assert "grey: no data" in key and "Click a square" in key
+    assert fig["data"][0]["customdata"] == [["N1"], ["N2"], ["N3"], ["N4"]]

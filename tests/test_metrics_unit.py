@@ -40,3 +40,17 @@ def test_band_weights_split_quinary_bands():
     assert _band_weights("18-24") == {"15-19": pytest.approx(0.4), "20-24": 1.0}
     assert _band_weights("90+") == {"90-94": 1.0, "95+": 1.0}
     assert _band_weights("65-69") == {"65-69": 1.0}
+
+
+def test_population_index_uses_the_base_year_as_100_and_leaves_a_zero_base_blank():
+    from metrics.population import indexed
+    g = pd.DataFrame({"age_group": ["Aged 65 and over"] * 3 + ["Aged 85 and over"] * 2,
+                      "year": [2016, 2017, 2027, 2017, 2027], "value": [900.0, 1000.0, 1250.0, 0.0, 40.0],
+                      "source_file": "snpp.csv"})
+    out = indexed(g, 2017)
+    row = out[(out["age_group"] == "Aged 65 and over") & (out["year"] == 2027)].iloc[0]
+    assert row["index"] == 125.0 and row["base_value"] == 1000 and row["base_year"] == 2017
+    assert out[(out["age_group"] == "Aged 65 and over") & (out["year"] == 2016)]["index"].iloc[0] == 90.0
+    assert out[out["age_group"] == "Aged 85 and over"]["index"].isna().all()  # no base: no index
+    assert indexed(g, 1999)["base_year"].iloc[0] == 2016  # a base year not shown: the first year
+    assert indexed(g.iloc[0:0]).empty

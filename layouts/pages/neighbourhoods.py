@@ -12,6 +12,10 @@ from metrics.neighbourhood_gaps import CASELOAD_GROUP, CASELOAD_SERVICE, MAP_SER
 from .. import context, ids
 from ..components import chart_block, empty_store_notice, missing_notice, no_neighbourhoods_notice, page, select
 
+REGISTERED_NOT_RESIDENT = (
+    "Registered patients are counted at their GP practice, not where they live: people who live in a "
+    "neighbouring borough but are registered here are included, so the neighbourhoods can add up to more "
+    "than the borough's resident population.")
 GROUPS = [*CLIENT_GROUP_LABELS.items(), (CASELOAD_GROUP, "All registered patients (caseloads)")]
 SERVICE_OPTIONS = [("demand", "Estimated people (demand)")] + [
     (s, PHRASES[s].capitalize() + " per 1,000 of demand") for s in MAP_SERVICES if s != "demand"]
@@ -77,11 +81,13 @@ def layout(client_group=None, service=None, level=None, area=None, **_):
                     "Share of each ward's residents against the authority's (the references file's authority row). "
                     "Carers reached are counted for the borough only in the inputs, so carers are compared by ward "
                     "with the borough's share, not with support by ward."),
-        chart_block(ids.HOOD_CASELOAD_CHART, "Registered patients and caseloads"),
+        chart_block(ids.HOOD_CASELOAD_CHART, "Registered patients and caseloads",
+                    REGISTERED_NOT_RESIDENT),
         chart_block(ids.HOOD_SUPPLY_CHART, "Care homes and GP practices by neighbourhood",
                     "Older people's care home beds per 1,000 registered patients aged 75 and over. Counts of homes and "
                     "practices are public register entries, not people, so they are not suppressed."),
-        chart_block(ids.HOOD_PRACTICES, "Practices: registered patients aged 65 and over"),
+        chart_block(ids.HOOD_PRACTICES, "Practices: registered patients aged 65 and over, by neighbourhood",
+                    REGISTERED_NOT_RESIDENT),
         query_id=ids.query("neighbourhoods"),
     )
 

@@ -3,10 +3,39 @@ import dash
 from dash import dcc, html
 
 from metrics.demand import rationale_sentences
+from metrics.findings import RAG_WORDS, RANKING_RULE, findings
 from metrics.market import change_sentences
 from metrics.overview import key_facts
 from .. import context, ids
 from ..components import empty_store_notice
+
+
+# Where a finding's evidence is: the page a committee member follows it to.
+FINDING_PAGES = [("beds_needed", "/gaps", "Demand vs supply"), ("demand_growth_", "/demand", "Demand"),
+                 ("kpi_", "/performance", "Performance"), ("", "/gaps", "Demand vs supply")]
+
+
+def _finding_item(f) -> html.Li:
+    href, name = next((h, n) for prefix, h, n in FINDING_PAGES if str(f["finding_key"]).startswith(prefix))
+    return html.Li([
+        html.Span(f"{RAG_WORDS.get(f['rag'], f['rag'])}: {f['rag_meaning']}", className=f"mark mark-{f['rag']}"),
+        " ", html.Span(f["sentence"], className="finding-sentence"), " ",
+        dcc.Link(f"See the evidence on {name}", href=href, className="finding-link"),
+    ], className="finding")
+
+
+def _findings_section(store) -> list:
+    ranked = findings(store)
+    if ranked.empty:
+        return [html.H2("Findings for scrutiny"), html.P("The store holds too little to rank any finding.")]
+    return [
+        html.H2("Findings for scrutiny"),
+        html.P(RANKING_RULE, className="hint"),
+        html.Ol([_finding_item(f) for _, f in ranked.iterrows()], id="findings", className="findings"),
+        html.P(["Take them to committee: ",
+                html.A("the briefing pack (PDF)", href="/download/brief-pdf", id="brief-download"), " or ",
+                html.A("as a web page", href="/download/brief-html"), "."]),
+    ]
 
 
 def layout(**query):
@@ -25,6 +54,7 @@ def layout(**query):
         html.H1(f"{area}: market position statement"),
         html.P("What care the population will need, and what exists today, refreshed from the "
                "spreadsheets commissioners already download.", className="lead"),
+        *_findings_section(store),
         html.H2("Key facts"),
         html.Ul(cards, className="facts", id="key-facts"),
         html.H2("Demand: rationale for change"),

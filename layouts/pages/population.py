@@ -7,7 +7,10 @@ from .. import context, ids
 from ..components import chart_block, empty_store_notice, missing_notice, page, select
 
 
-def layout(area=None, **_):
+MEASURES = [("people", "Number of people"), ("index", "Index (base year = 100)")]
+
+
+def layout(area=None, measure=None, **_):
     store = context.store()
     if not store.exists:
         return empty_store_notice()
@@ -17,10 +20,12 @@ def layout(area=None, **_):
                     query_id=ids.query("population"))
     codes = [c for c, _ in options]
     area = area if area in codes else (store.authority.area_code if store.authority.area_code in codes else codes[0])
+    measure = measure if measure in dict(MEASURES) else "people"
     return page(
         "Population",
         "Current and projected population from ONS subnational population projections.",
-        html.Div([select(ids.POP_AREA, "Area", options, area)], className="controls"),
+        html.Div([select(ids.POP_AREA, "Area", options, area),
+                  select(ids.POP_MEASURE, "Show", MEASURES, measure)], className="controls"),
         chart_block(ids.POP_CHART, "Projected population by age group"),
         chart_block(ids.POP_AGE_CHART, "Age profile now and in ten years"),
         query_id=ids.query("population"),

@@ -2,13 +2,21 @@
 import dash
 from dash import html
 
-from domain.labels import CLIENT_GROUP_LABELS
+from domain.labels import CLIENT_GROUP_LABELS, CODE_LABELS
 from metrics.supply import care_home_table, community_services
 from .. import context, ids
 from ..components import chart_block, data_table, empty_store_notice, missing_notice, page, select
 
 VIEWS = [("type", "Type (residential or nursing)"), ("ownership", "Ownership"),
          ("rating", "CQC rating"), ("user_band", "Service user band")]
+
+
+def _type_label(code):
+    return CODE_LABELS["type"].get(code, code)
+
+
+def _service_label(code):
+    return CODE_LABELS["service"].get(code, code)
 
 
 def layout(view="type", client_group=None, **_):
@@ -23,7 +31,9 @@ def layout(view="type", client_group=None, **_):
     client_group = client_group if client_group in groups else (
         preferred if preferred in groups else (groups[0] if groups else None))
     homes = care_home_table(store)
+    homes = homes.assign(type=homes["type"].map(_type_label))
     services = community_services(store)
+    services = services.assign(service=services["service"].map(_service_label))
     return page(
         "Supply of services",
         "What exists today: care homes registered with the CQC, community services, and the places the "
