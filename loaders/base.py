@@ -395,14 +395,37 @@ def _read_csv(path: Path, raw: bytes | None = None) -> pd.DataFrame:
     except UnicodeDecodeError as exc:
         raise InputError(path, f"the CSV is not valid {encoding} text ({exc.reason} at byte {exc.start})",
                          expected="CSV saved as UTF-8") from None
-    return pd.DataFrame({j: _blank_to_none(frame[j].to_numpy(dtype=object)) for j in frame.columns},
+    spaced = _edge_space_in_csv(data, sep, len(frame))
+    return pd.DataFrame({j: _blank_to_none(frame[j].to_numpy(dtype=object), spaced) for j in frame.columns},
                         columns=frame.columns, dtype=object)
 
 
-def _blank_to_none(cells: np.ndarray) -> np.ndarray:
+# Whitespace (str.isspace's ASCII characters but the line ends) beside a separator, a quote, a
+# line end or the file's ends: where a cell could begin or end with a space.
+# Made a space: str.isspace's ASCII characters but the line ends; made a comma: what bounds a cell.
+_CSV_EDGES = bytes.maketrans(b"\t\x0b\x0c\x1c\x1d\x1e\x1f\"\r\n", b"       ,,,")
+
+
+def _edge_space_in_csv(data: bytes, sep: str, records: int) -> bool:
+    """Whether any cell of the CSV could begin or end with whitespace, judged once from the bytes
+    (one regex scan in C): usually none can, and then no column needs its own scan. A file that is
+    not ASCII (whose spaces a byte scan cannot see), tab-separated (the separator is itself a
+    space), or with a line break inside a cell (fewer records than lines) answers True, which only
+    means each column is checked as before."""
+    lines = data.count(b"\n") + (not data.endswith(b"\n"))
+    if sep != "," or records != lines or not data.isascii():
+        return True
+    if data.count(b"\r") != data.count(b"\r\n"):  # a lone carriage return inside a cell
+        return True
+    edges = data.translate(_CSV_EDGES)
+    return edges[:1] == b" " or edges[-1:] == b" " or b", " in edges or b" ," in edges
+
+
+def _blank_to_none(cells: np.ndarray, spaced: bool = True) -> np.ndarray:
     """A CSV column's cells with None for blank ones (empty or whitespace only); the strip that
-    finds whitespace-only cells runs only when some cell has whitespace at an edge."""
-    if has_edge_space(cells):
+    finds whitespace-only cells runs only when some cell has whitespace at an edge (``spaced``
+    False: the file's bytes showed that none can)."""
+    if spaced and has_edge_space(cells):
         blank = pd.Series(cells, dtype=object).str.strip().eq("").to_numpy(dtype=bool)
     else:
         blank = cells == ""
@@ -501,9 +524,25 @@ def body_below(sheet: Sheet, header_index: int) -> tuple[pd.DataFrame, np.ndarra
     """The cells below a header row, columns by position, blank rows dropped, and each kept row's
     number in the file (the row a person sees)."""
     body = sheet.cells.iloc[header_index + 1:]
-    body = body.loc[body.notna().any(axis=1)]
+    body = body.loc[filled_rows(body)]
     rows = np.asarray(body.index, dtype=np.int64) + sheet.first_row
     return body.reset_index(drop=True), rows
+
+
+def filled_rows(cells: pd.DataFrame) -> np.ndarray:
+    """Which rows hold at least one cell (not all blank), column by column: a column is looked at
+    only in the rows every column before it left blank, so a grid whose first column is filled
+    (every national file) costs one pass over one column, not one over every cell."""
+    filled = np.zeros(len(cells), dtype=bool)
+    open_rows = np.arange(len(cells))
+    for j in range(cells.shape[1]):
+        if not len(open_rows):
+            break
+        column = cells.iloc[:, j].to_numpy(dtype=object)
+        present = pd.notna(column if len(open_rows) == len(cells) else column[open_rows])
+        filled[open_rows[present]] = True
+        open_rows = open_rows[~present]
+    return filled
 
 
 def positions(header: list[str], norm=None) -> dict[str, int]:
@@ -533,8 +572,7 @@ def frame_with_header(sheet: Sheet, header_index: int) -> pd.DataFrame:
     body.columns = names
     body["_row"] = np.asarray(body.index, dtype=np.int64) + sheet.first_row
     # A row of blanks carries nothing: drop it without counting it as data.
-    blank = body[names].isna().all(axis=1)
-    return body.loc[~blank].reset_index(drop=True)
+    return body.loc[filled_rows(body[names])].reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- values
@@ -584,6 +622,26 @@ def parse_number(value, *, file, sheet=None, row=None, column=None, allow_negati
     return number
 
 
+def plain_numbers(values) -> np.ndarray | None:
+    """A column of text cells (None for blanks) as float64 (NaN for blanks) when every cell is a
+    plain finite number that Arrow's cast reads (`12`, `-3.5`, `1e5`), else None. One cast in C
+    with no Python object per cell; a cell it cannot read (`1,234`, `£5`, a suppression marker,
+    a boolean, `nan`) sends the whole column to `pandas.to_numeric` and the cell-by-cell route."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    cells = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else np.asarray(values, dtype=object)
+    try:
+        numbers = pc.cast(pa.array(cells, type=pa.string(), from_pandas=True), pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return None
+    out = numbers.to_numpy(zero_copy_only=False)
+    finite = np.isfinite(out)
+    if not finite.all() and not (finite | numbers.is_null().to_numpy(zero_copy_only=False)).all():
+        return None  # `nan` or `inf` written in a cell: what pandas makes of it decides
+    return out
+
+
 def parse_numbers(values, rows, *, file, sheet=None, column=None, allow_negative=False,
                   notes: list[str] | None = None) -> pd.Series:
     """`parse_number` over a whole column, vectorised: float64, NaN for blanks and suppressed cells.
@@ -594,6 +652,15 @@ def parse_numbers(values, rows, *, file, sheet=None, column=None, allow_negative
     ``column`` is the column's header, or one header per cell when the cells come from several."""
     raw = pd.Series(values, dtype=object, copy=False).reset_index(drop=True)
     rows = np.asarray(rows)
+    plain = plain_numbers(raw)
+    if plain is not None:  # every cell a plain number or blank: only negatives can still be refused
+        numbers = pd.Series(plain, index=raw.index)
+        slow = np.zeros(len(raw), dtype=bool) if allow_negative else (plain < 0)
+        for i in np.flatnonzero(slow):
+            parse_number(raw.iat[i], file=file, sheet=sheet, row=int(rows[i]),
+                         column=column if column is None or isinstance(column, str) else str(column[i]),
+                         allow_negative=allow_negative, notes=notes)
+        return numbers
     numbers = pd.to_numeric(raw, errors="coerce").astype("float64")
     slow = numbers.isna().to_numpy() & raw.notna().to_numpy()
     if not allow_negative:
