@@ -282,7 +282,7 @@ def _decode(path: Path, raw: bytes) -> tuple[bytes, str]:
     UTF-8 (with or without a byte-order mark), Windows-1252 (Excel's "CSV" on Windows), else
     latin-1; UTF-16 with a byte-order mark (Excel's "Unicode text") is re-encoded as UTF-8. Text
     in UTF-32, UTF-16 without a mark, or binary data is refused, naming what was found."""
-    if not raw.strip():
+    if not raw or raw.isspace():  # no stripped copy of a national file to find it empty
         raise InputError(path, "the file is empty", expected="a header row and data rows")
     bom = next((name for mark, name in _BOMS if raw.startswith(mark)), None)
     if bom == "UTF-32":
@@ -314,24 +314,28 @@ def _decode(path: Path, raw: bytes) -> tuple[bytes, str]:
 
 def _separator(data: bytes) -> str:
     """Comma, or tab when the first line has tabs and no commas (Excel's "Unicode text", TSV)."""
-    first = data.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0]
+    end = data.find(b"\n")
+    first = data[:end if end >= 0 else len(data)].lstrip(b"\xef\xbb\xbf")  # the first line, not the file, copied
     return "\t" if b"\t" in first and b"," not in first else ","
 
 
-def _csv_shape(path: Path, data: bytes, sep: str) -> int:
-    """The most fields in one record, refusing a file over the row or column limits.
+def _csv_shape(path: Path, data: bytes, sep: str) -> tuple[int, bool]:
+    """The most fields in one record, refusing a file over the row or column limits, and whether
+    some byte beside a cell boundary outside quotes (a separator, a line end, a quote) is
+    whitespace: if none is, no unquoted cell begins or ends with a space (`_edge_space_in_csv`).
 
     Lines are counted with bytes.count (no copy); fields by position search in chunks of 4 MB:
     separators outside quotes (an even number of quote characters before them, carried from chunk
     to chunk) between line ends outside quotes. Memory stays a few tens of MB whatever the file.
-    Returns -1 when the quotes do not balance (the csv module counts those)."""
+    The width is -1 when the quotes do not balance (the csv module counts those)."""
     lines = max(data.count(b"\n"), data.count(b"\r"))
     if lines > limits.CSV_ROWS.value:
         raise _over(path, f"the CSV has {lines:,} lines", limits.CSV_ROWS)
     max_fields, chunk = limits.CSV_COLUMNS.value, 1 << 22
-    widest, run, in_quotes = 0, 0, False  # run: separators since the last line end
+    whole = np.frombuffer(data, dtype=np.uint8)
+    widest, run, in_quotes, spaced = 0, 0, False, False  # run: separators since the last line end
     for start in range(0, len(data), chunk):
-        a = np.frombuffer(data, dtype=np.uint8, count=min(chunk, len(data) - start), offset=start)
+        a = whole[start:start + chunk]
         quotes = np.flatnonzero(a == ord('"'))
         seps = np.flatnonzero(a == ord(sep))
         ends = np.flatnonzero((a == ord("\n")) | (a == ord("\r")))
@@ -341,6 +345,10 @@ def _csv_shape(path: Path, data: bytes, sep: str) -> int:
             in_quotes ^= bool(len(quotes) % 2)
         elif in_quotes:
             continue
+        if not spaced:  # the bytes either side of every boundary outside quotes, and of every quote
+            bounds = np.concatenate([seps, ends, quotes]) + start
+            spaced = bool(_SPACE_BYTE[whole[bounds[bounds > 0] - 1]].any()
+                          or _SPACE_BYTE[whole[bounds[bounds + 1 < len(data)] + 1]].any())
         if len(ends):
             before = np.searchsorted(seps, ends)  # separators before each line end
             widest = max(widest, run + int(before[0]), int(np.diff(before).max(initial=0)))
@@ -349,7 +357,12 @@ def _csv_shape(path: Path, data: bytes, sep: str) -> int:
             run += len(seps)
         if max(widest, run) + 1 > max_fields:
             raise _over(path, f"a CSV record has more than {max_fields:,} fields", limits.CSV_COLUMNS)
-    return -1 if in_quotes else max(widest, run) + 1
+    return (-1, True) if in_quotes else (max(widest, run) + 1, spaced)
+
+
+# str.isspace's ASCII characters but the line ends (which are boundaries themselves).
+_SPACE_BYTE = np.zeros(256, dtype=bool)
+_SPACE_BYTE[[0x09, 0x0B, 0x0C, 0x1C, 0x1D, 0x1E, 0x1F, 0x20]] = True
 
 
 def _exact_csv_width(path: Path, text: str, sep: str) -> int:
@@ -379,7 +392,7 @@ def _read_csv(path: Path, raw: bytes | None = None) -> pd.DataFrame:
     bytes are parsed where they lie (no decoded copy), except UTF-16, which is re-encoded once."""
     data, encoding = _decode(path, read_input(path) if raw is None else raw)
     sep = _separator(data)
-    width = _csv_shape(path, data, sep)
+    width, spaced = _csv_shape(path, data, sep)
 
     def exact():
         return _exact_csv_width(path, data.decode(encoding, errors="replace"), sep)
@@ -395,30 +408,24 @@ def _read_csv(path: Path, raw: bytes | None = None) -> pd.DataFrame:
     except UnicodeDecodeError as exc:
         raise InputError(path, f"the CSV is not valid {encoding} text ({exc.reason} at byte {exc.start})",
                          expected="CSV saved as UTF-8") from None
-    spaced = _edge_space_in_csv(data, sep, len(frame))
+    spaced = _edge_space_in_csv(data, sep, len(frame), spaced)
     return pd.DataFrame({j: _blank_to_none(frame[j].to_numpy(dtype=object), spaced) for j in frame.columns},
                         columns=frame.columns, dtype=object)
 
 
-# Whitespace (str.isspace's ASCII characters but the line ends) beside a separator, a quote, a
-# line end or the file's ends: where a cell could begin or end with a space.
-# Made a space: str.isspace's ASCII characters but the line ends; made a comma: what bounds a cell.
-_CSV_EDGES = bytes.maketrans(b"\t\x0b\x0c\x1c\x1d\x1e\x1f\"\r\n", b"       ,,,")
-
-
-def _edge_space_in_csv(data: bytes, sep: str, records: int) -> bool:
+def _edge_space_in_csv(data: bytes, sep: str, records: int, spaced: bool) -> bool:
     """Whether any cell of the CSV could begin or end with whitespace, judged once from the bytes
-    (one regex scan in C): usually none can, and then no column needs its own scan. A file that is
-    not ASCII (whose spaces a byte scan cannot see), tab-separated (the separator is itself a
-    space), or with a line break inside a cell (fewer records than lines) answers True, which only
-    means each column is checked as before."""
+    (``spaced`` from `_csv_shape`'s scan): usually none can, and then no column needs its own
+    scan. A file that is not ASCII (whose spaces a byte scan cannot see), tab-separated (the
+    separator is itself a space), with a line break inside a cell (fewer records than lines) or a
+    lone carriage return, or with whitespace at either end answers True, which only means each
+    column is checked as before."""
     lines = data.count(b"\n") + (not data.endswith(b"\n"))
-    if sep != "," or records != lines or not data.isascii():
+    if spaced or sep != "," or records != lines or not data.isascii():
         return True
-    if data.count(b"\r") != data.count(b"\r\n"):  # a lone carriage return inside a cell
+    if data.count(b"\r") != data.count(b"\r\n"):
         return True
-    edges = data.translate(_CSV_EDGES)
-    return edges[:1] == b" " or edges[-1:] == b" " or b", " in edges or b" ," in edges
+    return bool(_SPACE_BYTE[data[0]] or _SPACE_BYTE[data[-1]])
 
 
 def _blank_to_none(cells: np.ndarray, spaced: bool = True) -> np.ndarray:
@@ -490,7 +497,7 @@ def read_sheets(path: str | Path, raw: bytes | None = None) -> list[Sheet]:
         raise InputError(path, f"files ending '{suffix or '(none)'}' are not read",
                          expected="one of " + ", ".join(sorted(SPREADSHEET_SUFFIXES | OTHER_SUFFIXES)))
     raw = read_input(path) if raw is None else raw
-    if not raw.strip():
+    if not raw or raw.isspace():  # no stripped copy of a national file to find it empty
         raise InputError(path, "the file is empty", expected="a header row and data rows")
     if suffix in {".htm", ".html"} or (suffix == ".xls" and _looks_like_html(raw)):
         return _read_html_tables(path, raw)
