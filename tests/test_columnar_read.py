@@ -145,3 +145,15 @@ def test_ons_year_block_with_a_bad_cell_gives_the_same_error_both_ways(tmp_path,
             load(path, ons_population, ctx)
     assert fast.value.message == slow.value.message
     assert "row 7" in fast.value.message and "'12x'" in fast.value.message
+
+
+def test_the_arrow_cast_reads_every_plain_number_as_pandas_does():
+    """Same float64, bit for bit, for short and 20-digit decimals, integers and exponents."""
+    import numpy as np
+    rng = np.random.default_rng(14)
+    x = (rng.random(5000) * 10.0 ** rng.integers(-5, 8, 5000)).tolist()
+    cells = pd.Series([repr(v) for v in x] + [f"{v:.20g}" for v in x] + [f"{v:.25f}" for v in x[:500]]
+                      + ["0", "-0", "007", "1e5", "-2.5E-3", "+4", None], dtype=object)
+    fast = base.plain_numbers(cells)
+    assert fast is not None
+    assert np.array_equal(fast, pd.to_numeric(cells).to_numpy(dtype="float64"), equal_nan=True)
