@@ -421,11 +421,21 @@ def _edge_space_in_csv(data: bytes, sep: str, records: int, spaced: bool) -> boo
     lone carriage return, or with whitespace at either end answers True, which only means each
     column is checked as before."""
     lines = data.count(b"\n") + (not data.endswith(b"\n"))
-    if spaced or sep != "," or records != lines or not data.isascii():
+    if spaced or sep != "," or records != lines or not _ascii_after_bom(data):
         return True
     if data.count(b"\r") != data.count(b"\r\n"):
         return True
     return bool(_SPACE_BYTE[data[0]] or _SPACE_BYTE[data[-1]])
+
+
+def _ascii_after_bom(data: bytes) -> bool:
+    """Whether the text is ASCII, a UTF-8 byte-order mark aside (Fingertips exports begin with
+    one), scanned where it lies rather than copied."""
+    if data.isascii():
+        return True
+    if not data.startswith(b"\xef\xbb\xbf"):
+        return False
+    return len(data) == 3 or int(np.frombuffer(data, dtype=np.uint8, offset=3).max()) < 0x80
 
 
 def _blank_to_none(cells: np.ndarray, spaced: bool = True) -> np.ndarray:
