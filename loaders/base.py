@@ -425,7 +425,8 @@ def _edge_space_in_csv(data: bytes, sep: str, records: int, spaced: bool) -> boo
         return True
     if data.count(b"\r") != data.count(b"\r\n"):
         return True
-    return bool(_SPACE_BYTE[data[0]] or _SPACE_BYTE[data[-1]])
+    first = 3 if data.startswith(b"\xef\xbb\xbf") else 0  # the first cell begins after a BOM
+    return len(data) <= first or bool(_SPACE_BYTE[data[first]] or _SPACE_BYTE[data[-1]])
 
 
 def _ascii_after_bom(data: bytes) -> bool:

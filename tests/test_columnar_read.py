@@ -89,7 +89,7 @@ def test_the_fast_paths_are_taken_on_a_plain_national_style_file(tmp_path, ctx, 
     (b"a,b\t\n1,2\n", True), ("a,b\n1,\u00a02\n".encode(), True),
     (b'a,"x, y"\n1,2\n', False), (b'a,"x ,y"\r\n1,"2, 3"\r\n', False), (b'a," x,y"\n1,2\n', True),
     (b'a,"x,y "\n1,2\n', True), (b'a,"x\ny"\n1,2\n', True), (b'a,b\n\n1,2\n', False),
-    (b"\xef\xbb\xbfa,b\n1,2\n", False), ("\ufeffa,b\n1,caf\u00e9\n".encode(), True)])
+    (b"\xef\xbb\xbfa,b\n1,2\n", False), (b"\xef\xbb\xbf a,b\n1,2\n", True), ("\ufeffa,b\n1,caf\u00e9\n".encode(), True)])
 def test_edge_space_judged_from_the_bytes(data, spaced):
     assert edge_space(data) is spaced
 
