@@ -76,6 +76,9 @@ class Sheet:
     cells: pd.DataFrame
     first_row: int = 1
     _head: list[list[str]] | None = field(default=None, repr=False, compare=False)
+    # True when reading showed that no cell begins or ends with whitespace (a plain ASCII CSV,
+    # `_edge_space_in_csv`): a loader may then skip `text_or_none`'s per-column scan.
+    clean_text: bool = field(default=False, compare=False)
 
     def row_number(self, i: int) -> int:
         return int(i) + self.first_row
@@ -182,13 +185,14 @@ def map_distinct(values, fn, *, with_position: bool = False) -> pd.Series:
     return pd.Series(mapped[codes], index=s.index, dtype=object)
 
 
-def text_or_none(values) -> pd.Series:
-    """`text_values`, with None where a cell is blank (what the store holds for missing text)."""
+def text_or_none(values, *, clean: bool = False) -> pd.Series:
+    """`text_values`, with None where a cell is blank (what the store holds for missing text).
+    ``clean``: the cells are a `Sheet.clean_text` sheet's, known to have no edge whitespace."""
     s = pd.Series(values, dtype=object, copy=False)
     if len(s) and pd.api.types.infer_dtype(s, skipna=True) == "string":
         cells = s.to_numpy(dtype=object)
         present = s.notna().to_numpy()
-        if not has_edge_space(cells[present]):  # text as it is: only blanks to settle
+        if clean or not has_edge_space(cells[present]):  # text as it is: only blanks to settle
             return pd.Series(np.where(present & (cells != ""), cells, None), index=s.index, dtype=object)
     t = text_values(s)
     return t.where(t != "", None).astype(object)
@@ -384,8 +388,9 @@ def _parse_csv(data: bytes, encoding: str, sep: str, width: int) -> pd.DataFrame
                        skip_blank_lines=False, engine="c")
 
 
-def _read_csv(path: Path, raw: bytes | None = None) -> pd.DataFrame:
-    """A CSV as a grid of raw text cells (None for blank cells), parsed by pandas' C reader.
+def _read_csv(path: Path, raw: bytes | None = None) -> tuple[pd.DataFrame, bool]:
+    """A CSV as a grid of raw text cells (None for blank cells), parsed by pandas' C reader, and
+    whether no cell can begin or end with whitespace (`Sheet.clean_text`).
 
     Publishers' CSVs are often ragged (title rows with one cell): short rows are padded, never
     rejected. Quoted cells may hold commas and line breaks; CRLF and a UTF-8 BOM are handled. The
@@ -409,8 +414,9 @@ def _read_csv(path: Path, raw: bytes | None = None) -> pd.DataFrame:
         raise InputError(path, f"the CSV is not valid {encoding} text ({exc.reason} at byte {exc.start})",
                          expected="CSV saved as UTF-8") from None
     spaced = _edge_space_in_csv(data, sep, len(frame), spaced)
-    return pd.DataFrame({j: _blank_to_none(frame[j].to_numpy(dtype=object), spaced) for j in frame.columns},
-                        columns=frame.columns, dtype=object)
+    cells = pd.DataFrame({j: _blank_to_none(frame[j].to_numpy(dtype=object), spaced) for j in frame.columns},
+                         columns=frame.columns, dtype=object)
+    return cells, not spaced
 
 
 def _edge_space_in_csv(data: bytes, sep: str, records: int, spaced: bool) -> bool:
@@ -513,7 +519,8 @@ def read_sheets(path: str | Path, raw: bytes | None = None) -> list[Sheet]:
     if suffix in {".htm", ".html"} or (suffix == ".xls" and _looks_like_html(raw)):
         return _read_html_tables(path, raw)
     if suffix in {".csv", ".txt"}:
-        return [Sheet(path, None, _read_csv(path, raw))]
+        cells, clean = _read_csv(path, raw)
+        return [Sheet(path, None, cells, clean_text=clean)]
     return _read_workbook(path, raw)
 
 

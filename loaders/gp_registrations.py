@@ -146,7 +146,7 @@ class _Columns:
         return self.body[self.position[name]]
 
     def text(self, name: str) -> pd.Series:
-        return text_or_none(self.raw(name))
+        return text_or_none(self.raw(name), clean=self.sheet.clean_text)
 
     def written(self, name: str) -> str:
         return self.header[self.position[name]]
