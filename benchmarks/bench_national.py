@@ -81,7 +81,7 @@ def measure(mode: str, path: Path, tmp: Path) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def machine() -> str:
+def machine(start_load: float | None) -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor() or "unknown CPU") \
         if Path("/proc/cpuinfo").exists() else platform.processor()
@@ -89,7 +89,8 @@ def machine() -> str:
     if Path("/proc/meminfo").exists():
         kb = int(Path("/proc/meminfo").read_text().split()[1])
         mem = f", {kb / 1024 ** 2:.0f} GB RAM"
-    load = f", load average {os.getloadavg()[0]:.1f} at the start" if hasattr(os, "getloadavg") else ""
+    load = f", load average {start_load:.1f} at the start and {os.getloadavg()[0]:.1f} at the end" \
+        if start_load is not None else ""
     import pandas
     import pyarrow
     return (f"{cpu}, {os.cpu_count()} cores{mem}{load}; {platform.system()} {platform.release()}, "
@@ -98,6 +99,7 @@ def machine() -> str:
 
 def run(only: list[str] | None, write: bool) -> list[dict]:
     rows = []
+    start_load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         for name, (file, writer) in WRITERS.items():
@@ -117,6 +119,8 @@ def run(only: list[str] | None, write: bool) -> list[dict]:
                          "time_bound": TIME_BOUND.get(name, 2.0), "mem_bound": 2.0})
             path.unlink()
     table = render(rows)
+    about = machine(start_load)
+    print(f"\nNational-size ingest against a raw read, side by side in one run. Machine: {about}.\n")
     print(table)
     if write and not only:
         RESULTS.write_text("# National-size ingest against a raw read\n\n"
@@ -125,7 +129,7 @@ def run(only: list[str] | None, write: bool) -> list[dict]:
                            "is one fresh process: time from the first read to the last Parquet byte written, and "
                            "peak resident memory (imports included). Raw read: pandas' CSV reader or calamine "
                            "(`pandas.read_excel`), then `to_parquet`.\n\n"
-                           f"Machine: {machine()}.\n\n{table}\n", encoding="utf-8")
+                           f"Machine: {about}.\n\n{table}\n", encoding="utf-8")
     return rows
 
 

@@ -76,6 +76,9 @@ class Sheet:
     cells: pd.DataFrame
     first_row: int = 1
     _head: list[list[str]] | None = field(default=None, repr=False, compare=False)
+    # True when reading showed that no cell begins or ends with whitespace (a plain ASCII CSV,
+    # `_edge_space_in_csv`): a loader may then skip `text_or_none`'s per-column scan.
+    clean_text: bool = field(default=False, compare=False)
 
     def row_number(self, i: int) -> int:
         return int(i) + self.first_row
@@ -182,13 +185,14 @@ def map_distinct(values, fn, *, with_position: bool = False) -> pd.Series:
     return pd.Series(mapped[codes], index=s.index, dtype=object)
 
 
-def text_or_none(values) -> pd.Series:
-    """`text_values`, with None where a cell is blank (what the store holds for missing text)."""
+def text_or_none(values, *, clean: bool = False) -> pd.Series:
+    """`text_values`, with None where a cell is blank (what the store holds for missing text).
+    ``clean``: the cells are a `Sheet.clean_text` sheet's, known to have no edge whitespace."""
     s = pd.Series(values, dtype=object, copy=False)
     if len(s) and pd.api.types.infer_dtype(s, skipna=True) == "string":
         cells = s.to_numpy(dtype=object)
         present = s.notna().to_numpy()
-        if not has_edge_space(cells[present]):  # text as it is: only blanks to settle
+        if clean or not has_edge_space(cells[present]):  # text as it is: only blanks to settle
             return pd.Series(np.where(present & (cells != ""), cells, None), index=s.index, dtype=object)
     t = text_values(s)
     return t.where(t != "", None).astype(object)
@@ -282,7 +286,7 @@ def _decode(path: Path, raw: bytes) -> tuple[bytes, str]:
     UTF-8 (with or without a byte-order mark), Windows-1252 (Excel's "CSV" on Windows), else
     latin-1; UTF-16 with a byte-order mark (Excel's "Unicode text") is re-encoded as UTF-8. Text
     in UTF-32, UTF-16 without a mark, or binary data is refused, naming what was found."""
-    if not raw.strip():
+    if not raw or raw.isspace():  # no stripped copy of a national file to find it empty
         raise InputError(path, "the file is empty", expected="a header row and data rows")
     bom = next((name for mark, name in _BOMS if raw.startswith(mark)), None)
     if bom == "UTF-32":
@@ -314,24 +318,28 @@ def _decode(path: Path, raw: bytes) -> tuple[bytes, str]:
 
 def _separator(data: bytes) -> str:
     """Comma, or tab when the first line has tabs and no commas (Excel's "Unicode text", TSV)."""
-    first = data.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0]
+    end = data.find(b"\n")
+    first = data[:end if end >= 0 else len(data)].lstrip(b"\xef\xbb\xbf")  # the first line, not the file, copied
     return "\t" if b"\t" in first and b"," not in first else ","
 
 
-def _csv_shape(path: Path, data: bytes, sep: str) -> int:
-    """The most fields in one record, refusing a file over the row or column limits.
+def _csv_shape(path: Path, data: bytes, sep: str) -> tuple[int, bool]:
+    """The most fields in one record, refusing a file over the row or column limits, and whether
+    some byte beside a cell boundary outside quotes (a separator, a line end, a quote) is
+    whitespace: if none is, no unquoted cell begins or ends with a space (`_edge_space_in_csv`).
 
     Lines are counted with bytes.count (no copy); fields by position search in chunks of 4 MB:
     separators outside quotes (an even number of quote characters before them, carried from chunk
     to chunk) between line ends outside quotes. Memory stays a few tens of MB whatever the file.
-    Returns -1 when the quotes do not balance (the csv module counts those)."""
+    The width is -1 when the quotes do not balance (the csv module counts those)."""
     lines = max(data.count(b"\n"), data.count(b"\r"))
     if lines > limits.CSV_ROWS.value:
         raise _over(path, f"the CSV has {lines:,} lines", limits.CSV_ROWS)
     max_fields, chunk = limits.CSV_COLUMNS.value, 1 << 22
-    widest, run, in_quotes = 0, 0, False  # run: separators since the last line end
+    whole = np.frombuffer(data, dtype=np.uint8)
+    widest, run, in_quotes, spaced = 0, 0, False, False  # run: separators since the last line end
     for start in range(0, len(data), chunk):
-        a = np.frombuffer(data, dtype=np.uint8, count=min(chunk, len(data) - start), offset=start)
+        a = whole[start:start + chunk]
         quotes = np.flatnonzero(a == ord('"'))
         seps = np.flatnonzero(a == ord(sep))
         ends = np.flatnonzero((a == ord("\n")) | (a == ord("\r")))
@@ -341,6 +349,10 @@ def _csv_shape(path: Path, data: bytes, sep: str) -> int:
             in_quotes ^= bool(len(quotes) % 2)
         elif in_quotes:
             continue
+        if not spaced:  # the bytes either side of every boundary outside quotes, and of every quote
+            bounds = np.concatenate([seps, ends, quotes]) + start
+            spaced = bool(_SPACE_BYTE[whole[bounds[bounds > 0] - 1]].any()
+                          or _SPACE_BYTE[whole[bounds[bounds + 1 < len(data)] + 1]].any())
         if len(ends):
             before = np.searchsorted(seps, ends)  # separators before each line end
             widest = max(widest, run + int(before[0]), int(np.diff(before).max(initial=0)))
@@ -349,7 +361,12 @@ def _csv_shape(path: Path, data: bytes, sep: str) -> int:
             run += len(seps)
         if max(widest, run) + 1 > max_fields:
             raise _over(path, f"a CSV record has more than {max_fields:,} fields", limits.CSV_COLUMNS)
-    return -1 if in_quotes else max(widest, run) + 1
+    return (-1, True) if in_quotes else (max(widest, run) + 1, spaced)
+
+
+# str.isspace's ASCII characters but the line ends (which are boundaries themselves).
+_SPACE_BYTE = np.zeros(256, dtype=bool)
+_SPACE_BYTE[[0x09, 0x0B, 0x0C, 0x1C, 0x1D, 0x1E, 0x1F, 0x20]] = True
 
 
 def _exact_csv_width(path: Path, text: str, sep: str) -> int:
@@ -371,15 +388,16 @@ def _parse_csv(data: bytes, encoding: str, sep: str, width: int) -> pd.DataFrame
                        skip_blank_lines=False, engine="c")
 
 
-def _read_csv(path: Path, raw: bytes | None = None) -> pd.DataFrame:
-    """A CSV as a grid of raw text cells (None for blank cells), parsed by pandas' C reader.
+def _read_csv(path: Path, raw: bytes | None = None) -> tuple[pd.DataFrame, bool]:
+    """A CSV as a grid of raw text cells (None for blank cells), parsed by pandas' C reader, and
+    whether no cell can begin or end with whitespace (`Sheet.clean_text`).
 
     Publishers' CSVs are often ragged (title rows with one cell): short rows are padded, never
     rejected. Quoted cells may hold commas and line breaks; CRLF and a UTF-8 BOM are handled. The
     bytes are parsed where they lie (no decoded copy), except UTF-16, which is re-encoded once."""
     data, encoding = _decode(path, read_input(path) if raw is None else raw)
     sep = _separator(data)
-    width = _csv_shape(path, data, sep)
+    width, spaced = _csv_shape(path, data, sep)
 
     def exact():
         return _exact_csv_width(path, data.decode(encoding, errors="replace"), sep)
@@ -395,14 +413,43 @@ def _read_csv(path: Path, raw: bytes | None = None) -> pd.DataFrame:
     except UnicodeDecodeError as exc:
         raise InputError(path, f"the CSV is not valid {encoding} text ({exc.reason} at byte {exc.start})",
                          expected="CSV saved as UTF-8") from None
-    return pd.DataFrame({j: _blank_to_none(frame[j].to_numpy(dtype=object)) for j in frame.columns},
-                        columns=frame.columns, dtype=object)
+    spaced = _edge_space_in_csv(data, sep, len(frame), spaced)
+    cells = pd.DataFrame({j: _blank_to_none(frame[j].to_numpy(dtype=object), spaced) for j in frame.columns},
+                         columns=frame.columns, dtype=object)
+    return cells, not spaced
 
 
-def _blank_to_none(cells: np.ndarray) -> np.ndarray:
+def _edge_space_in_csv(data: bytes, sep: str, records: int, spaced: bool) -> bool:
+    """Whether any cell of the CSV could begin or end with whitespace, judged once from the bytes
+    (``spaced`` from `_csv_shape`'s scan): usually none can, and then no column needs its own
+    scan. A file that is not ASCII (whose spaces a byte scan cannot see), tab-separated (the
+    separator is itself a space), with a line break inside a cell (fewer records than lines) or a
+    lone carriage return, or with whitespace at either end answers True, which only means each
+    column is checked as before."""
+    lines = data.count(b"\n") + (not data.endswith(b"\n"))
+    if spaced or sep != "," or records != lines or not _ascii_after_bom(data):
+        return True
+    if data.count(b"\r") != data.count(b"\r\n"):
+        return True
+    first = 3 if data.startswith(b"\xef\xbb\xbf") else 0  # the first cell begins after a BOM
+    return len(data) <= first or bool(_SPACE_BYTE[data[first]] or _SPACE_BYTE[data[-1]])
+
+
+def _ascii_after_bom(data: bytes) -> bool:
+    """Whether the text is ASCII, a UTF-8 byte-order mark aside (Fingertips exports begin with
+    one), scanned where it lies rather than copied."""
+    if data.isascii():
+        return True
+    if not data.startswith(b"\xef\xbb\xbf"):
+        return False
+    return len(data) == 3 or int(np.frombuffer(data, dtype=np.uint8, offset=3).max()) < 0x80
+
+
+def _blank_to_none(cells: np.ndarray, spaced: bool = True) -> np.ndarray:
     """A CSV column's cells with None for blank ones (empty or whitespace only); the strip that
-    finds whitespace-only cells runs only when some cell has whitespace at an edge."""
-    if has_edge_space(cells):
+    finds whitespace-only cells runs only when some cell has whitespace at an edge (``spaced``
+    False: the file's bytes showed that none can)."""
+    if spaced and has_edge_space(cells):
         blank = pd.Series(cells, dtype=object).str.strip().eq("").to_numpy(dtype=bool)
     else:
         blank = cells == ""
@@ -467,12 +514,13 @@ def read_sheets(path: str | Path, raw: bytes | None = None) -> list[Sheet]:
         raise InputError(path, f"files ending '{suffix or '(none)'}' are not read",
                          expected="one of " + ", ".join(sorted(SPREADSHEET_SUFFIXES | OTHER_SUFFIXES)))
     raw = read_input(path) if raw is None else raw
-    if not raw.strip():
+    if not raw or raw.isspace():  # no stripped copy of a national file to find it empty
         raise InputError(path, "the file is empty", expected="a header row and data rows")
     if suffix in {".htm", ".html"} or (suffix == ".xls" and _looks_like_html(raw)):
         return _read_html_tables(path, raw)
     if suffix in {".csv", ".txt"}:
-        return [Sheet(path, None, _read_csv(path, raw))]
+        cells, clean = _read_csv(path, raw)
+        return [Sheet(path, None, cells, clean_text=clean)]
     return _read_workbook(path, raw)
 
 
@@ -501,9 +549,25 @@ def body_below(sheet: Sheet, header_index: int) -> tuple[pd.DataFrame, np.ndarra
     """The cells below a header row, columns by position, blank rows dropped, and each kept row's
     number in the file (the row a person sees)."""
     body = sheet.cells.iloc[header_index + 1:]
-    body = body.loc[body.notna().any(axis=1)]
+    body = body.loc[filled_rows(body)]
     rows = np.asarray(body.index, dtype=np.int64) + sheet.first_row
     return body.reset_index(drop=True), rows
+
+
+def filled_rows(cells: pd.DataFrame) -> np.ndarray:
+    """Which rows hold at least one cell (not all blank), column by column: a column is looked at
+    only in the rows every column before it left blank, so a grid whose first column is filled
+    (every national file) costs one pass over one column, not one over every cell."""
+    filled = np.zeros(len(cells), dtype=bool)
+    open_rows = np.arange(len(cells))
+    for j in range(cells.shape[1]):
+        if not len(open_rows):
+            break
+        column = cells.iloc[:, j].to_numpy(dtype=object)
+        present = pd.notna(column if len(open_rows) == len(cells) else column[open_rows])
+        filled[open_rows[present]] = True
+        open_rows = open_rows[~present]
+    return filled
 
 
 def positions(header: list[str], norm=None) -> dict[str, int]:
@@ -533,8 +597,7 @@ def frame_with_header(sheet: Sheet, header_index: int) -> pd.DataFrame:
     body.columns = names
     body["_row"] = np.asarray(body.index, dtype=np.int64) + sheet.first_row
     # A row of blanks carries nothing: drop it without counting it as data.
-    blank = body[names].isna().all(axis=1)
-    return body.loc[~blank].reset_index(drop=True)
+    return body.loc[filled_rows(body[names])].reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- values
@@ -584,6 +647,26 @@ def parse_number(value, *, file, sheet=None, row=None, column=None, allow_negati
     return number
 
 
+def plain_numbers(values) -> np.ndarray | None:
+    """A column of text cells (None for blanks) as float64 (NaN for blanks) when every cell is a
+    plain finite number that Arrow's cast reads (`12`, `-3.5`, `1e5`), else None. One cast in C
+    with no Python object per cell; a cell it cannot read (`1,234`, `£5`, a suppression marker,
+    a boolean, `nan`) sends the whole column to `pandas.to_numeric` and the cell-by-cell route."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    cells = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else np.asarray(values, dtype=object)
+    try:
+        numbers = pc.cast(pa.array(cells, type=pa.string(), from_pandas=True), pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return None
+    out = numbers.to_numpy(zero_copy_only=False)
+    finite = np.isfinite(out)
+    if not finite.all() and not (finite | numbers.is_null().to_numpy(zero_copy_only=False)).all():
+        return None  # `nan` or `inf` written in a cell: what pandas makes of it decides
+    return out
+
+
 def parse_numbers(values, rows, *, file, sheet=None, column=None, allow_negative=False,
                   notes: list[str] | None = None) -> pd.Series:
     """`parse_number` over a whole column, vectorised: float64, NaN for blanks and suppressed cells.
@@ -594,6 +677,15 @@ def parse_numbers(values, rows, *, file, sheet=None, column=None, allow_negative
     ``column`` is the column's header, or one header per cell when the cells come from several."""
     raw = pd.Series(values, dtype=object, copy=False).reset_index(drop=True)
     rows = np.asarray(rows)
+    plain = plain_numbers(raw)
+    if plain is not None:  # every cell a plain number or blank: only negatives can still be refused
+        numbers = pd.Series(plain, index=raw.index)
+        slow = np.zeros(len(raw), dtype=bool) if allow_negative else (plain < 0)
+        for i in np.flatnonzero(slow):
+            parse_number(raw.iat[i], file=file, sheet=sheet, row=int(rows[i]),
+                         column=column if column is None or isinstance(column, str) else str(column[i]),
+                         allow_negative=allow_negative, notes=notes)
+        return numbers
     numbers = pd.to_numeric(raw, errors="coerce").astype("float64")
     slow = numbers.isna().to_numpy() & raw.notna().to_numpy()
     if not allow_negative:

@@ -71,7 +71,7 @@ def load(sheets: list[Sheet], ctx) -> LoadResult:
                                  column=header, allow_negative=True, notes=warnings).to_numpy()
     out["indicator_id"] = _indicator_ids(sheet, out)
     for col in TEXT:
-        out[col] = text_or_none(out[col])
+        out[col] = text_or_none(out[col], clean=sheet.clean_text)
     out["area_type"] = map_distinct(out["area_type"], _area_type).to_numpy()
     out.loc[out["area_code"] == "E92000001", "area_type"] = "england"
     out["is_breakdown"] = out["category_type"].notna()

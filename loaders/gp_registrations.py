@@ -21,7 +21,7 @@ from domain.contract import store_table
 from domain.vocabulary import parse_age_band
 
 from .base import (InputError, LoadResult, Sheet, body_below, cell_text, header_cells, map_distinct,
-                   normalise_header, parse_dates, parse_number, positions, text_or_none)
+                   normalise_header, parse_dates, parse_number, plain_numbers, positions, text_or_none)
 
 KIND = "gp_registrations"
 KINDS = ["gp_registrations_quinary", "gp_registrations_totals"]
@@ -146,7 +146,7 @@ class _Columns:
         return self.body[self.position[name]]
 
     def text(self, name: str) -> pd.Series:
-        return text_or_none(self.raw(name))
+        return text_or_none(self.raw(name), clean=self.sheet.clean_text)
 
     def written(self, name: str) -> str:
         return self.header[self.position[name]]
@@ -213,6 +213,9 @@ def _meta(out: pd.DataFrame, kind: str, ccg: str | None) -> dict:
 
 def _counts(values: pd.Series, rows: np.ndarray, where: dict, column: str) -> pd.Series:
     """Whole numbers >= 0, column-wise; the first bad cell is re-parsed for its located error."""
+    plain = plain_numbers(values)
+    if plain is not None and not (np.isnan(plain) | (plain < 0) | (plain % 1 != 0)).any():
+        return pd.Series(plain.astype("int64"), index=values.index)  # the national file: one cast
     numbers = pd.to_numeric(values.astype(object), errors="coerce").astype("float64")
     bad = (numbers.isna() | (numbers < 0) | (numbers % 1 != 0)).to_numpy(dtype=bool)
     if bad.any():

@@ -14,7 +14,7 @@ from domain.contract import store_table
 from domain.vocabulary import ALL_AGES, OLDEST_SINGLE_AGE_BAND, band_limits, parse_age_band, quinary_band
 
 from .base import (InputError, LoadResult, Sheet, cell_text, find_header_row, frame_with_header,
-                   map_distinct, normalise_header, parse_numbers, text_values)
+                   map_distinct, normalise_header, parse_numbers, plain_numbers, text_values)
 
 KIND = "ons_population"
 KINDS = ["ons_snpp", "ons_mid_year_estimates"]
@@ -127,7 +127,9 @@ def _plain_numbers(body: pd.DataFrame, year_cols: dict[int, str]) -> np.ndarray 
         if pd.api.types.infer_dtype(cells, skipna=True) not in ("string", "floating", "integer", "empty",
                                                                 "mixed-integer-float"):
             return None
-        numbers = pd.to_numeric(cells, errors="coerce").to_numpy(dtype="float64")
+        numbers = plain_numbers(cells)
+        if numbers is None:
+            numbers = pd.to_numeric(cells, errors="coerce").to_numpy(dtype="float64")
         if ((np.isnan(numbers) & cells.notna().to_numpy()) | (numbers < 0)).any():
             return None
         out[:, j] = numbers
