@@ -17,6 +17,14 @@ from domain import store_versions
 from domain.contract import STORE_TABLES, Authority, Manifest, store_table
 
 
+PROFILE_TABLES = frozenset({
+    "contracts", "activity", "finance", "caseloads", "boundaries", "neighbourhood_boundaries", "census",
+    "lookup_practices", "lookup_neighbourhoods", "lookup_wards", "lookup_postcode_districts",
+    "lookup_postcode_wards", "lookup_cost_of_care"})
+"""Tables that are the profile authority's own (its council's files and its profile's lookups),
+not rows of a national file: another authority seen through `for_authority` gets none of them."""
+
+
 class UnknownAuthority(ValueError):
     """A `?authority=` / `--authority` code that is not an upper-tier authority in the areas lookup."""
 
@@ -81,8 +89,12 @@ class Store:
         return (self.path / f"{store_table(table).name}.parquet").exists()
 
     def table(self, name: str) -> pd.DataFrame:
-        """A copy of one declared table; the declared columns with no rows when it is absent."""
-        store_table(name)  # a mistyped name fails here, on every page, not just where it is used
+        """A copy of one declared table; the declared columns with no rows when it is absent.
+        Seen as another authority than the profile's, the council's own tables and the profile's
+        lookups (which belong to the profile's authority) are empty."""
+        declared = store_table(name)  # a mistyped name fails here, on every page, not just where it is used
+        if self._authority_code and name in PROFILE_TABLES:
+            return declared.empty()
         return _table(str(self.path), name, self._stamp()).copy()
 
     @property

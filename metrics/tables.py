@@ -19,13 +19,13 @@ NEIGHBOURHOOD_COUNTS = ["registered_patients", "dn_cases", "asc_cases", "joint_c
 
 
 def mps_tables(store: Store) -> dict[str, pd.DataFrame]:
-    """Every export table for the store (cached per store path and version)."""
-    return dict(_cached(str(store.path), store.version))
+    """Every export table for the store (cached per store path, version and authority)."""
+    return dict(_cached(str(store.path), store.version, store.authority.area_code))
 
 
 @lru_cache(maxsize=4)
-def _cached(path: str, version: str) -> tuple:
-    store = Store(path)
+def _cached(path: str, version: str, authority: str | None = None) -> tuple:
+    store = Store(path).for_authority(authority)
     t: dict[str, pd.DataFrame] = {}
     t["demand"] = demand.demand_export(store)
     t["supply"] = supply.supply_rows(store)

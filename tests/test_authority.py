@@ -139,3 +139,19 @@ def test_callbacks_answer_for_the_address_authority(national_store):
     assert ask(f"?authority={SOUTHWARK}") == 2
     assert ask("") > 2
     assert ask("?authority=e09000028") == 2  # codes are read case-insensitively
+
+
+def test_export_and_brief_take_authority(national_store, tmp_path):
+    """`mps export|brief --authority CODE`: Southwark's KPIs, none of Lewisham's own council files."""
+    import pandas as pd
+
+    from mps_cli import main
+    assert main(["export", "--store", str(national_store), "--out", str(tmp_path / "csv"), "--authority", SOUTHWARK]) == 0
+    kpis = pd.read_csv(tmp_path / "csv" / "kpis.csv")
+    assert set(kpis["area_code"]) == {SOUTHWARK}
+    row = kpis[(kpis["period"].astype(str) == "2017") & (kpis["age"] == "All ages")].iloc[0]
+    assert round(row["value"], 1) == 66.1 and round(row["region_value"], 1) == 63.2
+    assert pd.read_csv(tmp_path / "csv" / "contracts.csv").empty  # Lewisham's register is not Southwark's
+    assert main(["export", "--store", str(national_store), "--out", str(tmp_path / "x"), "--authority", "E12000007"]) == 1
+    assert main(["brief", "--store", str(national_store), "--out", str(tmp_path / "b.html"), "--authority", SOUTHWARK]) == 0
+    assert "Southwark" in (tmp_path / "b.html").read_text(encoding="utf-8")
