@@ -155,3 +155,23 @@ def test_export_and_brief_take_authority(national_store, tmp_path):
     assert main(["export", "--store", str(national_store), "--out", str(tmp_path / "x"), "--authority", "E12000007"]) == 1
     assert main(["brief", "--store", str(national_store), "--out", str(tmp_path / "b.html"), "--authority", SOUTHWARK]) == 0
     assert "Southwark" in (tmp_path / "b.html").read_text(encoding="utf-8")
+
+
+def test_download_routes_honour_authority(national_store):
+    """/download/csv?authority= is Southwark's; the Downloads page links carry the authority."""
+    import io
+    import zipfile
+
+    import pandas as pd
+
+    from app import create_app
+    from exports.downloads import href
+    app = create_app(national_store)
+    client = app.server.test_client()
+    r = client.get(f"/download/csv?authority={SOUTHWARK}")
+    assert r.status_code == 200 and "southwark-mps-tables-csv" in r.headers["Content-Disposition"]
+    kpis = pd.read_csv(zipfile.ZipFile(io.BytesIO(r.data)).open("kpis.csv"))
+    assert set(kpis["area_code"]) == {SOUTHWARK}
+    store = Store(national_store)
+    assert href(store, "csv") == "/download/csv"
+    assert href(store.for_authority(SOUTHWARK), "csv") == f"/download/csv?authority={SOUTHWARK}"
