@@ -175,6 +175,10 @@ def warm(app: Dash, budget_seconds: float = 60.0) -> int:
         except Exception:  # a page that cannot draw on this store says so when it is opened
             continue
         _collect_props(layout, values)
+    # The shell's location (every page callback's last State, see PageCallbacks.bind): an address
+    # with no query, as a browser opening each page sends it.
+    from layouts import ids
+    values.setdefault((ids.URL, "search"), "")
     client, answered, started = app.server.test_client(), 0, time.monotonic()
     client.get("/")  # Dash finishes setting up (and registers its own callbacks) on the first request
     for output, spec in list(app.callback_map.items()):

@@ -189,6 +189,23 @@ def production_sizing(workers: int | None = None, threads: int | None = None) ->
     return workers or max(2, cores + 1), threads or 4
 
 
+def _for_authority(store, args):
+    """The store seen as serving `--authority CODE` (default: the profile's), or None after saying
+    what is wrong with the code."""
+    from metrics.store import UnknownAuthority
+    code = getattr(args, "authority", None)
+    try:
+        view = store.for_authority(code)
+    except UnknownAuthority as e:
+        err_console.print(f"[red]error[/red] --authority {code}: {e}")
+        return None
+    if code and not view.has_rows_for(view.authority.area_code):
+        err_console.print(f"[red]error[/red] --authority {code}: the store has no rows for "
+                          f"{view.authority.area_name}; ingest a national file that covers it")
+        return None
+    return view
+
+
 def cmd_export(args) -> int:
     from exports.csv_export import write_csv_tables
     from metrics.store import Store
@@ -196,6 +213,9 @@ def cmd_export(args) -> int:
     store = Store(args.store)
     if not store.exists:
         err_console.print(f"[red]error[/red] {args.store}: no store here; run `mps ingest SOURCE_DIR --store {args.store}` first")
+        return 1
+    store = _for_authority(store, args)
+    if store is None:
         return 1
     if args.format == "csv":
         written = write_csv_tables(store, Path(args.out))
@@ -219,6 +239,9 @@ def cmd_brief(args) -> int:
     store = Store(args.store)
     if not store.exists:
         err_console.print(f"[red]error[/red] {args.store}: no store here; run `mps ingest SOURCE_DIR --store {args.store}` first")
+        return 1
+    store = _for_authority(store, args)
+    if store is None:
         return 1
     out = Path(args.out)
     if out.suffix.lower() not in {".pdf", ".html", ".htm"}:
@@ -259,10 +282,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--store", default=str(DEFAULT_STORE))
     p.add_argument("--out", required=True, help="a folder (csv), or a folder or .xlsx file (xlsx)")
     p.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    p.add_argument("--authority", metavar="CODE", help="the authority to export (GSS code; default: the profile's)")
     p.set_defaults(func=cmd_export)
     p = sub.add_parser("brief", help="write the committee briefing pack (.pdf or .html)")
     p.add_argument("--store", default=str(DEFAULT_STORE))
     p.add_argument("--out", required=True)
+    p.add_argument("--authority", metavar="CODE", help="the authority to brief on (GSS code; default: the profile's)")
     p.set_defaults(func=cmd_brief)
     return parser
 

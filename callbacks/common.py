@@ -68,10 +68,22 @@ class PageCallbacks:
                         Input(ids.query(self.name), "data"))
 
     def bind(self, app: Dash) -> None:
+        # Every server callback also sends the page address's query (State, dropped before the
+        # page's function is called): `layouts.context` reads its `authority` from the request,
+        # so the page's functions keep their signatures and still answer for ?authority=.
         for args, kwargs, fn in self._server:
-            app.callback(*args, **kwargs)(fn)
+            app.callback(*args, State(ids.URL, "search"), **kwargs)(_without_last(fn))
         for script, args, kwargs in self._clientside:
             app.clientside_callback(script, *args, **kwargs)
+
+
+def _without_last(fn):
+    from functools import wraps
+
+    @wraps(fn)
+    def call(*values):
+        return fn(*values[:-1])
+    return call
 
 
 def chart_outputs(prefix: str) -> list[Output]:
@@ -114,6 +126,9 @@ def _download(n_clicks, chart, selection, at: int, several: bool, file_stem: str
 _URL_SYNC = """function(query) {
             if (query === undefined || query === null) { return window.dash_clientside.no_update; }
             var s = query ? '?' + query : '';
+            // ?authority= is the header picker's, not the page's selection: keep it.
+            var authority = new URLSearchParams(window.location.search).get('authority');
+            if (authority) { s = (s ? s + '&' : '?') + 'authority=' + encodeURIComponent(authority); }
             if (window.location.search !== s) {
                 window.history.replaceState(null, '', window.location.pathname + s);
             }

@@ -38,6 +38,13 @@ def file_name(store: Store, key: str) -> str:
     return dated_name(store, stem, suffix)
 
 
+def href(store: Store, key: str) -> str:
+    """The route that makes download `key`, with `?authority=` when the store is seen as another
+    authority than the profile's (the route reads it like every page does)."""
+    code = store.authority.area_code
+    return f"/download/{key}" + (f"?authority={code}" if code and code != store.default_authority.area_code else "")
+
+
 def make(store: Store, key: str) -> bytes:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)

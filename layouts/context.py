@@ -7,12 +7,15 @@ no module holds one in a global.
 """
 from __future__ import annotations
 
+from urllib.parse import parse_qs
+
 import flask
 
-from metrics.store import Store
+from metrics.store import Store, UnknownAuthority
 
 STORE_KEY = "MPS_STORE"
 PINNED_KEY = "mps_pinned_store"
+AUTHORITY_PROBLEM_KEY = "mps_authority_problem"
 
 
 def store() -> Store:
@@ -28,9 +31,60 @@ def store() -> Store:
         return found
     pinned = flask.g.get(PINNED_KEY)
     if pinned is None:
-        pinned = found.pin()
+        held = found.pin()
+        pinned = _for_requested_authority(held)
+        if pinned is not held:
+            pinned._hold, held._hold = held._hold, None  # the view releases the pin at the end
         setattr(flask.g, PINNED_KEY, pinned)
     return pinned
+
+
+def requested_authority() -> str | None:
+    """The `authority` of the address this request is about: the query string of a page load (for
+    the shell's layout, fetched by script, the page's address it is sent from), or
+    for a Dash callback the `search` of the page's location (PageCallbacks sends it as State, and
+    Dash's page container has it as Input), so page callbacks need no authority argument."""
+    if not flask.has_request_context():
+        return None
+    request = flask.request
+    if "authority" in request.args:
+        return request.args.get("authority")
+    if request.method == "GET" and request.path.endswith("/_dash-layout"):
+        # The shell is fetched by script after the page loads: the page's address is the referrer.
+        from urllib.parse import urlsplit
+        found = parse_qs(urlsplit(request.referrer or "").query).get("authority")
+        return found[0] if found else None
+    if request.method == "POST" and request.is_json:
+        body = request.get_json(silent=True) or {}
+        for item in list(body.get("inputs") or []) + list(body.get("state") or []):
+            for entry in item if isinstance(item, list) else [item]:
+                if isinstance(entry, dict) and entry.get("property") == "search":
+                    found = parse_qs(str(entry.get("value") or "").lstrip("?")).get("authority")
+                    if found:
+                        return found[0]
+    return None
+
+
+def _for_requested_authority(store: Store) -> Store:
+    code = requested_authority()
+    if not code:
+        return store
+    try:
+        view = store.for_authority(code)
+    except UnknownAuthority as e:
+        setattr(flask.g, AUTHORITY_PROBLEM_KEY, f"{e}. Showing {store.authority.area_name or 'the default authority'} instead.")
+        return store
+    if not view.has_rows_for(view.authority.area_code):
+        setattr(flask.g, AUTHORITY_PROBLEM_KEY,
+                f"The store has no rows for {view.authority.area_name} ({view.authority.area_code}): "
+                "ingest a national file that covers it (e.g. the Fingertips, ONS or CQC files).")
+    return view
+
+
+def authority_problem() -> str | None:
+    """What was wrong with this request's `?authority=`, to say on the page (or None)."""
+    store()
+    return flask.g.get(AUTHORITY_PROBLEM_KEY) if flask.has_request_context() else None
 
 
 def release_pinned(_exc=None) -> None:

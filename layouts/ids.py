@@ -1,5 +1,7 @@
 """Every component id in one place, so pages and callbacks cannot drift apart."""
 URL = "url"
+AUTHORITY_PICKER = "authority-picker"
+AUTHORITY_PROBLEM = "authority-problem"
 MAIN = "main-content"
 NAV = "site-nav"
 

@@ -8,12 +8,14 @@ Fingertips does; each row says which was used. Where a file gives counts but no 
 interval is computed (Wilson for proportions, Byar for rates)."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 import re
 
 import pandas as pd
 
 from .statistics import compare_to_benchmark, rate_interval, wilson_interval
-from .store import Store, per_store_version
+from .store import _CACHED_METRICS, Store, per_store_version
 
 ENGLAND = "E92000001"
 
@@ -59,13 +61,23 @@ def publisher_polarity(indicators: pd.DataFrame) -> dict[int, str]:
 
 def _polarity(store: Store) -> tuple[dict[int, str], dict[int, str]]:
     """(polarity by indicator, where it came from): the publisher's where the file implies it,
-    else the lookup (data/lookups/indicator_polarity.csv)."""
+    else the lookup (data/lookups/indicator_polarity.csv). The same for every authority, so
+    worked out once per store version (reading every area's rows), not once per authority."""
+    return _polarity_of(str(store.path), store.version)
+
+
+@lru_cache(maxsize=8)
+def _polarity_of(path: str, version: str) -> tuple[dict[int, str], dict[int, str]]:
+    store = Store(path)
     lk = store.table("lookup_indicator_polarity")
     lookup = {int(r.indicator_id): r.polarity for r in lk.itertuples()} if len(lk) else {}
     published = publisher_polarity(store.table("indicators"))
     polarity = {**lookup, **published}
     source = {i: ("publisher" if i in published else "lookup") for i in polarity}
     return polarity, source
+
+
+_CACHED_METRICS.append(_polarity_of)  # cleared with the metric caches (clear_caches)
 
 
 def _judged(published, value, lo, hi, benchmark, polarity) -> tuple[str, str]:

@@ -117,6 +117,8 @@ def age_rates(store: Store, year: int | None = None) -> pd.DataFrame:
     if prev.empty:
         return pd.DataFrame()
     p = prev[(prev["area_code"] == area) & (prev["sex"] == "persons") & ~prev["is_total"]]
+    if p.empty:  # POPPI/PANSI hold no rows for this authority (e.g. ?authority= another one)
+        return pd.DataFrame()
     year = year or int(p["year"].min())
     p = p[p["year"] == year]
     pop = p[p["measure"] == "population"].set_index("age_band")["value"]

@@ -4,6 +4,7 @@ Pages and exports both read these, so a figure on screen and in a download is th
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 
 import pandas as pd
@@ -18,41 +19,79 @@ from .store import Store
 NEIGHBOURHOOD_COUNTS = ["registered_patients", "dn_cases", "asc_cases", "joint_cases", *CLIENT_GROUPS]
 
 
-def mps_tables(store: Store) -> dict[str, pd.DataFrame]:
-    """Every export table for the store (cached per store path and version)."""
-    return dict(_cached(str(store.path), store.version))
+def mps_tables(store: Store) -> Mapping[str, pd.DataFrame]:
+    """Every export table for the store, each built when first asked for and cached per store
+    path, version and authority: a page that needs one table (the Neighbourhoods map) does not
+    build all of them for each authority it is asked about."""
+    return _Tables(str(store.path), store.version, store.authority.area_code)
 
 
-@lru_cache(maxsize=4)
-def _cached(path: str, version: str) -> tuple:
-    store = Store(path)
-    t: dict[str, pd.DataFrame] = {}
-    t["demand"] = demand.demand_export(store)
-    t["supply"] = supply.supply_rows(store)
-    t["gaps"] = gaps.all_gaps(store)
-    t["care_homes"] = supply.care_home_table(store)
+def _hood(store: Store) -> pd.DataFrame:
     hood = neighbourhoods.neighbourhood_table(store)
     if len(hood):
         hood[list(CLIENT_GROUPS)] = hood[list(CLIENT_GROUPS)].astype(float).round(0)
         hood = apply_suppression(hood.set_index("neighbourhood"), NEIGHBOURHOOD_COUNTS,
                                  total_row="total").reset_index()
-    t["neighbourhoods"] = hood
-    t["kpis"] = kpis.kpi_table(store)
+    return hood
+
+
+def _contracts(store: Store) -> pd.DataFrame:
     c = opportunities.contracts(store)
     if len(c):
         c = c.assign(start_date=c["start_date"].dt.strftime("%Y-%m-%d"),
                      end_date=c["end_date"].dt.strftime("%Y-%m-%d"))
-    t["contracts"] = c
-    t["finance"] = store.table("finance")
-    t["sources"] = pd.DataFrame([vars(f) for f in store.manifest.files])
-    t["beds_needed"] = gaps.beds_needed(store)
-    t["ownership"] = supply.ownership_table(store)
-    t["opportunities"] = opportunities.opportunities_table(store)
-    t["practices"] = neighbourhoods.suppressed_practice_table(store)
-    t["neighbourhood_supply"] = neighbourhoods.supply_by_neighbourhood(store)
-    t["neighbourhood_gaps"] = neighbourhood_gaps.suppressed_gap_table(store)
-    t.update(market_tables(store))
-    return tuple((name, _declared(name, frame)) for name, frame in t.items())
+    return c
+
+
+def _market(name: str):
+    def build(store: Store) -> pd.DataFrame:
+        from . import market, segments, workforce
+        return {"market_changes": market.market_changes, "concentration": market.concentration,
+                "quality": market.quality, "workforce": workforce.workforce_comparison,
+                "prices": segments.prices, "segment_ratings": segments.segment_ratings}[name](store)
+    return build
+
+
+BUILDERS = {
+    "demand": lambda s: demand.demand_export(s),
+    "supply": lambda s: supply.supply_rows(s),
+    "gaps": lambda s: gaps.all_gaps(s),
+    "care_homes": lambda s: supply.care_home_table(s),
+    "neighbourhoods": _hood,
+    "kpis": lambda s: kpis.kpi_table(s),
+    "contracts": _contracts,
+    "finance": lambda s: s.table("finance"),
+    "sources": lambda s: pd.DataFrame([vars(f) for f in s.manifest.files]),
+    "beds_needed": lambda s: gaps.beds_needed(s),
+    "ownership": lambda s: supply.ownership_table(s),
+    "opportunities": lambda s: opportunities.opportunities_table(s),
+    "practices": lambda s: neighbourhoods.suppressed_practice_table(s),
+    "neighbourhood_supply": lambda s: neighbourhoods.supply_by_neighbourhood(s),
+    "neighbourhood_gaps": lambda s: neighbourhood_gaps.suppressed_gap_table(s),
+    **{name: _market(name) for name in
+       ("market_changes", "concentration", "quality", "workforce", "prices", "segment_ratings")},
+}
+
+
+class _Tables(Mapping):
+    def __init__(self, path: str, version: str, authority: str | None):
+        self._key = (path, version, authority)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in BUILDERS:
+            raise KeyError(name)
+        return _cached(*self._key, name)
+
+    def __iter__(self):
+        return iter(BUILDERS)
+
+    def __len__(self) -> int:
+        return len(BUILDERS)
+
+
+@lru_cache(maxsize=256)
+def _cached(path: str, version: str, authority: str | None, name: str) -> pd.DataFrame:
+    return _declared(name, BUILDERS[name](Store(path).for_authority(authority)))
 
 
 def market_tables(store: Store) -> dict[str, pd.DataFrame]:

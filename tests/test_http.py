@@ -83,7 +83,8 @@ def test_a_download_is_the_chart_rebuilt_from_the_store(client, sample_store):
 
     from layouts import ids
     selection = {ids.DEMAND_GROUP: "dementia", ids.DEMAND_FROM: 2017, ids.DEMAND_TO: 2030}
-    r = _download_request(client, ids.DEMAND_CHART, lambda s: selection[s["id"]])
+    # every callback also carries the address bar's query (State of ids.URL "search"; see PageCallbacks.bind)
+    r = _download_request(client, ids.DEMAND_CHART, lambda s: selection.get(s["id"], ""))
     assert r.status_code == 200
     sent = r.get_json()["response"][f"{ids.DEMAND_CHART}-download"]["data"]
     content = base64.b64decode(sent["content"]) if sent.get("base64") else sent["content"].encode()

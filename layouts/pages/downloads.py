@@ -3,7 +3,7 @@ import dash
 from dash import html
 
 from domain.contract import EXPORT_TABLES
-from exports.downloads import FILES, file_name
+from exports.downloads import FILES, file_name, href
 from .. import context
 from ..components import empty_store_notice
 
@@ -35,7 +35,7 @@ def layout(**_):
     if not store.exists:
         return empty_store_notice()
     items = [html.Li([
-        html.A(DESCRIPTIONS[k][0], href=f"/download/{k}", download=file_name(store, k), className="download-link",
+        html.A(DESCRIPTIONS[k][0], href=href(store, k), download=file_name(store, k), className="download-link",
                id=f"download-{k}"),
         html.Span(f" — {file_name(store, k)}", className="hint"),
         html.P(DESCRIPTIONS[k][1]),

@@ -1,0 +1,63 @@
+"""Issue 14: switching authority in the header picker, in the browser. The URL and the page's
+chart and table follow, and the comparators (region) update; axe runs on both states."""
+import shutil
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from conftest import SAMPLE, real_file
+from test_browser_readers import axe_clean, settled, text_of, wait_until
+from tools.browser import Server, make_driver, require_browser
+
+pytestmark = pytest.mark.browser
+
+CAMPYLOBACTER = "fingertips/fingertips-county-ua-campylobacter-2015-17.csv"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The sample plus the real national Fingertips file, so a second authority has rows."""
+    require_browser()
+    from loaders.store import ingest
+    src = tmp_path_factory.mktemp("src") / "sample"
+    shutil.copytree(SAMPLE, src)
+    shutil.copy(real_file(CAMPYLOBACTER), src / "fingertips-county-ua-campylobacter-2015-17.csv")
+    store = tmp_path_factory.mktemp("national") / "store"
+    assert ingest(src, store).ok
+    s = Server(store)
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="module")
+def driver(server):
+    d = make_driver()
+    yield d
+    d.quit()
+
+
+def test_picker_switches_authority_and_the_page_follows(server, driver):
+    from selenium.webdriver.support.ui import Select
+    driver.get(server.url + "/performance?sex=Persons")
+    settled(driver)
+    axe_clean(driver)
+    table = "performance-chart-table"
+    before = wait_until(lambda: text_of(driver, table))
+    assert "Lewisham" in driver.find_element("css selector", ".org-name").text
+    picker = driver.find_element("id", "authority-picker")
+    assert driver.find_element("css selector", "label[for='authority-picker']").text == "Authority"
+    Select(picker).select_by_value("E09000028")
+    picker.submit()  # the form's Show button (Enter in the select does the same)
+    wait_until(lambda: parse_qs(urlparse(driver.current_url).query).get("authority") == ["E09000028"])
+    settled(driver)
+    after = wait_until(lambda: text_of(driver, table) != before and text_of(driver, table))
+    assert "Southwark" in driver.find_element("css selector", ".org-name").text
+    assert Select(driver.find_element("id", "authority-picker")).first_selected_option.get_attribute("value") == "E09000028"
+    # Southwark's campylobacter rate 2017: 66.1 per 100,000 (207 / 313,223); London 63.2.
+    assert "66.1" in after and "63.2" in after
+    assert urlparse(driver.current_url).path == "/performance"
+    axe_clean(driver)
+    # The navigation keeps the authority: Overview of Southwark.
+    driver.find_element("css selector", "#site-nav a[href='/?authority=E09000028'], nav a[href='/?authority=E09000028']").click()
+    wait_until(lambda: urlparse(driver.current_url).path == "/")
+    assert parse_qs(urlparse(driver.current_url).query).get("authority") == ["E09000028"]
