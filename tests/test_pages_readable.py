@@ -11,12 +11,18 @@ def client(sample_store):
     return create_app(sample_store).server.test_client()
 
 
+def _address_bar(cb: dict) -> list[dict]:
+    """Every callback also carries the address bar's query (State of ids.URL "search"; PageCallbacks.bind)."""
+    return [{"id": s["id"], "property": s["property"], "value": ""} for s in cb.get("state", [])]
+
+
 def _call(client, output_prefix: str, inputs: dict):
     deps = client.get("/_dash-dependencies").get_json()
     cb = next(d for d in deps if f"{output_prefix}-graph.figure" in d["output"].strip(".").split("..."))
     body = {"output": cb["output"], "outputs": [{"id": o.split(".")[0], "property": o.split(".")[1]}
                                                 for o in cb["output"].strip(".").split("...") if o],
             "inputs": [{"id": i["id"], "property": i["property"], "value": inputs[i["id"]]} for i in cb["inputs"]],
+            "state": _address_bar(cb),
             "changedPropIds": [f"{cb['inputs'][0]['id']}.{cb['inputs'][0]['property']}"]}
     r = client.post("/_dash-update-component", json=body)
     assert r.status_code == 200, r.data[:500]
@@ -64,6 +70,7 @@ def test_practices_are_grouped_by_neighbourhood_and_the_page_says_why_sums_excee
     body = {"output": cb["output"], "outputs": [{"id": o.split(".")[0], "property": o.split(".")[1]}
                                                 for o in cb["output"].strip(".").split("...")],
             "inputs": [{"id": i["id"], "property": i["property"], "value": True} for i in cb["inputs"]],
+            "state": _address_bar(cb),
             "changedPropIds": [f"{cb['inputs'][0]['id']}.{cb['inputs'][0]['property']}"]}
     fig = client.post("/_dash-update-component", json=body).get_json()["response"]["neighbourhood-practices-graph"]["figure"]
     names = [t["name"] for t in fig["data"]]
