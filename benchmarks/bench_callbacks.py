@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # input id -> values to cycle through
 VALUES = {
-    "population-area": ["E09000023", "E12000007", "E92000001"],
+    "population-area": ["E09000023", "E12000007", "E92000001"], "population-measure": ["people", "index"],
     "demand-client-group": ["learning_disability", "dementia", "mental_health", "carers"],
     "demand-from-year": [2017, 2020], "demand-to-year": [2025, 2030],
     "supply-view": ["type", "ownership", "rating", "user_band"],
@@ -86,6 +86,13 @@ def every_authority(real: Path) -> None:
         held = [c for c, _ in Store(store).authorities()]
         print(f"authorities with rows: {len(held)}")
         app = create_app(store)
+        # As `mps serve --production` does before serving: answer the opening callbacks once, which
+        # also builds the once-per-store-version work (KPI polarity, the indicators' area index).
+        from app import warm
+        t = time.perf_counter()
+        warmed = warm(app)
+        print(f"warm (default authority's opening callbacks, once per store version): {warmed} callbacks, "
+              f"{time.perf_counter() - t:.1f} s")
         client = app.server.test_client()
         client.get("/")
         deps = client.get("/_dash-dependencies").get_json()

@@ -110,27 +110,29 @@ def _fill_interval(r) -> tuple[float | None, float | None]:
 
 @per_store_version
 def kpi_table(store: Store) -> pd.DataFrame:
-    ind = store.table("indicators")
     area = store.authority.area_code
+    # Only the authority's, its region's and England's rows: a national file holds every area's.
+    ind = store.rows_where("indicators", "area_code", [area])
     cols = ["indicator_id", "indicator_name", "area_code", "area_name", "sex", "age", "period",
             "year", "value", "lower_ci", "upper_ci", "region_code", "region_value", "england_value",
             "compared_to_england", "compared_to_region", "comparison_source", "polarity", "polarity_source",
             "source_file", "source_row"]
     if ind.empty:
         return pd.DataFrame(columns=cols)
-    head = ind[~ind["is_breakdown"]]
-    la = head[head["area_code"] == area]
+    la = ind[~ind["is_breakdown"]]
     key = ["indicator_id", "sex", "age", "period"]
-    eng = head[head["area_code"] == ENGLAND].set_index(key)["value"]
-    parent_codes = la["parent_code"].dropna().unique()
-    reg = head[head["area_code"].isin(parent_codes)].set_index(key)["value"]
+    parent_codes = list(la["parent_code"].dropna().unique())
+    others = store.rows_where("indicators", "area_code", [ENGLAND, *parent_codes])
+    head = others[~others["is_breakdown"]]
+    eng = _first_values(head[head["area_code"] == ENGLAND], key)
+    reg = _first_values(head[head["area_code"].isin(parent_codes)], key)
     pol, pol_source = _polarity(store)
     rows = []
     for r in la.itertuples():
         k = (r.indicator_id, r.sex, r.age, r.period)
         lo, hi = _fill_interval(r)
-        e = _one(eng, k)
-        g = _one(reg, k)
+        e = eng.get(k)
+        g = reg.get(k)
         polarity = pol.get(int(r.indicator_id))
         england, source = _judged(r.compared_to_england, r.value, lo, hi, e, polarity)
         region, _ = _judged(r.compared_to_parent, r.value, lo, hi, g, polarity)
@@ -144,12 +146,11 @@ def kpi_table(store: Store) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols).sort_values(["indicator_id", "year", "sex"]).reset_index(drop=True)
 
 
-def _one(series: pd.Series, key: tuple):
-    """The value at ``key``, or None; the first where a file repeats a row."""
-    if key not in series.index:
-        return None
-    v = series.loc[key]
-    return v.iloc[0] if isinstance(v, pd.Series) else v
+def _first_values(frame: pd.DataFrame, key: list[str]) -> dict:
+    """Each key's value, the first where a file repeats a row: one dictionary built per call, so
+    an authority's ~100 rows are matched by hashing rather than by a label lookup each."""
+    first = frame.drop_duplicates(key, keep="first")
+    return dict(zip(first[key].itertuples(index=False, name=None), first["value"]))
 
 
 @per_store_version

@@ -11,6 +11,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from domain import store_versions
@@ -96,6 +97,19 @@ class Store:
         if self._authority_code and name in PROFILE_TABLES:
             return declared.empty()
         return _table(str(self.path), name, self._stamp()).copy()
+
+    def rows_where(self, name: str, column: str, values) -> pd.DataFrame:
+        """A copy of the rows of one declared table whose `column` holds one of `values`, in file
+        order: a few areas' rows out of a national file, found through an index built once per
+        store version rather than by scanning and copying every row on each request."""
+        declared = store_table(name)
+        if self._authority_code and name in PROFILE_TABLES:
+            return declared.empty()
+        frame = _table(str(self.path), name, self._stamp())
+        groups = _row_positions(str(self.path), name, column, self._stamp())
+        found = [groups[v] for v in dict.fromkeys(values) if v in groups]
+        positions = np.sort(np.concatenate(found)) if found else np.array([], dtype=np.intp)
+        return frame.iloc[positions].copy()
 
     @property
     def authority(self) -> Authority:
@@ -186,6 +200,12 @@ def _table(path: str, name: str, stamp: float) -> pd.DataFrame:
     return frame.reindex(columns=declared.names)
 
 
+@lru_cache(maxsize=32)
+def _row_positions(path: str, name: str, column: str, stamp: float) -> dict:
+    """Row positions of a table by the value of one column (blank values left out)."""
+    return dict(_table(path, name, stamp).groupby(column, sort=False, dropna=True).indices)
+
+
 _CACHED_METRICS: list = []
 
 
@@ -193,6 +213,7 @@ def clear_caches() -> None:
     """Forget every cached table and metric (benchmarks use this to measure cold runs)."""
     _manifest.cache_clear()
     _table.cache_clear()
+    _row_positions.cache_clear()
     _areas.cache_clear()
     _authority.cache_clear()
     _authorities.cache_clear()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 
+import pandas as pd
 import pytest
 
 from conftest import SAMPLE, real_file
@@ -175,3 +176,19 @@ def test_download_routes_honour_authority(national_store):
     store = Store(national_store)
     assert href(store, "csv") == "/download/csv"
     assert href(store.for_authority(SOUTHWARK), "csv") == f"/download/csv?authority={SOUTHWARK}"
+
+
+def test_rows_where_gives_the_areas_rows_in_file_order_as_a_copy(national_store):
+    """The indexed read the KPI view uses equals a plain filter of the whole table."""
+    store = Store(national_store)
+    whole = store.table("indicators")
+    codes = [SOUTHWARK, LONDON, "no such code", SOUTHWARK]
+    expected = whole[whole["area_code"].isin(codes)]
+    got = store.rows_where("indicators", "area_code", codes)
+    assert len(got) > 0 and list(got["source_row"]) == list(expected["source_row"])
+    pd.testing.assert_frame_equal(got.reset_index(drop=True), expected.reset_index(drop=True))
+    got["value"] = -1.0  # a caller's change never reaches the next caller
+    assert (store.rows_where("indicators", "area_code", [SOUTHWARK])["value"] != -1.0).any()
+    assert store.rows_where("indicators", "area_code", ["no such code"]).empty
+    # Seen as another authority, the profile's own tables stay empty here too.
+    assert store.for_authority(SOUTHWARK).rows_where("contracts", "client_group", ["older_people"]).empty
