@@ -82,3 +82,13 @@ def test_practices_are_grouped_by_neighbourhood_and_the_page_says_why_sums_excee
     with app.server.test_request_context("/neighbourhoods"):
         text = json.dumps(neighbourhoods.layout().to_plotly_json(), default=lambda o: o.to_plotly_json())
     assert "not where they live" in text
+
+
+def test_a_growth_finding_links_to_demand_on_its_own_client_group(sample_store):
+    """Sample: the dementia growth finding's evidence link opens Demand on dementia, not the default group."""
+    from app import create_app
+    from layouts.pages import overview
+    app = create_app(sample_store)
+    with app.server.test_request_context("/"):
+        text = json.dumps(overview.layout().to_plotly_json(), default=lambda o: o.to_plotly_json())
+    assert '"/demand?client_group=dementia"' in text and '"/demand?client_group=carers"' in text

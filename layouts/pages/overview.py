@@ -2,6 +2,8 @@
 import dash
 from dash import dcc, html
 
+from domain.labels import client_group_label
+from domain.vocabulary import CLIENT_GROUPS
 from metrics.demand import rationale_sentences
 from metrics.findings import RAG_WORDS, RANKING_RULE, findings
 from metrics.market import change_sentences
@@ -17,6 +19,9 @@ FINDING_PAGES = [("beds_needed", "/gaps", "Demand vs supply"), ("demand_growth_"
 
 def _finding_item(f) -> html.Li:
     href, name = next((h, n) for prefix, h, n in FINDING_PAGES if str(f["finding_key"]).startswith(prefix))
+    group = next((k for k in CLIENT_GROUPS if f["client_group"] and client_group_label(k) == f["client_group"]), None)
+    if href == "/demand" and group:  # the Demand page opens on the finding's client group
+        href = f"/demand?client_group={group}"
     return html.Li([
         html.Span(f"{RAG_WORDS.get(f['rag'], f['rag'])}: {f['rag_meaning']}", className=f"mark mark-{f['rag']}"),
         " ", html.Span(f["sentence"], className="finding-sentence"), " ",
