@@ -3,19 +3,16 @@ downloads the workbook and the CSV tables through the browser, and opens them as
 import csv
 import datetime as dt
 import io
-import json
 import time
 import zipfile
 
 import pytest
 from openpyxl import load_workbook
 
+from test_browser_readers import axe_clean, wait_until
 from tools.browser import Server, make_driver, require_browser
-from conftest import ROOT
 
 pytestmark = pytest.mark.browser
-
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 
 @pytest.fixture(scope="module")
@@ -33,40 +30,12 @@ def driver(server):
     d.quit()
 
 
-def wait_until(predicate, timeout=30, interval=0.2):
-    end = time.time() + timeout
-    while time.time() < end:
-        try:
-            value = predicate()
-        except Exception:  # an element replaced while we read it: read again
-            value = None
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError("condition not met in time")
-
-
-def axe_clean(driver):
-    """axe-core: no serious or critical WCAG 2.1 AA violation in the state the page is in now."""
-    if not AXE.exists():
-        pytest.fail("axe-core is missing: `make test` installs it with npm (node_modules/axe-core)")
-    driver.execute_script(AXE.read_text())
-    result = driver.execute_async_script("""
-        const done = arguments[arguments.length - 1];
-        axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
-           .then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-                 nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))));
-    """)
-    serious = [v for v in result if v["impact"] in ("serious", "critical")]
-    assert not serious, json.dumps(serious, indent=1)
-
-
 def downloaded(folder, suffix):
     """The finished download with this suffix (Chromium writes .crdownload until it is done)."""
     def done():
         files = [p for p in folder.glob(f"*.{suffix}") if p.stat().st_size > 0]
         return files[0] if files and not list(folder.glob("*.crdownload")) else None
-    path = wait_until(done)
+    path = wait_until(done, timeout=30)  # a workbook is written on request
     time.sleep(0.3)
     return path
 
@@ -75,7 +44,7 @@ def test_officer_reads_what_each_file_holds_then_downloads_and_opens_the_workboo
         server, driver, tmp_path):
     driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)})
     driver.get(server.url + "/downloads")
-    wait_until(lambda: driver.find_elements("id", "downloads-list"))
+    wait_until(lambda: driver.find_elements("id", "downloads-list"), timeout=30)
     assert driver.find_element("css selector", "h1").text == "Downloads"
     axe_clean(driver)
     # What each file holds, before downloading it.
@@ -87,7 +56,7 @@ def test_officer_reads_what_each_file_holds_then_downloads_and_opens_the_workboo
     assert f"lewisham-mps-tables-{today}.xlsx" in listing and f"lewisham-mps-tables-csv-{today}.zip" in listing
     # The list of tables opens from the keyboard-reachable summary.
     driver.find_element("css selector", ".downloads-tables summary").click()
-    tables = wait_until(lambda: driver.find_element("id", "downloads-tables").text)
+    tables = wait_until(lambda: driver.find_element("id", "downloads-tables").text, timeout=30)
     assert "care_homes (sheet; care_homes.csv)" in tables and "as the MPS prints it" in tables
     axe_clean(driver)
 
