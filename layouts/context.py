@@ -7,7 +7,7 @@ no module holds one in a global.
 """
 from __future__ import annotations
 
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 import flask
 
@@ -51,7 +51,6 @@ def requested_authority() -> str | None:
         return request.args.get("authority")
     if request.method == "GET" and request.path.endswith("/_dash-layout"):
         # The shell is fetched by script after the page loads: the page's address is the referrer.
-        from urllib.parse import urlsplit
         found = parse_qs(urlsplit(request.referrer or "").query).get("authority")
         return found[0] if found else None
     if request.method == "POST" and request.is_json:
