@@ -67,3 +67,23 @@ def sample_store(tmp_path_factory):
     report = ingest(SAMPLE, store)
     assert report.ok, [f.error for f in report.files if f.error]
     return store
+
+
+@pytest.fixture(scope="module")
+def server(sample_store):
+    """The real app (`mps serve`) on the sample store, one per browser test module; a module that
+    needs another store defines its own `server` fixture."""
+    from tools.browser import Server, require_browser
+    require_browser()
+    s = Server(sample_store)
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="module")
+def driver(server):
+    """Headless Chromium for the module's server."""
+    from tools.browser import make_driver
+    d = make_driver()
+    yield d
+    d.quit()

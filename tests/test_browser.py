@@ -7,12 +7,10 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tools.browser import Server, make_driver, require_browser
-from conftest import ROOT
+from browser_steps import axe_clean, no_error_overlay, settled, wait_for, wait_until
 
 pytestmark = pytest.mark.browser
 
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = ["/", "/population", "/demand", "/supply", "/gaps", "/neighbourhoods", "/market-health",
          "/opportunities", "/performance", "/resources", "/downloads", "/about", "/area?code=N1"]
 # page, radio group id, new value, query parameter, element whose text must change
@@ -27,50 +25,6 @@ INTERACTIONS = [
     ("/performance", "performance-sex", "Female", "sex", "performance-chart-table"),
     ("/resources", "resources-organisation", "NHS Lewisham CCG", "organisation", "resources-chart-table"),
 ]
-
-
-@pytest.fixture(scope="module")
-def server(sample_store):
-    require_browser()
-    s = Server(sample_store)
-    yield s
-    s.stop()
-
-
-@pytest.fixture(scope="module")
-def driver(server):
-    d = make_driver()
-    yield d
-    d.quit()
-
-
-def wait_for(driver, css, timeout=20):
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as EC
-    from selenium.webdriver.support.ui import WebDriverWait
-    return WebDriverWait(driver, timeout).until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
-
-
-def wait_until(predicate, timeout=20, interval=0.2):
-    end = time.time() + timeout
-    while time.time() < end:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError("condition not met in time")
-
-
-def settled(driver):
-    """Page content rendered and no Dash callback still pending."""
-    wait_for(driver, "h1")
-    wait_until(lambda: driver.execute_script(
-        "return !document.querySelector('[data-dash-is-loading=\"true\"]')"))
-    time.sleep(0.3)
-
-
-def no_error_overlay(driver):
-    return not driver.find_elements("css selector", ".dash-fe-error__title, .dash-error-card")
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -177,19 +131,9 @@ def test_controls_work_from_the_keyboard(server, driver):
 
 @pytest.mark.parametrize("path", PAGES)
 def test_axe_finds_no_serious_wcag_violations(server, driver, path):
-    if not AXE.exists():
-        pytest.fail("axe-core is missing: `make test` installs it with npm (node_modules/axe-core)")
     driver.get(server.url + path)
     settled(driver)
-    driver.execute_script(AXE.read_text())
-    result = driver.execute_async_script("""
-        const done = arguments[arguments.length - 1];
-        axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
-           .then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-                 nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))));
-    """)
-    serious = [v for v in result if v["impact"] in ("serious", "critical")]
-    assert not serious, json.dumps(serious, indent=1)
+    axe_clean(driver)
 
 
 @pytest.mark.parametrize("path", ["/population", "/demand", "/supply", "/gaps", "/neighbourhoods",

@@ -1,14 +1,13 @@
 """The ward map in headless Chromium on the authority's real boundaries and census files: a click
 on a ward selects it (page and URL), its profile opens with the selection in the URL, and axe-core
 finds no serious or critical WCAG 2.1 AA violations on either page."""
-import json
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from test_browser import AXE, settled, wait_for, wait_until
+from browser_steps import axe_clean, settled, wait_for, wait_until
 from test_neighbourhood_gaps import make_real_store
-from tools.browser import Server, make_driver, require_browser
+from tools.browser import Server, require_browser
 
 pytestmark = pytest.mark.browser
 
@@ -19,26 +18,6 @@ def server(tmp_path_factory):
     s = Server(make_real_store(tmp_path_factory.mktemp("browser-real")))
     yield s
     s.stop()
-
-
-@pytest.fixture(scope="module")
-def driver(server):
-    d = make_driver()
-    yield d
-    d.quit()
-
-
-def axe_serious(driver) -> list:
-    if not AXE.exists():
-        pytest.fail("axe-core is missing: `make test` installs it with npm (node_modules/axe-core)")
-    driver.execute_script(AXE.read_text())
-    result = driver.execute_async_script("""
-        const done = arguments[arguments.length - 1];
-        axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
-           .then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-                 nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))));
-    """)
-    return [v for v in result if v["impact"] in ("serious", "critical")]
 
 
 def text_of(driver, css) -> str:
@@ -59,7 +38,7 @@ def test_click_a_ward_then_its_profile_opens_with_the_selection_in_the_url(serve
     points = wait_until(lambda: driver.find_elements(
         "css selector", "#neighbourhood-map-graph .scatterlayer .trace:last-child path.point"))
     assert len(points) == 19
-    assert not axe_serious(driver), "the ward map page"
+    axe_clean(driver)  # the ward map page
     ActionChains(driver).move_to_element(points[0]).pause(0.3).click().perform()
     wait_for(driver, "#selected-area-link")
     code = wait_until(lambda: parse_qs(urlparse(driver.current_url).query).get("area"))[0]
@@ -74,5 +53,4 @@ def test_click_a_ward_then_its_profile_opens_with_the_selection_in_the_url(serve
     settled(driver)
     assert heading == f"{ward}: area profile"
     assert driver.find_element("id", "area-print").text == "Print this profile"
-    serious = axe_serious(driver)
-    assert not serious, json.dumps(serious, indent=1)
+    axe_clean(driver)

@@ -6,8 +6,8 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from conftest import SAMPLE, real_file
-from test_browser_readers import axe_clean, settled, text_of, wait_until
-from tools.browser import Server, make_driver, require_browser
+from browser_steps import axe_clean, settled, text_of, wait_until
+from tools.browser import Server, require_browser
 
 pytestmark = pytest.mark.browser
 
@@ -27,13 +27,6 @@ def server(tmp_path_factory):
     s = Server(store)
     yield s
     s.stop()
-
-
-@pytest.fixture(scope="module")
-def driver(server):
-    d = make_driver()
-    yield d
-    d.quit()
 
 
 def test_picker_switches_authority_and_the_page_follows(server, driver):

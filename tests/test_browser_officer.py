@@ -9,25 +9,9 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
-from test_browser_readers import axe_clean, wait_until
-from tools.browser import Server, make_driver, require_browser
+from browser_steps import axe_clean, wait_until
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def server(sample_store):
-    require_browser()
-    s = Server(sample_store)
-    yield s
-    s.stop()
-
-
-@pytest.fixture(scope="module")
-def driver(server):
-    d = make_driver()
-    yield d
-    d.quit()
 
 
 def downloaded(folder, suffix):

@@ -2,72 +2,14 @@
 with axe-core run on every state the walk visits."""
 import csv
 import datetime as dt
-import json
 import time
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tools.browser import Server, make_driver, require_browser
-from conftest import ROOT
+from browser_steps import axe_clean, settled, text_of, wait_until
 
 pytestmark = pytest.mark.browser
-
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-
-
-@pytest.fixture(scope="module")
-def server(sample_store):
-    require_browser()
-    s = Server(sample_store)
-    yield s
-    s.stop()
-
-
-@pytest.fixture(scope="module")
-def driver(server):
-    d = make_driver()
-    yield d
-    d.quit()
-
-
-def wait_until(predicate, timeout=20, interval=0.2):
-    end = time.time() + timeout
-    while time.time() < end:
-        try:
-            value = predicate()
-        except Exception:  # an element replaced while we read it: read again
-            value = None
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError("condition not met in time")
-
-
-def settled(driver):
-    wait_until(lambda: driver.find_elements("css selector", "h1"))
-    wait_until(lambda: driver.execute_script("return !document.querySelector('[data-dash-is-loading=\"true\"]')"))
-    time.sleep(0.3)
-
-
-def axe_clean(driver):
-    """axe-core: no serious or critical WCAG 2.1 AA violation in the state the page is in now."""
-    if not AXE.exists():
-        pytest.fail("axe-core is missing: `make test` installs it with npm (node_modules/axe-core)")
-    driver.execute_script(AXE.read_text())
-    result = driver.execute_async_script("""
-        const done = arguments[arguments.length - 1];
-        axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
-           .then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-                 nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))));
-    """)
-    serious = [v for v in result if v["impact"] in ("serious", "critical")]
-    assert not serious, json.dumps(serious, indent=1)
-
-
-def text_of(driver, id_):
-    return driver.find_element("id", id_).get_attribute("textContent")
-
 
 def test_provider_filters_care_contracts_ending_in_12_months_for_one_group_and_downloads_them(
         server, driver, tmp_path):
