@@ -142,8 +142,9 @@ class Store:
             scope = self.scope()
             if column == store_versions.PARTITION_COLUMN and (scope is None or not set(wanted) <= set(scope)):
                 return _rows(str(self.path), name, self._stamp(), tuple(wanted)).copy()
-            frame = self.table(name)
-            return frame[frame[column].isin(wanted)]
+            held = (_rows(str(self.path), name, self._stamp(), scope) if scope is not None
+                    else _table(str(self.path), name, self._stamp()))
+            return held[held[column].isin(wanted)]  # a new frame: the cached one is not handed out
         frame = _table(str(self.path), name, self._stamp())
         return frame[frame[column].isin(list(values))].copy()
 
