@@ -199,3 +199,22 @@ def test_kpi_tables_are_the_same_read_lazily_or_whole(national_pair, code):
         row = a[a["indicator_name"].str.startswith("Campylobacter") & (a["period"].astype(str) == "2017")
                 & (a["sex"] == "Persons") & (a["age"] == "All ages")].iloc[0]
         assert round(row["value"], 2) == 66.09
+
+
+def test_a_partitioned_table_no_file_gives_is_carried_over_whole(tmp_path):
+    """Unit costs come from one file; a refresh without it keeps the previous partitions (folder
+    and rows as they were), and `--replace` drops them."""
+    src = tmp_path / "src"
+    shutil.copytree(SAMPLE, src)
+    store = tmp_path / "store"
+    assert ingest(src, store).ok
+    before = Store(store).every_area("unit_costs")
+    codes = store_versions.partition_codes(store / "unit_costs")
+    assert len(before) == 30 and len(codes) > 1
+    (src / "ASC-FR_unit_costs_2016-17.csv").unlink()
+    report = ingest(src, store)
+    assert report.ok and "unit_costs" in report.kept
+    assert (store / "unit_costs").is_dir() and store_versions.partition_codes(store / "unit_costs") == codes
+    pd.testing.assert_frame_equal(Store(store).every_area("unit_costs"), before)
+    report = ingest(src, store, replace=True)
+    assert report.dropped == ["unit_costs"] and store_versions.table_path(store.resolve(), "unit_costs") is None
