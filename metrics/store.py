@@ -139,6 +139,8 @@ class Store:
             return declared.empty()
         if name in store_versions.PARTITIONED_TABLES:
             wanted = sorted({str(v) for v in values if v is not None and not pd.isna(v)})
+            if not wanted:  # e.g. the code of a store that names no authority, None
+                return declared.empty()
             scope = self.scope()
             if column == store_versions.PARTITION_COLUMN and (scope is None or not set(wanted) <= set(scope)):
                 return _rows(str(self.path), name, self._stamp(), tuple(wanted)).copy()
@@ -257,7 +259,7 @@ def _read(path: Path, name: str, codes: tuple[str, ...] | None, columns: list[st
     declared = STORE_TABLES[name]
     names = list(columns or declared.names)
     held = store_versions.table_path(path, name)
-    if held is None:
+    if held is None or (codes is not None and not codes):  # no table, or no area asked for
         return declared.empty()[names]
     if held.is_file() and codes is None:
         frame = pd.read_parquet(held, columns=[c for c in names if c in _file_columns(held)])
@@ -266,7 +268,8 @@ def _read(path: Path, name: str, codes: tuple[str, ...] | None, columns: list[st
     # A partitioned table: the filter on the partition column picks folders, so no other area's
     # file is opened. A single file (a store written before partitions): filtered as it is read.
     data = _dataset(str(held), held.stat().st_mtime_ns)
-    where = None if codes is None else ds.field(store_versions.PARTITION_COLUMN).isin(list(codes))
+    import pyarrow as pa
+    where = None if codes is None else ds.field(store_versions.PARTITION_COLUMN).isin(pa.array(codes, pa.string()))
     present = [c for c in names if c in data.schema.names]
     frame = data.to_table(columns=present, filter=where).to_pandas()
     return _as_declared(frame.reindex(columns=names), name)

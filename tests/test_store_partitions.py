@@ -121,6 +121,9 @@ def test_the_scope_cache_is_bounded_however_many_authorities_are_visited(tmp_pat
     assert len(las) > store_module.SCOPE_CACHE + 10
     store = make_store(tmp_path / "v", {"population": population([(c, "la", 2020, 1.0) for c in las])})
     store_module.clear_caches()
+    # A store that names no authority asks for its code, None: no rows, and no error.
+    empty = store.rows_where("population", "area_code", [None])
+    assert empty.empty and list(empty.columns) == STORE_TABLES["population"].names
     for code in las[:store_module.SCOPE_CACHE + 10]:
         view = store.for_authority(code)
         held = set(view.table("population")["area_code"])  # it and its region's other authorities
