@@ -1,6 +1,8 @@
 """Read-only access to the Parquet store, cached per store version (the manifest's ingest time).
 
 Nothing here reads a spreadsheet: only the Parquet tables and manifest that `mps ingest` wrote.
+Tables with an authority dimension are Hive-partitioned by area code (domain.store_versions) and
+read per authority (`Store.scope()`), never whole on a request; the others are read whole once.
 Tables come out exactly as `domain.contract` declares them (every declared column, in order), and
 as copies, so a caller that changes a frame cannot change what the next caller reads.
 """
@@ -132,8 +134,9 @@ class Store:
     def rows_where(self, name: str, column: str, values) -> pd.DataFrame:
         """A copy of the rows of one declared table whose `column` holds one of `values`, in file
         order (for a partitioned table: by area code, each area's rows in file order): a few
-        areas' rows out of a national file. For a partitioned table by area code only those
-        areas' partitions are read; otherwise through an index built once per store version."""
+        areas' rows out of a national file. For a partitioned table: a filter of the view's
+        scope (cached), or, for codes outside it, only those areas' partitions read; for any
+        other table a filter of the table read once per store version."""
         declared = store_table(name)
         if self._authority_code and name in PROFILE_TABLES:
             return declared.empty()
