@@ -2,6 +2,9 @@
 
     data/store                        a symbolic link to store.versions/<version>: the current store
     data/store.versions/<version>/    one complete store each (manifest.json, *.parquet, .readers)
+        <table>.parquet                   a table without an authority dimension: one file
+        <table>/area_code=<GSS>/part-0.parquet   a table with one (PARTITIONED_TABLES): a Hive-
+                                          partitioned dataset, one folder per area code
     data/store.versions/.tmp-*        a version being written (swept by the next writer)
     data/store.versions/.writer.lock  held (flock, exclusive) by the one ingest that is writing
 
@@ -22,11 +25,51 @@ import os
 import shutil
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 READERS = ".readers"
 WRITER_LOCK = ".writer.lock"
 TMP_PREFIX = ".tmp-"
 KEEP = 2  # the current version and the one before it, besides any a reader still holds
+
+
+PARTITION_COLUMN = "area_code"
+PARTITIONED_TABLES = frozenset({"population", "indicators", "prevalence", "unit_costs"})
+"""Store tables with an authority dimension (their rows are areas: authorities, regions, England),
+written as Hive-partitioned Parquet datasets by area code so that one authority's rows are read
+from disk without reading every authority's. Every other table with an `area_code` is a lookup
+(`lookup_areas`) or the profile authority's own (`census`, by ward), so stays one file."""
+
+
+def table_path(version: Path, name: str) -> Path | None:
+    """Where a version holds a table: its dataset folder, its single file (also a partitioned table
+    in a store written before partitions), or None."""
+    folder = Path(version) / name
+    if folder.is_dir():
+        return folder
+    file = Path(version) / f"{name}.parquet"
+    return file if file.is_file() else None
+
+
+def partitioning():
+    """The pyarrow Hive partitioning of the partitioned tables: area codes as strings (never
+    inferred as numbers or dictionaries), percent-encoded in folder names."""
+    import pyarrow as pa
+    import pyarrow.dataset as ds
+    return ds.partitioning(pa.schema([(PARTITION_COLUMN, pa.string())]), flavor="hive")
+
+
+def partition_folder(dataset: Path, code: str | None) -> Path:
+    """The folder of one area code's rows (the value percent-encoded, as pyarrow writes it)."""
+    value = "__HIVE_DEFAULT_PARTITION__" if code is None else quote(str(code), safe="")
+    return Path(dataset) / f"{PARTITION_COLUMN}={value}"
+
+
+def partition_codes(dataset: Path) -> list[str]:
+    """The area codes a partitioned table holds rows for, from its folder names (no file read)."""
+    prefix = PARTITION_COLUMN + "="
+    return sorted(unquote(e.name[len(prefix):]) for e in os.scandir(dataset)
+                  if e.is_dir() and e.name.startswith(prefix) and e.name != prefix + "__HIVE_DEFAULT_PARTITION__")
 
 
 class StoreBusy(Exception):

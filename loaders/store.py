@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 
 from domain import store_versions
@@ -310,7 +311,7 @@ def write_store(report: IngestReport, results, ctx: LoadContext, store_dir: Path
         tmp = store_versions.new_version(store_dir)
         try:
             for name, frame in tables.items():
-                frame.to_parquet(tmp / f"{name}.parquet", index=False)
+                write_table(tmp, name, frame)
             carried = _carry_over(report, old, previous, tables, tmp, replace)
             branding = dict(ctx.config.get("branding", {}))
             if branding.get("logo"):  # the authority's own logo travels with the store
@@ -347,6 +348,29 @@ def write_store(report: IngestReport, results, ctx: LoadContext, store_dir: Path
     return store_dir
 
 
+def write_table(folder: Path, name: str, frame: pd.DataFrame) -> None:
+    """One table into a version folder: a table with an authority dimension
+    (`store_versions.PARTITIONED_TABLES`) as a Hive-partitioned dataset, `<name>/area_code=<GSS>/
+    part-0.parquet`, so that one authority's rows are read without the others'; any other table,
+    and an empty one, as `<name>.parquet`.
+
+    Cost: rows are put in area order once (a stable sort, so each area's rows keep their file
+    order) and written by pyarrow in one call: on the national Fingertips table (600,918 rows, 286
+    areas) about 0.8 s against 0.3 s for one file (benchmarks/RESULTS-authority.md)."""
+    if name not in store_versions.PARTITIONED_TABLES or frame.empty:
+        frame.to_parquet(folder / f"{name}.parquet", index=False)
+        return
+    import pyarrow as pa
+    import pyarrow.dataset as ds
+    codes, _ = pd.factorize(frame[store_versions.PARTITION_COLUMN], sort=True)  # missing: -1, first
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    if len(codes) > 1 and (np.diff(codes) < 0).any():  # not in area order already
+        table = table.take(np.argsort(codes, kind="stable"))
+    ds.write_dataset(table, folder / name, format="parquet", partitioning=store_versions.partitioning(),
+                     basename_template="part-{i}.parquet", existing_data_behavior="error",
+                     max_partitions=1_000_000, preserve_order=True)
+
+
 def _read_manifest(folder: Path) -> dict:
     try:
         return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
@@ -359,15 +383,19 @@ def _carry_over(report: IngestReport, old: dict, previous: Path, tables: dict, t
     give (unless ``replace``), and return the manifest entries of the files it came from, which
     keep their older ingest dates."""
     missing = [name for name in old.get("tables", {}) if name not in tables and not name.startswith("lookup_")
-               and (previous / f"{name}.parquet").is_file()]
+               and store_versions.table_path(previous, name) is not None]
     if replace:
         report.dropped = missing
         return []
     new_files = {f.path.name for f in report.files}
     carried = [f for f in old.get("files", []) if f.get("path") not in new_files
                and (f.get("table") in missing or not f.get("table"))]
-    for name in missing:
-        shutil.copyfile(previous / f"{name}.parquet", tmp / f"{name}.parquet")
+    for name in missing:  # as it was written: one file, or a partitioned dataset's folder
+        held = store_versions.table_path(previous, name)
+        if held.is_dir():
+            shutil.copytree(held, tmp / held.name)
+        else:
+            shutil.copyfile(held, tmp / held.name)
         dates = sorted({f.get("ingested_at", "") for f in carried if f.get("table") == name} - {""})
         since = dates[0][:10] if dates else old.get("ingested_at", "")[:10]
         report.kept[name] = (f"no file in this refresh gives the '{name}' table: kept from the store of "

@@ -71,7 +71,8 @@ def _polarity_of(path: str, version: str) -> tuple[dict[int, str], dict[int, str
     store = Store(path)
     lk = store.table("lookup_indicator_polarity")
     lookup = {int(r.indicator_id): r.polarity for r in lk.itertuples()} if len(lk) else {}
-    published = publisher_polarity(store.table("indicators"))
+    published = publisher_polarity(store.every_area("indicators", [  # every area's judgements
+        "indicator_id", "area_code", "sex", "age", "period", "is_breakdown", "value", "compared_to_england"]))
     polarity = {**lookup, **published}
     source = {i: ("publisher" if i in published else "lookup") for i in polarity}
     return polarity, source

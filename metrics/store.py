@@ -1,6 +1,8 @@
 """Read-only access to the Parquet store, cached per store version (the manifest's ingest time).
 
 Nothing here reads a spreadsheet: only the Parquet tables and manifest that `mps ingest` wrote.
+Tables with an authority dimension are Hive-partitioned by area code (domain.store_versions) and
+read per authority (`Store.scope()`), never whole on a request; the others are read whole once.
 Tables come out exactly as `domain.contract` declares them (every declared column, in order), and
 as copies, so a caller that changes a frame cannot change what the next caller reads.
 """
@@ -11,11 +13,17 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from domain import store_versions
 from domain.contract import STORE_TABLES, Authority, Manifest, store_table
+
+ENGLAND = "E92000001"
+STR = pd.Series(["a"]).dtype  # pandas' text type (what pd.read_parquet gives text columns)
+SCOPE_CACHE = 64
+"""How many (store version, table, set of area codes) reads of partitioned tables are kept: one
+authority's scope of the indicators table is about 1/50 of the national file, so memory stays
+bounded however many authorities are visited."""
 
 
 PROFILE_TABLES = frozenset({
@@ -87,29 +95,63 @@ class Store:
         return self.manifest.ingested_at
 
     def has(self, table: str) -> bool:
-        return (self.path / f"{store_table(table).name}.parquet").exists()
+        return store_versions.table_path(self.path, store_table(table).name) is not None
+
+    def scope(self) -> tuple[str, ...] | None:
+        """The area codes whose rows this view reads from a partitioned table: the authority, its
+        region, England and its comparators (None, i.e. every area, for a store that names no
+        authority)."""
+        a = self.authority
+        if not a.area_code:
+            return None
+        return tuple(sorted({a.area_code, ENGLAND, *(c for c in (a.region_code, *a.comparators) if c)}))
 
     def table(self, name: str) -> pd.DataFrame:
         """A copy of one declared table; the declared columns with no rows when it is absent.
+        A table with an authority dimension (`store_versions.PARTITIONED_TABLES`) holds only the
+        rows of `scope()` (the authority, its region, England, its comparators), read from disk
+        per authority, never whole: `every_area` is the route for the rows of every area.
         Seen as another authority than the profile's, the council's own tables and the profile's
         lookups (which belong to the profile's authority) are empty."""
         declared = store_table(name)  # a mistyped name fails here, on every page, not just where it is used
         if self._authority_code and name in PROFILE_TABLES:
             return declared.empty()
+        if name in store_versions.PARTITIONED_TABLES and (codes := self.scope()) is not None:
+            return _rows(str(self.path), name, self._stamp(), codes).copy()
         return _table(str(self.path), name, self._stamp()).copy()
+
+    def every_area(self, name: str, columns: list[str] | None = None) -> pd.DataFrame:
+        """Every area's rows of a table (only `columns`, when given), read for this call and not
+        kept: for the few metrics that need every authority's rows (e.g. the publisher's polarity
+        of an indicator, once per store version)."""
+        declared = store_table(name)
+        if self._authority_code and name in PROFILE_TABLES:
+            return declared.empty()[columns or declared.names]
+        if name not in store_versions.PARTITIONED_TABLES:
+            return _table(str(self.path), name, self._stamp())[columns or declared.names].copy()
+        return _read(self.path, name, None, columns)
 
     def rows_where(self, name: str, column: str, values) -> pd.DataFrame:
         """A copy of the rows of one declared table whose `column` holds one of `values`, in file
-        order: a few areas' rows out of a national file, found through an index built once per
-        store version rather than by scanning and copying every row on each request."""
+        order (for a partitioned table: by area code, each area's rows in file order): a few
+        areas' rows out of a national file. For a partitioned table: a filter of the view's
+        scope (cached), or, for codes outside it, only those areas' partitions read; for any
+        other table a filter of the table read once per store version."""
         declared = store_table(name)
         if self._authority_code and name in PROFILE_TABLES:
             return declared.empty()
+        if name in store_versions.PARTITIONED_TABLES:
+            wanted = sorted({str(v) for v in values if v is not None and not pd.isna(v)})
+            if not wanted:  # e.g. the code of a store that names no authority, None
+                return declared.empty()
+            scope = self.scope()
+            if column == store_versions.PARTITION_COLUMN and (scope is None or not set(wanted) <= set(scope)):
+                return _rows(str(self.path), name, self._stamp(), tuple(wanted)).copy()
+            held = (_rows(str(self.path), name, self._stamp(), scope) if scope is not None
+                    else _table(str(self.path), name, self._stamp()))
+            return held[held[column].isin(wanted)]  # a new frame: the cached one is not handed out
         frame = _table(str(self.path), name, self._stamp())
-        groups = _row_positions(str(self.path), name, column, self._stamp())
-        found = [groups[v] for v in dict.fromkeys(values) if v in groups]
-        positions = np.sort(np.concatenate(found)) if found else np.array([], dtype=np.intp)
-        return frame.iloc[positions].copy()
+        return frame[frame[column].isin(list(values))].copy()
 
     @property
     def authority(self) -> Authority:
@@ -166,12 +208,8 @@ def _authorities(path: str, stamp: float) -> tuple[tuple[str, str], ...]:
     names = dict(zip(las["area_code"], las["area_name"]))
     by_name = {str(n).lower(): c for c, n in names.items()}
     held: set[str] = set()
-    for table in ("population", "indicators", "prevalence", "workforce", "unit_costs"):
-        if table not in STORE_TABLES:
-            continue
-        t = _table(path, table, stamp)
-        if "area_code" in t:
-            held |= set(t["area_code"].dropna().astype(str))
+    for table in sorted(store_versions.PARTITIONED_TABLES):  # from folder names: no rows read
+        held |= set(_codes(path, table, stamp))
     for table in ("care_providers",):
         t = _table(path, table, stamp)
         if "local_authority" in t:
@@ -191,19 +229,79 @@ def _manifest(path: str, stamp: float) -> Manifest:
 
 @lru_cache(maxsize=128)
 def _table(path: str, name: str, stamp: float) -> pd.DataFrame:
-    p = Path(path) / f"{name}.parquet"
-    declared = STORE_TABLES[name]
-    if not p.exists():
-        return declared.empty()
-    frame = pd.read_parquet(p)
-    # Older stores may lack a column added since; give it, empty, rather than fail on one page.
-    return frame.reindex(columns=declared.names)
+    """A whole table (one that is not partitioned, or a partitioned one of a store that names no
+    authority), read once per store version."""
+    return _read(Path(path), name, None)
+
+
+@lru_cache(maxsize=SCOPE_CACHE)
+def _rows(path: str, name: str, stamp: float, codes: tuple[str, ...]) -> pd.DataFrame:
+    """The rows of a partitioned table for these area codes only (bounded LRU)."""
+    return _read(Path(path), name, codes)
 
 
 @lru_cache(maxsize=32)
-def _row_positions(path: str, name: str, column: str, stamp: float) -> dict:
-    """Row positions of a table by the value of one column (blank values left out)."""
-    return dict(_table(path, name, stamp).groupby(column, sort=False, dropna=True).indices)
+def _codes(path: str, name: str, stamp: float) -> tuple[str, ...]:
+    """The area codes a table holds rows for: its partitions' folder names, or (a store written
+    before partitions) its area_code column alone."""
+    held = store_versions.table_path(Path(path), name)
+    if held is None:
+        return ()
+    if held.is_dir():
+        return tuple(store_versions.partition_codes(held))
+    import pyarrow.parquet as pq
+    column = pq.read_table(held, columns=[store_versions.PARTITION_COLUMN]).column(0)
+    return tuple(sorted(str(c) for c in column.unique().to_pylist() if c is not None))
+
+
+def _read(path: Path, name: str, codes: tuple[str, ...] | None, columns: list[str] | None = None) -> pd.DataFrame:
+    """Read a table from disk as its declaration says: the rows of ``codes`` only (None: all), the
+    declared columns (or ``columns``) in order, a column an older store lacks given empty.
+    A partitioned table's areas are read from their folders alone; a single file (a store
+    written before partitions) through a filter on area_code."""
+    declared = STORE_TABLES[name]
+    names = list(columns or declared.names)
+    held = store_versions.table_path(path, name)
+    if held is None or (codes is not None and not codes):  # no table, or no area asked for
+        return declared.empty()[names]
+    if held.is_file() and codes is None:
+        frame = pd.read_parquet(held, columns=[c for c in names if c in _file_columns(held)])
+        return frame.reindex(columns=names)
+    import pyarrow.dataset as ds
+    # A partitioned table: the filter on the partition column picks folders, so no other area's
+    # file is opened. A single file (a store written before partitions): filtered as it is read.
+    data = _dataset(str(held), held.stat().st_mtime_ns)
+    import pyarrow as pa
+    where = None if codes is None else ds.field(store_versions.PARTITION_COLUMN).isin(pa.array(codes, pa.string()))
+    present = [c for c in names if c in data.schema.names]
+    frame = data.to_table(columns=present, filter=where).to_pandas()
+    return _as_declared(frame.reindex(columns=names), name)
+
+
+@lru_cache(maxsize=32)
+def _dataset(held: str, mtime: int):
+    """The pyarrow dataset of one stored table (its files listed once; versions are immutable).
+    Measured against listing the scope's files on each read and against DuckDB over the same
+    files: 25 ms against 40 ms and 81 ms for a London authority's scope of the national indicators
+    (benchmarks/RESULTS-authority.md)."""
+    import pyarrow.dataset as ds
+    if Path(held).is_dir():
+        return ds.dataset(held, format="parquet", partitioning=store_versions.partitioning())
+    return ds.dataset(held, format="parquet")
+
+
+def _file_columns(file: Path) -> set[str]:
+    import pyarrow.parquet as pq
+    return set(pq.read_schema(file).names)
+
+
+def _as_declared(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """The pandas types a single-file read gives (pyarrow keeps them in the files' metadata; the
+    partition column, read from the folder names, is text like every other text column)."""
+    column = store_versions.PARTITION_COLUMN
+    if column in frame.columns and frame[column].dtype != STR:
+        frame[column] = frame[column].astype(STR)
+    return frame
 
 
 _CACHED_METRICS: list = []
@@ -213,7 +311,9 @@ def clear_caches() -> None:
     """Forget every cached table and metric (benchmarks use this to measure cold runs)."""
     _manifest.cache_clear()
     _table.cache_clear()
-    _row_positions.cache_clear()
+    _rows.cache_clear()
+    _codes.cache_clear()
+    _dataset.cache_clear()
     _areas.cache_clear()
     _authority.cache_clear()
     _authorities.cache_clear()

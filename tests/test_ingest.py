@@ -8,11 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from conftest import ROOT, write_xlsx
 from fixtures.make_bad_corpus import POPPI
+from metrics.store import Store
 
 BAD = Path(__file__).parent / "fixtures" / "bad"
 
@@ -64,7 +64,7 @@ def test_ingest_writes_store_manifest_and_summary(good_folder, tmp_path):
                                      "region_name": "London", "comparators": ["E09000028", "E09000022", "E09000011",
                                                                               "E09000012", "E09000014", "E09000031"]}
     assert manifest["profile"].endswith("data/authorities/E09000023")
-    prev = pd.read_parquet(store / "prevalence.parquet")
+    prev = Store(store).every_area("prevalence")  # a partitioned table: prevalence/area_code=<GSS>/
     assert {"source_file", "source_sheet", "source_row"} <= set(prev.columns)
     assert not list(tmp_path.glob("store.new-*")) and not list(tmp_path.glob("store.old-*"))
 

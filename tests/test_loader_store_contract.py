@@ -12,9 +12,11 @@ import pytest
 
 from conftest import ROOT, SAMPLE, real_file, write_csv
 from domain.contract import STORE_TABLES, ContractError, store_table
+from domain.store_versions import PARTITIONED_TABLES
 from loaders import LoadContext, finance, ons_population
 from loaders.base import InputError, parse_dates, parse_numbers, read_sheets, text_values
 from loaders.store import build_tables, conform_frame, ingest, load_file, load_folder, read_lookups
+from metrics.store import Store
 
 _LOGICAL = {"str": {"object", "str", "string"}, "date": {"object", "str", "string"},
             "int": {"int64", "Int64"}, "float": {"float64"}, "bool": {"bool", "boolean"}}
@@ -53,6 +55,11 @@ def test_written_store_holds_exactly_the_declared_tables_and_types(sample_store)
     for p in sorted(Path(sample_store).glob("*.parquet")):
         assert p.stem in STORE_TABLES, p.name
         assert_conforms(pd.read_parquet(p), p.stem)
+    partitioned = sorted(p.name for p in Path(sample_store).iterdir() if p.is_dir())
+    assert set(partitioned) <= PARTITIONED_TABLES and {"prevalence", "population", "indicators"} <= set(partitioned)
+    for name in partitioned:  # Hive-partitioned by area code, read back as declared
+        assert name in STORE_TABLES, name
+        assert_conforms(Store(sample_store).every_area(name), name)
     lookups = pd.read_parquet(Path(sample_store) / "lookup_neighbourhoods.parquet")
     assert str(lookups["tile_col"].dtype) == "float64"  # lookups are conformed too, not left as text
 
