@@ -632,8 +632,8 @@ def _texts(values: pd.Series) -> pd.Series:
     """`_text` of every value, vectorised where the column allows: text (and missing) values are
     kept as they are with None for missing; a column of one numeric or boolean type converts each
     distinct value once; only a column mixing types goes value by value."""
-    if isinstance(values.dtype, pd.StringDtype):
-        return pd.Series(values.to_numpy(dtype=object, na_value=None), index=values.index, dtype=object)
+    if isinstance(values.dtype, pd.StringDtype):  # Arrow-backed text (a national CSV's columns):
+        return values.astype("str")  # kept in Arrow, so it is written without a copy per cell
     if values.dtype.kind in "iufb":
         return values.map({v: _text(v) for v in values.dropna().unique()}).astype(object).where(values.notna(), None)
     if values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):

@@ -65,33 +65,65 @@ def display_name(name: str) -> str:
     return "".join("?" if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in str(name))
 
 
-@dataclass
 class Sheet:
     """One sheet (or a whole CSV) as a grid of raw cells, with no header interpretation.
 
     ``cells`` has a RangeIndex; ``row_number(i)`` is the row a person sees in the file.
+
+    A rectangular UTF-8 CSV is read by Arrow's multi-threaded reader and held as ``arrow``: one
+    string column per file column, null for a blank cell (empty or whitespace only), otherwise the
+    text exactly as written. Loaders of national files work on those columns; ``cells`` (Python
+    objects, None for blanks, exactly what the pandas reader gives) is built from them only when a
+    loader asks for it, and the Arrow copy is then let go, so a grid is held once.
     """
-    file: Path
-    name: str | None
-    cells: pd.DataFrame
-    first_row: int = 1
-    _head: list[list[str]] | None = field(default=None, repr=False, compare=False)
-    # True when reading showed that no cell begins or ends with whitespace (a plain ASCII CSV,
-    # `_edge_space_in_csv`): a loader may then skip `text_or_none`'s per-column scan.
-    clean_text: bool = field(default=False, compare=False)
+
+    def __init__(self, file: Path, name: str | None, cells: pd.DataFrame | None = None, first_row: int = 1,
+                 *, clean_text: bool = False, arrow=None):
+        if cells is None and arrow is None:
+            raise ValueError("a sheet needs cells or an Arrow table")
+        self.file, self.name, self.first_row = file, name, first_row
+        self._cells, self.arrow = cells, arrow
+        self._head: list[list[str]] | None = None
+        # True when reading showed that no cell begins or ends with whitespace (a plain ASCII CSV,
+        # `_edge_space_in_csv`): a loader may then skip `text_or_none`'s per-column scan.
+        self.clean_text = clean_text
+
+    def __repr__(self) -> str:
+        return f"Sheet({self.file.name!r}, {self.name!r}, rows={self.n_rows})"
+
+    @property
+    def cells(self) -> pd.DataFrame:
+        if self._cells is None:
+            self._cells, self.arrow = object_grid(self.arrow), None
+        return self._cells
+
+    @property
+    def n_rows(self) -> int:
+        return len(self._cells) if self._cells is not None else self.arrow.num_rows
 
     def row_number(self, i: int) -> int:
         return int(i) + self.first_row
+
+    def top(self, rows: int) -> pd.DataFrame:
+        if self._cells is None:  # the first rows only: the whole grid is not made for a sniffer
+            return object_grid(self.arrow.slice(0, rows))
+        return self._cells.iloc[:rows]
 
     def head_text(self, rows: int = 40) -> list[list[str]]:
         """The first rows as stripped strings ('' for blanks): what sniffers look at. Every
         sniffer asks, so the first 60 rows are worked out once per sheet (cells are not changed
         after reading)."""
         if rows > HEAD_ROWS:
-            return text_grid(self.cells.iloc[:rows])
+            return text_grid(self.top(rows))
         if self._head is None:
-            self._head = text_grid(self.cells.iloc[:HEAD_ROWS])
+            self._head = text_grid(self.top(HEAD_ROWS))
         return [list(r) for r in self._head[:rows]]
+
+
+def object_grid(table) -> pd.DataFrame:
+    """An Arrow table of string columns as the raw cell grid: Python strings, None for nulls."""
+    return pd.DataFrame({j: col.to_numpy(zero_copy_only=False) for j, col in enumerate(table.columns)},
+                        columns=range(table.num_columns), dtype=object)
 
 
 @dataclass
@@ -307,6 +339,8 @@ def _decode(path: Path, raw: bytes) -> tuple[bytes, str]:
                          expected="comma-separated text")
     if bom:
         return raw, bom
+    if raw.isascii():  # a C scan, where decoding a national file would copy it
+        return raw, "utf-8"
     for encoding in ("utf-8", "cp1252"):
         try:
             raw.decode(encoding)
@@ -388,14 +422,116 @@ def _parse_csv(data: bytes, encoding: str, sep: str, width: int) -> pd.DataFrame
                        skip_blank_lines=False, engine="c")
 
 
-def _read_csv(path: Path, raw: bytes | None = None) -> tuple[pd.DataFrame, bool]:
+# Every character `str.strip` removes (str.isspace), so that Arrow's trim agrees with Python's.
+WHITESPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
+
+
+def _arrow_csv(path: Path, data: bytes, encoding: str, sep: str):
+    """A UTF-8 CSV as an Arrow table of string columns, null for blank cells (empty or whitespace
+    only), read by Arrow's multi-threaded reader; and whether no cell begins or ends with
+    whitespace (`Sheet.clean_text`). Every record must be as wide as the second, except the first
+    line, which may be wider or narrower (a Fingertips export's header has one name more than its
+    rows; a title line has one cell): the grid is padded with blanks to the wider, as the pandas
+    reader pads it. None for anything else: another encoding, ragged rows, quotes Arrow cannot
+    split, a file over the row or column limits. Those go to the pandas reader (`_read_csv`), which
+    pads short rows and names what is wrong, so this path changes speed, never what is read."""
+    if encoding not in ("utf-8", "utf-8-sig"):
+        return None
+    import pyarrow as pa
+
+    shape = _first_records(data, sep)
+    if shape is None:
+        return None
+    first, width, first_line_only = shape
+    try:
+        table = _arrow_read(data, sep, width, skip_first=False)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
+        table = None
+    if table is None and first_line_only:  # the first line's width differs from the rest's
+        end = data.find(b"\n") + 1
+        second = _first_records(data[end:end + (1 << 16)], sep) if end else None
+        try:
+            rest = _arrow_read(data, sep, second[1], skip_first=True) if second else None
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
+            rest = None
+        if rest is not None:
+            wide = max(len(first), rest.num_columns)
+            head = pa.table([pa.array([first[j] if j < len(first) else ""], pa.string()) for j in range(wide)],
+                            names=[f"c{j}" for j in range(wide)])
+            for j in range(rest.num_columns, wide):
+                rest = rest.append_column(f"c{j}", pa.nulls(rest.num_rows, pa.string()))
+            table = pa.concat_tables([head, rest])
+    if table is None or table.num_rows > limits.CSV_ROWS.value:
+        return None
+    return _blank_cells_as_nulls(table, data)
+
+
+def _first_records(data: bytes, sep: str) -> tuple[list[str], int, bool] | None:
+    """The first record's cells (a UTF-8 BOM aside), its width, and whether it is the whole first
+    line (no quoted line break); None when there is none or it is over the column limit."""
+    import csv
+
+    head = data[:1 << 16].decode("utf-8", errors="replace").lstrip("\ufeff")
+    try:
+        first = next(csv.reader(io.StringIO(head), delimiter=sep), [])
+        line = next(csv.reader(io.StringIO(head.split("\n", 1)[0]), delimiter=sep), [])
+    except csv.Error:
+        return None
+    if not 0 < len(first) <= limits.CSV_COLUMNS.value:
+        return None
+    return first, len(first), line == first
+
+
+def _arrow_read(data: bytes, sep: str, width: int, *, skip_first: bool):
+    import pyarrow as pa
+    import pyarrow.csv as pv
+
+    names = [f"c{j}" for j in range(width)]
+    return pv.read_csv(
+        io.BytesIO(data),
+        read_options=pv.ReadOptions(column_names=names, block_size=1 << 22, skip_rows=int(skip_first)),
+        parse_options=pv.ParseOptions(delimiter=sep, newlines_in_values=b'"' in data, ignore_empty_lines=False),
+        convert_options=pv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                          strings_can_be_null=False, quoted_strings_can_be_null=False))
+
+
+def _blank_cells_as_nulls(table, data: bytes):
+    """The table with null for each blank cell, and whether no cell has whitespace at an edge."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    # In an ASCII file with none of the rarer whitespace bytes, a cell can begin or end only with a
+    # space, or (inside quotes) a line end: each cell's two ends are compared with those, in C.
+    edge_chars = None
+    if _ascii_after_bom(data) and not any(c in data for c in _OTHER_SPACE_BYTES):
+        edge_chars = [" ", "\n", "\r"] if b'"' in data else [" "]
+    columns, clean = [], True
+    for col in table.columns:
+        if edge_chars:
+            spaced = any(pc.any(pc.or_(pc.starts_with(col, c), pc.ends_with(col, c))).as_py() for c in edge_chars)
+            trimmed = pc.utf8_trim(col, characters=WHITESPACE) if spaced else col
+        else:
+            trimmed = pc.utf8_trim(col, characters=WHITESPACE)
+            spaced = pc.any(pc.not_equal(pc.binary_length(trimmed), pc.binary_length(col))).as_py()
+        clean = clean and not spaced
+        blank = pc.equal(trimmed, "")
+        columns.append(pc.if_else(blank, pa.scalar(None, pa.string()), col) if pc.any(blank).as_py() else col)
+    return pa.table(columns, names=table.column_names), clean
+
+
+# Whitespace other than the space and line ends, each looked for with one byte search.
+_OTHER_SPACE_BYTES = (b"\t", b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\x1f")
+
+
+def _read_csv(path: Path, raw: bytes | None = None, decoded: tuple[bytes, str] | None = None
+              ) -> tuple[pd.DataFrame, bool]:
     """A CSV as a grid of raw text cells (None for blank cells), parsed by pandas' C reader, and
     whether no cell can begin or end with whitespace (`Sheet.clean_text`).
 
     Publishers' CSVs are often ragged (title rows with one cell): short rows are padded, never
     rejected. Quoted cells may hold commas and line breaks; CRLF and a UTF-8 BOM are handled. The
     bytes are parsed where they lie (no decoded copy), except UTF-16, which is re-encoded once."""
-    data, encoding = _decode(path, read_input(path) if raw is None else raw)
+    data, encoding = decoded or _decode(path, read_input(path) if raw is None else raw)
     sep = _separator(data)
     width, spaced = _csv_shape(path, data, sep)
 
@@ -519,7 +655,11 @@ def read_sheets(path: str | Path, raw: bytes | None = None) -> list[Sheet]:
     if suffix in {".htm", ".html"} or (suffix == ".xls" and _looks_like_html(raw)):
         return _read_html_tables(path, raw)
     if suffix in {".csv", ".txt"}:
-        cells, clean = _read_csv(path, raw)
+        data, encoding = _decode(path, raw)
+        fast = _arrow_csv(path, data, encoding, _separator(data))
+        if fast is not None:
+            return [Sheet(path, None, arrow=fast[0], clean_text=fast[1])]
+        cells, clean = _read_csv(path, raw, (data, encoding))
         return [Sheet(path, None, cells, clean_text=clean)]
     return _read_workbook(path, raw)
 
@@ -542,7 +682,7 @@ def find_header_row(sheet: Sheet, required: Iterable[str], *, max_rows: int = 30
 
 def header_cells(sheet: Sheet, header_index: int) -> list[str]:
     """The header row's cells as text, as written ('' for blank cells)."""
-    return text_values(sheet.cells.iloc[header_index]).tolist()
+    return text_values(sheet.top(header_index + 1).iloc[header_index]).tolist()
 
 
 def body_below(sheet: Sheet, header_index: int) -> tuple[pd.DataFrame, np.ndarray]:
@@ -580,12 +720,11 @@ def positions(header: list[str], norm=None) -> dict[str, int]:
     return out
 
 
-def frame_with_header(sheet: Sheet, header_index: int) -> pd.DataFrame:
-    """Cells below the header row, columns named by the header. Keeps `_row` (file row number)."""
-    header = header_cells(sheet, header_index)
+def header_names(sheet: Sheet, header_index: int) -> list[str]:
+    """The header row's cells as column names: a blank one `Unnamed`, a repeated one `name.1`."""
     seen: dict[str, int] = {}
     names = []
-    for h in header:
+    for h in header_cells(sheet, header_index):
         h = h or "Unnamed"
         if h in seen:
             seen[h] += 1
@@ -593,6 +732,12 @@ def frame_with_header(sheet: Sheet, header_index: int) -> pd.DataFrame:
         else:
             seen[h] = 0
             names.append(h)
+    return names
+
+
+def frame_with_header(sheet: Sheet, header_index: int) -> pd.DataFrame:
+    """Cells below the header row, columns named by the header. Keeps `_row` (file row number)."""
+    names = header_names(sheet, header_index)
     body = sheet.cells.iloc[header_index + 1:].copy()
     body.columns = names
     body["_row"] = np.asarray(body.index, dtype=np.int64) + sheet.first_row
@@ -774,3 +919,114 @@ def load_lookup(name: str, lookups_dir: Path) -> pd.DataFrame:
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise InputError(path, f"the lookup table could not be read ({exc})",
                          expected="a CSV with quoted text where it contains commas") from None
+
+
+# --------------------------------------------------------------------------- Arrow columns
+# National files read by Arrow (`Sheet.arrow`) are validated column by column in bulk. Each helper
+# answers None (or raises nothing) where a cell would fail: the loader then reads the file cell by
+# cell through the object grid, whose errors name the file, row and column.
+
+def arrow_body(sheet: Sheet, header_index: int):
+    """`body_below` for an Arrow sheet: its columns below the header row, blank rows dropped, and
+    each kept row's number in the file (columns stay in the reader's chunks: not copied)."""
+    import pyarrow.compute as pc
+
+    table = sheet.arrow.slice(header_index + 1)
+    rows = np.arange(header_index + 1, header_index + 1 + table.num_rows, dtype=np.int64) + sheet.first_row
+    filled = None
+    for col in table.columns:  # a national file's first column is always filled: one pass
+        present = pc.is_valid(col)
+        filled = present if filled is None else pc.or_(filled, present)
+        if pc.all(filled).as_py():
+            return table, rows
+    if filled is None:
+        return table, rows
+    keep = filled.to_numpy(zero_copy_only=False)
+    return table.filter(filled), rows[keep]
+
+
+def arrow_map_distinct(values, fn):
+    """``fn`` of each distinct non-blank cell of an Arrow string column, called once per distinct
+    cell, as (Arrow string column, each row's code of its mapped value); None when a cell is blank
+    or ``fn`` answers None for one (the cell-by-cell path names it)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if values.null_count:
+        return None
+    encoded = pc.dictionary_encode(_one_chunk(values))
+    if isinstance(encoded, pa.ChunkedArray):
+        encoded = encoded.combine_chunks()
+    mapped = [fn(v) for v in encoded.dictionary.to_pylist()]
+    if any(m is None for m in mapped):
+        return None
+    distinct = list(dict.fromkeys(mapped))
+    code_of = np.array([distinct.index(m) for m in mapped], dtype=np.int64)
+    indices = encoded.indices.to_numpy(zero_copy_only=False)
+    return pc.take(pa.array(mapped, type=pa.string()), encoded.indices), code_of[indices]
+
+
+def arrow_counts(values) -> np.ndarray | None:
+    """An Arrow string column of whole numbers >= 0 as int64, or None if any cell is blank or is
+    not one (`12`, not `1,234`, `12.0` or `-1`): those are for `parse_number`."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if values.null_count:
+        return None
+    try:
+        numbers = pc.cast(values, pa.int64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    out = numbers.to_numpy(zero_copy_only=False)
+    return None if len(out) and out.min() < 0 else out
+
+
+def arrow_text(values) -> pd.Series:
+    """An Arrow string column as pandas text with no copy per cell (missing: NaN)."""
+    return values.to_pandas().astype("str")
+
+
+def constant_text(value: str | None, n: int) -> pd.Series:
+    """``n`` rows of one text (a file's name on each of its rows), held by Arrow as one dictionary."""
+    import pyarrow as pa
+
+    if value is None:
+        return pa.nulls(n, pa.string()).to_pandas().astype("str")
+    column = pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, dtype=np.int32)), pa.array([value]))
+    return column.cast(pa.string()).to_pandas().astype("str")
+
+
+def arrow_numbers(values) -> np.ndarray | None:
+    """`plain_numbers` of an Arrow string column: float64 (NaN for blanks) when every cell is a
+    plain finite number, else None (for `parse_numbers`, cell by cell)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        numbers = pc.cast(values, pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    out = numbers.to_numpy(zero_copy_only=False)
+    if not np.isfinite(out[~np.isnan(out)]).all() or np.isnan(out).sum() != values.null_count:
+        return None  # `nan` or `inf` written in a cell: what `parse_numbers` makes of it decides
+    return out
+
+
+def arrow_map_text(values, fn) -> pd.Series:
+    """``fn`` of every cell of an Arrow string column (None for a blank), called once per distinct
+    cell and once for blanks, as pandas text (``fn`` answers text or None)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    encoded = pc.dictionary_encode(_one_chunk(values))
+    mapped = pa.array([fn(v) for v in encoded.dictionary.to_pylist()] + [fn(None)], type=pa.string())
+    indices = pc.fill_null(encoded.indices, len(encoded.dictionary))  # blanks: fn(None), last
+    return arrow_text(pc.take(mapped, indices))
+
+
+def _one_chunk(values):
+    """An Arrow column as one array (one dictionary when it is encoded)."""
+    import pyarrow as pa
+
+    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values

@@ -20,8 +20,9 @@ import pandas as pd
 from domain.contract import store_table
 from domain.vocabulary import parse_age_band
 
-from .base import (InputError, LoadResult, Sheet, body_below, cell_text, header_cells, map_distinct,
-                   normalise_header, parse_dates, parse_number, plain_numbers, positions, text_or_none)
+from .base import (InputError, LoadResult, Sheet, arrow_body, arrow_counts, arrow_map_distinct, arrow_text,
+                   body_below, cell_text, constant_text, header_cells, map_distinct, normalise_header, parse_date,
+                   parse_dates, parse_number, plain_numbers, positions, text_or_none)
 
 KIND = "gp_registrations"
 KINDS = ["gp_registrations_quinary", "gp_registrations_totals"]
@@ -69,6 +70,9 @@ def load(sheets: list[Sheet], ctx) -> LoadResult:
     """Read -> map headers -> keep practice rows -> validate and map each column -> check keys."""
     sheet, h, names = _find_header(sheets)
     header, position, kind = _map_headers(sheet, h, names)
+    fast = _load_arrow(sheet, h, position, kind)
+    if fast is not None:
+        return fast
     _, org_col, code_col, age_col = LAYOUTS[kind]
     body, rows = body_below(sheet, h)
     rows_read = len(body)
@@ -92,6 +96,82 @@ def load(sheets: list[Sheet], ctx) -> LoadResult:
     _check_unique(out, col)
     return LoadResult(kind, TABLE, out[store_table(TABLE).names], rows_read,
                       warnings + _date_warnings(out), _meta(out, kind, ccg))
+
+
+def _load_arrow(sheet: Sheet, h: int, position: dict[str, int], kind: str) -> LoadResult | None:
+    """`load` for a file Arrow read (`Sheet.arrow`, every national file), whole columns at a time:
+    the same practice rows, values and warnings, with no Python object per cell. Any cell that
+    would fail a check (a blank, a count that is not a plain whole number, an unknown sex, age
+    band or date, a repeated key) answers None, and `load` reads the file cell by cell to name
+    it, so its errors are exactly the cell-by-cell path's."""
+    if sheet.arrow is None or not sheet.clean_text:
+        return None
+    _, org_col, code_col, age_col = LAYOUTS[kind]
+    body, rows = arrow_body(sheet, h)
+    rows_read = body.num_rows
+    warnings: list[str] = []
+    body, rows = _arrow_practice_rows(body, rows, position[org_col], warnings)
+
+    def column(name):  # one Arrow array (arrow_body leaves each column in one chunk)
+        return body.column(position[name]).combine_chunks()
+
+    values = _arrow_values(sheet, column, code_col, age_col)
+    if values is None:
+        return None
+    n = body.num_rows
+    ccg = next((c for c in CCG_COLUMNS if c in position), None)
+    out = pd.DataFrame({
+        "publication": arrow_text(column("PUBLICATION")), "practice_code": arrow_text(column(code_col)),
+        "practice_postcode": arrow_text(column("POSTCODE")),
+        "ccg_code": arrow_text(column(ccg)) if ccg else constant_text(None, n), **values,
+        "source_file": constant_text(sheet.file.name, n), "source_sheet": constant_text(sheet.name, n),
+        "source_row": rows})
+    return LoadResult(kind, TABLE, out[store_table(TABLE).names], rows_read,
+                      warnings + _date_warnings(out), _meta(out, kind, ccg))
+
+
+def _arrow_practice_rows(body, rows: np.ndarray, org_position: int, warnings: list[str]):
+    """`_practice_rows` on Arrow columns: `GP` rows kept, the other levels counted in a warning."""
+    import pyarrow.compute as pc
+
+    org = body.column(org_position)
+    is_gp = pc.fill_null(pc.equal(pc.utf8_upper(org), "GP"), False)
+    if pc.all(is_gp).as_py():
+        return body, rows
+    other = pd.Series(org.filter(pc.invert(is_gp)).to_numpy(), dtype=object)
+    counts = other.fillna("(blank)").value_counts()
+    warnings.append(f"{len(other)} row(s) for other organisation levels not kept ("
+                    + ", ".join(f"{k}: {int(v)}" for k, v in counts.items()) + ")")
+    return body.filter(is_gp), rows[is_gp.to_numpy()]
+
+
+def _arrow_values(sheet: Sheet, column, code_col: str, age_col: str) -> dict | None:
+    """Extract dates, sexes, age bands and counts of the practice rows, each distinct cell parsed
+    once; None if any cell fails or a (date, practice, sex, age band) key repeats."""
+    import pyarrow.compute as pc
+
+    def iso_date(v):
+        try:
+            d = parse_date(v, file=sheet.file, sheet=sheet.name)
+        except InputError:
+            return None
+        return d.isoformat() if d else None
+
+    code = column(code_col)
+    dates = arrow_map_distinct(column("EXTRACT_DATE"), iso_date)
+    sexes = arrow_map_distinct(column("SEX"), lambda v: SEX.get(v.upper()))
+    bands = arrow_map_distinct(column(age_col), lambda v: parse_age_band(v.replace("_", "-")))
+    patients = arrow_counts(column("NUMBER_OF_PATIENTS"))
+    if code.null_count or dates is None or sexes is None or bands is None or patients is None:
+        return None
+    practices = pc.dictionary_encode(code)
+    practice = practices.indices.to_numpy().astype(np.int64)
+    n_sexes, n_bands = int(sexes[1].max(initial=0)) + 1, int(bands[1].max(initial=0)) + 1
+    key = ((dates[1] * len(practices.dictionary) + practice) * n_sexes + sexes[1]) * n_bands + bands[1]
+    if pd.Series(key).duplicated().any():  # one number per key: a repeat is a duplicated row
+        return None
+    return {"extract_date": arrow_text(dates[0]), "sex": arrow_text(sexes[0]), "age_band": arrow_text(bands[0]),
+            "patients": patients}
 
 
 def _find_header(sheets: list[Sheet]) -> tuple[Sheet, int, set[str]]:
@@ -205,7 +285,7 @@ def _date_warnings(out: pd.DataFrame) -> list[str]:
 
 def _meta(out: pd.DataFrame, kind: str, ccg: str | None) -> dict:
     dates = sorted(out["extract_date"].unique())
-    publications = sorted({p for p in out["publication"].dropna()})
+    publications = sorted(out["publication"].dropna().unique())
     return {"extract_date": dates[-1] if dates else None,
             "publisher_version": publications[0] if len(publications) == 1 else (publications or None),
             "layout": kind, "practices": int(out["practice_code"].nunique()), "ccg_vocabulary": ccg}

@@ -13,8 +13,9 @@ import pandas as pd
 from domain.contract import store_table
 from domain.vocabulary import ALL_AGES, OLDEST_SINGLE_AGE_BAND, band_limits, parse_age_band, quinary_band
 
-from .base import (InputError, LoadResult, Sheet, cell_text, find_header_row, frame_with_header,
-                   map_distinct, normalise_header, parse_numbers, plain_numbers, text_values)
+from .base import (InputError, LoadResult, Sheet, arrow_body, arrow_map_distinct, cell_text, constant_text,
+                   find_header_row, frame_with_header, header_cells, map_distinct, normalise_header,
+                   parse_numbers, plain_numbers, text_values)
 
 KIND = "ons_population"
 KINDS = ["ons_snpp", "ons_mid_year_estimates"]
@@ -170,8 +171,120 @@ def _long_values(sheet: Sheet, body: pd.DataFrame, year_cols: dict[int, str], wa
                          "value": values.to_numpy(), "source_row": rows})
 
 
+def _arrow_snpp(sheet: Sheet, h: int) -> LoadResult | None:
+    """`_load_snpp` for a file Arrow read (`Sheet.arrow`: every national SNPP file), on whole
+    columns: the same groups, sums, first rows and order, with no Python object per cell. None
+    where any cell would fail a check (a blank key, an unknown sex or age, a number that is not
+    plain and >= 0): `_load_snpp` then reads cell by cell and names it."""
+    if sheet.arrow is None or not sheet.clean_text:
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    header = header_cells(sheet, h)
+    at = {name: j for j, name in reversed(list(enumerate(header)))}  # first column of each name
+    year_cols = {int(float(c)): at[c] for c in at if re.fullmatch(r"\d{4}(\.0)?", c)}
+    if not year_cols or any(c not in at for c in SNPP_REQUIRED) or len(at) < len(header):
+        return None
+    body, rows = arrow_body(sheet, h)
+    if "COMPONENT" in at:
+        component = pc.utf8_lower(pc.fill_null(body.column(at["COMPONENT"]), ""))
+        keep = pc.is_in(component, value_set=pa.array(["population", ""]))
+        body, rows = body.filter(keep), rows[keep.to_numpy()]
+    keys = {"area_code": _arrow_ranked(body.column(at["AREA_CODE"]), None),
+            "area_name": _arrow_ranked(body.column(at["AREA_NAME"]), None),
+            "sex": _arrow_ranked(body.column(at["SEX"]), lambda v: _SEX.get(v.lower())),
+            "age_band": _arrow_ranked(body.column(at["AGE_GROUP"]), lambda a: age_band(a) or None)}
+    values = _arrow_year_block(body, year_cols)
+    if values is None or any(k is None for k in keys.values()):
+        return None
+    years = sorted(year_cols)
+    grouped, first = _arrow_groups(keys, values, rows, years)
+    k, n = len(years), len(grouped)
+    grouped["dataset"] = constant_text("ons_snpp", n)
+    codes = keys["area_code"][0]
+    area_types = pa.array([_area_type(c) for c in codes.to_pylist()], pa.string())
+    grouped["area_type"] = pc.take(area_types, pa.array(np.repeat(keys["area_code"][1][first], k))
+                                   ).to_pandas().astype("str")
+    grouped["source_file"] = constant_text(sheet.file.name, n)
+    grouped["source_sheet"] = constant_text(sheet.name, n)
+    meta = {"dataset": "ons_snpp", "years": [int(years[0]), int(years[-1])]}
+    return LoadResult("ons_snpp", TABLE, grouped[store_table(TABLE).names], body.num_rows, [], meta)
+
+
+def _arrow_groups(keys: dict, values: np.ndarray, rows: np.ndarray, years: list[int]) -> tuple[pd.DataFrame, np.ndarray]:
+    """`_finish_wide`'s rows from ranked keys: one group per (area code, name, sex, band) in the
+    sorted order pandas' groupby gives, its sums per year and its first row; and each group's
+    first row of the file body."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    group_key = np.zeros(len(rows), dtype=np.int64)
+    for distinct, rank in keys.values():
+        group_key = group_key * len(distinct) + rank
+    groups, first, inverse = np.unique(group_key, return_index=True, return_inverse=True)
+    # pandas' grouped sum (compensated, in row order), so the sums are the cell-by-cell path's to the bit
+    sums = pd.DataFrame(values).groupby(inverse, sort=True).sum().to_numpy(dtype="float64")
+    first_row = np.full(len(groups), np.iinfo(np.int64).max)
+    np.minimum.at(first_row, inverse, rows)
+    k = len(years)
+    grouped = pd.DataFrame({name: pc.take(distinct, pa.array(np.repeat(rank[first], k))).to_pandas().astype("str")
+                            for name, (distinct, rank) in keys.items()})  # each group's keys, once per year
+    grouped["year"] = np.tile(np.asarray(years, dtype=np.int64), len(groups))
+    grouped["value"] = sums.reshape(-1)  # the year block is in year order already
+    grouped["source_row"] = np.repeat(first_row, k)
+    return grouped, first
+
+
+def _arrow_ranked(values, fn):
+    """(distinct values in sorted order as an Arrow array, each row's rank among them) of an Arrow
+    text column, through ``fn`` of each distinct cell first when given; None for a blank cell or
+    where ``fn`` answers None."""
+    import pyarrow as pa
+
+    if fn is not None:
+        mapped = arrow_map_distinct(values.combine_chunks(), fn)
+        if mapped is None:
+            return None
+        values = mapped[0]
+    elif values.null_count:
+        return None
+    encoded = values.dictionary_encode()
+    if isinstance(encoded, pa.ChunkedArray):
+        encoded = encoded.combine_chunks()
+    distinct = encoded.dictionary
+    order = np.argsort(np.asarray(distinct.to_pylist(), dtype=object), kind="stable")
+    rank_of = np.empty(len(order), dtype=np.int64)
+    rank_of[order] = np.arange(len(order))
+    return distinct.take(pa.array(order)), rank_of[encoded.indices.to_numpy()]
+
+
+def _arrow_year_block(body, year_cols: dict[int, int]) -> np.ndarray | None:
+    """The year columns, in year order, as float64 with blanks as 0 (what a sum of them gives),
+    or None if a cell is not a plain number of zero or more."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    years = sorted(year_cols)
+    out = np.empty((body.num_rows, len(years)), dtype="float64")
+    for j, year in enumerate(years):
+        try:
+            numbers = pc.cast(body.column(year_cols[year]), pa.float64()).to_numpy()
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return None
+        blank = np.isnan(numbers)
+        if (blank & pc.is_valid(body.column(year_cols[year])).to_numpy()).any() or (numbers < 0).any() \
+                or np.isinf(numbers).any():
+            return None
+        out[:, j] = np.where(blank, 0.0, numbers)
+    return out
+
+
 def _load_snpp(sheet: Sheet, h: int) -> LoadResult:
     """SNPP CSV: one row per area x sex x single year of age, one column per projection year."""
+    fast = _arrow_snpp(sheet, h)
+    if fast is not None:
+        return fast
     body = frame_with_header(sheet, h)
     year_cols = {int(float(c)): c for c in body.columns if re.fullmatch(r"\d{4}(\.0)?", str(c))}
     if len(year_cols) < 1:

@@ -361,14 +361,22 @@ def write_table(folder: Path, name: str, frame: pd.DataFrame) -> None:
         frame.to_parquet(folder / f"{name}.parquet", index=False)
         return
     import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.dataset as ds
     codes, _ = pd.factorize(frame[store_versions.PARTITION_COLUMN], sort=True)  # missing: -1, first
     table = pa.Table.from_pandas(frame, preserve_index=False)
     if len(codes) > 1 and (np.diff(codes) < 0).any():  # not in area order already
-        table = table.take(np.argsort(codes, kind="stable"))
-    ds.write_dataset(table, folder / name, format="parquet", partitioning=store_versions.partitioning(),
-                     basename_template="part-{i}.parquet", existing_data_behavior="error",
-                     max_partitions=1_000_000, preserve_order=True)
+        # Text columns are dictionary-encoded first, so putting rows in order moves small integers,
+        # not strings, and the Parquet writer is handed its dictionaries ready made. Without the
+        # Arrow schema stored, they read back as plain text, as every other table's do.
+        order = pa.array(np.argsort(codes, kind="stable"))
+        table = pa.table([(pc.dictionary_encode(c) if pa.types.is_string(c.type) or pa.types.is_large_string(c.type)
+                           else c).take(order) for c in table.columns],
+                         names=table.column_names).replace_schema_metadata(table.schema.metadata)
+    parquet = ds.ParquetFileFormat()
+    ds.write_dataset(table, folder / name, format=parquet, file_options=parquet.make_write_options(store_schema=False),
+                     partitioning=store_versions.partitioning(), basename_template="part-{i}.parquet",
+                     existing_data_behavior="error", max_partitions=1_000_000, preserve_order=True)
 
 
 def _read_manifest(folder: Path) -> dict:
