@@ -73,6 +73,39 @@ def worker(mode: str, path: str, out: str) -> None:
 
 # --------------------------------------------------------------------------- the run
 
+# The raw side as a user's own script would be: pandas (calamine for a workbook) and to_parquet,
+# nothing else imported. Run as `python -c`, timed and measured from outside like `mps ingest`.
+RAW_SCRIPT = """
+import sys
+import pandas as pd
+path, out = sys.argv[1], sys.argv[2]
+if path.endswith(".csv"):
+    frames = {"csv": pd.read_csv(path, encoding="latin-1" if "gp-reg" in path else "utf-8-sig", low_memory=False)}
+else:
+    frames = pd.read_excel(path, sheet_name=None, engine="calamine")
+for k, frame in enumerate(frames.values()):
+    frame.columns = [str(c) for c in frame.columns]
+    frame.to_parquet(f"{out}/{k}.parquet", index=False)
+"""
+
+
+def process(mode: str, path: Path, tmp: Path) -> dict:
+    """One fresh process, timed from outside (start to exit, interpreter and imports included, as
+    a user waits for it) with its own peak resident memory (`os.wait4`): the raw script, or the
+    `mps ingest` command itself."""
+    out = Path(tempfile.mkdtemp(dir=tmp))
+    cmd = ([sys.executable, "-c", RAW_SCRIPT, str(path), str(out)] if mode == "raw" else
+           [sys.executable, "-m", "mps_cli", "ingest", str(path.parent), "--store", str(out / "store")])
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - t
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise SystemExit(f"{mode} process for {path.name} failed: {proc.stderr.read().decode()[-2000:]}")
+    return {"seconds": seconds, "peak_mb": usage.ru_maxrss / 1024}
+
+
 def measure(mode: str, path: Path, tmp: Path) -> dict:
     out = Path(tempfile.mkdtemp(dir=tmp))
     proc = subprocess.run([sys.executable, "-m", "benchmarks.bench_national", "--worker", mode, str(path), str(out)],
@@ -98,20 +131,21 @@ def machine(start_load: float | None) -> str:
             f"Python {platform.python_version()}, pandas {pandas.__version__}, pyarrow {pyarrow.__version__}")
 
 
-def best_of(path: Path, tmp: Path, repeat: int) -> tuple[dict, dict]:
-    """Raw read and ingest, each in ``repeat`` fresh processes taken in turn (raw, ingest, raw,
-    ...), so both sides meet the same moments of a shared machine: each side's fastest time (noise
-    on a virtual machine only ever adds time) and its highest peak memory (the cautious figure)."""
-    runs = {"raw": [], "ingest": []}
+def best_of(path: Path, tmp: Path, repeat: int) -> dict:
+    """Each side ``repeat`` times, taken in turn (raw, ingest, raw, ...) so both meet the same
+    moments of a shared machine, in two ways: whole fresh processes (the bound's measure, as the
+    issue's table: what a user waits for, and the process's peak memory) and, inside a fresh
+    process, the read-to-last-byte time alone (imports excluded; stricter for small files). Each
+    figure is the fastest of its runs (noise on a virtual machine only ever adds time); each peak
+    memory the highest (the cautious figure)."""
+    runs = {(kind, mode): [] for kind in ("process", "inner") for mode in ("raw", "ingest")}
     for _ in range(repeat):
-        for mode in runs:
-            runs[mode].append(measure(mode, path, tmp))
-    out = []
-    for results in runs.values():
-        fastest = min(results, key=lambda r: r["seconds"])
-        out.append({**fastest, "peak_mb": max(r["peak_mb"] for r in results),
-                    "all_seconds": [round(r["seconds"], 3) for r in results]})
-    return out[0], out[1]
+        for kind, mode in runs:
+            runs[kind, mode].append((process if kind == "process" else measure)(mode, path, tmp))
+    best = {}
+    for key, results in runs.items():
+        best[key] = {**min(results, key=lambda r: r["seconds"]), "peak_mb": max(r["peak_mb"] for r in results)}
+    return best
 
 
 def run(only: list[str] | None, write: bool, repeat: int = 3) -> list[dict]:
@@ -129,9 +163,13 @@ def run(only: list[str] | None, write: bool, repeat: int = 3) -> list[dict]:
             writer(path)
             print(f"generated {name}: {path.stat().st_size / 1e6:.0f} MB in {time.perf_counter() - t:.0f} s",
                   file=sys.stderr)
-            raw, ing = best_of(path, tmp, repeat)
-            rows.append({"file": name, "mb": path.stat().st_size / 1e6, "rows": ing["rows"], "raw": raw, "ingest": ing,
-                         "time_ratio": ing["seconds"] / raw["seconds"], "mem_ratio": ing["peak_mb"] / raw["peak_mb"],
+            best = best_of(path, tmp, repeat)
+            raw, ing = best["process", "raw"], best["process", "ingest"]
+            inner_raw, inner_ing = best["inner", "raw"], best["inner", "ingest"]
+            rows.append({"file": name, "mb": path.stat().st_size / 1e6, "rows": inner_ing["rows"], "raw": raw,
+                         "ingest": ing, "time_ratio": ing["seconds"] / raw["seconds"],
+                         "mem_ratio": ing["peak_mb"] / raw["peak_mb"], "inner_raw": inner_raw["seconds"],
+                         "inner_ingest": inner_ing["seconds"],
                          "time_bound": TIME_BOUND.get(name, 2.0), "mem_bound": 2.0})
             path.unlink()
     table = render(rows)
@@ -143,24 +181,28 @@ def run(only: list[str] | None, write: bool, repeat: int = 3) -> list[dict]:
                            "Written by `make bench` (`python -m benchmarks.bench_national`); files generated by "
                            "`benchmarks/national.py` in the publishers' layouts with synthetic values. Each number "
                            f"is the fastest of {repeat} fresh processes per side, taken in turn (raw, ingest, raw, "
-                           "...): time from the first read to the last Parquet byte written; peak resident memory "
-                           "(imports included) is the highest of the runs. Raw read: pandas' CSV reader or "
-                           "calamine (`pandas.read_excel`), then `to_parquet`.\n\n"
+                           "...), timed from outside from start to exit (interpreter and imports included, what a "
+                           "user waits for, as the issue's own table measured); peak resident memory is the "
+                           "highest of the runs. Raw: a script importing only pandas that reads the file with "
+                           "pandas' CSV reader or calamine (`pandas.read_excel`) and writes `to_parquet`; ingest: "
+                           "the `mps ingest` command. The last column is the stricter in-process measure, from "
+                           "the first read to the last Parquet byte (imports excluded), for information.\n\n"
                            f"Machine: {about}.\n\n{table}\n", encoding="utf-8")
     return rows
 
 
 def render(rows: list[dict]) -> str:
-    lines = ["| file | MB | rows | raw read s | raw peak MB | ingest s | ingest peak MB | time ratio (bound) "
-             "| memory ratio (bound) |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| file | MB | rows | raw process s | raw peak MB | `mps ingest` s | ingest peak MB | time ratio (bound) "
+             "| memory ratio (bound) | read-to-write only: raw s, ingest s, ratio |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         ok_t = "ok" if r["time_ratio"] <= r["time_bound"] else "OVER"
         ok_m = "ok" if r["mem_ratio"] <= r["mem_bound"] else "OVER"
         lines.append(f"| {r['file']} | {r['mb']:.0f} | {r['rows']:,} | {r['raw']['seconds']:.2f} | "
                      f"{r['raw']['peak_mb']:.0f} | {r['ingest']['seconds']:.2f} | {r['ingest']['peak_mb']:.0f} | "
                      f"{r['time_ratio']:.2f}x ({r['time_bound']}x, {ok_t}) | {r['mem_ratio']:.2f}x "
-                     f"({r['mem_bound']}x, {ok_m}) |")
+                     f"({r['mem_bound']}x, {ok_m}) | {r['inner_raw']:.2f}, {r['inner_ingest']:.2f}, "
+                     f"{r['inner_ingest'] / r['inner_raw']:.2f}x |")
     return "\n".join(lines)
 
 

@@ -456,8 +456,8 @@ def _arrow_csv(path: Path, data: bytes, encoding: str, sep: str):
             rest = None
         if rest is not None:
             wide = max(len(first), rest.num_columns)
-            head = pa.table([pa.array([first[j] if j < len(first) else ""], pa.string()) for j in range(wide)],
-                            names=[f"c{j}" for j in range(wide)])
+            head = pa.table([pa.array([first[j] or None if j < len(first) else None], pa.string())
+                             for j in range(wide)], names=[f"c{j}" for j in range(wide)])
             for j in range(rest.num_columns, wide):
                 rest = rest.append_column(f"c{j}", pa.nulls(rest.num_rows, pa.string()))
             table = pa.concat_tables([head, rest])
@@ -491,8 +491,9 @@ def _arrow_read(data: bytes, sep: str, width: int, *, skip_first: bool):
         io.BytesIO(data),
         read_options=pv.ReadOptions(column_names=names, block_size=1 << 22, skip_rows=int(skip_first)),
         parse_options=pv.ParseOptions(delimiter=sep, newlines_in_values=b'"' in data, ignore_empty_lines=False),
-        convert_options=pv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                          strings_can_be_null=False, quoted_strings_can_be_null=False))
+        # Empty cells (quoted or not) are null as the parser meets them; whitespace-only ones later.
+        convert_options=pv.ConvertOptions(column_types={n: pa.string() for n in names}, null_values=[""],
+                                          strings_can_be_null=True, quoted_strings_can_be_null=True))
 
 
 def _blank_cells_as_nulls(table, data: bytes):
@@ -504,18 +505,22 @@ def _blank_cells_as_nulls(table, data: bytes):
     # space, or (inside quotes) a line end: each cell's two ends are compared with those, in C.
     edge_chars = None
     if _ascii_after_bom(data) and not any(c in data for c in _OTHER_SPACE_BYTES):
-        edge_chars = [" ", "\n", "\r"] if b'"' in data else [" "]
+        edge_chars = [" "]
+        if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
+            edge_chars.append("\r")  # a carriage return that does not end a line is inside a cell
+        if b'"' in data and table.num_rows != data.count(b"\n") + (not data.endswith(b"\n")):
+            edge_chars += ["\n", "\r"]  # fewer records than lines: a quoted cell holds a line break
     columns, clean = [], True
     for col in table.columns:
         if edge_chars:
             spaced = any(pc.any(pc.or_(pc.starts_with(col, c), pc.ends_with(col, c))).as_py() for c in edge_chars)
-            trimmed = pc.utf8_trim(col, characters=WHITESPACE) if spaced else col
         else:
-            trimmed = pc.utf8_trim(col, characters=WHITESPACE)
-            spaced = pc.any(pc.not_equal(pc.binary_length(trimmed), pc.binary_length(col))).as_py()
+            spaced = pc.any(pc.not_equal(pc.utf8_trim(col, characters=WHITESPACE), col)).as_py()
         clean = clean and not spaced
-        blank = pc.equal(trimmed, "")
-        columns.append(pc.if_else(blank, pa.scalar(None, pa.string()), col) if pc.any(blank).as_py() else col)
+        if spaced:  # a cell of whitespace only is blank, as the pandas reader has it
+            blank = pc.equal(pc.utf8_trim(col, characters=WHITESPACE), "")
+            col = pc.if_else(blank, pa.scalar(None, pa.string()), col) if pc.any(blank).as_py() else col
+        columns.append(col)
     return pa.table(columns, names=table.column_names), clean
 
 

@@ -83,9 +83,7 @@ def load(sheets: list[Sheet], ctx) -> LoadResult:
     out = _drop_repeats(out, warnings)
     out["source_file"] = sheet.file.name
     out["source_sheet"] = sheet.name
-    latest = out["period"].dropna()
-    meta = {"indicators": int(out["indicator_id"].nunique()),
-            "latest_period": str(out.sort_values("year")["period"].iloc[-1]) if len(latest) else None}
+    meta = {"indicators": int(out["indicator_id"].nunique()), "latest_period": _latest_period(out)}
     return LoadResult(KIND, TABLE, out[store_table(TABLE).names].reset_index(drop=True), rows_read,
                       warnings, meta)
 
@@ -146,6 +144,15 @@ def _years(sheet: Sheet, out: pd.DataFrame) -> pd.Series:
     return year
 
 
+def _latest_period(out: pd.DataFrame) -> str | None:
+    """The period of the row a sort by year puts last (`out.sort_values("year")`'s order, found
+    by sorting the year column alone, not the whole frame)."""
+    if not out["period"].notna().any():
+        return None
+    last = out["year"].to_numpy().argsort(kind="quicksort")[-1]
+    return str(out["period"].iloc[last])
+
+
 def _drop_repeats(out: pd.DataFrame, warnings: list[str]) -> pd.DataFrame:
     """The publisher repeats rows (the England row) in some downloads: keep the first."""
     key = ["indicator_id", "area_code", "sex", "age", "category_type", "category", "period"]
@@ -196,9 +203,7 @@ def _load_arrow(sheet: Sheet, h: int) -> LoadResult | None:
     out = _drop_repeats(out, warnings)
     out["source_file"] = sheet.file.name
     out["source_sheet"] = sheet.name
-    latest = out["period"].dropna()
-    meta = {"indicators": int(out["indicator_id"].nunique()),
-            "latest_period": str(out.sort_values("year")["period"].iloc[-1]) if len(latest) else None}
+    meta = {"indicators": int(out["indicator_id"].nunique()), "latest_period": _latest_period(out)}
     return LoadResult(KIND, TABLE, out[store_table(TABLE).names].reset_index(drop=True), table.num_rows,
                       warnings, meta)
 

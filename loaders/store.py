@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 import json
 import os
 import shutil
@@ -119,17 +120,26 @@ def detect(sheets) -> object | None:
     return None
 
 
+_HASHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mps-sha256")
+
+
 def load_file(path: Path, ctx: LoadContext) -> tuple[FileReport, LoadResult | None]:
     """Recognise and load one file, its frames conformed to the contract; a file that fails says
     why in ``report.error`` (bad input as InputError, a loader bug as a ContractError)."""
     report = FileReport(path=path)
     try:
         raw = read_input(path)  # read once: hashed and parsed from the same bytes
-        report.sha256 = hashlib.sha256(raw).hexdigest()
+        # hashlib lets go of the GIL on large buffers: a national file is hashed on the other core
+        # while it is parsed, not before.
+        hashing = _HASHER.submit(lambda: hashlib.sha256(raw).hexdigest())
         if path.suffix.lower() in boundaries.SUFFIXES:  # GeoJSON is not a spreadsheet
+            report.sha256 = hashing.result()
             result = boundaries.load_path(path, ctx)
         else:
-            sheets = read_sheets(path, raw)
+            try:
+                sheets = read_sheets(path, raw)
+            finally:  # a file that cannot be read is still named by its hash in the report
+                report.sha256 = hashing.result()
             del raw  # a national file's bytes, no longer needed: not held through load and conform
             module = detect(sheets)
             if module is None:
