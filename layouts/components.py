@@ -21,7 +21,20 @@ def empty_store_notice() -> html.Div:
     ], className="notice", id="empty-store")
 
 
-def missing_notice(kinds: list[str]) -> html.Div:
+def missing_notice(kinds: list[str], store=None) -> html.Div:
+    """What a page lacks, and how to add it. Seen as another authority than the profile's, it says
+    why: the council's own files in the store are the profile authority's, not this one's."""
+    if store is not None and not store.is_profile_authority:
+        name = store.authority.area_name or store.authority.area_code
+        own = store.default_authority.area_name or "the authority whose profile it was built from"
+        return html.Div([
+            html.H2(f"Some data is not available for {name}"),
+            html.P(f"This page needs data the store does not hold for {name}: " + ", ".join(kinds) + ". "
+                   f"A council's own files (contracts registers, activity, finance and caseload returns, "
+                   f"neighbourhoods) and its commissioning intentions are held here for {own} only; the "
+                   f"national files give {name}'s other figures. To see {name}'s own, ingest its files "
+                   f"with its profile."),
+        ], className="notice missing-data council-files-only")
     return html.Div([
         html.H2("Some data is missing"),
         html.P("This page needs data the store does not hold yet: " + ", ".join(kinds)

@@ -8,6 +8,8 @@ as copies, so a caller that changes a frame cannot change what the next caller r
 """
 from __future__ import annotations
 
+import dataclasses
+
 import json
 import os
 from functools import lru_cache
@@ -32,6 +34,13 @@ PROFILE_TABLES = frozenset({
     "lookup_postcode_wards", "lookup_cost_of_care"})
 """Tables that are the profile authority's own (its council's files and its profile's lookups),
 not rows of a national file: another authority seen through `for_authority` gets none of them."""
+
+
+PROFILE_FACTS = ("targets", "contacts", "intentions", "segment_overrides", "default_client_group")
+"""Manifest fields that are the profile authority's own decisions and people (its targets,
+commissioning contacts and intentions, its direction for market segments, the client group its
+pages open on): seen as another authority, the manifest has none of them, so no page, export or
+brief puts one council's intentions under another's name."""
 
 
 class UnknownAuthority(ValueError):
@@ -84,7 +93,18 @@ class Store:
 
     @property
     def manifest(self) -> Manifest:
-        return _manifest(str(self.path), self._stamp())
+        """What `mps ingest` wrote; seen as another authority than the profile's, without the
+        profile's own facts (`PROFILE_FACTS`)."""
+        manifest = _manifest(str(self.path), self._stamp())
+        if self._authority_code:
+            return dataclasses.replace(manifest, **{f: None if f == "default_client_group" else {}
+                                                    for f in PROFILE_FACTS})
+        return manifest
+
+    @property
+    def is_profile_authority(self) -> bool:
+        """Whether this view is the profile's own authority (whose council files the store holds)."""
+        return self._authority_code is None
 
     def _stamp(self) -> float:
         m = self.path / "manifest.json"
@@ -95,6 +115,10 @@ class Store:
         return self.manifest.ingested_at
 
     def has(self, table: str) -> bool:
+        """Whether the store holds the table for this view: the profile authority's own tables
+        (`PROFILE_TABLES`) are not held for another authority."""
+        if self._authority_code and table in PROFILE_TABLES:
+            return False
         return store_versions.table_path(self.path, store_table(table).name) is not None
 
     def scope(self) -> tuple[str, ...] | None:

@@ -16,7 +16,7 @@ def layout(client_group=None, from_year=None, to_year=None, **_):
     groups = client_groups_present(store)
     years = years_present(store)
     if not groups:
-        return page("Demand by client group", "", missing_notice(["POPPI/PANSI tables"]), query_id=ids.query("demand"))
+        return page("Demand by client group", "", missing_notice(["POPPI/PANSI tables"], store), query_id=ids.query("demand"))
     if client_group not in groups:  # the URL's, else the profile's, else the first the store holds
         preferred = store.manifest.default_client_group
         client_group = preferred if preferred in groups else groups[0]

@@ -43,7 +43,7 @@ def layout(basis=None, benchmark=None, occupancy=None, year=None, home_type=None
     missing = [k for k, t in [("CQC care directory", "care_providers"), ("POPPI/PANSI tables", "prevalence")]
                if not store.has(t)]
     if missing:
-        return page("Demand versus supply", "", missing_notice(missing), query_id=ids.query("gaps"))
+        return page("Demand versus supply", "", missing_notice(missing, store), query_id=ids.query("gaps"))
     year = int(year) if str(year).isdigit() and int(year) in years else (2030 if 2030 in years else
                                                                         (years[-1] if years else None))
     options = _basis_options(store)

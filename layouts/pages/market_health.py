@@ -55,7 +55,7 @@ def layout(segment="all", since=None, **_):
         "Market health",
         "Where the council wants each part of the care market to grow, hold or shrink, and why: each mark "
         "comes from a published rule, shown beside it, and the evidence behind it.",
-        missing_notice(missing) if missing else None,
+        missing_notice(missing, store) if missing else None,
         html.Section([html.H2("Segment ratings", id="segment-ratings-heading"),
                       html.Div([_rating_card(r) for _, r in ratings.iterrows()], className="segment-ratings")],
                      id=ids.MH_RATINGS, **{"aria-labelledby": "segment-ratings-heading"}),

@@ -57,7 +57,7 @@ def layout(client_group=None, service=None, level=None, area=None, **_):
         "Neighbourhoods",
         "Demand against supply where people live: the authority's age-specific prevalence rates applied to the "
         "patients registered at each neighbourhood's GP practices, set against the care services registered there.",
-        missing_notice(missing) if missing else None,
+        missing_notice(missing, store) if missing else None,
         html.Div([select(ids.HOOD_GROUP, "Client group", GROUPS, client_group),
                   select(ids.HOOD_SERVICE, "Show", SERVICE_OPTIONS, service),
                   select(ids.HOOD_LEVEL, "Areas", LEVELS if has_wards else LEVELS[:1], level)], className="controls"),

@@ -43,7 +43,7 @@ def layout(window="12", client_group="all", **_):
         "Opportunities for providers",
         f"Care contracts ending soon and where demand is growing, as at {reference_date(store):%d %B %Y} "
         "(the date of the latest care directory in the store).",
-        missing_notice(["contracts registers"]) if not store.has("contracts") else None,
+        missing_notice(["contracts registers"], store) if not store.has("contracts") else None,
         html.Div([
             select(ids.OPP_WINDOW, "Contracts ending within", WINDOWS, window),
             select(ids.OPP_GROUP, "Client group", groups, client_group),

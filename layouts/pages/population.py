@@ -16,7 +16,7 @@ def layout(area=None, measure=None, **_):
         return empty_store_notice()
     options = areas(store)
     if not options:
-        return page("Population", "", missing_notice(["ONS population projections (SNPP)"]),
+        return page("Population", "", missing_notice(["ONS population projections (SNPP)"], store),
                     query_id=ids.query("population"))
     codes = [c for c, _ in options]
     area = area if area in codes else (store.authority.area_code if store.authority.area_code in codes else codes[0])

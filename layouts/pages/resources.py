@@ -16,7 +16,7 @@ def layout(organisation=None, **_):
     return page(
         "Resources",
         "Budgets and savings for adult social care and health, as published by the council and the NHS.",
-        missing_notice(["council finance table"]) if not orgs else None,
+        missing_notice(["council finance table"], store) if not orgs else None,
         html.Div([select(ids.RES_ORG, "Organisation", [(o, o) for o in orgs], organisation)],
                  className="controls") if orgs else None,
         chart_block(ids.RES_CHART, "Budgets and savings"),

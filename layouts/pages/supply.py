@@ -38,7 +38,7 @@ def layout(view="type", client_group=None, **_):
         "Supply of services",
         "What exists today: care homes registered with the CQC, community services, and the places the "
         "council funds.",
-        missing_notice(missing) if missing else None,
+        missing_notice(missing, store) if missing else None,
         html.Section([html.H2("Older people's care homes"),
                       data_table(homes.rename(columns={"type": "Type", "homes": "Homes – number",
                                                        "beds": "Beds – number", "pct_beds": "% of total beds",
