@@ -54,3 +54,16 @@ def test_picker_switches_authority_and_the_page_follows(server, driver):
     driver.find_element("css selector", "#site-nav a[href='/?authority=E09000028'], nav a[href='/?authority=E09000028']").click()
     wait_until(lambda: urlparse(driver.current_url).path == "/")
     assert parse_qs(urlparse(driver.current_url).query).get("authority") == ["E09000028"]
+
+
+def test_another_authority_is_told_whose_council_files_the_store_holds(server, driver):
+    """Southwark's Opportunities: no Lewisham contracts or intentions under Southwark's name, and
+    a notice that says why (the council's own files are Lewisham's), readable by axe."""
+    driver.get(server.url + "/opportunities?authority=E09000028")
+    settled(driver)
+    notice = wait_until(lambda: driver.find_elements("css selector", ".council-files-only"))
+    text = notice[0].text
+    assert "not available for Southwark" in text and "for Lewisham only" in text
+    page = driver.find_element("tag name", "main").text
+    assert "transitions team" not in page and "Extra care has not yet reduced" not in page
+    axe_clean(driver)
