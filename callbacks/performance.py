@@ -15,7 +15,8 @@ def update_performance(sex):
         k = k[k["sex"] == sex]
     fig = figures.spine(k, "Latest values relative to England")
     cols = ["indicator_id", "indicator_name", "sex", "age", "period", "value", "lower_ci", "upper_ci",
-            "region_value", "england_value", "compared_to_region", "compared_to_england", "polarity", "source_file", "source_row"]
+            "region_value", "england_value", "comparators_value", "comparators_n", "compared_to_region",
+            "compared_to_england", "polarity", "source_file", "source_row"]
     shown = k.reindex(columns=cols)
     return (*chart_result(shown, fig, "Indicators: latest period", source_line(shown, "OHID Fingertips")),
             query_string(sex=sex))

@@ -372,6 +372,9 @@ EXPORT_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("region_code", "str", "The parent region's code"),
               _c("region_value", "float", "The region's value for the same indicator, sex, age and period"),
               _c("england_value", "float", "England's value for the same indicator, sex, age and period"),
+              _c("comparators_value", "float", "The comparator authorities' mean value for the same indicator, sex, "
+                 "age and period (the profile's comparators, else the region's other authorities)"),
+              _c("comparators_n", "int", "How many comparator authorities have a value", "authorities"),
               _c("compared_to_england", "str", "better, similar, worse (or higher/lower without polarity; not_compared)"),
               _c("compared_to_region", "str", "The same against the region"),
               _c("comparison_source", "str", "publisher (the export's own judgement) or computed (95% CI)"),

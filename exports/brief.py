@@ -333,10 +333,11 @@ def _indicators(store: Store) -> Section | None:
     k = kpis.latest_kpis(store)
     if not len(k):
         return None
-    return Section("Indicators", ["Compared with England by 95% confidence interval."],
-                            [("Latest indicators", k[["indicator_name", "sex", "period", "value", "lower_ci",
-                                                      "upper_ci", "region_value", "england_value",
-                                                      "compared_to_england"]].round(1))])
+    return Section("Indicators", ["Compared with England by 95% confidence interval; the comparator authorities' "
+                                  "value is their mean."],
+                   [("Latest indicators", k[["indicator_name", "sex", "age", "period", "value", "lower_ci",
+                                             "upper_ci", "region_value", "england_value", "comparators_value",
+                                             "compared_to_england"]].round(1))])
 
 
 def _resources(tables) -> Section | None:

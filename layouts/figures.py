@@ -113,7 +113,10 @@ def spine(frame: pd.DataFrame, title: str) -> go.Figure:
     if f.empty:
         return empty("No England benchmarks in the store")
     scale = 100 / f["england_value"]
-    f["label"] = (f["indicator_name"] + " (" + f["period"].astype(str) + ", " + f["sex"] + ")").map(lambda t: wrap(t, 38))
+    ages = f["age"].astype(str) if "age" in f.columns else pd.Series("All ages", index=f.index)
+    age = ages.where(ages.str.lower() == "all ages", ", " + ages).where(ages.str.lower() != "all ages", "")
+    f["label"] = (f["indicator_name"] + " (" + f["period"].astype(str) + ", " + f["sex"] + age + ")").map(
+        lambda t: wrap(t, 38))
     styles = {"better": (OKABE_ITO[2], "circle"), "worse": (OKABE_ITO[3], "x"), "similar": ("#6f777b", "circle-open"),
               "higher": (OKABE_ITO[0], "triangle-up"), "lower": (OKABE_ITO[5], "triangle-down"),
               "not_compared": ("#6f777b", "square-open")}
@@ -131,6 +134,12 @@ def spine(frame: pd.DataFrame, title: str) -> go.Figure:
             customdata=part[["value"]], hovertemplate="%{y}<br>value %{customdata[0]:.1f}<extra></extra>"))
     fig.add_trace(go.Scatter(x=f["region_value"] * scale, y=f["label"], mode="markers", name="Region",
                              marker=dict(symbol="diamond-open", size=12, color=OKABE_ITO[1], line=dict(width=2))))
+    if "comparators_value" in f.columns and f["comparators_value"].notna().any():
+        fig.add_trace(go.Scatter(
+            x=f["comparators_value"] * scale, y=f["label"], mode="markers", name="Comparator authorities (mean)",
+            marker=dict(symbol="star-open", size=12, color=OKABE_ITO[4], line=dict(width=2)),
+            customdata=f[["comparators_value", "comparators_n"]],
+            hovertemplate="%{y}<br>comparators' mean %{customdata[0]:.1f} (%{customdata[1]} authorities)<extra></extra>"))
     fig.add_vline(x=100, line=dict(color="#0b0c0c", dash="dash"), annotation_text="England = 100")
     return _base(fig, title, "", "Value relative to England (England = 100)", height=max(450, 70 * len(f)))
 

@@ -103,17 +103,14 @@ def _trend_words(value: float, previous: float | None, period: str, polarity: st
     return f"{direction} from {_fmt(previous, unit)} in {period}{judged}", _worsening(change, polarity)
 
 
-def _comparator_mean(store: Store, r) -> float | None:
-    """Mean of the comparator authorities' values for the same indicator, sex, age and period,
-    when the indicators file holds them (the profile names the comparators)."""
-    codes = list(store.authority.comparators or ())
-    ind = store.table("indicators")
-    if not codes or ind.empty:
-        return None
-    rows = ind[(ind["indicator_id"] == r.indicator_id) & (ind["sex"] == r.sex) & (ind["age"] == r.age)
-               & (ind["period"] == r.period) & ind["area_code"].isin(codes) & ~ind["is_breakdown"]]
-    vals = rows["value"].dropna()
-    return float(vals.mean()) if len(vals) else None
+def _who(sex, age) -> str:
+    """Whose value a finding gives, where it is not everyone: " (male)", " (0-9 yrs)", " (female,
+    65+ yrs)". A national file holds an indicator for several sexes and ages; a figure without
+    them would read as the whole population's."""
+    parts = [] if str(sex).lower() == "persons" else [str(sex).lower()]
+    if str(age).strip().lower() not in ("all ages", "", "nan", "none"):
+        parts.append(str(age))
+    return f" ({', '.join(parts)})" if parts else ""
 
 
 def _kpi_findings(store: Store) -> list[Finding]:
@@ -144,7 +141,7 @@ def _kpi_findings(store: Store) -> list[Finding]:
         }.get(cmp_, ("context", "no good or bad direction: context only"))
         if polarity not in (HIGH_IS_GOOD, LOW_IS_GOOD):
             rag, meaning = "context", "no good or bad direction: context only"
-        comp = _comparator_mean(store, r)
+        comp = _num(r["comparators_value"])  # metrics.kpis.comparators_mean
         parts = []
         if eng is not None:
             parts.append(f"England {_fmt(eng)}")
@@ -152,7 +149,7 @@ def _kpi_findings(store: Store) -> list[Finding]:
             parts.append(f"{region} {_fmt(reg)}")
         parts.append(f"comparator authorities {_fmt(comp)}" if comp is not None
                      else "comparator authorities not in the data loaded")
-        who = "" if r["sex"] in ("Persons", "persons") else f" ({str(r['sex']).lower()})"
+        who = _who(r["sex"], r["age"])
         judgement = {"red": "worse than England", "green": "better than England",
                      "amber": "no clear difference from England"}.get(rag, "compared with England")
         sentence = (f"{r['indicator_name']}{who}: {_fmt(value)} in {r['period']}, {judgement} "

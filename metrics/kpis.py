@@ -116,6 +116,7 @@ def kpi_table(store: Store) -> pd.DataFrame:
     ind = store.rows_where("indicators", "area_code", [area])
     cols = ["indicator_id", "indicator_name", "area_code", "area_name", "sex", "age", "period",
             "year", "value", "lower_ci", "upper_ci", "region_code", "region_value", "england_value",
+            "comparators_value", "comparators_n",
             "compared_to_england", "compared_to_region", "comparison_source", "polarity", "polarity_source",
             "source_file", "source_row"]
     if ind.empty:
@@ -127,6 +128,7 @@ def kpi_table(store: Store) -> pd.DataFrame:
     head = others[~others["is_breakdown"]]
     eng = _first_values(head[head["area_code"] == ENGLAND], key)
     reg = _first_values(head[head["area_code"].isin(parent_codes)], key)
+    comparators = comparators_mean(store, key)
     pol, pol_source = _polarity(store)
     rows = []
     for r in la.itertuples():
@@ -141,10 +143,31 @@ def kpi_table(store: Store) -> pd.DataFrame:
                      "area_code": r.area_code, "area_name": r.area_name, "sex": r.sex, "age": r.age,
                      "period": r.period, "year": r.year, "value": r.value, "lower_ci": lo, "upper_ci": hi,
                      "region_code": r.parent_code, "region_value": g, "england_value": e,
+                     **dict(zip(("comparators_value", "comparators_n"), comparators.get(k, (None, 0)))),
                      "compared_to_england": england, "compared_to_region": region, "comparison_source": source,
                      "polarity": polarity or "unknown", "polarity_source": pol_source.get(int(r.indicator_id), "none"),
                      "source_file": r.source_file, "source_row": r.source_row})
     return pd.DataFrame(rows, columns=cols).sort_values(["indicator_id", "year", "sex"]).reset_index(drop=True)
+
+
+def comparators_mean(store: Store, key: list[str]) -> dict[tuple, tuple[float, int]]:
+    """The comparator authorities' mean value and how many gave one, per (indicator, sex, age,
+    period), from the same Fingertips rows as the authority's (headline rows, not breakdowns).
+
+    Units: the indicator's own. Method: arithmetic mean of the comparators' published values
+    (not re-weighted by population: the comparison the MPS draws is with typical similar
+    authorities). Comparators: the profile's (`[authority] comparators`), else the other
+    upper-tier authorities of the authority's region (`Store.for_authority`). Reference: the
+    CIPFA-nearest-neighbours practice of benchmarking against a set of similar authorities."""
+    codes = [c for c in (store.authority.comparators or ()) if c]
+    if not codes:
+        return {}
+    rows = store.rows_where("indicators", "area_code", codes)
+    rows = rows[~rows["is_breakdown"] & rows["value"].notna()].drop_duplicates(["area_code", *key])
+    if rows.empty:
+        return {}
+    grouped = rows.groupby(key, sort=False)["value"].agg(["mean", "count"])
+    return {k: (float(m), int(n)) for k, m, n in zip(grouped.index, grouped["mean"], grouped["count"])}
 
 
 def _first_values(frame: pd.DataFrame, key: list[str]) -> dict:
