@@ -1,4 +1,5 @@
 """Demand page callbacks: thin — parse selections, call metrics, build figures."""
+import pandas as pd
 from dash import Input, Output, html
 
 from layouts import figures, ids
@@ -34,6 +35,25 @@ def update_demand(client_group, from_year, to_year):
             query_string(client_group=client_group, from_year=from_year, to_year=to_year))
 
 
+@page.callback(*chart_outputs(ids.DEMAND_GROWTH_CHART), Input(ids.DEMAND_FROM, "value"), Input(ids.DEMAND_TO, "value"))
+def update_growth(from_year, to_year):
+    s = store()
+    start, end = demand.growth_years(demand.ons_years(s), from_year, to_year)
+    comp = demand.older_growth_comparison(s, start, end) if start else pd.DataFrame(columns=demand.GROWTH_COLUMNS)
+    shown = comp[comp["area_role"] != "comparator"]  # the comparators as their median; each in the download
+    a = s.authority
+    fig = figures.bars(shown, "age_group", "change_pct",
+                       f"Older residents: projected change {start}-{end}, {a.area_name} and its comparators",
+                       series="area_name", y_title="Change, %", decimals=1)
+    wanted = {"region": a.region_name or "the region", "england": "England",
+              "comparators_median": "the comparator authorities"}
+    absent = [name for role, name in wanted.items() if len(shown) and role not in set(shown["area_role"])]
+    note = (" Not in the same projection file, so not shown: " + ", ".join(absent) + ".") if absent else ""
+    return chart_result(shown.drop(columns=["area_role"]), fig, f"Projected change in older residents, {start} to {end}",
+                        source_line(shown, "ONS subnational population projections, persons." + note))
+
+
 page.download(ids.DEMAND_CHART, "demand-projections")
+page.download(ids.DEMAND_GROWTH_CHART, "demand-older-growth")
 page.download(ids.DEMAND_COMPARE_CHART, "demand-rates")
 page.url_sync()

@@ -404,6 +404,17 @@ EXPORT_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("beds_now", "float", "Registered beds today", "beds"),
               _c("gap", "float", "Beds needed less beds today", "beds")), "metrics.gaps.beds_needed",
           provenance=()),
+    Table("older_growth", "Projected growth of residents aged 65+, 75+ and 85+: the authority beside its region, "
+          "England, each comparator authority and the comparators' median, from one ONS projection (first "
+          "projection year to ten years on).", (
+              _c("area_code", "str", "Area code (none for the comparators' median)"), _c("area_name", "str", "Area"),
+              _c("area_role", "str", "authority, region, england, comparator or comparators_median"),
+              _c("age_group", "str", "65+, 75+ or 85+"),
+              _c("from_year", "int", "From year", "year"), _c("to_year", "int", "To year", "year"),
+              _c("residents_from", "float", "Residents in the from year", "people"),
+              _c("residents_to", "float", "Residents in the to year", "people"),
+              _c("change_pct", "float", "Change", "%"), _c("source_file", "str", "The projection file")),
+          "metrics.demand.older_growth_comparison", provenance=()),
     Table("ownership", "Older people's care homes by ownership.", (
               _c("ownership", "str", "Ownership type"), _c("homes", "int", "Homes", "homes"),
               _c("beds", "int", "Beds", "beds"), _c("pct_homes", "float", "Share of homes", "%"),

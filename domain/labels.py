@@ -100,6 +100,8 @@ COLUMN_LABELS: dict[str, Label] = {
     "base_value": Label("People in base year", "people"),
     "value_from": Label("From", "people"), "value_to": Label("To", "people"),
     "change": Label("Change", "people"), "change_pct": Label("Change", "%", 1),
+    "age_group": Label("Age group"), "area_role": Label("Area's role"), "residents_from": Label("Residents at the start", "people"),
+    "residents_to": Label("Residents at the end", "people"),
     "numerator": Label("Numerator", decimals=1), "denominator": Label("Denominator", decimals=1),
     "benchmark": Label("Benchmark", decimals=1), "polarity": Label("Polarity"),
     "service": Label("Service"), "setting": Label("Setting"), "type": Label("Type"),

@@ -202,6 +202,19 @@ def _demand(store: Store) -> Section:
         growth = ch.sort_values("change_pct", ascending=False).head(10)
         demand_sec.blocks.append(_bar_chart(growth["measure"] + " (" + growth["age_band"] + ")", growth["change_pct"],
                                             f"Projected change {years[0]}-{years[1]} (%)", "% change", height=3.6))
+    older = demand.older_growth_export(store)
+    summary = older[older["area_role"] != "comparator"]
+    mine = summary[(summary["area_role"] == "authority") & (summary["age_group"] == "85+")]
+    if len(mine):
+        r = mine.iloc[0]
+        others = summary[(summary["age_group"] == "85+") & (summary["area_role"] != "authority")]
+        against = "; ".join(f"{o.area_name} {o.change_pct:+.0f}%" for o in others.itertuples())
+        demand_sec.paragraphs.append(
+            f"Residents aged 85 and over in {r.area_name} are projected to change by {r.change_pct:+.0f}% from "
+            f"{r.from_year} to {r.to_year} (ONS)" + (f", against {against}." if against else "."))
+        demand_sec.blocks.append((f"Older residents, projected change {r.from_year}-{r.to_year} (ONS)",
+                                  summary[["area_name", "age_group", "residents_from", "residents_to", "change_pct"]]
+                                  .rename(columns={"change_pct": "change %"}).round(1)))
     return demand_sec
 
 

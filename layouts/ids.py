@@ -46,6 +46,7 @@ DEMAND_TO = "demand-to-year"
 DEMAND_CHART = "demand-chart"
 DEMAND_COMPARE_CHART = "demand-compare-chart"
 DEMAND_SENTENCES = "demand-sentences"
+DEMAND_GROWTH_CHART = "demand-growth-chart"
 # Supply
 SUPPLY_VIEW = "supply-view"
 SUPPLY_CHART = "supply-chart"

@@ -4,10 +4,11 @@ MPS's rationale-for-change sentences.
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from domain.labels import age_phrase, measure_phrase
-from domain.vocabulary import bands_covering
+from domain.vocabulary import ALL_AGES, band_limits, bands_covering
 from .store import Store, per_store_version
 
 DEMAND_COLUMNS = ["client_group", "measure", "area_code", "area_name", "area_type", "sex",
@@ -229,3 +230,96 @@ def client_groups_present(store: Store) -> list[str]:
 def years_present(store: Store) -> list[int]:
     h = headline(store)
     return sorted(int(y) for y in h["year"].unique()) if len(h) else []
+
+
+OLDER_AGE_GROUPS = ("65+", "75+", "85+")
+GROWTH_COLUMNS = ["area_code", "area_name", "area_role", "age_group", "from_year", "to_year", "residents_from",
+                  "residents_to", "change_pct", "source_file"]
+
+
+def ons_years(store: Store) -> list[int]:
+    """The years of the ONS projections (SNPP) the store holds for this authority."""
+    pop = store.table("population")
+    pop = pop[(pop["dataset"] == "ons_snpp") & (pop["area_code"] == store.authority.area_code)]
+    return sorted(int(y) for y in pop["year"].unique())
+
+
+@per_store_version
+def older_growth_comparison(store: Store, from_year: int, to_year: int) -> pd.DataFrame:
+    """Projected growth of older residents (65+, 75+, 85+) in the authority beside its region,
+    England, each comparator authority and the comparators' median, all from the same national
+    ONS projection rows.
+
+    Units: residents (persons) and per cent. Method: each age group is the sum of the SNPP's
+    five-year bands inside it (65+ = 65-69 ... 90+); change % = (to - from) / from x 100; the
+    comparators' median is the median of their change %. Every area's rows come from one
+    projection: the latest-based file that holds the authority's (an area another file holds
+    is left out rather than mixed in). Comparators: the profile's, else the
+    other upper-tier authorities of the region (`Store.for_authority`). Reference: ONS subnational
+    population projections for England (SNPP), persons, by local authority."""
+    if not isinstance(from_year, (int, np.integer)) or not isinstance(to_year, (int, np.integer)):
+        raise TypeError("from_year and to_year must be whole years")
+    if from_year >= to_year:
+        raise ValueError(f"from_year ({from_year}) must be before to_year ({to_year})")
+    a = store.authority
+    pop = store.table("population")
+    pop = pop[(pop["dataset"] == "ons_snpp") & (pop["sex"] == "persons") & pop["year"].isin([from_year, to_year])
+              & (pop["age_band"] != ALL_AGES)]
+    mine = pop[pop["area_code"] == a.area_code]
+    if mine.empty:
+        return pd.DataFrame(columns=GROWTH_COLUMNS)
+    # One projection for every area: the latest-based file holding the authority's rows for both
+    # years (a 2014-based England beside a 2022-based authority would compare two projections).
+    both = mine.groupby("source_file")["year"].nunique()
+    files = [f for f in both.index if both[f] == 2] or list(both.index)
+    bases = store.table("population").groupby("source_file")["year"].min()
+    latest = max(files, key=lambda f: (bases.get(f, 0), f))
+    pop = pop[pop["source_file"] == latest]
+    lower = pop["age_band"].map(lambda b: band_limits(b)[0])
+    roles = {a.area_code: "authority", a.region_code: "region", "E92000001": "england",
+             **{c: "comparator" for c in a.comparators if c != a.area_code}}
+    rows = []
+    for group in OLDER_AGE_GROUPS:
+        inside = pop[lower >= band_limits(group)[0]]
+        sums = inside.groupby(["area_code", "year"])["value"].sum().unstack("year")
+        if from_year not in sums.columns or to_year not in sums.columns:
+            continue
+        names = inside.drop_duplicates("area_code").set_index("area_code")
+        for code, role in roles.items():
+            if code not in sums.index or pd.isna(sums.at[code, from_year]):
+                continue
+            start, end = float(sums.at[code, from_year]), float(sums.at[code, to_year])
+            rows.append({"area_code": code, "area_name": names.at[code, "area_name"], "area_role": role,
+                         "age_group": group, "from_year": from_year, "to_year": to_year, "residents_from": start,
+                         "residents_to": end, "change_pct": (end - start) / start * 100 if start else None,
+                         "source_file": names.at[code, "source_file"]})
+    out = pd.DataFrame(rows, columns=GROWTH_COLUMNS)
+    comp = out[out["area_role"] == "comparator"]
+    medians = [{"area_code": None, "area_name": f"Comparator authorities (median of {len(part)})",
+                "area_role": "comparators_median", "age_group": group, "from_year": from_year, "to_year": to_year,
+                "residents_from": None, "residents_to": None, "change_pct": float(part["change_pct"].median()),
+                "source_file": None} for group, part in comp.groupby("age_group", sort=False)]
+    order = {"authority": 0, "region": 1, "england": 2, "comparators_median": 3, "comparator": 4}
+    out = pd.concat([out, pd.DataFrame(medians, columns=GROWTH_COLUMNS)], ignore_index=True) if medians else out
+    return out.sort_values(["age_group", "area_role"], key=lambda c: c.map(order) if c.name == "area_role" else c,
+                           kind="stable").reset_index(drop=True)
+
+
+def growth_years(years: list[int], from_year=None, to_year=None) -> tuple[int | None, int | None]:
+    """The comparison's years among the projection's: the chosen ones where it has them, else its
+    first year and ten years on (or its last)."""
+    if not years:
+        return None, None
+    start = int(from_year) if str(from_year).isdigit() and int(from_year) in years else years[0]
+    later = [y for y in years if y > start]
+    if not later:
+        return None, None
+    if str(to_year).isdigit() and int(to_year) in later:
+        return start, int(to_year)
+    return start, start + 10 if start + 10 in later else later[-1]
+
+
+def older_growth_export(store: Store) -> pd.DataFrame:
+    """`older_growth_comparison` over the projection's default years (first year, ten years on)."""
+    start, end = growth_years(ons_years(store))
+    return older_growth_comparison(store, start, end) if start else pd.DataFrame(columns=GROWTH_COLUMNS)

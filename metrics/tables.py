@@ -63,6 +63,7 @@ BUILDERS = {
     "finance": lambda s: s.table("finance"),
     "sources": lambda s: pd.DataFrame([vars(f) for f in s.manifest.files]),
     "beds_needed": lambda s: gaps.beds_needed(s),
+    "older_growth": lambda s: demand.older_growth_export(s),
     "ownership": lambda s: supply.ownership_table(s),
     "opportunities": lambda s: opportunities.opportunities_table(s),
     "practices": lambda s: neighbourhoods.suppressed_practice_table(s),

@@ -4,7 +4,7 @@ import dash
 from dash import html
 
 from domain.labels import CLIENT_GROUP_LABELS
-from metrics.demand import client_groups_present, years_present
+from metrics.demand import client_groups_present, growth_years, ons_years, years_present
 from .. import context, ids
 from ..components import chart_block, empty_store_notice, missing_notice, page, select
 
@@ -15,8 +15,21 @@ def layout(client_group=None, from_year=None, to_year=None, **_):
         return empty_store_notice()
     groups = client_groups_present(store)
     years = years_present(store)
-    if not groups:
-        return page("Demand by client group", "", missing_notice(["POPPI/PANSI tables"], store), query_id=ids.query("demand"))
+    growth = _growth_block(store)
+    if not groups:  # another authority's POPPI/PANSI are not in the store: its ONS projections may be
+        ons = ons_years(store)
+        if not ons:
+            return page("Demand by client group", "", missing_notice(["POPPI/PANSI tables"], store),
+                        query_id=ids.query("demand"))
+        start, end = growth_years(ons, from_year, to_year)
+        options = [(y, str(y)) for y in ons]
+        return page(
+            "Demand by client group", "How the number of older residents is projected to change (ONS).",
+            missing_notice(["POPPI/PANSI tables"], store),
+            html.Div([select(ids.DEMAND_FROM, "From year", options, start),
+                      select(ids.DEMAND_TO, "To year", options, end)],
+                     className="controls", role="group", **{"aria-label": "Choose what to show"}),
+            growth, query_id=ids.query("demand"))
     if client_group not in groups:  # the URL's, else the profile's, else the first the store holds
         preferred = store.manifest.default_client_group
         client_group = preferred if preferred in groups else groups[0]
@@ -35,10 +48,23 @@ def layout(client_group=None, from_year=None, to_year=None, **_):
         html.Section([html.H2("Rationale for change"), html.Ul(id=ids.DEMAND_SENTENCES)],
                      className="sentences", **{"aria-live": "polite"}),
         chart_block(ids.DEMAND_CHART, "Projected numbers"),
-        chart_block(ids.DEMAND_COMPARE_CHART, "Rate per 1,000 compared with London and England",
+        chart_block(ids.DEMAND_COMPARE_CHART,
+                    f"Rate per 1,000 compared with {store.authority.region_name or 'the region'} and England",
                     "Shown where the store holds the region's and England's tables for the same measure."),
+        growth,
         query_id=ids.query("demand"),
     )
+
+
+def _growth_block(store):
+    a = store.authority
+    return chart_block(
+        ids.DEMAND_GROWTH_CHART,
+        f"Projected growth of older residents: {a.area_name} against {a.region_name or 'its region'}, England "
+        "and its comparator authorities",
+        "From the ONS subnational population projections, one projection for every area: the change in "
+        "residents aged 65+, 75+ and 85+ between the years chosen, the comparator authorities as their "
+        "median.")
 
 
 dash.register_page(__name__, path="/demand", name="Demand", title="Demand by client group - Market Position Statement",
