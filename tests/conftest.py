@@ -11,6 +11,7 @@ AUTHORITIES = ROOT / "data" / "authorities"
 PROFILE = AUTHORITIES / "E09000023"   # the reference customer's profile, which the sample describes
 # The publishers' real files, exactly as released (never copied into this repository).
 # MPS_REAL_DIR points elsewhere when the tests run from a copy of the repository (make mutate).
+CAMPYLOBACTER = "fingertips/fingertips-county-ua-campylobacter-2015-17.csv"  # every county and UA
 REAL = Path(os.environ.get("MPS_REAL_DIR", ROOT.parent / "shared" / "real"))
 
 
@@ -65,6 +66,21 @@ def sample_store(tmp_path_factory):
     from loaders.store import ingest
     store = tmp_path_factory.mktemp("store") / "store"
     report = ingest(SAMPLE, store)
+    assert report.ok, [f.error for f in report.files if f.error]
+    return store
+
+
+@pytest.fixture(scope="module")
+def national_store(tmp_path_factory):
+    """The sample plus a real national Fingertips file (every upper-tier authority): a store in
+    which a second authority has rows."""
+    import shutil
+    from loaders.store import ingest
+    src = tmp_path_factory.mktemp("src") / "sample"
+    shutil.copytree(SAMPLE, src)
+    shutil.copy(real_file(CAMPYLOBACTER), src / "fingertips-county-ua-campylobacter-2015-17.csv")
+    store = tmp_path_factory.mktemp("national") / "store"
+    report = ingest(src, store)
     assert report.ok, [f.error for f in report.files if f.error]
     return store
 

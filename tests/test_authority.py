@@ -2,29 +2,13 @@
 pages and callbacks, the header picker, and comparators from the same national files."""
 from __future__ import annotations
 
-import shutil
-
 import pandas as pd
 import pytest
 
-from conftest import SAMPLE, real_file
 from metrics.store import Store, UnknownAuthority
 
-CAMPYLOBACTER = "fingertips/fingertips-county-ua-campylobacter-2015-17.csv"
+
 SOUTHWARK, LEWISHAM, LONDON = "E09000028", "E09000023", "E12000007"
-
-
-@pytest.fixture(scope="module")
-def national_store(tmp_path_factory):
-    """The sample plus a real national Fingertips file (every upper-tier authority)."""
-    from loaders.store import ingest
-    src = tmp_path_factory.mktemp("src") / "sample"
-    shutil.copytree(SAMPLE, src)
-    shutil.copy(real_file(CAMPYLOBACTER), src / "fingertips-county-ua-campylobacter-2015-17.csv")
-    store = tmp_path_factory.mktemp("national") / "store"
-    report = ingest(src, store)
-    assert report.ok, [f.error for f in report.files if f.error]
-    return store
 
 
 def test_for_authority_names_region_and_same_region_comparators(sample_store):

@@ -4,28 +4,16 @@ wherever it is shown. Pinned against the real County & UA campylobacter export, 
 out in the test from the raw CSV with plain pandas."""
 from __future__ import annotations
 
-import shutil
 
 import pandas as pd
 import pytest
 
-from conftest import SAMPLE, real_file
+from conftest import CAMPYLOBACTER, real_file
 from metrics.store import Store
 
-CAMPYLOBACTER = "fingertips/fingertips-county-ua-campylobacter-2015-17.csv"
+
 SOUTHWARK = "E09000028"
 LEWISHAM_COMPARATORS = ["E09000028", "E09000022", "E09000011", "E09000012", "E09000014", "E09000031"]
-
-
-@pytest.fixture(scope="module")
-def national_store(tmp_path_factory):
-    from loaders.store import ingest
-    src = tmp_path_factory.mktemp("src") / "sample"
-    shutil.copytree(SAMPLE, src)
-    shutil.copy(real_file(CAMPYLOBACTER), src / "campylobacter.csv")
-    store = tmp_path_factory.mktemp("national") / "store"
-    assert ingest(src, store).ok
-    return store
 
 
 def _raw_mean(codes, sex, age, period) -> tuple[float, int]:
