@@ -54,6 +54,21 @@ def _benchmark_value(s, basis, custom, occupancy):
     return None, "today's ratio"
 
 
+def _unavailable(s, basis) -> str:
+    """Why the chosen benchmark cannot be computed from the data loaded ("" when it can): the
+    what-if then uses today's ratio and says so beside the choice, never silently."""
+    if basis not in ("region", "england", "comparators"):
+        return ""
+    row = gaps.bed_benchmarks(s).set_index("basis")
+    if basis not in row.index:
+        return "No comparator authorities are set for this authority, so today's ratio is used."
+    r = row.loc[basis]
+    if r["occupied_per_1000"] == r["occupied_per_1000"] and r["occupied_per_1000"] is not None:
+        return ""
+    whose = "The comparator authorities'" if basis == "comparators" else f"{r['area_name']}'s"
+    return f"{whose} ratio is not available: {r['note']}. Today's ratio is used instead."
+
+
 @page.callback(*chart_outputs(ids.GAPS_BEDS_CHART), *chart_outputs(ids.GAPS_POSITION_CHART),
                *chart_outputs(ids.GAPS_BENCH_CHART), Output(ids.GAPS_SUMMARY, "children"),
                Output(ids.GAPS_POSITION, "children"), Output(ids.GAPS_BENCHMARK_ERROR, "children"),
@@ -68,6 +83,7 @@ def update_beds(basis, benchmark, occupancy, year, home_type):
     if basis == "custom" and b is None and not b_msg:
         b_msg = "Enter a number of occupied beds per 1,000 people aged 75+; until then today's ratio is used."
     value, basis_text = _benchmark_value(s, basis, b, o / 100)
+    b_msg = b_msg or _unavailable(s, basis)
     query = query_string(basis=None if basis == "today" else basis, benchmark=b, occupancy=o, year=year,
                          home_type=None if home_type == "all" else home_type)
 

@@ -93,7 +93,9 @@ def beds_needed(store: Store, benchmark_per_1000: float | None = None,
     pop0 = population_for(store, area, age_band, y0)
     if not pop0:
         return pd.DataFrame(columns=["year", "population", "occupied_per_1000", "beds_needed", "beds_now", "gap"])
-    ratio = benchmark_per_1000 if benchmark_per_1000 is not None else beds * DEFAULT_OCCUPANCY / pop0 * 1000
+    # Today's ratio is occupied beds at the chosen occupancy, the same occupancy the projection divides
+    # by: the base year then needs exactly today's beds whatever the occupancy (one what-if, no drift).
+    ratio = benchmark_per_1000 if benchmark_per_1000 is not None else beds * occupancy / pop0 * 1000
     rows = []
     for y in projection_years(store):
         pop = population_for(store, area, age_band, y)

@@ -71,11 +71,13 @@ def test_years_and_counts():
     assert labels.age_phrase("65+") == "aged 65 and over" and labels.age_phrase("18-64") == "aged 18-64"
 
 
-def test_default_occupancy_drives_beds_needed(sample_store):
-    """Beds needed = today's occupied beds per 1,000 aged 75+ x population / 1,000 / occupancy.
-    Sample: 672 registered beds, POPPI 75+ = 12,400 in 2017 and 16,000 in 2030.
-    Occupied per 1,000 = 672 x 0.9 / 12,400 x 1,000 = 48.774; 2030 at 90%: 48.774 x 16 / 0.9 = 867.1;
-    at 85%: 48.774 x 16 / 0.85 = 918.1."""
+def test_occupancy_applies_to_today_and_the_projection_alike(sample_store):
+    """Beds needed = today's occupied beds per 1,000 aged 75+ x population / 1,000 / occupancy, today's
+    occupied beds taken at the same occupancy. Sample: 672 registered beds, POPPI 75+ = 12,400 in 2017
+    and 16,000 in 2030. At 90%: 672 x 0.9 / 12,400 x 1,000 = 48.774 occupied per 1,000; 2030: 48.774 x 16
+    / 0.9 = 867.1. At 85%: 46.065 per 1,000 (the benchmark table's figure), and 2030 still needs 867.1;
+    the base year needs exactly the 672 of today at 85% and at 95%. Against a benchmark of 46.1
+    occupied beds per 1,000 the occupancy does change the answer: 46.1 x 16 / 0.85 = 867.8."""
     from metrics import gaps
     from metrics.store import Store
     assert v.DEFAULT_OCCUPANCY == 0.90
@@ -83,7 +85,16 @@ def test_default_occupancy_drives_beds_needed(sample_store):
     at_default = gaps.beds_needed(s).set_index("year")
     assert at_default.loc[2017, "occupied_per_1000"] == pytest.approx(672 * 0.9 / 12_400 * 1000)
     assert at_default.loc[2030, "beds_needed"] == pytest.approx(867.1, abs=0.05)
-    assert gaps.beds_needed(s, occupancy=0.85).set_index("year").loc[2030, "beds_needed"] == pytest.approx(918.1, abs=0.05)
+    for occupancy in (0.85, 0.95):
+        frame = gaps.beds_needed(s, occupancy=occupancy).set_index("year")
+        assert frame.loc[2017, "beds_needed"] == pytest.approx(672)
+        assert frame.loc[2017, "gap"] == pytest.approx(0, abs=1e-9)
+        assert frame.loc[2030, "beds_needed"] == pytest.approx(867.1, abs=0.05)
+    at_85 = gaps.beds_needed(s, occupancy=0.85).set_index("year")
+    today = gaps.bed_benchmarks(s, 0.85).set_index("basis").loc["today", "occupied_per_1000"]
+    assert at_85.loc[2017, "occupied_per_1000"] == pytest.approx(today) == pytest.approx(46.065, abs=0.001)
+    bench = gaps.beds_needed(s, benchmark_per_1000=46.1, occupancy=0.85).set_index("year")
+    assert bench.loc[2030, "beds_needed"] == pytest.approx(867.8, abs=0.05)
     with pytest.raises(ValueError):
         gaps.beds_needed(s, occupancy=1.5)
 
@@ -151,3 +162,16 @@ def test_what_if_occupancy_default_and_range_come_from_the_vocabulary():
 ])
 def test_one_cell_format_for_page_tables_and_the_brief(column, value, text):
     assert labels.fmt_value(column, value) == text
+
+
+def test_a_benchmark_the_data_cannot_give_says_why_beside_the_choice(sample_store):
+    """The sample's CQC directories cover Lewisham and a few boroughs, not all of London nor England:
+    choosing London's ratio falls back to today's and the what-if says so, never silently."""
+    from callbacks.gaps import _unavailable
+    from metrics.store import Store
+    s = Store(sample_store)
+    assert _unavailable(s, "region") == ("London's ratio is not available: the CQC directory loaded covers only some "
+                                         "of the region (load the national directory). Today's ratio is used instead.")
+    assert _unavailable(s, "england").startswith("England's ratio is not available: ")
+    assert _unavailable(s, "comparators").startswith("The comparator authorities' ratio is not available: ")
+    assert _unavailable(s, "today") == "" and _unavailable(s, "custom") == ""
