@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from . import vocabulary as v
 
@@ -286,11 +287,18 @@ def fmt_money(value) -> str:
         return ""
     x = float(value)
     sign, x = ("-" if x < 0 else ""), abs(x)
-    if x >= 1_000_000:
-        return f"{sign}£{x / 1_000_000:,.1f}m"
-    if x >= 1_000:
-        return f"{sign}£{x / 1_000:,.0f}k"
-    return f"{sign}£{x:,.0f}"
+    # Half up on the decimal value, as the docstring states: binary floats would round £1,950,000
+    # down to £1.9m and £3,850,000 up to £3.9m.
+    if _half_up(x, -3) >= 1_000_000:
+        return f"{sign}£{_half_up(x / 1_000_000, 1):,.1f}m"
+    if _half_up(x, 0) >= 1_000:
+        return f"{sign}£{_half_up(x / 1_000, 0):,.0f}k"
+    return f"{sign}£{_half_up(x, 0):,.0f}"
+
+
+def _half_up(x: float, places: int) -> float:
+    """``x`` rounded half away from zero at ``places`` decimals of its shortest decimal form."""
+    return float(Decimal(repr(x)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
 # Identifiers print without separators, like years (whose unit is declared above).

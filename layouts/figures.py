@@ -9,6 +9,8 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
+from domain.labels import fmt_money
+
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 MARKERS = ["circle", "square", "diamond", "triangle-up", "x", "cross", "star", "hexagon"]
 FONT = dict(family="Arial, Helvetica, sans-serif", size=14, color="#0b0c0c")
@@ -387,7 +389,6 @@ def timeline(frame: pd.DataFrame, label: str, start: str, end: str, value: str, 
     ``group`` colours and names them (legend, so never colour alone)."""
     if frame.empty:
         return empty("No contracts for this selection")
-    from domain.labels import fmt_money
     frame = frame.reset_index(drop=True)
     fig = go.Figure()
     names = frame[group].fillna("Across client groups") if group else pd.Series(["Contracts"] * len(frame))
@@ -410,16 +411,10 @@ def timeline(frame: pd.DataFrame, label: str, start: str, end: str, value: str, 
 
 
 def money(value) -> str:
-    """Pounds as a reader says them: £m to one decimal place from £1m (£268.0m), £k to the
-    nearest thousand below it (£40k), pounds below £1,000."""
-    if value is None or pd.isna(value):
-        return ""
-    v = float(value)
-    if abs(v) >= 1e6:
-        return f"£{v / 1e6:,.1f}m"
-    if abs(v) >= 1e3:
-        return f"£{v / 1e3:,.0f}k"
-    return f"£{v:,.0f}"
+    """Pounds as a reader says them, by the one money rule (`domain.labels.fmt_money`): £m to one
+    decimal place from £1m (£268.0m), £k to the nearest thousand below it (£40k), pounds below
+    £1,000, half up."""
+    return fmt_money(value)
 
 
 def _money_tick(v: float) -> str:

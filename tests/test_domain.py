@@ -58,7 +58,11 @@ def test_every_key_a_person_reads_has_a_label():
 
 
 @pytest.mark.parametrize("value,text", [(1_234_567, "£1.2m"), (45_600, "£46k"), (950, "£950"), (-2_500_000, "-£2.5m"),
-                                        (None, "")])
+                                        (None, ""),
+                                        # one rule, half up, for every amount (binary floats gave £1.9m here
+                                        # beside £3.9m for 3,850,000)
+                                        (1_950_000, "£2.0m"), (3_850_000, "£3.9m"), (1_150_000, "£1.2m"),
+                                        (999_499, "£999k"), (999_500, "£1.0m"), (2_500, "£3k"), (999.5, "£1k")])
 def test_money(value, text):
     assert labels.fmt_money(value) == text
 
