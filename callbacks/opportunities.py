@@ -2,7 +2,7 @@
 providers' sentences and the excluded contracts' download."""
 from dash import Input, Output, dcc, html, no_update
 
-from domain.labels import CLIENT_GROUP_LABELS, measure_label
+from domain.labels import CLIENT_GROUP_LABELS, code_label, measure_label
 from exports.csv_export import safe_frame
 from exports.downloads import area_prefix
 from layouts import figures, ids
@@ -38,6 +38,7 @@ def update_opportunities(window, client_group):
     shown = timeline.reindex(columns=TIMELINE_SHOWN)
     if len(shown):
         shown = shown.assign(client_group=shown["client_group"].map(_group_name),
+                             service=shown["service"].map(lambda v: code_label("service", v)),
                              growth_measure=shown["growth_measure"].map(
                                  lambda m: measure_label(m) if isinstance(m, str) else None),
                              end_date=shown["end_date"].dt.strftime("%Y-%m-%d"),
@@ -71,7 +72,7 @@ def update_opportunities(window, client_group):
         gsource += " No projection for: " + "; ".join(f"{r.client_group} ({r.note})" for r in missing.itertuples()) + "."
     summary = chart_result(table, gfig, f"Projected demand growth and care contracts ending {when}", gsource)
 
-    messages = opportunities.provider_messages(s, months or 24)
+    messages = opportunities.provider_messages(s, months)
     if group:
         messages = messages[messages["client_group"] == group]
     meaning = html.Ul([html.Li([r.sentence] + ([html.Br(), html.Em(f"The authority's intention: {r.intention}")]

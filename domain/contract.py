@@ -384,9 +384,14 @@ EXPORT_TABLES: dict[str, Table] = {t.name: t for t in [
           "metrics.kpis.kpi_table", provenance=()),
     Table("contracts", "Contracts registers, classified to client group and service by keyword.", (
               _c("reference", "str", "Reference"), _c("title", "str", "Title"), _c("supplier", "str", "Supplier"),
+              _c("organisation", "str", "The publishing organisation"),
               _c("client_group", "str", "Client group key"), _c("service", "str", "Service key"),
               _c("start_date", "date", "Start date"), _c("end_date", "date", "End date"),
-              _c("total_value", "float", "Total value", "£"), _c("annual_value", "float", "Annual value", "£")),
+              _c("total_value", "float", "Total value", "£"), _c("annual_value", "float", "Annual value", "£"),
+              _c("procurement_route", "str", "Procurement route as the register gives it"),
+              _c("sme", "bool", "Supplier is an SME (blank: the register does not say)"),
+              _c("vcse", "bool", "Supplier is a voluntary, community or social enterprise (blank: not said)"),
+              _c("service_category", "str", "The register's own service category, where it has one")),
           "metrics.opportunities.contracts", provenance=()),
     Table("finance", "Budgets and savings by organisation, item and period (pounds).", (
               _c("organisation", "str", "Organisation"), _c("item", "str", "Item"),
@@ -419,13 +424,18 @@ EXPORT_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("ownership", "str", "Ownership type"), _c("homes", "int", "Homes", "homes"),
               _c("beds", "int", "Beds", "beds"), _c("pct_homes", "float", "Share of homes", "%"),
               _c("pct_beds", "float", "Share of beds", "%")), "metrics.supply.ownership_table", provenance=()),
-    Table("opportunities", "Contracts ending within 6, 12 and 24 months by client group, beside projected demand.", (
+    Table("opportunities", "Care contracts ending within 6, 12 and 24 months and all those running, by client "
+          "group, beside projected demand growth (the Opportunities page's definitions).", (
               _c("client_group", "str", "Client group key"),
               *(c for m in (6, 12, 24) for c in (
-                  _c(f"contracts_ending_{m}m", "int", f"Contracts ending within {m} months"),
+                  _c(f"contracts_ending_{m}m", "int", f"Care contracts ending within {m} months"),
                   _c(f"annual_value_ending_{m}m", "float", "Their annual value", "£"))),
-              _c("demand_growth_pct", "float", "Projected growth in the group's main measure", "%"),
-              _c("growth_measure", "str", "The measure the growth is of")),
+              _c("contracts_running", "int", "Care contracts running, whatever their end date"),
+              _c("annual_value_running", "float", "Their annual value", "£"),
+              _c("demand_growth_pct", "float", "Projected growth in the group's fastest-growing measure (older "
+                 "people: residents aged 65+)", "%"),
+              _c("growth_measure", "str", "The measure the growth is of"),
+              _c("from_year", "int", "From year", "year"), _c("to_year", "int", "To year", "year")),
           "metrics.opportunities.opportunities_table", provenance=()),
     Table("practices", "Registered patients aged 65+ per GP practice by age band; counts below 5 suppressed.", (
               _c("practice_code", "str", "ODS code"), _c("practice_name", "str", "Name"),

@@ -8,7 +8,6 @@ client group, measure, service type and export column has a label.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -177,6 +176,7 @@ COLUMN_LABELS: dict[str, Label] = {
        for c in ("quality", "supply", "demand", "workforce", "price") for part in ("mark", "reason")},
     **{f"contracts_ending_{m}m": Label(f"Contracts ending within {m} months") for m in (6, 12, 24)},
     **{f"annual_value_ending_{m}m": Label(f"Annual value ending within {m} months", "£") for m in (6, 12, 24)},
+    "contracts_running": Label("Care contracts running"), "annual_value_running": Label("Annual value running", "£"),
     **{g: Label(name, "people") for g, name in CLIENT_GROUP_LABELS.items()},
     # Demand against supply where people live (metrics.neighbourhood_gaps, metrics.areas)
     "level": Label("Level"), "demand_measure": Label("Demand measure"),
@@ -258,7 +258,14 @@ def rate_unit(per: int, age_band: str) -> str:
 # Formatting: one rule for each kind of number, shared by pages, workbook and brief.
 
 def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    """None, NaN, NaT and pandas' NA (whose truth is ambiguous) are missing: shown blank, never as
+    "nan" or "<NA>"."""
+    if value is None or isinstance(value, str):
+        return value is None
+    try:
+        return bool(value != value)
+    except TypeError:  # pd.NA
+        return True
 
 
 def fmt_count(value, suppressed: str = "<5") -> str:

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pandas as pd
 
-from .demand import change_between, headline
+from .demand import headline
 from .store import Store, per_store_version
 
 WINDOWS_MONTHS = (6, 12, 24)
@@ -49,36 +49,22 @@ def ending_within(store: Store, months: int, as_of: dt.date | None = None) -> pd
 
 
 @per_store_version
-def growth_by_client_group(store: Store) -> pd.DataFrame:
-    h = headline(store)
-    if h.empty:
-        return pd.DataFrame(columns=["client_group", "measure", "change_pct"])
-    years = sorted(h["year"].unique())
-    if len(years) < 2:
-        return pd.DataFrame(columns=["client_group", "measure", "change_pct"])
-    ch = change_between(h, int(years[0]), int(years[1]))
-    return ch[["client_group", "measure", "age_band", "from_year", "to_year", "value_from", "value_to", "change_pct"]]
-
-
-@per_store_version
 def opportunities_table(store: Store, as_of: dt.date | None = None) -> pd.DataFrame:
-    """Per client group: contracts and annual value ending within each window, and the largest
-    projected demand growth among the group's measures."""
-    c = contracts(store)
-    growth = growth_by_client_group(store)
-    top = growth.sort_values("change_pct", ascending=False).groupby("client_group").head(1) if len(growth) else growth
-    groups = sorted(set(c["client_group"].dropna()) if len(c) else set()) + []
+    """Per client group: care contracts and their annual value ending within each window and all
+    those still running, beside the group's projected demand growth. The same definitions as the
+    Opportunities page: care contracts only (`care_contracts`) and the growth of
+    `demand_growth_by_group`, with the years it runs between."""
+    growth = demand_growth_by_group(store)
     rows = []
-    for g in sorted(set(groups) | set(top["client_group"]) if len(top) else set(groups)):
-        row = {"client_group": g}
-        for m in WINDOWS_MONTHS:
-            e = ending_within(store, m, as_of)
-            e = e[e["client_group"] == g] if len(e) else e
-            row[f"contracts_ending_{m}m"] = int(len(e))
-            row[f"annual_value_ending_{m}m"] = float(e["annual_value"].sum()) if len(e) else 0.0
-        t = top[top["client_group"] == g] if len(top) else top
-        row["demand_growth_pct"] = float(t["change_pct"].iloc[0]) if len(t) else None
-        row["growth_measure"] = t["measure"].iloc[0] if len(t) else None
+    for g in growth.itertuples():
+        row = {"client_group": g.client_group}
+        for m in (*WINDOWS_MONTHS, None):
+            e = contract_timeline(store, m, g.client_group, as_of)
+            suffix = f"ending_{m}m" if m else "running"
+            row[f"contracts_{suffix}"] = int(len(e))
+            row[f"annual_value_{suffix}"] = float(e["annual_value"].sum()) if len(e) else 0.0
+        row.update(demand_growth_pct=g.demand_growth_pct, growth_measure=g.measure, from_year=g.from_year,
+                   to_year=g.to_year)
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -197,12 +183,13 @@ def _money(x: float) -> str:
 
 
 @per_store_version
-def provider_messages(store: Store, months: int = 24, as_of: dt.date | None = None) -> pd.DataFrame:
+def provider_messages(store: Store, months: int | None = 24, as_of: dt.date | None = None) -> pd.DataFrame:
     """For every client group, one sentence on what the data means for providers: projected
-    demand growth, care contracts ending within ``months`` and their annual value, and the
-    authority's commissioning intention for the group where its profile states one."""
-    if not isinstance(months, int) or isinstance(months, bool) or months <= 0:
-        raise ValueError(f"months must be a positive whole number, got {months!r}")
+    demand growth, care contracts ending within ``months`` (None: every contract still running)
+    and their annual value, and the authority's commissioning intention for the group where its
+    profile states one."""
+    if months is not None and (not isinstance(months, int) or isinstance(months, bool) or months <= 0):
+        raise ValueError(f"months must be a positive whole number or None, got {months!r}")
     from domain.labels import client_group_label, measure_phrase
     growth = demand_growth_by_group(store)
     ending = contract_timeline(store, months, as_of=as_of)
@@ -219,8 +206,13 @@ def provider_messages(store: Store, months: int = 24, as_of: dt.date | None = No
             demand_part = (f"{who} projected to {'grow' if g.demand_growth_pct >= 0 else 'fall'} "
                            f"{abs(g.demand_growth_pct):.0f}% from {g.from_year} to {g.to_year}")
             growing = g.demand_growth_pct >= GROWING_PCT
-        contracts_part = (f"{n} care contract{'s' if n != 1 else ''} worth {_money(value)} a year end within "
-                          f"{months} months" if n else f"no care contract ends within {months} months")
+        plural = "s" if n != 1 else ""
+        if months is None:
+            contracts_part = (f"{n} care contract{plural} worth {_money(value)} a year {'are' if n != 1 else 'is'} "
+                              "running, whatever their end date" if n else "no care contract is running")
+        else:
+            contracts_part = (f"{n} care contract{plural} worth {_money(value)} a year end within {months} months"
+                              if n else f"no care contract ends within {months} months")
         if growing and n:
             meaning = "growing demand and contracts to re-let: a chance to bid and to offer more capacity"
         elif growing:

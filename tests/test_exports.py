@@ -54,6 +54,17 @@ def test_workbook_values_equal_the_csv_export(both):
                         assert str(a) == b, (csv_path.stem, col, a, b)
 
 
+def test_the_contracts_export_holds_every_column_the_opportunities_page_shows(both):
+    """The register's procurement route, SME and VCSE flags and organisation reach the CSV as the page
+    shows them: LBL-CS-2015-001 (Change Grow Live) was let by open tender to a VCSE that is not an SME."""
+    import csv
+    with open(both / "csv" / "contracts.csv", encoding="utf-8") as f:
+        rows = {r["reference"]: r for r in csv.DictReader(f)}
+    row = rows["LBL-CS-2015-001"]
+    assert (row["organisation"], row["procurement_route"], row["sme"], row["vcse"]) == (
+        "Lewisham", "Open tender", "False", "True")
+
+
 def test_every_export_column_has_a_human_label():
     """A declared export column without a label would reach the workbook as its machine name."""
     from domain.contract import EXPORT_TABLES
@@ -107,8 +118,8 @@ def test_workbook_is_formatted(both):
     fin = wb["finance"]
     assert fin["D2"].number_format.startswith('"£"') and fin["D2"].value == 377826000
     contracts = wb["contracts"]
-    start = contracts["H2"]  # Start date of LBL-CS-2015-001, 2015-04-01 in the register
-    assert contracts["H1"].value == "Start date" and start.is_date and start.number_format == "yyyy-mm-dd"
+    start = contracts["I2"]  # Start date of LBL-CS-2015-001, 2015-04-01 in the register
+    assert contracts["I1"].value == "Start date" and start.is_date and start.number_format == "yyyy-mm-dd"
     assert start.value.date() == dt.date(2015, 4, 1)
     demand = wb["demand"]
     year = demand.cell(row=2, column=[c.value for c in demand[1]].index("Year") + 1)

@@ -32,6 +32,27 @@ def test_contracts_ending_within_a_window_from_the_reference_date(store):
     assert t.loc["dementia", "contracts_ending_6m"] == 0 and t.loc["dementia", "contracts_ending_12m"] == 2
 
 
+def test_the_opportunities_export_answers_as_the_page_does(store):
+    """The export's growth is the page's: every client group from the first projection year to
+    2030, older people by residents aged 65+ (POPPI: 26,800 in 2017 to 43,400 in 2030, +61.9%), and
+    its running totals are what "Any time (all running)" reports in the providers' sentences."""
+    from metrics import opportunities
+    t = opportunities.opportunities_table(store).set_index("client_group")
+    page = opportunities.demand_growth_by_group(store).set_index("client_group")
+    assert len(t) == 7
+    assert (t["from_year"] == 2017).all() and (t["to_year"] == 2030).all()
+    assert t.loc["older_people", "growth_measure"] == "population"
+    assert t.loc["older_people", "demand_growth_pct"] == pytest.approx((43_400 / 26_800 - 1) * 100)
+    assert t["demand_growth_pct"].equals(page["demand_growth_pct"])
+    running = opportunities.contract_timeline(store)
+    older = running[running["client_group"] == "older_people"]
+    # 11 older people's care contracts worth £21.44m a year run at 1 June 2017; 5 of them end within 24 months
+    assert (t.loc["older_people", "contracts_running"], t.loc["older_people", "contracts_ending_24m"]) == (11, 5)
+    assert t.loc["older_people", "annual_value_running"] == pytest.approx(older["annual_value"].sum()) == 21_440_000
+    sentence = opportunities.provider_messages(store, None).set_index("client_group").loc["older_people", "sentence"]
+    assert "11 care contracts worth £21.4m a year are running, whatever their end date" in sentence
+
+
 def test_the_window_includes_its_first_day_and_excludes_its_last(store):
     """From 30 September 2017, the carers' contracts ending that day are inside any window; from
     31 March 2017, six months run to 30 September 2017, which is excluded."""

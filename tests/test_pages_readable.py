@@ -92,3 +92,17 @@ def test_a_growth_finding_links_to_demand_on_its_own_client_group(sample_store):
     with app.server.test_request_context("/"):
         text = json.dumps(overview.layout().to_plotly_json(), default=lambda o: o.to_plotly_json())
     assert '"/demand?client_group=dementia"' in text and '"/demand?client_group=carers"' in text
+
+
+def test_opportunities_any_time_reports_every_running_contract_by_name_not_code(client):
+    """"Any time (all running)": the providers' sentences count every running care contract (11
+    older people's contracts worth £21.4m a year at 1 June 2017), not the 24-month window's 5; the
+    contracts table names services ("Extra care housing", not extra_care) and leaves unknown SME or
+    VCSE blank, never "<NA>"."""
+    out = _call(client, "opportunities-contracts-chart", {"opportunities-window": "all",
+                                                          "opportunities-client-group": "all"})
+    text = json.dumps(out)
+    assert "11 care contracts worth \\u00a321.4m a year are running, whatever their end date" in text
+    assert "within 24 months" not in text
+    table = json.dumps(out["opportunities-contracts-chart-table"])
+    assert "<NA>" not in table and '"extra_care"' not in table and "Extra care housing" in table
