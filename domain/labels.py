@@ -8,6 +8,7 @@ client group, measure, service type and export column has a label.
 """
 from __future__ import annotations
 
+import datetime as _dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -276,6 +277,22 @@ def fmt_count(value, suppressed: str = "<5") -> str:
 def fmt_year(value) -> str:
     """Years never carry separators ('2017', not '2,017')."""
     return "" if _missing(value) else str(int(value))
+
+
+def fmt_date(value) -> str:
+    """A date as a person reads it: '1 April 2017'; with a time, '6 December 2026 at 23:52 UTC'.
+    Text that is not an ISO date (a version line, '2014/15') is left as it is."""
+    if _missing(value) or value == "":
+        return ""
+    text = str(value)
+    try:
+        when = _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return text
+    day = f"{when.day} {when:%B %Y}"
+    if len(text) <= 10:
+        return day
+    return f"{day} at {when:%H:%M} UTC" if when.utcoffset() in (None, _dt.timedelta(0)) else f"{day} at {when:%H:%M}"
 
 
 def fmt_rate(value, decimals: int = 1) -> str:

@@ -106,3 +106,24 @@ def test_opportunities_any_time_reports_every_running_contract_by_name_not_code(
     assert "within 24 months" not in text
     table = json.dumps(out["opportunities-contracts-chart-table"])
     assert "<NA>" not in table and '"extra_care"' not in table and "Extra care housing" in table
+
+
+def test_about_the_data_reads_as_words_with_hashes_folded_and_how_to_refresh(sample_store):
+    """Kinds by name ("CQC care directory", not cqc_locations), dates in words (the GP extract of
+    1 April 2017), SHA-256 fingerprints only inside a folded <details>, and the refresh steps."""
+    import re
+    from app import create_app
+    app = create_app(sample_store)
+    from layouts.pages import about
+    with app.server.test_request_context("/about"):
+        page = about.layout()
+    as_json = json.dumps(page.to_plotly_json(), default=lambda o: o.to_plotly_json())
+    details = [c for c in page.children if getattr(c, "className", "") == "fingerprints"]
+    assert len(details) == 1 and type(details[0]).__name__ == "Details"
+    folded = json.dumps(details[0].to_plotly_json(), default=lambda o: o.to_plotly_json())
+    outside = as_json.replace(folded, "")
+    assert not re.search(r"\b[0-9a-f]{12,64}\b", outside)  # no hash outside the fold
+    assert len(re.findall(r"\b[0-9a-f]{64}\b", folded)) >= 28  # every sample file's full fingerprint
+    assert "CQC care directory" in outside and '"cqc_locations"' not in outside
+    assert "1 April 2017" in outside and "2017-04-01" not in outside
+    assert "How to refresh the data" in outside and "mps ingest FOLDER --store data/store" in outside
