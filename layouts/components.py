@@ -87,8 +87,11 @@ def chart_block(prefix: str, title: str, intro: str | None = None) -> html.Secti
         # The figure carries its own height (figures._base): a responsive graph in a container
         # without one collapses to 0 px and its plot spills over what follows.
         html.Figure([
-            dcc.Loading(dcc.Graph(id=ids.graph(prefix), config={"displaylogo": False, "responsive": "auto"},
-                                  className="chart"), type="dot"),
+            # No plotly toolbar: its ten buttons sat in the Tab order before the page's own controls;
+            # the keyboard route to the data is the table twin and the CSV button below.
+            dcc.Loading(dcc.Graph(id=ids.graph(prefix), className="chart",
+                                  config={"displaylogo": False, "displayModeBar": False, "responsive": "auto"}),
+                        type="dot"),
             html.Figcaption(id=ids.source(prefix), className="source"),
         ], className="chart-figure", **{"aria-labelledby": f"{prefix}-heading",
                                          "aria-describedby": ids.source(prefix)}),

@@ -1,5 +1,6 @@
 """What the reader's browser renders, not the class names behind it: every number in every page's
-tables is right-aligned by the computed style Chromium applies."""
+tables is right-aligned by the computed style Chromium applies, and no chart puts its toolbar in
+the keyboard's Tab order."""
 import re
 
 import dash
@@ -39,3 +40,22 @@ def test_numbers_in_tables_are_right_aligned_on_every_page(server, driver, paths
                     left.append((path, text, align))
     assert checked >= 90, checked  # the sample's tables hold about a hundred numbers besides years
     assert not left, left[:20]
+
+
+def test_charts_put_nothing_in_the_tab_order_and_offer_a_keyboard_download(server, driver, paths):
+    charts = 0
+    for path in paths:
+        driver.get(server.url + path)
+        settled(driver)
+        found = driver.execute_script("""
+            const plots = Array.from(document.querySelectorAll('.js-plotly-plot'));
+            const focusable = plots.flatMap(p => Array.from(p.querySelectorAll('a, button, input, [tabindex]'))
+                .filter(e => e.tabIndex >= 0 && e.offsetParent !== null));
+            const blocks = Array.from(document.querySelectorAll('.chart-block'));
+            const withButton = blocks.filter(b => b.querySelector('button[id$="-download-button"]'));
+            return [plots.length, focusable.length, blocks.length, withButton.length];""")
+        plots, focusable, blocks, with_button = found
+        charts += plots
+        assert focusable == 0, (path, focusable)
+        assert with_button == blocks, path
+    assert charts >= 10, charts
