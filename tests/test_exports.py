@@ -65,6 +65,27 @@ def test_the_contracts_export_holds_every_column_the_opportunities_page_shows(bo
         "Lewisham", "Open tender", "False", "True")
 
 
+def test_workbook_counts_are_whole_numbers_without_floating_point_noise(both):
+    """The README promises whole numbers for counts: the gaps sheet's numerator of 672 beds and
+    denominator of 12,400 residents are integers shown #,##0 (were 672.0 and 12,400.0), and the base
+    year of beds needed holds 672 beds and a gap of 0 (was 672.0000000000001 and 1.1e-13)."""
+    import openpyxl
+    wb = openpyxl.load_workbook(both / "tables.xlsx")
+    columns, _ = _by_machine_name(wb, "beds_needed")
+    i = columns["year"].index(2017)
+    base = {k: columns[k][i] for k in ("beds_needed", "beds_now", "gap")}
+    assert (base["beds_needed"], base["beds_now"], base["gap"]) == (672, 672, 0)
+    assert all(type(base[k]) is int for k in ("beds_needed", "beds_now", "gap"))
+    shown_with_a_fraction = []
+    for ws in wb.worksheets[1:]:
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                v = cell.value
+                if isinstance(v, float) and v.is_integer() or isinstance(v, int) and cell.number_format.endswith(".0"):
+                    shown_with_a_fraction.append((ws.title, cell.coordinate, v, cell.number_format))
+    assert not shown_with_a_fraction, shown_with_a_fraction[:10]
+
+
 def test_every_export_column_has_a_human_label():
     """A declared export column without a label would reach the workbook as its machine name."""
     from domain.contract import EXPORT_TABLES
