@@ -280,10 +280,13 @@ STORE_TABLES: dict[str, Table] = {t.name: t for t in [
           AREA + (_c("parent_code", "str", "The region an authority sits in (England's code for a region)"),),
           "lookups/areas.csv", ("area_code",),
           provenance=LOOKUP_PROVENANCE),
-    Table("lookup_indicator_polarity", "Fingertips indicators' polarity where the export omits it.", (
+    Table("lookup_indicator_polarity", "Fingertips indicators' polarity where the export omits it, their plain "
+          "names and units, and which are adult social care indicators (the only ones findings are drawn from).", (
               _c("indicator_id", "str", "Fingertips indicator id"),
               _c("polarity", "str", "high_is_good, low_is_good or no_judgement"),
-              _c("short_name", "str", "Short name")),
+              _c("short_name", "str", "Short name in plain English (no publisher's method labels)"),
+              _c("unit", "str", "What the value counts, as a reader says it (per 100,000 people aged 65+, %)"),
+              _c("care_related", "str", "yes: an adult social care indicator, eligible for the findings")),
           "lookups/indicator_polarity.csv", ("indicator_id",), provenance=LOOKUP_PROVENANCE),
     Table("lookup_cost_of_care", "The authority's own cost-of-care figures (authority profile): quartiles of "
           "what efficient providers need, per home type and age band.", (

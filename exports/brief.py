@@ -262,7 +262,7 @@ def _neighbourhoods(store: Store, tables) -> Section:
     keep = [c for c in ["neighbourhood", "registered_patients", "dn_cases", "asc_cases", "joint_cases",
                         "older_people", "dementia", "learning_disability"] if c in hood.columns]
     return Section("Neighbourhoods", [
-        "Registered patients and caseloads (seed Table 1 shape) with demand estimated from the authority's "
+        "Registered patients and caseloads by neighbourhood, with demand estimated from the authority's "
         "age-specific rates (estimated people by client group); the Downloads page has every column. "
         "Counts below 5 are shown as <5."], [("Neighbourhoods", hood[keep].round(1) if keep else hood)])
 
@@ -273,7 +273,8 @@ def _market_health(store: Store, tables) -> Section:
     from domain.labels import CHANGE_LABELS, DIRECTION_LABELS, SEGMENT_LABELS
 
     sec = Section("Market health", ["Where the council wants each market segment to grow, hold or shrink. Each mark "
-                                    "comes from a rule stated beside its evidence (docs/market_health.md)."])
+                                    "comes from a rule stated beside its evidence, the same rules as the "
+                                    "dashboard's Market health page."])
     r = tables["segment_ratings"]
     if len(r):
         sec.blocks.append(("Segment ratings", r.assign(
@@ -343,12 +344,20 @@ def _opportunities(store: Store, as_at) -> Section:
 
 
 def _indicators(store: Store) -> Section | None:
+    from metrics.findings import declared_indicators
     k = kpis.latest_kpis(store)
     if not len(k):
         return None
+    # Plain names and units from the declared list (a glossary for the publishers' method labels such as
+    # "(Narrow): Old Method"), ages as a reader writes them.
+    declared = declared_indicators(store)
+    ids = k["indicator_id"].map(lambda i: str(int(i)) if i == i else "")
+    k = k.assign(indicator_name=[declared.get(i, {}).get("short") or n for i, n in zip(ids, k["indicator_name"])],
+                 unit=[declared.get(i, {}).get("unit", "") for i in ids],
+                 age=k["age"].astype(str).str.replace(" yrs", "", regex=False))
     return Section("Indicators", ["Compared with England by 95% confidence interval; the comparator authorities' "
                                   "value is their mean."],
-                   [("Latest indicators", k[["indicator_name", "sex", "age", "period", "value", "lower_ci",
+                   [("Latest indicators", k[["indicator_name", "sex", "age", "period", "value", "unit", "lower_ci",
                                              "upper_ci", "region_value", "england_value", "comparators_value",
                                              "compared_to_england"]].round(1))])
 

@@ -103,14 +103,32 @@ def _trend_words(value: float, previous: float | None, period: str, polarity: st
     return f"{direction} from {_fmt(previous, unit)} in {period}{judged}", _worsening(change, polarity)
 
 
-def _who(sex, age) -> str:
-    """Whose value a finding gives, where it is not everyone: " (male)", " (0-9 yrs)", " (female,
-    65+ yrs)". A national file holds an indicator for several sexes and ages; a figure without
-    them would read as the whole population's."""
+def _who(sex, age, name: str = "") -> str:
+    """Whose value a finding gives, where it is not everyone and the name does not already say:
+    " (male)", " (0-9)", " (female, 65+)". A national file holds an indicator for several sexes and
+    ages; a figure without them would read as the whole population's. Fingertips' " yrs" is dropped,
+    and an age the name carries ("Hip fractures (65+)") is not said twice."""
     parts = [] if str(sex).lower() == "persons" else [str(sex).lower()]
-    if str(age).strip().lower() not in ("all ages", "", "nan", "none"):
-        parts.append(str(age))
+    band = str(age).strip().replace(" yrs", "").replace(" yr", "")
+    if band.lower() not in ("all ages", "", "nan", "none") and band not in name:
+        parts.append(band)
     return f" ({', '.join(parts)})" if parts else ""
+
+
+def declared_indicators(store: Store) -> dict[str, dict]:
+    """The declared indicators (data/lookups/indicator_polarity.csv) by id: short name, unit and
+    whether it is an adult social care indicator. Only those are findings: a national Fingertips
+    file also holds food poisoning and smoking, which are not this market's business."""
+    lk = store.table("lookup_indicator_polarity")
+    if lk.empty:
+        return {}
+    out = {}
+    for r in lk.itertuples():
+        out[str(r.indicator_id)] = {
+            "short": r.short_name if isinstance(r.short_name, str) and r.short_name else None,
+            "unit": getattr(r, "unit", None) if isinstance(getattr(r, "unit", None), str) else "",
+            "care": str(getattr(r, "care_related", "")).strip().lower() == "yes"}
+    return out
 
 
 def _kpi_findings(store: Store) -> list[Finding]:
@@ -118,13 +136,14 @@ def _kpi_findings(store: Store) -> list[Finding]:
     if table.empty:
         return []
     region = store.authority.region_name or "the region"
-    names = store.table("lookup_indicator_polarity")
-    short = ({str(r.indicator_id): r.short_name for r in names.itertuples() if isinstance(r.short_name, str)}
-             if len(names) else {})
+    declared = declared_indicators(store)
     out = []
     for _, group in table.groupby(["indicator_id", "sex", "age"]):
         group = group.sort_values("year")
         r = group.iloc[-1]
+        info = declared.get(str(int(r["indicator_id"])))
+        if not info or not info["care"]:
+            continue  # not a declared adult social care indicator
         value = _num(r["value"])
         if value is None:
             continue
@@ -149,14 +168,16 @@ def _kpi_findings(store: Store) -> list[Finding]:
             parts.append(f"{region} {_fmt(reg)}")
         parts.append(f"comparator authorities {_fmt(comp)}" if comp is not None
                      else "comparator authorities not in the data loaded")
-        who = _who(r["sex"], r["age"])
+        title = info["short"] or str(r["indicator_name"])
+        who = _who(r["sex"], r["age"], title)
+        unit = info["unit"]
         judgement = {"red": "worse than England", "green": "better than England",
                      "amber": "no clear difference from England"}.get(rag, "compared with England")
-        sentence = (f"{r['indicator_name']}{who}: {_fmt(value)} in {r['period']}, {judgement} "
+        amount = f"{_fmt(value, '%' if unit == '%' else '')}" + (f" {unit}" if unit and unit != "%" else "")
+        sentence = (f"{title}{who}: {amount} in {r['period']}, {judgement} "
                     f"({'; '.join(parts)}); {trend}.")
-        title = short.get(str(int(r["indicator_id"]))) or str(r["indicator_name"])
         out.append(Finding(f"kpi_{int(r['indicator_id'])}", "", f"{title}{who}", sentence, rag,
-                           meaning, value, "", str(r["period"]), "England", eng, reg, eng, comp,
+                           meaning, value, unit, str(r["period"]), "England", eng, reg, eng, comp,
                            _num(prev["value"]) if prev is not None else None,
                            str(prev["period"]) if prev is not None else "", _gap_pct(value, eng), trend, worse,
                            f"{r['source_file']}, row {int(r['source_row'])}"))

@@ -96,3 +96,19 @@ def test_summary_on_a_partial_store_says_why_it_is_short(tmp_path):
     summary = build_summary(store)
     assert 1 <= len(summary.findings) < 5 and "Only" in summary.intro
     assert write_brief(store, tmp_path / "b.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_the_brief_speaks_plain_english(sample_store, tmp_path):
+    """No publisher's method labels ("(Narrow): Old Method", "65+ yrs"), no file paths or seed
+    references; each indicator finding gives its unit (falls: 2,712 per 100,000 people aged 65+)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+    out = tmp_path / "brief.html"
+    r = subprocess.run([str(Path(sys.executable).with_name("mps")), "brief", "--store", str(sample_store),
+                        "--out", str(out)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", out.read_text(encoding="utf-8")))
+    for jargon in ("Old Method", "(Narrow)", " yrs", "seed Table", "docs/", ".md", "(65+) (65+"):
+        assert jargon not in text, jargon
+    assert "Emergency admissions due to falls (65+): 2,712 per 100,000 people aged 65+ in 2015/16" in text

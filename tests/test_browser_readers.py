@@ -145,7 +145,7 @@ def test_committee_member_reads_ranked_findings_follows_one_and_downloads_the_br
     assert first.startswith("Red: short of projected need")
     assert "867 beds would be needed in 2030: 195 more than the 672 registered in 2017" in first
     falls = next(i.text for i in items if "falls" in i.text)
-    assert "Red: worse than England (95% interval)" in falls and "2,712 in 2015/16" in falls
+    assert "Red: worse than England (95% interval)" in falls and "2,712 per 100,000 people aged 65+ in 2015/16" in falls
     assert "England 2,169" in falls
     items[0].find_element("css selector", "a.finding-link").click()
     wait_until(lambda: urlparse(driver.current_url).path == "/gaps")

@@ -50,13 +50,24 @@ def test_same_region_comparators_for_an_authority_without_a_profile(national_sto
     assert round(row["value"], 1) == 259.7  # Southwark's own, for children aged 0-9
 
 
-def test_findings_name_the_age_and_the_comparators(national_store):
+def test_findings_come_from_adult_social_care_indicators_only(national_store):
+    """Southwark holds only the national campylobacter export: food poisoning is not an adult social
+    care indicator (data/lookups/indicator_polarity.csv declares which are), so it is never a finding
+    for scrutiny, however far from England it is."""
     from metrics.findings import findings
     f = findings(Store(national_store).for_authority(SOUTHWARK))
-    sentences = " ".join(f["sentence"])
-    assert "(0-9 yrs)" in sentences  # 259.7 is children's rate, not everyone's
-    child = f[f["sentence"].str.contains("0-9 yrs") & f["sentence"].str.startswith("Campylobacter")].iloc[0]
-    assert "comparator authorities" in child["sentence"] and child["comparators_value"] is not None
+    assert not f["sentence"].str.contains("ampylobacter").any()
+    assert not f["finding_key"].str.startswith("kpi_").any()
+
+
+def test_a_finding_says_whose_value_it_is_once():
+    """Ages as a reader writes them ("0-9", not "0-9 yrs"), and not twice when the name says it
+    (the brief printed "Hip fractures (65+) (65+ yrs)")."""
+    from metrics.findings import _who
+    assert _who("Persons", "0-9 yrs", "Campylobacter cases") == " (0-9)"
+    assert _who("Female", "65+ yrs", "Hip fractures (65+)") == " (female)"
+    assert _who("Persons", "65+ yrs", "Hip fractures (65+)") == ""
+    assert _who("Persons", "All ages", "Alcohol-related hospital admissions") == ""
 
 
 def test_the_kpi_chart_shows_the_comparators_and_the_age(national_store):
