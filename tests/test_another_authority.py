@@ -131,3 +131,29 @@ def test_kpis_compare_with_the_authoritys_own_region_and_england(durham_store):
         published = mine["Compared to England value or percentiles"].iloc[0]
         if isinstance(published, str) and published.split()[0].lower() in {"better", "similar", "worse"}:
             assert (r.compared_to_england, r.comparison_source) == (published.split()[0].lower(), "publisher")
+
+
+def test_another_authoritys_population_page_never_opens_on_the_profile_authoritys_figures(national_store):
+    """The sample's ONS projections hold Lewisham, London and England only: Southwark's Population page
+    opens on London, says Southwark's projection is not loaded, and never selects Lewisham."""
+    import json
+    from app import create_app
+    app = create_app(national_store)
+    from layouts.pages import population
+    from layouts import ids
+    with app.server.test_request_context("/population?authority=E09000028"):
+        tree = population.layout()
+    text = json.dumps(tree.to_plotly_json(), default=lambda o: o.to_plotly_json())
+    assert "No population projection for Southwark is in the data loaded" in text
+    assert "so the page opens on London" in text
+
+    def find(node, wanted):
+        if getattr(node, "id", None) == wanted:
+            return node
+        children = getattr(node, "children", None)
+        for child in children if isinstance(children, list) else [children]:
+            hit = find(child, wanted) if child is not None and not isinstance(child, str) else None
+            if hit is not None:
+                return hit
+        return None
+    assert find(tree, ids.POP_AREA).value == "E12000007"  # London, not Lewisham (E09000023)

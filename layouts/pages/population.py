@@ -19,11 +19,22 @@ def layout(area=None, measure=None, **_):
         return page("Population", "", missing_notice(["ONS population projections (SNPP)"], store),
                     query_id=ids.query("population"))
     codes = [c for c, _ in options]
-    area = area if area in codes else (store.authority.area_code if store.authority.area_code in codes else codes[0])
+    auth = store.authority
+    held = auth.area_code in codes
+    # Never another authority's figures by default: the authority's own, else its region or England,
+    # said in words (Southwark's page once opened on Lewisham's population under Southwark's name).
+    fallback = next((c for c in (auth.region_code, "E92000001") if c in codes), codes[0])
+    area = area if area in codes else (auth.area_code if held else fallback)
     measure = measure if measure in dict(MEASURES) else "people"
+    notice = None if held else html.Div([
+        html.H2(f"No population projection for {auth.area_name or auth.area_code} is in the data loaded"),
+        html.P(f"The ONS subnational population projections loaded do not cover {auth.area_name or 'this authority'}, "
+               f"so the page opens on {dict(options)[fallback]}. Add the ONS SNPP files that include it and run "
+               "mps ingest again.")], className="notice missing-data", id="population-not-held")
     return page(
         "Population",
         "Current and projected population from ONS subnational population projections.",
+        notice,
         html.Div([select(ids.POP_AREA, "Area", options, area),
                   select(ids.POP_MEASURE, "Show", MEASURES, measure)], className="controls"),
         chart_block(ids.POP_CHART, "Projected population by age group"),
