@@ -204,17 +204,20 @@ def older_population(store: Store) -> pd.DataFrame:
 
 @per_store_version
 def group_comparison(store: Store, client_group: str, year: int) -> pd.DataFrame:
-    """Rate per 1,000 for each area with a table (authority, region, England) for a group."""
+    """Rate per 1,000 for the authority, its region and England, where each has a table, for a group.
+    Another authority's POPPI/PANSI tables in the store (the profile authority's) are never shown
+    as this authority's comparison."""
     from domain.labels import measure_label
 
     d = demand(store)
+    a = store.authority
+    areas = [c for c in (a.area_code, a.region_code, "E92000001") if c]
     measures = d.loc[d["client_group"] == client_group, "measure"].unique()
-    frames = [rate_per_1000(store, m, year) for m in measures]
+    frames = [rate_per_1000(store, m, year, areas) for m in measures]
     frames = [f for f in frames if len(f)]
     if not frames:
         return pd.DataFrame(columns=["measure_label", "area_name", "year", "cases", "population", "rate_per_1000"])
     out = pd.concat(frames, ignore_index=True)
-    out = out[out["area_code"].map(lambda c: True)].copy()
     out["measure_label"] = out["measure"].map(measure_label)
     return out[["measure_label", "area_name", "area_type", "year", "cases", "population", "rate_per_1000"]]
 

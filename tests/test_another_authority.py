@@ -157,3 +157,16 @@ def test_another_authoritys_population_page_never_opens_on_the_profile_authority
                 return hit
         return None
     assert find(tree, ids.POP_AREA).value == "E12000007"  # London, not Lewisham (E09000023)
+
+
+def test_another_authoritys_demand_comparison_holds_no_other_authoritys_rates(national_store):
+    """The store's POPPI/PANSI tables are Lewisham's, London's and England's: Southwark's comparison
+    of rates per 1,000 shows London and England only, never Lewisham's 1,120 adults with a learning
+    disability; Lewisham's own shows itself beside them."""
+    from metrics import demand
+    from metrics.store import Store
+    s = Store(national_store)
+    southwark = demand.group_comparison(s.for_authority("E09000028"), "learning_disability", 2017)
+    assert "Lewisham" not in set(southwark["area_name"]) and 1120 not in set(southwark["cases"])
+    own = demand.group_comparison(s, "learning_disability", 2017)
+    assert "Lewisham" in set(own["area_name"])
