@@ -147,11 +147,20 @@ def _position(position, occupancy):
                      "in use (an estimate: the directory does not publish occupancy; change it above).")]
     if total.council_funded_in_area is not None and total.council_funded_in_area == total.council_funded_in_area:
         parts.append(html.Li(
-            f"Council-funded: the council funds {fmt_count(total.council_funded_in_area)} older people in care homes "
-            f"in the area and {fmt_count(total.council_funded_out_of_area)} placed outside it ("
+            f"Council-funded: the council funds {fmt_count(total.council_funded_in_area)} people aged 65 and over "
+            f"in care homes in the area and {fmt_count(total.council_funded_out_of_area)} placed outside it ("
             + "; ".join(f"{r.type} {fmt_count(r.council_funded_in_area)} in the area"
-                        for r in frame.itertuples()) + "): the rest of the occupied beds are self-funded or "
-            "funded by the NHS or other councils."))
+                        for r in frame.itertuples()) + "), whatever their support reason; the rest of the "
+            "occupied beds are self-funded or funded by the NHS or other councils."))
+        over = [r for r in frame.itertuples() if r.council_funded_in_area == r.council_funded_in_area
+                and r.council_funded_in_area is not None and r.council_funded_in_area > r.occupied_beds]
+        for r in over:  # never above the occupied beds without a sentence saying why
+            parts.append(html.Li(
+                f"The council's {r.type} count ({fmt_count(r.council_funded_in_area)} people) is above the "
+                f"{fmt_count(r.occupied_beds)} {r.type} beds estimated occupied: the activity return counts everyone "
+                "supported during the year, so people who moved in and out share a bed, and it counts people in "
+                "homes registered for other groups (mental health, learning disability) that the directory's older "
+                "people's homes leave out.", className="position-note"))
     else:
         parts.append(html.Li("Council-funded: no council activity file is loaded, so council-funded beds are "
                              "not known."))

@@ -10,7 +10,7 @@ import pandas as pd
 from domain.vocabulary import DEFAULT_OCCUPANCY, HIGH_IS_GOOD, LOW_IS_GOOD, NO_JUDGEMENT
 from .demand import headline, population_for
 from .store import Store, per_store_version
-from .supply import care_home_table, care_homes, placements
+from .supply import care_home_table, care_homes, council_funded_care_home_places, placements
 
 NATIONAL_DEMENTIA_DIAGNOSIS_TARGET = 66.7  # NHS England ambition: two thirds diagnosed
 DEMENTIA_DIAGNOSIS_INDICATOR = 92949
@@ -275,8 +275,8 @@ def beds_position(store: Store, occupancy: float = DEFAULT_OCCUPANCY, age_band: 
 
     - registered: beds the CQC care directory registers (capacity, not use);
     - occupied: registered x ``occupancy`` (an estimate: the directory does not publish occupancy);
-    - council-funded: older people (65+) the council funds in residential or nursing care (council
-      activity, latest year), in the area and placed outside it;
+    - council-funded: people aged 65+ the council funds in residential or nursing care, every support
+      reason (`metrics.supply.council_funded_care_home_places`), in the area and placed outside it;
     and registered beds per 1,000 people of ``age_band`` in the base year.
 
     Units: beds and people; per 1,000 people aged 75+. Reference: MPS s4 (care homes) and SALT."""
@@ -288,21 +288,16 @@ def beds_position(store: Store, occupancy: float = DEFAULT_OCCUPANCY, age_band: 
     area = store.authority.area_code
     year = base_year(store)
     pop = population_for(store, area, age_band, year) if year else None
-    act = placements(store)
-    funded = pd.DataFrame()
-    if len(act):
-        older = act[(act["client_group"] == "older_people") & act["setting"].isin(HOME_TYPES)]
-        if len(older):
-            funded = older[older["year"] == older["year"].max()]
+    funded = council_funded_care_home_places(store, "65+")  # the one definition (metrics.supply)
     rows = []
     for kind in HOME_TYPES + ("all",):
         t = table[table["type"] == ("total" if kind == "all" else kind)]
         if t.empty:
             continue
         beds, homes = float(t["beds"].iloc[0]), int(t["homes"].iloc[0])
-        f = funded if kind == "all" else (funded[funded["setting"] == kind] if len(funded) else funded)
-        inside = float(f.loc[f["location"] == "in_area", "clients"].sum()) if len(f) else None
-        outside = float(f.loc[f["location"] == "out_of_area", "clients"].sum()) if len(f) else None
+        f = funded if kind == "all" else funded[funded["setting"] == kind]
+        inside = float(f["in_area"].sum()) if len(f) else None
+        outside = float(f["out_of_area"].sum()) if len(f) else None
         rows.append({"type": kind, "homes": homes, "registered_beds": beds, "occupied_beds": beds * occupancy,
                      "council_funded_in_area": inside, "council_funded_out_of_area": outside,
                      "beds_per_1000_aged_75_plus": beds / pop * 1000 if pop else None,

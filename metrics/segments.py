@@ -125,19 +125,29 @@ def supply_mark(store: Store, segment: str) -> Mark:
     if segment not in SUPPLY_SETTINGS:
         return Mark(NO_DATA, "The council's activity table has no in-area / out-of-area split for this service.")
     setting, age = SUPPLY_SETTINGS[segment]
-    a = store.table("activity")
-    a = a[(a["setting"] == setting) & a["location"].isin(["in_area", "out_of_area"])]
-    if age:
-        a = a[a["age_band"] == age]
-    if a.empty or a["clients"].sum() == 0:
-        return Mark(NO_DATA, "No council-funded placements in this setting with an in-area / out-of-area split.")
-    latest = a[a["year"] == a["year"].max()]
-    total = float(latest["clients"].sum())
-    out = float(latest.loc[latest["location"] == "out_of_area", "clients"].sum())
+    if setting in ("residential", "nursing") and age:
+        # Older people's care homes: the one definition of council-funded places (metrics.supply).
+        from .supply import council_funded_care_home_places
+        f = council_funded_care_home_places(store, age)
+        f = f[f["setting"] == setting]
+        if f.empty or not f["total"].iloc[0]:
+            return Mark(NO_DATA, "No council-funded placements in this setting with an in-area / out-of-area split.")
+        total, out, period = float(f["total"].iloc[0]), float(f["out_of_area"].iloc[0]), f["period"].iloc[0]
+    else:
+        a = store.table("activity")
+        a = a[(a["setting"] == setting) & a["location"].isin(["in_area", "out_of_area"])]
+        if age:
+            a = a[a["age_band"] == age]
+        if a.empty or a["clients"].sum() == 0:
+            return Mark(NO_DATA, "No council-funded placements in this setting with an in-area / out-of-area split.")
+        latest = a[a["year"] == a["year"].max()]
+        total = float(latest["clients"].sum())
+        out = float(latest.loc[latest["location"] == "out_of_area", "clients"].sum())
+        period = latest["period"].iloc[0]
     share = 100 * out / total
     key = "short" if share >= OUT_OF_AREA_SHORT_PCT else "met"
     return Mark(key, f"{out:,.0f} of {total:,.0f} council-funded people ({_pct(share)}) placed out of area, "
-                     f"{latest['period'].iloc[0]}.")
+                     f"{period}.")
 
 
 def _driver_series(store: Store, measure: str, age_band: str) -> pd.DataFrame:

@@ -133,6 +133,44 @@ def placements(store: Store) -> pd.DataFrame:
                 "source_file", "source_row"]]
 
 
+FUNDED_PLACES_COLUMNS = ["setting", "in_area", "out_of_area", "total", "period", "year", "source_file", "source_rows"]
+
+
+@per_store_version
+def council_funded_care_home_places(store: Store, age_band: str = "65+") -> pd.DataFrame:
+    """People aged ``age_band`` whose residential or nursing care the council funds, by setting,
+    in the area and placed outside it, in the activity table's latest year: THE definition every
+    page, export and the brief use (Demand vs supply, Market health's supply marks).
+
+    Every primary support reason counts (physical, memory and cognition, mental health, learning
+    disability, sensory, social): an older person with dementia in a nursing home is a council-
+    funded care home place whatever the reason recorded. Units: people. Method: the sum of the
+    council's activity rows (SALT LTS001b style: people supported during the year, not a count on
+    one day) for the setting, age band and location. Reference: NHS Digital, Short and Long Term
+    Support (SALT) return guidance. No activity table, or no row in the setting: no row (missing,
+    never 0)."""
+    act = placements(store)
+    if act.empty:
+        return pd.DataFrame(columns=FUNDED_PLACES_COLUMNS)
+    a = act[act["setting"].isin(["residential", "nursing"]) & (act["age_band"] == age_band)
+            & act["location"].isin(["in_area", "out_of_area"])]
+    if a.empty:
+        return pd.DataFrame(columns=FUNDED_PLACES_COLUMNS)
+    a = a[a["year"] == a["year"].max()]
+    rows = []
+    for setting in ("residential", "nursing"):
+        part = a[a["setting"] == setting]
+        if part.empty:
+            continue
+        inside = float(part.loc[part["location"] == "in_area", "clients"].sum())
+        outside = float(part.loc[part["location"] == "out_of_area", "clients"].sum())
+        rows.append({"setting": setting, "in_area": inside, "out_of_area": outside, "total": inside + outside,
+                     "period": part["period"].iloc[0], "year": int(part["year"].iloc[0]),
+                     "source_file": part["source_file"].iloc[0],
+                     "source_rows": ", ".join(str(int(r)) for r in sorted(part["source_row"]))})
+    return pd.DataFrame(rows, columns=FUNDED_PLACES_COLUMNS)
+
+
 SUPPLY_COLUMNS = ["client_group", "service", "measure", "area_code", "area_type", "age_band", "year", "value",
                   "source_file", "source_row"]
 

@@ -72,7 +72,10 @@ def test_commissioner_starts_from_todays_beds_then_changes_benchmark_and_occupan
     assert "672 beds in 18 older people's care homes" in position
     assert "residential 190 beds in 9 homes; nursing 482 beds in 9 homes" in position
     assert "Occupied: at 90% occupancy about 605 of them" in position          # 672 x 0.9
-    assert "the council funds 258 older people in care homes in the area" in position
+    assert "the council funds 448 people aged 65 and over in care homes in the area" in position
+    # 320 council-funded people in residential homes against 171 beds occupied (190 x 90%): said why
+    assert "The council's residential count (320 people) is above the 171 residential beds estimated occupied" \
+        in position
     summary = wait_until(lambda: text_of(driver, "gaps-summary"))
     # Today's ratio held to 2030: 672 x 16,000 / 12,400 = 867.
     assert "867 beds in all care homes would be needed in 2030: 195 more than the 672 registered today" in summary

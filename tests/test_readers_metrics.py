@@ -73,16 +73,33 @@ def test_provider_sentences_one_per_group_with_intentions(store):
         o.provider_messages(store, -1)
 
 
+def test_council_funded_places_are_defined_once_for_every_page(store):
+    """Demand vs supply and Market health read the same council-funded places: Market health's nursing
+    mark says 97 of 225 (128 in the area + 97 outside) and Demand vs supply's nursing row holds the same."""
+    from metrics import gaps, segments, supply
+    f = supply.council_funded_care_home_places(store).set_index("setting")
+    p = gaps.beds_position(store).set_index("type")
+    for setting in ("residential", "nursing"):
+        assert p.loc[setting, "council_funded_in_area"] == f.loc[setting, "in_area"]
+        assert p.loc[setting, "council_funded_out_of_area"] == f.loc[setting, "out_of_area"]
+    assert segments.supply_mark(store, "nursing_65").evidence.startswith("97 of 225 council-funded people")
+    assert segments.supply_mark(store, "care_homes_65").evidence.startswith("155 of 475 council-funded people")
+
+
 def test_beds_position_separates_registered_occupied_and_council_funded(store):
     from metrics import gaps
     p = gaps.beds_position(store, 0.9).set_index("type")
     assert p.loc["residential", "registered_beds"] == 190 and p.loc["residential", "homes"] == 9
     assert p.loc["nursing", "registered_beds"] == 482 and p.loc["all", "registered_beds"] == 672
     assert p.loc["nursing", "occupied_beds"] == pytest.approx(482 * 0.9)
-    # Council activity 2016/17, older people 65+: residential 186 + 4 in the area, nursing 68.
-    assert p.loc["residential", "council_funded_in_area"] == 190
-    assert p.loc["nursing", "council_funded_in_area"] == 68
-    assert p.loc["all", "council_funded_out_of_area"] == 80 + 2 + 49
+    # Council activity 2016/17, people aged 65+ in care homes, every support reason (the one definition,
+    # metrics.supply.council_funded_care_home_places): residential in the area = physical 186 + visual 4
+    # + memory and cognition 98 + learning disability 7 + mental health 25 = 320; nursing 68 + 48 + 12 = 128;
+    # out of area 80 + 2 + 52 + 7 + 14 = 155 residential and 49 + 39 + 9 = 97 nursing.
+    assert p.loc["residential", "council_funded_in_area"] == 186 + 4 + 98 + 7 + 25 == 320
+    assert p.loc["nursing", "council_funded_in_area"] == 68 + 48 + 12 == 128
+    assert p.loc["all", "council_funded_in_area"] == 448  # the activity file's 65+ in area
+    assert p.loc["all", "council_funded_out_of_area"] == 155 + 97
     assert p.loc["all", "beds_per_1000_aged_75_plus"] == pytest.approx(672 / 12400 * 1000)
     with pytest.raises(ValueError):
         gaps.beds_position(store, 1.5)
