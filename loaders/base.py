@@ -788,36 +788,41 @@ def parse_number(value, *, file, sheet=None, row=None, column=None, allow_negati
             raise InputError(file, f"found {number} where a number belongs", sheet=sheet, row=row,
                              column=column, expected="a finite number")
     else:
-        text = str(value).strip()
-        if text == "":
+        number = _text_number(str(value).strip(), file=file, sheet=sheet, row=row, column=column, notes=notes)
+        if number is None:
             return None
-        if text.lower() in SUPPRESSION_MARKERS or text.lower() in NOT_A_NUMBER:
-            if notes is not None:
-                what = "suppressed value" if text.lower() in SUPPRESSION_MARKERS else "value"
-                notes.append(f"{Path(file).name} row {row} column '{column}': {what} "
-                             f"'{text}' kept as missing")
-            return None
-        if text.lower().replace(" ", "") in _INFINITE:
-            raise InputError(file, f"found '{text}' where a number belongs", sheet=sheet, row=row,
-                             column=column, expected="a finite number")
-        negative = text.startswith("(") and text.endswith(")")  # accounting negatives
-        m = _NUMBER.fullmatch(text[1:-1].strip() if negative else text)
-        if m is None or (m["sign"] and m["sign2"]):
-            expected = "a number such as 1,234 or £1,234.50"
-            if "," in text:
-                expected += ", with commas only between groups of three digits"
-            raise InputError(file, f"found '{text}' where a number belongs", sheet=sheet,
-                             row=row, column=column, expected=expected) from None
-        number = float(re.sub(r"[^\d.eE+-]", "", m["body"]))
-        if not np.isfinite(number):
-            raise InputError(file, f"found '{text}', which is too large to be a number", sheet=sheet,
-                             row=row, column=column, expected="a finite number")
-        if negative != ((m["sign"] or m["sign2"]) == "-"):
-            number = -number
     if number < 0 and not allow_negative:
         raise InputError(file, f"found a negative value ({number:g})", sheet=sheet, row=row,
                          column=column, expected="a count of zero or more")
     return number
+
+
+def _text_number(text: str, *, file, sheet, row, column, notes) -> float | None:
+    """A number cell written as text (`parse_number`): None for a blank, a suppression marker or
+    `NaN` (with a note); InputError for anything `_NUMBER` does not read or that is not finite."""
+    if text == "":
+        return None
+    if text.lower() in SUPPRESSION_MARKERS or text.lower() in NOT_A_NUMBER:
+        if notes is not None:
+            what = "suppressed value" if text.lower() in SUPPRESSION_MARKERS else "value"
+            notes.append(f"{Path(file).name} row {row} column '{column}': {what} '{text}' kept as missing")
+        return None
+    if text.lower().replace(" ", "") in _INFINITE:
+        raise InputError(file, f"found '{text}' where a number belongs", sheet=sheet, row=row,
+                         column=column, expected="a finite number")
+    negative = text.startswith("(") and text.endswith(")")  # accounting negatives
+    m = _NUMBER.fullmatch(text[1:-1].strip() if negative else text)
+    if m is None or (m["sign"] and m["sign2"]):
+        expected = "a number such as 1,234 or £1,234.50"
+        if "," in text:
+            expected += ", with commas only between groups of three digits"
+        raise InputError(file, f"found '{text}' where a number belongs", sheet=sheet,
+                         row=row, column=column, expected=expected) from None
+    number = float(re.sub(r"[^\d.eE+-]", "", m["body"]))
+    if not np.isfinite(number):
+        raise InputError(file, f"found '{text}', which is too large to be a number", sheet=sheet,
+                         row=row, column=column, expected="a finite number")
+    return -number if negative != ((m["sign"] or m["sign2"]) == "-") else number
 
 
 def plain_numbers(values) -> np.ndarray | None:

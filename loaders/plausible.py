@@ -38,14 +38,14 @@ def screen(values, rows, *, table: str, column: str, file, sheet=None, header: s
     if rule is not None:
         numbers = pd.to_numeric(s, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
         bad = ~np.isnan(numbers) & ((numbers < rule.low) | (numbers > rule.high))
-        action, expected, what = rule.action, rule.expected(), f"{column_label(column).lower()}"
+        action, expected = rule.action, rule.expected()
 
         def shown(i):
             return _number(numbers[i])
     else:
         iso = _iso_text(s)
         bad = ((iso < window.earliest.isoformat()) | (iso > window.latest.isoformat())).fillna(False).to_numpy(bool)
-        action, expected, what = window.action, window.expected(), "date"
+        action, expected = window.action, window.expected()
 
         def shown(i):
             return _date(iso.iloc[i])
@@ -53,12 +53,12 @@ def screen(values, rows, *, table: str, column: str, file, sheet=None, header: s
         return values
     rows = np.asarray(rows)
     sheets = sheet if isinstance(sheet, (list, np.ndarray, pd.Series)) else [sheet] * len(rows)
-    sheets = list(sheets)
+    sheets = [x if isinstance(x, str) and x else None for x in sheets]
     header = header or column_label(column)
     where = np.flatnonzero(bad)
     if action == plausibility.REFUSE:
         i = int(where[0])
-        raise InputError(file, f"found {shown(i)}, which is not a plausible {what}",
+        raise InputError(file, f"found {shown(i)}, outside the plausible range",
                          sheet=sheets[i] or None, row=int(rows[i]), column=header, expected=expected)
     listed = ", ".join(f"row {int(rows[i])} ({shown(i)})" for i in where[:SHOWN])
     more = f" and {len(where) - SHOWN} more" if len(where) > SHOWN else ""
@@ -88,7 +88,8 @@ def check(result: LoadResult, file) -> LoadResult:
 def _values(frame: pd.DataFrame, name: str, result: LoadResult, file) -> pd.DataFrame:
     table = store_table(name)
     rows = frame["source_row"].to_numpy() if "source_row" in frame.columns else np.arange(len(frame)) + 1
-    sheets = frame["source_sheet"].tolist() if "source_sheet" in frame.columns else None
+    sheets = ([x if isinstance(x, str) and x else None for x in frame["source_sheet"].tolist()]
+              if "source_sheet" in frame.columns else None)
     out = frame
     for col in table.columns:
         values = frame[col.name]
@@ -109,7 +110,7 @@ def _values(frame: pd.DataFrame, name: str, result: LoadResult, file) -> pd.Data
                    | (iso > plausibility.LATEST.isoformat())).fillna(False).to_numpy(bool)
             if bad.any():
                 i = int(np.flatnonzero(bad)[0])
-                refuse(i, f"found {_date(iso.iloc[i])}, which is not a plausible date",
+                refuse(i, f"found {_date(iso.iloc[i])}, outside the plausible range",
                        f"a date from {plausibility.EARLIEST:%d/%m/%Y} to {plausibility.LATEST:%d/%m/%Y}")
         if col.dtype in ("int", "float", "date"):
             kept = screen(values, rows, table=name, column=col.name, file=file, sheet=sheets, header=header,
@@ -136,7 +137,8 @@ def _keys(frame: pd.DataFrame, name: str, result: LoadResult, file) -> None:
     first = int(np.flatnonzero(dup)[0])
     same = dup & (frame[key] == frame[key].iloc[first]).all(axis=1).to_numpy()
     rows = frame["source_row"].to_numpy()[same] if "source_row" in frame.columns else np.flatnonzero(same) + 1
-    sheets = frame["source_sheet"].to_numpy()[same] if "source_sheet" in frame.columns else [None] * len(rows)
+    sheets = ([x if isinstance(x, str) and x else None for x in frame["source_sheet"].to_numpy()[same]]
+              if "source_sheet" in frame.columns else [None] * len(rows))
     named = [f"{result.headers.get(k) or column_label(k)} '{frame[k].iloc[first]}'" for k in key
              if frame[k].nunique(dropna=True) > 1 or len(key) == 1]
     at = [f"row {int(r)}" + (f" of sheet '{s}'" if s and len(set(sheets)) > 1 else "") for r, s in zip(rows, sheets)]
