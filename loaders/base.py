@@ -136,6 +136,9 @@ class LoadResult:
     meta: dict = field(default_factory=dict)
     extra_tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)  # store column -> its header in the file (messages)
+    # The loader has made its main table's key unique itself (refused a repeat, or dropped the
+    # publisher's repeats by a stated rule): ingest does not check the key of a national file twice.
+    key_checked: bool = False
 
     @property
     def rows_kept(self) -> int:

@@ -85,7 +85,7 @@ def load(sheets: list[Sheet], ctx) -> LoadResult:
     out["source_sheet"] = sheet.name
     meta = {"indicators": int(out["indicator_id"].nunique()), "latest_period": _latest_period(out)}
     return LoadResult(KIND, TABLE, out[store_table(TABLE).names].reset_index(drop=True), rows_read,
-                      warnings, meta)
+                      warnings, meta, key_checked=True)  # _drop_repeats: the publisher's repeats, first kept
 
 
 def _map_headers(sheet: Sheet, h: int, body: pd.DataFrame) -> pd.DataFrame:
@@ -205,7 +205,7 @@ def _load_arrow(sheet: Sheet, h: int) -> LoadResult | None:
     out["source_sheet"] = sheet.name
     meta = {"indicators": int(out["indicator_id"].nunique()), "latest_period": _latest_period(out)}
     return LoadResult(KIND, TABLE, out[store_table(TABLE).names].reset_index(drop=True), table.num_rows,
-                      warnings, meta)
+                      warnings, meta, key_checked=True)
 
 
 def _arrow_columns(names: list[str]) -> dict[str, str | None] | None:

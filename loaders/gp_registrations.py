@@ -96,7 +96,8 @@ def load(sheets: list[Sheet], ctx) -> LoadResult:
     out["source_row"] = rows
     _check_unique(out, col)
     return LoadResult(kind, TABLE, out[store_table(TABLE).names], rows_read,
-                      warnings + _date_warnings(out), _meta(out, kind, ccg), headers=_headers(header, position, kind))
+                      warnings + _date_warnings(out), _meta(out, kind, ccg), headers=_headers(header, position, kind),
+                      key_checked=True)  # _check_unique
 
 
 def _headers(header: list[str], position: dict[str, int], kind: str) -> dict[str, str]:
@@ -137,7 +138,7 @@ def _load_arrow(sheet: Sheet, h: int, position: dict[str, int], kind: str) -> Lo
         "source_row": rows})
     return LoadResult(kind, TABLE, out[store_table(TABLE).names], rows_read,
                       warnings + _date_warnings(out), _meta(out, kind, ccg),
-                      headers=_headers(header_cells(sheet, h), position, kind))
+                      headers=_headers(header_cells(sheet, h), position, kind), key_checked=True)  # _arrow_values
 
 
 def _arrow_practice_rows(body, rows: np.ndarray, org_position: int, warnings: list[str]):
