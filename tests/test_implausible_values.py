@@ -219,3 +219,27 @@ def test_a_four_digit_year_is_the_year_written(tmp_path):
     report, _ = load_file(write_csv(tmp_path / "gp-reg-pat-prac-all.csv", rows), ctx())
     assert report.error == ("gp-reg-pat-prac-all.csv, row 2, column 'EXTRACT_DATE': found 01/01/0001, outside the "
                             "plausible range (expected a date from 01/01/2000 to 31/12/2100)"), report.error
+
+
+# --------------------------------------------------------------------------- pages and downloads
+
+def test_pages_and_downloads_answer_after_implausible_values(implausible):
+    """Measured: 1e308 beds were shown on the Overview, then every /download/* answered 500."""
+    import json
+
+    from app import create_app
+    from test_pages_readable import _call
+    store, _ = implausible
+    app = create_app(store)
+    from layouts.pages import overview
+    client = app.server.test_client()
+    for key in ("csv", "workbook", "brief-html"):
+        assert client.get(f"/download/{key}").status_code == 200, key
+    with app.server.test_request_context("/"):
+        text = json.dumps(overview.layout().to_plotly_json(), default=lambda o: o.to_plotly_json())
+    assert "10,000,000" not in text and "10,000,597" not in text
+    assert "e+308" not in text and "9,223,372" not in text
+    # Supply's rating view: the sample's 26 registered homes in Lewisham have 721 beds; the two
+    # homes whose beds were kept out (75 + 68) leave 578, the homes still counted.
+    source = _call(client, "supply-chart", {"supply-view": "rating"})["supply-chart-source"]["children"]
+    assert "26 homes and 578 beds" in source, source
