@@ -44,7 +44,7 @@ class Range:
 
     def expected(self) -> str:
         if self.unit == "£":
-            return f"£{_number(self.low)} to £{_number(self.high)}"
+            return " to ".join(f"-£{_number(-x)}" if x < 0 else f"£{_number(x)}" for x in (self.low, self.high))
         return f"{_number(self.low)} to {_number(self.high)} {self.unit}".strip()
 
 
@@ -101,6 +101,13 @@ RANGES: list[Range] = [
           "council-funded people in one authority: England's largest county has about 1.2 million adults"),
     Range("caseloads", "cases", 0, 10_000_000, "people", REFUSE,
           "cases in one neighbourhood: at most its population"),
+    Range("finance", "value_gbp", -50_000_000_000, 50_000_000_000, "£", REFUSE,
+          "a council's or an NHS body's whole yearly budget is at most a few £bn (the sample's largest "
+          "line, £392m); savings are negative",
+          "budget lines add up to totals: dropping one would change them silently"),
+    Range("unit_costs", "value_gbp", 0, 100_000, "£", REFUSE,
+          "ASC-FR unit costs are pounds a week (residential and nursing care, about £500-£2,000) or an "
+          "hour (home care, about £20)", "a national return: one impossible cost makes the file suspect"),
 ]
 
 WINDOWS: list[Window] = [

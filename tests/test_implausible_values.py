@@ -243,3 +243,11 @@ def test_pages_and_downloads_answer_after_implausible_values(implausible):
     # homes whose beds were kept out (75 + 68) leave 578, the homes still counted.
     source = _call(client, "supply-chart", {"supply-view": "rating"})["supply-chart-source"]["children"]
     assert "26 homes and 578 beds" in source, source
+
+
+def test_a_budget_line_of_a_trillion_pounds_refuses_the_council_finance_file(tmp_path):
+    rows = list(csv.reader(io.StringIO((SAMPLE / "council_finance.csv").read_text(encoding="utf-8-sig"))))
+    rows[2][rows[0].index("Value (£)")] = "£1,000,000,000,000"
+    report, _ = load_file(write_csv(tmp_path / "council_finance.csv", rows), ctx())
+    assert report.error == ("council_finance.csv, row 3, column 'Value (£)': found 1,000,000,000,000, outside the "
+                            "plausible range (expected -£50,000,000,000 to £50,000,000,000)"), report.error
