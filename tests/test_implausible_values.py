@@ -251,3 +251,14 @@ def test_a_budget_line_of_a_trillion_pounds_refuses_the_council_finance_file(tmp
     report, _ = load_file(write_csv(tmp_path / "council_finance.csv", rows), ctx())
     assert report.error == ("council_finance.csv, row 3, column 'Value (£)': found 1,000,000,000,000, outside the "
                             "plausible range (expected -£50,000,000,000 to £50,000,000,000)"), report.error
+
+
+@pytest.mark.parametrize("written", ["99999999999999999999", "1e308"])
+def test_an_indicator_id_too_long_to_be_one_is_refused_by_name(tmp_path, written):
+    """Found while testing the rules: 20 digits made Arrow's cast to a whole number raise (a traceback)."""
+    name = "fingertips_lewisham_indicators.csv"
+    rows = list(csv.reader(io.StringIO((SAMPLE / name).read_text(encoding="utf-8-sig"))))
+    rows[1][0] = written
+    report, _ = load_file(write_csv(tmp_path / name, rows), ctx())
+    assert report.error == (f"{name}, row 2, column 'Indicator ID': found '{written}' where an indicator number "
+                            "belongs (expected a whole number such as 93764)"), report.error
