@@ -150,8 +150,9 @@ def markdown() -> list[str]:
               for r in RANGES]
     lines += [f"| `{w.table}` | `{w.column}` | {w.expected().removeprefix('a date ')} | {action[w.action]} | "
               f"{w.source} | {w.why} |" for w in WINDOWS]
-    lines += ["", f"Every other date column is read from {EARLIEST:%d/%m/%Y} to {LATEST:%d/%m/%Y} (the file is "
-              "refused outside it), and every number column holds finite numbers only.", "",
+    lines += ["", f"Every other date column is read from {EARLIEST:%d/%m/%Y} to {LATEST:%d/%m/%Y} and every year "
+              f"(a projection's, an indicator's period's) from {EARLIEST.year} to {LATEST.year} (the file is "
+              "refused outside them), and every number column holds finite numbers only.", "",
               "**Keys are keys.** Each table's key is declared in `domain/contract.py` (`docs/contract.md`) and "
               "checked on every file ingest reads. A key written twice in one file (a CQC location ID in one "
               "edition, a practice's sex and age band in one extract, a contract reference in one register) "

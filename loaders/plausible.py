@@ -110,6 +110,13 @@ def _values(frame: pd.DataFrame, name: str, result: LoadResult, file) -> pd.Data
                 i = int(np.flatnonzero(bad)[0])
                 refuse(i, f"found {_date(iso.iloc[i])}, outside the plausible range",
                        f"a date from {plausibility.EARLIEST:%d/%m/%Y} to {plausibility.LATEST:%d/%m/%Y}")
+        if col.unit == "year" and not plausibility.range_for(name, col.name):
+            years = values.to_numpy(dtype="float64", na_value=np.nan)
+            bad = (years < plausibility.EARLIEST.year) | (years > plausibility.LATEST.year)
+            if bad.any():
+                i = int(np.flatnonzero(bad)[0])
+                refuse(i, f"found the year {int(years[i])}, outside the plausible range",
+                       f"a year from {plausibility.EARLIEST.year} to {plausibility.LATEST.year}")
         if col.dtype in ("int", "float", "date"):
             kept = screen(values, rows, table=name, column=col.name, file=file, sheet=sheets, header=header,
                           warnings=result.warnings)

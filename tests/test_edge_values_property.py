@@ -61,6 +61,9 @@ def within_rules(result) -> None:
                 if rule:
                     kept = numbers[~np.isnan(numbers)]
                     assert ((kept >= rule.low) & (kept <= rule.high)).all(), (name, column, kept)
+            if column in ("year", "census_year"):
+                years = values.to_numpy(dtype="float64", na_value=np.nan)
+                assert ((years >= 1900) & (years <= 2100) | np.isnan(years)).all(), (name, column)
             if window:
                 dates = [v for v in values if isinstance(v, str)]
                 assert all(window.earliest.isoformat() <= d <= window.latest.isoformat() for d in dates), dates
@@ -135,6 +138,45 @@ def test_a_practice_list_at_the_edges(patients, extract, code):
                      patients],
             ["GP_PRAC_PAT_LIST", extract, "GP", "72Q", "E38000098", "G85005", "SE6 1AA", "ALL", "ALL", "9000"]]
     loads_or_refuses_by_name("gp-reg-pat-prac-all.csv", lambda p: write_csv(p, rows))
+
+
+def sample_rows(name: str) -> list[list[str]]:
+    import csv
+    import io
+
+    from conftest import SAMPLE
+    return list(csv.reader(io.StringIO((SAMPLE / name).read_text(encoding="utf-8-sig"))))
+
+
+FINGERTIPS = sample_rows("fingertips_lewisham_indicators.csv")
+SNPP = sample_rows("2014 SNPP Population persons.csv")
+
+
+@EDGE
+@given(indicator=number_text(), value=number_text(), count=number_text(), period=date_text())
+def test_a_fingertips_export_at_the_edges(indicator, value, count, period):
+    rows = [list(r) for r in FINGERTIPS]
+    header = rows[0]
+    for column, text in (("Indicator ID", indicator), ("Value", value), ("Count", count), ("Time period", period)):
+        rows[1][header.index(column)] = text
+    loads_or_refuses_by_name("fingertips_lewisham_indicators.csv", lambda p: write_csv(p, rows))
+
+
+@EDGE
+@given(people=st.lists(number_text(), min_size=1, max_size=3), year=st.sampled_from(["2014", "0001", "9999", "14"]))
+def test_an_ons_projection_at_the_edges(people, year):
+    rows = [list(r) for r in SNPP]
+    rows[0][5] = year
+    for j, text in enumerate(people):
+        rows[1 + j][6] = text
+    loads_or_refuses_by_name("2014 SNPP Population persons.csv", lambda p: write_csv(p, rows))
+
+
+def test_a_projection_for_the_year_1_is_refused(tmp_path):
+    rows = [list(r) for r in SNPP]
+    rows[0][5] = "0001"
+    report, _ = load_file(write_csv(tmp_path / "2014 SNPP Population persons.csv", rows), CTX)
+    assert "found the year 1, outside the plausible range (expected a year from 1900 to 2100)" in report.error
 
 
 def test_the_edge_cases_are_not_vacuous(tmp_path):
