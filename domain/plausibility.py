@@ -77,10 +77,11 @@ RANGES: list[Range] = [
           "one home's beds kept out (the home stays listed, its beds missing): a national directory of "
           "50,000 rows is not held back by one row"),
     Range("care_providers", "latitude", 49.8, 55.9, "degrees north", DROP,
-          "CQC registers services in England only: the Isles of Scilly to the Scottish border",
+          "CQC registers services in England only, which lies between about 49.9 and 55.8 degrees north",
           "the location is then placed by its postcode instead"),
     Range("care_providers", "longitude", -6.5, 1.8, "degrees east", DROP,
-          "England from the Isles of Scilly to Lowestoft", "the location is then placed by its postcode instead"),
+          "England lies between about 6.4 degrees west and 1.8 degrees east",
+          "the location is then placed by its postcode instead"),
     Range("registrations", "patients", 0, 300_000, "patients a row", REFUSE,
           "the largest practice list in NHS Digital's January 2021 file is 89,786 patients; a row is "
           "one practice (or one of its sex and age bands)",
