@@ -70,6 +70,9 @@ def _number(x: float) -> str:
 # Every date outside its window is outside this one too: no date column is read beyond it.
 EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
 
+MACHINE = "a file a machine writes: one impossible count makes every other figure in it suspect"
+OWN = "the council's own table: its counts add up to totals, so the file is fixed and ingested again"
+
 RANGES: list[Range] = [
     Range("care_providers", "beds", 0, 1_000, "beds a location", DROP,
           "the largest care homes in CQC's directory are registered for about 300 beds (the sample's "
@@ -78,10 +81,9 @@ RANGES: list[Range] = [
           "50,000 rows is not held back by one row"),
     Range("care_providers", "latitude", 49.8, 55.9, "degrees north", DROP,
           "CQC registers services in England only, which lies between about 49.9 and 55.8 degrees north",
-          "the location is then placed by its postcode instead"),
+          "the location is then placed by its postcode alone, where the profile's lookups cover it"),
     Range("care_providers", "longitude", -6.5, 1.8, "degrees east", DROP,
-          "England lies between about 6.4 degrees west and 1.8 degrees east",
-          "the location is then placed by its postcode instead"),
+          "England lies between about 6.4 degrees west and 1.8 degrees east", "as the latitude"),
     Range("registrations", "patients", 0, 300_000, "patients a row", REFUSE,
           "the largest practice list in NHS Digital's January 2021 file is 89,786 patients; a row is "
           "one practice (or one of its sex and age bands)",
@@ -93,15 +95,15 @@ RANGES: list[Range] = [
     Range("contracts", "annual_value", 0, 10_000_000_000, "£", DROP,
           "as the total value", "as the total value"),
     Range("population", "value", 0, 100_000_000, "people", REFUSE,
-          "England's population is about 57 million (ONS mid-2022); no area's projection exceeds it"),
+          "England's population is about 57 million (ONS mid-2022); no area's projection exceeds it", MACHINE),
     Range("prevalence", "value", 0, 100_000_000, "people", REFUSE,
-          "POPPI/PANSI estimate people in England or one of its areas: at most its population"),
+          "POPPI/PANSI estimate people in England or one of its areas: at most its population", MACHINE),
     Range("census", "value", 0, 100_000_000, "people", REFUSE,
-          "census counts of usual residents in England or one of its areas"),
+          "census counts of usual residents in England or one of its areas", MACHINE),
     Range("activity", "clients", 0, 10_000_000, "people", REFUSE,
-          "council-funded people in one authority: England's largest county has about 1.2 million adults"),
+          "council-funded people in one authority: England's largest county has about 1.2 million adults", OWN),
     Range("caseloads", "cases", 0, 10_000_000, "people", REFUSE,
-          "cases in one neighbourhood: at most its population"),
+          "cases in one neighbourhood: at most its population", OWN),
     Range("finance", "value_gbp", -50_000_000_000, 50_000_000_000, "£", REFUSE,
           "a council's or an NHS body's whole yearly budget is at most a few £bn (the sample's largest "
           "line, £392m); savings are negative",
