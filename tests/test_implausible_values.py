@@ -234,7 +234,7 @@ def test_pages_and_downloads_answer_after_implausible_values(implausible):
     app = create_app(store)
     from layouts.pages import overview
     client = app.server.test_client()
-    for key in ("csv", "workbook", "brief-html"):
+    for key in ("csv", "workbook", "brief-html", "brief-pdf"):
         assert client.get(f"/download/{key}").status_code == 200, key
     with app.server.test_request_context("/"):
         text = json.dumps(overview.layout().to_plotly_json(), default=lambda o: o.to_plotly_json())
