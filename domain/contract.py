@@ -129,7 +129,8 @@ STORE_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("compared_to_england", "str", "The publisher's comparison with England"),
               _c("compared_to_parent", "str", "The publisher's comparison with the parent area"),
               _c("compared_to_parent_label", "str", "Which parent the comparison is with")),
-          "loaders.fingertips", ("indicator_id", "area_code", "sex", "age", "category", "period"), provenance=PROVENANCE),
+          "loaders.fingertips", ("indicator_id", "area_code", "sex", "age", "category_type", "category", "period"),
+          provenance=PROVENANCE),
     Table("care_providers", "CQC care directory (HSCA active locations): one row per location.", (
               _c("location_id", "str", "CQC location id"), _c("location_name", "str", "Location name"),
               _c("care_home", "bool", "Registered as a care home"), _c("dormant", "bool", "Dormant location"),

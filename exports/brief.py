@@ -23,6 +23,8 @@ from metrics.overview import key_facts
 from metrics.store import Store
 from metrics.tables import mps_tables
 
+from .staging import staged_file
+
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9"]
 
 
@@ -607,8 +609,9 @@ def write_brief(store: Store, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     sections = build_sections(store)
     summary = build_summary(store)
-    if path.suffix.lower() == ".pdf":
-        render_pdf(store, sections, path, summary)
-    else:
-        path.write_text(render_html(store, sections, summary), encoding="utf-8")
+    with staged_file(path) as stage:  # never a half-written pack over the previous one
+        if path.suffix.lower() == ".pdf":
+            render_pdf(store, sections, stage, summary)
+        else:
+            stage.write_text(render_html(store, sections, summary), encoding="utf-8")
     return path

@@ -12,6 +12,8 @@ import pandas as pd
 from metrics.store import Store
 from metrics.tables import mps_tables
 
+from .staging import staged_folder
+
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -32,15 +34,16 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_csv_tables(store: Store, out_dir: Path) -> list[Path]:
+    """Every table and README.txt, written to a staging folder and moved into ``out_dir`` only
+    once all are written (exports.staging): a table that fails leaves the previous files as they were."""
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, frame in mps_tables(store).items():
-        path = out_dir / f"{name}.csv"
-        safe_frame(frame).to_csv(path, index=False, float_format="%.10g")
-        written.append(path)
-    write_readme(out_dir, [p.stem for p in written])
-    return written
+    names = []
+    with staged_folder(out_dir) as stage:
+        for name, frame in mps_tables(store).items():
+            safe_frame(frame).to_csv(stage / f"{name}.csv", index=False, float_format="%.10g")
+            names.append(name)
+        write_readme(stage, names)
+    return [out_dir / f"{name}.csv" for name in names]
 
 
 README_NAME = "README.txt"

@@ -31,6 +31,7 @@ from metrics.overview import stated_version
 from metrics.store import Store
 from metrics.tables import mps_tables
 from .csv_export import neutralise
+from .staging import staged_file
 
 HEADER_FILL = PatternFill("solid", fgColor="0B0C0C")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -286,7 +287,8 @@ def write_workbook(store: Store, path: Path) -> Path:
         ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.print_title_rows = "1:1" if ws.title != "README" else None
-    wb.save(path)
+    with staged_file(path) as stage:  # never a half-written workbook over the previous one
+        wb.save(stage)
     return path
 
 

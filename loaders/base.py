@@ -135,6 +135,10 @@ class LoadResult:
     warnings: list[str] = field(default_factory=list)
     meta: dict = field(default_factory=dict)
     extra_tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)  # store column -> its header in the file (messages)
+    # The loader has made its main table's key unique itself (refused a repeat, or dropped the
+    # publisher's repeats by a stated rule): ingest does not check the key of a national file twice.
+    key_checked: bool = False
 
     @property
     def rows_kept(self) -> int:
@@ -752,49 +756,76 @@ def frame_with_header(sheet: Sheet, header_index: int) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- values
 
-_NUMBER_CLEAN = re.compile(r"[£,\s]")
+# A number as publishers write it: a sign, a pound sign, then digits with thousands separators only
+# where they separate thousands (1,234 and 1 234 567, not 1,2,3), a decimal part, an exponent on a
+# plain number, a trailing %; accounting negatives in brackets. ASCII digits only (Python's float
+# would also read `1_000`, `nan`, `inf` and other scripts' digits).
+_NUMBER = re.compile(r"""(?P<sign>[-+]?)\s*£?\s*(?P<sign2>[-+]?)\s*
+    (?P<body>\d{1,3}(?:,\d{3})+(?:\.\d+)?
+            |\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?:\.\d+)?
+            |(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)
+    \s*%?""", re.VERBOSE | re.ASCII)
+# Written where a number is missing by tools that export data frames: missing, with a note.
+NOT_A_NUMBER = {"nan", "null", "none"}
+_INFINITE = {"inf", "+inf", "-inf", "infinity", "+infinity", "-infinity", "∞", "-∞"}
 
 
 def parse_number(value, *, file, sheet=None, row=None, column=None, allow_negative=False,
                  notes: list[str] | None = None):
     """A count, rate or money value: `1,234`, `£1,234.50`, blanks and suppression markers.
 
-    Suppression markers become None with a note (never zero). Text that is not a number raises
-    InputError naming the cell.
+    Suppression markers (and `NaN`) become None with a note (never zero). Text that is not a
+    number, a thousands separator that does not separate thousands (`1,2,3`), and a number that is
+    not finite (`Infinity`, `1e309`) raise InputError naming the cell.
     """
     if value is None:
         return None
-    if isinstance(value, bool):
+    if isinstance(value, (bool, np.bool_)):
         raise InputError(file, f"found {value!r} where a number belongs", sheet=sheet, row=row,
                          column=column, expected="a number")
-    if isinstance(value, (int, float)):
+    if isinstance(value, (int, float, np.integer, np.floating)):
         number = float(value)
-        if pd.isna(number):
+        if np.isnan(number):  # a blank cell as a spreadsheet reader gives it
             return None
+        if not np.isfinite(number):
+            raise InputError(file, f"found {number} where a number belongs", sheet=sheet, row=row,
+                             column=column, expected="a finite number")
     else:
-        text = str(value).strip()
-        if text == "":
+        number = _text_number(str(value).strip(), file=file, sheet=sheet, row=row, column=column, notes=notes)
+        if number is None:
             return None
-        if text.lower() in SUPPRESSION_MARKERS:
-            if notes is not None:
-                notes.append(f"{Path(file).name} row {row} column '{column}': suppressed value "
-                             f"'{text}' kept as missing")
-            return None
-        negative = text.startswith("(") and text.endswith(")")  # accounting negatives
-        cleaned = _NUMBER_CLEAN.sub("", text.strip("()"))
-        if cleaned.endswith("%"):
-            cleaned = cleaned[:-1]
-        try:
-            number = float(cleaned)
-        except ValueError:
-            raise InputError(file, f"found '{text}' where a number belongs", sheet=sheet,
-                             row=row, column=column, expected="a number such as 1,234 or £1,234.50") from None
-        if negative:
-            number = -number
     if number < 0 and not allow_negative:
         raise InputError(file, f"found a negative value ({number:g})", sheet=sheet, row=row,
                          column=column, expected="a count of zero or more")
     return number
+
+
+def _text_number(text: str, *, file, sheet, row, column, notes) -> float | None:
+    """A number cell written as text (`parse_number`): None for a blank, a suppression marker or
+    `NaN` (with a note); InputError for anything `_NUMBER` does not read or that is not finite."""
+    if text == "":
+        return None
+    if text.lower() in SUPPRESSION_MARKERS or text.lower() in NOT_A_NUMBER:
+        if notes is not None:
+            what = "suppressed value" if text.lower() in SUPPRESSION_MARKERS else "value"
+            notes.append(f"{Path(file).name} row {row} column '{column}': {what} '{text}' kept as missing")
+        return None
+    if text.lower().replace(" ", "") in _INFINITE:
+        raise InputError(file, f"found '{text}' where a number belongs", sheet=sheet, row=row,
+                         column=column, expected="a finite number")
+    negative = text.startswith("(") and text.endswith(")")  # accounting negatives
+    m = _NUMBER.fullmatch(text[1:-1].strip() if negative else text)
+    if m is None or (m["sign"] and m["sign2"]):
+        expected = "a number such as 1,234 or £1,234.50"
+        if "," in text:
+            expected += ", with commas only between groups of three digits"
+        raise InputError(file, f"found '{text}' where a number belongs", sheet=sheet,
+                         row=row, column=column, expected=expected) from None
+    number = float(re.sub(r"[^\d.eE+-]", "", m["body"]))
+    if not np.isfinite(number):
+        raise InputError(file, f"found '{text}', which is too large to be a number", sheet=sheet,
+                         row=row, column=column, expected="a finite number")
+    return -number if negative != ((m["sign"] or m["sign2"]) == "-") else number
 
 
 def plain_numbers(values) -> np.ndarray | None:
@@ -837,7 +868,8 @@ def parse_numbers(values, rows, *, file, sheet=None, column=None, allow_negative
                          allow_negative=allow_negative, notes=notes)
         return numbers
     numbers = pd.to_numeric(raw, errors="coerce").astype("float64")
-    slow = numbers.isna().to_numpy() & raw.notna().to_numpy()
+    # A blank, a cell pandas cannot read, and `nan` or `inf` written as a number or text: one by one.
+    slow = ~np.isfinite(numbers.to_numpy()) & raw.notna().to_numpy()
     if not allow_negative:
         slow |= (numbers < 0).to_numpy()
     if pd.api.types.infer_dtype(raw, skipna=True) not in ("string", "floating", "integer", "empty",
@@ -868,7 +900,8 @@ _MONTHS = {m.lower(): i for i, m in enumerate(
 
 
 def parse_date(value, *, file, sheet=None, row=None, column=None) -> dt.date | None:
-    """`dd/mm/yyyy`, ISO `yyyy-mm-dd`, `01-Apr-20`, `01APR2021`, `1 April 2020` and Excel dates."""
+    """`dd/mm/yyyy`, ISO `yyyy-mm-dd`, `01-Apr-20`, `01APR2021`, `1 April 2020` and Excel dates.
+    Years are read as written; only a two-digit year gets a century."""
     if value is None:
         return None
     if isinstance(value, dt.datetime):
@@ -888,20 +921,25 @@ def parse_date(value, *, file, sheet=None, row=None, column=None) -> dt.date | N
     m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?", text)
     if m:
         y, mo, d = map(int, m.groups())
+        year = m.group(1)
     else:
         m = re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{2}|\d{4})(?: .*)?", text)
         if m:
             d, mo, y = map(int, m.groups())
+            year = m.group(3)
         else:
             m = re.fullmatch(r"(\d{1,2})[-\s]?([A-Za-z]{3,9})[-\s]?(\d{2}|\d{4})", text)
             if m and m.group(2)[:3].lower() in _MONTHS:
                 d, mo, y = int(m.group(1)), _MONTHS[m.group(2)[:3].lower()], int(m.group(3))
+                year = m.group(3)
             else:
                 raise InputError(file, f"found '{text}' where a date belongs", sheet=sheet,
                                  row=row, column=column,
                                  expected="a date such as 31/03/2018, 2018-03-31 or 31-Mar-18")
-    if y < 100:
+    if len(year) == 2:  # a two-digit year: 00-69 is 2000-2069, 70-99 is 1970-1999
         y += 2000 if y < 70 else 1900
+    # A four-digit year is the year as written: 01/01/0001 is the year 1 (then outside any
+    # column's window, domain.plausibility), never 2001.
     try:
         return dt.date(y, mo, d)
     except ValueError:

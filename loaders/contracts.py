@@ -25,6 +25,7 @@ from domain.contract import store_table
 from . import DEFAULT_LOOKUPS
 from .base import (InputError, LoadResult, Sheet, body_below, cell_text, header_cells, load_lookup,
                    parse_date, parse_number, text_or_none)
+from .plausible import screen
 
 KIND = "contracts_register"
 TABLE = "contracts"
@@ -43,7 +44,8 @@ SNIFF_FIELDS = ["reference", "title", "supplier"]
 _NO_VALUE = {"tbc", "tba", "tbd", "various", "variable", "unknown", "not known", "n/k", "nk",
              "none", "see description", "call off", "call-off", "framework", "ongoing", "rolling",
              "open ended", "open-ended", "not applicable", "n/a", "na", "-", ""}
-_MONEY = re.compile(r"^\(?£?\s*([\d,]*\.?\d+)\s*(k|m|mn|million|bn|billion)?\)?$", re.IGNORECASE)
+_MONEY = re.compile(r"^\(?£?\s*(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d*\.?\d+)\s*(k|m|mn|million|bn|billion)?\)?$",
+                    re.IGNORECASE | re.ASCII)  # commas only between groups of three digits
 _SCALE = {"k": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9}
 _TRUE = {"y", "yes", "true", "1", "sme", "vcse", "small", "medium", "micro"}
 _FALSE = {"n", "no", "false", "0", "non-sme", "non sme", "not sme", "large", "non-vcse", "not vcse"}
@@ -201,9 +203,10 @@ def load(sheets: list[Sheet], ctx) -> LoadResult:
                          expected="a row naming a reference, a title and a supplier column, e.g. "
                                   + "; ".join(f"{f}: " + ", ".join(v) for f, v in examples.items()))
     warnings: list[str] = []
-    frames, rows_read, lines_all = [], 0, []
+    frames, rows_read, lines_all, headers = [], 0, [], {}
     for sheet, h in found_any:
-        frame, n, lines = _load_sheet(sheet, h, syn, labels, ctx, warnings)
+        frame, n, lines, colname = _load_sheet(sheet, h, syn, labels, ctx, warnings)
+        headers = {**colname, **headers}
         frames.append(frame)
         rows_read += n
         lines_all.extend(lines)
@@ -215,7 +218,7 @@ def load(sheets: list[Sheet], ctx) -> LoadResult:
     if as_at:
         meta["as_at"] = as_at
     return LoadResult(KIND, TABLE, out[store_table(TABLE).names].reset_index(drop=True), rows_read,
-                      warnings, meta)
+                      warnings, meta, headers=headers)
 
 
 def _load_sheet(sheet: Sheet, h: int, syn, labels, ctx, warnings: list[str]):
@@ -239,6 +242,9 @@ def _load_sheet(sheet: Sheet, h: int, syn, labels, ctx, warnings: list[str]):
     if notes:
         warnings.append(f"{sheet.file.name}{_sheet_label(sheet)}: {len(notes)} value(s) in words or "
                         f"suppressed kept as missing, e.g. {notes[0]}")
+    for f in ("start_date", "end_date", "total_value", "annual_value"):  # before any value is derived
+        if f in found:
+            out[f] = screen(out[f], rows, table=TABLE, column=f, **where, header=colname[f], warnings=warnings)
     _derive_values(out, found, rows, sheet, warnings)
     for f in ("start_date", "end_date"):
         out[f] = out[f].map(lambda d: d.isoformat() if d is not None else None).astype(object)
@@ -249,7 +255,7 @@ def _load_sheet(sheet: Sheet, h: int, syn, labels, ctx, warnings: list[str]):
     out["source_file"] = sheet.file.name
     out["source_sheet"] = sheet.name
     out["source_row"] = rows
-    return out, rows_read, lines
+    return out, rows_read, lines, colname
 
 
 def _map_headers(sheet: Sheet, h: int, header: list[str], syn, labels) -> dict[str, int]:

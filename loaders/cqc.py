@@ -23,6 +23,7 @@ from domain.contract import store_table
 from .base import (InputError, LoadResult, Sheet, body_below, cell_text, find_header_row, header_cells,
                    normalise_header, parse_date, parse_dates, parse_numbers, positions, text_or_none,
                    text_values)
+from .plausible import screen
 
 KIND = "cqc_locations"
 TABLE = "care_providers"
@@ -145,10 +146,7 @@ def load(sheets: list[Sheet], ctx) -> LoadResult:
     out["source_file"] = sheet.file.name
     out["source_sheet"] = sheet.name
     out["source_row"] = rows
-    dup = out["location_id"].duplicated()
-    if dup.any():
-        warnings.append(f"{int(dup.sum())} location(s) listed more than once (same Location ID), "
-                        f"e.g. row {int(rows[np.flatnonzero(dup.to_numpy())[0]])}; all kept")
+    # A Location ID written twice is refused by ingest (loaders.plausible: the table's key), rows named.
     services = _services(sheet, header, body, rows, out["location_id"].to_numpy(dtype=object))
     families = sorted(services.pop("__families__"))
     if not families:
@@ -159,7 +157,8 @@ def load(sheets: list[Sheet], ctx) -> LoadResult:
             "care_home_beds": int(out.loc[care, "beds"].sum()), "flag_families": families,
             "sheet": sheet.name}
     return LoadResult(KIND, TABLE, out[store_table(TABLE).names], len(body), warnings, meta,
-                      extra_tables={SERVICES_TABLE: services["frame"]})
+                      extra_tables={SERVICES_TABLE: services["frame"]},
+                      headers={fld: name for fld, (_, name) in found.items()})
 
 
 def _map_headers(sheet: Sheet, h: int, header: list[str]) -> dict[str, tuple[int, str]]:
@@ -207,11 +206,13 @@ def _core_columns(sheet: Sheet, body: pd.DataFrame, rows: np.ndarray,
             out[fld] = np.nan
             continue
         notes: list[str] = []
-        out[fld] = parse_numbers(col(fld), rows, **where, column=found[fld][1], allow_negative=True,
-                                 notes=notes).to_numpy()
+        numbers = parse_numbers(col(fld), rows, **where, column=found[fld][1], allow_negative=True, notes=notes)
         _summarise_notes(notes, warnings, found[fld][1])
+        out[fld] = screen(numbers, rows, table=TABLE, column=fld, **where, header=found[fld][1],
+                          warnings=warnings).to_numpy()
     for fld in DATES:
-        out[fld] = (parse_dates(col(fld), rows, **where, column=found[fld][1]) if fld in found
+        out[fld] = (screen(parse_dates(col(fld), rows, **where, column=found[fld][1]), rows, table=TABLE,
+                           column=fld, **where, header=found[fld][1], warnings=warnings) if fld in found
                     else pd.Series([None] * n, dtype=object))
     return out
 
@@ -239,6 +240,8 @@ def _beds(values: pd.Series, rows: np.ndarray, where: dict, column: str,
         i = int(np.flatnonzero(frac)[0])
         raise InputError(where["file"], f"found {beds[i]:g} beds", sheet=where["sheet"], row=int(rows[i]),
                          column=column, expected="a whole number of beds")
+    # Out of range (10,000,000 or 1e308 beds) kept out before the whole-number cast, which would wrap.
+    beds = screen(pd.Series(beds), rows, table=TABLE, column="beds", **where, header=column, warnings=warnings)
     return pd.Series(beds.astype("Int64"))
 
 

@@ -85,7 +85,7 @@ def load(sheets: list[Sheet], ctx) -> LoadResult:
     out["source_sheet"] = sheet.name
     meta = {"indicators": int(out["indicator_id"].nunique()), "latest_period": _latest_period(out)}
     return LoadResult(KIND, TABLE, out[store_table(TABLE).names].reset_index(drop=True), rows_read,
-                      warnings, meta)
+                      warnings, meta, key_checked=True)  # _drop_repeats: the publisher's repeats, first kept
 
 
 def _map_headers(sheet: Sheet, h: int, body: pd.DataFrame) -> pd.DataFrame:
@@ -122,7 +122,7 @@ def _map_headers(sheet: Sheet, h: int, body: pd.DataFrame) -> pd.DataFrame:
 def _indicator_ids(sheet: Sheet, out: pd.DataFrame) -> pd.Series:
     """Indicator ids as whole numbers (`93764` or `93764.0`)."""
     ids = out["indicator_id"].astype(str)
-    bad = out[~ids.str.fullmatch(r"\d+(\.0)?")]
+    bad = out[~ids.str.fullmatch(r"\d{1,9}(\.0)?")]  # ids have 5 or 6 digits; 20 would not fit a whole number
     if len(bad):
         r = bad.iloc[0]
         raise InputError(sheet.file, f"found '{r['indicator_id']}' where an indicator number belongs",
@@ -190,7 +190,7 @@ def _load_arrow(sheet: Sheet, h: int) -> LoadResult | None:
     table, rows = arrow_body(sheet, h)
     body = {name: table.column(j) for j, name in enumerate(names)}
     ids = body[columns["indicator_id"]]
-    if ids.null_count or not pc.all(pc.match_substring_regex(ids, r"^\d+(\.0)?$")).as_py():
+    if ids.null_count or not pc.all(pc.match_substring_regex(ids, r"^\d{1,9}(\.0)?$")).as_py():
         return None
     years = arrow_map_text(body[columns["period"]], lambda p: None if p is None else str(year_from_period(p)))
     if years.isna().any() or (years == "None").any():
@@ -205,7 +205,7 @@ def _load_arrow(sheet: Sheet, h: int) -> LoadResult | None:
     out["source_sheet"] = sheet.name
     meta = {"indicators": int(out["indicator_id"].nunique()), "latest_period": _latest_period(out)}
     return LoadResult(KIND, TABLE, out[store_table(TABLE).names].reset_index(drop=True), table.num_rows,
-                      warnings, meta)
+                      warnings, meta, key_checked=True)
 
 
 def _arrow_columns(names: list[str]) -> dict[str, str | None] | None:

@@ -23,6 +23,7 @@ from domain.vocabulary import parse_age_band
 from .base import (InputError, LoadResult, Sheet, arrow_body, arrow_counts, arrow_map_distinct, arrow_text,
                    body_below, cell_text, constant_text, header_cells, map_distinct, normalise_header, parse_date,
                    parse_dates, parse_number, plain_numbers, positions, text_or_none)
+from .plausible import screen
 
 KIND = "gp_registrations"
 KINDS = ["gp_registrations_quinary", "gp_registrations_totals"]
@@ -95,7 +96,16 @@ def load(sheets: list[Sheet], ctx) -> LoadResult:
     out["source_row"] = rows
     _check_unique(out, col)
     return LoadResult(kind, TABLE, out[store_table(TABLE).names], rows_read,
-                      warnings + _date_warnings(out), _meta(out, kind, ccg))
+                      warnings + _date_warnings(out), _meta(out, kind, ccg), headers=_headers(header, position, kind),
+                      key_checked=True)  # _check_unique
+
+
+def _headers(header: list[str], position: dict[str, int], kind: str) -> dict[str, str]:
+    """Store column -> the header as the file writes it (for ingest's messages)."""
+    _, _, code_col, age_col = LAYOUTS[kind]
+    names = {"extract_date": "EXTRACT_DATE", "practice_code": code_col, "sex": "SEX", "age_band": age_col,
+             "patients": "NUMBER_OF_PATIENTS"}
+    return {k: header[position[v]] for k, v in names.items() if v in position}
 
 
 def _load_arrow(sheet: Sheet, h: int, position: dict[str, int], kind: str) -> LoadResult | None:
@@ -127,7 +137,8 @@ def _load_arrow(sheet: Sheet, h: int, position: dict[str, int], kind: str) -> Lo
         "source_file": constant_text(sheet.file.name, n), "source_sheet": constant_text(sheet.name, n),
         "source_row": rows})
     return LoadResult(kind, TABLE, out[store_table(TABLE).names], rows_read,
-                      warnings + _date_warnings(out), _meta(out, kind, ccg))
+                      warnings + _date_warnings(out), _meta(out, kind, ccg),
+                      headers=_headers(header_cells(sheet, h), position, kind), key_checked=True)  # _arrow_values
 
 
 def _arrow_practice_rows(body, rows: np.ndarray, org_position: int, warnings: list[str]):
@@ -295,7 +306,9 @@ def _counts(values: pd.Series, rows: np.ndarray, where: dict, column: str) -> pd
     """Whole numbers >= 0, column-wise; the first bad cell is re-parsed for its located error."""
     plain = plain_numbers(values)
     if plain is not None and not (np.isnan(plain) | (plain < 0) | (plain % 1 != 0)).any():
-        return pd.Series(plain.astype("int64"), index=values.index)  # the national file: one cast
+        # the national file: one cast, after the plausible range (1e308 would wrap round as int64)
+        screen(plain, rows, table=TABLE, column="patients", **where, header=column)
+        return pd.Series(plain.astype("int64"), index=values.index)
     numbers = pd.to_numeric(values.astype(object), errors="coerce").astype("float64")
     bad = (numbers.isna() | (numbers < 0) | (numbers % 1 != 0)).to_numpy(dtype=bool)
     if bad.any():
@@ -311,4 +324,5 @@ def _counts(values: pd.Series, rows: np.ndarray, where: dict, column: str) -> pd
                 raise InputError(where["file"], f"found {x:g} patients", sheet=where["sheet"],
                                  row=int(rows[i]), column=column, expected="a whole number")
             numbers.iloc[i] = x  # e.g. `1,234`
+    screen(numbers, rows, table=TABLE, column="patients", **where, header=column)
     return numbers.astype("int64")

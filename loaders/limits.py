@@ -56,6 +56,8 @@ def markdown() -> str:
     lines += [f"| `{lim.env}` | {lim.default:,} | {lim.unit} | {lim.why} |" for lim in LIMITS]
     lines += ["", "A file over a limit is refused with one line naming the file, the limit, the value found and "
               "the variable that raises it; the previous store is left as it was."]
+    from domain import plausibility  # what a value read from a file may be, declared beside the contract
+    lines += [""] + plausibility.markdown()
     return "\n".join(lines).replace("``", "`") + "\n"
 
 

@@ -22,7 +22,7 @@ import pandas as pd
 from domain import store_versions
 from domain.contract import LOOKUP_TABLES, ContractError, Table, conform, store_table
 
-from . import DEFAULT_LOOKUPS, LoadContext, boundaries, checks, editions, known_kinds, profile, registry
+from . import DEFAULT_LOOKUPS, LoadContext, boundaries, checks, editions, known_kinds, plausible, profile, registry
 from .base import InputError, LoadResult, load_lookup, read_input, read_sheets
 
 CONFIG_NAME = "mps.toml"
@@ -148,7 +148,7 @@ def load_file(path: Path, ctx: LoadContext) -> tuple[FileReport, LoadResult | No
             report.kind = module.KIND
             result = module.load(sheets, ctx)
             del sheets  # the raw cell grid: freed before the conformed copies are made
-        result = conform_result(result)
+        result = plausible.check(conform_result(result), path)  # ranges, dates, keys
     except InputError as exc:
         report.error = exc.message
         return report, None

@@ -79,11 +79,14 @@ def care_home_table(store: Store) -> pd.DataFrame:
     total_beds = homes["beds"].sum()
     for kind in ["residential", "nursing"]:
         h = homes[homes["type"] == kind]
-        rows.append((kind, len(h), h["beds"].sum()))
-    rows.append(("total", len(homes), total_beds))
-    out = pd.DataFrame(rows, columns=["type", "homes", "beds"])
+        rows.append((kind, len(h), h["beds"].sum(), int(h["beds"].notna().sum())))
+    rows.append(("total", len(homes), total_beds, int(homes["beds"].notna().sum())))
+    out = pd.DataFrame(rows, columns=["type", "homes", "beds", "with_beds"])
     out["pct_beds"] = (out["beds"] / total_beds * 100).round(0).astype(int)
-    out["avg_beds_per_home"] = (out["beds"] / out["homes"].where(out["homes"] > 0)).round(0).astype("Int64")
+    # The average is over the homes whose beds are known: a home whose beds ingest kept out
+    # (domain.plausibility) is counted as a home, never as a home of 0 beds.
+    with_beds = out.pop("with_beds")
+    out["avg_beds_per_home"] = (out["beds"] / with_beds.where(with_beds > 0)).round(0).astype("Int64")
     out["homes"] = out["homes"].astype(int)
     out["beds"] = out["beds"].astype(int)
     return out
