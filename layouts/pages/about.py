@@ -31,16 +31,18 @@ def _fingerprints(store) -> html.Details:
                  for f in store.manifest.files], id="file-fingerprints")], className="fingerprints")
 
 
-def _refresh() -> list:
-    """How an officer refreshes the store: the README's steps, in the page a reader already has."""
+def _refresh(code: str | None = None) -> list:
+    """How an officer refreshes the store: the README's steps, in the page a reader already has,
+    with the authority's own code in the example (no other council's)."""
     kinds = ", ".join(sorted(FILE_KIND_LABELS.values()))
+    example = f'area_code = "{code}"' if code else 'area_code = "<your council\'s GSS code>"'
     return [
         html.H2("How to refresh the data", id="how-to-refresh"),
         html.Ol([
             html.Li(["Download the new files from their publishers and put them in one folder. Leave their names "
                      "and layouts as published: the dashboard recognises each by what it holds. It reads: ",
                      kinds, "."]),
-            html.Li(["Say which council the files describe: put ", html.Code("area_code = \"E09000023\""),
+            html.Li(["Say which council the files describe: put ", html.Code(example),
                      " (your council's code) in a file named ", html.Code("mps.toml"), " in the folder, or add ",
                      html.Code("--authority CODE"), " to the commands below."]),
             html.Li(["Check them without changing anything: ", html.Code("mps validate FOLDER"), "."]),
@@ -76,7 +78,7 @@ def layout(**query):
         data_table(source_files(store), "Source files in the store", id="sources-table"),
         _fingerprints(store),
         *_warnings(m),
-        *_refresh(),
+        *_refresh(store.authority.area_code),
         html.H2("Suppression"),
         html.P("Counts below 5 at neighbourhood or practice level are shown as <5, with further "
                "cells suppressed where a total would reveal them."),
