@@ -293,14 +293,13 @@ def _add_totals(frame: pd.DataFrame, known: dict) -> tuple[pd.DataFrame, list[st
     complete = _classifications(known)
     added, derived = [], set()
     keys = ["area_code", "census_year", "topic"]
-    for (code, year, topic), part in frame[frame["topic"].isin(topics)].groupby(keys, sort=False):
+    for (_code, _year, topic), part in frame[frame["topic"].isin(topics)].groupby(keys, sort=False):
         total = f"total_{topic}"
         have = set(part["measure"])
         if total in have:
             continue
         for members in complete.values():
-            if members <= have and all(known_topic == topic for known_topic in
-                                       part.loc[part["measure"].isin(members), "topic"]):
+            if members <= have:
                 rows = part[part["measure"].isin(members)]
                 first = rows.iloc[0]
                 added.append({**first.to_dict(), "measure": total, "value": rows["value"].sum(min_count=len(rows))})

@@ -159,8 +159,12 @@ def census_long(store: Store) -> pd.DataFrame:
     return out[CENSUS_COLUMNS].reset_index(drop=True)
 
 
-WARD_MEASURES = ["residents", "limited_a_lot", "limited_a_little", "bad_health", "very_bad_health",
-                 "unpaid_carers", "unpaid_care_50_plus"]
+WARD_MEASURES = ["residents", "unpaid_carers", "unpaid_care_1_19", "unpaid_care_9_or_less", "unpaid_care_10_19",
+                 "unpaid_care_20_34", "unpaid_care_20_49", "unpaid_care_35_49", "unpaid_care_50_plus",
+                 "limited_a_lot", "limited_a_little", "not_limited", "not_limited_with_condition",
+                 "no_long_term_condition", "very_good_health", "good_health", "fair_health", "bad_health",
+                 "very_bad_health"]
+"""The census measures shown by ward, in order (each where the tables give it)."""
 
 
 @per_store_version
