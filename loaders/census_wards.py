@@ -6,7 +6,7 @@ publishers use:
   disability, general health, and provision of unpaid care by hours) and their references file
   (`Name, Code, Rural Urban`, with England, London and the authority);
 - **long**: one row per area and category, as Nomis datasets, ONS custom downloads and council
-  data teams publish them (e.g. Trafford Data Lab's Census 2021 tables:
+  data teams publish them (e.g. a council data lab's Census 2021 tables:
   `area_code, area_name, geography, period, indicator, <category>, measure, unit, value`).
 
 Categories are recognised by their census wording through data/lookups/census_measures.csv

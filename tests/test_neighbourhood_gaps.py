@@ -156,6 +156,35 @@ def test_resident_and_registered_reconcile_with_the_borough(real_store):
     assert (census_reconciliation(s)["difference"] == 0).all()
 
 
+def test_carers_demand_by_ward_is_the_census_count_of_carers(real_store):
+    """Carers by ward come from the census where it gives them, not the neighbourhood estimate
+    shared out: Bellingham (E05013714) 539 + 172 + 284 = 995 residents providing unpaid care in
+    2011 (census2011_health_unpaid_care_wd22.csv)."""
+    from metrics.store import Store
+    from metrics.tables import mps_tables
+    t = mps_tables(Store(real_store))["neighbourhood_gaps"]
+    carers = t[(t["level"] == "ward") & (t["client_group"] == "carers")].drop_duplicates("area_code")
+    bellingham = carers.set_index("area_code").loc["E05013714"]
+    assert bellingham["demand"] == 995 and bellingham["demand_measure"] == "census_unpaid_carers"
+    assert bellingham["population_basis"] == "Census 2011 residents providing unpaid care"
+    assert len(carers) == 19
+    others = t[(t["level"] == "ward") & (t["client_group"] == "dementia")]
+    assert (others["demand_measure"] == "dementia").all()  # other groups still share their neighbourhood's
+
+
+def test_the_census_wards_export_says_2011_and_reconciles_with_lewishams_row(real_store):
+    from metrics.store import Store
+    from metrics.tables import mps_tables
+    t = mps_tables(Store(real_store))["census_wards"]
+    assert set(t["census_year"]) == {2011}
+    fifty = t[t["measure"] == "unpaid_care_50_plus"]
+    assert fifty[fifty["area_type"] == "ward"]["value"].sum() == 5088 == fifty.set_index("area_type").loc["la", "value"]
+    assert (t[t["area_type"] == "wards_total"]["difference"] == 0).all()
+    bell = t[(t["area_code"] == "E05013714") & (t["measure"] == "unpaid_care_50_plus")].iloc[0]
+    assert bell["area_name"] == "Bellingham" and bell["neighbourhood_code"] == "N3"
+    assert round(bell["share_pct"], 2) == round(284 / 10627 * 100, 2)  # of its 10,627 residents
+
+
 def test_map_callback_draws_19_wards_with_a_legend_and_no_tiles(real_store):
     import json
 
