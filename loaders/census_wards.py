@@ -141,12 +141,13 @@ def load(sheets: list[Sheet], ctx) -> LoadResult:
         warnings.insert(0, "column(s) not used: " + "; ".join(unused))
     frame = pd.DataFrame.from_records(records)
     frame = _settle_years(frame, s)
-    frame, derived = _add_totals(frame, known)
+    frame, kept_out = _authority_rows(frame, ctx)  # first: a national file keeps only the authority's rows
+    frame, derived, notes = _add_totals(frame, known)
+    warnings += notes
     if derived:
         warnings.append("totals added from their categories (the file gives none): " + ", ".join(derived))
-    frame = frame.reindex(columns=store_table(TABLE).names)
-    frame, kept_out = _authority_rows(frame, ctx)
     warnings += kept_out
+    frame = frame.reindex(columns=store_table(TABLE).names)
     years = sorted(frame["census_year"].dropna().unique().tolist())
     areas = frame.drop_duplicates("area_code")["area_type"].value_counts().to_dict()
     return LoadResult(KIND, TABLE, frame, rows_read, warnings,
@@ -245,13 +246,19 @@ def _load_long(sheet: Sheet, found, known: dict):
         name = cell_text(row[name_col]) if name_col is not None else None
         value = parse_number(row[value_col], **where, column=header[value_col], notes=warnings)
         records.append(_record(code, name, m, year, value, sheet, file_row, year_from))
+    return records, warnings + _left_out(unknown, not_counts), rows_read, unused
+
+
+def _left_out(unknown: dict[str, int], not_counts: dict[str, int]) -> list[str]:
+    """A long table's rows not read, by category or measure, with how many of each."""
+    notes = []
     if unknown:
-        warnings.append(f"{sum(unknown.values())} row(s) of categories data/lookups/census_measures.csv does not "
-                        "know, left out: " + "; ".join(f"'{k}' ({n})" for k, n in list(unknown.items())[:6]))
+        notes.append(f"{sum(unknown.values())} row(s) of categories data/lookups/census_measures.csv does not "
+                     "know, left out: " + "; ".join(f"'{k}' ({n})" for k, n in list(unknown.items())[:6]))
     if not_counts:
-        warnings.append(f"{sum(not_counts.values())} row(s) that are not counts of people, left out (shares are "
-                        "worked out from the counts): " + "; ".join(f"'{k}' ({n})" for k, n in not_counts.items()))
-    return records, warnings, rows_read, unused
+        notes.append(f"{sum(not_counts.values())} row(s) that are not counts of people, left out (shares are "
+                     "worked out from the counts): " + "; ".join(f"'{k}' ({n})" for k, n in not_counts.items()))
+    return notes
 
 
 def _settle_years(frame: pd.DataFrame, sheet: Sheet) -> pd.DataFrame:
@@ -280,18 +287,21 @@ def _settle_years(frame: pd.DataFrame, sheet: Sheet) -> pd.DataFrame:
     return frame.drop(columns=["_wording_year", "_year_from", "_header"])
 
 
-def _add_totals(frame: pd.DataFrame, known: dict) -> tuple[pd.DataFrame, list[str]]:
+def _add_totals(frame: pd.DataFrame, known: dict) -> tuple[pd.DataFrame, list[str], list[str]]:
     """A bare `Total` column becomes its topic's total; where an area has every category of a
     classification and no total for its topic, `total_<topic>` is their sum (its source row is the
     row of the first category)."""
     topics = sorted(set(frame.loc[frame["measure"] != "total", "topic"]) - {"population", ""})
+    notes: list[str] = []
     if (frame["measure"] == "total").any():
         if len(topics) != 1:
             frame = frame[frame["measure"] != "total"]
+            notes.append("the 'Total' column is left out: the file holds " + (" and ".join(topics) or "no topic")
+                         + ", so whose total it is is not clear")
         else:
             frame.loc[frame["measure"] == "total", ["measure", "topic"]] = [f"total_{topics[0]}", topics[0]]
     complete = _classifications(known)
-    added, derived = [], set()
+    added, made = [], set()
     keys = ["area_code", "census_year", "topic"]
     for (_code, _year, topic), part in frame[frame["topic"].isin(topics)].groupby(keys, sort=False):
         total = f"total_{topic}"
@@ -303,11 +313,11 @@ def _add_totals(frame: pd.DataFrame, known: dict) -> tuple[pd.DataFrame, list[st
                 rows = part[part["measure"].isin(members)]
                 first = rows.iloc[0]
                 added.append({**first.to_dict(), "measure": total, "value": rows["value"].sum(min_count=len(rows))})
-                derived.add(total)
+                made.add(total)
                 break
     if added:
         frame = pd.concat([frame, pd.DataFrame(added)], ignore_index=True)
-    return frame, sorted(derived)
+    return frame, sorted(made), notes
 
 
 def _authority_rows(frame: pd.DataFrame, ctx) -> tuple[pd.DataFrame, list[str]]:

@@ -309,3 +309,21 @@ def test_trafford_brief_and_every_page_build(trafford_store, tmp_path):
     text = profile.get_data(as_text=True)
     assert profile.status_code == 200 and "Census 2021" in text and "Unpaid care, 50 or more hours a week" in text
     assert '"183"' in text and '"1.5%"' in text  # Altrincham: 183 people, 1.5% of its residents aged 5+
+
+
+def test_a_bare_total_column_is_its_topics_total_or_named_when_unclear(tmp_path, trafford):
+    """Altrincham's general health (Census 2021) as one wide row under a title line: the `Total`
+    column is all usual residents, 12,931 = 7,484 + 3,897 + 1,142 + 318 + 90; a column the lookup
+    does not know is named. Beside a second topic, whose total `Total` is cannot be told: named."""
+    from loaders import census_wards
+    one = tmp_path / "health.csv"
+    one.write_text("Census 2021 general health\ncode,name,Total,Very good health,Good health,Fair health,Bad health,"
+                   "Very bad health,Notes\nE05000819,Altrincham,12931,7484,3897,1142,318,90,x\n")
+    r = census_wards.load(read_sheets(one), trafford)
+    assert r.frame.set_index("measure")["value"]["total_general_health"] == 12931
+    assert set(r.frame["census_year"]) == {2021} and any("'Notes'" in w for w in r.warnings)
+    two = tmp_path / "two.csv"
+    two.write_text("code,name,Total,Very good health,Good health,Fair health,Provides no unpaid care,"
+                   "Provides 9 hours or less unpaid care a week\nE05000819,Altrincham,12931,7484,3897,1142,11336,397\n")
+    r = census_wards.load(read_sheets(two), trafford)
+    assert any("'Total' column is left out" in w for w in r.warnings) and "total" not in set(r.frame["measure"])

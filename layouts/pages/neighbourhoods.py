@@ -65,8 +65,9 @@ def census_view(store):
     if shares:
         long = census.melt(id_vars="ward_name", value_vars=shares, var_name="measure", value_name="pct")
         long["measure"] = long["measure"].map(CENSUS_SHARES)
-        fig = figures.bars(long, "ward_name", "pct", f"Census {year}: unpaid care, disability and health by ward "
-                           "(% of residents)", series="measure", y_title="% of residents")
+        base = " (unpaid care: of residents aged 5+)" if year >= 2021 and any("unpaid" in c for c in shares) else ""
+        fig = figures.bars(long, "ward_name", "pct", f"Census {year}: unpaid care, disability and health by ward, "
+                           f"% of residents{base}", series="measure", y_title="% of residents")
     else:
         fig = figures.empty(f"The Census {year} tables give no shares by ward")
     cols = ["ward_code", "ward_name", "neighbourhood_code", "census_year", "residents"] + [
