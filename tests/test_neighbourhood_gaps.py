@@ -185,6 +185,26 @@ def test_the_census_wards_export_says_2011_and_reconciles_with_lewishams_row(rea
     assert round(bell["share_pct"], 2) == round(284 / 10627 * 100, 2)  # of its 10,627 residents
 
 
+def test_neighbourhoods_census_block_names_its_year_and_every_ward(real_store):
+    """The page's census by ward (the callback a browser calls): Census 2011, the 19 wards, every
+    measure the tables give, and the ward sums checked against Lewisham's row."""
+    from app import create_app
+    from benchmarks.bench_callbacks import payload
+    client = create_app(real_store).server.test_client()
+    client.get("/")
+    deps = client.get("/_dash-dependencies").get_json()
+    cb = next(d for d in deps if "neighbourhood-census-graph" in d["output"])
+    out = client.post("/_dash-update-component", json=payload(cb, [True])).get_json()["response"]
+    source = out["neighbourhood-census-source"]["children"]
+    assert source.startswith("Census 2011 (ONS) by ward") and "Ward sums match the authority's own row" in source
+    table = str(out["neighbourhood-census-table"]["children"])
+    assert "Census 2011 by ward" in table and "Bellingham" in table and "Sydenham" in table
+    assert "10,627" in table and "284" in table  # Bellingham: residents, 50+ hours of unpaid care
+    figure = out["neighbourhood-census-graph"]["figure"]
+    assert {t["name"] for t in figure["data"]} == {"Provides unpaid care", "Unpaid care, 50+ hours",
+                                                   "Activities limited a lot", "Bad health"}
+
+
 def test_map_callback_draws_19_wards_with_a_legend_and_no_tiles(real_store):
     import json
 
