@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from domain.labels import CENSUS_MEASURE_LABELS, client_group_label
-from .areas import WARD_MEASURES, census_by_ward, census_ward_table, place_locations, resident_vs_registered, wards
+from .areas import census_by_ward, census_ward_table, place_locations, resident_vs_registered, wards
 from .neighbourhood_gaps import suppressed_gap_table
 from .neighbourhoods import neighbourhood_names, practice_populations
 from .store import Store
@@ -95,11 +95,12 @@ def indicators(store: Store, area: dict) -> pd.DataFrame:
     mine = t[t[key] == area["code"]]
     if mine.empty:
         return pd.DataFrame(columns=columns)
-    order = {m: i for i, m in enumerate(WARD_MEASURES)}
+    order = {m: i for i, m in enumerate(CENSUS_MEASURE_LABELS)}
     sums = mine.groupby("measure").agg(value=("value", lambda v: v.sum(min_count=1)),
                                        base=("base", lambda v: v.sum(min_count=1)),
                                        borough_pct=("authority_share_pct", "first"))
     sums = sums.loc[sorted(sums.index, key=lambda m: (order.get(m, len(order)), m))]
+    sums = sums[sums["base"].notna()]  # an age group's count with no total to be a share of
     pct = sums["value"] / sums["base"] * 100
     return pd.DataFrame({"census_year": int(mine["census_year"].iloc[0]),
                          "indicator": [CENSUS_MEASURE_LABELS.get(m, m) for m in sums.index],

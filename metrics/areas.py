@@ -110,6 +110,8 @@ def place_locations(store: Store) -> pd.DataFrame:
 CARER_SETS = (("unpaid_care_9_or_less", "unpaid_care_10_19", "unpaid_care_20_34", "unpaid_care_35_49",
                "unpaid_care_50_plus"),  # Census 2021 (TS039)
               ("unpaid_care_1_19", "unpaid_care_20_49", "unpaid_care_50_plus"))  # Census 2011 (QS301), 2021 5 bands
+AGE_GROUP_MEASURES = ("limited_a_lot_16_64", "limited_a_little_16_64", "not_limited_16_64")
+"""Counts of one age group whose total the tables do not give: no share of all residents is made."""
 CENSUS_COLUMNS = ["area_code", "area_name", "area_type", "measure", "topic", "census_year", "value", "base"]
 
 
@@ -153,7 +155,8 @@ def census_long(store: Store) -> pd.DataFrame:
     extra = extra[[(a, m) not in have for a, m in zip(extra["area_code"], extra["measure"])]]
     out = pd.concat([c, extra], ignore_index=True)
     totals = {t: col(f"total_{t}").fillna(residents) for t in ("general_health", "long_term_illness", "unpaid_care")}
-    out["base"] = [totals[t].get(a) if t in totals and not m.startswith("total_") else None
+    out["base"] = [totals[t].get(a) if t in totals and not m.startswith("total_") and m not in AGE_GROUP_MEASURES
+                   else None
                    for a, m, t in zip(out["area_code"], out["measure"], out["topic"])]
     out["base"] = pd.to_numeric(out["base"], errors="coerce")
     return out[CENSUS_COLUMNS].reset_index(drop=True)

@@ -183,6 +183,15 @@ def test_the_census_wards_export_says_2011_and_reconciles_with_lewishams_row(rea
     bell = t[(t["area_code"] == "E05013714") & (t["measure"] == "unpaid_care_50_plus")].iloc[0]
     assert bell["area_name"] == "Bellingham" and bell["neighbourhood_code"] == "N3"
     assert round(bell["share_pct"], 2) == round(284 / 10627 * 100, 2)  # of its 10,627 residents
+    # An age group's count (16 to 64) has no total in the tables: no share of all residents is made.
+    assert t[t["measure"] == "limited_a_lot_16_64"]["share_pct"].isna().all()
+    from metrics import area_profile
+    s = Store(real_store)
+    profile = area_profile.indicators(s, area_profile.find_area(s, "E05013714")).set_index("indicator")
+    fifty = profile.loc["Unpaid care, 50 or more hours a week"]
+    assert fifty["people"] == 284 and round(fifty["area_pct"], 2) == 2.67
+    assert round(fifty["borough_pct"], 2) == round(5088 / 275885 * 100, 2) == 1.84
+    assert not profile.index.str.contains("16 to 64").any()
 
 
 def test_neighbourhoods_census_block_names_its_year_and_every_ward(real_store):
