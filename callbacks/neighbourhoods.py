@@ -5,7 +5,7 @@ from dash import Input, Output, State, dcc, html, no_update
 
 from domain.labels import client_group_label
 from layouts import figures, ids
-from layouts.pages.neighbourhoods import SERVICE_OPTIONS, choices
+from layouts.pages.neighbourhoods import SERVICE_OPTIONS, census_view, choices
 from metrics import areas, neighbourhood_gaps, neighbourhoods
 from metrics.area_profile import find_area
 from metrics.tables import mps_tables
@@ -113,28 +113,8 @@ def update_population(_ready):
                            y_title="People")
         blank = chart_result(t, fig, "Residents (census wards summed) and registered patients by neighbourhood",
                              "Census ward tables (authority's file); NHS Digital GP registrations.")
-    census = areas.census_by_ward(s)
-    if census.empty:
-        cblock = chart_result(census, figures.empty("No census table by ward in the store"), "Census by ward", "")
-    else:
-        rec = areas.census_reconciliation(s)
-        off = rec[rec["difference"] != 0]
-        check = ("Ward sums match the authority's row of the references file for every measure." if len(rec) and off.empty
-                 else f"Ward sums differ from the authority's row for {len(off)} measure(s): "
-                 + ", ".join(f"{r.measure} by {r.difference:+,.0f}" for r in off.itertuples()) if len(rec)
-                 else "No authority row (references file) to reconcile the ward sums with.")
-        long = census.melt(id_vars="ward_name", value_vars=["unpaid_carers_pct", "limited_a_lot_pct"],
-                           var_name="measure", value_name="pct")
-        long["measure"] = long["measure"].map({"unpaid_carers_pct": "Provides unpaid care",
-                                               "limited_a_lot_pct": "Activities limited a lot"})
-        fig = figures.bars(long, "ward_name", "pct", "Unpaid carers and long-term illness by ward (% of residents)",
-                           series="measure", y_title="% of residents")
-        cols = ["ward_code", "ward_name", "neighbourhood_code", "residents", "unpaid_carers", "unpaid_carers_pct",
-                "unpaid_carers_borough_pct", "unpaid_care_50_plus", "limited_a_lot", "limited_a_lot_pct",
-                "limited_a_lot_borough_pct", "bad_health", "very_bad_health"]
-        cblock = chart_result(census[[c for c in cols if c in census]].round(1), fig, "Census by ward",
-                              "Census (ONS) by ward, the authority's file. " + check + " "
-                              + areas.carers_reach_sentence(s))
+    table, fig, caption, source = census_view(s)
+    cblock = chart_result(table, fig, caption, source)
     return (*blank, areas.resident_sentence(s), *cblock)
 
 

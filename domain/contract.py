@@ -472,6 +472,26 @@ EXPORT_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("gap_rank", "int", "1 = the largest shortfall at this level (missing: no shortfall)"),
               _c("sentence", "str", "The gap in one sentence")),
           "metrics.neighbourhood_gaps.gap_table", provenance=()),
+    Table("census_wards", "The census by ward, long: one row per ward and census measure (every category the "
+          "authority's census tables give, with all usual residents and unpaid carers added where a table lacks "
+          "them), its share of the ward's base population against the authority's share; then per measure the "
+          "wards' sum and the authority's own row, with the difference between them (census counts are "
+          "perturbed by ONS, so a few people either way is expected). Published census counts, not suppressed.", (
+              _c("census_year", "int", "The census the counts are from (stated in the file)", "year"),
+              _c("area_type", "str", "ward, wards_total (the sum of the wards) or la (the authority's own row)"),
+              _c("area_code", "str", "GSS code of the ward (the authority's for the sum and its row)"),
+              _c("area_name", "str", "Ward name (the boundary file's or profile's, else the census file's)"),
+              _c("neighbourhood_code", "str", "The ward's neighbourhood (profile), where it has one"),
+              _c("topic", "str", "population, general_health, long_term_illness (disability) or unpaid_care"),
+              _c("measure", "str", "Census category key (data/lookups/census_measures.csv; residents, unpaid_carers "
+                 "and total_<topic> added)"),
+              _c("value", "float", "Usual residents in the category", "people"),
+              _c("base", "float", "The population the share is of (the topic's total; 2021 unpaid care: residents "
+                 "aged 5+)", "people"),
+              _c("share_pct", "float", "Value as a share of base", "%"),
+              _c("authority_share_pct", "float", "The authority's share (its own row, else the wards' sum)", "%"),
+              _c("difference", "float", "Wards' sum less the authority's row (wards_total rows only)", "people")),
+          "metrics.areas.census_ward_table", provenance=()),
     Table("neighbourhood_supply", "Care homes, beds and GP practices per neighbourhood.", (
               _c("neighbourhood", "str", "Neighbourhood code"), _c("name", "str", "Neighbourhood name"),
               _c("practices", "int", "GP practices"), _c("care_homes", "int", "Care homes"),

@@ -191,6 +191,9 @@ COLUMN_LABELS: dict[str, Label] = {
     "registered": Label("Registered patients", "people"), "difference": Label("Difference", "people"),
     "registered_per_100_residents": Label("Registered per 100 residents", decimals=1),
     "ward_sum": Label("Sum of wards", "people"), "authority": Label("Authority row", "people"),
+    "census_year": Label("Census year", "year"), "topic": Label("Census topic"),
+    "base": Label("Base population", "people"), "share_pct": Label("Share of base", "%", 1),
+    "authority_share_pct": Label("Authority's share", "%", 1),
     "indicator": Label("Indicator"), "area_pct": Label("Area", "%", 1), "borough_pct": Label("Borough", "%", 1),
     "difference_pts": Label("Difference (percentage points)", decimals=1), "location_name": Label("Location"),
     "rating": Label("CQC rating"), "placed_by": Label("Placed by"), "display": Label("Value"),
@@ -371,6 +374,28 @@ FILE_KIND_LABELS: dict[str, str] = {
 OWNERSHIP_LABELS: dict[str, str] = {"national_group": "National group", "small_independent": "Small independent"}
 AREA_TYPE_LABELS: dict[str, str] = {"la": "Local authority", "region": "Region", "england": "England",
                                     "comparator": "Comparator authority", "file": "Whole directory"}
+CENSUS_MEASURE_LABELS: dict[str, str] = {  # census categories by ward (data/lookups/census_measures.csv, metrics.areas)
+    "residents": "All usual residents",
+    "total_general_health": "General health: all usual residents",
+    "very_good_health": "Very good health", "good_health": "Good health", "fair_health": "Fair health",
+    "bad_health": "Bad health", "very_bad_health": "Very bad health",
+    "total_long_term_illness": "Disability / long-term illness: all usual residents",
+    "limited_a_lot": "Day-to-day activities limited a lot", "limited_a_little": "Day-to-day activities limited a little",
+    "not_limited": "Day-to-day activities not limited",
+    "not_limited_with_condition": "Long-term condition, activities not limited",
+    "no_long_term_condition": "No long-term condition",
+    "limited_a_lot_16_64": "Activities limited a lot, aged 16 to 64",
+    "limited_a_little_16_64": "Activities limited a little, aged 16 to 64",
+    "not_limited_16_64": "Activities not limited, aged 16 to 64",
+    "total_unpaid_care": "Unpaid care: all usual residents in the table (2021: aged 5 and over)",
+    "no_unpaid_care": "Provides no unpaid care", "unpaid_carers": "Provides unpaid care (any hours)",
+    "unpaid_care_1_19": "Unpaid care, 19 hours or less a week", "unpaid_care_20_49": "Unpaid care, 20 to 49 hours a week",
+    "unpaid_care_9_or_less": "Unpaid care, 9 hours or less a week",
+    "unpaid_care_10_19": "Unpaid care, 10 to 19 hours a week", "unpaid_care_20_34": "Unpaid care, 20 to 34 hours a week",
+    "unpaid_care_35_49": "Unpaid care, 35 to 49 hours a week",
+    "unpaid_care_50_plus": "Unpaid care, 50 or more hours a week",
+}
+CENSUS_AREA_TYPE_LABELS: dict[str, str] = {"ward": "Ward", "wards_total": "Sum of the wards"}
 WORKFORCE_MEASURE_LABELS: dict[str, str] = {  # Skills for Care estimates (metrics.workforce)
     "filled_posts": "Filled posts", "vacancy_rate": "Vacancy rate (%)", "turnover_rate": "Turnover rate (%)",
     "median_hourly_pay": "Median hourly pay (£)"}
@@ -380,8 +405,9 @@ CODE_LABELS: dict[str, dict[str, str]] = {
     "service": {**SERVICE_TYPE_LABELS, "domiciliary_care": "Home care (domiciliary)", "total": "Total"},
     "setting": SERVICE_TYPE_LABELS,
     "growth_measure": {k: lab.name for k, lab in MEASURE_LABELS.items()},
-    "measure": {**{k: lab.name for k, lab in MEASURE_LABELS.items()}, **WORKFORCE_MEASURE_LABELS},
-    "area_type": AREA_TYPE_LABELS,
+    "measure": {**CENSUS_MEASURE_LABELS, **{k: lab.name for k, lab in MEASURE_LABELS.items()},
+                **WORKFORCE_MEASURE_LABELS},
+    "area_type": {**AREA_TYPE_LABELS, **CENSUS_AREA_TYPE_LABELS},
 }
 
 

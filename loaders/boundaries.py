@@ -5,7 +5,8 @@ Neighbourhoods map can draw wards locally, with no map tiles and no network.
 Geometry is simplified once, here at ingest (never per request), and each neighbourhood's outline
 is dissolved from its wards (shapely) into the `neighbourhood_boundaries` table. Wards are matched
 to neighbourhoods through the profile's wards.csv by GSS code first and name second; a ward the
-lookup does not know is kept (drawn without a neighbourhood) and reported in a warning.
+lookup does not know is another authority's: it is kept out of the store and named in a warning.
+Without a wards lookup every feature is kept (the boundary file then defines the authority's wards).
 """
 from __future__ import annotations
 
@@ -117,9 +118,16 @@ def load_path(path: Path, ctx) -> LoadResult:
                              expected="a property named one of: " + ", ".join(NAME_KEYS))
         code = next((props[k] for k in CODE_KEYS if props.get(k)), None) or feature.get("id") or name
         hood = hood_of.get(_norm(code)) or hood_of.get(_norm(name))
-        if hood is None and wards is not None:
-            unknown.append(str(name))
+        if hood is None and wards is not None:  # not one of the authority's wards (issue 23 item 5)
+            unknown.append(f"{code} {name}" if str(code) != str(name) else str(name))
+            continue
         found.append((str(code), str(name), hood, i, _geometry(path, i, name, feature.get("geometry") or {})))
+    if unknown:
+        warnings.append(f"{len(unknown)} ward(s) not in the authority's profile wards (wards.csv), kept out of its "
+                        "views: " + ", ".join(unknown[:6]) + (f" and {len(unknown) - 6} more" if len(unknown) > 6 else ""))
+    if not found:
+        return LoadResult(KIND, TABLE, pd.DataFrame(columns=COLUMNS), len(features), warnings, {"wards": 0},
+                          extra_tables={"neighbourhood_boundaries": pd.DataFrame(columns=HOOD_COLUMNS)})
     minx, miny, maxx, maxy = shapely.GeometryCollection([f[4] for f in found]).bounds
     tolerance = max(maxx - minx, maxy - miny) * SIMPLIFY_SHARE
     rows = [(code, name, hood, p, r, k, lon, lat, Path(path).name, None, i)
@@ -128,12 +136,9 @@ def load_path(path: Path, ctx) -> LoadResult:
     hoods = _dissolve(found, tolerance, Path(path).name)
     if wards is None:
         warnings.append("no wards lookup in the authority's profile: wards are drawn without neighbourhoods")
-    if unknown:
-        warnings.append(f"{len(unknown)} ward(s) not in the profile's wards.csv, drawn without a neighbourhood: "
-                        + ", ".join(unknown[:6]))
     frame = pd.DataFrame(rows, columns=COLUMNS)
     return LoadResult(KIND, TABLE, frame, len(features), warnings,
-                      {"wards": len(features), "vertices_kept": len(frame), "simplify_tolerance_degrees": tolerance},
+                      {"wards": len(found), "vertices_kept": len(frame), "simplify_tolerance_degrees": tolerance},
                       extra_tables={"neighbourhood_boundaries": hoods})
 
 

@@ -22,7 +22,8 @@ import pandas as pd
 from domain import store_versions
 from domain.contract import LOOKUP_TABLES, ContractError, Table, conform, store_table
 
-from . import DEFAULT_LOOKUPS, LoadContext, boundaries, checks, editions, known_kinds, plausible, profile, registry
+from . import (DEFAULT_LOOKUPS, LoadContext, boundaries, census_wards, checks, editions, known_kinds, plausible, profile,
+               registry)
 from .base import InputError, LoadResult, load_lookup, read_input, read_sheets
 
 CONFIG_NAME = "mps.toml"
@@ -227,6 +228,9 @@ def load_folder(source_dir: Path, lookups_dir: Path | None = None,
             results.append((path, result))
     editions.check(reports, results)  # directory editions side by side: same date twice is an error
     by_path = {r.path: r for r in reports}
+    for path, warnings in census_wards.keep_authority_rows(results, ctx).items():  # wards of the boundary file
+        by_path[path].warnings.extend(warnings)
+        by_path[path].rows_kept = len(dict(results)[path].frame)
     for path, warnings in checks.run(results, ctx).items():  # across files and the profile
         by_path[path].warnings.extend(warnings)
     return IngestReport(source_dir, reports, config, skipped=skipped_files(source_dir)), results, ctx

@@ -6,15 +6,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from domain.labels import client_group_label
-from .areas import census_by_ward, place_locations, resident_vs_registered, wards
+from domain.labels import CENSUS_MEASURE_LABELS, client_group_label
+from .areas import census_by_ward, census_ward_table, place_locations, resident_vs_registered, wards
 from .neighbourhood_gaps import suppressed_gap_table
 from .neighbourhoods import neighbourhood_names, practice_populations
 from .store import Store
 
-INDICATORS = {"limited_a_lot": "Day-to-day activities limited a lot", "limited_a_little": "Limited a little",
-              "bad_health": "Bad health", "very_bad_health": "Very bad health",
-              "unpaid_carers": "Provides unpaid care", "unpaid_care_50_plus": "Provides 50+ hours of unpaid care a week"}
 
 
 def areas(store: Store) -> pd.DataFrame:
@@ -43,7 +40,7 @@ def population(store: Store, area: dict) -> pd.DataFrame:
         t = t[t["neighbourhood"] == area["code"]]
         return t[["name", "registered", "residents", "difference", "registered_per_100_residents"]]
     cw = census_by_ward(store)
-    row = cw[cw["ward_code"] == area["code"]]
+    row = cw[cw["ward_code"] == area["code"]] if "residents" in cw else pd.DataFrame(columns=["residents"])
     return pd.DataFrame({"name": [area["name"]], "residents": row["residents"].tolist() or [None]})
 
 
@@ -87,18 +84,26 @@ def practices(store: Store, area: dict) -> pd.DataFrame:
 
 
 def indicators(store: Store, area: dict) -> pd.DataFrame:
-    """Census measures as % of residents in the area against the borough (its references row)."""
-    cw = census_by_ward(store)
-    if cw.empty:
-        return pd.DataFrame(columns=["indicator", "area_pct", "borough_pct", "difference_pts"])
-    key = "ward_code" if area["level"] == "ward" else "neighbourhood_code"
-    mine = cw[cw[key] == area["code"]]
+    """Every census measure the authority's tables give (unpaid care by band, disability, general
+    health) as a share of the area's base population (a ward's own; a neighbourhood's wards summed)
+    against the authority's share: census_year, indicator, people, area_pct, borough_pct,
+    difference_pts. Units: people, %, percentage points."""
+    columns = ["census_year", "indicator", "people", "area_pct", "borough_pct", "difference_pts"]
+    t = census_ward_table(store)
+    t = t[(t["area_type"] == "ward") & ~t["measure"].str.startswith("total_") & (t["measure"] != "residents")]
+    key = "area_code" if area["level"] == "ward" else "neighbourhood_code"
+    mine = t[t[key] == area["code"]]
     if mine.empty:
-        return pd.DataFrame(columns=["indicator", "area_pct", "borough_pct", "difference_pts"])
-    rows = []
-    for m, label in INDICATORS.items():
-        if m in mine:
-            pct = mine[m].sum() / mine["residents"].sum() * 100
-            borough = float(mine[f"{m}_borough_pct"].iloc[0])
-            rows.append({"indicator": label, "area_pct": pct, "borough_pct": borough, "difference_pts": pct - borough})
-    return pd.DataFrame(rows)
+        return pd.DataFrame(columns=columns)
+    order = {m: i for i, m in enumerate(CENSUS_MEASURE_LABELS)}
+    sums = mine.groupby("measure").agg(value=("value", lambda v: v.sum(min_count=1)),
+                                       base=("base", lambda v: v.sum(min_count=1)),
+                                       borough_pct=("authority_share_pct", "first"))
+    sums = sums.loc[sorted(sums.index, key=lambda m: (order.get(m, len(order)), m))]
+    sums = sums[sums["base"].notna()]  # an age group's count with no total to be a share of
+    pct = sums["value"] / sums["base"] * 100
+    return pd.DataFrame({"census_year": int(mine["census_year"].iloc[0]),
+                         "indicator": [CENSUS_MEASURE_LABELS.get(m, m) for m in sums.index],
+                         "people": sums["value"].to_numpy(), "area_pct": pct.to_numpy(),
+                         "borough_pct": sums["borough_pct"].to_numpy(),
+                         "difference_pts": (pct - sums["borough_pct"]).to_numpy()})

@@ -18,18 +18,23 @@ from .store import _CACHED_METRICS, Store, per_store_version
 PLACED_BY_POSTCODE = "postcode lookup"
 PLACED_BY_COORDINATES = "coordinates in ward boundary"
 PLACED_BY_DISTRICT = "postcode district (approximate)"
-CARER_MEASURES = ("unpaid_care_1_19", "unpaid_care_20_49", "unpaid_care_50_plus")
 
 
 @per_store_version
 def wards(store: Store) -> pd.DataFrame:
     """Every ward the store knows (ward_code, ward_name, neighbourhood_code): the boundaries'
-    wards with the neighbourhood they were matched to at ingest, else the profile's wards lookup."""
+    wards with the neighbourhood they were matched to at ingest, else the profile's wards lookup,
+    else (no profile, no boundaries) the census tables' wards, without neighbourhoods."""
     b = store.table("boundaries")
     if len(b):
         return b.drop_duplicates("ward_code")[["ward_code", "ward_name", "neighbourhood_code"]].reset_index(drop=True)
     w = store.table("lookup_wards")
-    return w[["ward_code", "ward_name", "neighbourhood_code"]].drop_duplicates("ward_code").reset_index(drop=True)
+    if len(w):
+        return w[["ward_code", "ward_name", "neighbourhood_code"]].drop_duplicates("ward_code").reset_index(drop=True)
+    c = store.table("census")  # no boundaries, no profile: the census tables' own wards
+    c = c[c["area_type"] == "ward"].drop_duplicates("area_code")
+    return pd.DataFrame({"ward_code": c["area_code"], "ward_name": c["area_name"].fillna(c["area_code"]),
+                         "neighbourhood_code": None}).reset_index(drop=True)
 
 
 def ward_shapes(store: Store) -> dict:
@@ -102,65 +107,157 @@ def place_locations(store: Store) -> pd.DataFrame:
     return loc.assign(ward_code=ward, neighbourhood_code=hood, placed_by=placed_by)
 
 
-@per_store_version
-def census_long(store: Store) -> pd.DataFrame:
-    """Census rows with the carers total (the three unpaid-care bands summed) added per area."""
+CARER_SETS = (("unpaid_care_9_or_less", "unpaid_care_10_19", "unpaid_care_20_34", "unpaid_care_35_49",
+               "unpaid_care_50_plus"),  # Census 2021 (TS039)
+              ("unpaid_care_1_19", "unpaid_care_20_49", "unpaid_care_50_plus"))  # Census 2011 (QS301), 2021 5 bands
+AGE_GROUP_MEASURES = ("limited_a_lot_16_64", "limited_a_little_16_64", "not_limited_16_64")
+"""Counts of one age group whose total the tables do not give: no share of all residents is made."""
+CENSUS_COLUMNS = ["area_code", "area_name", "area_type", "measure", "topic", "census_year", "value", "base"]
+
+
+def census_year(store: Store) -> int | None:
+    """The census the views show: the latest year the store holds by ward (else any row's)."""
     c = store.table("census")
     if c.empty:
-        return c
-    carers = c[c["measure"].isin(CARER_MEASURES)].groupby(
-        ["area_code", "area_type", "census_year"], dropna=False)["value"].sum(min_count=len(CARER_MEASURES))
-    extra = carers.reset_index().assign(measure="unpaid_carers", topic="unpaid_care")
-    return pd.concat([c, extra], ignore_index=True)
+        return None
+    w = c[c["area_type"] == "ward"]
+    return int((w if len(w) else c)["census_year"].max())
 
 
-WARD_MEASURES = ["residents", "limited_a_lot", "limited_a_little", "bad_health", "very_bad_health",
-                 "unpaid_carers", "unpaid_care_50_plus"]
+@per_store_version
+def census_long(store: Store) -> pd.DataFrame:
+    """Census rows of one census (`census_year`), one per area x measure, with two measures added
+    per area where the file lacks them: `residents` (all usual residents: the file's total, else
+    the total of general health, else of long-term illness or disability, each the sum of all its
+    categories) and `unpaid_carers` (people providing any unpaid care: the unpaid-care total less
+    those providing none, else the sum of a full set of hour bands). `base` is the population
+    each measure is a share of: its topic's total (for unpaid care in 2021, residents aged 5+),
+    else residents. Missing stays missing (no sum of nothing is 0). Units: people."""
+    c = store.table("census")
+    if c.empty:
+        return pd.DataFrame(columns=CENSUS_COLUMNS)
+    c = c[c["census_year"] == census_year(store)]
+    wide = c.groupby(["area_code", "measure"])["value"].sum(min_count=1).unstack()
+
+    def col(name: str) -> pd.Series:
+        return wide[name] if name in wide.columns else pd.Series(float("nan"), index=wide.index)
+
+    residents = col("residents").fillna(col("total_general_health")).fillna(col("total_long_term_illness"))
+    carers = col("total_unpaid_care") - col("no_unpaid_care")
+    for bands in CARER_SETS:
+        if all(b in wide.columns for b in bands):
+            carers = carers.fillna(wide[list(bands)].sum(axis=1, min_count=len(bands)))
+    areas = c.drop_duplicates("area_code").set_index("area_code")[["area_name", "area_type", "census_year"]]
+    extra = pd.concat([pd.DataFrame({"measure": "residents", "topic": "population", "value": residents}),
+                       pd.DataFrame({"measure": "unpaid_carers", "topic": "unpaid_care", "value": carers})])
+    extra = extra.rename_axis("area_code").reset_index().dropna(subset=["value"]).join(areas, on="area_code")
+    have = set(zip(c["area_code"], c["measure"]))
+    extra = extra[[(a, m) not in have for a, m in zip(extra["area_code"], extra["measure"])]]
+    out = pd.concat([c, extra], ignore_index=True)
+    totals = {t: col(f"total_{t}").fillna(residents) for t in ("general_health", "long_term_illness", "unpaid_care")}
+    out["base"] = [totals[t].get(a) if t in totals and not m.startswith("total_") and m not in AGE_GROUP_MEASURES
+                   else None
+                   for a, m, t in zip(out["area_code"], out["measure"], out["topic"])]
+    out["base"] = pd.to_numeric(out["base"], errors="coerce")
+    return out[CENSUS_COLUMNS].reset_index(drop=True)
+
+
+WARD_MEASURES = ["residents", "unpaid_carers", "unpaid_care_1_19", "unpaid_care_9_or_less", "unpaid_care_10_19",
+                 "unpaid_care_20_34", "unpaid_care_20_49", "unpaid_care_35_49", "unpaid_care_50_plus",
+                 "limited_a_lot", "limited_a_little", "not_limited", "not_limited_with_condition",
+                 "no_long_term_condition", "very_good_health", "good_health", "fair_health", "bad_health",
+                 "very_bad_health"]
+"""The census measures shown by ward, in order (each where the tables give it)."""
 
 
 @per_store_version
 def census_by_ward(store: Store) -> pd.DataFrame:
-    """One row per ward of the authority's census: residents and, for each measure, its count and
-    its share of the ward's residents (%), with the authority's share (the `la` row of the
-    references file, else the wards' sum) as the benchmark. Units: people and % of residents."""
+    """One row per ward of the authority's census: census_year, residents where the tables give
+    them and, for each measure the tables give, its count and its share of the ward's base
+    population (%; `census_long`), with the authority's share (its own row, else the wards' sum)
+    as the benchmark. Units: people and %."""
     c = census_long(store)
     if c.empty or not (c["area_type"] == "ward").any():
         return pd.DataFrame()
-    w = c[c["area_type"] == "ward"].pivot_table(index="area_code", columns="measure", values="value", aggfunc="sum")
+    ward_rows = c[c["area_type"] == "ward"]
+    w = ward_rows.groupby(["area_code", "measure"])["value"].sum(min_count=1).unstack()
+    base = ward_rows.groupby(["area_code", "measure"])["base"].sum(min_count=1).unstack()
     names = wards(store).set_index("ward_code")
-    out = pd.DataFrame({"ward_code": w.index, "ward_name": w.index.map(names["ward_name"]),
-                        "neighbourhood_code": w.index.map(names["neighbourhood_code"])}).set_index("ward_code")
+    given = ward_rows.drop_duplicates("area_code").set_index("area_code")["area_name"]
+    codes = pd.Series(w.index, index=w.index)
+    out = pd.DataFrame({"ward_code": w.index,
+                        "ward_name": codes.map(names["ward_name"]).fillna(codes.map(given)),
+                        "neighbourhood_code": codes.map(names["neighbourhood_code"]),
+                        "census_year": census_year(store)}).set_index("ward_code")
     borough = _authority_census(store)
     for m in [m for m in WARD_MEASURES if m in w.columns]:
         out[m] = w[m]
         if m != "residents":
-            out[f"{m}_pct"] = w[m] / w["residents"] * 100
-            out[f"{m}_borough_pct"] = borough.get(m, float("nan")) / borough.get("residents", float("nan")) * 100
+            out[f"{m}_pct"] = w[m] / base[m] * 100
+            out[f"{m}_borough_pct"] = borough["value"].get(m, float("nan")) / borough["base"].get(m, float("nan")) * 100
     return out.reset_index().sort_values("ward_name", na_position="last").reset_index(drop=True)
 
 
-def _authority_census(store: Store) -> pd.Series:
-    """The authority's census values by measure: its own row where a references file gave one,
-    else the sum of its wards."""
+def _authority_census(store: Store) -> pd.DataFrame:
+    """The authority's census value and base by measure: its own row where a file gave one, else
+    the sum of its wards."""
     c = census_long(store)
     la = c[(c["area_type"] == "la") & (c["area_code"] == store.authority.area_code)]
-    if len(la):
-        return la.groupby("measure")["value"].sum()
-    return c[c["area_type"] == "ward"].groupby("measure")["value"].sum()
+    rows = la if len(la) else c[c["area_type"] == "ward"]
+    return rows.groupby("measure")[["value", "base"]].sum(min_count=1)
 
 
 @per_store_version
 def census_reconciliation(store: Store) -> pd.DataFrame:
-    """Each census measure summed over the wards against the authority's own row in the
-    references file: ward_sum, authority, difference (people). Empty without both."""
+    """Each census measure summed over the wards against the authority's own row: ward_sum,
+    authority, difference (people). Empty without both."""
     c = census_long(store)
     if c.empty:
         return pd.DataFrame(columns=["measure", "ward_sum", "authority", "difference"])
-    ward_sum = c[c["area_type"] == "ward"].groupby("measure")["value"].sum()
+    ward_sum = c[c["area_type"] == "ward"].groupby("measure")["value"].sum(min_count=1)
     la = c[(c["area_type"] == "la") & (c["area_code"] == store.authority.area_code)].groupby("measure")["value"].sum()
     out = pd.DataFrame({"ward_sum": ward_sum, "authority": la}).dropna(how="any")
     out["difference"] = out["ward_sum"] - out["authority"]
     return out.rename_axis("measure").reset_index()
+
+
+CENSUS_WARD_COLUMNS = ["census_year", "area_type", "area_code", "area_name", "neighbourhood_code", "topic", "measure",
+                       "value", "base", "share_pct", "authority_share_pct", "difference"]
+
+
+@per_store_version
+def census_ward_table(store: Store) -> pd.DataFrame:
+    """The census by ward as the export gives it, long: one row per ward x measure (every measure
+    the tables give, with residents and unpaid carers added as `census_long` defines them), its
+    share of the ward's base population and the authority's share; then per measure the wards'
+    sum (`area_type` wards_total) and the authority's own row (`la`, where a file gives it), the
+    wards' sum less the authority's row in `difference` (census counts are perturbed, so a few
+    people either way is expected). Published census counts are not suppressed. Units: people, %."""
+    c = census_long(store)
+    if c.empty or not (c["area_type"] == "ward").any():
+        return pd.DataFrame(columns=CENSUS_WARD_COLUMNS)
+    names = wards(store).set_index("ward_code")
+    code = store.authority.area_code
+    rows = c[(c["area_type"] == "ward") | ((c["area_type"] == "la") & (c["area_code"] == code))].copy()
+    rows["area_name"] = rows["area_code"].map(names["ward_name"]).fillna(rows["area_name"])
+    rows["neighbourhood_code"] = rows["area_code"].map(names["neighbourhood_code"])
+    rows["share_pct"] = rows["value"] / rows["base"] * 100
+    borough = _authority_census(store)
+    rows["authority_share_pct"] = rows["measure"].map(borough["value"] / borough["base"] * 100)
+    ward = rows[rows["area_type"] == "ward"]
+    sums = ward.groupby(["measure", "topic"], sort=False)[["value", "base"]].sum(min_count=1).reset_index()
+    la = rows[rows["area_type"] == "la"].set_index("measure")["value"]
+    sums = sums.assign(census_year=census_year(store), area_type="wards_total", area_code=code,
+                       area_name=f"{ward['area_code'].nunique()} wards", neighbourhood_code=None,
+                       share_pct=sums["value"] / sums["base"] * 100,
+                       authority_share_pct=sums["measure"].map(rows.drop_duplicates("measure").set_index("measure")[
+                           "authority_share_pct"]),
+                       difference=sums["value"] - sums["measure"].map(la))
+    order = {"ward": 0, "wards_total": 1, "la": 2}
+    out = pd.concat([ward, sums, rows[rows["area_type"] == "la"]], ignore_index=True)
+    out = out.assign(_o=out["area_type"].map(order)).sort_values(["_o", "area_name", "topic", "measure"],
+                                                               na_position="last")
+    return out.reindex(columns=CENSUS_WARD_COLUMNS).reset_index(drop=True)
 
 
 @per_store_version
@@ -173,7 +270,8 @@ def resident_vs_registered(store: Store) -> pd.DataFrame:
     names = neighbourhood_names(store)
     reg = registered_by_neighbourhood(store) if len(store.table("registrations")) else pd.Series(dtype=float)
     cw = census_by_ward(store)
-    res = cw.groupby("neighbourhood_code")["residents"].sum() if len(cw) else pd.Series(dtype=float)
+    res = (cw.groupby("neighbourhood_code")["residents"].sum(min_count=1) if "residents" in cw
+           else pd.Series(dtype=float))
     hoods = sorted(set(names) | set(reg.index) | set(res.index))
     if not hoods:
         return pd.DataFrame()
@@ -211,8 +309,7 @@ def resident_sentence(store: Store) -> str:
 
 
 def _census_year(store: Store):
-    c = store.table("census")
-    return int(c["census_year"].max()) if len(c) else None
+    return census_year(store)
 
 
 def _registration_date(store: Store) -> str:
@@ -224,7 +321,7 @@ def _registration_date(store: Store) -> str:
 @per_store_version
 def borough_residents(store: Store) -> float | None:
     """The authority's census residents (references row, else the wards' sum), or None."""
-    value = _authority_census(store).get("residents") if len(store.table("census")) else None
+    value = _authority_census(store)["value"].get("residents") if len(store.table("census")) else None
     return float(value) if value is not None and pd.notna(value) else None
 
 
@@ -232,7 +329,7 @@ def carers_reach_sentence(store: Store) -> str:
     """Carers supported by the council (all ages, latest year) against census unpaid carers in the
     borough, in one sentence: support is not recorded by ward in the inputs, so a ward's carers are
     read against the borough's share of residents who care. Unit: % of census carers."""
-    census = _authority_census(store) if len(store.table("census")) else pd.Series(dtype=float)
+    census = _authority_census(store)["value"] if len(store.table("census")) else pd.Series(dtype=float)
     carers = census.get("unpaid_carers")
     act = store.table("activity")
     act = act[(act["setting"] == "carers_supported") & (act["age_band"] == "all")] if len(act) else act

@@ -119,7 +119,7 @@ def demand_by_area(store: Store) -> pd.DataFrame:
     out = pd.DataFrame(rows, columns=["level", "area_code", "neighbourhood_code", "client_group",
                                       "demand_measure", "population_basis", "demand"])
     wards = census_by_ward(store)
-    if len(wards) and wards["neighbourhood_code"].notna().any():
+    if len(wards) and "residents" in wards and wards["neighbourhood_code"].notna().any():
         share = wards.dropna(subset=["neighbourhood_code"]).assign(
             share=lambda w: w["residents"] / w.groupby("neighbourhood_code")["residents"].transform("sum"))
         hood = out[out["client_group"] != CASELOAD_GROUP]
@@ -128,8 +128,27 @@ def demand_by_area(store: Store) -> pd.DataFrame:
                                      demand=ward_rows["demand"] * ward_rows["share"],
                                      population_basis=ward_rows["population_basis"]
                                      + " shared among the neighbourhood's wards by census residents")
+        ward_rows = _census_carers(ward_rows, wards)
         out = pd.concat([out, ward_rows[out.columns]], ignore_index=True)
     return out
+
+
+CENSUS_CARERS = "census_unpaid_carers"
+
+
+def _census_carers(ward_rows: pd.DataFrame, wards: pd.DataFrame) -> pd.DataFrame:
+    """Carers' demand by ward is the census's own count of residents providing unpaid care where
+    the census tables give it (not the neighbourhood's estimate shared out)."""
+    if "unpaid_carers" not in wards or wards["unpaid_carers"].isna().all():
+        return ward_rows
+    carers = wards.set_index("ward_code")["unpaid_carers"]
+    year = wards["census_year"].iloc[0]
+    mine = (ward_rows["client_group"] == "carers") & ward_rows["ward_code"].map(carers).notna()
+    ward_rows = ward_rows.copy()
+    ward_rows.loc[mine, "demand"] = ward_rows.loc[mine, "ward_code"].map(carers)
+    ward_rows.loc[mine, "demand_measure"] = CENSUS_CARERS
+    ward_rows.loc[mine, "population_basis"] = f"Census {year} residents providing unpaid care"
+    return ward_rows
 
 
 @per_store_version

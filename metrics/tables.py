@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from . import demand, gaps, kpis, neighbourhood_gaps, neighbourhoods, opportunities, supply
+from . import areas, demand, gaps, kpis, neighbourhood_gaps, neighbourhoods, opportunities, supply
 from domain.vocabulary import CLIENT_GROUPS
 from domain.contract import EXPORT_TABLES
 
@@ -69,6 +69,7 @@ BUILDERS = {
     "practices": lambda s: neighbourhoods.suppressed_practice_table(s),
     "neighbourhood_supply": lambda s: neighbourhoods.supply_by_neighbourhood(s),
     "neighbourhood_gaps": lambda s: neighbourhood_gaps.suppressed_gap_table(s),
+    "census_wards": lambda s: areas.census_ward_table(s),
     **{name: _market(name) for name in
        ("market_changes", "concentration", "quality", "workforce", "prices", "segment_ratings")},
 }

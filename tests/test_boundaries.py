@@ -17,8 +17,8 @@ def test_wards_get_their_neighbourhood_and_unknown_wards_are_reported(ctx):
     f = result.frame
     hoods = f.drop_duplicates("ward_name").set_index("ward_name")["neighbourhood_code"]
     assert hoods["Brockley"] == "N1" and hoods["Lee Green"] == "N2" and hoods["Downham"] == "N3"
-    assert hoods["Sydenham"] == "N4" and hoods.isna()["Nowhere Ward"]
-    assert any("Nowhere Ward" in w for w in result.warnings)
+    assert hoods["Sydenham"] == "N4" and "Nowhere Ward" not in hoods  # not the authority's: kept out (issue 23)
+    assert any("Nowhere Ward" in w and "kept out" in w for w in result.warnings)
     assert result.rows_read == 5
 
 
@@ -57,6 +57,7 @@ def test_ingested_boundaries_draw_the_ward_map(tmp_path):
     figure = body["response"]["neighbourhood-map-graph"]["figure"]
     assert "by neighbourhood" in figure["layout"]["title"]["text"]
     fills = [t for t in figure["data"] if t.get("fill") == "toself"]
-    assert fills and any(t["name"] == "No value or suppressed" for t in fills)  # Nowhere Ward has no neighbourhood
+    assert fills  # Nowhere Ward is not one of the profile's wards: kept out of the map and named at ingest
+    assert any("Nowhere Ward" in w for f in report.files for w in f.warnings)
     assert sorted(c[0] for c in figure["data"][-1]["customdata"]) == ["N1", "N2", "N3", "N4"]
     assert "mapbox" not in json.dumps(figure["layout"]) and "tiles" not in json.dumps(figure["layout"])

@@ -156,6 +156,64 @@ def test_resident_and_registered_reconcile_with_the_borough(real_store):
     assert (census_reconciliation(s)["difference"] == 0).all()
 
 
+def test_carers_demand_by_ward_is_the_census_count_of_carers(real_store):
+    """Carers by ward come from the census where it gives them, not the neighbourhood estimate
+    shared out: Bellingham (E05013714) 539 + 172 + 284 = 995 residents providing unpaid care in
+    2011 (census2011_health_unpaid_care_wd22.csv)."""
+    from metrics.store import Store
+    from metrics.tables import mps_tables
+    t = mps_tables(Store(real_store))["neighbourhood_gaps"]
+    carers = t[(t["level"] == "ward") & (t["client_group"] == "carers")].drop_duplicates("area_code")
+    bellingham = carers.set_index("area_code").loc["E05013714"]
+    assert bellingham["demand"] == 995 and bellingham["demand_measure"] == "census_unpaid_carers"
+    assert bellingham["population_basis"] == "Census 2011 residents providing unpaid care"
+    assert len(carers) == 19
+    others = t[(t["level"] == "ward") & (t["client_group"] == "dementia")]
+    assert (others["demand_measure"] == "dementia").all()  # other groups still share their neighbourhood's
+
+
+def test_the_census_wards_export_says_2011_and_reconciles_with_lewishams_row(real_store):
+    from metrics.store import Store
+    from metrics.tables import mps_tables
+    t = mps_tables(Store(real_store))["census_wards"]
+    assert set(t["census_year"]) == {2011}
+    fifty = t[t["measure"] == "unpaid_care_50_plus"]
+    assert fifty[fifty["area_type"] == "ward"]["value"].sum() == 5088 == fifty.set_index("area_type").loc["la", "value"]
+    assert (t[t["area_type"] == "wards_total"]["difference"] == 0).all()
+    bell = t[(t["area_code"] == "E05013714") & (t["measure"] == "unpaid_care_50_plus")].iloc[0]
+    assert bell["area_name"] == "Bellingham" and bell["neighbourhood_code"] == "N3"
+    assert round(bell["share_pct"], 2) == round(284 / 10627 * 100, 2)  # of its 10,627 residents
+    # An age group's count (16 to 64) has no total in the tables: no share of all residents is made.
+    assert t[t["measure"] == "limited_a_lot_16_64"]["share_pct"].isna().all()
+    from metrics import area_profile
+    s = Store(real_store)
+    profile = area_profile.indicators(s, area_profile.find_area(s, "E05013714")).set_index("indicator")
+    fifty = profile.loc["Unpaid care, 50 or more hours a week"]
+    assert fifty["people"] == 284 and round(fifty["area_pct"], 2) == 2.67
+    assert round(fifty["borough_pct"], 2) == round(5088 / 275885 * 100, 2) == 1.84
+    assert not profile.index.str.contains("16 to 64").any()
+
+
+def test_neighbourhoods_census_block_names_its_year_and_every_ward(real_store):
+    """The page's census by ward (the callback a browser calls): Census 2011, the 19 wards, every
+    measure the tables give, and the ward sums checked against Lewisham's row."""
+    from app import create_app
+    from benchmarks.bench_callbacks import payload
+    client = create_app(real_store).server.test_client()
+    client.get("/")
+    deps = client.get("/_dash-dependencies").get_json()
+    cb = next(d for d in deps if "neighbourhood-census-graph" in d["output"])
+    out = client.post("/_dash-update-component", json=payload(cb, [True])).get_json()["response"]
+    source = out["neighbourhood-census-source"]["children"]
+    assert source.startswith("Census 2011 (ONS) by ward") and "Ward sums match the authority's own row" in source
+    table = str(out["neighbourhood-census-table"]["children"])
+    assert "Census 2011 by ward" in table and "Bellingham" in table and "Sydenham" in table
+    assert "10,627" in table and "284" in table  # Bellingham: residents, 50+ hours of unpaid care
+    figure = out["neighbourhood-census-graph"]["figure"]
+    assert {t["name"] for t in figure["data"]} == {"Provides unpaid care", "Unpaid care, 50+ hours",
+                                                   "Activities limited a lot", "Bad health"}
+
+
 def test_map_callback_draws_19_wards_with_a_legend_and_no_tiles(real_store):
     import json
 

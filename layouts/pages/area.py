@@ -35,6 +35,7 @@ def layout(code=None, **_):
             html.Ul([html.Li(dcc.Link(f"{r.name} ({r.level})", href=f"/area?code={r.code}")) for r in known.itertuples()]),
         ])
     gaps = area_profile.gaps(store, area)
+    census = area_profile.indicators(store, area)
     ranked = gaps[gaps["gap_rank"].notna()] if len(gaps) else gaps
     hood = f", in {area['neighbourhood_code']}" if area["level"] == "ward" and area["neighbourhood_code"] else ""
     where = f"/neighbourhoods?level={area['level']}&area={area['code']}"
@@ -59,8 +60,10 @@ def layout(code=None, **_):
                  "No CQC locations placed in this area."),
         _section("GP practices", area_profile.practices(store, area),
                  "Practices of the neighbourhood and their registered patients", "No practices for this area."),
-        _section("Indicators against the borough", area_profile.indicators(store, area),
-                 "Census: share of residents, area against borough", "No census table by ward in the store."),
+        _section("Indicators against the borough", census,
+                 f"Census {census['census_year'].iloc[0] if len(census) else ''}: share of residents (unpaid care: "
+                 "of residents in the table, aged 5+ in 2021), area against borough",
+                 "No census table by ward in the store."),
     ], className="area-profile")
 
 
