@@ -15,6 +15,7 @@ import re
 import stat
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Iterable
@@ -305,6 +306,225 @@ def check_container(path: Path, raw: bytes) -> None:
         ratio = p.file_size / max(p.compress_size, 1)
         if p.file_size > limits.MB and ratio > limits.ZIP_RATIO.value:
             raise _over(path, f"its part '{display_name(p.filename)}' would inflate {ratio:,.0f} times", limits.ZIP_RATIO)
+
+
+# --------------------------------------------------------------------------- declared extent
+
+_CHUNK = 1 << 22
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def column_number(letters: str) -> int:
+    """'A' -> 1, 'Z' -> 26, 'AA' -> 27, 'XFD' -> 16384."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def column_letters(n: int) -> str:
+    out = ""
+    while n > 0:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def _greater(current: str, alphabet: str) -> str:
+    """A regular expression for the strings of ``alphabet`` that are greater than ``current``
+    (longer, or as long and later in the alphabet: how column letters and row numbers without
+    leading zeros compare), so that a scan over millions of cell references meets only the few
+    that raise the maximum, in C, and makes no Python object for the others."""
+    any_ = f"[{alphabet[0]}-{alphabet[-1]}]"
+    options = [f"{any_}{{{len(current) + 1},}}"]
+    for i, ch in enumerate(current):
+        after = alphabet.index(ch) + 1
+        if after < len(alphabet):
+            rest = f"{any_}{{{len(current) - i - 1}}}" if i < len(current) - 1 else ""
+            options.append(re.escape(current[:i]) + f"[{alphabet[after]}-{alphabet[-1]}]" + rest)
+    return "(?:" + "|".join(options) + ")"
+
+
+class _XlsxExtent:
+    """The largest column and row any `r="..."` reference of one worksheet's XML names (cell
+    references `r="XFD1048576"` and row numbers `<row r="1048576">`), found by two expressions that
+    match only references beyond the largest seen so far and are rebuilt when one is met."""
+
+    def __init__(self):
+        self.column, self.row = "A", "1"  # as text: compared by length then letter/digit order
+        self._compile()
+
+    def _compile(self):
+        self._col = re.compile(('r="(' + _greater(self.column, _LETTERS) + r')\d').encode())
+        self._row = re.compile(('r="[A-Z]*(' + _greater(self.row, "0123456789") + ')"').encode())
+
+    def feed(self, data: bytes) -> None:
+        # Rows come in order and the header row is the widest, so the references near the end of
+        # the chunk usually hold its maximum already: taken first, they leave the scans nothing.
+        near_end = _ANY_REF.findall(data, max(0, len(data) - (1 << 14)))
+        self._raise(max((c for c, _r in near_end), key=lambda c: (len(c), c), default=b"A").decode(),
+                    max((r for _c, r in near_end), key=lambda r: (len(r), r), default=b"1").decode())
+        at = 0
+        while (m := self._col.search(data, at)) is not None:  # rebuilt by each new maximum
+            self._raise(m.group(1).decode(), self.row)
+            at = m.end()
+        at = 0
+        while (m := self._row.search(data, at)) is not None:
+            self._raise(self.column, m.group(1).decode())
+            at = m.end()
+
+    def _raise(self, column: str, row: str) -> None:
+        column = max(self.column, column, key=lambda c: (len(c), c))
+        row = max(self.row, row.lstrip("0") or "0", key=lambda r: (len(r), r))
+        if (column, row) != (self.column, self.row):
+            self.column, self.row = column, row
+            self._compile()
+
+
+_ANY_REF = re.compile(rb'r="([A-Z]*)(\d+)"')
+_DIMENSION = re.compile(rb'dimension\s+ref="\$?([A-Z]+)\$?(\d+)(?::\$?([A-Z]+)\$?(\d+))?"')
+
+
+def _xlsx_sheet_names(z: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part (e.g. 'xl/worksheets/sheet1.xml') -> the sheet's name, for messages."""
+    try:
+        book = z.read("xl/workbook.xml").decode("utf-8", "replace")
+        rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        return {}
+    targets = {}
+    for rel in re.findall(r"<Relationship\b[^>]*>", rels):
+        rid, target = re.search(r'\bId="([^"]*)"', rel), re.search(r'\bTarget="([^"]*)"', rel)
+        if rid and target:
+            t = target.group(1)
+            targets[rid.group(1)] = t.lstrip("/") if t.startswith("/") else "xl/" + t
+    names = {}
+    for sheet in re.findall(r"<(?:\w+:)?sheet\b[^>]*>", book):
+        name, rid = re.search(r'\bname="([^"]*)"', sheet), re.search(r'\br:id="([^"]*)"', sheet)
+        if name and rid and rid.group(1) in targets:
+            names[targets[rid.group(1)]] = name.group(1)
+    return names
+
+
+def _xlsx_extents(z: zipfile.ZipFile):
+    """(sheet, rows, columns, where) of each worksheet of an .xlsx: the larger of what its
+    `<dimension ref>` declares and the largest row and column its cells reference."""
+    names = _xlsx_sheet_names(z)
+    for info in z.infolist():
+        part = info.filename
+        if not (part.startswith("xl/worksheets/") and part.endswith(".xml")):
+            continue
+        extent, dimension, tail = _XlsxExtent(), None, b""
+        with z.open(info) as f:
+            while chunk := f.read(_CHUNK):
+                data = tail + chunk
+                if dimension is None:
+                    dimension = _DIMENSION.search(data[:1 << 16])
+                extent.feed(data)
+                tail = data[-64:]  # a reference cut in two by the chunk boundary is whole here
+        rows, columns = int(extent.row), column_number(extent.column)
+        where = f"{extent.column}{extent.row}"
+        if dimension is not None:
+            end_col, end_row = (dimension.group(3), dimension.group(4)) if dimension.group(3) else dimension.group(1, 2)
+            d_rows, d_cols = int(end_row), column_number(end_col.decode())
+            if d_rows * d_cols > rows * columns:
+                rows, columns = d_rows, d_cols
+                where = f"{end_col.decode()}{end_row.decode()} (its declared dimension)"
+        yield names.get(part, part), rows, columns, where
+
+
+_ODS_TABLE = re.compile(rb'<table:table[\s>/]')
+_ODS_NAME = re.compile(rb'table:name="([^"]*)"')
+_ODS_ROWS_REPEATED = re.compile(rb'table:number-rows-repeated="(\d+)"')
+_ODS_COLUMNS_REPEATED = re.compile(rb'table:number-columns-repeated="(\d+)"')
+_ODS_VALUE = (b":value", b"-value=", b"table:formula=")  # office:value(-type), office:date-value, ...
+
+
+def _ods_row_width(cells: bytes, marks=_ODS_VALUE, covered: bool = True) -> int:
+    """Columns a row's cells take up to its last cell with a value (repeats counted), 0 for a row
+    with none: the trailing empty cells LibreOffice writes (`number-columns-repeated="1010"`)
+    cost a reader nothing and do not count. ``marks`` and ``covered``: what the chunk holds at
+    all, so that a row is not searched for what its chunk lacks."""
+    last = max(cells.rfind(v) for v in marks)
+    if last < 0:
+        return 0
+    end = cells.find(b">", last)
+    head = cells[:end + 1 if end >= 0 else len(cells)]
+    width = head.count(b"<table:table-cell") + (head.count(b"<table:covered-table-cell") if covered else 0)
+    if b"columns-repeated" in head:
+        width += sum(int(r) - 1 for r in _ODS_COLUMNS_REPEATED.findall(head) if int(r) > 1)
+    return width
+
+
+def _ods_extents(z: zipfile.ZipFile):
+    """(sheet, rows, columns, where) of each table of an .ods: rows down to the last row with a
+    value, repeats counted (`number-rows-repeated`), and the widest such row's columns; the
+    trailing empty rows LibreOffice repeats to the sheet's end do not count. content.xml is
+    read in chunks and split at row ends (bytes.split, in C): one Python step per row."""
+    try:
+        info = z.getinfo("content.xml")
+    except KeyError:
+        return
+    sheets: list[list] = []  # [name, rows so far, last row with a value, widest such row]
+    tail = b""
+    with z.open(info) as f:
+        while True:
+            chunk = f.read(_CHUNK)
+            data = tail + chunk
+            marks = tuple(v for v in _ODS_VALUE if v in data)
+            covered = b"<table:covered-table-cell" in data
+            pieces = data.split(b"</table:table-row>")
+            tail = pieces.pop() if chunk else b""
+            del data
+            for piece in pieces:
+                start = piece.rfind(b"<table:table-row")
+                if start < 0:
+                    continue
+                for table in _ODS_TABLE.finditer(piece, 0, start):
+                    name = _ODS_NAME.search(piece, table.start(), piece.find(b">", table.start()) + 1)
+                    sheets.append([name.group(1).decode("utf-8", "replace") if name else f"table {len(sheets) + 1}",
+                                   0, 0, 0])
+                if not sheets:
+                    sheets.append(["table 1", 0, 0, 0])
+                sheet = sheets[-1]
+                tag_end = piece.find(b">", start)
+                repeated = _ODS_ROWS_REPEATED.search(piece, start, tag_end)
+                sheet[1] += int(repeated.group(1)) if repeated else 1
+                width = _ods_row_width(piece[tag_end + 1:], marks, covered) if marks else 0
+                if width:
+                    sheet[2], sheet[3] = sheet[1], max(sheet[3], width)
+            if not chunk:
+                break
+    for name, _rows, last, widest in sheets:
+        yield name, last, widest, f"{column_letters(widest)}{last}" if last else "A1"
+
+
+def check_sheet_extent(path: Path, raw: bytes) -> None:
+    """Refuse a workbook whose sheets would lay out more rows, columns or cells than the limits
+    allow, judged from the cell references and repeat counts its XML declares, before a reader
+    allocates the grid: a 2 KB .xlsx with cells at A1 and XFD1048576, or an 800-byte .ods whose
+    one row is repeated a million times across 16,384 columns, would otherwise ask the reader
+    for billions of cells and abort the process. The XML is inflated in chunks and scanned as
+    bytes (no parse tree, no object per cell)."""
+    if not raw.startswith(b"PK\x03\x04"):
+        return
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as z:
+            names = set(z.namelist())
+            extents = _ods_extents(z) if "content.xml" in names else _xlsx_extents(z)
+            for sheet, rows, columns, where in extents:
+                sheet = display_name(sheet)
+                found = f"the sheet reaches cell {where}"
+                if rows > limits.SHEET_ROWS.value:
+                    raise _over(path, f"{found}: {rows:,} rows", limits.SHEET_ROWS, sheet)
+                if columns > limits.SHEET_COLUMNS.value:
+                    raise _over(path, f"{found}: {columns:,} columns", limits.SHEET_COLUMNS, sheet)
+                if rows * columns > limits.SHEET_CELLS.value:
+                    raise _over(path, f"{found}: {rows:,} rows x {columns:,} columns = {rows * columns:,} cells",
+                                limits.SHEET_CELLS, sheet)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, zlib.error) as exc:
+        raise InputError(path, f"the spreadsheet could not be opened (a damaged zip container: {exc})",
+                         expected="a complete .xlsx or .ods workbook") from None
 
 
 # Byte-order marks, longest first (UTF-32's begins with UTF-16's).
@@ -618,20 +838,37 @@ def _read_html_tables(path: Path, raw: bytes) -> list[Sheet]:
     return sheets
 
 
+_FORMAT_NAMES = {".ods": "ODS spreadsheet", ".xlsx": "xlsx workbook", ".xlsm": "xlsx workbook", ".xls": "xls workbook"}
+
+
+def _reader_failed(exc: BaseException) -> bool:
+    """Whether the reader failed on the file (its own errors, and a Rust panic, which pyo3 raises
+    as a BaseException) rather than the user stopping it or the interpreter running out of memory
+    or stack (those are said by `loaders.store.load_file`)."""
+    return not isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError, RecursionError))
+
+
 def _read_workbook(path: Path, raw: bytes) -> list[Sheet]:
     from python_calamine import CalamineWorkbook
 
     check_container(path, raw)
+    check_sheet_extent(path, raw)
+    kind = _FORMAT_NAMES.get(path.suffix.lower(), "spreadsheet")
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(raw))
-    except Exception as exc:  # calamine raises its own error types for corrupt/truncated files
-        raise InputError(path, f"the spreadsheet could not be opened ({type(exc).__name__}: {exc})",
-                         expected="a complete .xlsx, .xls or .ods workbook") from None
+    except BaseException as exc:  # calamine raises its own error types for corrupt/truncated files
+        if not _reader_failed(exc):
+            raise
+        raise InputError(path, f"this file is not a valid {kind} (the reader says: {type(exc).__name__}: {exc})",
+                         expected="a complete .xlsx, .xls or .ods workbook, saved again from the program that made it"
+                         ) from None
     sheets = []
     for name in wb.sheet_names:
         try:
             rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        except Exception as exc:
+        except BaseException as exc:
+            if not _reader_failed(exc):
+                raise
             raise InputError(path, f"the sheet could not be read ({exc})", sheet=name) from None
         width = max((len(r) for r in rows), default=0)
         grid = np.empty((len(rows), width), dtype=object)
