@@ -135,7 +135,7 @@ def load_file(path: Path, ctx: LoadContext) -> tuple[FileReport, LoadResult | No
         hashing = _HASHER.submit(lambda: hashlib.sha256(raw).hexdigest())
         if path.suffix.lower() in boundaries.SUFFIXES:  # GeoJSON is not a spreadsheet
             report.sha256 = hashing.result()
-            result = boundaries.load_path(path, ctx)
+            result = boundaries.load_path(path, ctx, raw)
         else:
             try:
                 sheets = read_sheets(path, raw)
