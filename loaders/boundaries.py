@@ -79,26 +79,31 @@ def check_json(path: Path, raw: bytes) -> None:
     chunk = 1 << 23
     for start in range(0, len(raw), chunk):
         data = (pending + raw[start:start + chunk]).translate(None, b" \t\r\n")
-        cut = len(data) - (len(data) - len(data.rstrip(b"\\")))  # an escape cut at the chunk's end waits
+        cut = len(data.rstrip(b"\\"))  # an escape cut at the chunk's end waits
         data, pending = data[:cut], data[cut:]
         if not data:
             continue
         data = data.replace(b"\\\\", b"__").replace(b'\\"', b"__")
         a = np.frombuffer(data, dtype=np.uint8)
-        quote = a == ord('"')
-        inside = (np.cumsum(quote, dtype=np.int64) + in_string) % 2 == 1  # after an opening quote
-        inside &= ~quote
-        in_string = bool((int(np.count_nonzero(quote)) + in_string) % 2)
-        opens = ((a == ord("[")) | (a == ord("{"))) & ~inside
-        closes = ((a == ord("]")) | (a == ord("}"))) & ~inside
-        level = depth + np.cumsum(opens.astype(np.int64) - closes.astype(np.int64))
+        quotes = np.flatnonzero(a == ord('"'))
+        brackets = np.flatnonzero((a == ord("[")) | (a == ord("{")) | (a == ord("]")) | (a == ord("}")))
+        if len(quotes):  # a bracket after an odd number of quotes (this chunk's and before) is text
+            brackets = brackets[(np.searchsorted(quotes, brackets) + in_string) % 2 == 0]
+            in_string = bool((len(quotes) + in_string) % 2)
+        elif in_string:
+            continue
+        if not len(brackets):
+            continue
+        kind = a[brackets]
+        opening = (kind == ord("[")) | (kind == ord("{"))
+        level = depth + np.cumsum(np.where(opening, 1, -1), dtype=np.int64)
         deepest = max(deepest, int(level.max()))
         depth = int(level[-1])
         if deepest > limits.JSON_DEPTH.value:
             raise _over(path, f"the JSON is nested more than {limits.JSON_DEPTH.value:,} levels deep", limits.JSON_DEPTH)
-        following = np.append(a[1:], np.uint8(ord(" ")))
-        number = ((following >= ord("0")) & (following <= ord("9"))) | (following == ord("-"))
-        vertices += int(np.count_nonzero((a == ord("[")) & ~inside & number))
+        arrays = brackets[kind == ord("[")]
+        following = a[np.minimum(arrays + 1, len(a) - 1)]
+        vertices += int(np.count_nonzero(((following >= ord("0")) & (following <= ord("9"))) | (following == ord("-"))))
         if vertices > limits.JSON_VERTICES.value:
             raise _over(path, f"the file holds more than {limits.JSON_VERTICES.value:,} coordinate pairs",
                         limits.JSON_VERTICES)
