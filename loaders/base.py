@@ -445,7 +445,11 @@ def _ods_row_width(cells: bytes, marks=_ODS_VALUE, covered: bool = True) -> int:
     with none: the trailing empty cells LibreOffice writes (`number-columns-repeated="1010"`)
     cost a reader nothing and do not count. ``marks`` and ``covered``: what the chunk holds at
     all, so that a row is not searched for what its chunk lacks."""
-    last = max(cells.rfind(v) for v in marks)
+    last = cells.rfind(marks[0]) if marks and marks[0] == b":value" else -1  # office:value-type, nearly always
+    start = max(last, 0)  # the others are looked for only after it, where the row is short
+    for mark in marks:
+        if mark != b":value":
+            last = max(last, cells.rfind(mark, start))
     if last < 0:
         return 0
     end = cells.find(b">", last)
