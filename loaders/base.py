@@ -345,33 +345,42 @@ def _greater(current: str, alphabet: str) -> str:
     return "(?:" + "|".join(options) + ")"
 
 
+# What follows a cell reference when the cell holds something: its start tag closes (not `/>`) and
+# a value, inline string or formula comes next. A styled empty cell (`<c r="XFD1048576" s="1"/>`)
+# or an empty row (`<row r="1048576" s="5" customFormat="1"/>`) costs calamine nothing and does
+# not count.
+_HOLDS_VALUE = r'"[^>]*(?<!/)>\s*<(?:\w+:)?(?:v|is|f)[\s>/]'
+
+
 class _XlsxExtent:
-    """The largest column and row any `r="..."` reference of one worksheet's XML names (cell
-    references `r="XFD1048576"` and row numbers `<row r="1048576">`), found by two expressions that
-    match only references beyond the largest seen so far and are rebuilt when one is met."""
+    """The largest column and row of the cells with a value in one worksheet's XML (references
+    `r="XFD1048576"`, and rows `<row r="1048576">` whose cells carry no reference of their own),
+    found by expressions that match only references beyond the largest seen so far and are
+    rebuilt when one is met: a scan over millions of cells meets a handful, in C."""
 
     def __init__(self):
         self.column, self.row = "A", "1"  # as text: compared by length then letter/digit order
         self._compile()
 
     def _compile(self):
-        self._col = re.compile(('r="(' + _greater(self.column, _LETTERS) + r')\d').encode())
-        self._row = re.compile(('r="[A-Z]*(' + _greater(self.row, "0123456789") + ')"').encode())
+        column, row = _greater(self.column, _LETTERS), _greater(self.row, "0123456789")
+        self._col = re.compile(f'r="({column})\\d+{_HOLDS_VALUE}'.encode())
+        self._row = re.compile(f'r="[A-Z]+({row}){_HOLDS_VALUE}'.encode())
+        # a row whose first cell has no reference of its own: calamine places it by the row's number
+        self._bare_row = re.compile(f'row r="({row})"[^>]*(?<!/)>\\s*<(?:\\w+:)?c(?=[\\s>/])(?![^>]*\\sr=")'.encode())
 
     def feed(self, data: bytes) -> None:
-        # Rows come in order and the header row is the widest, so the references near the end of
-        # the chunk usually hold its maximum already: taken first, they leave the scans nothing.
-        near_end = _ANY_REF.findall(data, max(0, len(data) - (1 << 14)))
+        # Rows come in order and the header row is the widest, so the cells near the end of the
+        # chunk usually hold its maximum already: taken first, they leave the scans nothing.
+        near_end = _VALUE_REF.findall(data, max(0, len(data) - (1 << 14)))
         self._raise(max((c for c, _r in near_end), key=lambda c: (len(c), c), default=b"A").decode(),
                     max((r for _c, r in near_end), key=lambda r: (len(r), r), default=b"1").decode())
-        at = 0
-        while (m := self._col.search(data, at)) is not None:  # rebuilt by each new maximum
-            self._raise(m.group(1).decode(), self.row)
-            at = m.end()
-        at = 0
-        while (m := self._row.search(data, at)) is not None:
-            self._raise(self.column, m.group(1).decode())
-            at = m.end()
+        for which in ("_col", "_row", "_bare_row"):
+            at = 0
+            while (m := getattr(self, which).search(data, at)) is not None:  # rebuilt by each new maximum
+                found = m.group(1).decode()
+                self._raise(found, self.row) if which == "_col" else self._raise(self.column, found)
+                at = m.end()
 
     def _raise(self, column: str, row: str) -> None:
         column = max(self.column, column, key=lambda c: (len(c), c))
@@ -381,8 +390,7 @@ class _XlsxExtent:
             self._compile()
 
 
-_ANY_REF = re.compile(rb'r="([A-Z]*)(\d+)"')
-_DIMENSION = re.compile(rb'dimension\s+ref="\$?([A-Z]+)\$?(\d+)(?::\$?([A-Z]+)\$?(\d+))?"')
+_VALUE_REF = re.compile(f'r="([A-Z]+)(\\d+){_HOLDS_VALUE}'.encode())
 
 
 def _xlsx_sheet_names(z: zipfile.ZipFile) -> dict[str, str]:
@@ -407,30 +415,22 @@ def _xlsx_sheet_names(z: zipfile.ZipFile) -> dict[str, str]:
 
 
 def _xlsx_extents(z: zipfile.ZipFile):
-    """(sheet, rows, columns, where) of each worksheet of an .xlsx: the larger of what its
-    `<dimension ref>` declares and the largest row and column its cells reference."""
+    """(sheet, rows, columns, where) of each worksheet of an .xlsx: the largest row and column of
+    its cells with a value. The `<dimension ref>` is not taken at its word either way: calamine
+    lays out the cells it finds (a declared A1:XFD1048576 over one cell reads as one cell), so the
+    cells are what is checked."""
     names = _xlsx_sheet_names(z)
     for info in z.infolist():
         part = info.filename
         if not (part.startswith("xl/worksheets/") and part.endswith(".xml")):
             continue
-        extent, dimension, tail = _XlsxExtent(), None, b""
+        extent, tail = _XlsxExtent(), b""
         with z.open(info) as f:
             while chunk := f.read(_CHUNK):
                 data = tail + chunk
-                if dimension is None:
-                    dimension = _DIMENSION.search(data[:1 << 16])
                 extent.feed(data)
-                tail = data[-64:]  # a reference cut in two by the chunk boundary is whole here
-        rows, columns = int(extent.row), column_number(extent.column)
-        where = f"{extent.column}{extent.row}"
-        if dimension is not None:
-            end_col, end_row = (dimension.group(3), dimension.group(4)) if dimension.group(3) else dimension.group(1, 2)
-            d_rows, d_cols = int(end_row), column_number(end_col.decode())
-            if d_rows * d_cols > rows * columns:
-                rows, columns = d_rows, d_cols
-                where = f"{end_col.decode()}{end_row.decode()} (its declared dimension)"
-        yield names.get(part, part), rows, columns, where
+                tail = data[-256:]  # a cell cut in two by the chunk boundary is whole here
+        yield names.get(part, part), int(extent.row), column_number(extent.column), f"{extent.column}{extent.row}"
 
 
 _ODS_TABLE = re.compile(rb'<table:table[\s>/]')

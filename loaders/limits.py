@@ -46,10 +46,11 @@ ZIP_RATIO = Limit("MPS_MAX_COMPRESSION_RATIO", 100, "to 1",
                   "how much one part may inflate; spreadsheet XML compresses about 10 to 30 times")
 
 SHEET_CELLS = Limit("MPS_MAX_SHEET_CELLS", 15_000_000, "cells",
-                    "rows x columns of one sheet as its reader would lay it out, from the cell references and "
-                    "repeat counts its XML declares (an .xlsx `<dimension>` and `r=\"XFD1048576\"`, an .ods "
-                    "`number-rows-repeated` and `number-columns-repeated`; trailing empty rows and columns do "
-                    "not count); the CQC directory has about 7 million")
+                    "rows x columns of one sheet as its reader would lay it out, from the references and repeat "
+                    "counts of the cells with a value in its XML (an .xlsx `r=\"XFD1048576\"`, an .ods "
+                    "`number-rows-repeated` and `number-columns-repeated`; empty and styled-only cells, and the "
+                    "trailing empty rows and columns LibreOffice writes, do not count); the CQC directory has "
+                    "about 7 million")
 SHEET_ROWS = Limit("MPS_MAX_SHEET_ROWS", 1_048_576, "rows",
                    "rows of one sheet, counted the same way; 1,048,576 is the most Excel writes")
 SHEET_COLUMNS = Limit("MPS_MAX_SHEET_COLUMNS", 16_384, "columns",

@@ -159,12 +159,46 @@ def test_a_far_cell_written_before_a_near_one_is_still_found(folder):
     assert "ZZ1048576" in line and "1,048,576 rows x 702 columns = 736,100,352 cells" in line
 
 
-def test_a_declared_dimension_beyond_the_limits_is_refused(folder):
+def sheet_data(rows) -> str:
+    """Rows of cells as Excel writes them: inline strings and numbers, each with its reference."""
+    from loaders.base import column_letters
+
+    out = []
+    for i, row in enumerate(rows, start=1):
+        cells = []
+        for j, v in enumerate(row, start=1):
+            ref = f"{column_letters(j)}{i}"
+            if isinstance(v, str):
+                cells.append(f'<c r="{ref}" t="inlineStr"><is><t>{v}</t></is></c>')
+            elif v is not None:
+                cells.append(f'<c r="{ref}"><v>{v}</v></c>')
+        out.append(f'<row r="{i}">{"".join(cells)}</row>')
+    return "".join(out)
+
+
+def test_a_declared_dimension_and_far_styled_empty_cells_cost_nothing_and_load(tmp_path):
+    """calamine lays out the cells that hold something: a <dimension> of A1:XFD1048576, a styled
+    empty cell at XFD1048576 and a formatted empty last row are not cells it allocates, so a
+    workbook carrying them (as Excel writes after whole rows or columns are formatted) loads."""
+    from metrics.store import Store
+
+    src, store = downloads(tmp_path / "downloads"), tmp_path / "store"
+    xlsx(src / "POPPI dementia.xlsx", HEAD + '<dimension ref="A1:XFD1048576"/><sheetData>' + sheet_data(POPPI)
+         + '<row r="1048575"><c r="XFD1048575" s="1"/><c r="A1048575" s="1"></c></row>'
+         '<row r="1048576" s="5" customFormat="1"/></sheetData></worksheet>')
+    r = mps("ingest", src, "--store", store)
+    assert r.returncode == 0, r.stderr
+    prevalence = Store(store).table("prevalence")
+    aged = prevalence[prevalence["age_band"].astype(str).str.contains("65-69")].set_index("year")["value"]
+    assert aged.loc[2017] == 100 and aged.loc[2020] == 110
+
+
+def test_cells_without_references_are_placed_by_their_row(folder):
     src, _ = folder
-    xlsx(src / "declared.xlsx", HEAD + '<dimension ref="A1:XFD1048576"/><sheetData><row r="1"><c r="A1">'
-         '<v>1</v></c></row></sheetData></worksheet>')
-    line = refused(folder, "declared.xlsx")
-    assert "XFD1048576 (its declared dimension)" in line and "17,179,869,184 cells" in line
+    xlsx(src / "bare.xlsx", HEAD + '<sheetData><row r="1"><c r="A1"><v>1</v></c></row><row r="2000000">'
+         '<c t="inlineStr"><is><t>x</t></is></c></row></sheetData></worksheet>')
+    line = refused(folder, "bare.xlsx")
+    assert "A2000000: 2,000,000 rows, over the limit of 1,048,576 rows" in line
 
 
 def test_an_800_byte_ods_repeating_one_row_and_column_is_refused(folder):
