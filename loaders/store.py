@@ -158,7 +158,7 @@ def load_file(path: Path, ctx: LoadContext) -> tuple[FileReport, LoadResult | No
         if problem is None:
             raise
         report.error = InputError(path, problem, expected="a smaller file, or ingest on a machine with more "
-                                  "memory (the limits are in docs/limits.md)").message
+                                  "memory; docs/limits.md lists the limits").message
         return report, None
     except ContractError as exc:
         report.error = (f"{path.name}: the {report.kind or 'file'} loader built rows that do not match "
