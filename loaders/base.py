@@ -11,6 +11,7 @@ import datetime as dt
 import errno
 import io
 import os
+import posixpath
 import re
 import stat
 import unicodedata
@@ -405,7 +406,7 @@ def _xlsx_sheet_names(z: zipfile.ZipFile) -> dict[str, str]:
         rid, target = re.search(r'\bId="([^"]*)"', rel), re.search(r'\bTarget="([^"]*)"', rel)
         if rid and target:
             t = target.group(1)
-            targets[rid.group(1)] = t.lstrip("/") if t.startswith("/") else "xl/" + t
+            targets[rid.group(1)] = t.lstrip("/") if t.startswith("/") else posixpath.normpath("xl/" + t)
     names = {}
     for sheet in re.findall(r"<(?:\w+:)?sheet\b[^>]*>", book):
         name, rid = re.search(r'\bname="([^"]*)"', sheet), re.search(r'\br:id="([^"]*)"', sheet)
@@ -420,9 +421,9 @@ def _xlsx_extents(z: zipfile.ZipFile):
     lays out the cells it finds (a declared A1:XFD1048576 over one cell reads as one cell), so the
     cells are what is checked."""
     names = _xlsx_sheet_names(z)
-    for info in z.infolist():
+    for info in z.infolist():  # the usual place, and wherever the workbook's relationships point
         part = info.filename
-        if not (part.startswith("xl/worksheets/") and part.endswith(".xml")):
+        if part not in names and not (part.startswith("xl/worksheets/") and part.endswith(".xml")):
             continue
         extent, tail = _XlsxExtent(), b""
         with z.open(info) as f:

@@ -296,3 +296,22 @@ def test_a_full_disk_while_writing_names_the_store(tmp_path, monkeypatch, capsys
     assert "a file" not in err and store_state(store) == before
     versions = [p.name for p in (store.parent / "store.versions").iterdir() if not p.name.startswith(".")]
     assert versions == [os.readlink(store).split("/")[-1]]  # the half-written version was removed
+
+
+def test_a_worksheet_kept_outside_xl_worksheets_is_scanned_too(folder):
+    """The reader follows the workbook's relationships to the sheet, wherever the part lies."""
+    src, _ = folder
+    path = xlsx(src / "elsewhere.xlsx", HEAD + '<sheetData><row r="1"><c r="A1"><v>1</v></c></row>'
+                '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData></worksheet>')
+    moved = src / "moved.xlsx"
+    with zipfile.ZipFile(path) as old, zipfile.ZipFile(moved, "w", zipfile.ZIP_DEFLATED) as new:
+        for item in old.infolist():
+            data = old.read(item)
+            name = "data/hidden.xml" if item.filename == "xl/worksheets/sheet1.xml" else item.filename
+            if item.filename in ("xl/_rels/workbook.xml.rels", "[Content_Types].xml"):
+                data = data.replace(b'Target="worksheets/sheet1.xml', b'Target="/data/hidden.xml').replace(
+                    b"/xl/worksheets/sheet1.xml", b"/data/hidden.xml")
+            new.writestr(name, data)
+    path.unlink()
+    line = refused(folder, "moved.xlsx")
+    assert "sheet 'Dementia'" in line and "17,179,869,184 cells" in line
