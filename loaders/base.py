@@ -371,6 +371,8 @@ class _XlsxExtent:
         self._bare_row = re.compile(f'row r="({row})"[^>]*(?<!/)>\\s*<(?:\\w+:)?c(?=[\\s>/])(?![^>]*\\sr=")'.encode())
 
     def feed(self, data: bytes) -> None:
+        if any(odd in data for odd in _ODD_REF_BYTES) or _LOWER_REF.search(data):
+            data = _ODD_REF.sub(lambda m: b'r="' + m.group(1).upper() + b'"', data)  # as calamine reads them
         # Rows come in order and the header row is the widest, so the cells near the end of the
         # chunk usually hold its maximum already: taken first, they leave the scans nothing.
         near_end = _VALUE_REF.findall(data, max(0, len(data) - (1 << 14)))
@@ -391,6 +393,11 @@ class _XlsxExtent:
             self._compile()
 
 
+# References written otherwise than r="A1" (calamine reads them too): lower-case letters, single
+# quotes, space around '='. Rare, so looked for with byte searches and rewritten only when present.
+_ODD_REF_BYTES = (b"r='", b"r =", b"r= ", b"r\t", b"r\n", b"r\r")
+_LOWER_REF = re.compile(rb'r="[a-z]')
+_ODD_REF = re.compile(rb"""(?<![\w:.-])r\s*=\s*["']([A-Za-z]*\d+)["']""")
 _VALUE_REF = re.compile(f'r="([A-Z]+)(\\d+){_HOLDS_VALUE}'.encode())
 
 
@@ -435,10 +442,10 @@ def _xlsx_extents(z: zipfile.ZipFile):
 
 
 _ODS_TABLE = re.compile(rb'<table:table[\s>/]')
-_ODS_NAME = re.compile(rb'table:name="([^"]*)"')
-_ODS_ROWS_REPEATED = re.compile(rb'table:number-rows-repeated="(\d+)"')
-_ODS_COLUMNS_REPEATED = re.compile(rb'table:number-columns-repeated="(\d+)"')
-_ODS_VALUE = (b":value", b"-value=", b"table:formula=")  # office:value(-type), office:date-value, ...
+_ODS_NAME = re.compile(rb"""table:name\s*=\s*["']([^"']*)["']""")
+_ODS_ROWS_REPEATED = re.compile(rb"""table:number-rows-repeated\s*=\s*["'](\d+)["']""")
+_ODS_COLUMNS_REPEATED = re.compile(rb"""table:number-columns-repeated\s*=\s*["'](\d+)["']""")
+_ODS_VALUE = (b":value", b"-value", b"table:formula")  # office:value(-type), office:date-value, ...
 
 
 def _ods_row_width(cells: bytes, marks=_ODS_VALUE, covered: bool = True) -> int:

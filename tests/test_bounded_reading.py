@@ -315,3 +315,20 @@ def test_a_worksheet_kept_outside_xl_worksheets_is_scanned_too(folder):
     path.unlink()
     line = refused(folder, "moved.xlsx")
     assert "sheet 'Dementia'" in line and "17,179,869,184 cells" in line
+
+
+@pytest.mark.parametrize("far", ['r="xfd1048576"', "r='XFD1048576'", 'r = "XFD1048576"'])
+def test_references_written_otherwise_are_read_as_the_reader_reads_them(folder, far):
+    src, _ = folder
+    xlsx(src / "odd.xlsx", HEAD + f'<sheetData><row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c {far}>'
+         '<v>1</v></c></row></sheetData></worksheet>')
+    assert "17,179,869,184 cells" in refused(folder, "odd.xlsx")
+
+
+def test_ods_repeats_in_single_quotes_are_counted(folder):
+    src, _ = folder
+    ods(src / "quoted.ods", "<table:table table:name='Carers'><table:table-row table:number-rows-repeated = '1048576'>"
+        "<table:table-cell office:value-type='float' office:value='1' table:number-columns-repeated='16384'/>"
+        "</table:table-row></table:table>")
+    line = refused(folder, "quoted.ods")
+    assert "sheet 'Carers'" in line and "17,179,869,184 cells" in line
