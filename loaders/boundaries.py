@@ -268,15 +268,10 @@ def _rings(shape, holes: bool = True):
                 yield p, r, k, lon, lat
 
 
-def load_path(path: Path, ctx, raw: bytes | None = None) -> LoadResult:
-    """The ward file as boundary rows; ``raw``: its bytes, when the caller has read them already."""
-    import shapely
-
-    features, data = _features(path, raw)
-    del raw
-    wards = ctx.authority_lookup("wards.csv")
-    hood_of = _ward_neighbourhoods(wards)
-    warnings, unknown, read = [], [], []
+def _read_wards(path: Path, features: list, hood_of: dict, lookup: bool) -> tuple[list[list], list[str]]:
+    """[code, name, neighbourhood, feature number, polygons] of each feature, and the names of the
+    wards the profile's lookup does not know."""
+    read, unknown = [], []
     for i, feature in enumerate(features, start=1):
         if not isinstance(feature, dict):
             raise InputError(path, f"feature {i} is not a GeoJSON Feature", row=i, expected="a Feature object")
@@ -287,10 +282,22 @@ def load_path(path: Path, ctx, raw: bytes | None = None) -> LoadResult:
                              expected="a property named one of: " + ", ".join(["WD22NM (any year)"] + NAME_KEYS))
         code = code or name
         hood = hood_of.get(_norm(code)) or hood_of.get(_norm(name))
-        if hood is None and wards is not None:
+        if hood is None and lookup:
             unknown.append(name)
         geometry = feature.get("geometry")
         read.append([code, name, hood, i, _polygons(path, i, name, geometry if isinstance(geometry, dict) else {})])
+    return read, unknown
+
+
+def load_path(path: Path, ctx, raw: bytes | None = None) -> LoadResult:
+    """The ward file as boundary rows; ``raw``: its bytes, when the caller has read them already."""
+    import shapely
+
+    features, data = _features(path, raw)
+    del raw
+    wards = ctx.authority_lookup("wards.csv")
+    read, unknown = _read_wards(path, features, _ward_neighbourhoods(wards), wards is not None)
+    warnings = []
     reprojected = _to_lonlat(path, data, read)
     if reprojected:
         warnings.append(reprojected)

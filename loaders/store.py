@@ -373,10 +373,8 @@ def write_store(report: IngestReport, results, ctx: LoadContext, store_dir: Path
                 manifest["kept_from_previous"] = dict(report.kept)
             (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str), encoding="utf-8")
             store_versions.publish(store_dir, tmp)
-        except BaseException as exc:
+        except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
-            if isinstance(exc, OSError):
-                raise store_write_error(exc, store_dir) from None
             raise
     return store_dir
 
@@ -469,5 +467,8 @@ def ingest(source_dir: Path, store_dir: Path, lookups_dir: Path | None = None,
     report, results, ctx = load_folder(source_dir, lookups_dir, progress, authority=authority,
                                        profile_dir=profile_dir)
     if report.ok:
-        report.store_dir = write_store(report, results, ctx, store_dir, replace=replace)
+        try:
+            report.store_dir = write_store(report, results, ctx, store_dir, replace=replace)
+        except OSError as exc:  # a full disk: said of the store, whose previous version stays
+            raise store_write_error(exc, Path(os.path.abspath(store_dir))) from None
     return report
