@@ -322,6 +322,13 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug, not bad input: say so in one line; MPS_DEBUG=1 for the trace
         if os.environ.get("MPS_DEBUG"):
             raise
+        from loaders.store import reader_exhausted
+
+        problem = reader_exhausted(exc)  # out of memory, stack or threads: the machine's limit, not a bug
+        if problem is not None:
+            err_console.print(f"[red]error[/red] {problem.replace('this file', 'the input')} "
+                              "(the previous store, if any, is unchanged)")
+            return 1
         err_console.print(f"[red]internal error[/red] {type(exc).__name__}: {exc} "
                           "(set MPS_DEBUG=1 to see the traceback, and please report it)")
         return 2

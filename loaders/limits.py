@@ -1,8 +1,11 @@
 """How much ingest will read from one file, declared once (docs/limits.md is generated from here).
 
 The limits are checked before a file is parsed, from what costs nothing to learn: the file's size,
-a spreadsheet's zip central directory (entry count, inflated size, compression ratio), and a CSV's
-line and field counts. A hostile file (a zip bomb, a 500 MB CSV, a million columns) is refused with
+a spreadsheet's zip central directory (entry count, inflated size, compression ratio), the cells a
+sheet's XML declares (scanned as a byte stream inside the zip, before the reader lays out its grid),
+a CSV's line and field counts, and a GeoJSON file's nesting and vertex count (one byte scan before
+it is parsed). A hostile file (a zip bomb, a 500 MB CSV, a million columns, a 2 KB workbook with a cell at
+XFD1048576, a GeoJSON nested 100,000 deep) is refused with
 its name in a second, instead of exhausting memory inside a parser. The defaults admit the largest
 real national files with room to spare: the CQC care directory (about 15 MB as .xlsx, a few hundred
 MB of XML inflated), the Fingertips all-areas export and the NHS Digital quinary-age GP file (tens
@@ -42,7 +45,23 @@ ZIP_INFLATED_MB = Limit("MPS_MAX_INFLATED_MB", 1_024, "MB",
 ZIP_RATIO = Limit("MPS_MAX_COMPRESSION_RATIO", 100, "to 1",
                   "how much one part may inflate; spreadsheet XML compresses about 10 to 30 times")
 
-LIMITS = [FILE_MB, CSV_ROWS, CSV_COLUMNS, ZIP_ENTRIES, ZIP_INFLATED_MB, ZIP_RATIO]
+SHEET_CELLS = Limit("MPS_MAX_SHEET_CELLS", 15_000_000, "cells",
+                    "rows x columns of one sheet as its reader would lay it out, from the references and repeat "
+                    "counts of the cells with a value in its XML (an .xlsx `r=\"XFD1048576\"`, an .ods "
+                    "`number-rows-repeated` and `number-columns-repeated`; empty and styled-only cells, and the "
+                    "trailing empty rows and columns LibreOffice writes, do not count); the CQC directory has "
+                    "about 7 million")
+SHEET_ROWS = Limit("MPS_MAX_SHEET_ROWS", 1_048_576, "rows",
+                   "rows of one sheet, counted the same way; 1,048,576 is the most Excel writes")
+SHEET_COLUMNS = Limit("MPS_MAX_SHEET_COLUMNS", 16_384, "columns",
+                      "columns of one sheet, counted the same way; 16,384 (XFD) is the most Excel writes")
+JSON_DEPTH = Limit("MPS_MAX_JSON_DEPTH", 64, "levels",
+                   "nesting of arrays and objects in a GeoJSON file; a MultiPolygon FeatureCollection needs 7")
+JSON_VERTICES = Limit("MPS_MAX_VERTICES", 2_000_000, "vertices",
+                      "coordinate pairs in one GeoJSON file; a borough's full-resolution wards have tens of thousands")
+
+LIMITS = [FILE_MB, CSV_ROWS, CSV_COLUMNS, ZIP_ENTRIES, ZIP_INFLATED_MB, ZIP_RATIO, SHEET_CELLS, SHEET_ROWS,
+          SHEET_COLUMNS, JSON_DEPTH, JSON_VERTICES]
 
 MB = 1 << 20
 

@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 from concurrent.futures import ThreadPoolExecutor
 import json
+import errno
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -135,7 +136,7 @@ def load_file(path: Path, ctx: LoadContext) -> tuple[FileReport, LoadResult | No
         hashing = _HASHER.submit(lambda: hashlib.sha256(raw).hexdigest())
         if path.suffix.lower() in boundaries.SUFFIXES:  # GeoJSON is not a spreadsheet
             report.sha256 = hashing.result()
-            result = boundaries.load_path(path, ctx)
+            result = boundaries.load_path(path, ctx, raw)
         else:
             try:
                 sheets = read_sheets(path, raw)
@@ -153,12 +154,32 @@ def load_file(path: Path, ctx: LoadContext) -> tuple[FileReport, LoadResult | No
     except InputError as exc:
         report.error = exc.message
         return report, None
+    except (MemoryError, RecursionError, RuntimeError) as exc:
+        problem = reader_exhausted(exc)
+        if problem is None:
+            raise
+        report.error = InputError(path, problem, expected="a smaller file, or ingest on a machine with more "
+                                  "memory; docs/limits.md lists the limits").message
+        return report, None
     except ContractError as exc:
         report.error = (f"{path.name}: the {report.kind or 'file'} loader built rows that do not match "
                         f"the store contract ({exc}). This is a bug in the dashboard, not in the file; "
                         f"please report it with this message")
         return report, None
     return _finish(report, result)
+
+
+def reader_exhausted(exc: BaseException) -> str | None:
+    """What to tell the user when reading a file ran out of memory, stack or threads (the file is
+    too large or too deeply nested for this machine, or the process runs under a memory cap), or
+    None for any other error, which is a bug and stays one."""
+    if isinstance(exc, MemoryError):
+        return "there was not enough memory to read this file"
+    if isinstance(exc, RecursionError):
+        return "this file is nested too deeply to be read"
+    if isinstance(exc, RuntimeError) and "can't start new thread" in str(exc):
+        return "there was not enough memory to read this file (a reader could not start a thread)"
+    return None
 
 
 def _finish(report: FileReport, result: LoadResult) -> tuple[FileReport, LoadResult]:
@@ -362,6 +383,18 @@ def write_store(report: IngestReport, results, ctx: LoadContext, store_dir: Path
     return store_dir
 
 
+def store_write_error(exc: OSError, store_dir: Path) -> OSError:
+    """The error of a failed store write, naming the store: Parquet and file writers often say
+    "No space left on device" without a file name (and pyarrow without an errno either)."""
+    number = exc.errno
+    if number is None and "No space left" in str(exc):
+        number = errno.ENOSPC
+    if exc.filename and number == exc.errno:
+        return exc
+    return OSError(number, exc.strerror or os.strerror(number) if number else str(exc),
+                   exc.filename or str(store_dir))
+
+
 def write_table(folder: Path, name: str, frame: pd.DataFrame) -> None:
     """One table into a version folder: a table with an authority dimension
     (`store_versions.PARTITIONED_TABLES`) as a Hive-partitioned dataset, `<name>/area_code=<GSS>/
@@ -438,5 +471,8 @@ def ingest(source_dir: Path, store_dir: Path, lookups_dir: Path | None = None,
     report, results, ctx = load_folder(source_dir, lookups_dir, progress, authority=authority,
                                        profile_dir=profile_dir)
     if report.ok:
-        report.store_dir = write_store(report, results, ctx, store_dir, replace=replace)
+        try:
+            report.store_dir = write_store(report, results, ctx, store_dir, replace=replace)
+        except OSError as exc:  # a full disk: said of the store, whose previous version stays
+            raise store_write_error(exc, Path(os.path.abspath(store_dir))) from None
     return report

@@ -20,7 +20,7 @@ BAD = Path(__file__).parent / "fixtures" / "bad"
 EXPECTED = {
     "empty.csv": ["empty"],
     "truncated.xlsx": ["could not be opened"],
-    "not_a_spreadsheet.xlsx": ["could not be opened"],
+    "not_a_spreadsheet.xlsx": ["this file is not a valid xlsx workbook"],
     "missing_column.csv": ["Value", "missing", "Indicator Name"],
     "no_header_row.csv": ["not a kind", "poppi_pansi", "fingertips"],
     "text_in_count.xlsx": ["sheet 'Dementia'", "row 5", "column '2020'", "about 110"],
