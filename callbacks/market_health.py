@@ -104,7 +104,7 @@ def update_workforce_prices(_):
                                                   "cost_of_care_lower_quartile": "Cost of care, lower quartile",
                                                   "cost_of_care_upper_quartile": "Cost of care, upper quartile"}))
     pfig = figures.bars(long, "what", "pct_of_median", "Rates as a % of the authority's cost-of-care median "
-                        "(100 = median)", series="figure", horizontal=True, y_title="% of the cost-of-care median")
+                        "(100 = median)", series="figure", horizontal=True, y_title="% of the median")
     price = chart_result(p, pfig, "Prices: unit costs and cost of care",
                          "Source: ASC finance return unit costs; the authority's cost-of-care exercise (profile).")
     return (*work, *price)

@@ -2,6 +2,7 @@
 from dash import Input, Output
 
 from layouts import figures, ids
+from metrics.findings import declared_indicators
 from metrics.kpis import latest_kpis
 from .common import chart_outputs, chart_result, query_string, PageCallbacks, source_line, store
 
@@ -10,10 +11,15 @@ page = PageCallbacks("performance")
 
 @page.callback(*chart_outputs(ids.PERF_CHART), Output(ids.query("performance"), "data"), Input(ids.PERF_SEX, "value"))
 def update_performance(sex):
-    k = latest_kpis(store())
+    s = store()
+    k = latest_kpis(s)
     if len(k) and sex != "all":
         k = k[k["sex"] == sex]
-    fig = figures.spine(k, "Latest values relative to England")
+    # The chart speaks plain English: the declared short names, not the publishers' method labels.
+    declared = declared_indicators(s)
+    names = [declared.get(str(int(i)) if i == i else "", {}).get("short") or n
+             for i, n in zip(k["indicator_id"], k["indicator_name"])] if len(k) else []
+    fig = figures.spine(k.assign(indicator_name=names) if len(k) else k, "Latest values relative to England")
     cols = ["indicator_id", "indicator_name", "sex", "age", "period", "value", "lower_ci", "upper_ci",
             "region_value", "england_value", "comparators_value", "comparators_n", "compared_to_region",
             "compared_to_england", "polarity", "source_file", "source_row"]

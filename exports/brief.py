@@ -382,6 +382,7 @@ def _heading(column) -> str:
 def render_html(store: Store, sections: list[Section], summary: Summary | None = None) -> str:
     area = html.escape(_area(store))
     parts = [f"""<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{area} market position statement: briefing pack</title>
 <style>
 @page {{ size: A4; margin: 18mm 15mm; @bottom-center {{ content: "Page " counter(page) " of " counter(pages); }} }}
@@ -399,6 +400,11 @@ ol.findings li {{ display: grid; grid-template-columns: 22mm 1fr 62mm; gap: 3mm;
 .mark {{ font-weight: bold; padding: 1mm; text-align: center; align-self: start; }}
 .meaning {{ font-size: 9pt; }} .question {{ font-size: 9pt; font-style: italic; }}
 ul.key {{ font-size: 9pt; }}
+@media screen and (max-width: 600px) {{
+  body {{ padding: 0 12px; font-size: 12pt; }}
+  ol.findings li {{ grid-template-columns: 1fr; }}
+  table {{ display: block; overflow-x: auto; }}
+}}
 </style></head><body>
 <h1>{area}: market position statement — briefing pack</h1>
 <p>Prepared {dt.date.today():%d %B %Y} from the store built {html.escape(store.version[:10])}.</p>"""]

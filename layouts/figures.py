@@ -27,13 +27,20 @@ def _base(fig: go.Figure, title: str, y_title: str = "", x_title: str = "", **la
     """The figure as a plain dict with our layout merged in. Building the layout as a dict skips
     plotly's per-property validation, which otherwise costs 5-20 ms a figure."""
     out = fig.to_plotly_json()
+    # Titles wrap at TITLE_WIDTH characters: plotly never wraps them, and on a 390 px phone a long one
+    # ran off the chart, cut mid-word. Each extra line gets room above the plot.
+    title = wrap(title, TITLE_WIDTH, max_lines=3) if title else title
+    lines = title.count("<br>") + 1 if title else 1
     base = {
         "template": TEMPLATE_JSON, "font": FONT, "title": {"text": title, "x": 0, "xanchor": "left"},
-        "margin": {"l": 60, "r": 20, "t": 60, "b": 50}, "legend": {"orientation": "h", "y": -0.2},
-        "hoverlabel": {"font": FONT}, "height": 450,
+        "margin": {"l": 60, "r": 20, "t": 40 + 22 * lines, "b": 50}, "legend": {"orientation": "h", "y": -0.2},
+        "hoverlabel": {"font": FONT}, "height": 450 + 22 * (lines - 1),
     }
     merged = {**out.get("layout", {}), **base, **layout}
+    if "margin" in layout:  # a builder's own margins still leave room for the title's lines
+        merged["margin"] = {**layout["margin"], "t": max(layout["margin"].get("t", 60), 40 + 22 * lines)}
     for axis, text in (("yaxis", y_title), ("xaxis", x_title)):
+        text = wrap(text, AXIS_TITLE_WIDTH, max_lines=3) if text else text
         merged[axis] = {**out.get("layout", {}).get(axis, {}), **layout.get(axis, {}), "title": {"text": text}}
     out["layout"] = merged
     return out
@@ -61,7 +68,11 @@ def lines(frame: pd.DataFrame, x: str, y: str, series: str, title: str, y_title:
     return _base(fig, title, y_title)
 
 
-def wrap(text, width: int = 28) -> str:
+TITLE_WIDTH = 36  # characters of a chart title on one line: fits a 390 px phone at 17 px
+AXIS_TITLE_WIDTH = 28  # an axis title is centred on the plot, which is narrower than the chart
+
+
+def wrap(text, width: int = 28, max_lines: int = 4) -> str:
     """Break a long category label over lines (<br>) so it is not cut off at the axis."""
     words, lines, line = str(text).split(), [], ""
     for w in words:
@@ -71,7 +82,7 @@ def wrap(text, width: int = 28) -> str:
         else:
             line = f"{line} {w}".strip()
     lines.append(line)
-    return "<br>".join(lines[:4]) + ("…" if len(lines) > 4 else "")
+    return "<br>".join(lines[:max_lines]) + ("…" if len(lines) > max_lines else "")
 
 
 def bars(frame: pd.DataFrame, x: str, y: str, title: str, *, series: str | None = None,
@@ -96,7 +107,8 @@ def bars(frame: pd.DataFrame, x: str, y: str, title: str, *, series: str | None 
     values = pd.to_numeric(frame[y], errors="coerce").dropna()
     if len(values) and not stacked:  # room for the labels inside the plot, so none is clipped
         lo, hi = min(0.0, float(values.min())), max(0.0, float(values.max()))
-        pad = (hi - lo) * 0.15 or 1.0
+        # Horizontal bars need more: on a 390 px phone the plot is ~150 px wide and "10,000" is 45 px.
+        pad = (hi - lo) * (0.35 if horizontal else 0.15) or 1.0
         extra["xaxis" if horizontal else "yaxis"] = {"range": [lo - pad if lo < 0 else 0, hi + pad]}
     if horizontal:
         categories = frame[x].nunique()
@@ -117,8 +129,14 @@ def spine(frame: pd.DataFrame, title: str) -> go.Figure:
     scale = 100 / f["england_value"]
     ages = f["age"].astype(str) if "age" in f.columns else pd.Series("All ages", index=f.index)
     age = ages.where(ages.str.lower() == "all ages", ", " + ages).where(ages.str.lower() != "all ages", "")
+    ages = ages.str.replace(" yrs", "", regex=False)
+    age = ages.where(ages.str.lower() == "all ages", ", " + ages).where(ages.str.lower() != "all ages", "")
+    said = [a.strip(", ") in n for a, n in zip(age, f["indicator_name"])]
+    age = age.where([not x for x in said], "")  # "Hip fractures (65+)" needs no second "65+"
+    # Narrow lines, each row as tall as its label: long labels overlapped their neighbours on a phone.
     f["label"] = (f["indicator_name"] + " (" + f["period"].astype(str) + ", " + f["sex"] + age + ")").map(
-        lambda t: wrap(t, 38))
+        lambda t: wrap(t, 26))
+    label_lines = int(f["label"].str.count("<br>").add(1).sum())
     styles = {"better": (OKABE_ITO[2], "circle"), "worse": (OKABE_ITO[3], "x"), "similar": ("#6f777b", "circle-open"),
               "higher": (OKABE_ITO[0], "triangle-up"), "lower": (OKABE_ITO[5], "triangle-down"),
               "not_compared": ("#6f777b", "square-open")}
@@ -143,7 +161,8 @@ def spine(frame: pd.DataFrame, title: str) -> go.Figure:
             customdata=f[["comparators_value", "comparators_n"]],
             hovertemplate="%{y}<br>comparators' mean %{customdata[0]:.1f} (%{customdata[1]} authorities)<extra></extra>"))
     fig.add_vline(x=100, line=dict(color="#0b0c0c", dash="dash"), annotation_text="England = 100")
-    return _base(fig, title, "", "Value relative to England (England = 100)", height=max(450, 70 * len(f)))
+    return _base(fig, title, "", "England = 100",
+                 height=max(450, 220 + 24 * label_lines + 16 * len(f)))
 
 
 def tile_map(frame: pd.DataFrame, value: str, title: str, label_col: str = "name") -> go.Figure:
@@ -176,7 +195,8 @@ def tile_map(frame: pd.DataFrame, value: str, title: str, label_col: str = "name
     else:
         key = "Each square prints its value (grey: no data). Click a square to select it."
     annotations.append(dict(x=0, y=-0.06, xref="paper", yref="paper", xanchor="left", yanchor="top",
-                            showarrow=False, align="left", text=wrap(key, 110), font=dict(size=13, color="#0b0c0c")))
+                            showarrow=False, align="left", text=wrap(key, 44, max_lines=8),
+                            font=dict(size=13, color="#0b0c0c")))
     fig = go.Figure()
     if "area_code" in frame:  # a transparent marker on each square: clicking it selects the area (customdata)
         fig.add_trace(go.Scatter(x=[x + 0.475 for x, _ in positions], y=[y + 0.475 for _, y in positions],
@@ -185,7 +205,7 @@ def tile_map(frame: pd.DataFrame, value: str, title: str, label_col: str = "name
                                  marker=dict(size=60, symbol="square", color="rgba(255,255,255,0.01)")))
     # Shapes and annotations go in as plain layout: add_shape/add_annotation validate one by one.
     return _base(fig, title, shapes=shapes, annotations=annotations, height=540,
-                 margin={"l": 60, "r": 20, "t": 60, "b": 110},
+                 margin={"l": 60, "r": 20, "t": 60, "b": 150},
                  xaxis={"visible": False, "range": [min(x for x, _ in positions) - 0.05,
                                                     max(x for x, _ in positions) + 1.0]},
                  yaxis={"visible": False, "range": [min(y for _, y in positions) - 0.05,
@@ -347,13 +367,18 @@ def index_heatmap(frame: pd.DataFrame, x: str, y: str, z: str, title: str, colou
         return empty("No data for this selection")
     pivot = frame.pivot_table(index=y, columns=x, values=z, aggfunc="first", sort=False)
     text = [[("" if pd.isna(v) else f"{v:,.0f}") for v in row] for row in pivot.to_numpy()]
-    trace = {"type": "heatmap", "x": [str(c) for c in pivot.columns], "y": [str(i) for i in pivot.index],
+    # Row and column names wrapped, and the colour key laid under the grid: with the names on one line
+    # and the key beside it, a 390 px phone had no room left for the cells.
+    rows = [wrap(i, 24) for i in pivot.index]
+    lines = max(r.count("<br>") + 1 for r in rows)
+    trace = {"type": "heatmap", "x": [wrap(c, 12) for c in pivot.columns], "y": rows,
              "z": [[None if pd.isna(v) else min(200.0, float(v)) for v in row] for row in pivot.to_numpy()],
              "text": text, "texttemplate": "%{text}", "zmin": 0, "zmax": 200, "colorscale": DIVERGING,
-             "colorbar": {"title": {"text": colour_title}}, "hoverongaps": False, "xgap": 2, "ygap": 2,
-             "hovertemplate": "%{y}<br>%{x}: %{text}<extra></extra>"}
-    out = _base(go.Figure(), title, height=max(420, 34 * len(pivot) + 160),
-                margin={"l": 280, "r": 20, "t": 60, "b": 60}, yaxis={"autorange": "reversed"})
+             "colorbar": {"title": {"text": wrap(colour_title, 28), "side": "top"}, "orientation": "h",
+                          "y": -0.12, "yanchor": "top", "len": 0.9, "thickness": 14},
+             "hoverongaps": False, "xgap": 2, "ygap": 2, "hovertemplate": "%{y}<br>%{x}: %{text}<extra></extra>"}
+    out = _base(go.Figure(), title, height=max(420, (18 * lines + 12) * len(pivot) + 260),
+                margin={"l": 20, "r": 20, "t": 60, "b": 140}, yaxis={"autorange": "reversed", "automargin": True})
     out["data"] = [trace]
     return out
 # Marks a person reads on the segment ratings grid: (tint, text colour) per kind of mark. Tints are
@@ -392,7 +417,7 @@ def timeline(frame: pd.DataFrame, label: str, start: str, end: str, value: str, 
     frame = frame.reset_index(drop=True)
     fig = go.Figure()
     names = frame[group].fillna("Across client groups") if group else pd.Series(["Contracts"] * len(frame))
-    rows = [wrap(t, 40) for t in frame[label]]
+    rows = [wrap(t, 26) for t in frame[label]]  # names on lines that fit beside the bars on a phone
     for i, name in enumerate(dict.fromkeys(names)):
         part = frame[names == name]
         s, e = pd.to_datetime(part[start]), pd.to_datetime(part[end])
@@ -441,7 +466,7 @@ def money_bars(frame: pd.DataFrame, label: str, value: str, title: str) -> dict:
                  height=max(300, 160 + max(28, 16 * lines) * len(f)),
                  xaxis={"type": "log", "tickvals": ticks, "ticktext": [_money_tick(t) for t in ticks],
                         "range": [math.log10(ticks[0]), math.log10(hi) + 0.6]},
-                 yaxis={"autorange": "reversed"}, margin={"l": 60, "r": 40, "t": 60, "b": 60})
+                 yaxis={"autorange": "reversed"}, margin={"l": 60, "r": 64, "t": 60, "b": 60})  # room for "£268.0m"
 
 
 def homes_and_beds(frame: pd.DataFrame, group: str, title: str) -> dict:
