@@ -98,6 +98,10 @@ def _pct(x) -> str:
 def quality_mark(store: Store, segment: str) -> Mark:
     if segment in ("day_opportunities", "carers_support"):
         return Mark(NO_DATA, "Not a service the CQC registers: the directory says nothing about its quality.")
+    from .coverage import directory_missing_short
+    missing = directory_missing_short(store)
+    if missing:  # no directory for the authority: say that, not "no rated locations"
+        return Mark(NO_DATA, missing)
     q = market.quality(store)
     q = q[q["segment"] == segment]
     own = q[q["area_type"] == "la"]
