@@ -98,7 +98,7 @@ def indicators(store: Store, area: dict) -> pd.DataFrame:
     rows = []
     for m, label in INDICATORS.items():
         if m in mine:
-            pct = mine[m].sum() / mine["residents"].sum() * 100
+            pct = mine[m].sum(min_count=1) / mine["residents"].sum(min_count=1) * 100  # blank without a total
             borough = float(mine[f"{m}_borough_pct"].iloc[0])
             rows.append({"indicator": label, "area_pct": pct, "borough_pct": borough, "difference_pts": pct - borough})
     return pd.DataFrame(rows)

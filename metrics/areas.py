@@ -131,11 +131,13 @@ def census_by_ward(store: Store) -> pd.DataFrame:
     out = pd.DataFrame({"ward_code": w.index, "ward_name": w.index.map(names["ward_name"]),
                         "neighbourhood_code": w.index.map(names["neighbourhood_code"])}).set_index("ward_code")
     borough = _authority_census(store)
-    for m in [m for m in WARD_MEASURES if m in w.columns]:
+    # A table without its total (residents) keeps its counts; their shares have no denominator.
+    residents = w["residents"] if "residents" in w.columns else pd.Series(float("nan"), index=w.index)
+    out["residents"] = residents
+    for m in [m for m in WARD_MEASURES if m in w.columns and m != "residents"]:
         out[m] = w[m]
-        if m != "residents":
-            out[f"{m}_pct"] = w[m] / w["residents"] * 100
-            out[f"{m}_borough_pct"] = borough.get(m, float("nan")) / borough.get("residents", float("nan")) * 100
+        out[f"{m}_pct"] = w[m] / residents * 100
+        out[f"{m}_borough_pct"] = borough.get(m, float("nan")) / borough.get("residents", float("nan")) * 100
     return out.reset_index().sort_values("ward_name", na_position="last").reset_index(drop=True)
 
 
@@ -173,7 +175,8 @@ def resident_vs_registered(store: Store) -> pd.DataFrame:
     names = neighbourhood_names(store)
     reg = registered_by_neighbourhood(store) if len(store.table("registrations")) else pd.Series(dtype=float)
     cw = census_by_ward(store)
-    res = cw.groupby("neighbourhood_code")["residents"].sum() if len(cw) else pd.Series(dtype=float)
+    res = (cw.groupby("neighbourhood_code")["residents"].sum(min_count=1).dropna() if len(cw)
+           else pd.Series(dtype=float))
     hoods = sorted(set(names) | set(reg.index) | set(res.index))
     if not hoods:
         return pd.DataFrame()

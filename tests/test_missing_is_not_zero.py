@@ -315,3 +315,48 @@ def test_another_authority_outside_the_directory_gets_blanks_not_zeros(sample_st
     router = next(d for d in deps if "_pages_content" in d["output"])
     body = client.post("/_dash-update-component", json=payload(router, ["/supply", "?authority=E08000009"]))
     assert "holds no locations in Trafford" in body.get_data(as_text=True).replace("\\u0027", "'")
+
+
+def test_a_census_table_without_its_total_breaks_no_output(tmp_path):
+    """Lewisham's Census 2011 ward tables with the total column ('All categories') taken out of both
+    files: accepted, and every output builds; the ward counts stay, their shares are blank (no
+    denominator), never a number."""
+    from conftest import real_file
+    from exports.brief import write_brief
+    from exports.csv_export import write_csv_tables
+    from exports.xlsx_export import write_workbook
+    from loaders.store import ingest
+    from metrics.areas import census_by_ward
+    from metrics.store import Store
+    from test_robustness import all_callbacks_succeed
+    total = "All categories: Long-term health problem or disability"
+    src = tmp_path / "src"
+    shutil.copytree(SAMPLE, src)
+    for name in ("census2011_health_unpaid_care_wd22.csv", "census2011_health_unpaid_care_references.csv"):
+        shutil.copy(real_file(f"lewisham-open-data/{name}"), src / name)
+        _drop_column(src / name, None, total)
+    report = ingest(src, tmp_path / "store")
+    assert report.ok, [f.error for f in report.files if f.error]
+    store = Store(tmp_path / "store")
+    wards = census_by_ward(store)
+    # E05013714 (first row of the file): 957 residents limited a lot, share unknown without the total.
+    first = wards[wards["ward_code"] == "E05013714"].iloc[0]
+    assert first["limited_a_lot"] == 957 and pd_isna(first["limited_a_lot_pct"]) and pd_isna(first["residents"])
+    assert write_csv_tables(store, tmp_path / "csv")
+    assert write_workbook(store, tmp_path / "t.xlsx").stat().st_size > 0
+    assert write_brief(store, tmp_path / "b.pdf").read_bytes().startswith(b"%PDF")
+    assert "Traceback" not in write_brief(store, tmp_path / "b.html").read_text(encoding="utf-8")
+    pages = all_callbacks_succeed(tmp_path / "store")
+    assert "Traceback" not in pages["/neighbourhoods"]
+    from app import create_app
+    client = create_app(tmp_path / "store").server.test_client()
+    from benchmarks.bench_callbacks import payload
+    deps = client.get("/_dash-dependencies").get_json()
+    router = next(d for d in deps if "_pages_content" in d["output"])
+    r = client.post("/_dash-update-component", json=payload(router, ["/area", "?code=E05013714"]))
+    assert r.status_code == 200 and "Traceback" not in r.get_data(as_text=True)
+
+
+def pd_isna(v) -> bool:
+    import pandas as pd
+    return bool(pd.isna(v))
