@@ -360,3 +360,36 @@ def test_a_census_table_without_its_total_breaks_no_output(tmp_path):
 def pd_isna(v) -> bool:
     import pandas as pd
     return bool(pd.isna(v))
+
+
+def test_a_chart_without_values_is_a_message_naming_the_file_not_bare_axes(no_directory):
+    """The Neighbourhoods page's beds per 1,000 chart without a CQC directory: its rows hold blanks
+    (homes and beds unknown), which plotly would draw as bare axes from -1 to 6; the page shows the
+    missing file instead, and the table twin keeps the practices and patients it does know."""
+    import json
+
+    from app import create_app
+    from benchmarks.bench_callbacks import payload
+    from layouts import ids
+    from layouts.figures import draws_nothing
+    client = create_app(no_directory).server.test_client()
+    deps = client.get("/_dash-dependencies").get_json()
+    cb = next(d for d in deps if d["output"].startswith(f"..{ids.graph(ids.HOOD_SUPPLY_CHART)}.figure"))
+    answer = json.loads(client.post("/_dash-update-component",
+                                    json=payload(cb, [None] * len(cb["inputs"]))).get_data(as_text=True))["response"]
+    figure = answer[ids.graph(ids.HOOD_SUPPLY_CHART)]["figure"]
+    assert not draws_nothing(figure) and figure["data"] == []
+    assert [a["text"] for a in figure["layout"]["annotations"]] == ["The store holds no CQC care directory."]
+    assert answer[ids.source(ids.HOOD_SUPPLY_CHART)]["children"].startswith("The store holds no CQC care directory.")
+    table = json.dumps(answer[ids.table(ids.HOOD_SUPPLY_CHART)]["children"])
+    assert "2,340" in table  # North Lewisham's 2,340 registered patients aged 75+
+
+
+def test_bare_axes_are_recognised():
+    from layouts import figures
+    import pandas as pd
+    blank = pd.DataFrame({"name": ["A", "B"], "value": [float("nan"), None]})
+    assert figures.draws_nothing(figures.bars(blank, "name", "value", "t"))
+    assert figures.draws_nothing(figures.bars(blank, "name", "value", "t", horizontal=True))
+    assert not figures.draws_nothing(figures.bars(blank.fillna(0), "name", "value", "t"))  # a real 0 is drawn
+    assert not figures.draws_nothing(figures.empty("No CQC care directory"))
