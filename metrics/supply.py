@@ -110,7 +110,9 @@ def homes_by(store: Store, column: str) -> pd.DataFrame:
         return pd.DataFrame(columns=[column, "homes", "beds"])
     if column == "user_band":
         homes = homes.explode("user_bands").rename(columns={"user_bands": "user_band"})
-    homes[column] = homes[column].fillna("Not yet rated" if column == "rating" else "Unknown")
+    # A directory with no rating anywhere lacks the column: its homes are not "not yet rated".
+    unrated = "Not yet rated" if store.table("care_providers")["rating"].notna().any() else "Rating not in the file"
+    homes[column] = homes[column].fillna(unrated if column == "rating" else "Unknown")
     return homes.groupby(column).agg(homes=("location_id", "size"), beds=("beds", "sum")).reset_index()
 
 

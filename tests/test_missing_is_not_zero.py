@@ -393,3 +393,24 @@ def test_bare_axes_are_recognised():
     assert figures.draws_nothing(figures.bars(blank, "name", "value", "t", horizontal=True))
     assert not figures.draws_nothing(figures.bars(blank.fillna(0), "name", "value", "t"))  # a real 0 is drawn
     assert not figures.draws_nothing(figures.empty("No CQC care directory"))
+
+
+def test_a_directory_without_ratings_gives_no_rating_counts(tmp_path):
+    """The June 2017 directory without its 'Location Latest Overall Rating' column: quality.csv
+    keeps Lewisham's 9 older people's nursing homes but leaves rated, not yet rated and Good blank
+    (unknown, not '0 rated'), the segment's quality mark says the file gives no ratings, and the
+    Supply page's rating view does not call the homes 'Not yet rated'."""
+    from exports.csv_export import write_csv_tables
+    from metrics import segments, supply
+    from metrics.store import Store
+    report, store_dir = build(frozenset(SOURCES) - {"cqc"} | {"cqc"}, DROPPABLE[0])
+    # Both editions keep their ratings but June's: the latest edition has none.
+    assert report.ok
+    store = Store(store_dir)
+    write_csv_tables(store, tmp_path)
+    rows = [r for r in _csv_cells(tmp_path / "quality.csv") if (r["segment"], r["area_type"]) == ("nursing_65", "la")]
+    assert [(r["locations"], r["beds"], r["rated"], r["not_yet_rated"], r["good_or_outstanding"],
+             r["pct_locations_good"]) for r in rows] == [("9", "482", "", "", "", "")]
+    mark = segments.quality_mark(store, "nursing_65")
+    assert mark.key == segments.NO_DATA and "gives no ratings" in mark.evidence
+    assert set(supply.homes_by(store, "rating")["rating"]) == {"Rating not in the file"}
