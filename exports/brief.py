@@ -316,10 +316,12 @@ def _where_people_live(store: Store, tables) -> Section:
     from metrics.neighbourhood_gaps import PHRASES, top_gaps
 
     t = tables["neighbourhood_gaps"]
+    missing = directory_missing_sentence(store)
     sec = Section("Demand against supply where people live", [
         "Supply per 1,000 of estimated demand in each neighbourhood against the borough rate. Demand: the "
         "authority's POPPI/PANSI age-band rates applied to each neighbourhood's registered patients; supply: "
-        "CQC-registered services placed by postcode or by their coordinates in the ward boundaries."])
+        + ("social care caseloads only. " + missing if missing else
+           "CQC-registered services placed by postcode or by their coordinates in the ward boundaries.")])
     sec.paragraphs += [p for p in [resident_sentence(store)] if p]
     top = top_gaps(t, "neighbourhood", 5) if len(t) else t
     if not len(top):

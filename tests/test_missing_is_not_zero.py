@@ -255,6 +255,8 @@ def test_supply_page_and_brief_say_the_directory_is_missing(no_directory, tmp_pa
     brief = write_brief(Store(no_directory), tmp_path / "b.html").read_text(encoding="utf-8")
     assert "The store holds no CQC care directory, so care homes, beds and community services for Lewisham" in brief
     assert "Community services registered with the CQC" not in brief
+    assert "supply: social care caseloads only. The store holds no CQC care directory" in brief
+    assert "CQC-registered services placed by postcode" not in brief
     # The Overview and the brief count editions truthfully: none, not "one".
     assert "one CQC care directory edition" not in pages["/"] and "one CQC care directory edition" not in brief
     assert "The store holds no CQC care directory: add two or more monthly editions" in pages["/"]
