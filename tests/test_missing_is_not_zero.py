@@ -11,6 +11,7 @@ authority's view of a directory that holds none of its locations.
 """
 from __future__ import annotations
 
+import atexit
 import csv
 import io
 import shutil
@@ -45,6 +46,7 @@ DROPPABLE = [
 ]
 
 _WORK = Path(tempfile.mkdtemp(prefix="mps-missing-"))
+atexit.register(shutil.rmtree, _WORK, True)  # the stores built here go when the test run ends
 _STORES: dict = {}   # (sources, dropped) -> (report, store path): ingest once per subset
 
 
