@@ -95,9 +95,15 @@ _KEEP_FRAMES: ContextVar[bool] = ContextVar("keep_frames", default=False)
 """Set while a download re-runs a chart callback: chart_result then hands back the frame itself."""
 
 
-def chart_result(frame: pd.DataFrame, figure, caption: str, source: str) -> tuple:
+def chart_result(frame: pd.DataFrame, figure, caption: str, source: str,
+                 empty_message: str = "No data for this selection") -> tuple:
     """(figure, table twin, source line, a note of what is shown). The rows themselves stay on the
-    server: the CSV download builds them again (see `PageCallbacks.download`)."""
+    server: the CSV download builds them again (see `PageCallbacks.download`). A figure that would
+    be bare axes (no rows, or only blanks) is replaced by ``empty_message``, which should name the
+    file that would give the data."""
+    from layouts import figures
+    if figures.draws_nothing(figure):
+        figure = figures.empty(empty_message)
     frame = frame.reset_index(drop=True)
     shown = {"name": caption, "rows": len(frame)}
     if _KEEP_FRAMES.get():

@@ -7,6 +7,7 @@ from domain.labels import fmt_count
 from domain.vocabulary import DEFAULT_OCCUPANCY, OCCUPANCY_RANGE
 from layouts import figures, ids
 from metrics import gaps
+from metrics.coverage import DIRECTORY, directory, directory_missing_sentence
 from .common import chart_outputs, chart_result, query_string, PageCallbacks, store
 
 page = PageCallbacks("gaps")
@@ -88,14 +89,16 @@ def update_beds(basis, benchmark, occupancy, year, home_type):
                          home_type=None if home_type == "all" else home_type)
 
     position = gaps.beds_position(s, o / 100)
-    pos_chart, sentences = _position(position, o)
+    pos_chart, sentences = _position(position, o, s)
     bench = gaps.bed_benchmarks(s, o / 100)
     bench_chart = _benchmarks(bench)
 
     frame = gaps.beds_needed(s, benchmark_per_1000=value, occupancy=o / 100, home_type=home_type)
     if frame.empty:
-        fig = figures.empty("No population projections for people aged 75 and over")
-        return (*chart_result(frame, fig, "Beds needed", ""), *pos_chart, *bench_chart, "", sentences,
+        missing = directory_missing_sentence(s)
+        fig = figures.empty("No CQC care directory for this authority in the store" if missing else
+                            "No population projections for people aged 75 and over")
+        return (*chart_result(frame, fig, "Beds needed", ""), *pos_chart, *bench_chart, missing or "", sentences,
                 b_msg, o_msg, query)
     shown = frame.round({"population": 0, "occupied_per_1000": 1, "beds_needed": 0, "gap": 0})
     fig = go.Figure()
@@ -122,11 +125,16 @@ def update_beds(basis, benchmark, occupancy, year, home_type):
             *pos_chart, *bench_chart, summary, sentences, b_msg, o_msg, query)
 
 
-def _position(position, occupancy):
+def _position(position, occupancy, s):
     from dash import html
     if position.empty:
-        empty = figures.empty("No CQC care directory in the store")
-        return chart_result(position, empty, "Beds today", ""), html.P("No CQC care directory is loaded.")
+        missing = directory_missing_sentence(s)
+        d = directory(s)
+        said = missing or (f"The {DIRECTORY} in the store (as at {d.latest}) lists no older people's care homes "
+                           f"in {d.authority}.")
+        empty = figures.empty("No CQC care directory for this authority in the store" if missing
+                              else "No older people's care homes in the CQC care directory")
+        return chart_result(position, empty, "Beds today", ""), html.P(said)
     frame = position[position["type"] != "all"]
     long = []
     for r in frame.itertuples():

@@ -120,11 +120,16 @@ def update_population(_ready):
 
 @page.callback(*chart_outputs(ids.HOOD_SUPPLY_CHART), Input(ids.HOOD_READY, "data"))
 def update_neighbourhood_supply(_ready):
-    frame = neighbourhoods.supply_by_neighbourhood(store())
+    from metrics.coverage import directory_missing_short
+    s = store()
+    frame = neighbourhoods.supply_by_neighbourhood(s)
     fig = figures.bars(frame.assign(value=frame.get("beds_per_1000_aged_75_plus")), "name", "value",
                        "Care home beds per 1,000 registered patients aged 75+", y_title="Beds per 1,000")
+    missing = directory_missing_short(s)  # homes and beds are blank: the message names the file, not "no data"
     return chart_result(frame.round(1), fig, "Care homes, beds and practices by neighbourhood",
-                        "CQC care directory (postcode district to neighbourhood lookup); NHS Digital GP registrations.")
+                        missing + " Registered patients: NHS Digital GP registrations." if missing else
+                        "CQC care directory (postcode district to neighbourhood lookup); NHS Digital GP registrations.",
+                        missing or "No registered patients aged 75+ by neighbourhood in the store")
 
 
 @page.callback(*chart_outputs(ids.HOOD_CASELOAD_CHART), *chart_outputs(ids.HOOD_PRACTICES),

@@ -3,6 +3,7 @@ from dash import Input, Output
 
 from layouts import figures, ids
 from metrics import supply
+from metrics.coverage import DIRECTORY, directory, directory_missing_sentence
 from domain.labels import CLIENT_GROUP_LABELS, CODE_LABELS
 from .common import chart_outputs, chart_result, query_string, PageCallbacks, source_line, store
 
@@ -17,6 +18,10 @@ def update_homes(view):
     frame = supply.homes_view(s, view)
     codes = CODE_LABELS.get(view, {})
     frame = frame.assign(group=frame["group"].map(lambda g: codes.get(g, g)))
+    missing = directory_missing_sentence(s)
+    if missing:  # no directory for the authority: a message naming the file, no axes, no source line
+        return chart_result(frame, figures.empty(f"No {DIRECTORY} for {directory(s).authority} in the store"),
+                            f"Care homes and beds by {VIEW_TITLES[view]}", missing)
     fig = figures.homes_and_beds(frame, "group", f"Care homes and beds by {VIEW_TITLES[view]}")
     cp = s.table("care_providers")
     as_at = cp["as_at"].dropna().max() if len(cp) and cp["as_at"].notna().any() else "date not stated"
@@ -45,7 +50,9 @@ def update_placements(client_group, view):
     ages = frame["age_band"].iloc[0] if len(frame) else ""
     fig = figures.bars(frame, "setting_label", "clients", f"{label}: council-funded people aged {ages}, {period}",
                        series="location", horizontal=True, stacked=True, y_title="People")
-    return (*chart_result(frame, fig, f"{label}: council-funded people by setting, {period}", source_line(frame)),
+    return (*chart_result(frame, fig, f"{label}: council-funded people by setting, {period}", source_line(frame),
+                          "No council activity file in the store" if not s.has("activity") else
+                          "No data for this selection"),
             query_string(view=view, client_group=client_group))
 
 

@@ -566,6 +566,55 @@ EXPORT_TABLES: dict[str, Table] = {t.name: t for t in [
 
 
 # ---------------------------------------------------------------------------------------------
+# "No data" is not 0: export cells that one kind of input file alone gives
+@dataclass(frozen=True)
+class NoData:
+    """Export cells that only one kind of input file gives. When the store holds no file of that
+    kind for the authority (or, for the CQC directory, a directory with no location in it), these
+    cells are blank or their rows absent: never 0, never a number from elsewhere."""
+    table: str
+    columns: tuple[str, ...]
+    kind: str                                      # the file kind (a prefix: gp_registrations covers both)
+    rows: tuple[str, tuple[str, ...]] | None = None  # only rows whose column holds one of these values
+
+    def applies(self, kinds) -> bool:
+        """Whether the rule applies to a store holding files of ``kinds``: none of them is this kind."""
+        return not any(k.startswith(self.kind) for k in kinds if k)
+
+
+_CQC = "cqc_locations"
+_CQC_SERVICES = ("nursing_beds", "residential_beds", "domiciliary_care", "supported_living", "extra_care")
+NO_DATA: tuple[NoData, ...] = (
+    NoData("supply", ("value",), _CQC, ("measure", ("homes", "beds", "locations"))),
+    NoData("care_homes", ("homes", "beds", "pct_beds", "avg_beds_per_home"), _CQC),
+    NoData("ownership", ("homes", "beds", "pct_homes", "pct_beds"), _CQC),
+    NoData("beds_needed", ("occupied_per_1000", "beds_needed", "beds_now", "gap"), _CQC),
+    NoData("gaps", ("numerator", "value"), _CQC,
+           ("metric", ("care_home_beds_per_1000_75plus", "care_home_beds_per_1000_65plus"))),
+    NoData("neighbourhood_supply", ("care_homes", "care_home_beds", "beds_per_1000_aged_75_plus"), _CQC),
+    NoData("neighbourhood_gaps", ("supply", "per_1000", "benchmark_per_1000", "supply_gap"), _CQC,
+           ("service", _CQC_SERVICES)),
+    NoData("quality", ("locations", "rated", "not_yet_rated", "good_or_outstanding", "beds"), _CQC),
+    NoData("concentration", ("total", "groups", "top1_pct", "hhi"), _CQC),
+    NoData("market_changes", ("beds_from", "beds_to", "beds_change"), _CQC),
+    NoData("neighbourhoods", ("registered_patients",), "gp_registrations"),
+    NoData("neighbourhoods", ("dn_cases", "dn_pct", "asc_cases", "asc_pct", "joint_cases", "joint_pct"),
+           "neighbourhood_caseloads"),
+    NoData("neighbourhood_supply", ("registered_75_plus",), "gp_registrations"),
+    NoData("practices", ("total_65_plus",), "gp_registrations"),
+    NoData("neighbourhood_gaps", ("supply", "per_1000", "benchmark_per_1000", "supply_gap"),
+           "neighbourhood_caseloads", ("service", ("social_care_cases",))),
+    NoData("kpis", ("value", "region_value", "england_value", "comparators_value"), "fingertips"),
+    NoData("finance", ("value_gbp",), "council_finance"),
+    NoData("workforce", ("value",), "skills_for_care_workforce"),
+    NoData("prices", ("council_rate",), "asc_finance_unit_costs"),
+)
+for _rule in NO_DATA:  # a rule naming a column the table does not declare fails at import
+    for _name in _rule.columns + ((_rule.rows[0],) if _rule.rows else ()):
+        EXPORT_TABLES[_rule.table].column(_name)
+
+
+# ---------------------------------------------------------------------------------------------
 # The manifest (manifest.json beside the tables)
 @dataclass(frozen=True)
 class Authority:
@@ -751,6 +800,12 @@ def _table_md(t: Table) -> list[str]:
         out += [f"Further columns: {t.open_columns}.", ""]
     out += ["| column | type | unit | description |", "|---|---|---|---|"]
     out += [f"| `{c.name}` | {c.dtype} | {c.unit} | {c.description} |" for c in t.all_columns]
+    rules = [r for r in NO_DATA if r.table == t.name and t.name in EXPORT_TABLES and EXPORT_TABLES[t.name] is t]
+    if rules:
+        out += [""] + [f"Blank (or the row left out), never 0, when the store holds no `{r.kind}` file for the "
+                       f"authority: {', '.join(f'`{c}`' for c in r.columns)}"
+                       + (f" of rows whose `{r.rows[0]}` is {', '.join(f'`{v}`' for v in r.rows[1])}" if r.rows else "")
+                       + "." for r in rules]
     return out + [""]
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from metrics import demand, gaps, kpis, opportunities, supply
+from metrics.coverage import directory_missing_sentence, editions_sentence
 from metrics.findings import MIN_FINDINGS, RANKING_RULE, RAG_WORDS, findings
 from domain.labels import CLIENT_GROUP_LABELS, column_label, fmt_cell, measure_label
 from domain.vocabulary import DEFAULT_OCCUPANCY
@@ -222,12 +223,17 @@ def _demand(store: Store) -> Section:
 
 def _supply(store: Store, tables) -> Section:
     homes = tables["care_homes"]
-    supply_sec = Section("Supply", ["Older people's care homes registered with the CQC (active, in the authority)."],
-                         [("Care homes for older people", homes)])
+    missing = directory_missing_sentence(store)
+    if missing:  # no directory for the authority: say so, and print no CQC counts (they are unknown, not 0)
+        supply_sec = Section("Supply", [missing], [])
+    else:
+        supply_sec = Section("Supply", ["Older people's care homes registered with the CQC (active, in the authority)."],
+                             [("Care homes for older people", homes)])
     own = supply.ownership_table(store)
     if len(own):
         supply_sec.blocks.append(("Ownership: national groups and small independents", own.round(1)))
-    supply_sec.blocks.append(("Community services registered with the CQC", supply.community_services(store)))
+    if not missing:
+        supply_sec.blocks.append(("Community services registered with the CQC", supply.community_services(store)))
     ld = supply.placements_view(store, "learning_disability")
     if len(ld):
         supply_sec.blocks.append(_grouped_chart(ld, "setting_label", "location", "clients",
@@ -283,7 +289,7 @@ def _market_health(store: Store, tables) -> Section:
             segment=r["segment"].map(SEGMENT_LABELS), direction=r["direction"].map(DIRECTION_LABELS))[
             ["segment", "direction", "quality_mark", "supply_mark", "demand_mark", "workforce_mark", "price_mark",
              "override_reason"]]))
-    sec.paragraphs += change_sentences(store) or ["Only one CQC directory edition is in the store."]
+    sec.paragraphs += change_sentences(store) or [editions_sentence(store)]
     from metrics.market import changes_by_band
     bands = changes_by_band(store)
     if len(bands):
@@ -313,10 +319,12 @@ def _where_people_live(store: Store, tables) -> Section:
     from metrics.neighbourhood_gaps import PHRASES, top_gaps
 
     t = tables["neighbourhood_gaps"]
+    missing = directory_missing_sentence(store)
     sec = Section("Demand against supply where people live", [
         "Supply per 1,000 of estimated demand in each neighbourhood against the borough rate. Demand: the "
         "authority's POPPI/PANSI age-band rates applied to each neighbourhood's registered patients; supply: "
-        "CQC-registered services placed by postcode or by their coordinates in the ward boundaries."])
+        + ("social care caseloads only. " + missing if missing else
+           "CQC-registered services placed by postcode or by their coordinates in the ward boundaries.")])
     sec.paragraphs += [p for p in [resident_sentence(store)] if p]
     top = top_gaps(t, "neighbourhood", 5) if len(t) else t
     if not len(top):

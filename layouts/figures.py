@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -52,6 +53,49 @@ def empty(message: str) -> go.Figure:
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return _base(fig, "")
+
+
+def draws_nothing(figure) -> bool:
+    """Whether a figure would be empty axes: no trace holds a finite value on its value axis (y, or
+    x for a horizontal bar; z for a heatmap; values for a pie). A frame of blanks gives traces of
+    NaN, which plotly draws as bare axes from -1 to 6. A figure from `empty` (axes hidden, its
+    message instead) is not empty axes."""
+    fig = figure.to_plotly_json() if hasattr(figure, "to_plotly_json") else (figure or {})
+    layout = fig.get("layout", {}) or {}
+    if (layout.get("xaxis") or {}).get("visible") is False and layout.get("annotations"):
+        return False
+    for trace in fig.get("data", []) or []:
+        kind = trace.get("type", "scatter")
+        if kind in ("bar", "scatter", "box", "histogram"):
+            keys = ["x"] if trace.get("orientation") == "h" else ["y"]
+        elif kind in ("heatmap", "contour"):
+            keys = ["z"]
+        elif kind == "pie":
+            keys = ["values"]
+        else:
+            keys = ["x", "y", "z", "values", "lat", "lon"]
+        if any(_has_finite(trace.get(k)) for k in keys):
+            return False
+    return True
+
+
+def _has_finite(values) -> bool:
+    if values is None:
+        return False
+    if isinstance(values, dict) and "bdata" in values:  # plotly's binary form of a numeric array
+        import base64
+        array = np.frombuffer(base64.b64decode(values["bdata"]), dtype=np.dtype(values["dtype"]))
+        return bool(np.isfinite(array.astype(float)).any()) if array.dtype.kind in "fiu" else bool(len(array))
+    if isinstance(values, (str, bytes)):
+        values = [values]
+    for v in np.ravel(np.asarray(values, dtype=object)):
+        try:
+            f = float(v)
+        except (TypeError, ValueError):
+            continue
+        if math.isfinite(f):
+            return True
+    return False
 
 
 def lines(frame: pd.DataFrame, x: str, y: str, series: str, title: str, y_title: str = "") -> go.Figure:

@@ -190,7 +190,10 @@ def census_by_ward(store: Store) -> pd.DataFrame:
                         "neighbourhood_code": codes.map(names["neighbourhood_code"]),
                         "census_year": census_year(store)}).set_index("ward_code")
     borough = _authority_census(store)
-    for m in [m for m in WARD_MEASURES if m in w.columns]:
+    # A table without its total (residents) keeps its counts; their shares have no denominator.
+    residents = w["residents"] if "residents" in w.columns else pd.Series(float("nan"), index=w.index)
+    out["residents"] = residents
+    for m in [m for m in WARD_MEASURES if m in w.columns and m != "residents"]:
         out[m] = w[m]
         if m != "residents":
             out[f"{m}_pct"] = w[m] / base[m] * 100
@@ -270,7 +273,7 @@ def resident_vs_registered(store: Store) -> pd.DataFrame:
     names = neighbourhood_names(store)
     reg = registered_by_neighbourhood(store) if len(store.table("registrations")) else pd.Series(dtype=float)
     cw = census_by_ward(store)
-    res = (cw.groupby("neighbourhood_code")["residents"].sum(min_count=1) if "residents" in cw
+    res = (cw.groupby("neighbourhood_code")["residents"].sum(min_count=1).dropna() if "residents" in cw
            else pd.Series(dtype=float))
     hoods = sorted(set(names) | set(reg.index) | set(res.index))
     if not hoods:

@@ -87,11 +87,13 @@ def beds_needed(store: Store, benchmark_per_1000: float | None = None,
         raise ValueError(f"occupancy must be in (0, 1], got {occupancy!r}")
     if benchmark_per_1000 is not None and benchmark_per_1000 < 0:
         raise ValueError("benchmark must be zero or more")
+    from .coverage import covers_directory
     area = store.authority.area_code
     beds = _beds_of(store, home_type)
     y0 = base_year(store)
     pop0 = population_for(store, area, age_band, y0)
-    if not pop0:
+    if not pop0 or not covers_directory(store):
+        # Without the authority's beds today there is no ratio to hold and no gap: no rows, not 0.
         return pd.DataFrame(columns=["year", "population", "occupied_per_1000", "beds_needed", "beds_now", "gap"])
     # Today's ratio is occupied beds at the chosen occupancy, the same occupancy the projection divides
     # by: the base year then needs exactly today's beds whatever the occupancy (one what-if, no drift).
@@ -238,7 +240,8 @@ def substance_misuse_gaps(store: Store) -> list[Gap]:
 
 def all_gaps(store: Store) -> pd.DataFrame:
     gaps: list[Gap] = []
-    if store.has("care_providers") and store.has("prevalence"):
+    from .coverage import covers_directory
+    if covers_directory(store) and store.has("prevalence"):  # no directory for the authority: no row, not 0 beds
         gaps += [beds_per_1000(store, "75+"), beds_per_1000(store, "65+")]
     d = dementia_diagnosis_rate(store)
     if d:
@@ -342,9 +345,10 @@ def bed_benchmarks(store: Store, occupancy: float = DEFAULT_OCCUPANCY, age_band:
             rows.append({"basis": basis, "area_name": name, "beds": None, "population": pop, "beds_per_1000": None,
                          "occupied_per_1000": None, "note": note})
 
+    from .coverage import DIRECTORY, covers_directory
     own_beds = older_beds(store)[0]
-    add("today", auth.area_name or "The authority", auth.area_code, own_beds, own_beds > 0,
-        "no CQC care directory loaded")
+    add("today", auth.area_name or "The authority", auth.area_code, own_beds, covers_directory(store),
+        f"no {DIRECTORY} covering {auth.area_name or 'the authority'} in the store")
     region_las = las_in(auth.region_code) if auth.region_code else set()
     covered = bool(region_las) and region_las <= held
     add("region", auth.region_name or "Region", auth.region_code, beds_in(region_las) if covered else 0.0,

@@ -306,11 +306,15 @@ def quality(store: Store) -> pd.DataFrame:
     if whole[0] == "england" or len(in_region) < len(everything):  # else the same locations twice
         areas.append((*whole, everything))
     rows = []
+    # An edition without ratings (no rating column: not one location rated in the whole file) says
+    # nothing about quality: its rated, not-yet-rated and Good counts are unknown, not 0.
+    unrated = ["rated", "not_yet_rated", "good_or_outstanding", "pct_locations_good", "beds_rated", "beds_good",
+               "pct_beds_good"] if not everything["rating"].notna().any() else []
     for seg in MARKET_SEGMENTS + ("care_homes_18_64",):
         for area_type, name, frame in areas:
             g = frame[frame["segments"] == seg]
             if len(g):
-                rows.append(_quality_row(seg, area_type, name, g))
+                rows.append({**_quality_row(seg, area_type, name, g), **dict.fromkeys(unrated)})
     return pd.DataFrame(rows, columns=QUALITY_COLUMNS)
 
 

@@ -73,7 +73,8 @@ def practice_populations(store: Store, extract_date: str | None = None) -> pd.Da
 @per_store_version
 def registered_by_neighbourhood(store: Store, extract_date: str | None = None) -> pd.Series:
     p = practice_populations(store, extract_date)
-    return p.groupby("neighbourhood_code")["patients"].sum()
+    # A neighbourhood none of whose practices the extract holds has no count (missing), not 0.
+    return p.groupby("neighbourhood_code")["patients"].sum(min_count=1)
 
 
 @per_store_version
@@ -90,7 +91,7 @@ def caseload_table(store: Store) -> pd.DataFrame:
     reg = registered_by_neighbourhood(store, date)
     out = pd.DataFrame({"registered_patients": reg}).join(c, how="outer")
     out = out.rename(columns={"district_nursing": "dn_cases", "social_care": "asc_cases", "joint": "joint_cases"})
-    out.loc["total"] = out.sum(numeric_only=True)
+    out.loc["total"] = out.sum(numeric_only=True, min_count=1)
     for col, pct in [("dn_cases", "dn_pct"), ("asc_cases", "asc_pct"), ("joint_cases", "joint_pct")]:
         out[pct] = out[col] / out["registered_patients"] * 100
     out.index.name = "neighbourhood"
@@ -171,7 +172,7 @@ def neighbourhood_table(store: Store) -> pd.DataFrame:
     else:
         reg = registered_by_neighbourhood(store)
         base["registered_patients"] = base["neighbourhood"].map(reg)
-        base.loc[base["neighbourhood"] == "total", "registered_patients"] = reg.sum()
+        base.loc[base["neighbourhood"] == "total", "registered_patients"] = reg.sum(min_count=1)
         for col in ["dn_cases", "dn_pct", "asc_cases", "asc_pct", "joint_cases", "joint_pct"]:
             base[col] = None
     for group, measure in NEIGHBOURHOOD_MEASURES.items():
@@ -245,15 +246,18 @@ def supply_by_neighbourhood(store: Store) -> pd.DataFrame:
                 & reg["age_band"].isin(["75-79", "80-84", "85-89", "90-94", "95+"])]
         r = r.merge(prac[["practice_code", "neighbourhood_code"]], on="practice_code")
         over75 = r.groupby("neighbourhood_code")["patients"].sum()
+    from .coverage import covers_directory
+    covered = covers_directory(store)  # without the authority's directory, homes and beds are unknown, not 0
     rows = []
     for h in hoods:
         mine = homes[homes["neighbourhood"] == h] if len(homes) else homes
-        beds = float(mine["beds"].sum()) if len(mine) else 0.0
+        beds = (float(mine["beds"].sum()) if len(mine) else 0.0) if covered else None
         pop = float(over75.get(h, 0)) if len(over75) else None
         rows.append({"neighbourhood": h, "name": names.get(h, h),
-                     "practices": int((prac["neighbourhood_code"] == h).sum()) if len(prac) else 0,
-                     "care_homes": int(len(mine)), "care_home_beds": beds, "registered_75_plus": pop,
-                     "beds_per_1000_aged_75_plus": beds / pop * 1000 if pop else None})
+                     "practices": int((prac["neighbourhood_code"] == h).sum()) if len(prac) else None,
+                     "care_homes": int(len(mine)) if covered else None, "care_home_beds": beds,
+                     "registered_75_plus": pop,
+                     "beds_per_1000_aged_75_plus": beds / pop * 1000 if pop and beds is not None else None})
     unplaced = int(homes["neighbourhood"].isna().sum()) if len(homes) else 0
     out = pd.DataFrame(rows)
     out.attrs["homes_not_placed"] = unplaced

@@ -98,9 +98,16 @@ def _pct(x) -> str:
 def quality_mark(store: Store, segment: str) -> Mark:
     if segment in ("day_opportunities", "carers_support"):
         return Mark(NO_DATA, "Not a service the CQC registers: the directory says nothing about its quality.")
+    from .coverage import directory_missing_short
+    missing = directory_missing_short(store)
+    if missing:  # no directory for the authority: say that, not "no rated locations"
+        return Mark(NO_DATA, missing)
     q = market.quality(store)
     q = q[q["segment"] == segment]
     own = q[q["area_type"] == "la"]
+    if len(own) and pd.isna(own["rated"].iloc[0]):
+        return Mark(NO_DATA, "The latest CQC care directory in the store gives no ratings (it has no "
+                             "'Location Latest Overall Rating' column).")
     if own.empty or own["rated"].iloc[0] == 0:
         return Mark(NO_DATA, "No rated locations in the latest CQC directory.")
     versus = next((q[q["area_type"] == t] for t in ("england", "region", "file") if (q["area_type"] == t).any()), None)

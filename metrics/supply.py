@@ -113,18 +113,24 @@ def homes_by(store: Store, column: str) -> pd.DataFrame:
         return pd.DataFrame(columns=[column, "homes", "beds"])
     if column == "user_band":
         homes = homes.explode("user_bands").rename(columns={"user_bands": "user_band"})
-    homes[column] = homes[column].fillna("Not yet rated" if column == "rating" else "Unknown")
+    # A directory with no rating anywhere lacks the column: its homes are not "not yet rated".
+    unrated = "Not yet rated" if store.table("care_providers")["rating"].notna().any() else "Rating not in the file"
+    homes[column] = homes[column].fillna(unrated if column == "rating" else "Unknown")
     return homes.groupby(column).agg(homes=("location_id", "size"), beds=("beds", "sum")).reset_index()
 
 
 @per_store_version
 def community_services(store: Store) -> pd.DataFrame:
+    """CQC locations per community service type in the authority. Without a directory that covers
+    the authority (metrics.coverage) the counts are unknown: missing, never 0."""
+    from .coverage import covers_directory
+    covered = covers_directory(store)
     loc = locations(store)
     rows = []
     for key, flag in COMMUNITY_SERVICES.items():
-        n = int(loc["service_types"].map(lambda t: flag in t).sum()) if len(loc) else 0
+        n = (int(loc["service_types"].map(lambda t: flag in t).sum()) if len(loc) else 0) if covered else None
         rows.append({"service": key, "cqc_service_type": flag, "locations": n})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).astype({"locations": "Int64"})
 
 
 def placements(store: Store) -> pd.DataFrame:
@@ -184,7 +190,9 @@ def supply_rows(store: Store) -> pd.DataFrame:
     year, value. CQC counts are for every age (the directory has no ages: age_band `all`; older
     people's homes are those registered for the 65+ user band). Council-funded clients keep the
     return's age band, never summed across bands (a person counts once per band), e.g. seed 000
-    s4.2: 755 people with a learning disability aged 18-64, 180 of them in care homes."""
+    s4.2: 755 people with a learning disability aged 18-64, 180 of them in care homes.
+    Without a CQC directory that covers the authority, the community services' rows stay with a
+    blank value (unknown, not 0) and the care-home rows are left out."""
     area = store.authority.area_code
     year = _as_at_year(store)
     src = store.table("care_providers")["source_file"].iloc[0] if store.has("care_providers") else None
@@ -194,7 +202,9 @@ def supply_rows(store: Store) -> pd.DataFrame:
         for m in ["homes", "beds"]:
             rows.append(("older_people", service, m, area, "la", "65+", year, getattr(r, m), src, None))
     for r in community_services(store).itertuples():
-        rows.append((None, r.service, "locations", area, "la", "all", year, r.locations, src, None))
+        known = not pd.isna(r.locations)
+        rows.append((None, r.service, "locations", area, "la", "all", year if known else None,
+                     int(r.locations) if known else None, src if known else None, None))
     p = placements(store)
     if len(p):
         keys = ["client_group", "setting", "location", "age_band", "year", "source_file"]

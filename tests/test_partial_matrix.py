@@ -71,6 +71,9 @@ def test_every_output_on_a_partial_store(tmp_path, mode, source):
     written = write_csv_tables(store, tmp_path / "csv")
     assert written and all(p.exists() for p in written)
     assert write_workbook(store, tmp_path / "t.xlsx").stat().st_size > 0
+    # Missing is never zero: what a kind of file the store lacks alone gives is blank (domain.contract.NO_DATA).
+    from test_missing_is_not_zero import check_no_invented_numbers
+    check_no_invented_numbers(store, {f.kind for f in store.manifest.files}, tmp_path / "csv", tmp_path / "t.xlsx")
     assert write_brief(store, tmp_path / "b.pdf").read_bytes().startswith(b"%PDF")
     html = write_brief(store, tmp_path / "b.html").read_text(encoding="utf-8")
     assert "Traceback" not in html and ">None<" not in html

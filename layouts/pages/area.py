@@ -6,6 +6,7 @@ from dash import dcc, html
 
 from domain.labels import client_group_label
 from metrics import area_profile
+from metrics.coverage import directory_missing_short
 from metrics.neighbourhood_gaps import PHRASES
 from .. import context, ids
 from ..components import data_table, empty_store_notice
@@ -52,12 +53,13 @@ def layout(code=None, **_):
                  "No demand estimates for this area."),
         html.Section([html.H2("Gaps against the borough"),
                       html.Ol([html.Li(s) for s in ranked["sentence"]]) if len(ranked) else
-                      html.P("No cell here is short of the borough rate.")], className="profile-section"),
+                      html.P("No cell here is short of the borough rate." if len(gaps) else
+                             "No supply figures for this area.")], className="profile-section"),
         _section("Supply against demand", _readable(gaps[["client_group", "service", "demand", "supply", "per_1000",
                                                           "benchmark_per_1000", "supply_gap"]]) if len(gaps) else None,
                  "Supply per 1,000 of demand against the borough rate", "No supply figures for this area."),
         _section("Care services registered here", area_profile.services(store, area), "CQC locations in the area",
-                 "No CQC locations placed in this area."),
+                 directory_missing_short(store) or "No CQC locations placed in this area."),
         _section("GP practices", area_profile.practices(store, area),
                  "Practices of the neighbourhood and their registered patients", "No practices for this area."),
         _section("Indicators against the borough", census,

@@ -6,6 +6,7 @@ from dash import html
 from domain.labels import DIRECTION_LABELS, SEGMENT_LABELS
 from domain.vocabulary import MARKET_SEGMENTS
 from metrics import market, segments
+from metrics.coverage import covers_directory, editions_sentence
 from .. import context, ids
 from ..components import chart_block, empty_store_notice, missing_notice, page, select
 
@@ -45,9 +46,8 @@ def layout(segment="all", since=None, **_):
                               ("ASC finance return unit costs", "unit_costs")] if not store.has(t)]
     eds = market.editions(store)
     ratings = segments.segment_ratings(store)
-    editions_note = (f"Directory editions in the store: {', '.join(eds)}." if len(eds) > 1 else
-                     "Only one CQC directory edition is in the store: add an earlier month's file to see "
-                     "what changed.")
+    editions_note = (f"Directory editions in the store: {', '.join(eds)}." if len(eds) > 1 and covers_directory(store)
+                     else editions_sentence(store))
     options = [("all", "All segments")] + [(s, SEGMENT_LABELS[s]) for s in MARKET_SEGMENTS]
     earlier = eds[:-1]
     since = since if since in earlier else (earlier[-1] if earlier else None)

@@ -4,6 +4,7 @@ from dash import dcc, html
 
 from domain.labels import client_group_label
 from domain.vocabulary import CLIENT_GROUPS
+from metrics.coverage import editions_sentence
 from metrics.demand import rationale_sentences
 from metrics.findings import RAG_WORDS, RANKING_RULE, findings
 from metrics.market import change_sentences
@@ -68,8 +69,7 @@ def layout(**query):
         html.Div([html.P(changes[0]), html.Ul([html.Li(s) for s in changes[1:]], className="changes-since"),
                   html.P(["Ratings per market segment and the evidence: ",
                           dcc.Link("Market health", href="/market-health"), "."])]
-                 if changes else html.P("The store holds one CQC directory edition: add an earlier month's file "
-                                        "to see what changed."), id=ids.OVERVIEW_CHANGES),
+                 if changes else html.P(editions_sentence(store)), id=ids.OVERVIEW_CHANGES),
         html.P(["Explore by client group on ", dcc.Link("Demand", href="/demand"), ", where supply falls short on ",
                 dcc.Link("Demand vs supply", href="/gaps"), ", and contracts ending on ",
                 dcc.Link("Opportunities", href="/opportunities"), "."]),

@@ -3,6 +3,7 @@ import dash
 from dash import html
 
 from domain.labels import CLIENT_GROUP_LABELS, CODE_LABELS
+from metrics.coverage import DIRECTORY, directory, directory_missing_sentence
 from metrics.supply import care_home_table, community_services
 from .. import context, ids
 from ..components import chart_block, data_table, empty_store_notice, missing_notice, page, select
@@ -23,8 +24,8 @@ def layout(view="type", client_group=None, **_):
     store = context.store()
     if not store.exists:
         return empty_store_notice()
-    missing = [k for k, t in [("CQC care directory", "care_providers"), ("council activity", "activity")]
-               if not store.has(t)]
+    missing = [k for k, t in [("council activity", "activity")] if not store.has(t)]
+    no_directory = directory_missing_sentence(store)  # the directory is missing for this authority: say so
     view = view if view in dict(VIEWS) else "type"
     groups = sorted(store.table("activity")["client_group"].dropna().unique()) if store.has("activity") else []
     preferred = store.manifest.default_client_group  # the URL's, else the profile's, else the first
@@ -38,15 +39,17 @@ def layout(view="type", client_group=None, **_):
         "Supply of services",
         "What exists today: care homes registered with the CQC, community services, and the places the "
         "council funds.",
+        html.Div([html.H2(f"No {DIRECTORY} for {directory(store).authority}"), html.P(no_directory)],
+                 className="notice missing-data", id="no-directory") if no_directory else None,
         missing_notice(missing, store) if missing else None,
-        html.Section([html.H2("Older people's care homes"),
+        None if no_directory else html.Section([html.H2("Older people's care homes"),
                       data_table(homes.rename(columns={"type": "Type", "homes": "Homes – number",
                                                        "beds": "Beds – number", "pct_beds": "% of total beds",
                                                        "avg_beds_per_home": "Average number of beds per home"}),
                                  "Care homes for older people by type (as the MPS table)", id="care-home-table")]),
         html.Div([select(ids.SUPPLY_VIEW, "Show care homes by", VIEWS, view)], className="controls"),
         chart_block(ids.SUPPLY_CHART, "Care homes and beds"),
-        html.Section([html.H2("Community services registered with the CQC"),
+        None if no_directory else html.Section([html.H2("Community services registered with the CQC"),
                       data_table(services, "Locations by service type", id="community-services-table")]),
         html.Div([select(ids.SUPPLY_GROUP, "Client group", [(g, CLIENT_GROUP_LABELS.get(g, g)) for g in groups],
                          client_group)], className="controls") if groups else None,
