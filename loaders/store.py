@@ -249,8 +249,8 @@ def load_folder(source_dir: Path, lookups_dir: Path | None = None,
                              f'area_code = "CODE" in {source_dir.name}/{CONFIG_NAME}')
         if code:
             report, results, ctx = _load_files(source_dir, config, lookups_dir, progress, code, profile_dir)
-            notes.append(f"authority {code} {ctx.area_name or ''}: inferred, {why} (name it with "
-                         f"--authority or mps.toml to be sure)")
+            notes.append(f"authority {code} {ctx.area_name or ''}: inferred {why} (this folder names none: "
+                         f"--authority CODE or mps.toml's area_code would)")
         else:
             notes.append("no authority named and the files name none: national files are kept for every "
                          "authority, without a default one; name it with `--authority CODE` or "
