@@ -248,7 +248,7 @@ def load_folder(source_dir: Path, lookups_dir: Path | None = None,
             raise InputError(source_dir, why, expected="the authority named by `--authority CODE` or by "
                              f'area_code = "CODE" in {source_dir.name}/{CONFIG_NAME}')
         if code:
-            report, results, ctx = _load_files(source_dir, config, lookups_dir, progress, code, profile_dir)
+            report, results, ctx = _load_files(source_dir, config, lookups_dir, None, code, profile_dir)
             notes.append(f"authority {code} {ctx.area_name or ''}: inferred {why} (this folder names none: "
                          f"--authority CODE or mps.toml's area_code would)")
         else:
