@@ -135,7 +135,7 @@ def infer_authority(results, lookups_dir: Path) -> tuple[str | None, str]:
     - GP registrations: the authority whose profile lists at least half the file's practices (a
       national file, every practice in England, points at none);
     - the council's own finance and contracts files: the authority named in their organisations
-      ("NHS Lewisham CCG", "Lewisham Council"), by whole words."""
+      ("NHS <name> CCG", "<name> Council"), by whole words."""
     import pandas as pd
 
     frames: dict[str, list] = {}

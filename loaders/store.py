@@ -356,12 +356,10 @@ def read_lookups(lookups_dir: Path, profile_dir: Path | None = None) -> dict[str
 def write_store(report: IngestReport, results, ctx: LoadContext, store_dir: Path, *, replace: bool = False) -> Path:
     """Write every table as a new version of the store and make it current in one atomic step.
 
-    A refresh adds: what its files give replaces what the store held of the same (a table, or
-    within the tables several publishers' files feed, the rows of the same unit: `REFRESH_UNITS`;
-    a CQC directory edition of the same date), and the rest is kept, with its files' older dates in
-    the manifest, named in ``report.kept`` (``report.added`` and ``report.replaced`` say the rest).
-    With ``replace`` only what this refresh gives is written, and what it drops is named in
-    ``report.dropped``. One writer at a time (StoreBusy for a second)."""
+    A refresh adds (`_merge_previous`, `_carry_over`): what its files give replaces the same in the
+    store, the rest is kept with its older dates; ``report`` says what was added, replaced, kept.
+    With ``replace`` only this refresh's tables are written (``report.dropped``). One writer at a
+    time (StoreBusy for a second)."""
     store_dir = Path(os.path.abspath(store_dir))
     store_dir.parent.mkdir(parents=True, exist_ok=True)
     tables = build_tables(results, ctx)
@@ -376,15 +374,7 @@ def write_store(report: IngestReport, results, ctx: LoadContext, store_dir: Path
             for name, frame in tables.items():
                 write_table(tmp, name, frame)
             carried = _carry_over(report, old, previous, tables, tmp, replace, given)
-            branding = dict(ctx.config.get("branding", {}))
-            if branding.get("logo"):  # the authority's own logo travels with the store
-                logo = Path(report.source_dir) / branding["logo"]
-                if not logo.is_file() and ctx.profile_dir is not None:
-                    logo = Path(ctx.profile_dir) / branding["logo"]
-                if not logo.is_file() and (old.get("branding") or {}).get("logo"):  # kept from the store
-                    logo = previous / old["branding"]["logo"]
-                shutil.copy(logo, tmp / ("branding_logo" + logo.suffix.lower()))
-                branding["logo"] = "branding_logo" + logo.suffix.lower()
+            branding = _copy_logo(report, ctx, old, previous, tmp)
             now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
             counts = {name: int(len(frame)) for name, frame in tables.items()}
             counts.update({name: old["tables"][name] for name in report.kept if name in old.get("tables", {})})
@@ -412,6 +402,21 @@ def write_store(report: IngestReport, results, ctx: LoadContext, store_dir: Path
             shutil.rmtree(tmp, ignore_errors=True)
             raise
     return store_dir
+
+
+def _copy_logo(report: IngestReport, ctx: LoadContext, old: dict, previous: Path, tmp: Path) -> dict:
+    """The branding settings, with the authority's own logo copied into the new version: from the
+    folder, else the profile, else the store being refreshed."""
+    branding = dict(ctx.config.get("branding", {}))
+    if branding.get("logo"):
+        logo = Path(report.source_dir) / branding["logo"]
+        if not logo.is_file() and ctx.profile_dir is not None:
+            logo = Path(ctx.profile_dir) / branding["logo"]
+        if not logo.is_file() and (old.get("branding") or {}).get("logo"):  # kept from the store
+            logo = previous / old["branding"]["logo"]
+        shutil.copy(logo, tmp / ("branding_logo" + logo.suffix.lower()))
+        branding["logo"] = "branding_logo" + logo.suffix.lower()
+    return branding
 
 
 def write_table(folder: Path, name: str, frame: pd.DataFrame) -> None:
