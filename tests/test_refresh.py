@@ -160,3 +160,20 @@ def test_replace_still_drops_what_the_refresh_does_not_give(tmp_path, sample_sto
     m = manifest(store)
     assert "prevalence" not in m["tables"] and m["tables"]["care_provider_editions"] == 91
     assert m["authority"]["area_code"] == "E09000023"  # the store's authority is kept
+
+
+def test_an_older_edition_is_added_beside_and_the_latest_stays_current(tmp_path, sample_store):
+    store = tmp_path / "store"
+    shutil.copytree(sample_store, store)
+    folder = tmp_path / "march"
+    folder.mkdir()
+    shutil.copy(SAMPLE / JUNE, folder / "01_March_2017_HSCA_Active_Locations.xlsx")
+    r = mps("ingest", folder, "--store", store)
+    assert r.returncode == 0, r.stderr
+    text = " ".join(r.stdout.split())
+    assert "added the CQC directory edition of 2017-03-01" in text
+    assert "the store's edition of 2017-06-01 stays the current CQC directory" in text
+    m = manifest(store)
+    assert m["tables"]["care_provider_editions"] == 3 * 91
+    current = pd.read_parquet(store / "care_providers.parquet")
+    assert set(current["as_at"].astype(str)) == {"2017-06-01"} and set(current["source_file"]) == {JUNE}
