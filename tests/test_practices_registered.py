@@ -24,15 +24,15 @@ def test_a_listed_practice_the_registrations_lack_is_a_warning_not_an_exported_p
     report = ingest(src, tmp_path / "store")
     assert report.ok, [f.error for f in report.files if f.error]
     notes = " ".join(w for f in report.files if f.path.name.startswith("gp-reg") for w in f.warnings)
-    assert "1 of the profile's 44 practices are not in this file" in notes
+    assert "1 of the profile's 34 practices are not in this file" in notes
     assert "so they are not counted or exported: G85026 Clifton Rise" in notes
     tables = {p.stem: pd.read_csv(p) for p in write_csv_tables(Store(tmp_path / "store"), tmp_path / "csv")
               if p.suffix == ".csv"}
     assert GONE not in set(tables["practices"]["practice_code"])
-    assert len(tables["practices"]) == 43
-    # North Lewisham lists 11 practices in the profile; the file holds 10 of them, and its registered
+    assert len(tables["practices"]) == 33
+    # North Lewisham lists 10 practices in the profile; the file holds 9 of them, and its registered
     # patients are seed 003's 45,342 less the missing practice's list.
     n = tables["neighbourhoods"].set_index("neighbourhood")
     assert n.loc["N1", "registered_patients"] == 45342 - gone_patients
     supply = tables["neighbourhood_supply"].set_index("neighbourhood")
-    assert supply.loc["N1", "practices"] == 10 and supply["practices"].sum() == 43
+    assert supply.loc["N1", "practices"] == 9 and supply["practices"].sum() == 33

@@ -72,8 +72,8 @@ def test_a_new_directory_edition_keeps_the_authority_its_profile_and_the_earlier
     assert m["authority"]["area_code"] == "E09000023" and m["authority"]["area_name"] == "Lewisham"
     assert m["profile"].endswith("data/authorities/E09000023")
     assert m["targets"] == {"carers_new_contacts": 500}  # the profile's facts
-    # The profile's lookups: 44 practices, 4 neighbourhoods, 19 wards.
-    assert (m["tables"]["lookup_practices"], m["tables"]["lookup_neighbourhoods"], m["tables"]["lookup_wards"]) == (44, 4, 19)
+    # The profile's lookups: 34 practices, 4 neighbourhoods, 19 wards.
+    assert (m["tables"]["lookup_practices"], m["tables"]["lookup_neighbourhoods"], m["tables"]["lookup_wards"]) == (34, 4, 19)
     files = {f["path"] for f in m["files"]}
     assert {"01_December_2016_HSCA_Active_Locations.xlsx", JUNE, SEPTEMBER, "council_finance.csv"} <= files
     # Three editions of 91 locations each, side by side; the current directory is September's.
