@@ -36,3 +36,20 @@ def test_a_listed_practice_the_registrations_lack_is_a_warning_not_an_exported_p
     assert n.loc["N1", "registered_patients"] == 45342 - gone_patients
     supply = tables["neighbourhood_supply"].set_index("neighbourhood")
     assert supply.loc["N1", "practices"] == 9 and supply["practices"].sum() == 33
+
+
+def test_the_profile_and_the_sample_hold_only_real_practice_codes():
+    """No invented code: every practice of Lewisham's profile has an ODS-shaped code (a letter and
+    five digits, e.g. G85633), and the sample's two GP files hold exactly the profile's 34 practices,
+    N1 10, N2 12, N3 6, N4 6 (the real registrations file holds them all: test_metrics_pins)."""
+    import re
+    from collections import Counter
+
+    from conftest import ROOT
+    profile = pd.read_csv(ROOT / "data" / "authorities" / "E09000023" / "practices.csv", dtype=str)
+    assert all(re.fullmatch(r"[A-Z]\d{5}", c) for c in profile["practice_code"])
+    assert Counter(profile["neighbourhood_code"]) == {"N1": 10, "N2": 12, "N3": 6, "N4": 6}
+    totals = pd.read_csv(SAMPLE / "gp-reg-pat-prac-all.csv", dtype=str, encoding="latin-1")
+    quinary = pd.read_csv(SAMPLE / "gp-reg-pat-prac-quin-age.csv", dtype=str, encoding="latin-1")
+    assert set(totals["CODE"]) == set(profile["practice_code"])
+    assert set(quinary.loc[quinary["ORG_TYPE"] == "GP", "ORG_CODE"]) == set(profile["practice_code"])
