@@ -43,6 +43,9 @@ def _summary(report, title: str) -> None:
     console.print(table)
     for path, why in getattr(report, "skipped", []):
         console.print(f"  [yellow]not read[/yellow] {shown(path.name)}: {why}")
+    for note in getattr(report, "notes", []):
+        tag, _, text = note.partition(" ") if note.startswith("authority ") else ("note", "", note)
+        console.print(f"[green]{tag}[/green] {shown(text)}")
     for f in report.files:
         for w in f.warnings[:5]:
             console.print(f"  [yellow]note[/yellow] {shown(f.path.name)}: {shown(w)}")
@@ -101,6 +104,10 @@ def cmd_ingest(args) -> int:
         failed = sum(not f.ok for f in report.files)
         err_console.print(f"{failed} file(s) failed; the store at {args.store} was left unchanged.")
         return 1
+    for note in report.added:
+        console.print(f"[green]added[/green] {shown(note)}")
+    for note in report.replaced:
+        console.print(f"[green]replaced[/green] {shown(note)}")
     for note in report.kept.values():
         console.print(f"[yellow]kept[/yellow] {shown(note)}")
     for name in report.dropped:

@@ -252,7 +252,7 @@ STORE_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("neighbourhood_code", "str", "Neighbourhood code"),
               _c("neighbourhood_name", "str", "Neighbourhood name"),
               _c("ods_name", "str", "The practice's name as NHS Digital / Fingertips publish it"),
-              _c("code_source", "str", "How the code was found (matched by name, or a placeholder)")),
+              _c("code_source", "str", "How the code was found (matched by name, or by CQC location)")),
           "authorities/<code>/practices.csv", ("practice_code",), provenance=LOOKUP_PROVENANCE),
     Table("lookup_neighbourhoods", "The authority's neighbourhoods (authority profile).", (
               _c("neighbourhood_code", "str", "Code"), _c("neighbourhood_name", "str", "Name"),

@@ -30,21 +30,22 @@ def sniff(sheets: list[Sheet]) -> bool:
 def load(sheets: list[Sheet], ctx) -> LoadResult:
     sheet, body = read_table(sheets, SIGNATURE, FIELDS)
     hoods = ctx.authority_lookup("neighbourhoods.csv")
-    if hoods is None:
-        raise InputError(sheet.file, "caseloads by neighbourhood need the authority's neighbourhoods, and no "
-                         "neighbourhood lookup is loaded", sheet=sheet.name,
-                         expected="neighbourhoods.csv in the authority's profile folder, "
-                                  f"data/authorities/{ctx.area_code or '<code>'}/ (docs/profile.md)")
-    by_text = {}
-    for r in hoods.itertuples():
-        for key in (r.neighbourhood_code, r.neighbourhood_name, f"neighbourhood {r.number}", str(r.number)):
-            by_text[key.strip().lower()] = (r.neighbourhood_code, r.neighbourhood_name)
     warnings: list[str] = []
+    by_text = {}
+    if hoods is None:  # no profile to match them to: kept under the names the file gives them
+        warnings.append("no neighbourhood lookup is loaded (neighbourhoods.csv in the authority's profile "
+                        f"folder, data/authorities/{ctx.area_code or '<code>'}/): the caseloads are kept under the "
+                        "neighbourhood names the file gives, matched to no neighbourhood")
+    else:
+        for r in hoods.itertuples():
+            for key in (r.neighbourhood_code, r.neighbourhood_name, f"neighbourhood {r.number}", str(r.number)):
+                by_text[key.strip().lower()] = (r.neighbourhood_code, r.neighbourhood_name)
     records = []
     for rec in body.to_dict("records"):
         row = int(rec["_row"])
         where = dict(file=sheet.file, sheet=sheet.name, row=row)
-        hood = by_text.get(cell_text(rec["neighbourhood"]).lower())
+        given = cell_text(rec["neighbourhood"])
+        hood = by_text.get(given.lower()) if hoods is not None else (given or None, given or None)
         if hood is None:
             raise InputError(**where, problem=f"unknown neighbourhood '{rec['neighbourhood']}'",
                              column="Neighbourhood",

@@ -65,7 +65,7 @@ def practice_coverage(frame: pd.DataFrame, practices: pd.DataFrame | None, nhs: 
                 f"{newest['extract_date'].iloc[0]}): no rows for the authority"]
     if missing:
         warnings.append(f"{len(missing)} of the profile's {len(practices)} practices are not in this file "
-                        f"(extract {newest['extract_date'].iloc[0]}): "
+                        f"(extract {newest['extract_date'].iloc[0]}), so they are not counted or exported: "
                         + _listed([f"{c} {names.get(c, '')}".strip() for c in missing]))
     unknown = _unlisted_practices(newest, set(practices["practice_code"]), nhs, districts)
     if unknown:

@@ -19,6 +19,8 @@ from . import cqc
 
 EDITIONS_TABLE = "care_provider_editions"
 EDITION_SERVICES_TABLE = "care_provider_edition_services"
+# Every table a directory edition fills (a refresh merges them by edition date: loaders.store).
+TABLES = (cqc.TABLE, cqc.SERVICES_TABLE, EDITIONS_TABLE, EDITION_SERVICES_TABLE)
 
 
 def _editions(results) -> list:

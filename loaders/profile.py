@@ -9,7 +9,10 @@ region from the national areas lookup.
 Which authority, and which profile, in order:
 1. `--authority CODE` / `--profile DIR` given to `mps ingest`;
 2. `area_code` / `profile` in the folder's `mps.toml` (a relative `profile` is read from that folder);
-3. otherwise the authority is inferred from the files (the POPPI/PANSI local-authority rows).
+3. refreshing a store: the authority the store holds, with its profile;
+4. otherwise the authority the files agree on (`infer_authority`: the POPPI/PANSI local-authority
+   rows, the practices of the GP registrations, the organisations of the council's finance and
+   contracts files); files that disagree are refused in one line saying how to name it.
 Keys in `mps.toml` other than these override the profile's (e.g. a folder's own branding).
 """
 from __future__ import annotations
@@ -114,8 +117,70 @@ def profile_lookup_dir(folder: Path | None, name: str) -> Path | None:
     return folder if (folder / file).exists() else None
 
 
-__all__ = ["AUTHORITIES_DIR", "OVERRIDABLE_LOOKUPS", "PROFILE_LOOKUPS", "check_code", "load_lookup", "profile_dir_for",
-           "read_profile", "resolve"]
+__all__ = ["AUTHORITIES_DIR", "OVERRIDABLE_LOOKUPS", "PROFILE_LOOKUPS", "check_code", "infer_authority", "load_lookup",
+           "profile_dir_for", "read_profile", "resolve"]
+
+
+# What each kind of evidence is called in the summary, in the order it is listed.
+EVIDENCE = {"prevalence": "the POPPI/PANSI tables", "registrations": "the GP registrations' practices",
+            "council": "the council's finance and contracts files"}
+
+
+def infer_authority(results, lookups_dir: Path) -> tuple[str | None, str]:
+    """(code, how) when the files that name an authority agree on one; (None, the disagreement)
+    when they do not; (None, "") when none names one (national files only).
+
+    Evidence, each counted only when it points at exactly one upper-tier authority:
+    - POPPI/PANSI: the local-authority rows' area code;
+    - GP registrations: the authority whose profile lists at least half the file's practices (a
+      national file, every practice in England, points at none);
+    - the council's own finance and contracts files: the authority named in their organisations
+      ("NHS <name> CCG", "<name> Council"), by whole words."""
+    import pandas as pd
+
+    frames: dict[str, list] = {}
+    for _, result in results:
+        frames.setdefault(result.table, []).append(result.frame)
+    tables = {name: pd.concat(parts, ignore_index=True) for name, parts in frames.items()}
+    areas = load_lookup("areas.csv", lookups_dir)
+    authorities = areas[~areas["area_type"].isin(["england", "region"])]
+    names = dict(zip(authorities["area_code"], authorities["area_name"]))
+    found: dict[str, set[str]] = {}
+    if "prevalence" in tables:
+        la = tables["prevalence"]
+        found["prevalence"] = set(la.loc[la["area_type"] == "la", "area_code"].dropna())
+    if "registrations" in tables:
+        practices = set(tables["registrations"]["practice_code"].dropna())
+        found["registrations"] = {code for code, listed in _profile_practices().items()
+                                  if practices and len(practices & listed) * 2 >= len(practices)}
+    orgs = set()
+    for name in ("finance", "contracts"):
+        if name in tables:
+            orgs |= set(tables[name]["organisation"].dropna().astype(str))
+    if orgs:
+        found["council"] = {code for code, name in names.items()
+                            if any(re.search(rf"\b{re.escape(name)}\b", o, re.I) for o in orgs)}
+    votes = {kind: next(iter(codes)) for kind, codes in found.items() if len(codes) == 1}
+    if not votes:
+        return None, ""
+    if len(set(votes.values())) > 1:
+        said = "; ".join(f"{EVIDENCE[k]} name {c} {names.get(c, '')}".rstrip() for k, c in votes.items())
+        return None, f"the files name different authorities ({said}), so the authority cannot be inferred"
+    code = next(iter(votes.values()))
+    return code, "from " + _listed([EVIDENCE[k] for k in EVIDENCE if k in votes])
+
+
+def _listed(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _profile_practices() -> dict[str, set[str]]:
+    """Every bundled profile's practice codes, by authority code."""
+    out = {}
+    for folder in sorted(AUTHORITIES_DIR.glob("*")):
+        if (folder / "practices.csv").is_file():
+            out[folder.name] = set(load_lookup("practices.csv", folder)["practice_code"].dropna())
+    return out
 
 
 def check_segment_overrides(config: dict, where: Path | str) -> None:

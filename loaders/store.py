@@ -23,8 +23,8 @@ import pandas as pd
 from domain import store_versions
 from domain.contract import LOOKUP_TABLES, ContractError, Table, conform, store_table
 
-from . import (DEFAULT_LOOKUPS, LoadContext, boundaries, census_wards, checks, editions, known_kinds, plausible, profile,
-               registry)
+from . import (DEFAULT_LOOKUPS, LoadContext, boundaries, census_wards, checks, cqc, editions, known_kinds, plausible,
+               profile, registry)
 from .base import InputError, LoadResult, load_lookup, read_input, read_sheets
 
 CONFIG_NAME = "mps.toml"
@@ -57,6 +57,9 @@ class IngestReport:
     skipped: list[tuple[Path, str]] = field(default_factory=list)  # files not read, and why
     kept: dict[str, str] = field(default_factory=dict)  # table -> note: no file gave it, previous kept
     dropped: list[str] = field(default_factory=list)   # tables the previous store held, dropped (--replace)
+    added: list[str] = field(default_factory=list)     # what this refresh adds: tables, directory editions
+    replaced: list[str] = field(default_factory=list)  # what it replaces, and the earlier files it replaces
+    notes: list[str] = field(default_factory=list)     # the authority: named, kept from the store, or inferred
 
     @property
     def ok(self) -> bool:
@@ -231,11 +234,55 @@ def _national_area(lookups_dir: Path, code: str) -> dict:
 
 def load_folder(source_dir: Path, lookups_dir: Path | None = None,
                 progress: Callable[[Path], None] | None = None, *, authority: str | None = None,
-                profile_dir: Path | None = None):
+                profile_dir: Path | None = None, previous: dict | None = None, replace: bool = False):
+    """Recognise and load every file of the folder, for the authority named (``--authority``, the
+    folder's mps.toml), else the one the store being refreshed holds (``previous``, its manifest:
+    its profile and the folder settings it was built with are kept), else the one the files agree
+    on (`profile.infer_authority`; the folder is then read again with that authority's profile)."""
     source_dir = Path(source_dir)
     if not source_dir.is_dir():
         raise InputError(source_dir, "this folder does not exist", expected="a folder of downloads")
     config = read_config(source_dir)
+    notes: list[str] = []
+    held = dict((previous or {}).get("authority") or {})
+    named = authority or config.get("area_code")
+    if named and held.get("area_code"):
+        where = "--authority" if authority else source_dir / CONFIG_NAME
+        code = profile.check_code(named, where)
+        if code != held["area_code"] and not replace:
+            raise InputError(where, f"the store holds the files of {held['area_code']} "
+                             f"{held.get('area_name') or ''}, not {code}".replace("  ", " "),
+                             column="area_code" if not authority else None,
+                             expected=f"--replace to start it afresh for {code}, or another --store")
+    elif not named and held.get("area_code"):
+        authority = held["area_code"]
+        kept = previous.get("profile")
+        if profile_dir is None and not config.get("profile") and kept and Path(kept).is_dir():
+            profile_dir = Path(kept)
+        if not config:  # the settings the store was built with (e.g. its folder's branding)
+            config = {k: v for k, v in (previous.get("folder_config") or {}).items() if k not in ("area_code", "profile")}
+        notes.append(f"authority {held['area_code']} {held.get('area_name') or ''}: kept from the store "
+                     f"(this folder names none)".replace("  ", " "))
+    report, results, ctx = _load_files(source_dir, config, lookups_dir, progress, authority, profile_dir)
+    if not ctx.area_code and report.ok:
+        code, why = profile.infer_authority(results, ctx.lookups_dir)
+        if code is None and why:
+            raise InputError(source_dir, why, expected="the authority named by `--authority CODE` or by "
+                             f'area_code = "CODE" in {source_dir.name}/{CONFIG_NAME}')
+        if code:
+            report, results, ctx = _load_files(source_dir, config, lookups_dir, None, code, profile_dir)
+            notes.append(f"authority {code} {ctx.area_name or ''}: inferred {why} (this folder names none: "
+                         f"--authority CODE or mps.toml's area_code would)")
+        else:
+            notes.append("no authority named and the files name none: national files are kept for every "
+                         "authority, without a default one; name it with `--authority CODE` or "
+                         f'area_code = "CODE" in {CONFIG_NAME}')
+    report.notes = notes
+    return report, results, ctx
+
+
+def _load_files(source_dir: Path, config: dict, lookups_dir: Path | None, progress, authority: str | None,
+                profile_dir: Path | None):
     ctx = _context(source_dir, config, lookups_dir, authority, profile_dir)
     profile.check_segment_overrides(ctx.config, source_dir / CONFIG_NAME if "segment_overrides" in config or
                                     not ctx.profile_dir else Path(ctx.profile_dir) / profile.PROFILE_NAME)
@@ -334,9 +381,10 @@ def read_lookups(lookups_dir: Path, profile_dir: Path | None = None) -> dict[str
 def write_store(report: IngestReport, results, ctx: LoadContext, store_dir: Path, *, replace: bool = False) -> Path:
     """Write every table as a new version of the store and make it current in one atomic step.
 
-    A table the current store holds that no file of this refresh gives is kept, with its files'
-    older dates in the manifest, and named in ``report.kept``; with ``replace`` it is dropped and
-    named in ``report.dropped``. One writer at a time (StoreBusy for a second)."""
+    A refresh adds (`_merge_previous`, `_carry_over`): what its files give replaces the same in the
+    store, the rest is kept with its older dates; ``report`` says what was added, replaced, kept.
+    With ``replace`` only this refresh's tables are written (``report.dropped``). One writer at a
+    time (StoreBusy for a second)."""
     store_dir = Path(os.path.abspath(store_dir))
     store_dir.parent.mkdir(parents=True, exist_ok=True)
     tables = build_tables(results, ctx)
@@ -345,24 +393,22 @@ def write_store(report: IngestReport, results, ctx: LoadContext, store_dir: Path
         old = _read_manifest(previous)
         tmp = store_versions.new_version(store_dir)
         try:
+            given = set(tables)
+            if old and not replace:
+                tables = _merge_previous(report, tables, old, previous)
             for name, frame in tables.items():
                 write_table(tmp, name, frame)
-            carried = _carry_over(report, old, previous, tables, tmp, replace)
-            branding = dict(ctx.config.get("branding", {}))
-            if branding.get("logo"):  # the authority's own logo travels with the store
-                logo = Path(report.source_dir) / branding["logo"]
-                if not logo.is_file() and ctx.profile_dir is not None:
-                    logo = Path(ctx.profile_dir) / branding["logo"]
-                shutil.copy(logo, tmp / ("branding_logo" + logo.suffix.lower()))
-                branding["logo"] = "branding_logo" + logo.suffix.lower()
+            carried = _carry_over(report, old, previous, tables, tmp, replace, given)
+            branding = _copy_logo(report, ctx, old, previous, tmp)
             now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
             counts = {name: int(len(frame)) for name, frame in tables.items()}
-            counts.update({name: old["tables"][name] for name in report.kept})
+            counts.update({name: old["tables"][name] for name in report.kept if name in old.get("tables", {})})
             manifest = {
                 "ingested_at": now,
                 "source_dir": str(report.source_dir),
                 "authority": _infer_authority(ctx, tables),
                 "profile": str(ctx.profile_dir) if ctx.profile_dir else None,
+                "folder_config": _jsonable(report.config),
                 "branding": branding,
                 "targets": dict(ctx.config.get("targets", {})),
                 "contacts": dict(ctx.config.get("contacts", {})), "intentions": dict(ctx.config.get("intentions", {})),
@@ -393,6 +439,21 @@ def store_write_error(exc: OSError, store_dir: Path) -> OSError:
         return exc
     return OSError(number, exc.strerror or os.strerror(number) if number else str(exc),
                    exc.filename or str(store_dir))
+
+
+def _copy_logo(report: IngestReport, ctx: LoadContext, old: dict, previous: Path, tmp: Path) -> dict:
+    """The branding settings, with the authority's own logo copied into the new version: from the
+    folder, else the profile, else the store being refreshed."""
+    branding = dict(ctx.config.get("branding", {}))
+    if branding.get("logo"):
+        logo = Path(report.source_dir) / branding["logo"]
+        if not logo.is_file() and ctx.profile_dir is not None:
+            logo = Path(ctx.profile_dir) / branding["logo"]
+        if not logo.is_file() and (old.get("branding") or {}).get("logo"):  # kept from the store
+            logo = previous / old["branding"]["logo"]
+        shutil.copy(logo, tmp / ("branding_logo" + logo.suffix.lower()))
+        branding["logo"] = "branding_logo" + logo.suffix.lower()
+    return branding
 
 
 def write_table(folder: Path, name: str, frame: pd.DataFrame) -> None:
@@ -436,18 +497,131 @@ def _read_manifest(folder: Path) -> dict:
         return {}
 
 
-def _carry_over(report: IngestReport, old: dict, previous: Path, tables: dict, tmp: Path, replace: bool) -> list[dict]:
+# Tables that several publishers' files feed side by side: a refresh's rows replace the store's rows
+# of the same unit (and every row of a file of the same name) and keep the others. E.g. a new POPPI
+# dementia table for the authority replaces its dementia rows, not its other measures; a new council
+# contracts register replaces that organisation's contracts, not the CCG's. Any other table a refresh
+# gives is replaced whole; CQC directory editions are merged by edition date (`_merge_editions`).
+REFRESH_UNITS = {
+    "prevalence": ("tool", "area_code", "measure"),
+    "indicators": ("indicator_id",),
+    "contracts": ("organisation",),
+    "registrations": ("publication",),
+}
+
+
+def _read_previous(previous: Path, name: str) -> pd.DataFrame | None:
+    """A table of the store being refreshed, as declared (None if it holds none)."""
+    held = store_versions.table_path(previous, name)
+    if held is None:
+        return None
+    if held.is_dir():
+        import pyarrow.dataset as ds
+        frame = ds.dataset(held, format="parquet", partitioning=store_versions.partitioning()).to_table().to_pandas()
+    else:
+        frame = pd.read_parquet(held)
+    return conform(frame.reindex(columns=store_table(name).names), name)
+
+
+def _files_of(frame: pd.DataFrame) -> list[str]:
+    return sorted(frame["source_file"].dropna().astype(str).unique()) if "source_file" in frame.columns else []
+
+
+def _merge_previous(report: IngestReport, tables: dict[str, pd.DataFrame], old: dict, previous: Path) -> dict:
+    """This refresh's tables with what the store held of them and this refresh does not replace;
+    says in ``report.added`` / ``report.replaced`` what changed."""
+    new_files = {f.path.name for f in report.files}
+    held_tables = set(old.get("tables", {}))
+    out = dict(tables)
+    if editions.EDITIONS_TABLE in tables and editions.EDITIONS_TABLE in held_tables:
+        out.update(_merge_editions(report, tables, previous, new_files))
+    for name, frame in tables.items():
+        if name.startswith("lookup_") or name in editions.TABLES:
+            continue
+        if name not in held_tables:
+            report.added.append(f"the '{name}' table, from " + ", ".join(_files_of(frame)))
+            continue
+        before = _read_previous(previous, name) if name in REFRESH_UNITS else None
+        if before is None or before.empty:
+            gone = _files_of(before) if before is not None else _old_files(old, name)
+            report.replaced.append(f"the '{name}' table" + (" (was from " + ", ".join(gone) + ")" if gone else ""))
+            continue
+        unit = list(REFRESH_UNITS[name])
+        given = frame[unit].drop_duplicates().assign(_given=True)
+        marked = before.merge(given, on=unit, how="left")
+        keep = marked["_given"].isna().to_numpy() & ~before["source_file"].isin(new_files).to_numpy()
+        kept = before[keep]
+        gone = sorted(set(_files_of(before)) - set(_files_of(kept)))
+        if len(kept):
+            out[name] = conform(pd.concat([frame, kept], ignore_index=True), name)
+            report.replaced.append(f"in the '{name}' table, the rows of the same {' and '.join(unit)}"
+                                   + (" (all of " + ", ".join(gone) + ")" if gone else "")
+                                   + "; kept the rows of " + ", ".join(_files_of(kept)))
+        else:
+            report.replaced.append(f"the '{name}' table" + (" (was from " + ", ".join(gone) + ")" if gone else ""))
+    return out
+
+
+def _old_files(old: dict, table: str) -> list[str]:
+    return sorted(f["path"] for f in old.get("files", []) if f.get("table") == table)
+
+
+def _merge_editions(report: IngestReport, tables: dict, previous: Path, new_files: set[str]) -> dict:
+    """CQC directory editions side by side across refreshes: an edition of a date the store holds
+    replaces it, others are added beside; the latest of all fills `care_providers`."""
+    out = {}
+    new = tables[editions.EDITIONS_TABLE]
+    before = _read_previous(previous, editions.EDITIONS_TABLE)
+    new_dates = set(new["as_at"].dropna().astype(str))
+    if before is None or before.empty:
+        return out
+    held_dates = set(before["as_at"].dropna().astype(str))
+    if new["as_at"].isna().any() and held_dates:
+        names = ", ".join(_files_of(new[new["as_at"].isna()]))
+        raise InputError(names, "this CQC directory's name carries no edition date, so it cannot be placed "
+                         "beside the store's editions of " + ", ".join(sorted(held_dates)),
+                         expected="a name such as 01_June_2017_HSCA_Active_Locations.xlsx")
+    keep = (~before["as_at"].astype(str).isin(new_dates) & ~before["source_file"].isin(new_files)).to_numpy()
+    kept = before[keep]
+    for date in sorted(new_dates):
+        verb = "replaced" if date in held_dates else "added"
+        text = f"the CQC directory edition of {date}" + (" beside the store's" if verb == "added" and len(kept) else "")
+        getattr(report, verb).append(text)
+    if not len(kept):
+        return out
+    out[editions.EDITIONS_TABLE] = conform(pd.concat([new, kept], ignore_index=True), editions.EDITIONS_TABLE)
+    services = _read_previous(previous, editions.EDITION_SERVICES_TABLE)
+    if services is not None and len(services):
+        services = services[~services["as_at"].astype(str).isin(new_dates) & ~services["source_file"].isin(new_files)]
+        parts = [f for f in (tables.get(editions.EDITION_SERVICES_TABLE), services) if f is not None and len(f)]
+        if parts:
+            out[editions.EDITION_SERVICES_TABLE] = conform(pd.concat(parts, ignore_index=True),
+                                                           editions.EDITION_SERVICES_TABLE)
+    latest_kept = str(kept["as_at"].dropna().astype(str).max()) if kept["as_at"].notna().any() else ""
+    if latest_kept > max(new_dates, default=""):  # an older edition came in: the store's latest stays current
+        for name in (cqc.TABLE, cqc.SERVICES_TABLE):
+            held = _read_previous(previous, name)
+            if held is not None:
+                out[name] = held
+        report.notes.append(f"the store's edition of {latest_kept} stays the current CQC directory "
+                            f"(this refresh's is older)")
+    return out
+
+
+def _carry_over(report: IngestReport, old: dict, previous: Path, tables: dict, tmp: Path, replace: bool,
+                given: set[str] | None = None) -> list[dict]:
     """Copy into the new version each table the previous store held that this refresh does not
-    give (unless ``replace``), and return the manifest entries of the files it came from, which
-    keep their older ingest dates."""
+    give (unless ``replace``), and return the manifest entries of the earlier files whose rows the
+    new version still holds (whole tables kept, and rows kept beside this refresh's), which keep
+    their older ingest dates."""
     missing = [name for name in old.get("tables", {}) if name not in tables and not name.startswith("lookup_")
                and store_versions.table_path(previous, name) is not None]
     if replace:
         report.dropped = missing
         return []
+    given = set(tables) if given is None else given
     new_files = {f.path.name for f in report.files}
-    carried = [f for f in old.get("files", []) if f.get("path") not in new_files
-               and (f.get("table") in missing or not f.get("table"))]
+    carried = [f for f in old.get("files", []) if f.get("path") not in new_files]
     for name in missing:  # as it was written: one file, or a partitioned dataset's folder
         held = store_versions.table_path(previous, name)
         if held.is_dir():
@@ -458,7 +632,13 @@ def _carry_over(report: IngestReport, old: dict, previous: Path, tables: dict, t
         since = dates[0][:10] if dates else old.get("ingested_at", "")[:10]
         report.kept[name] = (f"no file in this refresh gives the '{name}' table: kept from the store of "
                              f"{since} (`mps ingest --replace` drops it)")
-    return [f for f in carried if f.get("table") in missing]
+    # The earlier files whose rows were merged into a table this refresh gives (CQC editions by the
+    # editions table, which holds every edition's rows).
+    merged = {name: set(_files_of(frame)) for name, frame in tables.items() if name in given}
+    if editions.EDITIONS_TABLE in merged:
+        merged[cqc.TABLE] = merged[editions.EDITIONS_TABLE]
+    return [f for f in carried if f.get("table") in missing
+            or (f.get("table") in merged and f.get("path") in merged[f["table"]])]
 
 
 def _jsonable(meta):
@@ -468,8 +648,9 @@ def _jsonable(meta):
 def ingest(source_dir: Path, store_dir: Path, lookups_dir: Path | None = None,
            progress: Callable[[Path], None] | None = None, *, authority: str | None = None,
            profile_dir: Path | None = None, replace: bool = False) -> IngestReport:
+    previous = _read_manifest(store_versions.current(Path(os.path.abspath(store_dir))))
     report, results, ctx = load_folder(source_dir, lookups_dir, progress, authority=authority,
-                                       profile_dir=profile_dir)
+                                       profile_dir=profile_dir, previous=previous, replace=replace)
     if report.ok:
         try:
             report.store_dir = write_store(report, results, ctx, store_dir, replace=replace)

@@ -23,7 +23,14 @@ NEIGHBOURHOOD_MEASURES = {
 
 
 def practices(store: Store) -> pd.DataFrame:
-    return store.table("lookup_practices")
+    """The profile's practices that the registrations hold (all of them when no registrations are
+    loaded): a listed practice the registrations file does not hold (closed, merged, or a code that
+    is not an ODS code) is named in the ingest's warnings, never counted or exported."""
+    prac = store.table("lookup_practices")
+    reg = store.table("registrations")
+    if prac.empty or reg.empty:
+        return prac
+    return prac[prac["practice_code"].isin(set(reg["practice_code"].dropna()))].reset_index(drop=True)
 
 
 def neighbourhood_names(store: Store) -> dict[str, str]:
@@ -65,7 +72,7 @@ def practice_populations(store: Store, extract_date: str | None = None) -> pd.Da
         return pd.DataFrame(columns=["practice_code", "practice_name", "neighbourhood_code", "patients"])
     date = _nearest_extract(store, extract_date)
     r = reg[(reg["extract_date"] == date) & (reg["sex"] == "persons") & (reg["age_band"] == "all")]
-    out = prac.merge(r[["practice_code", "patients", "source_file"]], on="practice_code", how="left")
+    out = prac.merge(r[["practice_code", "patients", "source_file"]], on="practice_code", how="inner")
     out["extract_date"] = date
     return out
 
@@ -203,7 +210,7 @@ def suppressed_practice_table(store: Store, extract_date: str | None = None) -> 
     if not bands:
         return pd.DataFrame()
     table = prac[["practice_code", "practice_name", "neighbourhood_code"]].merge(
-        wide[bands].reset_index(), on="practice_code", how="left")
+        wide[bands].reset_index(), on="practice_code", how="inner")  # only practices this extract holds
     table["total_65_plus"] = table[bands].sum(axis=1, min_count=1)
     return apply_suppression(table, bands + ["total_65_plus"], row_totals=True)
 

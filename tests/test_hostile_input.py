@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLE, write_csv
+from conftest import SAMPLE, real_file, write_csv
 from loaders.base import InputError, read_sheets
 from loaders.store import ingest, load_folder
 
@@ -77,13 +77,8 @@ def test_a_csv_with_too_many_lines_is_refused(tmp_path, monkeypatch):
 
 
 def test_the_limits_admit_the_real_national_files():
-    real = Path(__file__).resolve().parents[2] / "shared" / "real"
     for name in ["nhs-digital/gp-reg-pat-prac-all-jan2021.csv", "fingertips/fingertips-gp-practice-imd2019.csv"]:
-        if not (real / name).exists():
-            if os.environ.get("CI"):
-                pytest.fail(f"{real / name} is missing")
-            pytest.skip("../shared/real is not here")
-        assert len(read_sheets(real / name)[0].cells) > 1000
+        assert len(read_sheets(real_file(name))[0].cells) > 1000
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "latin-1", "utf-16"])

@@ -95,7 +95,7 @@ def _registered_by_band(neighbourhood: str) -> dict[str, int]:
 def test_neighbourhood_dementia_is_poppi_rates_times_registered_patients(store):
     """South East Lewisham (N3) in 2017: each POPPI band's rate (dementia / population, e.g. 65-69:
     126 / 8,100) times the neighbourhood's registered persons in the same ages; POPPI's 90+ is the
-    extract's 90-94 and 95+."""
+    extract's 90-94 and 95+. The sample's six N3 practices give 424 (their 6,019 persons aged 65+)."""
     from metrics import neighbourhoods
     reg = _registered_by_band("N3")
     poppi = {"65-69": (126, 8100, ["65-69"]), "70-74": (180, 6300, ["70-74"]), "75-79": (279, 4900, ["75-79"]),
@@ -104,7 +104,7 @@ def test_neighbourhood_dementia_is_poppi_rates_times_registered_patients(store):
     d = neighbourhoods.neighbourhood_demand(store)
     got = d[(d["neighbourhood_code"] == "N3") & (d["measure"] == "dementia")]["estimated_cases"].sum()
     assert got == pytest.approx(expected)
-    assert round(got) == 530
+    assert round(got) == 424
     first = d[(d["neighbourhood_code"] == "N3") & (d["measure"] == "dementia") & (d["age_band"] == "65-69")]
     assert first["estimated_cases"].iloc[0] == pytest.approx(126 / 8100 * reg["65-69"])
 
@@ -127,7 +127,7 @@ def test_age_based_figures_survive_a_newer_extract_without_age_bands(tmp_path):
     assert any("has no age bands" in n and "gp-reg-pat-prac-quin-age.csv" in n for n in notes)
     d = neighbourhoods.neighbourhood_demand(Store(tmp_path / "store"))
     got = d[(d["neighbourhood_code"] == "N3") & (d["measure"] == "dementia")]["estimated_cases"].sum()
-    assert round(got) == 530
+    assert round(got) == 424
 
 
 # ----------------------------------------------------------------------------- the export contract
@@ -209,10 +209,9 @@ def test_without_the_publishers_judgement_polarity_comes_from_the_lookup_and_the
 
 def test_real_registrations_give_lewishams_real_practices_only(tmp_path):
     """NHS Digital's January 2021 file (every practice in England) beside the sample: the registered
-    population by neighbourhood counts only the profile's practices, by their real ODS codes (the
-    33 matched ones; totals read straight from the file), and the ingest names the 11 placeholder
-    practices the file lacks and the 2 practices under CCG 72Q in Lewisham's districts the profile
-    lacks (G85633 Novum Health Partnership, Y06545)."""
+    population by neighbourhood counts only the profile's practices, by their real ODS codes (all 34
+    are in the file; totals read straight from it), the ingest finds no profile practice missing, and
+    names the one practice under CCG 72Q in Lewisham's districts the profile lacks (Y06545)."""
     import shutil
 
     from conftest import real_file
@@ -226,8 +225,8 @@ def test_real_registrations_give_lewishams_real_practices_only(tmp_path):
     report = ingest(src, tmp_path / "store")
     assert report.ok
     notes = " ".join(next(f for f in report.files if f.path.name == real.name).warnings)
-    assert "11 of the profile's 44 practices are not in this file" in notes and "G85U01 Dr Batra Surgery" in notes
-    assert "2 practice(s) under the authority's CCG" in notes and "G85633" in notes and "Y06545" in notes
+    assert "of the profile's" not in notes and "not in this file" not in notes
+    assert "1 practice(s) under the authority's CCG" in notes and "Y06545" in notes and "G85633" not in notes
 
     with open(PROFILE / "practices.csv", encoding="utf-8") as f:
         profile = {r["practice_code"]: r["neighbourhood_code"] for r in csv.DictReader(f)}
@@ -240,7 +239,7 @@ def test_real_registrations_give_lewishams_real_practices_only(tmp_path):
     p = neighbourhoods.practice_populations(store)
     assert p["extract_date"].iloc[0] == "2021-01-01"
     counted = p.dropna(subset=["patients"])
-    assert len(counted) == 33 and set(counted["practice_code"]) <= set(profile)
+    assert len(counted) == 34 and set(counted["practice_code"]) == set(profile)
     assert neighbourhoods.registered_by_neighbourhood(store).to_dict() == expected
 
 

@@ -7,21 +7,19 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import conftest
-from conftest import SAMPLE
+from conftest import SAMPLE, real_file
 from loaders.base import InputError, read_sheets
 from metrics.neighbourhood_gaps import gap_matrix
 
-REAL = conftest.REAL / "lewisham-open-data"
+REAL = "lewisham-open-data"
 GEOJSON = "lbl_wd22.geojson"
 CENSUS = "census2011_health_unpaid_care_wd22.csv"
 REFERENCES = "census2011_health_unpaid_care_references.csv"
 
 
 def real(name: str) -> Path:
-    path = REAL / name
-    assert path.is_file(), f"{path} is missing: the authority's real files are required inputs"
-    return path
+    """The authority's real file: skipped with the reason outside CI, a failure under CI=true."""
+    return real_file(f"{REAL}/{name}")
 
 
 # --------------------------------------------------------------------------- the matrix, by hand

@@ -75,7 +75,7 @@ def test_practices_are_grouped_by_neighbourhood_and_the_page_says_why_sums_excee
     fig = client.post("/_dash-update-component", json=body).get_json()["response"]["neighbourhood-practices-graph"]["figure"]
     names = [t["name"] for t in fig["data"]]
     assert sorted(names) == ["Central Lewisham", "North Lewisham", "South East Lewisham", "South West Lewisham"]
-    assert sum(len(t["y"]) for t in fig["data"]) == 44  # every practice in the sample, once
+    assert sum(len(t["y"]) for t in fig["data"]) == 34  # every practice in the sample, once
     from app import create_app
     from layouts.pages import neighbourhoods
     app = create_app(sample_store)

@@ -23,7 +23,8 @@ SOURCES = {
     "workforce": ["LA-data-download*"],
     "unit_costs": ["ASC-FR_unit_costs*"],
 }
-CASES = [("only", s) for s in SOURCES] + [("without", s) for s in SOURCES]
+# "no-mps.toml": the whole sample without mps.toml; the authority is inferred from the files.
+CASES = [("only", s) for s in SOURCES] + [("without", s) for s in SOURCES] + [("no-mps.toml", "every source")]
 # Caseloads are by the authority's own neighbourhoods: alone, they need to be told the authority.
 NEEDS_AUTHORITY = {"caseloads"}
 
@@ -38,7 +39,7 @@ def _build(tmp_path, mode: str, source: str):
     from loaders.store import ingest
     src = tmp_path / "src"
     src.mkdir()
-    chosen = [s for s in SOURCES if (s == source) == (mode == "only")]
+    chosen = list(SOURCES) if mode == "no-mps.toml" else [s for s in SOURCES if (s == source) == (mode == "only")]
     for s in chosen:
         for g in SOURCES[s]:
             for p in SAMPLE.glob(g):
@@ -47,6 +48,8 @@ def _build(tmp_path, mode: str, source: str):
         shutil.copy(SAMPLE / "mps.toml", src)
     report = ingest(src, tmp_path / "store")
     assert report.ok, [f.error for f in report.files if f.error]
+    if mode == "no-mps.toml":
+        assert report.notes and report.notes[0].startswith("authority E09000023 Lewisham: inferred from")
     return tmp_path / "store"
 
 
@@ -79,15 +82,20 @@ def test_every_output_on_a_partial_store(tmp_path, mode, source):
     assert "Traceback" not in html and ">None<" not in html
 
 
-def test_caseloads_without_an_authority_are_refused_by_name(tmp_path):
+def test_caseloads_without_an_authority_are_kept_under_the_names_they_carry(tmp_path):
     from loaders.store import ingest
+    from metrics.store import Store
     src = tmp_path / "src"
     src.mkdir()
     shutil.copy(SAMPLE / "neighbourhood_caseloads.csv", src)
     report = ingest(src, tmp_path / "store")
-    assert not report.ok and not (tmp_path / "store").exists()
-    assert "no neighbourhood lookup is loaded" in report.files[0].error
-    assert "data/authorities/" in report.files[0].error
+    assert report.ok
+    assert "no neighbourhood lookup is loaded" in report.files[0].warnings[0]
+    cases = Store(tmp_path / "store").table("caseloads")
+    # Seed 003 Table 1: Neighbourhood 1 has 1,264 district nursing cases; 7,376 over the four.
+    nursing = cases[cases["service"] == "district_nursing"].set_index("neighbourhood_name")["cases"]
+    assert nursing["Neighbourhood 1"] == 1264 and nursing.sum() == 7376
+    assert sorted(cases["neighbourhood_code"].unique()) == [f"Neighbourhood {n}" for n in range(1, 5)]
 
 
 def test_a_source_left_out_says_which_file_would_provide_it(tmp_path):

@@ -1,14 +1,17 @@
-"""NHS Digital 'Patients registered at a GP practice' sample files for the 44 Lewisham practices.
+"""NHS Digital 'Patients registered at a GP practice' sample files for Lewisham's 34 practices.
 
 `gp-reg-pat-prac-all.csv` (July 2013 totals, latin-1):
     PUBLICATION,EXTRACT_DATE,TYPE,CCG_CODE,ONS_CCG_CODE,CODE,POSTCODE,SEX,AGE,NUMBER_OF_PATIENTS
     The practices of each neighbourhood sum exactly to seed 003 Table 1.
 `gp-reg-pat-prac-quin-age.csv` (April 2017, quinary age bands, latin-1):
     PUBLICATION,EXTRACT_DATE,ORG_TYPE,ORG_CODE,ONS_CODE,POSTCODE,SEX,AGE_GROUP_5,NUMBER_OF_PATIENTS
-    44 `GP` practices and the `CCG` (08L) rows that are their sums.
+    34 `GP` practices and the `CCG` (08L) rows that are their sums.
 
-Practices and neighbourhoods come from Lewisham's profile, data/authorities/E09000023/practices.csv
-(seed 001 Appendix B, with each practice's real ODS code where one could be matched by name).
+Practices and neighbourhoods come from Lewisham's profile, data/authorities/E09000023/practices.csv:
+the sites of seed 001 Appendix B that are practices with an ODS code of their own in NHS Digital's
+registrations file, under their real code. The other 10 sites (branch sites, merged or closed
+practices) have no code and are in no file written here; their patients are carried by the real
+practices of their neighbourhood (`_sizes_2013`).
 """
 from __future__ import annotations
 
@@ -55,7 +58,15 @@ def _postcodes(prac, rng) -> dict[str, str]:
 
 
 def _sizes_2013(prac, rng) -> dict[str, int]:
-    """Practice list sizes summing exactly to each neighbourhood's Table 1 figure."""
+    """Practice list sizes summing exactly to each neighbourhood's Table 1 figure.
+
+    Table 1 counts the patients of all 44 sites of seed 001 Appendix B. 10 of them have no ODS code
+    of their own (branch sites such as ICO Chinbrook, registered with their parent practice, and
+    merged or closed practices), so the profile does not list them and the sample invents no code
+    for them: each neighbourhood's whole Table 1 figure is split over the real practices of that
+    neighbourhood only, which thereby carry the removed sites' patients (as a branch's patients are
+    registered with its parent practice). The neighbourhood totals are the seed's, exactly.
+    """
     out = {}
     for hood, total in TABLE1.items():
         members = [p["practice_code"] for p in prac if p["neighbourhood_code"] == hood]
@@ -156,23 +167,36 @@ def write(out_dir: Path) -> list[Path]:
 
 
 def _write_readme() -> None:
+    prac = practices()
+    n = len(prac)
+    per_hood = ", ".join(f"{h} {sum(p['neighbourhood_code'] == h for p in prac)}" for h in TABLE1)
     text = f"""## GP registered patients (NHS Digital) — `gp.py`
 
 Both files are CSV written latin-1 (as NHS Digital publishes them), `PUBLICATION` = `{PUBLICATION}`.
 Practice codes, names and neighbourhoods come from Lewisham's profile,
-`data/authorities/E09000023/practices.csv`: the 44 practices of seed 001 Appendix B with their
-neighbourhood (N1 North Lewisham = map numbers 1-11, N2 Central = 12-25, N3 South East = 26-37,
-N4 South West = 38-44). 33 of them carry their **real ODS code**, matched by name to the practices
-that NHS Digital's January 2021 registrations file lists under CCG 72Q in Lewisham's postcode
-districts, named as in the Fingertips practice export (`ods_name` column; e.g. `Torricon Road` is
-G85032 Torridon Road Medical Practice, `ICO Moorside Clinic` is G85104 ICO Health Group). The 11
-seed practices no 2021 practice matches (closed or merged since 2013) carry a placeholder code
-`G85U01`..`G85U11`, which is not an ODS code and cannot collide with one: Dr Batra Surgery,
-Brockley Road, Rushey Green, Hurley Group Practice, Baring Road, Winlaton, ICO Chinbrook, ICO Marvels
-Lane Health Centre, Muirkirk Road, ICO Boundfield Road Medical Centre, Sydenham Surgery
-(`code_source` column says which). Ingesting the real 2021 file beside the sample warns about them,
-and about the 2021 practices under 72Q in Lewisham's districts that the seed list does not have
-(e.g. G85633 Novum Health Partnership).
+`data/authorities/E09000023/practices.csv`: the sites of seed 001 Appendix B (44 sites in four
+neighbourhoods: N1 North Lewisham = map numbers 1-11, N2 Central = 12-25, N3 South East = 26-37,
+N4 South West = 38-44) that are practices with an ODS code of their own in NHS Digital's January
+2021 registrations file (CCG 72Q), under their **real code** and named as in the Fingertips
+practice export (`ods_name` column): {n} practices, {per_hood}. 33 are matched by name
+(e.g. `Torricon Road` is G85032 Torridon Road Medical Practice, `ICO Moorside Clinic` is G85104
+ICO Health Group); `Rushey Green` (22) is G85633 Novum Health Partnership, the same CQC location
+(Hawstead Road, SE6 4JH) under the practice's later name (`code_source` says which).
+
+The other 10 sites have no ODS code of their own and are in neither the profile nor these files
+(no code is invented for them); the seed's neighbourhood totals still hold, because each
+neighbourhood's figure is split over its real practices, which carry those sites' patients:
+- branch sites of a listed practice: ICO Chinbrook (32), ICO Marvels Lane Health Centre (34) and
+  ICO Boundfield Road Medical Centre (36) are sites of G85104 ICO Health Group (N3; the 2013 merger
+  of four Grove Park practices); Baring Road (28, N3) is the branch surgery of G85633 Novum Health
+  Partnership (listed in N2 as Rushey Green);
+- merged or closed since 2015, with no code in the 2021 file: Dr Batra Surgery (10, N1), Brockley
+  Road (18, N2; it joined the Central Lewisham Care Partnership), Hurley Group Practice (25, N2),
+  Winlaton (31, N3), Muirkirk Road (35, N3), Sydenham Surgery (41, N4).
+
+Ingesting the real 2021 file beside the sample warns about the one practice under 72Q in
+Lewisham's postcode districts that the profile does not list (Y06545, 172 patients at the same
+Hawstead Road address as G85633).
 
 ### `gp-reg-pat-prac-all.csv` (totals, July 2013)
 `PUBLICATION,EXTRACT_DATE,TYPE,CCG_CODE,ONS_CCG_CODE,CODE,POSTCODE,SEX,AGE,NUMBER_OF_PATIENTS`;
@@ -186,7 +210,7 @@ three rows per practice (`SEX` `ALL`, `MALE`, `FEMALE`; MALE + FEMALE = ALL).
 ### `gp-reg-pat-prac-quin-age.csv` (quinary age, April 2017)
 `PUBLICATION,EXTRACT_DATE,ORG_TYPE,ORG_CODE,ONS_CODE,POSTCODE,SEX,AGE_GROUP_5,NUMBER_OF_PATIENTS`;
 `EXTRACT_DATE` `01APR2017`; `ORG_TYPE` `CCG` (one org, `08L`, ONS_CODE `E38000098`, POSTCODE `NA`)
-then `GP` (44 practices, ONS_CODE `NA`, POSTCODE the practice's); `SEX` `ALL`, `FEMALE`, `MALE`;
+then `GP` ({n} practices, ONS_CODE `NA`, POSTCODE the practice's); `SEX` `ALL`, `FEMALE`, `MALE`;
 `AGE_GROUP_5` `ALL`, `0_4`, `5_9`, ... `90_94`, `95+`. Bands sum to `ALL`, MALE + FEMALE = ALL,
 and the CCG rows are the sums of the practice rows.
 - Illustrative: list sizes (2013 sizes grown with noise to a CCG total of {CCG_TOTAL_2017:,}, list
