@@ -360,10 +360,15 @@ EXPORT_TABLES: dict[str, Table] = {t.name: t for t in [
     Table("neighbourhoods", "Registered patients, caseloads (% of registered patients) and estimated demand "
           "per neighbourhood; counts below 5 suppressed.", (
               _c("neighbourhood", "str", "Neighbourhood name, or total"),
-              _c("registered_patients", "float", "Registered patients", "people"),
+              _c("registered_patients", "float", "Registered patients at the neighbourhood's practices, latest "
+                 "GP extract (the figure every page and the brief show)", "people"),
+              _c("registered_as_at", "date", "The GP extract's date"),
+              _c("caseload_list_patients", "float", "Registered patients in the GP extract nearest the caseload "
+                 "date: the base of the caseload percentages (seed 003 Table 1)", "people"),
               _c("dn_cases", "float", "District nursing cases", "people"), _c("dn_pct", "float", "% of patients", "%"),
               _c("asc_cases", "float", "Social care cases", "people"), _c("asc_pct", "float", "% of patients", "%"),
               _c("joint_cases", "float", "Joint cases", "people"), _c("joint_pct", "float", "% of patients", "%"),
+              _c("caseload_as_at", "date", "The caseload return's date"),
               *_NEIGHBOURHOOD_GROUPS), "metrics.neighbourhoods.neighbourhood_table", provenance=()),
     Table("kpis", "Fingertips indicators for the authority beside its region and England, with the publisher's "
           "comparison (or one computed by 95% confidence interval where the file gives none).", (

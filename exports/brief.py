@@ -269,8 +269,12 @@ def _neighbourhoods(store: Store, tables) -> Section:
         hood = hood.assign(neighbourhood=hood["neighbourhood"].map(lambda c: named.get(c, str(c).capitalize())))
     keep = [c for c in ["neighbourhood", "registered_patients", "dn_cases", "asc_cases", "joint_cases",
                         "older_people", "dementia", "learning_disability"] if c in hood.columns]
+    from domain.labels import fmt_date
+    dated = ""
+    if "registered_as_at" in hood.columns and hood["registered_as_at"].notna().any():
+        dated = f" (GP extract of {fmt_date(str(hood['registered_as_at'].dropna().iloc[0])[:10])})"
     return Section("Neighbourhoods", [
-        "Registered patients and caseloads by neighbourhood, with demand estimated from the authority's "
+        f"Registered patients{dated} and caseloads by neighbourhood, with demand estimated from the authority's "
         "age-specific rates (estimated people by client group); the Downloads page has every column. "
         "Counts below 5 are shown as <5."], [("Neighbourhoods", hood[keep].round(1) if keep else hood)])
 

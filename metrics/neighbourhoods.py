@@ -174,13 +174,20 @@ def neighbourhood_table(store: Store) -> pd.DataFrame:
     demand = neighbourhood_demand(store)
     hoods = sorted(neighbourhood_names(store)) or sorted(set(t1.get("neighbourhood", [])) - {"total"})
     base = pd.DataFrame({"neighbourhood": hoods + ["total"]})
+    # Registered patients: one answer everywhere (this table, the Neighbourhoods page, the area profiles,
+    # the brief), the latest extract, dated. The caseloads' percentages keep their own base, the list
+    # nearest the caseload date (seed 003 Table 1), under its own name and date.
+    latest = _nearest_extract(store, None)
+    reg = registered_by_neighbourhood(store)
+    base["registered_patients"] = base["neighbourhood"].map(reg)
+    base.loc[base["neighbourhood"] == "total", "registered_patients"] = reg.sum(min_count=1)
+    base["registered_as_at"] = latest if len(reg) else None
     if len(t1):
-        base = base.merge(t1.drop(columns=["as_at"]), on="neighbourhood", how="left")
+        base = base.merge(t1.rename(columns={"registered_patients": "caseload_list_patients",
+                                             "as_at": "caseload_as_at"}), on="neighbourhood", how="left")
     else:
-        reg = registered_by_neighbourhood(store)
-        base["registered_patients"] = base["neighbourhood"].map(reg)
-        base.loc[base["neighbourhood"] == "total", "registered_patients"] = reg.sum(min_count=1)
-        for col in ["dn_cases", "dn_pct", "asc_cases", "asc_pct", "joint_cases", "joint_pct"]:
+        for col in ["caseload_list_patients", "dn_cases", "dn_pct", "asc_cases", "asc_pct", "joint_cases", "joint_pct",
+                    "caseload_as_at"]:
             base[col] = None
     for group, measure in NEIGHBOURHOOD_MEASURES.items():
         if demand.empty:

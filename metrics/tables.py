@@ -16,7 +16,8 @@ from domain.contract import EXPORT_TABLES
 from .disclosure import apply_suppression
 from .store import Store
 
-NEIGHBOURHOOD_COUNTS = ["registered_patients", "dn_cases", "asc_cases", "joint_cases", *CLIENT_GROUPS]
+NEIGHBOURHOOD_COUNTS = ["registered_patients", "caseload_list_patients", "dn_cases", "asc_cases", "joint_cases",
+                        *CLIENT_GROUPS]
 
 
 def mps_tables(store: Store) -> Mapping[str, pd.DataFrame]:

@@ -38,7 +38,7 @@ def test_agreeing_files_name_the_authority_and_bring_its_profile(tmp_path):
     assert mps("export", "--store", store, "--out", out).returncode == 0
     hoods = pd.read_csv(out / "neighbourhoods.csv").set_index("neighbourhood")
     assert list(hoods.index) == ["N1", "N2", "N3", "N4", "total"]
-    assert (hoods.loc["N1", "registered_patients"], hoods.loc["N1", "dn_cases"]) == (45342, 1264)
+    assert (hoods.loc["N1", "caseload_list_patients"], hoods.loc["N1", "dn_cases"]) == (45342, 1264)
 
 
 def test_files_that_disagree_are_refused_in_one_line_with_the_two_ways(tmp_path):

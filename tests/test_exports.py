@@ -1,4 +1,5 @@
 """Workbook and CSV exports: same values, formula injection neutralised, file names."""
+import datetime as dt
 import subprocess
 import sys
 from pathlib import Path
@@ -116,10 +117,12 @@ def test_coded_columns_read_by_name_with_the_code_beside(both):
     assert row[:4] == ["Older people", "older_people", "Residential care", "residential_care"]
     assert row[headers.index("Area")] == "Lewisham" and row[headers.index("Area code")] == "E09000023"
     hoods = load_workbook(both / "tables.xlsx")["neighbourhoods"]
-    assert [c.value for c in hoods[1]][:5] == ["Neighbourhood", "Neighbourhood code", "Registered patients",
-                                              "District nursing cases", "District nursing, % of patients"]
-    # N1 is North Lewisham (neighbourhood supply table); 45,342 registered patients there.
-    assert [c.value for c in hoods[2]][:3] == ["North Lewisham", "N1", 45342]
+    assert [c.value for c in hoods[1]][:6] == ["Neighbourhood", "Neighbourhood code", "Registered patients",
+                                              "Registered patients as at", "Registered patients at the caseload date",
+                                              "District nursing cases"]
+    # N1 is North Lewisham (neighbourhood supply table): 68,737 registered patients in the latest GP extract
+    # (1 April 2017), the figure every page shows; 45,342 in July 2013, Table 1's base for its caseloads.
+    assert [c.value for c in hoods[2]][:5] == ["North Lewisham", "N1", 68737, dt.datetime(2017, 4, 1), 45342]
     kpis = load_workbook(both / "tables.xlsx")["kpis"]
     assert kpis["I2"].value == 0.429337 and kpis["I2"].number_format == "#,##0.0##"  # shows 0.429, not 0.4
     gaps = load_workbook(both / "tables.xlsx")["gaps"]

@@ -31,9 +31,9 @@ def test_a_listed_practice_the_registrations_lack_is_a_warning_not_an_exported_p
     assert GONE not in set(tables["practices"]["practice_code"])
     assert len(tables["practices"]) == 33
     # North Lewisham lists 10 practices in the profile; the file holds 9 of them, and its registered
-    # patients are seed 003's 45,342 less the missing practice's list.
+    # patients at the caseload date are seed 003's 45,342 less the missing practice's list.
     n = tables["neighbourhoods"].set_index("neighbourhood")
-    assert n.loc["N1", "registered_patients"] == 45342 - gone_patients
+    assert n.loc["N1", "caseload_list_patients"] == 45342 - gone_patients
     supply = tables["neighbourhood_supply"].set_index("neighbourhood")
     assert supply.loc["N1", "practices"] == 9 and supply["practices"].sum() == 33
 

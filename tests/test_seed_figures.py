@@ -150,7 +150,9 @@ def test_seed_003_table_1(store, exported):
     assert round(t.loc["N1", "joint_pct"], 2) == 0.68 and round(t.loc["total", "joint_pct"], 2) == 0.80
     assert round(t.loc["N3", "dn_pct"]) == 6 and round(t.loc["total", "asc_pct"]) == 2
     e = exported["neighbourhoods"].set_index("neighbourhood")
-    assert int(e.loc["total", "registered_patients"]) == 206928
+    # The export keeps Table 1's base beside the latest list every page shows (one answer, dated).
+    assert int(e.loc["total", "caseload_list_patients"]) == 206928 and e.loc["total", "caseload_as_at"] == "2013-07-01"
+    assert e.loc["total", "registered_as_at"] == "2017-04-01"
 
 
 FINANCE = [
