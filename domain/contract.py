@@ -655,6 +655,7 @@ class Manifest:
     contacts: dict = field(default_factory=dict)   # commissioning contacts (profile [contacts])
     intentions: dict = field(default_factory=dict)  # commissioning intentions by client group
     default_client_group: str | None = None        # the client group Demand and Supply open on (profile)
+    horizon: dict = field(default_factory=dict)    # the MPS horizon: target_year (profile [horizon])
     segment_overrides: dict = field(default_factory=dict)  # segment -> {direction, reason} (profile)
     tables: dict = field(default_factory=dict)     # table name -> rows
     files: tuple[SourceFile, ...] = ()
@@ -672,6 +673,7 @@ class Manifest:
                    contacts=dict(data.get("contacts", {}) or {}), intentions=dict(data.get("intentions", {}) or {}),
                    segment_overrides=dict(data.get("segment_overrides", {}) or {}),
                    default_client_group=data.get("default_client_group") or None,
+                   horizon=dict(data.get("horizon", {}) or {}),
                    tables=dict(data.get("tables", {})),
                    files=tuple(SourceFile(**{k: f.get(k) for k in SourceFile.__dataclass_fields__ if k in f})
                                for f in data.get("files", [])))
@@ -787,6 +789,7 @@ def markdown() -> str:
              "contacts": "Commissioning contacts from the profile's [contacts]",
              "intentions": "Commissioning intentions by client group from the profile's [intentions]",
              "default_client_group": "The client group Demand and Supply open on (profile), or null",
+             "horizon": "The MPS horizon's target year from the profile's [horizon] (target_year), or empty: 2030",
              "segment_overrides": "The authority's own direction per market segment, with its reason "
                                   "(profile [segment_overrides.<segment>])",
              "tables": "Rows per table", "files": "One entry per source file: " +

@@ -36,6 +36,11 @@ POLARITIES: tuple[str, ...] = (HIGH_IS_GOOD, LOW_IS_GOOD, NO_JUDGEMENT)
 
 # ---------------------------------------------------------------------------------------------
 # Method defaults
+MPS_TARGET_YEAR = 2030
+"""The MPS horizon's target year: projections are read from the first projection year (the base
+year) to this one on every page, export and the brief. The 2017 MPS looks to 2030 (seed 000); an
+authority sets its own in its profile's [horizon] target_year. Where the projections stop before it,
+their last year is the target, and a figure on another horizon (ONS growth) states its years."""
 DEFAULT_OCCUPANCY = 0.90
 """Share of registered care-home beds occupied, used to turn beds into people (and back) in the
 beds-needed what-if. 90% is the planning figure commissioners usually use for older people's

@@ -196,15 +196,16 @@ def _demand(store: Store) -> Section:
     h = demand.headline(store)
     years = sorted(h["year"].unique()) if len(h) else []
     demand_sec = Section("Demand by client group", demand.rationale_sentences(store))
-    if len(years) >= 2:
-        ch = demand.change_between(h, int(years[0]), int(years[1]))
+    y0, y1 = demand.mps_horizon(store, years)  # the MPS horizon, as on the pages and in the exports
+    if y1 is not None:
+        ch = demand.change_between(h, int(y0), int(y1))
         ch = ch.assign(group=ch["client_group"].map(CLIENT_GROUP_LABELS), measure=ch["measure"].map(measure_label))
         table = ch[["group", "measure", "age_band", "value_from", "value_to", "change", "change_pct"]].rename(
-            columns={"value_from": str(years[0]), "value_to": str(years[1]), "change_pct": "change %"})
-        demand_sec.blocks.append((f"Estimated people, {years[0]} and {years[1]}", table.round(1)))
+            columns={"value_from": str(y0), "value_to": str(y1), "change_pct": "change %"})
+        demand_sec.blocks.append((f"Estimated people, {y0} and {y1}", table.round(1)))
         growth = ch.sort_values("change_pct", ascending=False).head(10)
         demand_sec.blocks.append(_bar_chart(growth["measure"] + " (" + growth["age_band"] + ")", growth["change_pct"],
-                                            f"Projected change {years[0]}-{years[1]} (%)", "% change", height=3.6))
+                                            f"Projected change {y0}-{y1} (%)", "% change", height=3.6))
     older = demand.older_growth_export(store)
     summary = older[older["area_role"] != "comparator"]
     mine = summary[(summary["area_role"] == "authority") & (summary["age_group"] == "85+")]
@@ -214,7 +215,9 @@ def _demand(store: Store) -> Section:
         against = "; ".join(f"{o.area_name} {o.change_pct:+.0f}%" for o in others.itertuples())
         demand_sec.paragraphs.append(
             f"Residents aged 85 and over in {r.area_name} are projected to change by {r.change_pct:+.0f}% from "
-            f"{r.from_year} to {r.to_year} (ONS)" + (f", against {against}." if against else "."))
+            f"{r.from_year} to {r.to_year} (ONS)" + (f", against {against}" if against else "")
+            + (f"; these ONS figures run from {r.from_year} to {r.to_year}, not over the MPS horizon of "
+               f"{y0} to {y1}." if y1 is not None and (r.from_year, r.to_year) != (y0, y1) else "."))
         demand_sec.blocks.append((f"Older residents, projected change {r.from_year}-{r.to_year} (ONS)",
                                   summary[["area_name", "age_group", "residents_from", "residents_to", "change_pct"]]
                                   .rename(columns={"change_pct": "change %"}).round(1)))

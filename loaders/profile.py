@@ -34,7 +34,8 @@ GSS_CODE = re.compile(r"^[EWSN]\d{8}$")
 # Keys the profile may hold and what each must be (checked so a typo is named, not ignored).
 PROFILE_KEYS = {"area_code": str, "area_name": str, "region_code": str, "region_name": str,
                 "comparators": list, "nhs": dict, "branding": dict, "targets": dict, "contacts": dict,
-                "intentions": dict, "segment_overrides": dict, "profile": str, "default_client_group": str}
+                "intentions": dict, "segment_overrides": dict, "profile": str, "default_client_group": str,
+                "horizon": dict}
 
 
 def check_code(code: str, where: Path | str, column: str = "area_code") -> str:

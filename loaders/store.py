@@ -413,6 +413,7 @@ def write_store(report: IngestReport, results, ctx: LoadContext, store_dir: Path
                 "targets": dict(ctx.config.get("targets", {})),
                 "contacts": dict(ctx.config.get("contacts", {})), "intentions": dict(ctx.config.get("intentions", {})),
                 "default_client_group": ctx.config.get("default_client_group"),
+                "horizon": dict(ctx.config.get("horizon", {})),
                 "segment_overrides": dict(ctx.config.get("segment_overrides", {})),
                 "tables": counts,
                 "files": [{"path": f.path.name, "kind": f.kind, "table": f.table, "sha256": f.sha256,

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from domain.labels import age_phrase, measure_phrase
-from domain.vocabulary import ALL_AGES, band_limits, bands_covering
+from domain.vocabulary import ALL_AGES, MPS_TARGET_YEAR, band_limits, bands_covering
 from .store import Store, per_store_version
 
 DEMAND_COLUMNS = ["client_group", "measure", "area_code", "area_name", "area_type", "sex",
@@ -56,6 +56,23 @@ def headline(store: Store, area_code: str | None = None) -> pd.DataFrame:
     d = demand(store)
     area_code = area_code or store.authority.area_code
     return d[d["is_total"] & (d["sex"] == "persons") & (d["area_code"] == area_code)]
+
+
+def mps_horizon(store: Store, years) -> tuple[int | None, int | None]:
+    """The MPS horizon over the given projection years: (base year, target year). The base is the
+    first year; the target is the profile's [horizon] target_year (else MPS_TARGET_YEAR, 2030) when
+    the projections reach it, else their last year. One setting, read by every page, export and the
+    brief, so a figure "to 2030" means the same years everywhere."""
+    years = sorted(int(y) for y in years)
+    if not years:
+        return None, None
+    wanted = store.manifest.horizon.get("target_year", MPS_TARGET_YEAR)
+    try:
+        wanted = int(wanted)
+    except (TypeError, ValueError):
+        wanted = MPS_TARGET_YEAR
+    later = [y for y in years if y > years[0]]
+    return years[0], (wanted if wanted in later else (later[-1] if later else None))
 
 
 def change_between(frame: pd.DataFrame, from_year: int, to_year: int) -> pd.DataFrame:
@@ -147,7 +164,7 @@ def rationale_sentences(store: Store, from_year: int | None = None, to_year: int
         return []
     years = sorted(h["year"].unique())
     from_year = from_year or int(years[0])
-    to_year = to_year or int(next((y for y in years if y > from_year), years[-1]))
+    to_year = to_year or mps_horizon(store, [y for y in years if y >= from_year])[1] or int(years[-1])
     ch = change_between(h, from_year, to_year)
     sentences = []
     for r in ch.sort_values(["client_group", "measure"]).itertuples():

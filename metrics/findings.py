@@ -21,7 +21,7 @@ import pandas as pd
 from domain.labels import age_phrase, client_group_label, measure_phrase
 from domain.vocabulary import DEFAULT_OCCUPANCY, HIGH_IS_GOOD, LOW_IS_GOOD
 from . import gaps, kpis
-from .demand import headline
+from .demand import headline, mps_horizon
 from .store import Store, per_store_version
 
 RANKING_RULE = ("Findings are ranked by direction against polarity (red first, then amber, green and "
@@ -205,18 +205,11 @@ def _gap_findings(store: Store) -> list[Finding]:
     return out
 
 
-def _target_year(years: list[int]) -> int | None:
-    if not years:
-        return None
-    later = [y for y in years if y > years[0]]
-    return 2030 if 2030 in later else (later[-1] if later else None)
-
-
 def _beds_finding(store: Store) -> list[Finding]:
     beds = gaps.beds_needed(store)
     if beds.empty or not float(beds["beds_now"].iloc[0]) > 0:
         return []  # no care homes loaded: today's ratio says nothing
-    year = _target_year(sorted(int(y) for y in beds["year"]))
+    year = mps_horizon(store, beds["year"])[1]
     if year is None:
         return []
     row = beds[beds["year"] == year].iloc[0]
@@ -264,7 +257,7 @@ def _growth_findings(store: Store) -> list[Finding]:
     if h.empty:
         return []
     years = sorted(int(y) for y in h["year"].unique())
-    y1 = _target_year(years)
+    y1 = mps_horizon(store, years)[1]
     if y1 is None:
         return []
     y0 = years[0]

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pandas as pd
 
-from .demand import headline
+from .demand import headline, mps_horizon
 from .store import Store, per_store_version
 
 WINDOWS_MONTHS = (6, 12, 24)
@@ -97,11 +97,6 @@ def excluded_contracts(store: Store) -> pd.DataFrame:
     return c[c["service"].isna()].reset_index(drop=True) if len(c) else c
 
 
-def _target_year(years: list[int]) -> int | None:
-    later = [y for y in years if y > years[0]] if years else []
-    return 2030 if 2030 in later else (later[-1] if later else None)
-
-
 @per_store_version
 def demand_growth_by_group(store: Store) -> pd.DataFrame:
     """Every client group's projected demand growth from the first projection year to 2030 (or
@@ -116,7 +111,7 @@ def demand_growth_by_group(store: Store) -> pd.DataFrame:
     prev = store.table("prevalence")
     if not years and len(prev):
         years = sorted(int(y) for y in prev["year"].unique())
-    y1 = _target_year(years)
+    y1 = mps_horizon(store, years)[1]
     rows = []
     for group in CLIENT_GROUPS:
         row = {"client_group": group, "measure": None, "age_band": None, "from_year": years[0] if years else None,

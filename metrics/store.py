@@ -36,7 +36,7 @@ PROFILE_TABLES = frozenset({
 not rows of a national file: another authority seen through `for_authority` gets none of them."""
 
 
-PROFILE_FACTS = ("targets", "contacts", "intentions", "segment_overrides", "default_client_group")
+PROFILE_FACTS = ("targets", "contacts", "intentions", "segment_overrides", "default_client_group", "horizon")
 """Manifest fields that are the profile authority's own decisions and people (its targets,
 commissioning contacts and intentions, its direction for market segments, the client group its
 pages open on): seen as another authority, the manifest has none of them, so no page, export or

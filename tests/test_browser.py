@@ -45,7 +45,8 @@ def test_overview_reads_the_store(server, driver):
     assert "26,800" in text  # residents aged 65+ in 2017 (seed 000 s3.2)
     assert "1,800" in text and "672" in text
     rationale = driver.find_element("id", "rationale").text
-    assert "projected to rise from 1,120 in 2017 to 1,190 in 2020 (+6%)" in rationale
+    # The MPS horizon, 2017 to 2030, as every page, export and the brief read it (PANSI: 1,120 to 1,293)
+    assert "projected to rise from 1,120 in 2017 to 1,293 in 2030 (+15%)" in rationale
 
 
 def test_segment_ratings_show_each_rule_beside_its_mark(server, driver):

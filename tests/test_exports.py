@@ -206,7 +206,7 @@ def test_injection_in_a_contract_title_is_neutralised_in_csv_and_xlsx(sample_sto
 def test_briefing_pack_html_has_the_headline_figures(sample_store, tmp_path):
     from exports.brief import write_brief
     text = write_brief(Store(sample_store), tmp_path / "pack.html").read_text()
-    for figure in ["1,120", "1,190", "672", "482", "146.1", "Page \" counter(page)"]:
+    for figure in ["1,120", "1,293", "672", "482", "146.1", "Page \" counter(page)"]:
         assert figure in text, figure
     assert text.index("Key facts") < text.index("Demand by client group") < text.index("Supply") \
         < text.index("Neighbourhoods") < text.index("Opportunities") < text.index("Sources")

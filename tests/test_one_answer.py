@@ -67,3 +67,30 @@ def test_beds_needed_in_the_target_year_read_the_same_in_the_export_and_the_brie
     beds = outputs["csv"]["beds_needed"].set_index("year")
     assert beds.loc[2030, "beds_needed"] == pytest.approx(672 * 16000 / 12400)
     assert "867 beds would be needed in 2030: 195 more than the 672 registered in 2017" in outputs["brief"]
+
+
+def test_the_mps_horizon_is_one_setting_the_profile_can_change(tmp_path):
+    """With [horizon] target_year = 2025 in the profile, every figure "to the target year" moves
+    together: the beds finding, each group's growth in the opportunities table, the rationale
+    sentences and the Demand page's default; PANSI learning disability 1,120 in 2017 to 1,245 in 2025."""
+    import shutil
+    from conftest import PROFILE, SAMPLE
+    from loaders.store import ingest
+    from metrics import demand, findings, opportunities
+    from metrics.store import Store
+    profile = tmp_path / "profile"
+    shutil.copytree(PROFILE, profile)
+    toml = profile / "profile.toml"
+    text = toml.read_text(encoding="utf-8")
+    assert "target_year = 2030" in text  # the reference profile states the default
+    toml.write_text(text.replace("target_year = 2030", "target_year = 2025"), encoding="utf-8")
+    assert ingest(SAMPLE, tmp_path / "store", profile_dir=profile).ok
+    s = Store(tmp_path / "store")
+    assert demand.mps_horizon(s, [2017, 2020, 2025, 2030, 2035]) == (2017, 2025)
+    beds = findings.findings(s).set_index("finding_key").loc["beds_needed"]
+    assert beds["year"] == "2025"
+    assert set(opportunities.opportunities_table(s)["to_year"]) == {2025}
+    ld = [x for x in demand.rationale_sentences(s) if "with a learning disability is" in x]
+    assert "from 1,120 in 2017 to 1,245 in 2025 (+11%)" in ld[0]
+    # Another authority viewed in the same store keeps the default horizon: the profile is Lewisham's.
+    assert demand.mps_horizon(s.for_authority("E09000028"), [2017, 2030]) == (2017, 2030)
