@@ -155,6 +155,8 @@ def cmd_serve(args) -> int:
     import gunicorn.http.wsgi
     from gunicorn.app.base import BaseApplication
 
+    from serving import WholeRequestWorker
+
     gunicorn.http.wsgi.SERVER = "mps-dashboard"  # the Server header, without the software's name
     workers, threads = production_sizing(args.workers, args.threads)
     from app import warm
@@ -166,6 +168,9 @@ def cmd_serve(args) -> int:
             self.cfg.set("bind", f"{args.host}:{args.port}")
             self.cfg.set("workers", workers)
             self.cfg.set("threads", threads)
+            # gthread, reading each request whole in the event loop before a thread takes it: a
+            # client sending a byte every few seconds holds a socket, never a thread (serving.py).
+            self.cfg.set("worker_class", WholeRequestWorker)
             # Browsers and proxies hold idle connections for up to a minute or so; closing them
             # after 1 s made requests on a reused connection fail (RemoteDisconnected).
             self.cfg.set("keepalive", 75)
