@@ -25,7 +25,7 @@ def neutralise(value):
     """Text that a spreadsheet would run as a formula gets an apostrophe (OWASP CSV injection
     advice): before its first character, and after every line break inside it that is followed by
     one (a reader that splits records on a bare CR or LF then sees no line starting with a
-    formula). Numbers, and a lone "-", are left alone."""
+    formula). Numbers, and a cell that is just "-", are left alone."""
     if not isinstance(value, str) or value == "-":
         return value
     if value.startswith(DANGEROUS):
