@@ -9,13 +9,19 @@ a handful of them hold every thread of a worker, so other people's page loads qu
 non-blocking reads that cost no thread, and hands the connection to a thread only once the whole
 request is there. A request that has not arrived within `REQUEST_READ_SECONDS` is answered 408 and
 closed; a head over `HEAD_LIMIT_BYTES` is answered 431. Everything after that (parsing, the app,
-keep-alive) is gthread's own. `benchmarks/bench_slow_clients.py` measures it.
+keep-alive) is gthread's own.
+
+Downloads (`/download/...`: the workbook, CSV zip and briefing pack, seconds of work when first
+asked for after a refresh) are served by threads of their own (`DOWNLOAD_THREADS` a worker), so
+twenty people downloading at once, most of them waiting for the one build, never take the threads
+that answer pages and charts. `benchmarks/bench_serving.py` measures both.
 """
 from __future__ import annotations
 
 import re
 import selectors
 import time
+from concurrent import futures
 from functools import partial
 
 from gunicorn.http2 import negotiation
@@ -25,6 +31,9 @@ REQUEST_READ_SECONDS = 30.0
 """The longest a client may take to send one whole request (head and body)."""
 HEAD_LIMIT_BYTES = 64 * 1024
 """The largest request head (request line and headers) read."""
+DOWNLOAD_THREADS = 4
+"""Threads a worker keeps for /download/ requests, besides its --threads for everything else."""
+DOWNLOADS = (b"GET /download/", b"HEAD /download/")
 BODY_LIMIT_BYTES = 2 * 1024 * 1024 + 1
 """A body up to this size is read before a thread is given the request; a larger one is refused by
 the app from its Content-Length alone (app.MAX_REQUEST_BYTES), so it is not waited for."""
@@ -62,10 +71,13 @@ class WholeRequestWorker(ThreadWorker):
         super().__init__(*args, **kwargs)
         self.reading: dict = {}  # connection -> deadline, in the order they started
 
+    def init_process(self):
+        # gthread's init_process ends by running the event loop: the pool must exist before.
+        self.download_pool = futures.ThreadPoolExecutor(max_workers=DOWNLOAD_THREADS, thread_name_prefix="download")
+        super().init_process()
+
     def enqueue_req(self, conn):
-        if getattr(conn, "mps_whole", False) or self.cfg.is_ssl or conn.is_http2 \
-                or negotiation.prior_knowledge_allowed(self.cfg, conn.client):
-            conn.mps_whole = False
+        if self.cfg.is_ssl or conn.is_http2 or negotiation.prior_knowledge_allowed(self.cfg, conn.client):
             return super().enqueue_req(conn)
         # What a previous request's thread read ahead (a pipelined request) comes first.
         conn.mps_data = bytearray(conn.parser.unreader.take_buffered() if conn.parser is not None else b"")
@@ -95,9 +107,11 @@ class WholeRequestWorker(ThreadWorker):
 
     def _dispatch(self, conn):
         conn.mps_pending, conn.mps_data = bytes(conn.mps_data), None
-        conn.mps_whole = True
         conn.data_ready = True  # gthread need not wait for a first byte
-        super().enqueue_req(conn)
+        if not conn.mps_pending.startswith(DOWNLOADS):
+            return super().enqueue_req(conn)
+        done = self.download_pool.submit(self.handle, conn)  # as gthread's enqueue_req, on the other pool
+        done.add_done_callback(lambda fut: self.method_queue.defer(self.finish_request, conn, fut))
 
     def _drop(self, conn, status: bytes | None = None):
         self.reading.pop(conn, None)

@@ -1,13 +1,14 @@
 """Flask routes that serve each download of the current store version.
 
 The heavy outputs (workbook, CSV zip, briefing pack) are built once per store version and
-authority, into `<version>/.downloads/<authority>/`, and served from disk after that: a refresh
+authority, into `<version>/.downloads/<authority>-<fingerprint>/`, and served from disk after that: a refresh
 makes a new version (so nothing stale is served), and the cache goes when the version is swept. A
 build runs under a file lock, so twenty people asking at once (in any worker) cost one build."""
 from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import hashlib
 import io
 import os
 import re
@@ -81,9 +82,27 @@ def make(store: Store, key: str) -> bytes:
 
 
 def cache_folder(store: Store) -> Path:
-    """Where this store version's downloads for this view's authority are kept."""
+    """Where this store version's downloads for this view's authority are kept: named by the
+    authority and a fingerprint of the version's files (names, sizes, modification times), so a
+    store changed in place (a test does that; `mps ingest` never does) or copied back from a
+    backup never serves a file built from other data."""
     version = Path(os.path.realpath(store.path))
-    return version / CACHE_DIR / re.sub(r"[^A-Za-z0-9]+", "-", store.authority.area_code or "store")
+    code = re.sub(r"[^A-Za-z0-9]+", "-", store.authority.area_code or "store")
+    return version / CACHE_DIR / f"{code}-{fingerprint(version)}"
+
+
+def fingerprint(version: Path) -> str:
+    digest = hashlib.sha256()
+    for folder, dirs, files in os.walk(version):
+        dirs[:] = sorted(d for d in dirs if d != CACHE_DIR)
+        for name in sorted(files):
+            path = os.path.join(folder, name)
+            try:
+                st = os.stat(path)
+            except OSError:
+                continue
+            digest.update(f"{os.path.relpath(path, version)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:16]
 
 
 def cached(store: Store, key: str) -> Path | None:

@@ -1,9 +1,12 @@
 """`mps serve --production` under slow clients: connections that trickle a request in a byte at a
 time hold no thread, so everyone else's requests are answered at once; a request that arrives
-slowly but whole is still served; one that never finishes is closed."""
+slowly but whole is still served; one that never finishes is closed. Downloads being built take
+threads of their own, never the ones that answer pages."""
 import http.client
 import json
+import shutil
 import socket
+import threading
 import subprocess
 import sys
 import time
@@ -15,11 +18,13 @@ THREADS = 2  # one worker with two threads: three slow clients would hold every 
 
 
 @pytest.fixture(scope="module")
-def production(sample_store):
+def production(sample_store, tmp_path_factory):
+    store = tmp_path_factory.mktemp("served") / "store"  # its own copy: its download cache starts empty
+    shutil.copytree(sample_store, store)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "mps_cli", "serve", "--store", str(sample_store), "--production",
+    proc = subprocess.Popen([sys.executable, "-m", "mps_cli", "serve", "--store", str(store), "--production",
                              "--workers", "1", "--threads", str(THREADS), "--port", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 120
@@ -95,3 +100,28 @@ def test_a_head_over_the_limit_is_refused(production):
     with socket.create_connection(("127.0.0.1", production), timeout=10) as s:
         s.sendall(b"GET /about HTTP/1.1\r\nHost: x\r\n" + b"X-Pad: " + b"a" * 70_000 + b"\r\n")
         assert s.recv(100).startswith(b"HTTP/1.1 431")
+
+
+def test_pages_answer_while_downloads_are_built(production):
+    """Six people ask for the briefing pack before it is built (one builds, five wait for it): with
+    two threads for pages, pages still answer at once."""
+    answers = []
+
+    def download():
+        with urllib.request.urlopen(f"http://127.0.0.1:{production}/download/brief-pdf", timeout=300) as r:
+            answers.append((r.status, r.read()[:4]))
+
+    threads = [threading.Thread(target=download) for _ in range(6)]
+    for t in threads:
+        t.start()
+    time.sleep(0.5)
+    t0 = time.perf_counter()
+    with urllib.request.urlopen(f"http://127.0.0.1:{production}/about", timeout=30) as r:
+        assert r.status == 200
+    waited = time.perf_counter() - t0
+    building = sum(t.is_alive() for t in threads)
+    for t in threads:
+        t.join()
+    assert answers == [(200, b"%PDF")] * 6
+    assert waited < 3.0
+    assert building == 6, "the pack was built before the page was asked for: the test proves nothing"
