@@ -154,8 +154,11 @@ def cmd_serve(args) -> int:
     # pack) does not hold up everyone's charts.
     import gunicorn.http.wsgi
     from gunicorn.app.base import BaseApplication
-
-    from serving import WholeRequestWorker
+    try:
+        from serving import WholeRequestWorker
+    except ModuleNotFoundError:  # an editable install made before serving.py existed (`make setup` renews it)
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from serving import WholeRequestWorker
 
     gunicorn.http.wsgi.SERVER = "mps-dashboard"  # the Server header, without the software's name
     workers, threads = production_sizing(args.workers, args.threads)

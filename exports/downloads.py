@@ -1,7 +1,8 @@
 """Flask routes that serve each download of the current store version.
 
 The heavy outputs (workbook, CSV zip, briefing pack) are built once per store version and
-authority, into `<version>/.downloads/<authority>-<fingerprint>/`, and served from disk after that: a refresh
+authority (and day: the files say when they were prepared), into
+`<version>/.downloads/<authority>-<date>-<fingerprint>/`, and served from disk after that: a refresh
 makes a new version (so nothing stale is served), and the cache goes when the version is swept. A
 build runs under a file lock, so twenty people asking at once (in any worker) cost one build."""
 from __future__ import annotations
@@ -83,12 +84,13 @@ def make(store: Store, key: str) -> bytes:
 
 def cache_folder(store: Store) -> Path:
     """Where this store version's downloads for this view's authority are kept: named by the
-    authority and a fingerprint of the version's files (names, sizes, modification times), so a
-    store changed in place (a test does that; `mps ingest` never does) or copied back from a
-    backup never serves a file built from other data."""
+    authority, today's date (the files say the day they were prepared, as their names do) and a
+    fingerprint of the version's files (names, sizes, modification times), so a store changed in
+    place (a test does that; `mps ingest` never does) or copied back from a backup never serves a
+    file built from other data."""
     version = Path(os.path.realpath(store.path))
     code = re.sub(r"[^A-Za-z0-9]+", "-", store.authority.area_code or "store")
-    return version / CACHE_DIR / f"{code}-{fingerprint(version)}"
+    return version / CACHE_DIR / f"{code}-{dt.date.today().isoformat()}-{fingerprint(version)}"
 
 
 def fingerprint(version: Path) -> str:
