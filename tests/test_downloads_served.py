@@ -12,7 +12,7 @@ def app_store(sample_store, tmp_path):
     """An app on its own copy of the sample store (so its download cache starts empty)."""
     from app import create_app
     store = tmp_path / "store"
-    shutil.copytree(sample_store, store)
+    shutil.copytree(sample_store, store, ignore=shutil.ignore_patterns(".downloads"))
     return create_app(store), store
 
 

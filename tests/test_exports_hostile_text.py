@@ -26,7 +26,7 @@ def hostile(sample_store, tmp_path_factory):
     from app import create_app
     from metrics import tables
     store = tmp_path_factory.mktemp("hostile") / "store"
-    shutil.copytree(sample_store, store)
+    shutil.copytree(sample_store, store, ignore=shutil.ignore_patterns(".downloads"))
     c = pd.read_parquet(store / "contracts.parquet")
     suppliers = [FORMULA] + OTHERS + [MEGABYTE] * (len(c) - 1 - len(OTHERS))
     c["supplier"] = pd.Series(suppliers, dtype=object)

@@ -20,7 +20,7 @@ THREADS = 2  # one worker with two threads: three slow clients would hold every 
 @pytest.fixture(scope="module")
 def production(sample_store, tmp_path_factory):
     store = tmp_path_factory.mktemp("served") / "store"  # its own copy: its download cache starts empty
-    shutil.copytree(sample_store, store)
+    shutil.copytree(sample_store, store, ignore=shutil.ignore_patterns(".downloads"))
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
