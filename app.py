@@ -45,7 +45,7 @@ def create_app(store: str | Path | Store = DEFAULT_STORE) -> Dash:
     app.layout = shell.layout
 
     from exports import downloads
-    downloads.register(app.server, context.store)
+    downloads.register(app.server, context.store, context.authority_problem)
 
     _protect(app)
 
@@ -91,10 +91,18 @@ def _protect(app: Dash) -> None:
         if path.startswith(_INTERNAL_PREFIXES):
             if path == "/_dash-update-component" and flask.request.method == "POST":
                 return _check_callback_request(app) or responses.lookup()
+            rule = flask.request.url_rule
+            if rule is None or "<path:" in rule.rule and not rule.rule.startswith(_INTERNAL_PREFIXES):
+                # Not one of the app's own routes (Dash's catch-all would answer with the page shell)
+                return flask.Response(_not_found_page(), status=404, mimetype="text/html")
             return None
         if (path.rstrip("/") or "/") not in pages:
             return flask.Response(_not_found_page(), status=404, mimetype="text/html")
         return None
+
+    @server.errorhandler(dash.exceptions.DependencyException)
+    def _unknown_script(_exc):  # /_dash-component-suites/<a package or file Dash does not serve>
+        return flask.Response(_not_found_page(), status=404, mimetype="text/html")
 
     @server.after_request
     def _security_headers(response):

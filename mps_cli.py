@@ -161,6 +161,11 @@ def cmd_serve(args) -> int:
     # pack) does not hold up everyone's charts.
     import gunicorn.http.wsgi
     from gunicorn.app.base import BaseApplication
+    try:
+        from serving import WholeRequestWorker
+    except ModuleNotFoundError:  # an editable install made before serving.py existed (`make setup` renews it)
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from serving import WholeRequestWorker
 
     gunicorn.http.wsgi.SERVER = "mps-dashboard"  # the Server header, without the software's name
     workers, threads = production_sizing(args.workers, args.threads)
@@ -173,6 +178,9 @@ def cmd_serve(args) -> int:
             self.cfg.set("bind", f"{args.host}:{args.port}")
             self.cfg.set("workers", workers)
             self.cfg.set("threads", threads)
+            # gthread, reading each request whole in the event loop before a thread takes it: a
+            # client sending a byte every few seconds holds a socket, never a thread (serving.py).
+            self.cfg.set("worker_class", WholeRequestWorker)
             # Browsers and proxies hold idle connections for up to a minute or so; closing them
             # after 1 s made requests on a reused connection fail (RemoteDisconnected).
             self.cfg.set("keepalive", 75)

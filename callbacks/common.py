@@ -124,9 +124,10 @@ def _download(n_clicks, chart, selection, at: int, several: bool, file_stem: str
     shown = result[at] if several else result
     if not isinstance(shown, dict) or "frame" not in shown:
         return no_update
-    from exports.csv_export import safe_frame
+    from exports.csv_export import LINE_END, safe_frame
     from exports.downloads import area_prefix
-    return dcc.send_data_frame(safe_frame(shown["frame"]).to_csv, f"{area_prefix(store())}{file_stem}.csv", index=False)
+    return dcc.send_data_frame(safe_frame(shown["frame"]).to_csv, f"{area_prefix(store())}{file_stem}.csv", index=False,
+                                 lineterminator=LINE_END)
 
 
 _URL_SYNC = """function(query) {

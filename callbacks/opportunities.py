@@ -3,7 +3,7 @@ providers' sentences and the excluded contracts' download."""
 from dash import Input, Output, dcc, html, no_update
 
 from domain.labels import CLIENT_GROUP_LABELS, code_label, measure_label
-from exports.csv_export import safe_frame
+from exports.csv_export import LINE_END, safe_frame
 from exports.downloads import area_prefix
 from layouts import figures, ids
 from metrics import opportunities
@@ -99,7 +99,8 @@ def download_excluded(n_clicks):
     if len(frame):
         frame = frame.assign(start_date=frame["start_date"].dt.strftime("%Y-%m-%d"),
                              end_date=frame["end_date"].dt.strftime("%Y-%m-%d"))
-    return dcc.send_data_frame(safe_frame(frame).to_csv, f"{area_prefix(s)}contracts-not-care.csv", index=False)
+    return dcc.send_data_frame(safe_frame(frame).to_csv, f"{area_prefix(s)}contracts-not-care.csv", index=False,
+                                 lineterminator=LINE_END)
 
 
 page.download(ids.OPP_CHART, "opportunities")

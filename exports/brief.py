@@ -406,7 +406,8 @@ h1 {{ font-size: 20pt; }} h2 {{ font-size: 15pt; border-bottom: 3px solid #005EA
 h2.summary-end {{ break-before: page; }}
 table {{ border-collapse: collapse; width: 100%; font-size: 8.5pt; margin: 0.5em 0 1em; }}
 caption {{ text-align: left; font-weight: bold; }}
-th, td {{ border-bottom: 1px solid #b1b4b6; padding: 2px 4px; text-align: left; vertical-align: top; }}
+th, td {{ border-bottom: 1px solid #b1b4b6; padding: 2px 4px; text-align: left; vertical-align: top;
+  overflow-wrap: anywhere; }}
 td.num, th.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
 thead {{ display: table-header-group; }} tr {{ break-inside: avoid; }} img {{ max-width: 100%; }}
 ol.findings {{ padding-left: 0; list-style: none; }}
@@ -589,13 +590,26 @@ def _area(store: Store) -> str:
     return store.authority.area_name or "The authority"
 
 
+PDF_CELL_LIMIT = 400
+"""Most characters a table cell of the PDF shows: a row cannot split across pages, so longer text
+(a supplier's name pasted with a whole document) is cut, ending with a note of its full length."""
+
+
+def fit_pdf_cell(text: str) -> str:
+    if len(text) <= PDF_CELL_LIMIT:
+        return text
+    note = f" … [cut at {PDF_CELL_LIMIT} of {len(text):,} characters; the CSV export holds the whole text]"
+    return text[:PDF_CELL_LIMIT] + note
+
+
 def _pdf_table(frame: pd.DataFrame, width: float, heads, smalls):
     """One table for the PDF: labelled header row repeated on each page, cells formatted by column,
     numbers right-aligned, column widths by their longest word and typical content."""
     from reportlab.lib import colors
     from reportlab.platypus import Paragraph, Table, TableStyle
     numeric = [_numeric_column(frame, c) for c in frame.columns]
-    cells = [[fmt_cell(str(c), v) for v, c in zip(r, frame.columns)] for r in frame.itertuples(index=False)]
+    cells = [[fit_pdf_cell(fmt_cell(str(c), v)) for v, c in zip(r, frame.columns)]
+             for r in frame.itertuples(index=False)]
     headers = [_heading(c) for c in frame.columns]
     from reportlab.lib.units import mm
     char, pad = 1.45 * mm, 5 * mm  # 7pt Helvetica: about 1.45 mm a character; cell padding

@@ -5,6 +5,7 @@ codes as codes, dates as ISO 8601 text. README.txt says so and lists every file'
 human header the workbook gives them."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -15,13 +16,26 @@ from metrics.tables import mps_tables
 from .staging import staged_folder
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+LINE_END = "\r\n"
+"""Every CSV record ends with CR LF (RFC 4180). Python's csv writer quotes a field that holds any
+character of the line terminator, so with CR LF a field holding a bare CR or LF is always quoted
+and can never end a record; with LF alone a bare CR was written unquoted."""
+_LINE_BREAK = re.compile(r"(\r\n|\r|\n)")
 
 
 def neutralise(value):
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe (OWASP CSV
-    injection advice); numbers are left alone."""
-    if isinstance(value, str) and value.startswith(DANGEROUS) and value != "-":
-        return "'" + value
+    """Text that a spreadsheet would run as a formula gets an apostrophe (OWASP CSV injection
+    advice): before its first character, and after every line break inside it that is followed by
+    one (a reader that splits records on a bare CR or LF then sees no line starting with a
+    formula). Numbers, and a cell that is just "-", are left alone."""
+    if not isinstance(value, str) or value == "-":
+        return value
+    if value.startswith(DANGEROUS):
+        value = "'" + value
+    if "\r" in value or "\n" in value:
+        parts = _LINE_BREAK.split(value)  # text, break, text, break, ...
+        value = "".join("'" + part if i % 2 == 0 and i and part.startswith(DANGEROUS) else part
+                        for i, part in enumerate(parts))
     return value
 
 
@@ -40,7 +54,7 @@ def write_csv_tables(store: Store, out_dir: Path) -> list[Path]:
     names = []
     with staged_folder(out_dir) as stage:
         for name, frame in mps_tables(store).items():
-            safe_frame(frame).to_csv(stage / f"{name}.csv", index=False, float_format="%.10g")
+            safe_frame(frame).to_csv(stage / f"{name}.csv", index=False, float_format="%.10g", lineterminator=LINE_END)
             names.append(name)
         write_readme(stage, names)
     return [out_dir / f"{name}.csv" for name in names]
@@ -58,8 +72,9 @@ def write_readme(out_dir: Path, names: list[str]) -> Path:
              "These files keep the machine column names and full precision (up to 10 significant figures):",
              "codes as codes (client_group, service, area_code ...), dates as ISO 8601 text (yyyy-mm-dd), money",
              "in pounds, percentages 0-100, empty cells for missing values and <5 for suppressed counts. Text a",
-             "spreadsheet would run as a formula starts with an apostrophe. The workbook (.xlsx) holds the same",
-             "values with human headers, names beside codes, and number formats.", ""]
+             "spreadsheet would run as a formula starts with an apostrophe (so does each line inside a cell that",
+             "would); records end with CR LF and a cell holding a line break is quoted. The workbook (.xlsx)",
+             "holds the same values with human headers, names beside codes, and number formats.", ""]
     for name in names:
         table = EXPORT_TABLES.get(name)
         if table is None:

@@ -1,14 +1,24 @@
-"""Flask routes that make each download from the current store when asked (no stale files)."""
+"""Flask routes that serve each download of the current store version.
+
+The heavy outputs (workbook, CSV zip, briefing pack) are built once per store version and
+authority (and day: the files say when they were prepared), into
+`<version>/.downloads/<authority>-<date>-<fingerprint>/`, and served from disk after that: a refresh
+makes a new version (so nothing stale is served), and the cache goes when the version is swept. A
+build runs under a file lock, so twenty people asking at once (in any worker) cost one build."""
 from __future__ import annotations
 
 import datetime as dt
-import re
+import fcntl
+import hashlib
 import io
+import os
+import re
 import tempfile
+import threading
 import zipfile
 from pathlib import Path
 
-from flask import Flask, abort, send_file
+from flask import Flask, Response, send_file
 
 from metrics.store import Store
 
@@ -45,30 +55,104 @@ def href(store: Store, key: str) -> str:
     return f"/download/{key}" + (f"?authority={code}" if code and code != store.default_authority.area_code else "")
 
 
+CACHE_DIR = ".downloads"
+"""Inside a store version: the downloads built from that version (removed with it)."""
+
+
+def build(store: Store, key: str, path: Path) -> Path:
+    """Write download `key` of `store` to `path`."""
+    path = Path(path)
+    if key == "workbook":
+        from .xlsx_export import write_workbook
+        return write_workbook(store, path)
+    if key == "csv":
+        from .csv_export import README_NAME, write_csv_tables
+        with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+            for p in write_csv_tables(store, Path(tmp) / "csv"):
+                z.write(p, p.name)
+            z.write(Path(tmp) / "csv" / README_NAME, README_NAME)
+        return path
+    from .brief import write_brief
+    return write_brief(store, path)
+
+
 def make(store: Store, key: str) -> bytes:
+    """Download `key` of `store` as bytes, built afresh."""
     with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        if key == "workbook":
-            from .xlsx_export import write_workbook
-            return write_workbook(store, tmp / "t.xlsx").read_bytes()
-        if key == "csv":
-            from .csv_export import README_NAME, write_csv_tables
-            buf = io.BytesIO()
-            with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-                for p in write_csv_tables(store, tmp / "csv"):
-                    z.write(p, p.name)
-                z.write(tmp / "csv" / README_NAME, README_NAME)
-            return buf.getvalue()
-        from .brief import write_brief
-        return write_brief(store, tmp / ("b.pdf" if key == "brief-pdf" else "b.html")).read_bytes()
+        return build(store, key, Path(tmp) / f"download.{FILES[key][1]}").read_bytes()
 
 
-def register(server: Flask, get_store) -> None:
+def cache_folder(store: Store) -> Path:
+    """Where this store version's downloads for this view's authority are kept: named by the
+    authority, today's date (the files say the day they were prepared, as their names do) and a
+    fingerprint of the version's files (names, sizes, modification times), so a store changed in
+    place (a test does that; `mps ingest` never does) or copied back from a backup never serves a
+    file built from other data."""
+    version = Path(os.path.realpath(store.path))
+    code = re.sub(r"[^A-Za-z0-9]+", "-", store.authority.area_code or "store")
+    return version / CACHE_DIR / f"{code}-{dt.date.today().isoformat()}-{fingerprint(version)}"
+
+
+def fingerprint(version: Path) -> str:
+    digest = hashlib.sha256()
+    for folder, dirs, files in os.walk(version):
+        dirs[:] = sorted(d for d in dirs if d != CACHE_DIR)
+        for name in sorted(files):
+            path = os.path.join(folder, name)
+            try:
+                st = os.stat(path)
+            except OSError:
+                continue
+            digest.update(f"{os.path.relpath(path, version)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+def cached(store: Store, key: str) -> Path | None:
+    """The file of download `key` for this store version and authority, built now if no one has
+    built it yet. Built under an exclusive lock on a file beside it (flock: it holds between
+    threads and between processes), into a temporary name renamed into place, so a reader never
+    sees half a file and concurrent requests wait for the one build. None if the version folder
+    cannot be written (a read-only store): the caller builds the file in memory instead."""
+    folder = cache_folder(store)
+    target = folder / f"{key}.{FILES[key][1]}"
+    if target.is_file():
+        return target
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(folder / f".{key}.lock", os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        if target.is_file():  # built by whoever held the lock before us
+            return target
+        tmp = folder / f".{key}-{os.getpid()}-{threading.get_ident()}.tmp{target.suffix}"
+        try:
+            build(store, key, tmp)
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
+        return target
+    finally:
+        os.close(fd)
+
+
+def not_found(message: str) -> Response:
+    return Response(message + "\n", status=404, mimetype="text/plain")
+
+
+def register(server: Flask, get_store, authority_problem=lambda: None) -> None:
     @server.route("/download/<key>")
     def download(key: str):
+        if key not in FILES:
+            return not_found(f"There is no download called '{key[:60]}'. The downloads are: "
+                             + ", ".join(FILES) + ".")
         store = get_store()
-        if key not in FILES or not store.exists:
-            abort(404)
-        data = make(store, key)
-        return send_file(io.BytesIO(data), mimetype=FILES[key][2], as_attachment=True,
-                         download_name=file_name(store, key))
+        if not store.exists:
+            return not_found("The dashboard has no data yet: run `mps ingest` first.")
+        problem = authority_problem()
+        if problem:  # an unknown ?authority=, or one the store has no rows for: never another's file
+            return not_found(problem.split(" Showing ")[0])
+        path = cached(store, key)
+        body = path if path is not None else io.BytesIO(make(store, key))
+        return send_file(body, mimetype=FILES[key][2], as_attachment=True, download_name=file_name(store, key))

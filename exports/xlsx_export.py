@@ -172,7 +172,40 @@ UNITS_AND_ROUNDING = [
 ]
 
 
-def _readme_rows(store: Store, layouts: dict[str, list[SheetColumn]]) -> list[tuple]:
+CELL_LIMIT = 32_767
+"""The most characters a spreadsheet cell holds (Excel's limit; LibreOffice cuts there too)."""
+
+
+def cut_note(length: int) -> str:
+    return f" … [cut: {length:,} characters in full; the CSV export holds the whole text]"
+
+
+def fit_cell(value):
+    """Text longer than a cell holds, cut so that it ends with a visible note of how long it was
+    (rather than cut silently by the spreadsheet on opening)."""
+    if isinstance(value, str) and len(value) > CELL_LIMIT:
+        note = cut_note(len(value))
+        return value[:CELL_LIMIT - len(note)] + note
+    return value
+
+
+def long_text(tables: dict[str, pd.DataFrame], layouts: dict[str, list[SheetColumn]]) -> list[str]:
+    """'sheet: Column header (n cells)' for each column with text longer than a cell holds."""
+    found = []
+    for name, frame in tables.items():
+        for col in frame.columns:
+            values = frame[col]
+            if not (values.dtype == object or pd.api.types.is_string_dtype(values)):
+                continue
+            n = int(values.map(lambda v: isinstance(v, str) and len(v) * 1.5 + 1 > CELL_LIMIT
+                               and len(neutralise(v)) > CELL_LIMIT).sum())  # as written, apostrophes included
+            if n:
+                header = next((c.header for c in layouts[name[:31]] if c.machine == col), col)
+                found.append(f"{name[:31]}: {header} ({n:,} cell{'s' if n > 1 else ''})")
+    return found
+
+
+def _readme_rows(store: Store, layouts: dict[str, list[SheetColumn]], cut: list[str] = ()) -> list[tuple]:
     m = store.manifest
     authority = m.authority
     rows = [("Market Position Statement tables", ""),
@@ -186,6 +219,9 @@ def _readme_rows(store: Store, layouts: dict[str, list[SheetColumn]]) -> list[tu
                             "smallest cell is hidden too. Suppressed cells carry a note."),
             ("", ""), ("Units and rounding", "")]
     rows += UNITS_AND_ROUNDING
+    rows.append(("Long text", f"A cell holds at most {CELL_LIMIT:,} characters: longer text is cut and ends with "
+                              f"'{cut_note(1_000_000).strip().replace('1,000,000', 'N')}'. "
+                 + (f"Cut in this workbook: {'; '.join(cut)}." if cut else "No cell is cut in this workbook.")))
     rows += [("", ""), ("Sheet", "What it holds")]
     rows += [(name[:31], table.description) for name, table in EXPORT_TABLES.items() if name[:31] in layouts]
     rows += [("", ""), ("Source file", "Kind, version or date, SHA-256")]
@@ -215,12 +251,12 @@ def readme_glossary(ws) -> dict[str, list[dict]]:
 README_WIDTHS = (30, 40, 26, 14, 60)  # Sheet, Column header, Machine name, Unit, Meaning
 
 
-def _write_readme(readme, store: Store, layouts: dict[str, list[SheetColumn]]) -> None:
+def _write_readme(readme, store: Store, layouts: dict[str, list[SheetColumn]], cut: list[str] = ()) -> None:
     """The README sheet: authority, dates, suppression, units and rounding, sheets, sources, columns.
     A two-part row's text spans columns B-E; every row is tall enough for its wrapped text (LibreOffice
     and Excel do not grow a row written by openpyxl on opening)."""
     readme.title = "README"
-    for r in _readme_rows(store, layouts):
+    for r in _readme_rows(store, layouts, cut):
         readme.append([neutralise(v) for v in r])
     readme["A1"].font = Font(bold=True, size=14)
     readme.row_dimensions[1].height = 22
@@ -251,7 +287,7 @@ def write_workbook(store: Store, path: Path) -> Path:
     extra = {"area_code": _area_names(store, tables), "metric": _gap_names(store),
              "neighbourhood": neighbourhoods, "neighbourhood_code": neighbourhoods}
     layouts = {name[:31]: sheet_columns(name, frame) for name, frame in tables.items()}
-    _write_readme(readme, store, layouts)
+    _write_readme(readme, store, layouts, long_text(tables, layouts))
 
     marker = f"<{SUPPRESSION_THRESHOLD}"
     for name, frame in tables.items():
@@ -263,7 +299,7 @@ def write_workbook(store: Store, path: Path) -> Path:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         sources = [frame[c.source].tolist() for c in columns]
         for i in range(len(frame)):
-            ws.append([_cell_value(c, src[i], extra) for c, src in zip(columns, sources)])
+            ws.append([fit_cell(_cell_value(c, src[i], extra)) for c, src in zip(columns, sources)])
         for j, col in enumerate(columns, start=1):
             letter = get_column_letter(j)
             fmt = FORMATS.get(col.kind)
