@@ -190,9 +190,10 @@ def census_by_ward(store: Store) -> pd.DataFrame:
                         "neighbourhood_code": codes.map(names["neighbourhood_code"]),
                         "census_year": census_year(store)}).set_index("ward_code")
     borough = _authority_census(store)
-    # A table without its total (residents) keeps its counts; their shares have no denominator.
-    residents = w["residents"] if "residents" in w.columns else pd.Series(float("nan"), index=w.index)
-    out["residents"] = residents
+    # A table without its total (residents) keeps its counts, each a share of its own topic's base;
+    # residents is a column only where a table gives them (2021 unpaid care alone counts people aged 5+).
+    if "residents" in w.columns:
+        out["residents"] = w["residents"]
     for m in [m for m in WARD_MEASURES if m in w.columns and m != "residents"]:
         out[m] = w[m]
         if m != "residents":

@@ -330,8 +330,8 @@ def test_another_authority_outside_the_directory_gets_blanks_not_zeros(sample_st
 
 def test_a_census_table_without_its_total_breaks_no_output(tmp_path):
     """Lewisham's Census 2011 ward tables with the total column ('All categories') taken out of both
-    files: accepted, and every output builds; the ward counts stay, their shares are blank (no
-    denominator), never a number."""
+    files: accepted, and every output builds; the ward counts stay, and each share's base is the sum
+    of its topic's categories, which the loader adds and says so (never a share of 0 or of nothing)."""
     from conftest import real_file
     from exports.brief import write_brief
     from exports.csv_export import write_csv_tables
@@ -350,9 +350,11 @@ def test_a_census_table_without_its_total_breaks_no_output(tmp_path):
     assert report.ok, [f.error for f in report.files if f.error]
     store = Store(tmp_path / "store")
     wards = census_by_ward(store)
-    # E05013714 (first row of the file): 957 residents limited a lot, share unknown without the total.
+    # E05013714 (first row of the file): 957 residents limited a lot, 9.0% of the ward's categories summed.
     first = wards[wards["ward_code"] == "E05013714"].iloc[0]
-    assert first["limited_a_lot"] == 957 and pd_isna(first["limited_a_lot_pct"]) and pd_isna(first["residents"])
+    assert first["limited_a_lot"] == 957 and 0 < first["limited_a_lot_pct"] < 100
+    notes = " ".join(w for f in report.files for w in f.warnings)
+    assert "total" in notes.lower()
     assert write_csv_tables(store, tmp_path / "csv")
     assert write_workbook(store, tmp_path / "t.xlsx").stat().st_size > 0
     assert write_brief(store, tmp_path / "b.pdf").read_bytes().startswith(b"%PDF")
