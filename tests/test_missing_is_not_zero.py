@@ -238,10 +238,11 @@ def test_supply_csv_is_blank_not_zero_without_a_directory(no_directory, tmp_path
     assert (tmp_path / "beds_needed.csv").read_text().strip() == \
         "year,population,occupied_per_1000,beds_needed,beds_now,gap"
     hoods = _csv_cells(tmp_path / "neighbourhood_supply.csv")
-    # North Lewisham: 11 practices and 2,340 registered patients aged 75+; homes and beds unknown.
+    # North Lewisham: 10 practices and 1,932 registered patients aged 75+ (the sample's quinary file, ages
+    # 75-79 to 95+ at the profile's N1 practices); homes and beds unknown.
     north = next(r for r in hoods if r["neighbourhood"] == "N1")
     assert (north["practices"], north["care_homes"], north["care_home_beds"], north["registered_75_plus"]) == \
-        ("11", "", "", "2340")
+        ("10", "", "", "1932")
 
 
 def test_supply_page_and_brief_say_the_directory_is_missing(no_directory, tmp_path):
@@ -395,7 +396,7 @@ def test_a_chart_without_values_is_a_message_naming_the_file_not_bare_axes(no_di
     assert [a["text"] for a in figure["layout"]["annotations"]] == ["The store holds no CQC care directory."]
     assert answer[ids.source(ids.HOOD_SUPPLY_CHART)]["children"].startswith("The store holds no CQC care directory.")
     table = json.dumps(answer[ids.table(ids.HOOD_SUPPLY_CHART)]["children"])
-    assert "2,340" in table  # North Lewisham's 2,340 registered patients aged 75+
+    assert "1,932" in table  # North Lewisham's 1,932 registered patients aged 75+
 
 
 def test_bare_axes_are_recognised():

@@ -22,7 +22,7 @@ def layout(area=None, measure=None, **_):
     auth = store.authority
     held = auth.area_code in codes
     # Never another authority's figures by default: the authority's own, else its region or England,
-    # said in words (Southwark's page once opened on Lewisham's population under Southwark's name).
+    # said in words (another authority's page once opened on the profile authority's population).
     fallback = next((c for c in (auth.region_code, "E92000001") if c in codes), codes[0])
     area = area if area in codes else (auth.area_code if held else fallback)
     measure = measure if measure in dict(MEASURES) else "people"
