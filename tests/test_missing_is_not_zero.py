@@ -136,39 +136,19 @@ def check_no_invented_numbers(store, kinds: set[str], csv_dir: Path, xlsx: Path,
 
 def check_pages(store_dir: Path, kinds: set[str]) -> dict[str, str]:
     """Every page, and every page callback (from the app's callback map) on its first selections:
-    answered, no traceback, and no figure that is bare axes."""
-    import itertools
-    import json
-
-    from app import create_app
-    from benchmarks.bench_callbacks import VALUES, payload
+    answered, no traceback, and no figure that is bare axes (the robustness test's driver, with
+    this check on each answer)."""
     from layouts.figures import draws_nothing
-    from test_robustness import PAGES
+    from test_robustness import all_callbacks_succeed
 
-    client = create_app(store_dir).server.test_client()
-    deps = client.get("/_dash-dependencies").get_json()
-    router = next(d for d in deps if "_pages_content" in d["output"])
-    pages = {}
-    for path in PAGES:
-        r = client.post("/_dash-update-component", json=payload(router, [path, ""]))
-        assert r.status_code == 200, path
-        pages[path] = r.get_data(as_text=True)
-        assert "Traceback" not in pages[path], path
-    for cb in deps:
-        if cb.get("clientside_function") or "_pages" in cb["output"]:
-            continue
-        ids = [i["id"] for i in cb["inputs"]]
-        if not all(i in VALUES for i in ids):
-            continue
-        for combo in itertools.islice(itertools.product(*[VALUES[i] for i in ids]), 3):
-            r = client.post("/_dash-update-component", json=payload(cb, list(combo)))
-            assert r.status_code in (200, 204), (cb["output"][:60], combo, r.get_data(as_text=True)[:300])
-            if r.status_code == 204:
-                continue
-            for component, props in json.loads(r.get_data(as_text=True)).get("response", {}).items():
-                figure = props.get("figure")
-                if figure is not None:
-                    assert not draws_nothing(figure), (f"{component}: bare axes for {combo}", kinds)
+    def no_bare_axes(output, combo, answer):
+        for component, props in answer.get("response", {}).items():
+            figure = props.get("figure")
+            if figure is not None:
+                assert not draws_nothing(figure), (f"{component}: bare axes for {combo}", kinds)
+    pages = all_callbacks_succeed(store_dir, combos=3, check=no_bare_axes)
+    for path, text in pages.items():
+        assert "Traceback" not in text, path
     return pages
 
 

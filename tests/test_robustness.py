@@ -9,7 +9,9 @@ PAGES = ["/", "/population", "/demand", "/supply", "/gaps", "/neighbourhoods", "
          "/performance", "/resources", "/downloads", "/about"]
 
 
-def all_callbacks_succeed(store_dir):
+def all_callbacks_succeed(store_dir, combos=40, check=None):
+    """Every page and every page callback on its first ``combos`` selections, through Dash's real
+    endpoint: answered without an error. ``check(output, combo, response)`` looks at each answer too."""
     from app import create_app
     client = create_app(store_dir).server.test_client()
     assert client.get("/").status_code == 200
@@ -26,10 +28,12 @@ def all_callbacks_succeed(store_dir):
         ids = [i["id"] for i in cb["inputs"]]
         if not all(i in VALUES for i in ids):
             continue
-        for combo in itertools.islice(itertools.product(*[VALUES[i] for i in ids]), 40):
+        for combo in itertools.islice(itertools.product(*[VALUES[i] for i in ids]), combos):
             r = client.post("/_dash-update-component", json=payload(cb, list(combo)))
             all_callbacks_succeed.calls = getattr(all_callbacks_succeed, "calls", 0) + 1
             assert r.status_code in (200, 204), (cb["output"][:60], combo, r.get_data(as_text=True)[:200])
+            if check is not None and r.status_code == 200:
+                check(cb["output"], combo, r.get_json())
     return layouts
 
 
