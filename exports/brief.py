@@ -17,8 +17,8 @@ import pandas as pd
 
 from metrics import demand, gaps, kpis, opportunities, supply
 from metrics.coverage import directory_missing_sentence, editions_sentence
-from metrics.findings import MIN_FINDINGS, RANKING_RULE, RAG_WORDS, findings
-from domain.labels import CLIENT_GROUP_LABELS, column_label, fmt_cell, measure_label
+from metrics.findings import MIN_FINDINGS, RANKING_RULE, RAG_WORDS, declared_indicators, findings
+from domain.labels import CLIENT_GROUP_LABELS, column_label, fmt_cell, fmt_date, measure_label
 from domain.vocabulary import DEFAULT_OCCUPANCY
 from metrics.overview import key_facts
 from metrics.store import Store
@@ -272,7 +272,6 @@ def _neighbourhoods(store: Store, tables) -> Section:
         hood = hood.assign(neighbourhood=hood["neighbourhood"].map(lambda c: named.get(c, str(c).capitalize())))
     keep = [c for c in ["neighbourhood", "registered_patients", "dn_cases", "asc_cases", "joint_cases",
                         "older_people", "dementia", "learning_disability"] if c in hood.columns]
-    from domain.labels import fmt_date
     dated = ""
     if "registered_as_at" in hood.columns and hood["registered_as_at"].notna().any():
         dated = f" (GP extract of {fmt_date(str(hood['registered_as_at'].dropna().iloc[0])[:10])})"
@@ -361,7 +360,6 @@ def _opportunities(store: Store, as_at) -> Section:
 
 
 def _indicators(store: Store) -> Section | None:
-    from metrics.findings import declared_indicators
     k = kpis.latest_kpis(store)
     if not len(k):
         return None
