@@ -131,6 +131,8 @@ def age_rates(store: Store, year: int | None = None) -> pd.DataFrame:
     p = p[p["year"] == year]
     pop = p[p["measure"] == "population"].set_index("age_band")["value"]
     cases = p[p["measure"] != "population"]
+    if cases.empty:  # a POPPI/PANSI population sheet alone: no cases to turn into rates
+        return pd.DataFrame()
     cases = cases.assign(population=cases["age_band"].map(pop))
     cases = cases.assign(rate=cases["value"] / cases["population"])
     return cases[["measure", "client_group", "age_band", "year", "value", "population", "rate"]]

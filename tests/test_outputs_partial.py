@@ -79,3 +79,24 @@ def test_a_store_that_names_no_authority_gives_plain_file_names(tmp_path):
         r = client.get(f"/download/{key}")
         assert r.status_code == 200
         assert "filename=mps-" in r.headers["Content-Disposition"] and "mps-mps" not in r.headers["Content-Disposition"]
+
+
+def test_a_population_sheet_alone_builds_every_output_with_no_rates(tmp_path):
+    """POPPI's population sheet gives people but no cases: the brief, the exports and the neighbourhood
+    demand are built, and the rates are absent, not a division of nothing by the population."""
+    from exports.brief import write_brief
+    from exports.csv_export import write_csv_tables
+    from loaders.store import ingest
+    from metrics.neighbourhoods import age_rates
+    from metrics.store import Store
+    src = tmp_path / "src"
+    src.mkdir()
+    for name in ("POPPI_Lewisham_population_2017.xls", "mps.toml"):
+        shutil.copy(SAMPLE / name, src)
+    assert ingest(src, tmp_path / "store").ok
+    store = Store(tmp_path / "store")
+    assert age_rates(store).empty
+    assert write_brief(store, tmp_path / "b.pdf").read_bytes().startswith(b"%PDF")
+    assert "Population" in write_brief(store, tmp_path / "b.html").read_text()
+    written = {p.name for p in write_csv_tables(store, tmp_path / "out")}
+    assert {"demand.csv", "neighbourhoods.csv"} <= written
