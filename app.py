@@ -46,6 +46,7 @@ def create_app(store: str | Path | Store = DEFAULT_STORE) -> Dash:
 
     from exports import downloads
     downloads.register(app.server, context.store, context.authority_problem)
+    downloads.register_published(app.server, context.store, context.authority_problem)
 
     _protect(app)
 
