@@ -19,7 +19,7 @@ from pathlib import Path
 MAX_NARRATIVE_BYTES = 200_000
 """A narrative file is a few paragraphs; a larger one is refused by name, not read."""
 
-_LINK = re.compile(r"\[([^\]\n]+)\]\(([^)\s]+)\)")
+_LINK = re.compile(r"\[([^\]\n]+)\]\(((?:[^()\s]|\([^()\s]*\))+)\)")
 _EMAIL = re.compile(r"(?<![\w.@/:-])([A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})(?![\w@])")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _ITALIC = re.compile(r"(?<![*\w])\*(?!\s)(.+?)(?<!\s)\*(?![*\w])")
