@@ -156,6 +156,7 @@ def _chart(caption: str, frame: pd.DataFrame) -> dict | None:
     elif caption.startswith("Care home beds needed"):
         fig = figures.bars(frame.assign(year=frame["year"].astype(str)), "year", "beds_needed", caption,
                            y_title="Beds")
+        fig["layout"]["xaxis"] = {**fig["layout"].get("xaxis", {}), "type": "category"}  # years as labels
     elif caption.startswith("Budgets and savings"):
         f = frame.assign(label=frame["item"].astype(str) + " " + frame["period"].astype(str))
         fig = figures.money_bars(f, "label", "value_gbp", caption)

@@ -285,3 +285,19 @@ def test_the_downloads_page_links_to_the_statement_of_the_current_store_version(
     with app.server.test_request_context("/downloads"):
         text = str(downloads.layout())
     assert "/published/E09000023/index.html" in text and "published 2026-12-07" in text
+
+
+def test_another_authority_s_statement_holds_none_of_the_profile_s_words(national_store, tmp_path):
+    """Published for an authority without a profile: its own name, no narrative or intentions of
+    the profile's council, sentences labelled generated, and the contact box saying none is named."""
+    from metrics.store import Store
+    from publish import publish
+    view = Store(national_store).for_authority("E09000028")
+    out = publish(view, tmp_path / "other", published=DAY).folder
+    text = " ".join(p.read_text() for p in out.glob("*.html"))
+    assert "Southwark market position statement" in text
+    assert "marketpositionstatement@" not in text and "Extra care has not yet reduced" not in text
+    assert "Lewisham Council's words" not in text and "What we ask of providers" not in text
+    assert "The council's profile names no contact for this statement yet." in text
+    assert "The council's profile states no commissioning intentions by client group." in text
+    assert json.loads((out / "figures.json").read_text())["authority"]["code"] == "E09000028"
