@@ -46,6 +46,7 @@ def create_app(store: str | Path | Store = DEFAULT_STORE) -> Dash:
 
     from exports import downloads
     downloads.register(app.server, context.store, context.authority_problem)
+    downloads.register_published(app.server, context.store, context.authority_problem)
 
     _protect(app)
 
@@ -69,7 +70,8 @@ def _add_pages(app: Dash) -> None:
 
 
 # Paths Dash and the app serve besides the pages themselves.
-_INTERNAL_PREFIXES = ("/_dash-", "/_reload-hash", "/_favicon.ico", "/assets/", "/download/", "/branding/")
+_INTERNAL_PREFIXES = ("/_dash-", "/_reload-hash", "/_favicon.ico", "/assets/", "/download/", "/branding/",
+                      "/published/")
 MAX_REQUEST_BYTES = 2 * 1024 * 1024
 """Largest request body accepted: a callback carries at most a chart's rows back for its CSV."""
 

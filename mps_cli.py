@@ -267,6 +267,46 @@ def cmd_brief(args) -> int:
     return 0
 
 
+def cmd_publish(args) -> int:
+    from metrics.store import Store
+    try:
+        from publish import publish, publish_all
+    except ModuleNotFoundError:  # an editable install made before publish/ existed (`make setup` renews it)
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from publish import publish, publish_all
+    from publish.editions import PreviousEditionError
+    from publish.narrative import NarrativeError
+
+    store = Store(args.store)
+    if not store.exists:
+        err_console.print(f"[red]error[/red] {args.store}: no store here; run `mps ingest SOURCE_DIR --store {args.store}` first")
+        return 1
+    out = Path(args.out)
+    try:
+        if args.all:
+            if args.authority or args.previous:
+                err_console.print("[red]error[/red] --all publishes every authority; give it without --authority "
+                                  "and --previous")
+                return 1
+            done = publish_all(store, out)
+            for code, name, r in done:
+                console.print(f"Published {shown(name)} ({code}): {r.pages} PDF pages, {r.bytes / 1e6:.1f} MB, "
+                              f"{r.seconds:.1f} s")
+            console.print(f"Wrote {len(done)} statements under {shown(out)} (index.html lists them)")
+            return 0
+        view = _for_authority(store, args)
+        if view is None:
+            return 1
+        r = publish(view, out, previous=Path(args.previous) if args.previous else None)
+    except (PreviousEditionError, NarrativeError) as exc:
+        err_console.print(f"[red]error[/red] {shown(exc)} (nothing was written; {shown(out)} is as it was)")
+        return 1
+    console.print(f"Published the market position statement to {shown(r.folder)}: index.html, "
+                  f"{len(r.outline)} PDF sections on {r.pages} pages ({shown(r.pdf.name)}), "
+                  f"{r.bytes / 1e6:.1f} MB in {r.seconds:.1f} s")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mps", description="Market Position Statement analytics")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -304,6 +344,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True)
     p.add_argument("--authority", metavar="CODE", help="the authority to brief on (GSS code; default: the profile's)")
     p.set_defaults(func=cmd_brief)
+    p = sub.add_parser("publish", help="write the market position statement as a static website and one PDF")
+    p.add_argument("--store", default=str(DEFAULT_STORE))
+    p.add_argument("--out", required=True, help="the folder to write the website (and its PDF) into")
+    p.add_argument("--authority", metavar="CODE", help="the authority to publish (GSS code; default: the profile's)")
+    p.add_argument("--all", action="store_true", help="every authority the store has rows for, each in OUT/CODE/")
+    p.add_argument("--previous", metavar="DIR",
+                   help="the folder of the last published edition: adds what changed since it (its figures.json)")
+    p.set_defaults(func=cmd_publish)
     return parser
 
 

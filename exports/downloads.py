@@ -11,6 +11,7 @@ import datetime as dt
 import fcntl
 import hashlib
 import io
+import json
 import os
 import re
 import tempfile
@@ -18,7 +19,7 @@ import threading
 import zipfile
 from pathlib import Path
 
-from flask import Flask, Response, send_file
+from flask import Flask, Response, send_file, send_from_directory
 
 from metrics.store import Store
 
@@ -137,6 +138,50 @@ def cached(store: Store, key: str) -> Path | None:
         os.close(fd)
 
 
+PUBLISHED_RECORD = "published-{code}.json"
+"""In the store version's .downloads folder: where `mps publish` last wrote this authority's MPS
+from this version (the site folder, its PDF, the date). A new store version has none, so the
+Downloads page offers only a statement written from the data it shows."""
+
+
+def _record_path(store: Store) -> Path:
+    code = re.sub(r"[^A-Za-z0-9]+", "-", store.authority.area_code or "store")
+    return Path(os.path.realpath(store.path)) / CACHE_DIR / PUBLISHED_RECORD.format(code=code)
+
+
+def record_published(store: Store, site: Path, pdf: str, published) -> Path | None:
+    """Note that the MPS of this store version and authority was written to ``site``; None when the
+    version folder cannot be written (a read-only store: the site is written all the same)."""
+    path = _record_path(store)
+    record = {"store_version": store.version, "authority": store.authority.area_code,
+              "site": str(Path(site).resolve()), "pdf": pdf, "published": str(published)}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(record), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        return None
+    return path
+
+
+def published(store: Store) -> dict | None:
+    """The record of the MPS published from this store version for this authority, if its site is
+    still where it was written; else None."""
+    path = _record_path(store)
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if record.get("store_version") != store.version or not (Path(record.get("site", "")) / "index.html").is_file():
+        return None
+    return record
+
+
+def published_href(store: Store, name: str = "index.html") -> str:
+    return f"/published/{re.sub(r'[^A-Za-z0-9]+', '-', store.authority.area_code or 'store')}/{name}"
+
+
 def not_found(message: str) -> Response:
     return Response(message + "\n", status=404, mimetype="text/plain")
 
@@ -156,3 +201,18 @@ def register(server: Flask, get_store, authority_problem=lambda: None) -> None:
         path = cached(store, key)
         body = path if path is not None else io.BytesIO(make(store, key))
         return send_file(body, mimetype=FILES[key][2], as_attachment=True, download_name=file_name(store, key))
+
+
+def register_published(server: Flask, get_store, authority_problem=lambda: None) -> None:
+    """/published/<code>/<file>: the statement `mps publish` wrote from the current store version
+    (its site folder, served as static files; a name outside it is a 404, never another file)."""
+    @server.route("/published/<code>/<path:name>")
+    def published_file(code: str, name: str):
+        store = get_store()
+        if not store.exists or authority_problem():
+            return not_found("There is no published statement for this authority.")
+        record = published(store)
+        if record is None or published_href(store, "") != f"/published/{code}/":
+            return not_found("No market position statement has been published from the current data: run "
+                             "`mps publish`.")
+        return send_from_directory(record["site"], name)

@@ -63,7 +63,9 @@ class Server:
         self.log.close()
 
 
-def make_driver(width=1366, height=900):
+def make_driver(width=1366, height=900, log_network=False):
+    """Headless Chromium; with ``log_network`` its performance log (every request, through the
+    DevTools protocol) and the page's console are kept for ``driver.get_log``."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -73,4 +75,6 @@ def make_driver(width=1366, height=900):
                 "--disable-quic", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", f"--window-size={width},{height}"]:
         opts.add_argument(arg)
+    if log_network:
+        opts.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
     return webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)

@@ -3,7 +3,7 @@ import dash
 from dash import html
 
 from domain.contract import EXPORT_TABLES
-from exports.downloads import FILES, file_name, href
+from exports.downloads import FILES, file_name, href, published, published_href
 from .. import context
 from ..components import empty_store_notice
 
@@ -40,6 +40,17 @@ def layout(**_):
         html.Span(f" — {file_name(store, k)}", className="hint"),
         html.P(DESCRIPTIONS[k][1]),
     ]) for k in FILES]
+    record = published(store)
+    if record is not None:  # the MPS `mps publish` wrote from this very store version
+        items.insert(0, html.Li([
+            html.A(f"Market position statement (website), published {record['published']}",
+                   href=published_href(store), className="download-link", id="download-published-site",
+                   target="_blank"),
+            " and ",
+            html.A("the same statement as one PDF", href=published_href(store, record["pdf"]),
+                   className="download-link", id="download-published-pdf", download=record["pdf"]),
+            html.P("The published statement, written by `mps publish` from the data these pages show."),
+        ]))
     return html.Div([
         html.H1("Downloads"),
         html.P("Each file is made from the current store when you ask for it, so it always matches the pages.",
