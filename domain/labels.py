@@ -125,7 +125,7 @@ COLUMN_LABELS: dict[str, Label] = {
     "comparators_value": Label("Comparator authorities (mean)", decimals=1),
     "comparators_n": Label("Comparator authorities with a value", "authorities"),
     "dataset": Label("Dataset"), "is_total": Label("Total row"),
-    "reference": Label("Reference"), "title": Label("Title"), "supplier": Label("Supplier"),
+    "reference": Label("Reference"), "title": Label("Title"), "rag": Label("Mark"), "supplier": Label("Supplier"),
     "start_date": Label("Start date"), "end_date": Label("End date"),
     "total_value": Label("Total value", "£"), "annual_value": Label("Annual value", "£"),
     "organisation": Label("Organisation"), "item": Label("Item"), "value_gbp": Label("Value", "£"),

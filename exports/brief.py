@@ -165,7 +165,7 @@ def build_summary(store: Store) -> Summary:
               for _, row in f.iterrows()]
     fewer = (f" Only {len(f)} can be judged from the files loaded: the CQC care directory, the Fingertips "
              "indicators and the council's activity file give more." if 0 < len(f) < MIN_FINDINGS else "")
-    intro = (f"The {len(f)} findings that matter most, from the data held on {store.version[:10]}.{fewer} "
+    intro = (f"The {len(f)} findings that matter most, from the data held on {fmt_date(store.version[:10])}.{fewer} "
              f"{RANKING_RULE}") if len(f) else (
         "The store holds too little data for ranked findings yet: load the POPPI/PANSI estimates, "
         "the CQC care directory and the Fingertips indicators to see them.")

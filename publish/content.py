@@ -17,9 +17,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from domain.labels import fmt_date
+
 from exports.brief import Chart, Section, Summary, build_sections, build_summary
 from layouts import figures
 from metrics import gaps, opportunities
+from metrics.findings import RAG_WORDS
 from metrics.market import comparator_names
 from metrics.store import Store
 from metrics.tables import mps_tables
@@ -172,7 +175,7 @@ def _chart(caption: str, frame: pd.DataFrame) -> dict | None:
 def _sources_line(spec: SectionSpec, sources: pd.DataFrame, as_at: dt.date, version: str) -> str:
     files = sources[sources["kind"].isin(spec.kinds)]["path"].tolist() if spec.kinds else []
     named = "; ".join(files) if files else "every file listed under Sources"
-    return f"Source: {named}. Data as at {as_at:%d %B %Y}; store version {version[:10]}."
+    return f"Source: {named}. Data as at {fmt_date(str(as_at)[:10])}; store version {version[:10]}."
 
 
 def assemble(store: Store, *, profiles: Path | None = None, published: dt.date | None = None) -> Publication:
@@ -222,8 +225,12 @@ def assemble(store: Store, *, profiles: Path | None = None, published: dt.date |
     f = summary.findings
     keep = [c for c in ["rank", "title", "rag", "value", "unit", "year", "comparator", "comparator_value", "source"]
             if c in f.columns]
-    findings = Figure("Summary of findings", f[keep].round(1) if len(f) else f, "findings.csv",
-                      f"Source: the files under Sources. Data as at {as_at:%d %B %Y}; store version {store.version[:10]}.")
+    table = f[keep].round(1) if len(f) else f
+    if "rag" in table.columns:  # the reader's words for the mark, as the summary above says it
+        table = table.assign(rag=table["rag"].map(lambda r: RAG_WORDS.get(r, r)))
+    findings = Figure("Summary of findings", table, "findings.csv",
+                      f"Source: the files under Sources. Data as at {fmt_date(str(as_at)[:10])}; "
+                      f"store version {store.version[:10]}.")
     manifest = store.manifest
     return Publication(area=area, code=store.authority.area_code, published=published or dt.date.today(),
                        store_version=store.version, as_at=as_at, comparators=comparator_names(store),

@@ -9,6 +9,7 @@ import html
 import io
 from pathlib import Path
 
+from domain.labels import fmt_date
 from exports.brief import NO_ROWS, RAG_WORDS, _pdf_table
 
 from . import narrative as md
@@ -54,7 +55,7 @@ def render_pdf(pub: Publication, path: Path) -> dict:
     def footer(canvas, doc):
         canvas.saveState()
         canvas.setFont("Helvetica", 8)
-        canvas.drawString(15 * mm, 10 * mm, f"{title_text} — {pub.published:%d %B %Y}")
+        canvas.drawString(15 * mm, 10 * mm, f"{title_text} — {fmt_date(str(pub.published)[:10])}")
         canvas.drawRightString(A4[0] - 15 * mm, 10 * mm, f"Page {doc.page}")
         canvas.restoreState()
 
@@ -91,8 +92,8 @@ def render_pdf(pub: Publication, path: Path) -> dict:
     toc = TableOfContents()
     toc.levelStyles = [body.clone("toc0", fontSize=11, leading=16, leftIndent=0)]
     story = [Spacer(1, 60 * mm), Paragraph(html.escape(title_text), styles["Title"]),
-             Paragraph(f"Edition of {pub.published:%d %B %Y}, from store version {html.escape(pub.store_version)}; "
-                       f"data as at {pub.as_at:%d %B %Y}.", body),
+             Paragraph(f"Edition of {fmt_date(str(pub.published)[:10])}, from store version {html.escape(pub.store_version)}; "
+                       f"data as at {fmt_date(str(pub.as_at)[:10])}.", body),
              PageBreak(), Paragraph("Contents", h1), toc, PageBreak(),
              heading("Summary of findings", "findings"), Paragraph(html.escape(pub.summary.intro), body)]
     for _, row in pub.summary.findings.iterrows():

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from domain.labels import column_label, fmt_cell
+from domain.labels import fmt_date, column_label, fmt_cell
 from exports.brief import RAG_FILL, RAG_INK, RAG_WORDS
 from exports.csv_export import LINE_END, safe_frame
 
@@ -159,8 +159,8 @@ def _shell(pub: Publication, title: str, current: str, body: str, has_charts: bo
 {body}
 </main>
 <footer class="site">
-<p class="edition">Published {pub.published:%d %B %Y} from store version {html.escape(pub.store_version)}; data as at
-{pub.as_at:%d %B %Y}. <a href="intentions.html#contact">Contact us</a> · <a href="index.html">Summary of findings</a>
+<p class="edition">Published {fmt_date(str(pub.published)[:10])} from store version {html.escape(pub.store_version)}; data as at
+{fmt_date(str(pub.as_at)[:10])}. <a href="intentions.html#contact">Contact us</a> · <a href="index.html">Summary of findings</a>
 · <a href="sources.html">Sources</a></p>
 </footer>
 {scripts}
@@ -248,8 +248,8 @@ def _pager(pub: Publication, page: Page) -> str:
 def index_html(pub: Publication, pdf_name: str | None) -> str:
     s = pub.summary
     body = [f"<h1>{html.escape(pub.area)} market position statement</h1>",
-            f"<p class='edition'>Edition of {pub.published:%d %B %Y}, from store version "
-            f"{html.escape(pub.store_version)}; data as at {pub.as_at:%d %B %Y}.</p>",
+            f"<p class='edition'>Edition of {fmt_date(str(pub.published)[:10])}, from store version "
+            f"{html.escape(pub.store_version)}; data as at {fmt_date(str(pub.as_at)[:10])}.</p>",
             "<p>This statement tells providers, people who use services and their families what care and support "
             "the area needs, what it has and what the council intends to commission. Every figure comes with its "
             "table, its source and its date.</p>"]

@@ -131,7 +131,7 @@ def test_every_table_has_a_caption_source_date_and_csv(site):
         tables = page.count("<table")
         assert page.count("<caption") == tables
         assert page.count("Download this table as CSV") == tables
-        assert page.count("Data as at 01 June 2017") >= tables
+        assert page.count("Data as at 1 June 2017") >= tables
     demand = (out / "demand.html").read_text()
     assert demand.count("class='plot'") == 2 and "application/json" in demand
 
