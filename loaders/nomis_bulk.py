@@ -134,7 +134,7 @@ def _codes(values: pd.Series, rows: np.ndarray, where: dict, column: str) -> np.
     for i, code in enumerate(codes):
         if not CODE.match(code):
             raise InputError(**where, row=int(rows[i]), column=column, problem=f"'{code}' is not an area code",
-                             expected="a GSS code such as E06000001 or E01000001")
+                             expected="a GSS code: a letter and eight digits")
         if code in first:
             raise InputError(**where, row=int(rows[i]), column=column,
                              problem=f"area {code} appears again (first at row {first[code]})",
