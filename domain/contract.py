@@ -212,10 +212,19 @@ STORE_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("area_code", "str", "GSS code of the ward or area"), _c("area_name", "str", "Name, where the file gives one"),
               _c("area_type", "str", "ward, la, region, england or other (from the code)"),
               _c("measure", "str", "Measure key (data/lookups/census_measures.csv)"),
-              _c("topic", "str", "population, long_term_illness, general_health or unpaid_care"),
+              _c("topic", "str", "population, long_term_illness, general_health, unpaid_care or age"),
               _c("census_year", "int", "Census year", "year"),
               _c("value", "float", "Usual residents", "people")),
           "loaders.census_wards", ("area_code", "measure", "census_year"), provenance=PROVENANCE),
+    Table("lsoa_wards", "ONS LSOA (2021) to electoral ward best-fit lookup: one row per LSOA of the authority "
+          "(every LSOA where no authority is named); Census 2021 LSOA counts are summed to wards through it.", (
+              _c("lsoa_code", "str", "LSOA 2021 code (LSOA21CD)"), _c("lsoa_name", "str", "LSOA 2021 name"),
+              _c("ward_code", "str", "Electoral ward code (WD22CD, WD23CD, ...)"),
+              _c("ward_name", "str", "Electoral ward name"),
+              _c("ward_year", "int", "The year of the ward boundaries (from the column name, e.g. WD23CD: 2023)", "year"),
+              _c("lad_code", "str", "Local authority district code (LAD22CD, ...)"),
+              _c("lad_name", "str", "Local authority district name")),
+          "loaders.lsoa_wards", ("lsoa_code",), provenance=PROVENANCE),
     # Market health (issue 15): every CQC directory edition side by side, workforce and prices.
     Table("care_provider_edition_services", "The flag families of every edition, long: one row per edition x "
           "location x flag that is Y.", (
