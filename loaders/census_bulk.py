@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from domain.contract import store_table
+from domain.contract import conform, store_table
 
 from . import limits
 from .base import InputError, LoadResult, Sheet, display_name, load_lookup, normalise_header, read_sheets
@@ -215,38 +215,43 @@ def sum_lsoas_to_wards(results, ctx) -> dict:
         if not is_lsoa.any():
             continue
         lsoa, rest = f[is_lsoa], f[~is_lsoa]
-        n_lsoa = lsoa["area_code"].nunique()
         if lookup is None:
+            n_lsoa = lsoa["area_code"].nunique()
             out[path] = [f"{n_lsoa:,} LSOA(s) not summed to wards: no LSOA (2021) to ward lookup was loaded beside "
                          "this file (download ONS's 'LSOA (2021) to Electoral Ward best fit lookup' CSV into the "
                          "same folder)"]
             result.frame = rest.reset_index(drop=True)
             continue
-        m = lsoa.merge(lookup[["lsoa_code", "ward_code", "ward_name", "lad_code"]], left_on="area_code",
-                       right_on="lsoa_code", how="left")
-        if listed is not None:
-            mine = m["ward_code"].isin(listed)
-        elif ctx.area_code:
-            mine = m["lad_code"] == ctx.area_code
-        else:
-            mine = m["ward_code"].notna()
-        notes = []
-        unmatched = m.loc[m["ward_code"].isna(), "area_code"].nunique()
-        m = m[mine]
-        if m.empty:
-            notes.append(f"none of the file's {n_lsoa:,} LSOA(s) is in the authority's wards by the LSOA to ward "
-                         "lookup: no ward rows made")
-        else:
-            kept = m["area_code"].nunique()
-            notes.append(f"{kept:,} LSOA(s) summed to {m['ward_code'].nunique()} ward(s) through the LSOA to ward "
-                         f"best-fit lookup; {n_lsoa - kept:,} other LSOA(s) (other authorities"
-                         + (f", {unmatched:,} not in the lookup" if unmatched else "") + ") left out")
-        sums = (m.groupby(["ward_code", "measure", "topic", "census_year"], sort=False)
-                .agg(value=("value", "sum"), area_name=("ward_name", "first"), source_row=("source_row", "min"),
-                     source_file=("source_file", "first"))
-                .reset_index().rename(columns={"ward_code": "area_code"}))
-        sums["area_type"] = "ward"
-        sums["source_sheet"] = None
-        result.frame = pd.concat([rest, sums.reindex(columns=rest.columns)], ignore_index=True)
+        sums, notes = _ward_sums(lsoa, lookup, listed, ctx)
+        result.frame = conform(pd.concat([rest, sums.reindex(columns=rest.columns)], ignore_index=True), TABLE)
         out[path] = notes
     return out
+
+
+def _ward_sums(lsoa: pd.DataFrame, lookup: pd.DataFrame, listed: set | None, ctx) -> tuple[pd.DataFrame, list[str]]:
+    """The authority's LSOA rows summed to their wards (source_row: the first LSOA's row), and a
+    note of how many LSOAs went to how many wards and how many were left out."""
+    n_lsoa = lsoa["area_code"].nunique()
+    m = lsoa.merge(lookup[["lsoa_code", "ward_code", "ward_name", "lad_code"]], left_on="area_code",
+                   right_on="lsoa_code", how="left")
+    if listed is not None:
+        mine = m["ward_code"].isin(listed)
+    elif ctx.area_code:
+        mine = m["lad_code"] == ctx.area_code
+    else:
+        mine = m["ward_code"].notna()
+    unmatched = m.loc[m["ward_code"].isna(), "area_code"].nunique()
+    m = m[mine]
+    if m.empty:
+        notes = [f"none of the file's {n_lsoa:,} LSOA(s) is in the authority's wards by the LSOA to ward lookup: "
+                 "no ward rows made"]
+    else:
+        kept = m["area_code"].nunique()
+        notes = [f"{kept:,} LSOA(s) summed to {m['ward_code'].nunique()} ward(s) through the LSOA to ward best-fit "
+                 f"lookup; {n_lsoa - kept:,} other LSOA(s) (other authorities"
+                 + (f", {unmatched:,} not in the lookup" if unmatched else "") + ") left out"]
+    sums = (m.groupby(["ward_code", "measure", "topic", "census_year"], sort=False)
+            .agg(value=("value", "sum"), area_name=("ward_name", "first"), source_row=("source_row", "min"),
+                 source_file=("source_file", "first"))
+            .reset_index().rename(columns={"ward_code": "area_code"}))
+    return sums.assign(area_type="ward", source_sheet=None), notes

@@ -74,6 +74,31 @@ def nomis_bulk_frame(sheet: Sheet) -> pd.DataFrame:
                              problem=f"column {j + 1} is {found}",
                              expected="a Nomis bulk CSV: 'date', 'geography', 'geography code', then "
                                       "'<Topic>: <Category>' columns")
+    categories = _categories(header, sheet, where)
+    body = sheet.cells.iloc[1:]
+    body = body[body.notna().any(axis=1)]
+    if body.empty:
+        raise InputError(**where, problem="the file has no area rows", expected="one row per area below the header")
+    rows = np.asarray(body.index, dtype=np.int64) + sheet.first_row
+    years = _years(body[0], rows, where, header[0])
+    names_col = body[1].map(cell_text).to_numpy(dtype=object)
+    codes = _codes(body[2], rows, where, header[2])
+    counts = np.column_stack([_counts(body[j] if j in body.columns else pd.Series([None] * len(body)),
+                                      rows, where, header[j]) for j, _t, _c in categories])
+    n, k = counts.shape
+    return pd.DataFrame({
+        "date": np.repeat(years, k),
+        "geography": np.repeat(names_col, k),
+        "geography_code": np.repeat(codes, k),
+        "topic": np.tile(np.array([t for _j, t, _c in categories], dtype=object), n),
+        "category": np.tile(np.array([c for _j, _t, c in categories], dtype=object), n),
+        "value": counts.reshape(-1),
+        "source_row": np.repeat(rows, k),
+    }, columns=COLUMNS)
+
+
+def _categories(header: list[str], sheet: Sheet, where: dict) -> list[tuple[int, str, str]]:
+    """(column, topic, category) of every column after the three id columns."""
     categories: list[tuple[int, str, str]] = []
     seen: dict[str, int] = {}
     for j in range(3, len(header)):
@@ -95,26 +120,7 @@ def nomis_bulk_frame(sheet: Sheet) -> pd.DataFrame:
     if not categories:
         raise InputError(**where, row=sheet.row_number(0), problem="the file has no category columns",
                          expected="'<Topic>: <Category>' columns after 'geography code'")
-    body = sheet.cells.iloc[1:]
-    body = body[body.notna().any(axis=1)]
-    if body.empty:
-        raise InputError(**where, problem="the file has no area rows", expected="one row per area below the header")
-    rows = np.asarray(body.index, dtype=np.int64) + sheet.first_row
-    years = _years(body[0], rows, where, header[0])
-    names_col = body[1].map(cell_text).to_numpy(dtype=object)
-    codes = _codes(body[2], rows, where, header[2])
-    counts = np.column_stack([_counts(body[j] if j in body.columns else pd.Series([None] * len(body)),
-                                      rows, where, header[j]) for j, _t, _c in categories])
-    n, k = counts.shape
-    return pd.DataFrame({
-        "date": np.repeat(years, k),
-        "geography": np.repeat(names_col, k),
-        "geography_code": np.repeat(codes, k),
-        "topic": np.tile(np.array([t for _j, t, _c in categories], dtype=object), n),
-        "category": np.tile(np.array([c for _j, _t, c in categories], dtype=object), n),
-        "value": counts.reshape(-1),
-        "source_row": np.repeat(rows, k),
-    }, columns=COLUMNS)
+    return categories
 
 
 def _years(values: pd.Series, rows: np.ndarray, where: dict, column: str) -> np.ndarray:
