@@ -59,7 +59,7 @@ def update_census(_):
     s = store()
     comp = areas.census_demand_comparison(s)
     year = comp["census_year"].iloc[0] if len(comp) else areas.census_year(s)
-    cfig = figures.bars(comp, "measure_label", "rate_pct", f"Census {year}: share of residents, "
+    cfig = figures.bars(comp, "measure_label", "share_pct", f"Census {year}: share of residents, "
                         f"{s.authority.area_name} and its comparators", series="area_name", y_title="%", decimals=1)
     shown = comp.drop(columns=["neighbourhood_code"])
     compare = chart_result(shown, cfig, f"Census {year}: unpaid carers, bad health and disability by area",
@@ -68,7 +68,7 @@ def update_census(_):
                            "Nomis census2021-ts037 / ts038 / ts039 tables by local authority")
     wards = areas.census_demand_by_ward(s)
     wards = wards[wards["measure"] != "disabled"]
-    wfig = figures.bars(wards, "area_name", "rate_pct", f"Census {year}: share of residents by ward",
+    wfig = figures.bars(wards, "area_name", "share_pct", f"Census {year}: share of residents by ward",
                         series="measure_label", y_title="%", decimals=1)
     by_ward = chart_result(wards.drop(columns=["area_role"]), wfig, f"Census {year}: unpaid carers and bad health "
                            "by ward", f"Source: Census {year} (ONS) by ward; LSOA tables summed to wards through "

@@ -506,6 +506,24 @@ EXPORT_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("authority_share_pct", "float", "The authority's share (its own row, else the wards' sum)", "%"),
               _c("difference", "float", "Wards' sum less the authority's row (wards_total rows only)", "people")),
           "metrics.areas.census_ward_table", provenance=()),
+    Table("census_demand", "Census unpaid carers, people in bad or very bad health and disabled people: the "
+          "authority, its comparators, its region and England, then each ward against the authority (LSOA counts "
+          "summed to wards through ONS's best-fit lookup where the tables came by LSOA). Published census counts, "
+          "not suppressed.", (
+              _c("census_year", "int", "The census the counts are from (stated in the file)", "year"),
+              _c("area_role", "str", "authority, comparator, region, england or ward"),
+              _c("area_code", "str", "GSS code of the area or ward"), _c("area_name", "str", "Area or ward name"),
+              _c("neighbourhood_code", "str", "The ward's neighbourhood (profile), where it has one"),
+              _c("measure", "str", "unpaid_carers, bad_or_very_bad_health or disabled"),
+              _c("measure_label", "str", "The measure in words"),
+              _c("value", "float", "Usual residents in the measure", "people"),
+              _c("base", "float", "The population the share is of (general health and disability: all usual "
+                 "residents; 2021 unpaid care: residents aged 5+)", "people"),
+              _c("share_pct", "float", "Value as a share of base", "%"),
+              _c("authority_share_pct", "float", "The authority's share (its own row, else the wards' sum)", "%"),
+              _c("source_file", "str", "The census file the count came from (a zip's CSV as zip/csv)"),
+              _c("source_row", "int", "Its row in that file (a ward summed from LSOAs: the first LSOA's row)")),
+          "metrics.areas.census_demand_table", provenance=()),
     Table("neighbourhood_supply", "Care homes, beds and GP practices per neighbourhood.", (
               _c("neighbourhood", "str", "Neighbourhood code"), _c("name", "str", "Neighbourhood name"),
               _c("practices", "int", "GP practices"), _c("care_homes", "int", "Care homes"),

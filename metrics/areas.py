@@ -354,7 +354,8 @@ CENSUS_DEMAND = (("unpaid_carers", "People giving unpaid care", ("unpaid_carers"
 its own): unpaid carers of all hours (share of residents aged 5+ in 2021), bad or very bad
 general health and disability (shares of all usual residents)."""
 CENSUS_DEMAND_COLUMNS = ["census_year", "area_role", "area_code", "area_name", "neighbourhood_code", "measure",
-                         "measure_label", "value", "base", "rate_pct", "authority_rate_pct"]
+                         "measure_label", "value", "base", "share_pct", "authority_share_pct", "source_file",
+                         "source_row"]
 ROLE_ORDER = {"authority": 0, "comparator": 1, "region": 2, "england": 3, "ward": 4}
 
 
@@ -371,8 +372,23 @@ def _demand_rows(c: pd.DataFrame) -> pd.DataFrame:
         rows = pd.concat([own[["area_code", "value", "base"]], summed], ignore_index=True)
         out.append(rows.assign(measure=key, measure_label=label))
     rows = pd.concat(out, ignore_index=True)
-    rows["rate_pct"] = rows["value"] / rows["base"] * 100
+    rows["share_pct"] = rows["value"] / rows["base"] * 100
     return rows
+
+
+def _census_sources(store: Store, rows: pd.DataFrame) -> pd.DataFrame:
+    """Each row's file and row in it: the measure's own row, else its first category's, else (unpaid
+    carers, worked out from the table) its total's; for a ward summed from LSOAs, the first LSOA's row."""
+    c = store.table("census")
+    c = c[c["census_year"] == census_year(store)]
+    at = c.drop_duplicates(["area_code", "measure"]).set_index(["area_code", "measure"])[["source_file", "source_row"]]
+    first = {key: (key, *parts, "total_unpaid_care") for key, _label, parts in CENSUS_DEMAND}  # carers: worked out
+    files, lines = [], []
+    for code, measure in zip(rows["area_code"], rows["measure"]):
+        hit = next(((code, m) for m in first[measure] if (code, m) in at.index), None)
+        files.append(at.loc[hit, "source_file"] if hit else None)
+        lines.append(at.loc[hit, "source_row"] if hit else None)
+    return rows.assign(source_file=files, source_row=pd.array(lines, dtype="Int64"))
 
 
 @per_store_version
@@ -391,8 +407,9 @@ def census_demand_comparison(store: Store) -> pd.DataFrame:
     names = c.drop_duplicates("area_code").set_index("area_code")["area_name"]
     rows = rows.assign(census_year=census_year(store), area_role=rows["area_code"].map(roles),
                        area_name=rows["area_code"].map(names), neighbourhood_code=None)
-    own = rows[rows["area_role"] == "authority"].set_index("measure")["rate_pct"]
-    rows["authority_rate_pct"] = rows["measure"].map(own)
+    own = rows[rows["area_role"] == "authority"].set_index("measure")["share_pct"]
+    rows["authority_share_pct"] = rows["measure"].map(own)
+    rows = _census_sources(store, rows)
     rows = rows.assign(_o=rows["area_role"].map(ROLE_ORDER)).sort_values(["measure", "_o", "area_name"])
     return rows.reindex(columns=CENSUS_DEMAND_COLUMNS).reset_index(drop=True)
 
@@ -413,6 +430,15 @@ def census_demand_by_ward(store: Store) -> pd.DataFrame:
     la = c[(c["area_type"] == "la") & (c["area_code"] == store.authority.area_code)]
     whole = _demand_rows(la if len(la) else ward_rows.assign(area_code="all"))
     whole = whole.groupby("measure")[["value", "base"]].sum(min_count=1)
-    rows["authority_rate_pct"] = rows["measure"].map(whole["value"] / whole["base"] * 100)
-    rows = rows.assign(census_year=census_year(store), area_role="ward")
+    rows["authority_share_pct"] = rows["measure"].map(whole["value"] / whole["base"] * 100)
+    rows = _census_sources(store, rows.assign(census_year=census_year(store), area_role="ward"))
     return rows.sort_values(["measure", "area_name"]).reindex(columns=CENSUS_DEMAND_COLUMNS).reset_index(drop=True)
+
+
+@per_store_version
+def census_demand_table(store: Store) -> pd.DataFrame:
+    """The export: the authority, its comparators, region and England, then its wards."""
+    parts = [t for t in (census_demand_comparison(store), census_demand_by_ward(store)) if len(t)]
+    if not parts:
+        return pd.DataFrame(columns=CENSUS_DEMAND_COLUMNS)
+    return pd.concat(parts, ignore_index=True)[CENSUS_DEMAND_COLUMNS]

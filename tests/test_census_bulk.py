@@ -101,7 +101,7 @@ def test_comparators_region_and_england_rates(census_store):
     from metrics import areas
     from metrics.store import Store
     t = areas.census_demand_comparison(Store(census_store[0]))
-    r = t.set_index(["measure", "area_code"])["rate_pct"].round(3)
+    r = t.set_index(["measure", "area_code"])["share_pct"].round(3)
     assert r[("bad_or_very_bad_health", LEWISHAM)] == 5.0
     assert r[("bad_or_very_bad_health", "E09000028")] == 4.886
     assert r[("bad_or_very_bad_health", "E12000007")] == 4.545
@@ -121,12 +121,12 @@ def test_wards_against_the_authority(census_store):
     from metrics.store import Store
     t = areas.census_demand_by_ward(Store(census_store[0])).set_index(["measure", "area_name"])
     assert t.loc[("bad_or_very_bad_health", "Blackheath"), "value"] == 200
-    assert round(t.loc[("bad_or_very_bad_health", "Blackheath"), "rate_pct"], 3) == 6.452
-    assert round(t.loc[("bad_or_very_bad_health", "Brockley"), "rate_pct"], 3) == 5.882
+    assert round(t.loc[("bad_or_very_bad_health", "Blackheath"), "share_pct"], 3) == 6.452
+    assert round(t.loc[("bad_or_very_bad_health", "Brockley"), "share_pct"], 3) == 5.882
     assert t.loc[("unpaid_carers", "Blackheath"), "value"] == 220
-    assert round(t.loc[("unpaid_carers", "Blackheath"), "rate_pct"], 3) == 7.586
-    assert round(t.loc[("unpaid_carers", "Brockley"), "rate_pct"], 3) == 9.375
-    assert round(t.loc[("unpaid_carers", "Brockley"), "authority_rate_pct"], 3) == 7.447  # Lewisham's own row
+    assert round(t.loc[("unpaid_carers", "Blackheath"), "share_pct"], 3) == 7.586
+    assert round(t.loc[("unpaid_carers", "Brockley"), "share_pct"], 3) == 9.375
+    assert round(t.loc[("unpaid_carers", "Brockley"), "authority_share_pct"], 3) == 7.447  # Lewisham's own row
     assert t.loc[("unpaid_carers", "Brockley"), "neighbourhood_code"] == "N1"
 
 
@@ -197,3 +197,23 @@ def test_2011_wording_under_2021_is_refused(tmp_path):
     with pytest.raises(InputError) as err:
         census_bulk.load(sheets, LoadContext(area_code=LEWISHAM))
     assert "is Census 2011 wording, but the file says 2021" in str(err.value)
+
+
+def test_the_export_holds_each_share_with_its_source_file_and_row(census_store, tmp_path):
+    import subprocess
+    import sys
+
+    import pandas as pd
+    out = tmp_path / "tables"
+    run = subprocess.run([sys.executable, "-m", "mps_cli", "export", "--store", str(census_store[0]), "--out",
+                          str(out), "--format", "csv"], capture_output=True, text=True, cwd=Path(__file__).parent.parent)
+    assert run.returncode == 0, run.stderr
+    t = pd.read_csv(out / "census_demand.csv").set_index(["measure", "area_name"])
+    england = t.loc[("unpaid_carers", "England")]
+    assert england["value"] == 5000000 and england["base"] == 53000000 and round(england["share_pct"], 3) == 9.434
+    assert england["source_file"] == "census2021-ts039-ctry.csv" and england["source_row"] == 2
+    black = t.loc[("bad_or_very_bad_health", "Blackheath")]
+    assert black["value"] == 200 and black["area_role"] == "ward" and black["authority_share_pct"] == 5.0
+    assert black["source_file"] == "census2021-ts037.zip/census2021-ts037-lsoa.csv" and black["source_row"] == 2
+    assert set(t["census_year"]) == {2021}
+    assert "census_demand.csv" in (out / "README.txt").read_text()
