@@ -515,7 +515,6 @@ EXPORT_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("area_code", "str", "GSS code of the area or ward"), _c("area_name", "str", "Area or ward name"),
               _c("neighbourhood_code", "str", "The ward's neighbourhood (profile), where it has one"),
               _c("measure", "str", "unpaid_carers, bad_or_very_bad_health or disabled"),
-              _c("measure_label", "str", "The measure in words"),
               _c("value", "float", "Usual residents in the measure", "people"),
               _c("base", "float", "The population the share is of (general health and disability: all usual "
                  "residents; 2021 unpaid care: residents aged 5+)", "people"),

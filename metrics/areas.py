@@ -437,8 +437,10 @@ def census_demand_by_ward(store: Store) -> pd.DataFrame:
 
 @per_store_version
 def census_demand_table(store: Store) -> pd.DataFrame:
-    """The export: the authority, its comparators, region and England, then its wards."""
+    """The export: the authority, its comparators, region and England, then its wards (the measure
+    by its code; the workbook names it)."""
+    columns = [c for c in CENSUS_DEMAND_COLUMNS if c != "measure_label"]
     parts = [t for t in (census_demand_comparison(store), census_demand_by_ward(store)) if len(t)]
     if not parts:
-        return pd.DataFrame(columns=CENSUS_DEMAND_COLUMNS)
-    return pd.concat(parts, ignore_index=True)[CENSUS_DEMAND_COLUMNS]
+        return pd.DataFrame(columns=columns)
+    return pd.concat(parts, ignore_index=True)[columns]
