@@ -86,19 +86,38 @@ def load_zip(path: Path, ctx, raw: bytes) -> LoadResult:
     if skipped:
         notes.append("file(s) in the zip not read (wards are made from LSOAs; other geographies are not used): "
                      + ", ".join(skipped))
+    _check_members(path, [p for p, _m in read])
     sheets = []
     for p, _m in read:
-        inflated = p.file_size
-        if inflated > limits.FILE_MB.value * limits.MB:
-            raise InputError(path, f"'{display_name(p.filename)}' would unzip to {inflated / limits.MB:,.0f} MB, over "
-                             f"the limit of {limits.FILE_MB.value:,} MB", expected=f"{limits.FILE_MB.env} set higher")
         name = p.filename.rsplit("/", 1)[-1]
-        member = read_sheets(Path(path.parent / name), z.read(p))[0]
+        try:
+            data = z.read(p)
+        except (zipfile.BadZipFile, NotImplementedError, ValueError, EOFError, OSError, RuntimeError) as exc:
+            raise InputError(path, f"'{display_name(p.filename)}' in the zip could not be read ({exc})",
+                             expected="a complete Nomis census2021-tsNNN.zip") from None
+        member = read_sheets(Path(path.parent / name), data)[0]
         if not is_nomis_bulk(member.head_text(1)[0] if member.head_text(1) else []):
             raise InputError(name, "this file in the zip is not in the Nomis bulk layout", row=1,
                              expected="'date', 'geography', 'geography code', then '<Topic>: <Category>' columns")
         sheets.append((member, f"{path.name}/{name}"))
     return _result(sheets, notes, ctx)
+
+
+def _check_members(path: Path, parts) -> None:
+    """The CSVs to read, judged from the zip's directory before any is inflated: each within the
+    file size limit, all together within the inflated limit, none inflating past the ratio limit."""
+    for p in parts:
+        name = display_name(p.filename)
+        if p.file_size > limits.FILE_MB.value * limits.MB:
+            raise InputError(path, f"'{name}' would unzip to {p.file_size / limits.MB:,.0f} MB, over the limit of "
+                             f"{limits.FILE_MB.value:,} MB", expected=f"{limits.FILE_MB.env} set higher")
+        if p.file_size > limits.MB and p.file_size / max(p.compress_size, 1) > limits.ZIP_RATIO.value:
+            raise InputError(path, f"'{name}' would inflate {p.file_size / max(p.compress_size, 1):,.0f} times, over "
+                             f"the limit of {limits.ZIP_RATIO.value:,}", expected=f"{limits.ZIP_RATIO.env} set higher")
+    total = sum(p.file_size for p in parts)
+    if total > limits.ZIP_INFLATED_MB.value * limits.MB:
+        raise InputError(path, f"the zip's CSVs would unzip to {total / limits.MB:,.0f} MB, over the limit of "
+                         f"{limits.ZIP_INFLATED_MB.value:,} MB", expected=f"{limits.ZIP_INFLATED_MB.env} set higher")
 
 
 def _result(sheets: list[tuple[Sheet, str]], notes: list[str], ctx) -> LoadResult:

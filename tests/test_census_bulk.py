@@ -217,3 +217,16 @@ def test_the_export_holds_each_share_with_its_source_file_and_row(census_store, 
     assert black["source_file"] == "census2021-ts037.zip/census2021-ts037-lsoa.csv" and black["source_row"] == 2
     assert set(t["census_year"]) == {2021}
     assert "census_demand.csv" in (out / "README.txt").read_text()
+
+
+def test_a_zip_that_would_inflate_past_the_limit_is_refused_before_reading(tmp_path, monkeypatch):
+    from loaders import LoadContext
+    from loaders.census_bulk import load_zip
+    monkeypatch.setenv("MPS_MAX_COMPRESSION_RATIO", "5")
+    path = tmp_path / "census2021-ts037.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("census2021-ts037-ltla.csv", "date,geography,geography code,General health: Good health\n"
+                   + "2021,A,E09000023,1\n" * 100000)
+    with pytest.raises(InputError) as err:
+        load_zip(path, LoadContext(area_code=LEWISHAM), path.read_bytes())
+    assert "census2021-ts037-ltla.csv' would inflate" in str(err.value) and "MPS_MAX_COMPRESSION_RATIO" in str(err.value)
