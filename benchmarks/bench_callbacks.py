@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 VALUES = {
     "population-area": ["E09000023", "E12000007", "E92000001"], "population-measure": ["people", "index"],
     "demand-client-group": ["learning_disability", "dementia", "mental_health", "carers"],
-    "demand-from-year": [2017, 2020], "demand-to-year": [2025, 2030],
+    "demand-from-year": [2017, 2020], "demand-to-year": [2025, 2030], "demand-census": ["demand-census"],
     "supply-view": ["type", "ownership", "rating", "user_band"],
     "supply-client-group": ["learning_disability", "mental_health", "older_people"],
     "gaps-benchmark": [None, 40.0, 55.5], "gaps-occupancy": [90, 85, 95], "gaps-year": [2020, 2025, 2035],

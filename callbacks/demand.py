@@ -3,7 +3,7 @@ import pandas as pd
 from dash import Input, Output, html
 
 from layouts import figures, ids
-from metrics import demand
+from metrics import areas, demand
 from domain.labels import CLIENT_GROUP_LABELS
 from .common import (chart_outputs, chart_result, query_string, PageCallbacks,
                      source_line, store)
@@ -53,6 +53,32 @@ def update_growth(from_year, to_year):
                         source_line(shown, "ONS subnational population projections, persons." + note))
 
 
+@page.callback(*chart_outputs(ids.DEMAND_CENSUS_COMPARE_CHART), *chart_outputs(ids.DEMAND_CENSUS_WARDS_CHART),
+               Input(ids.DEMAND_CENSUS, "id"))
+def update_census(_):
+    s = store()
+    comp = areas.census_demand_comparison(s)
+    year = comp["census_year"].iloc[0] if len(comp) else areas.census_year(s)
+    cfig = figures.bars(comp, "measure_label", "share_pct", f"Census {year}: share of residents, "
+                        f"{s.authority.area_name} and its comparators", series="area_name", y_title="%", decimals=1)
+    shown = comp.drop(columns=["neighbourhood_code"])
+    compare = chart_result(shown, cfig, f"Census {year}: unpaid carers, bad health and disability by area",
+                           f"Source: Census {year} (ONS), counts as the census tables give them; shares worked out "
+                           "here.", "No census rows for the authority, its comparators, region or England: add the "
+                           "Nomis census2021-ts037 / ts038 / ts039 tables by local authority")
+    wards = areas.census_demand_by_ward(s)
+    wards = wards[wards["measure"] != "disabled"]
+    wfig = figures.bars(wards, "area_name", "share_pct", f"Census {year}: share of residents by ward",
+                        series="measure_label", y_title="%", decimals=1)
+    by_ward = chart_result(wards.drop(columns=["area_role"]), wfig, f"Census {year}: unpaid carers and bad health "
+                           "by ward", f"Source: Census {year} (ONS) by ward; LSOA tables summed to wards through "
+                           "ONS's LSOA (2021) to ward best-fit lookup.", "No census rows by ward: add the Nomis "
+                           "census2021 tables by LSOA with ONS's LSOA (2021) to ward lookup, or a census table by ward")
+    return (*compare, *by_ward)
+
+
+page.download(ids.DEMAND_CENSUS_COMPARE_CHART, "demand-census-comparators")
+page.download(ids.DEMAND_CENSUS_WARDS_CHART, "demand-census-wards")
 page.download(ids.DEMAND_CHART, "demand-projections")
 page.download(ids.DEMAND_GROWTH_CHART, "demand-older-growth")
 page.download(ids.DEMAND_COMPARE_CHART, "demand-rates")

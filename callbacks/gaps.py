@@ -7,7 +7,7 @@ from domain.labels import fmt_count
 from domain.vocabulary import DEFAULT_OCCUPANCY, OCCUPANCY_RANGE
 from layouts import figures, ids
 from metrics import gaps
-from metrics.coverage import DIRECTORY, directory, directory_missing_sentence
+from metrics.coverage import DIRECTORY, beds_missing_sentence, directory, directory_missing_sentence
 from .common import chart_outputs, chart_result, query_string, PageCallbacks, store
 
 page = PageCallbacks("gaps")
@@ -96,8 +96,11 @@ def update_beds(basis, benchmark, occupancy, year, home_type):
     frame = gaps.beds_needed(s, benchmark_per_1000=value, occupancy=o / 100, home_type=home_type)
     if frame.empty:
         missing = directory_missing_sentence(s)
+        no_beds = beds_missing_sentence(s)
         fig = figures.empty("No CQC care directory for this authority in the store" if missing else
+                            "The CQC directory in the store gives no registered beds" if no_beds else
                             "No population projections for people aged 75 and over")
+        missing = missing or no_beds
         return (*chart_result(frame, fig, "Beds needed", ""), *pos_chart, *bench_chart, missing or "", sentences,
                 b_msg, o_msg, query)
     shown = frame.round({"population": 0, "occupied_per_1000": 1, "beds_needed": 0, "gap": 0})

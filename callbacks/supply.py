@@ -1,9 +1,10 @@
 """Supply page callbacks."""
+import pandas as pd
 from dash import Input, Output
 
 from layouts import figures, ids
 from metrics import supply
-from metrics.coverage import DIRECTORY, directory, directory_missing_sentence
+from metrics.coverage import DIRECTORY, beds_missing_sentence, directory, directory_missing_sentence
 from domain.labels import CLIENT_GROUP_LABELS, CODE_LABELS
 from .common import chart_outputs, chart_result, query_string, PageCallbacks, source_line, store
 
@@ -32,12 +33,19 @@ def update_homes(view):
         homes = frame.groupby("group").first() if view == "rating" else None
         older = supply.care_home_table(s)
         total = older[older["type"] == "total"]
-        counted = (f"{int(homes['homes'].sum())} homes and {int(homes['beds'].sum()):,} beds"
+        counted = (f"{int(homes['homes'].sum())} homes and {_beds(homes['beds'].sum(min_count=1))}"
                    if homes is not None else "homes counted once in each band they serve")
         source += (f". This view counts every care home registered with the CQC ({counted}), "
                    f"not only the {int(total['homes'].iloc[0])} care homes for older people "
-                   f"({int(total['beds'].iloc[0]):,} beds) in the table above.") if len(total) else ""
+                   f"({_beds(total['beds'].iloc[0])}) in the table above.") if len(total) else ""
+    if beds_missing_sentence(s) is not None:
+        source += ". " + beds_missing_sentence(s)
     return chart_result(frame, fig, f"Care homes and beds by {VIEW_TITLES[view]}", source)
+
+
+def _beds(n) -> str:
+    """Beds as a count, or said to be missing (a directory without beds), never 0."""
+    return "beds not given" if pd.isna(n) else f"{int(n):,} beds"
 
 
 @page.callback(*chart_outputs(ids.SUPPLY_PLACEMENTS_CHART), Output(ids.query("supply"), "data"),

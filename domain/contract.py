@@ -212,10 +212,19 @@ STORE_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("area_code", "str", "GSS code of the ward or area"), _c("area_name", "str", "Name, where the file gives one"),
               _c("area_type", "str", "ward, la, region, england or other (from the code)"),
               _c("measure", "str", "Measure key (data/lookups/census_measures.csv)"),
-              _c("topic", "str", "population, long_term_illness, general_health or unpaid_care"),
+              _c("topic", "str", "population, long_term_illness, general_health, unpaid_care or age"),
               _c("census_year", "int", "Census year", "year"),
               _c("value", "float", "Usual residents", "people")),
           "loaders.census_wards", ("area_code", "measure", "census_year"), provenance=PROVENANCE),
+    Table("lsoa_wards", "ONS LSOA (2021) to electoral ward best-fit lookup: one row per LSOA of the authority "
+          "(every LSOA where no authority is named); Census 2021 LSOA counts are summed to wards through it.", (
+              _c("lsoa_code", "str", "LSOA 2021 code (LSOA21CD)"), _c("lsoa_name", "str", "LSOA 2021 name"),
+              _c("ward_code", "str", "Electoral ward code (WD22CD, WD23CD, ...)"),
+              _c("ward_name", "str", "Electoral ward name"),
+              _c("ward_year", "int", "The year of the ward boundaries (from the column name, e.g. WD23CD: 2023)", "year"),
+              _c("lad_code", "str", "Local authority district code (LAD22CD, ...)"),
+              _c("lad_name", "str", "Local authority district name")),
+          "loaders.lsoa_wards", ("lsoa_code",), provenance=PROVENANCE),
     # Market health (issue 15): every CQC directory edition side by side, workforce and prices.
     Table("care_provider_edition_services", "The flag families of every edition, long: one row per edition x "
           "location x flag that is Y.", (
@@ -497,6 +506,23 @@ EXPORT_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("authority_share_pct", "float", "The authority's share (its own row, else the wards' sum)", "%"),
               _c("difference", "float", "Wards' sum less the authority's row (wards_total rows only)", "people")),
           "metrics.areas.census_ward_table", provenance=()),
+    Table("census_demand", "Census unpaid carers, people in bad or very bad health and disabled people: the "
+          "authority, its comparators, its region and England, then each ward against the authority (LSOA counts "
+          "summed to wards through ONS's best-fit lookup where the tables came by LSOA). Published census counts, "
+          "not suppressed.", (
+              _c("census_year", "int", "The census the counts are from (stated in the file)", "year"),
+              _c("area_role", "str", "authority, comparator, region, england or ward"),
+              _c("area_code", "str", "GSS code of the area or ward"), _c("area_name", "str", "Area or ward name"),
+              _c("neighbourhood_code", "str", "The ward's neighbourhood (profile), where it has one"),
+              _c("measure", "str", "unpaid_carers, bad_or_very_bad_health or disabled"),
+              _c("value", "float", "Usual residents in the measure", "people"),
+              _c("base", "float", "The population the share is of (general health and disability: all usual "
+                 "residents; 2021 unpaid care: residents aged 5+)", "people"),
+              _c("share_pct", "float", "Value as a share of base", "%"),
+              _c("authority_share_pct", "float", "The authority's share (its own row, else the wards' sum)", "%"),
+              _c("source_file", "str", "The census file the count came from (a zip's CSV as zip/csv)"),
+              _c("source_row", "int", "Its row in that file (a ward summed from LSOAs: the first LSOA's row)")),
+          "metrics.areas.census_demand_table", provenance=()),
     Table("neighbourhood_supply", "Care homes, beds and GP practices per neighbourhood.", (
               _c("neighbourhood", "str", "Neighbourhood code"), _c("name", "str", "Neighbourhood name"),
               _c("practices", "int", "GP practices"), _c("care_homes", "int", "Care homes"),

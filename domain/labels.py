@@ -365,7 +365,9 @@ def fmt_value(column: str, value) -> str:
 
 # Codes that travel in table cells, made readable: one dictionary per column.
 FILE_KIND_LABELS: dict[str, str] = {
-    "cqc_locations": "CQC care directory", "ons_snpp": "ONS population projections",
+    "cqc_locations": "CQC care directory", "cqc_directory": "CQC care directory (weekly, simple layout)",
+    "census_bulk": "Census 2021 bulk table (Nomis)", "lsoa_wards": "ONS LSOA (2021) to ward lookup",
+    "ons_snpp": "ONS population projections",
     "ons_mid_year_estimates": "ONS mid-year estimates", "poppi_pansi": "POPPI/PANSI estimates",
     "council_activity": "Council activity", "council_finance": "Council finance",
     "fingertips": "Fingertips indicators", "gp_registrations_totals": "GP registrations (totals)",
@@ -397,6 +399,26 @@ CENSUS_MEASURE_LABELS: dict[str, str] = {  # census categories by ward (data/loo
     "unpaid_care_10_19": "Unpaid care, 10 to 19 hours a week", "unpaid_care_20_34": "Unpaid care, 20 to 34 hours a week",
     "unpaid_care_35_49": "Unpaid care, 35 to 49 hours a week",
     "unpaid_care_50_plus": "Unpaid care, 50 or more hours a week",
+    "bad_or_very_bad_health": "Bad or very bad health",
+    "disabled": "Disabled under the Equality Act", "not_disabled": "Not disabled under the Equality Act",
+    "total_age": "Age: all usual residents", "age_0_4": "Aged 4 and under",
+    "age_5_9": "Aged 5 to 9",
+    "age_10_14": "Aged 10 to 14",
+    "age_15_19": "Aged 15 to 19",
+    "age_20_24": "Aged 20 to 24",
+    "age_25_29": "Aged 25 to 29",
+    "age_30_34": "Aged 30 to 34",
+    "age_35_39": "Aged 35 to 39",
+    "age_40_44": "Aged 40 to 44",
+    "age_45_49": "Aged 45 to 49",
+    "age_50_54": "Aged 50 to 54",
+    "age_55_59": "Aged 55 to 59",
+    "age_60_64": "Aged 60 to 64",
+    "age_65_69": "Aged 65 to 69",
+    "age_70_74": "Aged 70 to 74",
+    "age_75_79": "Aged 75 to 79",
+    "age_80_84": "Aged 80 to 84",
+    "age_85_plus": "Aged 85 and over",
 }
 CENSUS_AREA_TYPE_LABELS: dict[str, str] = {"ward": "Ward", "wards_total": "Sum of the wards"}
 WORKFORCE_MEASURE_LABELS: dict[str, str] = {  # Skills for Care estimates (metrics.workforce)

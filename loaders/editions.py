@@ -1,5 +1,6 @@
 """CQC directory editions side by side: a folder may hold several monthly `HSCA_Active_Locations`
-files. Each keeps its edition date (from the file name, as the CQC names them). The latest edition
+files, or weekly `CQC_directory.csv` files (loaders/cqc_directory.py), or both. Each keeps its
+edition date (from the file name, as the CQC names them, or the weekly file's title line). The latest edition
 fills `care_providers` / `care_provider_services`, which every supply page reads; every edition,
 the latest included, goes to `care_provider_editions` / `care_provider_edition_services`, from
 which market changes are computed.
@@ -15,7 +16,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import cqc
+from . import cqc, cqc_directory
+
+KINDS = (cqc.KIND, cqc_directory.KIND)  # the care directory with filters, and the simple weekly directory
 
 EDITIONS_TABLE = "care_provider_editions"
 EDITION_SERVICES_TABLE = "care_provider_edition_services"
@@ -24,7 +27,7 @@ TABLES = (cqc.TABLE, cqc.SERVICES_TABLE, EDITIONS_TABLE, EDITION_SERVICES_TABLE)
 
 
 def _editions(results) -> list:
-    return [(path, r) for path, r in results if r.kind == cqc.KIND]
+    return [(path, r) for path, r in results if r.kind in KINDS]
 
 
 def check(reports, results) -> None:
@@ -70,7 +73,7 @@ def split(results) -> tuple[list, dict[str, pd.DataFrame]]:
         s = result.extra_tables.get(cqc.SERVICES_TABLE)
         if s is not None and len(s):
             services.append(s.assign(as_at=result.meta.get("as_at")))
-    kept = [(p, r) for p, r in results if r.kind != cqc.KIND or r is latest[1]]
+    kept = [(p, r) for p, r in results if r.kind not in KINDS or r is latest[1]]
     tables = {EDITIONS_TABLE: pd.concat(frames, ignore_index=True)}
     if services:
         tables[EDITION_SERVICES_TABLE] = pd.concat(services, ignore_index=True)

@@ -23,7 +23,7 @@ import pandas as pd
 from domain import store_versions
 from domain.contract import LOOKUP_TABLES, ContractError, Table, conform, store_table
 
-from . import (DEFAULT_LOOKUPS, LoadContext, boundaries, census_wards, checks, cqc, editions, known_kinds, plausible,
+from . import (DEFAULT_LOOKUPS, LoadContext, boundaries, census_bulk, census_wards, checks, cqc, editions, known_kinds, plausible,
                profile, registry)
 from .base import InputError, LoadResult, load_lookup, read_input, read_sheets
 
@@ -140,6 +140,9 @@ def load_file(path: Path, ctx: LoadContext) -> tuple[FileReport, LoadResult | No
         if path.suffix.lower() in boundaries.SUFFIXES:  # GeoJSON is not a spreadsheet
             report.sha256 = hashing.result()
             result = boundaries.load_path(path, ctx, raw)
+        elif path.suffix.lower() == ".zip":  # a Nomis census bulk zip: one CSV per geography
+            report.sha256 = hashing.result()
+            result = census_bulk.load_zip(path, ctx, raw)
         else:
             try:
                 sheets = read_sheets(path, raw)
@@ -296,6 +299,9 @@ def _load_files(source_dir: Path, config: dict, lookups_dir: Path | None, progre
             results.append((path, result))
     editions.check(reports, results)  # directory editions side by side: same date twice is an error
     by_path = {r.path: r for r in reports}
+    for path, warnings in census_bulk.sum_lsoas_to_wards(results, ctx).items():  # LSOAs to wards by the lookup
+        by_path[path].warnings.extend(warnings)
+        by_path[path].rows_kept = len(dict(results)[path].frame)
     for path, warnings in census_wards.keep_authority_rows(results, ctx).items():  # wards of the boundary file
         by_path[path].warnings.extend(warnings)
         by_path[path].rows_kept = len(dict(results)[path].frame)

@@ -345,3 +345,102 @@ def carers_reach_sentence(store: Store) -> str:
             f"{supported / carers * 100:.1f}% of the {carers:,.0f} residents providing unpaid care at Census "
             f"{_census_year(store)}. Support is not recorded by ward, so each ward's carers are read against the "
             "borough's share of residents who care.")
+
+
+CENSUS_DEMAND = (("unpaid_carers", "People giving unpaid care", ("unpaid_carers",)),
+                 ("bad_or_very_bad_health", "People in bad or very bad health", ("bad_health", "very_bad_health")),
+                 ("disabled", "Disabled under the Equality Act", ("limited_a_lot", "limited_a_little")))
+"""The census demand measures (key, label, the categories summed where the file gives no row of
+its own): unpaid carers of all hours (share of residents aged 5+ in 2021), bad or very bad
+general health and disability (shares of all usual residents)."""
+CENSUS_DEMAND_COLUMNS = ["census_year", "area_role", "area_code", "area_name", "neighbourhood_code", "measure",
+                         "measure_label", "value", "base", "share_pct", "authority_share_pct", "source_file",
+                         "source_row"]
+ROLE_ORDER = {"authority": 0, "comparator": 1, "region": 2, "england": 3, "ward": 4}
+
+
+def _demand_rows(c: pd.DataFrame) -> pd.DataFrame:
+    """`census_long` rows as the CENSUS_DEMAND measures: a measure the file gives is read as
+    given, else the sum of its categories where every one is given (missing stays missing)."""
+    out = []
+    for key, label, parts in CENSUS_DEMAND:
+        own = c[c["measure"] == key]
+        summed = c[c["measure"].isin(parts)].groupby("area_code").agg(
+            value=("value", lambda v: v.sum(min_count=len(parts)) if len(v) == len(parts) else float("nan")),
+            base=("base", "first"))
+        summed = summed[~summed.index.isin(own["area_code"])].dropna(subset=["value"]).reset_index()
+        rows = pd.concat([own[["area_code", "value", "base"]], summed], ignore_index=True)
+        out.append(rows.assign(measure=key, measure_label=label))
+    rows = pd.concat(out, ignore_index=True)
+    rows["share_pct"] = rows["value"] / rows["base"] * 100
+    return rows
+
+
+def _census_sources(store: Store, rows: pd.DataFrame) -> pd.DataFrame:
+    """Each row's file and row in it: the measure's own row, else its first category's, else (unpaid
+    carers, worked out from the table) its total's; for a ward summed from LSOAs, the first LSOA's row."""
+    c = store.table("census")
+    c = c[c["census_year"] == census_year(store)]
+    at = c.drop_duplicates(["area_code", "measure"]).set_index(["area_code", "measure"])[["source_file", "source_row"]]
+    first = {key: (key, *parts, "total_unpaid_care") for key, _label, parts in CENSUS_DEMAND}  # carers: worked out
+    files, lines = [], []
+    for code, measure in zip(rows["area_code"], rows["measure"]):
+        hit = next(((code, m) for m in first[measure] if (code, m) in at.index), None)
+        files.append(at.loc[hit, "source_file"] if hit else None)
+        lines.append(at.loc[hit, "source_row"] if hit else None)
+    return rows.assign(source_file=files, source_row=pd.array(lines, dtype="Int64"))
+
+
+@per_store_version
+def census_demand_comparison(store: Store) -> pd.DataFrame:
+    """Census unpaid carers, people in bad or very bad health and disabled people as a share of
+    their base population: the authority, each comparator, its region and England, where the
+    store holds their rows (the census year `census_year`). Units: people, %."""
+    c = census_long(store)
+    if c.empty:
+        return pd.DataFrame(columns=CENSUS_DEMAND_COLUMNS)
+    a = store.authority
+    roles = {**{code: "comparator" for code in a.comparators}, a.region_code: "region", "E92000001": "england",
+             a.area_code: "authority"}
+    c = c[c["area_code"].isin([k for k in roles if k])]
+    rows = _demand_rows(c)
+    names = c.drop_duplicates("area_code").set_index("area_code")["area_name"]
+    rows = rows.assign(census_year=census_year(store), area_role=rows["area_code"].map(roles),
+                       area_name=rows["area_code"].map(names), neighbourhood_code=None)
+    own = rows[rows["area_role"] == "authority"].set_index("measure")["share_pct"]
+    rows["authority_share_pct"] = rows["measure"].map(own)
+    rows = _census_sources(store, rows)
+    rows = rows.assign(_o=rows["area_role"].map(ROLE_ORDER)).sort_values(["measure", "_o", "area_name"])
+    return rows.reindex(columns=CENSUS_DEMAND_COLUMNS).reset_index(drop=True)
+
+
+@per_store_version
+def census_demand_by_ward(store: Store) -> pd.DataFrame:
+    """The same census demand measures by ward, each with the authority's share (its own row, else
+    the wards' sum) beside it. Published census counts, not suppressed. Units: people, %."""
+    c = census_long(store)
+    if c.empty or not (c["area_type"] == "ward").any():
+        return pd.DataFrame(columns=CENSUS_DEMAND_COLUMNS)
+    ward_rows = c[c["area_type"] == "ward"]
+    rows = _demand_rows(ward_rows)
+    names = wards(store).set_index("ward_code")
+    given = ward_rows.drop_duplicates("area_code").set_index("area_code")["area_name"]
+    rows["area_name"] = rows["area_code"].map(names["ward_name"]).fillna(rows["area_code"].map(given))
+    rows["neighbourhood_code"] = rows["area_code"].map(names["neighbourhood_code"])
+    la = c[(c["area_type"] == "la") & (c["area_code"] == store.authority.area_code)]
+    whole = _demand_rows(la if len(la) else ward_rows.assign(area_code="all"))
+    whole = whole.groupby("measure")[["value", "base"]].sum(min_count=1)
+    rows["authority_share_pct"] = rows["measure"].map(whole["value"] / whole["base"] * 100)
+    rows = _census_sources(store, rows.assign(census_year=census_year(store), area_role="ward"))
+    return rows.sort_values(["measure", "area_name"]).reindex(columns=CENSUS_DEMAND_COLUMNS).reset_index(drop=True)
+
+
+@per_store_version
+def census_demand_table(store: Store) -> pd.DataFrame:
+    """The export: the authority, its comparators, region and England, then its wards (the measure
+    by its code; the workbook names it)."""
+    columns = [c for c in CENSUS_DEMAND_COLUMNS if c != "measure_label"]
+    parts = [t for t in (census_demand_comparison(store), census_demand_by_ward(store)) if len(t)]
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(parts, ignore_index=True)[columns]

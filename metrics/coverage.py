@@ -58,6 +58,23 @@ def covers_directory(store: Store) -> bool:
     return directory(store).covers
 
 
+@per_store_version
+def directory_gives_beds(store: Store) -> bool:
+    """Whether the store's directory gives registered beds for any care home (CQC's simple weekly
+    layout, `CQC_directory.csv`, gives none: its beds are missing, never 0)."""
+    cp = store.table("care_providers") if store.has("care_providers") else None
+    return cp is not None and bool(cp.loc[cp["care_home"].fillna(False).astype(bool), "beds"].notna().any())
+
+
+def beds_missing_sentence(store: Store) -> str | None:
+    """Why beds are not shown when the directory covers the authority but gives no beds; None otherwise."""
+    if not covers_directory(store) or directory_gives_beds(store):
+        return None
+    return (f"The {DIRECTORY} in the store (edition {directory(store).latest}) gives no registered beds (CQC's "
+            f"simple weekly CQC_directory.csv does not list them), so beds are not shown: add the {DIRECTORY} "
+            f"with filters ({DIRECTORY_FILE}) and run mps ingest again.")
+
+
 def directory_missing_sentence(store: Store) -> str | None:
     """Why the authority's CQC supply is not shown, naming the file that would give it; None when
     the store's directory covers the authority."""

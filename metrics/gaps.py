@@ -92,7 +92,7 @@ def beds_needed(store: Store, benchmark_per_1000: float | None = None,
     beds = _beds_of(store, home_type)
     y0 = base_year(store)
     pop0 = population_for(store, area, age_band, y0)
-    if not pop0 or not covers_directory(store):
+    if not pop0 or not covers_directory(store) or pd.isna(beds):
         # Without the authority's beds today there is no ratio to hold and no gap: no rows, not 0.
         return pd.DataFrame(columns=["year", "population", "occupied_per_1000", "beds_needed", "beds_now", "gap"])
     # Today's ratio is occupied beds at the chosen occupancy, the same occupancy the projection divides
@@ -266,7 +266,7 @@ def _beds_of(store: Store, home_type: str) -> float:
     if homes.empty:
         return 0.0
     if home_type == "all":
-        return float(homes["beds"].sum())
+        return float(homes["beds"].astype(float).sum(min_count=1))  # none known (no beds in the file): NaN
     table = care_home_table(store)
     row = table[table["type"] == home_type]
     return float(row["beds"].iloc[0]) if len(row) else 0.0

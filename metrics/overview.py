@@ -72,7 +72,8 @@ def key_facts(store: Store) -> list[Fact]:
         total = table.set_index("type").loc["total"]
         src = str(cp["source_file"].iloc[0])
         facts.append(Fact("Older people's care homes", float(total["homes"]), "homes", f"as at {as_at}", src))
-        facts.append(Fact("Beds in older people's care homes", float(total["beds"]), "beds", f"as at {as_at}", src))
+        beds = None if pd.isna(total["beds"]) else float(total["beds"])  # a directory without beds: n/a, never 0
+        facts.append(Fact("Beds in older people's care homes", beds, "beds", f"as at {as_at}", src))
     for g in gaps.ld_gaps(store)[:1]:
         facts.append(Fact("Learning disability placements out of area", g.value, "%", str(g.year), g.source))
     return [f for f in facts if f is not None]

@@ -76,19 +76,24 @@ def care_home_table(store: Store) -> pd.DataFrame:
     rows = []
     if homes.empty:
         return pd.DataFrame(columns=["type", "homes", "beds", "pct_beds", "avg_beds_per_home"])
-    total_beds = homes["beds"].sum()
+    # A directory without beds (CQC's simple weekly layout) leaves beds missing, never 0: min_count.
+    total_beds = float(homes["beds"].astype(float).sum(min_count=1))
     for kind in ["residential", "nursing"]:
         h = homes[homes["type"] == kind]
-        rows.append((kind, len(h), h["beds"].sum(), int(h["beds"].notna().sum())))
+        rows.append((kind, len(h), float(h["beds"].astype(float).sum(min_count=1)) if len(h) else 0.0,
+                     int(h["beds"].notna().sum())))
     rows.append(("total", len(homes), total_beds, int(homes["beds"].notna().sum())))
     out = pd.DataFrame(rows, columns=["type", "homes", "beds", "with_beds"])
-    out["pct_beds"] = (out["beds"] / total_beds * 100).round(0).astype(int)
+    out["beds"] = out["beds"].astype(float)
+    out["pct_beds"] = (out["beds"] / total_beds * 100).round(0)
     # The average is over the homes whose beds are known: a home whose beds ingest kept out
     # (domain.plausibility) is counted as a home, never as a home of 0 beds.
     with_beds = out.pop("with_beds")
     out["avg_beds_per_home"] = (out["beds"] / with_beds.where(with_beds > 0)).round(0).astype("Int64")
     out["homes"] = out["homes"].astype(int)
-    out["beds"] = out["beds"].astype(int)
+    if out["beds"].notna().all():  # whole numbers as the MPS prints them; else missing stays NaN
+        out["beds"] = out["beds"].astype(int)
+        out["pct_beds"] = out["pct_beds"].astype(int)
     return out
 
 

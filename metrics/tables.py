@@ -71,6 +71,7 @@ BUILDERS = {
     "neighbourhood_supply": lambda s: neighbourhoods.supply_by_neighbourhood(s),
     "neighbourhood_gaps": lambda s: neighbourhood_gaps.suppressed_gap_table(s),
     "census_wards": lambda s: areas.census_ward_table(s),
+    "census_demand": lambda s: areas.census_demand_table(s),
     **{name: _market(name) for name in
        ("market_changes", "concentration", "quality", "workforce", "prices", "segment_ratings")},
 }

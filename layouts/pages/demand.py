@@ -4,6 +4,7 @@ import dash
 from dash import html
 
 from domain.labels import CLIENT_GROUP_LABELS
+from metrics.areas import census_year
 from metrics.demand import client_groups_present, growth_years, mps_horizon, ons_years, years_present
 from .. import context, ids
 from ..components import chart_block, empty_store_notice, missing_notice, page, select
@@ -20,7 +21,7 @@ def layout(client_group=None, from_year=None, to_year=None, **_):
         ons = ons_years(store)
         if not ons:
             return page("Demand by client group", "", missing_notice(["POPPI/PANSI tables"], store),
-                        query_id=ids.query("demand"))
+                        _census_block(store), query_id=ids.query("demand"))
         start, end = growth_years(ons, from_year, to_year)
         options = [(y, str(y)) for y in ons]
         return page(
@@ -29,7 +30,7 @@ def layout(client_group=None, from_year=None, to_year=None, **_):
             html.Div([select(ids.DEMAND_FROM, "From year", options, start),
                       select(ids.DEMAND_TO, "To year", options, end)],
                      className="controls", role="group", **{"aria-label": "Choose what to show"}),
-            growth, query_id=ids.query("demand"))
+            growth, _census_block(store), query_id=ids.query("demand"))
     if client_group not in groups:  # the URL's, else the profile's, else the first the store holds
         preferred = store.manifest.default_client_group
         client_group = preferred if preferred in groups else groups[0]
@@ -54,6 +55,7 @@ def layout(client_group=None, from_year=None, to_year=None, **_):
                     f"Rate per 1,000 compared with {store.authority.region_name or 'the region'} and England",
                     "Shown where the store holds the region's and England's tables for the same measure."),
         growth,
+        _census_block(store),
         query_id=ids.query("demand"),
     )
 
@@ -67,6 +69,25 @@ def _growth_block(store):
         "From the ONS subnational population projections, one projection for every area: the change in "
         "residents aged 65+, 75+ and 85+ between the years chosen, the comparator authorities as their "
         "median.")
+
+
+def _census_block(store):
+    """Census unpaid carers and people in bad health: by ward, and against the comparators."""
+    year = census_year(store)
+    if year is None:
+        return missing_notice(["Census 2021 tables (Nomis bulk TS037 general health, TS038 disability, TS039 "
+                               "unpaid care)"], store)
+    a = store.authority
+    return html.Div([
+        chart_block(ids.DEMAND_CENSUS_COMPARE_CHART,
+                    f"Census {year}: unpaid carers, bad health and disability in {a.area_name} against its "
+                    f"comparators, {a.region_name or 'its region'} and England",
+                    "Shares of usual residents (unpaid care: of residents aged 5 and over), where the store holds "
+                    "each area's census table."),
+        chart_block(ids.DEMAND_CENSUS_WARDS_CHART, f"Census {year}: unpaid carers and people in bad health by ward",
+                    "Each ward's share against the authority's (LSOA counts summed to wards through ONS's best-fit "
+                    "lookup where the tables came by LSOA)."),
+    ], id=ids.DEMAND_CENSUS)
 
 
 dash.register_page(__name__, path="/demand", name="Demand", title="Demand by client group - Market Position Statement",
