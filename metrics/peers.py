@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from domain.contract import export_table
+from domain.contract import EXPORT_TABLES
 
 # --------------------------------------------------------------------------------------------
 # What the method uses
@@ -263,11 +263,12 @@ def distances(scaled: pd.DataFrame) -> pd.DataFrame:
 
 def nearest(dist: pd.DataFrame, k: int = DEFAULT_PEERS) -> pd.DataFrame:
     """Step 5b: each authority's k nearest other authorities (authority_code, peer_code, rank from
-    1, distance); equal distances in code order. Fewer than k when fewer others exist."""
+    1, distance); equal distances (to 12 decimal places, so float rounding does not decide) in
+    code order. Fewer than k when fewer others exist."""
     rows = []
     for code in dist.index:
         others = dist.loc[code].drop(index=code)
-        order = sorted(others.index, key=lambda c: (others[c], c))[:k]
+        order = sorted(others.index, key=lambda c: (round(float(others[c]), 12), c))[:k]
         rows += [(code, peer, rank, float(others[peer])) for rank, peer in enumerate(order, start=1)]
     return pd.DataFrame(rows, columns=["authority_code", "peer_code", "rank", "distance"])
 
@@ -281,7 +282,7 @@ def compute(lsoa: pd.DataFrame, lookup: pd.DataFrame, settings: PeerSettings | N
     settings = settings or PeerSettings()
     raw, notes = features(lsoa, lookup, settings)
     if raw.empty or raw.shape[1] == 0:
-        return export_table("peers").empty(), notes + ["no feature could be computed"]
+        return EXPORT_TABLES["peers"].empty(), notes + ["no feature could be computed"]
     scaled, chosen = transformed(raw, settings)
     near = nearest(distances(scaled), settings.n_peers)
     names = {c: n for c, n in raw.index}
