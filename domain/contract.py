@@ -321,8 +321,8 @@ STORE_TABLES["census_lsoa"] = Table(
         _c("measure", "str", "What is counted (metrics.peers.FEATURES: age_15_plus, ethnic_total, area_sq_km...)"),
         _c("value", "float", "People or households (area_sq_km: km2; distance_to_sea_km: km)")),
     "loaders.census_lsoa", ("lsoa_code", "measure"), provenance=LOOKUP_PROVENANCE)
-STORE_TABLES["lookup_lsoa"] = Table(
-    "lookup_lsoa", "ONS LSOA 2021 to upper-tier authority best-fit lookup.", (
+STORE_TABLES["lsoa_authorities"] = Table(
+    "lsoa_authorities", "ONS LSOA 2021 to upper-tier authority best-fit lookup.", (
         _c("lsoa_code", "str", "ONS LSOA 2021 code"),
         _c("authority_code", "str", "The upper-tier authority's GSS code"),
         _c("authority_name", "str", "The authority's name as the lookup gives it")),
@@ -689,6 +689,7 @@ class Manifest:
     default_client_group: str | None = None        # the client group Demand and Supply open on (profile)
     horizon: dict = field(default_factory=dict)    # the MPS horizon: target_year (profile [horizon])
     segment_overrides: dict = field(default_factory=dict)  # segment -> {direction, reason} (profile)
+    peers: dict = field(default_factory=dict)      # peer-group settings: n_peers, excluded, weights (profile [peers])
     tables: dict = field(default_factory=dict)     # table name -> rows
     files: tuple[SourceFile, ...] = ()
 
@@ -706,6 +707,7 @@ class Manifest:
                    segment_overrides=dict(data.get("segment_overrides", {}) or {}),
                    default_client_group=data.get("default_client_group") or None,
                    horizon=dict(data.get("horizon", {}) or {}),
+                   peers=dict(data.get("peers", {}) or {}),
                    tables=dict(data.get("tables", {})),
                    files=tuple(SourceFile(**{k: f.get(k) for k in SourceFile.__dataclass_fields__ if k in f})
                                for f in data.get("files", [])))
@@ -824,6 +826,8 @@ def markdown() -> str:
              "horizon": "The MPS horizon's target year from the profile's [horizon] (target_year), or empty: 2030",
              "segment_overrides": "The authority's own direction per market segment, with its reason "
                                   "(profile [segment_overrides.<segment>])",
+             "peers": "Peer-group settings from the profile's [peers]: n_peers, excluded (names), "
+                      "[peers.weights] (metrics/peers.py; empty: the published defaults)",
              "tables": "Rows per table", "files": "One entry per source file: " +
              ", ".join(SourceFile.__dataclass_fields__)}
     for name in Manifest.__dataclass_fields__:

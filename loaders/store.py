@@ -414,6 +414,7 @@ def write_store(report: IngestReport, results, ctx: LoadContext, store_dir: Path
                 "contacts": dict(ctx.config.get("contacts", {})), "intentions": dict(ctx.config.get("intentions", {})),
                 "default_client_group": ctx.config.get("default_client_group"),
                 "horizon": dict(ctx.config.get("horizon", {})),
+                "peers": dict(ctx.config.get("peers", {})),
                 "segment_overrides": dict(ctx.config.get("segment_overrides", {})),
                 "tables": counts,
                 "files": [{"path": f.path.name, "kind": f.kind, "table": f.table, "sha256": f.sha256,
@@ -508,6 +509,7 @@ REFRESH_UNITS = {
     "indicators": ("indicator_id",),
     "contracts": ("organisation",),
     "registrations": ("publication",),
+    "census_lsoa": ("measure",),  # a new ts021 replaces the ethnic groups' counts, not the ages'
 }
 
 

@@ -16,12 +16,13 @@ the two authorities left out); the code here is this project's own. One function
 5. `distances`, `nearest`: Euclidean distance between authorities over the scaled features; the k
    nearest (15 by default) are each authority's peers.
 
-`peer_groups(store)` runs them on the store's `census_lsoa` and `lookup_lsoa` tables, with the
+`peer_table(store)` runs them on the store's `census_lsoa` and `lsoa_authorities` tables, with the
 weights, number of peers and exclusions from the profile's `[peers]` (defaults as published).
 """
 from __future__ import annotations
 
 import warnings
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -182,6 +183,11 @@ def features(lsoa: pd.DataFrame, lookup: pd.DataFrame, settings: PeerSettings | 
             out[key] = counts[list(f["num"])].sum(axis=1, min_count=len(f["num"])) / counts[f["den"]] * f["mult"]
         else:
             out[key] = counts[f["num"][0]] * f["mult"]
+    for key in list(out.columns):
+        values = out[key].dropna()
+        if len(values) and values.nunique() == 1:  # no distance, and no transform fits a constant
+            notes.append(f"{FEATURES[key]['label']}: left out, the same for every authority")
+            out = out.drop(columns=key)
     lacking = out.index[out.isna().any(axis=1)]
     if len(lacking):
         names = ", ".join(str(n) for _, n in lacking)
@@ -291,3 +297,49 @@ def compute(lsoa: pd.DataFrame, lookup: pd.DataFrame, settings: PeerSettings | N
     near["peer_name"] = near["peer_code"].map(names)
     near["features"] = used
     return near, notes
+
+
+SOURCE_USER = "the user's peers list"
+
+
+def peer_table(store) -> tuple[pd.DataFrame, list[str]]:
+    """The `peers` export table for every authority, and notes of what was left out: the user's
+    own peers list (`peer_groups`, from the method's peers.csv) where the store holds one, else
+    computed by the method from the store's `census_lsoa` and `lsoa_authorities`, with the
+    profile's `[peers]` settings. Empty (with the reason) when the store holds neither."""
+    return _peer_table(str(store.path), store.version)
+
+
+def peers_of(store, code: str) -> tuple[str, ...]:
+    """The GSS codes of `code`'s peers, nearest first (empty when the store cannot say)."""
+    table, _ = peer_table(store)
+    rows = table[table["authority_code"] == code].sort_values("rank")
+    return tuple(str(c) for c in rows["peer_code"].dropna())
+
+
+@lru_cache(maxsize=8)
+def _peer_table(path: str, version: str) -> tuple[pd.DataFrame, list[str]]:
+    from metrics.store import Store
+    store = Store(path)
+    declared = EXPORT_TABLES["peers"]
+    given = store.table("peer_groups")
+    if len(given):
+        frame = given.assign(distance=float("nan"), features="",
+                             source=SOURCE_USER + " (" + given["source_file"].astype(str) + ")")
+        return frame[declared.names].reset_index(drop=True), []
+    lsoa, lookup = store.table("census_lsoa"), store.table("lsoa_authorities")
+    if lsoa.empty or lookup.empty:
+        missing = [what for what, t in (("Census 2021 LSOA files", lsoa), ("the LSOA -> authority lookup", lookup))
+                   if t.empty]
+        return declared.empty(), [f"peer groups need {' and '.join(missing)}"]
+    try:
+        settings = PeerSettings.from_profile(store.manifest.peers)
+    except ValueError as e:
+        return declared.empty(), [f"the profile's peer settings: {e}"]
+    try:
+        frame, notes = compute(lsoa, lookup, settings)
+    except ValueError as e:
+        return declared.empty(), [str(e)]
+    files = sorted(set(lsoa["source_file"].dropna().astype(str)) | set(lookup["source_file"].dropna().astype(str)))
+    frame["source"] = "computed from " + ", ".join(files)
+    return frame[declared.names].reset_index(drop=True), notes
