@@ -73,8 +73,10 @@ FEATURES: dict[str, dict] = {
 method ships at weight 0 (aged 65-84, mixed, white, home owners, routine/manual, few rooms) are not
 offered. Measures are the `census_lsoa` table's."""
 
-DEFAULT_EXCLUDED = ("Isles of Scilly", "City of London")
-"""Left out by default, by name as the lookup gives it (config.toml [REMOVE_LAS])."""
+DEFAULT_EXCLUDED: tuple[str, ...] = ()
+"""Authorities left out when no settings name any. The method's published exclusions (two
+authorities, by name, config.toml [REMOVE_LAS]) are facts about authorities, so they live in
+data/lookups/peer_groups.toml, which ingest puts in the manifest's `peers` under the profile's own."""
 
 DEFAULT_PEERS = 15
 

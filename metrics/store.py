@@ -251,7 +251,7 @@ class Store:
 
     def comparators_named(self) -> str:
         """The comparator set in words with its authorities' names, nearest first for peers:
-        "similar councils (peer groups): Leeds, Manchester" (what a reader of a mean needs)."""
+        "similar councils (peer groups): A, B" (what a reader of a mean needs)."""
         areas = _areas(str(self.path), self._stamp())
         names = dict(zip(areas["area_code"], areas["area_name"]))
         codes = self.authority.comparators

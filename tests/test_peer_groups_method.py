@@ -62,9 +62,12 @@ def hand_case():
     return lsoa_rows(data), look
 
 
+EXCLUDED = peers.PeerSettings(excluded=("Isles of Scilly", "City of London"))  # data/lookups/peer_groups.toml
+
+
 def test_features_by_hand():
     lsoa, look = hand_case()
-    raw, notes = peers.features(lsoa, look)
+    raw, notes = peers.features(lsoa, look, EXCLUDED)
     assert notes == []
     assert list(raw.index) == [("E06000091", "X"), ("E06000092", "Y")]  # City of London and Wales left out
     x, y = raw.loc[("E06000091", "X")], raw.loc[("E06000092", "Y")]
@@ -95,12 +98,12 @@ def test_features_by_hand():
 def test_a_missing_file_drops_its_feature_and_says_so():
     lsoa, look = hand_case()
     no_sea = lsoa[lsoa["measure"] != "distance_to_sea_km"]
-    raw, notes = peers.features(no_sea, look)
+    raw, notes = peers.features(no_sea, look, EXCLUDED)
     assert "distance_to_sea_km" not in raw.columns and "sparsity" in raw.columns
     assert notes == ["Distance to the sea (km), mean of its LSOAs: left out, no file gave distance_to_sea_km"]
     # A weight of 0 drops a feature without a note.
     raw, notes = peers.features(lsoa, look, peers.PeerSettings(weights={**peers.PeerSettings().weights,
-                                                                        "sparsity": 0}))
+                                                                        "sparsity": 0}, excluded=EXCLUDED.excluded))
     assert "sparsity" not in raw.columns and notes == []
 
 
@@ -181,7 +184,19 @@ def test_settings_from_the_profile():
     s = peers.PeerSettings.from_profile({"n_peers": 5, "excluded": [], "weights": {"distance_to_sea_km": 0}})
     assert s.n_peers == 5 and s.excluded == () and s.weights["distance_to_sea_km"] == 0
     assert s.weights["indian_pct"] == 0.5 and s.weights["sparsity"] == 1
-    assert peers.PeerSettings().n_peers == 15 and peers.PeerSettings().excluded == ("Isles of Scilly", "City of London")
+    assert peers.PeerSettings().n_peers == 15 and peers.PeerSettings().excluded == ()
+
+
+def test_the_published_defaults_travel_with_the_store(tmp_path):
+    """data/lookups/peer_groups.toml (the published settings) under the profile's [peers], in the manifest."""
+    from loaders import LoadContext
+    from loaders.store import peer_settings
+    s = peers.PeerSettings.from_profile(peer_settings(LoadContext()))
+    assert s == peers.PeerSettings(excluded=("Isles of Scilly", "City of London"))
+    own = peer_settings(LoadContext(config={"peers": {"n_peers": 5, "weights": {"sparsity": 0}}}))
+    s = peers.PeerSettings.from_profile(own)
+    assert s.n_peers == 5 and s.weights["sparsity"] == 0 and s.weights["indian_pct"] == 0.5
+    assert s.excluded == ("Isles of Scilly", "City of London")
     for bad, said in [({"weights": {"nope": 1}}, "'nope' is not a feature"), ({"n_peers": 0}, "n_peers = 0"),
                       ({"weights": {"sparsity": 2}}, "from 0 to 1"), ({"k": 3}, "no setting 'k'")]:
         with pytest.raises(ValueError, match=said):
