@@ -129,16 +129,38 @@ def authority_counts(lsoa: pd.DataFrame, lookup: pd.DataFrame,
     (codes starting E) in the lookup count; authorities named in `excluded` are left out. An LSOA
     the lookup lacks is left out (the method's inner join). A measure no LSOA of an authority has
     stays blank, never 0."""
-    look = lookup[lookup["lsoa_code"].astype(str).str.startswith("E")
-                  & ~lookup["authority_name"].isin(excluded)][["lsoa_code", "authority_code", "authority_name"]]
-    rows = lsoa.merge(look, on="lsoa_code", how="inner")
-    keys = ["authority_code", "authority_name"]
-    wide = rows.pivot_table(index=keys, columns="measure", values="value", aggfunc="sum", min_count=1)
-    if "distance_to_sea_km" in set(rows["measure"]):
-        sea = rows[rows["measure"] == "distance_to_sea_km"].groupby(keys)["value"].mean()
-        wide["distance_to_sea_km"] = sea
-    wide.columns.name = None
+    rows, keys = _with_authority(lsoa, lookup, excluded)
+    group = [rows["authority"], rows["measure"]]
+    wide = rows.groupby(group, observed=True, sort=False)["value"].sum(min_count=1).unstack("measure")
+    if "distance_to_sea_km" in wide.columns:
+        sea = rows[rows["measure"] == "distance_to_sea_km"]
+        wide["distance_to_sea_km"] = sea.groupby(sea["authority"], observed=True)["value"].mean()
+    wide.index = pd.MultiIndex.from_frame(keys.iloc[wide.index.to_numpy()][["authority_code", "authority_name"]])
+    wide.columns = [str(c) for c in wide.columns]
     return wide.sort_index()
+
+
+def _with_authority(lsoa: pd.DataFrame, lookup: pd.DataFrame, excluded: tuple[str, ...]
+                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """LSOA rows joined to their authority (an inner join: England's LSOAs in the lookup, the
+    excluded authorities' left out): (rows with an integer `authority` and categorical `measure`,
+    the authorities' codes and names by that integer). Done on codes, not strings: a national
+    file is about 700,000 rows."""
+    look = lookup[lookup["lsoa_code"].astype(str).str.startswith("E")
+                  & ~lookup["authority_name"].isin(list(excluded))]
+    keys = look[["authority_code", "authority_name"]].drop_duplicates().reset_index(drop=True)
+    which = pd.MultiIndex.from_frame(keys).get_indexer(pd.MultiIndex.from_frame(
+        look[["authority_code", "authority_name"]]))
+    codes = lsoa["lsoa_code"].astype("category")
+    place = pd.Index(look["lsoa_code"].to_numpy(dtype=object)).get_indexer(
+        codes.cat.categories.to_numpy(dtype=object))
+    row_place = place[codes.cat.codes.to_numpy()]
+    held = row_place >= 0
+    rows = pd.DataFrame({"authority": which[row_place[held]],
+                         "lsoa": codes.cat.codes.to_numpy()[held],
+                         "measure": lsoa["measure"].astype("category").to_numpy()[held],
+                         "value": lsoa["value"].to_numpy(dtype=float)[held]})
+    return rows, keys
 
 
 def sparsity(lsoa: pd.DataFrame, lookup: pd.DataFrame,
@@ -147,18 +169,19 @@ def sparsity(lsoa: pd.DataFrame, lookup: pd.DataFrame,
     hectare + 2 x residents of LSOAs of at most 0.5) / all residents, as a fraction (the method's
     "Sparsity (% population living in low density areas)" is this fraction, not x100). Density is
     an LSOA's usual residents over its area (ONS Standard Area Measurements, km2) / 100."""
-    look = lookup[lookup["lsoa_code"].astype(str).str.startswith("E")
-                  & ~lookup["authority_name"].isin(excluded)][["lsoa_code", "authority_code", "authority_name"]]
-    wide = lsoa[lsoa["measure"].isin(["population_total", "area_sq_km"])].pivot_table(
-        index="lsoa_code", columns="measure", values="value", aggfunc="sum")
+    rows, keys = _with_authority(lsoa, lookup, excluded)
+    rows = rows[rows["measure"].isin(["population_total", "area_sq_km"])]
+    wide = rows.groupby(["authority", "lsoa", "measure"], observed=True)["value"].sum().unstack("measure")
     if not {"population_total", "area_sq_km"} <= set(wide.columns):
         return pd.Series(dtype=float, name="sparsity")
-    wide = wide.dropna().reset_index().merge(look, on="lsoa_code", how="inner")
+    wide = wide.dropna().reset_index()
     per_hectare = wide["population_total"] / wide["area_sq_km"] / 100
     wide["low"] = wide["population_total"].where((per_hectare > 0.5) & (per_hectare <= 4), 0)
     wide["very_low"] = wide["population_total"].where(per_hectare <= 0.5, 0) * 2
-    sums = wide.groupby(["authority_code", "authority_name"])[["population_total", "low", "very_low"]].sum()
-    return ((sums["low"] + sums["very_low"]) / sums["population_total"]).rename("sparsity")
+    sums = wide.groupby("authority")[["population_total", "low", "very_low"]].sum()
+    out = ((sums["low"] + sums["very_low"]) / sums["population_total"]).rename("sparsity")
+    out.index = pd.MultiIndex.from_frame(keys.iloc[out.index.to_numpy()])
+    return out
 
 
 def features(lsoa: pd.DataFrame, lookup: pd.DataFrame, settings: PeerSettings | None = None
@@ -273,11 +296,14 @@ def nearest(dist: pd.DataFrame, k: int = DEFAULT_PEERS) -> pd.DataFrame:
     """Step 5b: each authority's k nearest other authorities (authority_code, peer_code, rank from
     1, distance); equal distances (to 12 decimal places, so float rounding does not decide) in
     code order. Fewer than k when fewer others exist."""
+    codes = np.asarray(dist.index, dtype=object)
+    by_code = np.argsort(np.argsort(codes.astype(str)))  # each authority's place in code order
+    d = dist.to_numpy(float)
     rows = []
-    for code in dist.index:
-        others = dist.loc[code].drop(index=code)
-        order = sorted(others.index, key=lambda c: (round(float(others[c]), 12), c))[:k]
-        rows += [(code, peer, rank, float(others[peer])) for rank, peer in enumerate(order, start=1)]
+    for i, code in enumerate(codes):
+        others = np.flatnonzero(np.arange(len(codes)) != i)
+        order = others[np.lexsort((by_code[others], np.round(d[i, others], 12)))][:k]
+        rows += [(code, codes[j], rank, float(d[i, j])) for rank, j in enumerate(order, start=1)]
     return pd.DataFrame(rows, columns=["authority_code", "peer_code", "rank", "distance"])
 
 
