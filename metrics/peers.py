@@ -21,6 +21,7 @@ weights, number of peers and exclusions from the profile's `[peers]` (defaults a
 """
 from __future__ import annotations
 
+import os
 import warnings
 from functools import lru_cache
 from dataclasses import dataclass, field
@@ -335,7 +336,7 @@ def peer_table(store) -> tuple[pd.DataFrame, list[str]]:
     own peers list (`peer_groups`, from the method's peers.csv) where the store holds one, else
     computed by the method from the store's `census_lsoa` and `lsoa_authorities`, with the
     profile's `[peers]` settings. Empty (with the reason) when the store holds neither."""
-    return _peer_table(str(store.path), store.version)
+    return _peer_table(os.path.realpath(store.path), store.version)  # one entry per version, link or not
 
 
 def peers_of(store, code: str) -> tuple[str, ...]:
