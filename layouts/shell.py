@@ -31,7 +31,9 @@ def picker(store) -> html.Form:
     without script) in a GET form on the current page, so choosing and pressing Show loads the
     same page with `?authority=CODE&comparators=SET`. The authority select lists every authority
     the store has rows for (left out when there is only one); the comparator select the sets of
-    `metrics.store.COMPARATOR_SETS`, the one in force selected."""
+    `metrics.store.COMPARATOR_SETS` after a "Default" (no choice: the profile's list where the
+    profile's authority has one, else the region; an empty `comparators=` is no choice), the one
+    chosen selected, so switching authority does not carry one authority's set to another."""
     choices = store.authorities()
     current = store.authority.area_code
     authority = [
@@ -40,12 +42,13 @@ def picker(store) -> html.Form:
                      for code, name in choices], id=ids.AUTHORITY_PICKER, name="authority",
                     className="picker-select"),
     ] if len(choices) >= 2 else []
-    in_force = store.comparator_set
+    chosen = store.view_query().get("comparators", "")
+    options = [("", "Default (the profile's list, else the region)"),
+               *((key, label[:1].upper() + label[1:]) for key, label in COMPARATOR_SETS.items())]
     comparators = [
         html.Label("Compare with", htmlFor=ids.COMPARATOR_PICKER, className="picker-label"),
-        html.Select([html.Option(label[:1].upper() + label[1:], value=key, selected=key == in_force)
-                     for key, label in COMPARATOR_SETS.items()], id=ids.COMPARATOR_PICKER, name="comparators",
-                    className="picker-select"),
+        html.Select([html.Option(label, value=key, selected=key == chosen) for key, label in options],
+                    id=ids.COMPARATOR_PICKER, name="comparators", className="picker-select"),
     ]
     return html.Form([
         *authority, *comparators,

@@ -56,7 +56,7 @@ def test_switching_to_peers_the_table_and_the_brief_follow(server, driver):
     assert "the profile's list: Southwark, Lambeth" in named
     picker = driver.find_element("id", "comparator-picker")
     assert driver.find_element("css selector", "label[for='comparator-picker']").text == "Compare with"
-    assert Select(picker).first_selected_option.get_attribute("value") == "profile"
+    assert Select(picker).first_selected_option.get_attribute("value") == ""  # the default
     Select(picker).select_by_value("peers")
     picker.submit()
     wait_until(lambda: parse_qs(urlparse(driver.current_url).query).get("comparators") == ["peers"])
