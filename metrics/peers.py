@@ -353,6 +353,13 @@ def _peer_table(path: str, version: str) -> tuple[pd.DataFrame, list[str]]:
     declared = EXPORT_TABLES["peers"]
     given = store.table("peer_groups")
     if len(given):
+        # A name the areas lookup lacks at ingest (the ONS lookup writes "Bristol, City of") may
+        # be in the LSOA lookup the peers were computed from.
+        look = store.table("lsoa_authorities")
+        by_name = {str(n).strip().lower(): str(c) for c, n in zip(look["authority_code"], look["authority_name"])}
+        for code, name in (("authority_code", "authority_name"), ("peer_code", "peer_name")):
+            found = given[name].astype(str).str.strip().str.lower().map(by_name)
+            given[code] = given[code].where(given[code].notna(), found)
         frame = given.assign(distance=float("nan"), features="",
                              source=SOURCE_USER + " (" + given["source_file"].astype(str) + ")")
         return frame[declared.names].reset_index(drop=True), []

@@ -183,6 +183,18 @@ def test_a_users_peers_list(peers_store):
                                                                                                 "E09000023")
 
 
+def test_a_peers_list_names_found_in_the_lsoa_lookup(tmp_path):
+    """A name the areas lookup spells otherwise takes its code from the LSOA lookup's names."""
+    from metrics.peers import peer_table
+    folder = census_folder(tmp_path / "in")
+    write_csv(folder / "LSOA21_to_UTLA22.csv", [["LSOA21CD", "LSOA21NM", "UTLA22CD", "UTLA22NM"],
+                                                ["E01000001", "x", "E09000023", "Lewisham"],
+                                                ["E01000002", "y", "E06000023", "Bristol, City of"]])
+    write_csv(folder / "peers.csv", [["UTLA22NM", "1"], ["Lewisham", "Bristol, City of"]])
+    table, _ = peer_table(ingested(tmp_path, folder))
+    assert list(table["peer_code"]) == ["E06000023"] and list(table["authority_code"]) == ["E09000023"]
+
+
 def test_kpis_follow_the_comparator_set(peers_store):
     """The comparators' mean of campylobacter 2015, all ages, for each set, worked from the raw CSV."""
     store = Store(peers_store)
