@@ -236,3 +236,16 @@ def test_a_set_the_store_cannot_give_falls_back_and_says_so(sample_store):
                                         "and the LSOA -> authority lookup): showing the profile's list instead.")
     with pytest.raises(ValueError, match="'nearest' is not a comparator set"):
         store.with_comparators("nearest")
+
+
+def test_mps_export_takes_the_comparator_set(peers_store, tmp_path):
+    """`mps export --comparators peers`: kpis.csv's comparators' mean is the peers' and peers.csv lists them."""
+    from mps_cli import main
+    assert main(["export", "--store", str(peers_store), "--out", str(tmp_path / "csv"), "--comparators", "peers"]) == 0
+    kpis = pd.read_csv(tmp_path / "csv" / "kpis.csv")
+    row = kpis[(kpis["period"].astype(str) == "2015") & (kpis["age"] == "All ages") & (kpis["sex"] == "Persons")
+               & kpis["indicator_name"].str.startswith("Campylobacter")].iloc[0]
+    mean, n = _raw_mean(PEERS, "Persons", "All ages", "2015")
+    assert row["comparators_value"] == pytest.approx(mean, rel=1e-9) and row["comparators_n"] == n == 3
+    peers = pd.read_csv(tmp_path / "csv" / "peers.csv")
+    assert list(peers["peer_code"]) == PEERS and list(peers["rank"]) == [1, 2, 3]
