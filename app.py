@@ -178,6 +178,12 @@ def warm(app: Dash, budget_seconds: float = 60.0) -> int:
     forks its workers: each starts with them, shared copy-on-write, instead of every worker paying
     for them again. Returns how many callbacks were answered; never fails the server."""
     values: dict[tuple[str, str], object] = {}
+    try:  # peer groups are computed once per store version, for every authority (seconds, nationally)
+        from layouts.context import STORE_KEY
+        from metrics.peers import peer_table
+        peer_table(app.server.config[STORE_KEY])
+    except Exception:  # a store without them says so where peers are chosen
+        pass
     for page in list(dash.page_registry.values()):
         try:
             with app.server.test_request_context(page["path"]):

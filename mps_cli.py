@@ -218,6 +218,11 @@ def _for_authority(store, args):
         err_console.print(f"[red]error[/red] --authority {code}: the store has no rows for "
                           f"{view.authority.area_name}; ingest a national file that covers it")
         return None
+    chosen = getattr(args, "comparators", None)
+    if chosen:
+        view = view.with_comparators(chosen)
+        if view.comparator_problem:
+            err_console.print(f"[yellow]note[/yellow] --comparators {chosen}: {view.comparator_problem}")
     return view
 
 
@@ -338,11 +343,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="a folder (csv), or a folder or .xlsx file (xlsx)")
     p.add_argument("--format", choices=["csv", "xlsx"], default="csv")
     p.add_argument("--authority", metavar="CODE", help="the authority to export (GSS code; default: the profile's)")
+    p.add_argument("--comparators", choices=["profile", "region", "peers"],
+                   help="the councils it is compared with (default: the profile's list, else the region)")
     p.set_defaults(func=cmd_export)
     p = sub.add_parser("brief", help="write the committee briefing pack (.pdf or .html)")
     p.add_argument("--store", default=str(DEFAULT_STORE))
     p.add_argument("--out", required=True)
     p.add_argument("--authority", metavar="CODE", help="the authority to brief on (GSS code; default: the profile's)")
+    p.add_argument("--comparators", choices=["profile", "region", "peers"],
+                   help="the councils it is compared with (default: the profile's list, else the region)")
     p.set_defaults(func=cmd_brief)
     p = sub.add_parser("publish", help="write the market position statement as a static website and one PDF")
     p.add_argument("--store", default=str(DEFAULT_STORE))

@@ -133,9 +133,12 @@ def _download(n_clicks, chart, selection, at: int, several: bool, file_stem: str
 _URL_SYNC = """function(query) {
             if (query === undefined || query === null) { return window.dash_clientside.no_update; }
             var s = query ? '?' + query : '';
-            // ?authority= is the header picker's, not the page's selection: keep it.
-            var authority = new URLSearchParams(window.location.search).get('authority');
-            if (authority) { s = (s ? s + '&' : '?') + 'authority=' + encodeURIComponent(authority); }
+            // ?authority= and ?comparators= are the header pickers', not the page's selection: keep them.
+            var here = new URLSearchParams(window.location.search);
+            ['authority', 'comparators'].forEach(function(name) {
+                var value = here.get(name);
+                if (value) { s = (s ? s + '&' : '?') + name + '=' + encodeURIComponent(value); }
+            });
             if (window.location.search !== s) {
                 window.history.replaceState(null, '', window.location.pathname + s);
             }

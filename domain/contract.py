@@ -322,6 +322,29 @@ STORE_TABLES["care_provider_editions"] = (
           "edition x location (care_providers holds the latest edition only).",
           STORE_TABLES["care_providers"].columns, "loaders.editions", ("as_at", "location_id"),
           provenance=PROVENANCE))
+# Peer groups (metrics.peers): Census 2021 counts by LSOA, the LSOA -> authority lookup, a user's peers list.
+STORE_TABLES["census_lsoa"] = Table(
+    "census_lsoa", "Census 2021 counts by LSOA (Nomis bulk files ts007a, ts021, ts029, ts054, ts062, ts067), "
+    "LSOA areas (ONS Standard Area Measurements) and distance to the sea, as the peer-group method uses them.", (
+        _c("lsoa_code", "str", "ONS LSOA 2021 code"),
+        _c("measure", "str", "What is counted (metrics.peers.FEATURES: age_15_plus, ethnic_total, area_sq_km...)"),
+        _c("value", "float", "People or households (area_sq_km: km2; distance_to_sea_km: km)")),
+    "loaders.census_lsoa", ("lsoa_code", "measure"), provenance=LOOKUP_PROVENANCE)
+STORE_TABLES["lsoa_authorities"] = Table(
+    "lsoa_authorities", "ONS LSOA 2021 to upper-tier authority best-fit lookup.", (
+        _c("lsoa_code", "str", "ONS LSOA 2021 code"),
+        _c("authority_code", "str", "The upper-tier authority's GSS code"),
+        _c("authority_name", "str", "The authority's name as the lookup gives it")),
+    "loaders.census_lsoa", ("lsoa_code",), provenance=LOOKUP_PROVENANCE)
+STORE_TABLES["peer_groups"] = Table(
+    "peer_groups", "A peers list the user already has (the published method's peers.csv): each authority's "
+    "nearest peers by rank, codes found from the names in the areas lookup.", (
+        _c("authority_code", "str", "The authority's GSS code (empty when the areas lookup lacks its name)"),
+        _c("authority_name", "str", "The authority as the file names it"),
+        _c("peer_code", "str", "The peer's GSS code (empty when the areas lookup lacks its name)"),
+        _c("peer_name", "str", "The peer as the file names it"),
+        _c("rank", "int", "1 for the nearest")),
+    "loaders.census_lsoa", ("authority_name", "rank"), provenance=LOOKUP_PROVENANCE)
 LOOKUP_TABLES = [name for name in STORE_TABLES if name.startswith("lookup_")]
 
 # ---------------------------------------------------------------------------------------------
@@ -583,6 +606,15 @@ EXPORT_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("rate_vs_median_pct", "float", "Council's rate as a share of the cost-of-care median", "%"),
               _c("comparator_median", "float", "Median unit cost of the comparator authorities", "£")),
           "metrics.segments.prices", provenance=()),
+    Table("peers", "Each authority's nearest peers by NHS England's peer-group method (Census 2021 features, "
+          "Euclidean distance over transformed, weighted features), or the peers list the user gave.", (
+              _c("authority_code", "str", "The authority's GSS code"), _c("authority_name", "str", "The authority"),
+              _c("peer_code", "str", "The peer's GSS code"), _c("peer_name", "str", "The peer"),
+              _c("rank", "int", "1 for the nearest"),
+              _c("distance", "float", "Euclidean distance over the scaled features (empty for a user's list)"),
+              _c("features", "str", "The features used, each with its weight and chosen transform"),
+              _c("source", "str", "computed (from the Census files named) or the user's peers list")),
+          "metrics.peers.peer_table", provenance=()),
     Table("segment_ratings", "Where the council wants each market segment to grow, hold or shrink: the direction "
           "(the authority's override where given), the derived direction, and each criterion's mark with its "
           "evidence and rule (docs/market_health.md).", (
@@ -683,6 +715,7 @@ class Manifest:
     default_client_group: str | None = None        # the client group Demand and Supply open on (profile)
     horizon: dict = field(default_factory=dict)    # the MPS horizon: target_year (profile [horizon])
     segment_overrides: dict = field(default_factory=dict)  # segment -> {direction, reason} (profile)
+    peers: dict = field(default_factory=dict)      # peer-group settings: n_peers, excluded, weights (profile [peers])
     tables: dict = field(default_factory=dict)     # table name -> rows
     files: tuple[SourceFile, ...] = ()
 
@@ -700,6 +733,7 @@ class Manifest:
                    segment_overrides=dict(data.get("segment_overrides", {}) or {}),
                    default_client_group=data.get("default_client_group") or None,
                    horizon=dict(data.get("horizon", {}) or {}),
+                   peers=dict(data.get("peers", {}) or {}),
                    tables=dict(data.get("tables", {})),
                    files=tuple(SourceFile(**{k: f.get(k) for k in SourceFile.__dataclass_fields__ if k in f})
                                for f in data.get("files", [])))
@@ -818,6 +852,8 @@ def markdown() -> str:
              "horizon": "The MPS horizon's target year from the profile's [horizon] (target_year), or empty: 2030",
              "segment_overrides": "The authority's own direction per market segment, with its reason "
                                   "(profile [segment_overrides.<segment>])",
+             "peers": "Peer-group settings from the profile's [peers]: n_peers, excluded (names), "
+                      "[peers.weights] (metrics/peers.py; empty: the published defaults)",
              "tables": "Rows per table", "files": "One entry per source file: " +
              ", ".join(SourceFile.__dataclass_fields__)}
     for name in Manifest.__dataclass_fields__:

@@ -94,6 +94,9 @@ POLARITY_LABELS: dict[str, str] = {
 COLUMN_LABELS: dict[str, Label] = {
     "client_group": Label("Client group"), "measure": Label("Measure"), "metric": Label("Measure"),
     "area_code": Label("Area code"), "area_name": Label("Area"), "area_type": Label("Area type"),
+    "authority_code": Label("Authority code"), "authority_name": Label("Authority"),
+    "peer_code": Label("Peer code"), "peer_name": Label("Peer"), "rank": Label("Rank"),
+    "distance": Label("Distance", decimals=3), "features": Label("Features used"), "source": Label("Source"),
     "sex": Label("Sex"), "age_band": Label("Age band"), "age": Label("Age"),
     "year": Label("Year", "year"), "from_year": Label("From year", "year"), "to_year": Label("To year", "year"),
     "period": Label("Period"), "value": Label("Value", decimals=1),

@@ -371,7 +371,7 @@ def _indicators(store: Store) -> Section | None:
                  unit=[declared.get(i, {}).get("unit", "") for i in ids],
                  age=k["age"].astype(str).str.replace(" yrs", "", regex=False))
     return Section("Indicators", ["Compared with England by 95% confidence interval; the comparator authorities' "
-                                  "value is their mean."],
+                                  "value is their mean.", f"Comparator authorities: {store.comparators_named()}."],
                    [("Latest indicators", k[["indicator_name", "sex", "age", "period", "value", "unit", "lower_ci",
                                              "upper_ci", "region_value", "england_value", "comparators_value",
                                              "compared_to_england"]].round(1))])

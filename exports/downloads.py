@@ -17,6 +17,7 @@ import re
 import tempfile
 import threading
 import zipfile
+from urllib.parse import urlencode
 from pathlib import Path
 
 from flask import Flask, Response, send_file, send_from_directory
@@ -51,9 +52,10 @@ def file_name(store: Store, key: str) -> str:
 
 def href(store: Store, key: str) -> str:
     """The route that makes download `key`, with `?authority=` when the store is seen as another
-    authority than the profile's (the route reads it like every page does)."""
-    code = store.authority.area_code
-    return f"/download/{key}" + (f"?authority={code}" if code and code != store.default_authority.area_code else "")
+    authority than the profile's and `?comparators=` when a comparator set was chosen (the route
+    reads them like every page does)."""
+    query = urlencode(store.view_query())
+    return f"/download/{key}" + (f"?{query}" if query else "")
 
 
 CACHE_DIR = ".downloads"
@@ -91,6 +93,8 @@ def cache_folder(store: Store) -> Path:
     file built from other data."""
     version = Path(os.path.realpath(store.path))
     code = re.sub(r"[^A-Za-z0-9]+", "-", store.authority.area_code or "store")
+    if store.view_query().get("comparators"):  # a chosen comparator set gives other figures
+        code += "-" + store.comparator_set
     return version / CACHE_DIR / f"{code}-{dt.date.today().isoformat()}-{fingerprint(version)}"
 
 

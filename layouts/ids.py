@@ -2,6 +2,9 @@
 URL = "url"
 AUTHORITY_PICKER = "authority-picker"
 AUTHORITY_PROBLEM = "authority-problem"
+COMPARATOR_PICKER = "comparator-picker"
+COMPARATOR_PROBLEM = "comparator-problem"
+PERF_COMPARATORS = "performance-comparators"
 MAIN = "main-content"
 NAV = "site-nav"
 

@@ -6,42 +6,61 @@ page) with the authority's own name and colours: no crown, logotype or GDS Trans
 from __future__ import annotations
 
 import dash
+from urllib.parse import urlencode
+
 from dash import dcc, html
+
+from metrics.store import COMPARATOR_SETS
 
 from . import context, ids
 
 
-def nav(authority: str | None = None) -> html.Nav:
-    """The sections; with a non-default authority every link carries `?authority=` so moving
-    between pages keeps it."""
-    query = f"?authority={authority}" if authority else ""
+def nav(authority: str | None = None, comparators: str | None = None) -> html.Nav:
+    """The sections; with a non-default authority or a chosen comparator set every link carries
+    `?authority=` / `?comparators=` so moving between pages keeps them."""
+    query = urlencode({k: v for k, v in (("authority", authority), ("comparators", comparators)) if v})
+    query = f"?{query}" if query else ""
     links = [html.Li(dcc.Link(page["name"], href=page["relative_path"] + query, className="nav-link"))
              for page in dash.page_registry.values() if page.get("nav", True)]
     return html.Nav(html.Ul(links, className="nav-list"), id=ids.NAV, className="site-nav",
                     **{"aria-label": "Sections of the Market Position Statement"})
 
 
-def picker(store) -> html.Form | None:
-    """The authority picker: a native select (labelled, keyboard usable, works without script)
-    of every authority the store has rows for, in a GET form on the current page, so choosing
-    one and pressing Show loads the same page with `?authority=CODE`."""
+def picker(store) -> html.Form:
+    """The authority and comparator pickers: native selects (labelled, keyboard usable, work
+    without script) in a GET form on the current page, so choosing and pressing Show loads the
+    same page with `?authority=CODE&comparators=SET`. The authority select lists every authority
+    the store has rows for (left out when there is only one); the comparator select the sets of
+    `metrics.store.COMPARATOR_SETS` after a "Default" (no choice: the profile's list where the
+    profile's authority has one, else the region; an empty `comparators=` is no choice), the one
+    chosen selected, so switching authority does not carry one authority's set to another."""
     choices = store.authorities()
-    if len(choices) < 2:
-        return None
     current = store.authority.area_code
-    return html.Form([
+    authority = [
         html.Label("Authority", htmlFor=ids.AUTHORITY_PICKER, className="picker-label"),
         html.Select([html.Option(f"{name} ({code})", value=code, selected=code == current)
                      for code, name in choices], id=ids.AUTHORITY_PICKER, name="authority",
                     className="picker-select"),
+    ] if len(choices) >= 2 else []
+    chosen = store.view_query().get("comparators", "")
+    options = [("", "Default (the profile's list, else the region)"),
+               *((key, label[:1].upper() + label[1:]) for key, label in COMPARATOR_SETS.items())]
+    comparators = [
+        html.Label("Compare with", htmlFor=ids.COMPARATOR_PICKER, className="picker-label"),
+        html.Select([html.Option(label, value=key, selected=key == chosen) for key, label in options],
+                    id=ids.COMPARATOR_PICKER, name="comparators", className="picker-select"),
+    ]
+    return html.Form([
+        *authority, *comparators,
         html.Button("Show", type="submit", id=ids.AUTHORITY_PICKER + "-show", className="picker-button"),
     ], method="get", className="authority-picker", role="search",
-        **{"aria-label": "Choose the authority the pages show"})
+        **{"aria-label": "Choose the authority the pages show and the councils it is compared with"})
 
 
 def layout():
     store = context.store()
     problem = context.authority_problem()
+    comparator_problem = context.comparator_problem()
     chosen = store.authority.area_code
     own = store.default_authority.area_code
     authority = store.authority.area_name
@@ -61,8 +80,10 @@ def layout():
                 picker(store),
             ], className="header-inner"),
         ], className="site-header", style={"borderBottomColor": branding.get("primary_colour", "#005EA5")}),
-        nav(chosen if chosen != own else None),
+        nav(chosen if chosen != own else None, store.view_query().get("comparators")),
         html.Div(problem, id=ids.AUTHORITY_PROBLEM, role="alert", className="authority-problem") if problem else None,
+        html.Div(comparator_problem, id=ids.COMPARATOR_PROBLEM, role="alert", className="authority-problem")
+        if comparator_problem else None,
         html.Main(dash.page_container, id=ids.MAIN, tabIndex="-1", className="main"),
         html.Footer(html.P(["Figures come from the files listed on ",
                             dcc.Link("About the data", href="/about"), "."]), className="site-footer"),

@@ -16,8 +16,9 @@ from pathlib import Path
 import importlib
 
 # Order matters only where two signatures could both match; the most specific come first.
-LOADER_NAMES = ["ipc_projections", "fingertips", "cqc", "cqc_directory", "gp_registrations", "contracts",
-                "ons_population", "activity", "finance", "caseloads", "census_bulk", "lsoa_wards", "census_wards", "workforce",
+LOADER_NAMES = ["census_lsoa", "ipc_projections", "fingertips", "cqc", "cqc_directory", "gp_registrations", "contracts",
+                "ons_population", "activity", "finance", "caseloads", "census_bulk", "lsoa_wards", "census_wards",
+                "workforce",
                 "unit_costs"]
 
 

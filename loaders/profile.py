@@ -35,7 +35,7 @@ GSS_CODE = re.compile(r"^[EWSN]\d{8}$")
 PROFILE_KEYS = {"area_code": str, "area_name": str, "region_code": str, "region_name": str,
                 "comparators": list, "nhs": dict, "branding": dict, "targets": dict, "contacts": dict,
                 "intentions": dict, "segment_overrides": dict, "profile": str, "default_client_group": str,
-                "horizon": dict}
+                "horizon": dict, "peers": dict}
 
 
 def check_code(code: str, where: Path | str, column: str = "area_code") -> str:

@@ -13,6 +13,7 @@ import json
 import errno
 import os
 import shutil
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Callable
@@ -420,6 +421,7 @@ def write_store(report: IngestReport, results, ctx: LoadContext, store_dir: Path
                 "contacts": dict(ctx.config.get("contacts", {})), "intentions": dict(ctx.config.get("intentions", {})),
                 "default_client_group": ctx.config.get("default_client_group"),
                 "horizon": dict(ctx.config.get("horizon", {})),
+                "peers": peer_settings(ctx),
                 "segment_overrides": dict(ctx.config.get("segment_overrides", {})),
                 "tables": counts,
                 "files": [{"path": f.path.name, "kind": f.kind, "table": f.table, "sha256": f.sha256,
@@ -434,6 +436,23 @@ def write_store(report: IngestReport, results, ctx: LoadContext, store_dir: Path
             shutil.rmtree(tmp, ignore_errors=True)
             raise
     return store_dir
+
+
+PEER_DEFAULTS = "peer_groups.toml"
+
+
+def peer_settings(ctx: LoadContext) -> dict:
+    """The peer-group settings the store keeps: the published defaults (data/lookups/peer_groups.toml)
+    with the profile's `[peers]` over them (its `[peers.weights]` over the default weights one by
+    one). metrics/peers.py checks the values and says what is wrong on the pages."""
+    path = Path(ctx.lookups_dir) / PEER_DEFAULTS
+    found = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    own = dict(ctx.config.get("peers", {}) or {})
+    weights = {**dict(found.get("weights", {}) or {}), **dict(own.pop("weights", {}) or {})}
+    merged = {**found, **own}
+    if weights:
+        merged["weights"] = weights
+    return merged
 
 
 def store_write_error(exc: OSError, store_dir: Path) -> OSError:
@@ -514,6 +533,7 @@ REFRESH_UNITS = {
     "indicators": ("indicator_id",),
     "contracts": ("organisation",),
     "registrations": ("publication",),
+    "census_lsoa": ("measure",),  # a new ts021 replaces the ethnic groups' counts, not the ages'
 }
 
 

@@ -43,6 +43,13 @@ pages open on): seen as another authority, the manifest has none of them, so no 
 brief puts one council's intentions under another's name."""
 
 
+COMPARATOR_SETS = {"profile": "the profile's list", "region": "the region's authorities",
+                   "peers": "similar councils (peer groups)"}
+"""The comparator sets a view may choose (`?comparators=`): the authority's profile list, the other
+upper-tier authorities of its region, or its peers by NHS England's method (metrics/peers.py).
+Without a choice: the profile's list where the profile authority has one, else the region."""
+
+
 class UnknownAuthority(ValueError):
     """A `?authority=` / `--authority` code that is not an upper-tier authority in the areas lookup."""
 
@@ -52,6 +59,7 @@ class Store:
         self.path = Path(path)
         self._hold: int | None = None
         self._authority_code: str | None = None  # None: the manifest's (the profile's) authority
+        self._comparator_set: str | None = None  # None: the default (COMPARATOR_SETS)
 
     def for_authority(self, code: str | None) -> Store:
         """The same store version seen as serving another authority: `.authority` is `code`'s name
@@ -68,7 +76,49 @@ class Store:
             _authority(str(self.path), self._stamp(), code)  # fails here, not on first use
         view = Store(self.path)
         view._authority_code = code or None
+        view._comparator_set = self._comparator_set
         return view
+
+    def with_comparators(self, chosen: str | None) -> Store:
+        """The same view with its comparators chosen from `COMPARATOR_SETS` (None: the default).
+        Every metric reads `store.authority.comparators`, so KPIs, demand growth, quality, fees,
+        findings, exports and the brief all follow; caches are keyed by it. A set this store
+        cannot give (peers without Census files or a peers list; a profile list for an authority
+        without one) falls back to the default, and `comparator_problem` says so.
+        Raises ValueError for a name not in COMPARATOR_SETS."""
+        chosen = (chosen or "").strip().lower() or None
+        if chosen is not None and chosen not in COMPARATOR_SETS:
+            raise ValueError(f"{chosen!r} is not a comparator set: one of {', '.join(COMPARATOR_SETS)}")
+        if chosen == self._comparator_set:
+            return self
+        view = Store(self.path)
+        view._authority_code = self._authority_code
+        view._comparator_set = chosen
+        return view
+
+    @property
+    def comparator_set(self) -> str:
+        """The comparator set this view's comparators are (after any fallback)."""
+        return _comparators(str(self.path), self._stamp(), self.authority_code, self._comparator_set)[1]
+
+    @property
+    def comparator_problem(self) -> str | None:
+        """Why the chosen comparator set could not be given (None when it was, or none was chosen)."""
+        return _comparators(str(self.path), self._stamp(), self.authority_code, self._comparator_set)[2]
+
+    @property
+    def authority_code(self) -> str | None:
+        return self._authority_code or self.manifest.authority.area_code
+
+    def view_query(self) -> dict[str, str]:
+        """The URL parameters that make another request see this view: `authority` when it is not
+        the profile's, `comparators` when a set was chosen."""
+        out = {}
+        if self._authority_code:
+            out["authority"] = self._authority_code
+        if self._comparator_set:
+            out["comparators"] = self._comparator_set
+        return out
 
     def pin(self) -> Store:
         """This store fixed at the version it names now, held (so no refresh removes it) until
@@ -85,6 +135,7 @@ class Store:
 
     def __repr__(self) -> str:
         extra = f", authority={self._authority_code!r}" if self._authority_code else ""
+        extra += f", comparators={self._comparator_set!r}" if self._comparator_set else ""
         return f"Store({str(self.path)!r}{extra})"
 
     @property
@@ -180,8 +231,13 @@ class Store:
     @property
     def authority(self) -> Authority:
         if self._authority_code:
-            return _authority(str(self.path), self._stamp(), self._authority_code)
-        return self.manifest.authority
+            found = _authority(str(self.path), self._stamp(), self._authority_code)
+        else:
+            found = self.manifest.authority
+        if self._comparator_set is None or not found.area_code:
+            return found
+        chosen = _comparators(str(self.path), self._stamp(), found.area_code, self._comparator_set)[0]
+        return dataclasses.replace(found, comparators=chosen)
 
     @property
     def default_authority(self) -> Authority:
@@ -192,6 +248,15 @@ class Store:
         """(code, name) of every upper-tier authority the store has rows for (in any national
         file or the profile), the profile's first, then by name: what the header picker offers."""
         return list(_authorities(str(self.path), self._stamp()))
+
+    def comparators_named(self) -> str:
+        """The comparator set in words with its authorities' names, nearest first for peers:
+        "similar councils (peer groups): A, B" (what a reader of a mean needs)."""
+        areas = _areas(str(self.path), self._stamp())
+        names = dict(zip(areas["area_code"], areas["area_name"]))
+        codes = self.authority.comparators
+        listed = ", ".join(str(names.get(c, c)) for c in codes) or "none"
+        return f"{COMPARATOR_SETS[self.comparator_set]}: {listed}"
 
     def has_rows_for(self, code: str) -> bool:
         return any(c == code for c, _ in self.authorities())
@@ -223,6 +288,39 @@ def _authority(path: str, stamp: float, code: str) -> Authority:
                      region_code=str(r["parent_code"]) if pd.notna(r["parent_code"]) else None,
                      region_name=str(region["area_name"].iloc[0]) if len(region) else None,
                      comparators=comparators)
+
+
+@lru_cache(maxsize=512)
+def _comparators(path: str, stamp: float, code: str | None, chosen: str | None
+                 ) -> tuple[tuple[str, ...], str, str | None]:
+    """(comparator codes, the set they are, why the chosen set could not be given) for `code`."""
+    own = _manifest(path, stamp).authority
+    if not code:
+        return tuple(own.comparators), "profile" if own.comparators else "region", None
+    areas = _areas(path, stamp)
+    row = areas[areas["area_code"] == code]
+    parent = row["parent_code"].iloc[0] if len(row) else None
+    region = tuple(areas[(areas["parent_code"] == parent) & (areas["area_code"] != code)
+                         & ~areas["area_type"].isin(["england", "region"])]["area_code"]) if parent else ()
+    profile = tuple(own.comparators) if code == own.area_code else ()
+    default = (profile, "profile") if profile else (region, "region")
+    if chosen is None:
+        return (*default, None)
+    if chosen == "region":
+        return region, "region", None
+    if chosen == "profile":
+        if profile:
+            return profile, "profile", None
+        return (*default, "This authority has no profile list of comparators: showing "
+                f"{COMPARATOR_SETS[default[1]]} instead.")
+    from metrics import peers
+    store = Store(path)
+    found = peers.peers_of(store, code)
+    if found:
+        return found, "peers", None
+    _, notes = peers.peer_table(store)
+    why = "; ".join(notes) if notes else "the peers list names no peers for this authority"
+    return (*default, f"No peer group for this authority ({why}): showing {COMPARATOR_SETS[default[1]]} instead.")
 
 
 @lru_cache(maxsize=8)
@@ -352,14 +450,15 @@ def per_store_version(fn):
     from functools import wraps
 
     @lru_cache(maxsize=512)
-    def cached(path: str, version: str, authority: str | None, args: tuple, kwargs: tuple):
-        return fn(Store(path).for_authority(authority), *args, **dict(kwargs))
+    def cached(path: str, version: str, authority: str | None, comparators: str | None, args: tuple, kwargs: tuple):
+        return fn(Store(path).for_authority(authority).with_comparators(comparators), *args, **dict(kwargs))
 
     @wraps(fn)
     def wrapper(store: Store, *args, **kwargs):
         def key(v):  # lists (e.g. years) become tuples so they can be cache keys
             return tuple(v) if isinstance(v, list) else v
-        result = cached(str(store.path), store.version, store._authority_code, tuple(key(a) for a in args),
+        result = cached(str(store.path), store.version, store._authority_code, store._comparator_set,
+                        tuple(key(a) for a in args),
                         tuple(sorted((k, key(v)) for k, v in kwargs.items())))
         if isinstance(result, pd.DataFrame):
             return result.copy()

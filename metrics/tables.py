@@ -24,7 +24,7 @@ def mps_tables(store: Store) -> Mapping[str, pd.DataFrame]:
     """Every export table for the store, each built when first asked for and cached per store
     path, version and authority: a page that needs one table (the Neighbourhoods map) does not
     build all of them for each authority it is asked about."""
-    return _Tables(str(store.path), store.version, store.authority.area_code)
+    return _Tables(str(store.path), store.version, store.authority.area_code, store._comparator_set)
 
 
 def _hood(store: Store) -> pd.DataFrame:
@@ -42,6 +42,13 @@ def _contracts(store: Store) -> pd.DataFrame:
         c = c.assign(start_date=c["start_date"].dt.strftime("%Y-%m-%d"),
                      end_date=c["end_date"].dt.strftime("%Y-%m-%d"))
     return c
+
+
+def _peers(store: Store) -> pd.DataFrame:
+    """The authority's own peer group (its rows of metrics.peers.peer_table)."""
+    from . import peers
+    table, _ = peers.peer_table(store)
+    return table[table["authority_code"] == store.authority.area_code]
 
 
 def _market(name: str):
@@ -72,14 +79,15 @@ BUILDERS = {
     "neighbourhood_gaps": lambda s: neighbourhood_gaps.suppressed_gap_table(s),
     "census_wards": lambda s: areas.census_ward_table(s),
     "census_demand": lambda s: areas.census_demand_table(s),
+    "peers": lambda s: _peers(s),
     **{name: _market(name) for name in
        ("market_changes", "concentration", "quality", "workforce", "prices", "segment_ratings")},
 }
 
 
 class _Tables(Mapping):
-    def __init__(self, path: str, version: str, authority: str | None):
-        self._key = (path, version, authority)
+    def __init__(self, path: str, version: str, authority: str | None, comparators: str | None = None):
+        self._key = (path, version, authority, comparators)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         if name not in BUILDERS:
@@ -94,8 +102,8 @@ class _Tables(Mapping):
 
 
 @lru_cache(maxsize=256)
-def _cached(path: str, version: str, authority: str | None, name: str) -> pd.DataFrame:
-    return _declared(name, BUILDERS[name](Store(path).for_authority(authority)))
+def _cached(path: str, version: str, authority: str | None, comparators: str | None, name: str) -> pd.DataFrame:
+    return _declared(name, BUILDERS[name](Store(path).for_authority(authority).with_comparators(comparators)))
 
 
 def market_tables(store: Store) -> dict[str, pd.DataFrame]:

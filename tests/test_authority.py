@@ -86,9 +86,10 @@ def test_shell_shows_picker_and_problems(national_store):
     status, shell = _page(app, "/performance?authority=" + SOUTHWARK)
     assert status == 200
     assert '"Southwark Council"' in shell
-    assert shell.count('"selected":true') == 1
+    assert shell.count('"selected":true') == 2  # one authority, and the comparator set in force
     assert f'"selected":true,"value":"{SOUTHWARK}"' in shell or f'"value":"{SOUTHWARK}","selected":true' in shell
     assert f"supply?authority={SOUTHWARK}" in shell  # navigation keeps the authority
+    assert '"selected":true,"value":""' in shell or '"value":"","selected":true' in shell  # default set
     status, shell = _page(app, "/performance?authority=E99999999")
     assert status == 200 and "'E99999999' is not an authority code" in shell and "Showing Lewisham instead" in shell
 

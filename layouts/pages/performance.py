@@ -16,6 +16,8 @@ def layout(sex="all", **_):
         "Indicators from OHID Fingertips compared with England and the region. A difference is called "
         "better or worse only when the 95% confidence interval does not include the benchmark.",
         missing_notice(["Fingertips indicators"], store) if not store.has("indicators") else None,
+        html.P(f"Comparator authorities (their mean is shown): {store.comparators_named()}.",
+               id=ids.PERF_COMPARATORS, className="comparators-named"),
         html.Div([select(ids.PERF_SEX, "Sex", [("all", "All rows (persons, male and female)"), ("Persons", "Persons"),
                                                ("Male", "Male"),
                                                 ("Female", "Female")], sex)], className="controls"),
