@@ -407,35 +407,43 @@ def write_store(report: IngestReport, results, ctx: LoadContext, store_dir: Path
                 write_table(tmp, name, frame)
             carried = _carry_over(report, old, previous, tables, tmp, replace, given)
             branding = _copy_logo(report, ctx, old, previous, tmp)
-            now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-            counts = {name: int(len(frame)) for name, frame in tables.items()}
-            counts.update({name: old["tables"][name] for name in report.kept if name in old.get("tables", {})})
-            manifest = {
-                "ingested_at": now,
-                "source_dir": str(report.source_dir),
-                "authority": _infer_authority(ctx, tables),
-                "profile": str(ctx.profile_dir) if ctx.profile_dir else None,
-                "folder_config": _jsonable(report.config),
-                "branding": branding,
-                "targets": dict(ctx.config.get("targets", {})),
-                "contacts": dict(ctx.config.get("contacts", {})), "intentions": dict(ctx.config.get("intentions", {})),
-                "default_client_group": ctx.config.get("default_client_group"),
-                "horizon": dict(ctx.config.get("horizon", {})),
-                "peers": peer_settings(ctx),
-                "segment_overrides": dict(ctx.config.get("segment_overrides", {})),
-                "tables": counts,
-                "files": [{"path": f.path.name, "kind": f.kind, "table": f.table, "sha256": f.sha256,
-                           "rows_read": f.rows_read, "rows_kept": f.rows_kept, "warnings": f.warnings,
-                           "meta": _jsonable(f.meta), "ingested_at": now} for f in report.files] + carried,
-            }
-            if report.kept:
-                manifest["kept_from_previous"] = dict(report.kept)
+            manifest = _manifest(report, ctx, tables, old, carried, branding)
             (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str), encoding="utf-8")
             store_versions.publish(store_dir, tmp)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
     return store_dir
+
+
+def _manifest(report: IngestReport, ctx: LoadContext, tables: dict, old: dict | None, carried: list,
+              branding) -> dict:
+    """The new version's manifest: where its files came from, the folder's settings and each table's rows
+    (a table kept from the previous version keeps its count)."""
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    counts = {name: int(len(frame)) for name, frame in tables.items()}
+    counts.update({name: old["tables"][name] for name in report.kept if old and name in old.get("tables", {})})
+    manifest = {
+        "ingested_at": now,
+        "source_dir": str(report.source_dir),
+        "authority": _infer_authority(ctx, tables),
+        "profile": str(ctx.profile_dir) if ctx.profile_dir else None,
+        "folder_config": _jsonable(report.config),
+        "branding": branding,
+        "targets": dict(ctx.config.get("targets", {})),
+        "contacts": dict(ctx.config.get("contacts", {})), "intentions": dict(ctx.config.get("intentions", {})),
+        "default_client_group": ctx.config.get("default_client_group"),
+        "horizon": dict(ctx.config.get("horizon", {})),
+        "peers": peer_settings(ctx),
+        "segment_overrides": dict(ctx.config.get("segment_overrides", {})),
+        "tables": counts,
+        "files": [{"path": f.path.name, "kind": f.kind, "table": f.table, "sha256": f.sha256,
+                   "rows_read": f.rows_read, "rows_kept": f.rows_kept, "warnings": f.warnings,
+                   "meta": _jsonable(f.meta), "ingested_at": now} for f in report.files] + carried,
+    }
+    if report.kept:
+        manifest["kept_from_previous"] = dict(report.kept)
+    return manifest
 
 
 PEER_DEFAULTS = "peer_groups.toml"

@@ -353,7 +353,7 @@ def _peer_table(path: str, version: str) -> tuple[pd.DataFrame, list[str]]:
     declared = EXPORT_TABLES["peers"]
     given = store.table("peer_groups")
     if len(given):
-        # A name the areas lookup lacks at ingest (the ONS lookup writes "Bristol, City of") may
+        # A name the areas lookup lacks at ingest (the ONS lookup writes some names as "<place>, City of") may
         # be in the LSOA lookup the peers were computed from.
         look = store.table("lsoa_authorities")
         by_name = {str(n).strip().lower(): str(c) for c, n in zip(look["authority_code"], look["authority_name"])}
