@@ -508,6 +508,7 @@ REFRESH_UNITS = {
     "indicators": ("indicator_id",),
     "contracts": ("organisation",),
     "registrations": ("publication",),
+    "ascof": ("period",),  # a year's ASCOF file replaces that year; earlier years stay for the trend
 }
 
 

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from . import areas, demand, gaps, kpis, neighbourhood_gaps, neighbourhoods, opportunities, supply
+from . import areas, ascof, demand, gaps, kpis, neighbourhood_gaps, neighbourhoods, opportunities, supply
 from domain.vocabulary import CLIENT_GROUPS
 from domain.contract import EXPORT_TABLES
 
@@ -60,6 +60,7 @@ BUILDERS = {
     "care_homes": lambda s: supply.care_home_table(s),
     "neighbourhoods": _hood,
     "kpis": lambda s: kpis.kpi_table(s),
+    "ascof": lambda s: ascof.ascof_table(s),
     "contracts": _contracts,
     "finance": lambda s: s.table("finance"),
     "sources": lambda s: pd.DataFrame([vars(f) for f in s.manifest.files]),
