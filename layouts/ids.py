@@ -97,6 +97,7 @@ OPP_EXCLUDED_DOWNLOAD = "opportunities-excluded-download"
 # Performance
 PERF_SEX = "performance-sex"
 PERF_CHART = "performance-chart"
+PERF_ASCOF = "performance-ascof"
 # Resources
 RES_ORG = "resources-organisation"
 RES_CHART = "resources-chart"
