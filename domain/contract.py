@@ -257,6 +257,13 @@ STORE_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("outcome", "float", "The Outcome row's value, in the measure's unit "
                  "(data/lookups/ascof_measures.csv)")),
           "loaders.ascof", ("period", "area_code", "measure_code", "disaggregation"), provenance=PROVENANCE),
+    Table("care_home_occupancy", "DHSC adult social care monthly statistics (Capacity Tracker): care home "
+          "occupancy per area and month.", (
+              _c("month", "date", "The month (its first day)"), *AREA,
+              _c("occupancy_pct", "float", "Beds occupied as a percentage of beds (0-100)", "%"),
+              _c("occupied_beds", "float", "Occupied beds, where the file gives them", "beds"),
+              _c("total_beds", "float", "Beds (capacity), where the file gives them", "beds")),
+          "loaders.care_home_occupancy", ("month", "area_code"), provenance=PROVENANCE),
     # Lookups travel with the store so metrics read nothing else.
     Table("lookup_practices", "GP practices and their neighbourhood (authority profile).", (
               _c("practice_code", "str", "ODS code"), _c("practice_name", "str", "Name"),

@@ -269,8 +269,11 @@ def _beds_finding(store: Store) -> list[Finding]:
     gap = need - now
     rag = "red" if gap > 0 else "green"
     meaning = "short of projected need" if gap > 0 else "enough for projected need"
+    basis = gaps.occupancy_basis(store)
+    at = (f"{basis.occupancy:.1%} occupancy, {pd.Timestamp(basis.month):%B %Y}" if basis.month
+          else f"{DEFAULT_OCCUPANCY:.0%} occupancy")
     sentence = (f"Holding today's ratio of care home beds to people aged 75 and over (at "
-                f"{DEFAULT_OCCUPANCY:.0%} occupancy), {need:,.0f} beds would be needed in {year}: "
+                f"{at}), {need:,.0f} beds would be needed in {year}: "
                 f"{abs(gap):,.0f} {'more' if gap > 0 else 'fewer'} than the {now:,.0f} registered in {base} "
                 f"({gap / now * 100:+.0f}%).")
     return [Finding("beds_needed", "older_people", f"Care home beds needed in {year}", sentence, rag, meaning,
