@@ -90,6 +90,29 @@ def load(sheets: list[Sheet], ctx) -> LoadResult:
     sheet = next(s for s in sheets if find_header_row(s, SIGNATURE, max_rows=3) is not None)
     h = find_header_row(sheet, SIGNATURE, max_rows=3)
     body = frame_with_header(sheet, h)
+    present, year_col, warnings = _headers(sheet, h, body)
+    periods, year_from = _period(sheet, body, year_col)
+    out = pd.DataFrame({key: map_distinct(body[present[normalise_header(col)]], cell_text)
+                        for key, col in COLUMNS.items() if key != "value"})
+    out["period"] = periods.to_numpy()
+    out["source_row"] = body["_row"].to_numpy()
+    _check_codes_and_levels(sheet, out)
+    warnings += _kept_out(out)
+    notes: list[str] = []
+    out["value"] = parse_numbers(body[present[normalise_header(COLUMNS["value"])]], out["source_row"],
+                                 file=sheet.file, sheet=sheet.name, column=COLUMNS["value"], allow_negative=False,
+                                 notes=notes).to_numpy()
+    if notes:
+        warnings.insert(0, f"{len(notes)} suppressed value(s) kept as missing, e.g. {notes[0]}")
+    frame = _wide(sheet, out[(out["type"] != "") & (out["area_type"] != "council_type")])
+    warnings.append(f"year {', '.join(sorted(frame['period'].unique()))} read from {year_from}")
+    return LoadResult(KIND, TABLE, frame.reindex(columns=store_table(TABLE).names).reset_index(drop=True),
+                      len(body), warnings, {}, key_checked=True)
+
+
+def _headers(sheet: Sheet, h: int, body: pd.DataFrame) -> tuple[dict, str | None, list[str]]:
+    """The file's headers by normalised name, its year column (if any), and a warning naming the
+    columns not used; a missing column refuses the file by name."""
     present = {normalise_header(c): c for c in body.columns if c != "_row"}
     missing = [name for name in COLUMNS.values() if normalise_header(name) not in present]
     if missing:
@@ -98,15 +121,12 @@ def load(sheets: list[Sheet], ctx) -> LoadResult:
     year_col = next((present[normalise_header(c)] for c in YEAR_COLUMNS if normalise_header(c) in present), None)
     used = {present[normalise_header(c)] for c in COLUMNS.values()} | {year_col}
     unused = [c for c in present.values() if c not in used and not c.startswith("Unnamed")]
-    warnings: list[str] = []
-    if unused:
-        warnings.append("columns not used: " + ", ".join(unused))
-    rows_read = len(body)
-    periods, year_from = _period(sheet, body, year_col)
-    out = pd.DataFrame({key: map_distinct(body[present[normalise_header(col)]], cell_text)
-                        for key, col in COLUMNS.items() if key != "value"})
-    out["period"] = periods.to_numpy()
-    out["source_row"] = body["_row"].to_numpy()
+    return present, year_col, (["columns not used: " + ", ".join(unused)] if unused else [])
+
+
+def _check_codes_and_levels(sheet: Sheet, out: pd.DataFrame) -> None:
+    """Sets `area_type` and `type` (blank for a type not read); refuses a blank measure code or an
+    unknown geographical level, naming the row."""
     blank = np.flatnonzero((out["measure_code"] == "").to_numpy())
     if len(blank):
         raise InputError(sheet.file, "a row without its ASCOF measure code", sheet=sheet.name,
@@ -120,6 +140,13 @@ def load(sheets: list[Sheet], ctx) -> LoadResult:
                          sheet=sheet.name, row=int(out["source_row"].iat[i]), column=COLUMNS["level"],
                          expected="Local authority, Regional, Council type or England (National)")
     out["type"] = map_distinct(out["measure_type"], lambda v: MEASURE_TYPES.get(cell_text(v).lower(), ""))
+    england = out["area_type"] == "england"
+    out.loc[england, "area_code"] = out.loc[england, "area_code"].where(out.loc[england, "area_code"] != "", ENGLAND)
+
+
+def _kept_out(out: pd.DataFrame) -> list[str]:
+    """Warnings naming the rows not kept: other measure types, council type rows."""
+    warnings = []
     other_types = out.loc[out["type"] == "", "measure_type"].value_counts()
     if len(other_types):
         warnings.append("measure types not kept (only Numerator, Denominator and Outcome are read): " +
@@ -128,15 +155,13 @@ def load(sheets: list[Sheet], ctx) -> LoadResult:
     if council_types:
         warnings.append(f"{council_types} council type row(s) not kept (areas are compared with their region, "
                         "England and comparator authorities)")
-    out.loc[out["area_type"] == "england", "area_code"] = out.loc[out["area_type"] == "england", "area_code"].where(
-        out["area_code"] != "", ENGLAND)
-    notes: list[str] = []
-    out["value"] = parse_numbers(body[present[normalise_header(COLUMNS["value"])]], out["source_row"],
-                                 file=sheet.file, sheet=sheet.name, column=COLUMNS["value"], allow_negative=False,
-                                 notes=notes).to_numpy()
-    if notes:
-        warnings.insert(0, f"{len(notes)} suppressed value(s) kept as missing, e.g. {notes[0]}")
-    kept = out[(out["type"] != "") & (out["area_type"] != "council_type")]
+    return warnings
+
+
+def _wide(sheet: Sheet, kept: pd.DataFrame) -> pd.DataFrame:
+    """One row per year x area x measure x disaggregation, numerator, denominator and outcome side
+    by side; its source row the Outcome row's (else the group's first). A repeated long key or an
+    area without an ONS code refuses the file, naming the row."""
     no_code = np.flatnonzero((kept["area_code"] == "").to_numpy())
     if len(no_code):
         raise InputError(sheet.file, f"no ONS code for '{kept['area_name'].iat[int(no_code[0])]}'", sheet=sheet.name,
@@ -155,14 +180,12 @@ def load(sheets: list[Sheet], ctx) -> LoadResult:
                          expected="rows for local authorities, regions or England")
     wide = kept.pivot(index=key, columns="type", values="value").reindex(
         columns=["numerator", "denominator", "outcome"])
-    first = kept.sort_values("source_row").drop_duplicates(key)
+    first = kept.sort_values("source_row").drop_duplicates(key).set_index(key)
     outcome_rows = kept[kept["type"] == "outcome"].set_index(key)["source_row"]
-    frame = first.set_index(key)[["area_name", "area_type", "geography_code"]].join(wide)
-    frame["source_row"] = outcome_rows.reindex(frame.index).fillna(first.set_index(key)["source_row"])
+    frame = first[["area_name", "area_type", "geography_code"]].join(wide)
+    frame["source_row"] = outcome_rows.reindex(frame.index).fillna(first["source_row"])
     frame = frame.reset_index().sort_values("source_row", kind="stable")
     frame["year"] = frame["period"].str[:4].astype(int)
     frame["source_file"] = sheet.file.name
     frame["source_sheet"] = sheet.name
-    warnings.append(f"year {', '.join(sorted(frame['period'].unique()))} read from {year_from}")
-    return LoadResult(KIND, TABLE, frame.reindex(columns=store_table(TABLE).names).reset_index(drop=True),
-                      rows_read, warnings, {}, key_checked=True)
+    return frame
