@@ -264,6 +264,15 @@ STORE_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("occupied_beds", "float", "Occupied beds, where the file gives them", "beds"),
               _c("total_beds", "float", "Beds (capacity), where the file gives them", "beds")),
           "loaders.care_home_occupancy", ("month", "area_code"), provenance=PROVENANCE),
+    Table("fee_rates", "DHSC MSIF provider fee reporting: the average fee an authority pays external providers, "
+          "one row per year x area x service x age band.", (
+              _c("period", "str", "Financial year (2024-25): the column heading's, else the file's name"),
+              _c("year", "int", "First calendar year of the period", "year"), *AREA,
+              _c("service", "str", "home_care, supported_living, residential or nursing"),
+              _c("age_band", "str", "18-64, 65+ or all"),
+              _c("unit", "str", "week or hour"),
+              _c("fee_gbp", "float", "Average fee, pounds a week or an hour", "£")),
+          "loaders.msif_fees", ("period", "area_code", "service", "age_band"), provenance=PROVENANCE),
     # Lookups travel with the store so metrics read nothing else.
     Table("lookup_practices", "GP practices and their neighbourhood (authority profile).", (
               _c("practice_code", "str", "ODS code"), _c("practice_name", "str", "Name"),
@@ -442,6 +451,21 @@ EXPORT_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("polarity", "str", "high_is_good, low_is_good, no_judgement or unknown (not declared)"),
               _c("source_file", "str", "Source file"), _c("source_row", "int", "The Outcome row in the source file")),
           "metrics.ascof.ascof_table", provenance=()),
+    Table("fee_rates", "Average fees the authority pays external providers (DHSC MSIF provider fee reporting), "
+          "latest year per service, beside its region, England, its comparators and its own cost-of-care median.", (
+              _c("period", "str", "Financial year"), _c("service", "str", "Service key"),
+              _c("age_band", "str", "Age band"), _c("unit", "str", "week or hour"),
+              _c("council_fee", "float", "The authority's average fee", "£"),
+              _c("region_fee", "float", "The region's fee: its own row where the file has one, else the mean of "
+                 "the region's authorities in the file", "£"),
+              _c("england_fee", "float", "England's fee: its own row where the file has one, else the mean of every "
+                 "authority in the file", "£"),
+              _c("comparator_median", "float", "The comparator authorities' median fee", "£"),
+              _c("comparators_n", "int", "How many comparator authorities have a fee", "authorities"),
+              _c("cost_of_care_median", "float", "The authority's cost-of-care median (profile), where it has one", "£"),
+              _c("fee_vs_cost_of_care_pct", "float", "The authority's fee as a % of its cost-of-care median", "%"),
+              _c("source_file", "str", "Source file"), _c("source_row", "int", "The authority's row in the source file")),
+          "metrics.segments.fee_rates", provenance=()),
     Table("contracts", "Contracts registers, classified to client group and service by keyword.", (
               _c("reference", "str", "Reference"), _c("title", "str", "Title"), _c("supplier", "str", "Supplier"),
               _c("organisation", "str", "The publishing organisation"),
@@ -662,6 +686,7 @@ NO_DATA: tuple[NoData, ...] = (
            "neighbourhood_caseloads", ("service", ("social_care_cases",))),
     NoData("kpis", ("value", "region_value", "england_value", "comparators_value"), "fingertips"),
     NoData("ascof", ("value", "region_value", "england_value", "comparators_value"), "ascof"),
+    NoData("fee_rates", ("council_fee", "region_fee", "england_fee", "comparator_median"), "msif_fee_rates"),
     NoData("finance", ("value_gbp",), "council_finance"),
     NoData("workforce", ("value",), "skills_for_care_workforce"),
     NoData("prices", ("council_rate",), "asc_finance_unit_costs"),

@@ -303,9 +303,13 @@ def _market_health(store: Store, tables) -> Section:
                            "each of its bands)", bands))
     named = {"market_changes": "Changes between the last two directory editions",
              "quality": "Quality: share rated Good or Outstanding", "concentration": "Ownership concentration",
-             "workforce": "Workforce estimates", "prices": "Prices: unit costs against the cost of care"}
+             "workforce": "Workforce estimates", "prices": "Prices: unit costs against the cost of care",
+             "fee_rates": "Fees: average fees paid to providers (MSIF) against the region, England, comparators and "
+                          "the cost of care"}
     for key, caption in named.items():
         frame = tables[key]
+        if key == "fee_rates" and not len(frame):
+            continue  # no MSIF fee report loaded: nothing to set beside the unit costs
         if key == "market_changes" and len(frame):
             frame = frame[["change", "location_name", "segment", "beds_change", "rating_from", "rating_to"]]
         if key == "concentration" and len(frame):

@@ -49,7 +49,8 @@ def _market(name: str):
         from . import market, segments, workforce
         return {"market_changes": market.market_changes, "concentration": market.concentration,
                 "quality": market.quality, "workforce": workforce.workforce_comparison,
-                "prices": segments.prices, "segment_ratings": segments.segment_ratings}[name](store)
+                "prices": segments.prices, "segment_ratings": segments.segment_ratings,
+                "fee_rates": segments.fee_rates}[name](store)
     return build
 
 
@@ -73,7 +74,7 @@ BUILDERS = {
     "neighbourhood_gaps": lambda s: neighbourhood_gaps.suppressed_gap_table(s),
     "census_wards": lambda s: areas.census_ward_table(s),
     **{name: _market(name) for name in
-       ("market_changes", "concentration", "quality", "workforce", "prices", "segment_ratings")},
+       ("market_changes", "concentration", "quality", "workforce", "prices", "segment_ratings", "fee_rates")},
 }
 
 
