@@ -342,9 +342,15 @@ def fee_rates(store: Store) -> pd.DataFrame:
     in_region = set(areas.loc[areas["parent_code"] == a.region_code, "area_code"]) if a.region_code else set()
     coc = store.table("lookup_cost_of_care")
     rows = []
+    every = None  # every authority's fees, read only where a region or England row is missing
     for (service, age), group in mine.groupby(["service", "age_band"], sort=True):
         r = group.sort_values("year").iloc[-1]
-        same = f[(f["period"] == r["period"]) & (f["service"] == service) & (f["age_band"] == age) & f["fee_gbp"].notna()]
+        pick = f[(f["period"] == r["period"]) & (f["service"] == service) & (f["age_band"] == age) & f["fee_gbp"].notna()]
+        if not {a.region_code, "E92000001"} <= set(pick["area_code"]):
+            every = store.every_area("fee_rates") if every is None else every
+            pick = every[(every["period"] == r["period"]) & (every["service"] == service) & (every["age_band"] == age)
+                         & every["fee_gbp"].notna()]
+        same = pick
 
         def own_or_mean(code, members):
             own = same[same["area_code"] == code]
