@@ -63,12 +63,16 @@ def month_of(value, **where) -> dt.date | None:
 
 
 def _signature(sheets: list[Sheet]):
-    for code in FIELDS["area_code"]:
-        for rate in FIELDS["occupancy"][:5]:
-            for month in FIELDS["month"]:
-                found = locate(sheets, [code, month, rate])
-                if found is not None:
-                    return [code, month, rate]
+    """[code, month, rate] as the first header row (within ten rows of any sheet) writes them: each
+    row's cells are normalised once, not once per synonym."""
+    wanted = [[normalise_header(n) for n in FIELDS[f]] for f in ("area_code", "month")] + \
+        [[normalise_header(n) for n in FIELDS["occupancy"][:5]]]
+    for sheet in sheets:
+        for row in sheet.head_text(10):
+            names = {normalise_header(c): c for c in row if c}
+            found = [next((names[n] for n in group if n in names), None) for group in wanted]
+            if all(found):
+                return found
     return None
 
 
