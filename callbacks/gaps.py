@@ -1,5 +1,6 @@
 """Demand-versus-supply callbacks: today's beds position, the benchmarks and the what-if controls
 feed metrics.gaps (beds_position, bed_benchmarks, beds_needed)."""
+import pandas as pd
 import plotly.graph_objects as go
 from dash import Input, Output
 
@@ -14,10 +15,11 @@ page = PageCallbacks("gaps")
 TYPE_NAMES = {"all": "all care homes", "residential": "residential homes", "nursing": "nursing homes"}
 
 
-def _clean(benchmark, occupancy):
+def _clean(benchmark, occupancy, start=None):
     """Valid what-if settings, and for each control the message to show beside it when its input
     had to be replaced (out of range or not a number): (benchmark, occupancy, benchmark message,
-    occupancy message)."""
+    occupancy message). A blank occupancy is ``start`` (the authority's real occupancy where the
+    store has it: metrics.gaps.occupancy_basis), else the assumed default."""
     b_msg = o_msg = ""
     try:
         b = float(benchmark) if benchmark not in (None, "") else None
@@ -27,7 +29,7 @@ def _clean(benchmark, occupancy):
     if b is not None and not 0 <= b <= 200:
         b_msg = f"{b:g} is outside 0 to 200 occupied beds per 1,000, so today's ratio is used."
         b = None
-    default = round(DEFAULT_OCCUPANCY * 100)
+    default = start if start is not None else round(DEFAULT_OCCUPANCY * 100)
     low, high = (round(x * 100) for x in OCCUPANCY_RANGE)
     try:
         o = float(occupancy) if occupancy not in (None, "") else default
@@ -78,7 +80,7 @@ def _unavailable(s, basis) -> str:
                Input(ids.GAPS_YEAR, "value"), Input(ids.GAPS_HOME_TYPE, "value"))
 def update_beds(basis, benchmark, occupancy, year, home_type):
     s = store()
-    b, o, b_msg, o_msg = _clean(benchmark, occupancy)
+    b, o, b_msg, o_msg = _clean(benchmark, occupancy, round(gaps.occupancy_basis(s).occupancy * 100, 1))
     home_type = home_type if home_type in TYPE_NAMES else "all"
     basis = basis if basis in ("today", "region", "england", "comparators", "custom") else "today"
     if basis == "custom" and b is None and not b_msg:
@@ -128,6 +130,17 @@ def update_beds(basis, benchmark, occupancy, year, home_type):
             *pos_chart, *bench_chart, summary, sentences, b_msg, o_msg, query)
 
 
+def _occupancy_source(s, occupancy) -> str:
+    """Where the occupancy in use comes from: the authority's real figure and its month, the
+    assumed default, or the reader's own value."""
+    basis = gaps.occupancy_basis(s)
+    if abs(occupancy - round(basis.occupancy * 100, 1)) > 1e-9:
+        return "your own value"
+    if basis.month:
+        return f"the authority's care homes in {pd.Timestamp(basis.month):%B %Y}, DHSC monthly statistics"
+    return "assumed: no care home occupancy is loaded, and the CQC directory does not publish it"
+
+
 def _position(position, occupancy, s):
     from dash import html
     if position.empty:
@@ -155,7 +168,7 @@ def _position(position, occupancy, s):
                      + "; ".join(f"{r.type} {fmt_count(r.registered_beds)} beds in {r.homes} homes"
                                  for r in frame.itertuples()) + "): the capacity, not how it is used."),
              html.Li(f"Occupied: at {occupancy:g}% occupancy about {fmt_count(total.occupied_beds)} of them are "
-                     "in use (an estimate: the directory does not publish occupancy; change it above).")]
+                     f"in use ({_occupancy_source(s, occupancy)}; change it above).")]
     if total.council_funded_in_area is not None and total.council_funded_in_area == total.council_funded_in_area:
         parts.append(html.Li(
             f"Council-funded: the council funds {fmt_count(total.council_funded_in_area)} people aged 65 and over "

@@ -3,6 +3,7 @@ from dash import Input, Output
 
 from layouts import figures, ids
 from metrics.findings import declared_indicators
+from metrics.ascof import latest_ascof
 from metrics.kpis import latest_kpis
 from .common import chart_outputs, chart_result, query_string, PageCallbacks, source_line, store
 
@@ -28,5 +29,22 @@ def update_performance(sex):
             query_string(sex=sex))
 
 
+@page.callback(*chart_outputs(ids.PERF_ASCOF), Input(ids.PERF_SEX, "value"))
+def update_ascof(_sex):
+    """The latest ASCOF outcome of each measure and disaggregation (metrics.ascof), drawn as the
+    indicators are: relative to England, with the region and the comparators' mean beside it."""
+    a = latest_ascof(store())
+    drawn = a.assign(indicator_name=a["measure_code"] + " " + a["measure_name"], sex=a["disaggregation"],
+                     age="All ages") if len(a) else a
+    fig = figures.spine(drawn, "Latest ASCOF outcomes relative to England")
+    cols = ["measure_code", "measure_name", "disaggregation", "period", "value", "unit", "lower_ci", "upper_ci",
+            "region_value", "england_value", "comparators_value", "comparators_n", "compared_to_region",
+            "compared_to_england", "polarity", "source_file", "source_row"]
+    shown = a.reindex(columns=cols)
+    return chart_result(shown, fig, "ASCOF outcomes: latest year", source_line(shown, "DHSC ASCOF"),
+                        empty_message="No ASCOF outcomes for this authority: load DHSC's ASCOF CSV file")
+
+
+page.download(ids.PERF_ASCOF, "ascof")
 page.download(ids.PERF_CHART, "indicators")
 page.url_sync()

@@ -254,6 +254,34 @@ STORE_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("measure", "str", "gross_weekly_cost (residential, nursing) or hourly_rate (home care)"),
               _c("value_gbp", "float", "Pounds a week or an hour", "£")),
           "loaders.unit_costs", ("period", "area_code", "service", "age_band", "measure"), provenance=PROVENANCE),
+    Table("ascof", "DHSC Adult Social Care Outcomes Framework (ASCOF) CSV: one row per financial year x area x "
+          "measure x disaggregation, its numerator, denominator and outcome side by side.", (
+              _c("period", "str", "Financial year (2024-25): the file's year column, else its name"),
+              _c("year", "int", "First calendar year of the period", "year"), *AREA,
+              _c("geography_code", "str", "The publisher's geographical code (CASSR code, region code, England)"),
+              _c("measure_code", "str", "ASCOF measure code as published (1A, 1C(1A), 2A(2))"),
+              _c("disaggregation", "str", "Disaggregation level as published (Total, 65 and over, Female)"),
+              _c("numerator", "float", "The Numerator row's value (missing where not given or suppressed)"),
+              _c("denominator", "float", "The Denominator row's value (missing where not given or suppressed)"),
+              _c("outcome", "float", "The Outcome row's value, in the measure's unit "
+                 "(data/lookups/ascof_measures.csv)")),
+          "loaders.ascof", ("period", "area_code", "measure_code", "disaggregation"), provenance=PROVENANCE),
+    Table("care_home_occupancy", "DHSC adult social care monthly statistics (Capacity Tracker): care home "
+          "occupancy per area and month.", (
+              _c("month", "date", "The month (its first day)"), *AREA,
+              _c("occupancy_pct", "float", "Beds occupied as a percentage of beds (0-100)", "%"),
+              _c("occupied_beds", "float", "Occupied beds, where the file gives them", "beds"),
+              _c("total_beds", "float", "Beds (capacity), where the file gives them", "beds")),
+          "loaders.care_home_occupancy", ("month", "area_code"), provenance=PROVENANCE),
+    Table("fee_rates", "DHSC MSIF provider fee reporting: the average fee an authority pays external providers, "
+          "one row per year x area x service x age band.", (
+              _c("period", "str", "Financial year (2024-25): the column heading's, else the file's name"),
+              _c("year", "int", "First calendar year of the period", "year"), *AREA,
+              _c("service", "str", "home_care, supported_living, residential or nursing"),
+              _c("age_band", "str", "18-64, 65+ or all"),
+              _c("unit", "str", "week or hour"),
+              _c("fee_gbp", "float", "Average fee, pounds a week or an hour", "£")),
+          "loaders.msif_fees", ("period", "area_code", "service", "age_band"), provenance=PROVENANCE),
     # Lookups travel with the store so metrics read nothing else.
     Table("lookup_practices", "GP practices and their neighbourhood (authority profile).", (
               _c("practice_code", "str", "ODS code"), _c("practice_name", "str", "Name"),
@@ -298,6 +326,14 @@ STORE_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("unit", "str", "What the value counts, as a reader says it (per 100,000 people aged 65+, %)"),
               _c("care_related", "str", "yes: an adult social care indicator, eligible for the findings")),
           "lookups/indicator_polarity.csv", ("indicator_id",), provenance=LOOKUP_PROVENANCE),
+    Table("lookup_ascof_measures", "The declared ASCOF measures: polarity, plain name, unit and which interval "
+          "their numerator and denominator allow.", (
+              _c("measure_code", "str", "ASCOF measure code (a sub-measure such as 1C(1A), or its stem 1C)"),
+              _c("polarity", "str", "high_is_good, low_is_good or no_judgement"),
+              _c("short_name", "str", "Short name in plain English"),
+              _c("unit", "str", "What the outcome counts (%, per 100,000 people aged 65+, score out of 24)"),
+              _c("interval", "str", "wilson (a proportion), byar (a rate per 100,000) or none (a score, or no sample)")),
+          "lookups/ascof_measures.csv", ("measure_code",), provenance=LOOKUP_PROVENANCE),
     Table("lookup_cost_of_care", "The authority's own cost-of-care figures (authority profile): quartiles of "
           "what efficient providers need, per home type and age band.", (
               _c("period", "str", "The year the exercise priced (2017-18)"),
@@ -423,6 +459,45 @@ EXPORT_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("polarity_source", "str", "publisher (implied by the export's judgements), lookup, or none"),
               _c("source_file", "str", "Source file"), _c("source_row", "int", "Row in the source file")),
           "metrics.kpis.kpi_table", provenance=()),
+    Table("ascof", "ASCOF outcomes for the authority (every year, measure and disaggregation the files give) beside "
+          "its region, England and its comparator authorities, with 95% intervals where the numerator and "
+          "denominator allow.", (
+              _c("period", "str", "Financial year"), _c("year", "int", "First year of the period", "year"),
+              _c("measure_code", "str", "ASCOF measure code"), _c("measure_name", "str", "The measure in plain English"),
+              _c("unit", "str", "The outcome's unit"),
+              _c("disaggregation", "str", "Disaggregation level as published (Total, 65 and over, ...)"),
+              _c("area_code", "str", "Area code"), _c("area_name", "str", "Area"),
+              _c("numerator", "float", "Numerator"), _c("denominator", "float", "Denominator"),
+              _c("value", "float", "Outcome"),
+              _c("lower_ci", "float", "Lower 95% limit (Wilson for a proportion, Byar for a rate; blank otherwise)"),
+              _c("upper_ci", "float", "Upper 95% limit"),
+              _c("region_code", "str", "The authority's region"),
+              _c("region_value", "float", "The region's outcome for the same year, measure and disaggregation"),
+              _c("england_value", "float", "England's outcome for the same year, measure and disaggregation"),
+              _c("comparators_value", "float", "The comparator authorities' mean outcome for the same year, measure "
+                 "and disaggregation"),
+              _c("comparators_n", "int", "How many comparator authorities have an outcome", "authorities"),
+              _c("compared_to_england", "str", "better, similar, worse by 95% interval and polarity (higher/lower "
+                 "without polarity; not_compared without an interval)"),
+              _c("compared_to_region", "str", "The same against the region"),
+              _c("polarity", "str", "high_is_good, low_is_good, no_judgement or unknown (not declared)"),
+              _c("source_file", "str", "Source file"), _c("source_row", "int", "The Outcome row in the source file")),
+          "metrics.ascof.ascof_table", provenance=()),
+    Table("fee_rates", "Average fees the authority pays external providers (DHSC MSIF provider fee reporting), "
+          "latest year per service, beside its region, England, its comparators and its own cost-of-care median.", (
+              _c("period", "str", "Financial year"), _c("service", "str", "Service key"),
+              _c("age_band", "str", "Age band"), _c("unit", "str", "week or hour"),
+              _c("council_fee", "float", "The authority's average fee", "£"),
+              _c("region_fee", "float", "The region's fee: its own row where the file has one, else the mean of "
+                 "the region's authorities in the file", "£"),
+              _c("england_fee", "float", "England's fee: its own row where the file has one, else the mean of every "
+                 "authority in the file", "£"),
+              _c("comparator_median", "float", "The comparator authorities' median fee", "£"),
+              _c("comparators_n", "int", "How many comparator authorities have a fee", "authorities"),
+              _c("cost_of_care_median", "float", "The authority's cost-of-care median (profile), where it has one", "£"),
+              _c("fee_vs_cost_of_care_pct", "float", "The authority's fee as a % of its cost-of-care median", "%"),
+              _c("source_file", "str", "Source file"), _c("source_row", "int", "The authority's row in the source file")),
+          "metrics.segments.fee_rates", provenance=()),
     Table("contracts", "Contracts registers, classified to client group and service by keyword.", (
               _c("reference", "str", "Reference"), _c("title", "str", "Title"), _c("supplier", "str", "Supplier"),
               _c("organisation", "str", "The publishing organisation"),
@@ -668,6 +743,8 @@ NO_DATA: tuple[NoData, ...] = (
     NoData("neighbourhood_gaps", ("supply", "per_1000", "benchmark_per_1000", "supply_gap"),
            "neighbourhood_caseloads", ("service", ("social_care_cases",))),
     NoData("kpis", ("value", "region_value", "england_value", "comparators_value"), "fingertips"),
+    NoData("ascof", ("value", "region_value", "england_value", "comparators_value"), "ascof"),
+    NoData("fee_rates", ("council_fee", "region_fee", "england_fee", "comparator_median"), "msif_fee_rates"),
     NoData("finance", ("value_gbp",), "council_finance"),
     NoData("workforce", ("value",), "skills_for_care_workforce"),
     NoData("prices", ("council_rate",), "asc_finance_unit_costs"),

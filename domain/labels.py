@@ -120,6 +120,11 @@ COLUMN_LABELS: dict[str, Label] = {
     "asc_cases": Label("Social care cases", "people"), "asc_pct": Label("Social care, % of patients", "%", 1),
     "joint_cases": Label("Joint cases", "people"), "joint_pct": Label("Joint cases, % of patients", "%", 1),
     "indicator_id": Label("Indicator id"), "indicator_name": Label("Indicator"),
+    "measure_code": Label("ASCOF measure"), "measure_name": Label("Measure"),
+    "disaggregation": Label("Disaggregation"),
+    "council_fee": Label("Council's average fee (£)", decimals=2), "region_fee": Label("Region's fee (£)", decimals=2),
+    "england_fee": Label("England's fee (£)", decimals=2),
+    "fee_vs_cost_of_care_pct": Label("Fee as % of cost-of-care median", "%", decimals=1),
     "lower_ci": Label("Lower 95% limit", decimals=1), "upper_ci": Label("Upper 95% limit", decimals=1),
     "compared_to_england": Label("Compared with England"), "compared_to_region": Label("Compared with region"),
     "comparison_source": Label("Comparison made by"), "polarity_source": Label("Polarity from"),
@@ -378,6 +383,8 @@ FILE_KIND_LABELS: dict[str, str] = {
     "neighbourhood_caseloads": "Neighbourhood caseloads", "ward_boundaries": "Ward boundaries",
     "census_areas": "Census by ward", "asc_finance_unit_costs": "ASC finance return (unit costs)",
     "skills_for_care_workforce": "Skills for Care workforce estimates",
+    "ascof": "ASCOF outcomes (DHSC)", "msif_fee_rates": "MSIF provider fees (DHSC)",
+    "capacity_tracker_occupancy": "Care home occupancy (DHSC, Capacity Tracker)",
 }
 OWNERSHIP_LABELS: dict[str, str] = {"national_group": "National group", "small_independent": "Small independent"}
 AREA_TYPE_LABELS: dict[str, str] = {"la": "Local authority", "region": "Region", "england": "England",

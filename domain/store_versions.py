@@ -34,7 +34,8 @@ KEEP = 2  # the current version and the one before it, besides any a reader stil
 
 
 PARTITION_COLUMN = "area_code"
-PARTITIONED_TABLES = frozenset({"population", "indicators", "prevalence", "unit_costs"})
+PARTITIONED_TABLES = frozenset({"population", "indicators", "prevalence", "unit_costs", "ascof", "care_home_occupancy",
+                                "fee_rates"})
 """Store tables with an authority dimension (their rows are areas: authorities, regions, England),
 written as Hive-partitioned Parquet datasets by area code so that one authority's rows are read
 from disk without reading every authority's. Every other table with an `area_code` is a lookup

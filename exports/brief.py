@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from metrics import demand, gaps, kpis, opportunities, supply
+from metrics import ascof, demand, gaps, kpis, opportunities, supply
 from metrics.coverage import directory_missing_sentence, editions_sentence
 from metrics.findings import MIN_FINDINGS, RANKING_RULE, RAG_WORDS, declared_indicators, findings
 from domain.labels import CLIENT_GROUP_LABELS, column_label, fmt_cell, fmt_date, measure_label
@@ -180,7 +180,7 @@ def build_sections(store: Store) -> list[Section]:
     as_at = opportunities.reference_date(store)
     sections = [_key_facts(store, as_at), _demand(store), _supply(store, tables), _gaps(store),
                 _neighbourhoods(store, tables), _where_people_live(store, tables), _market_health(store, tables),
-                _opportunities(store, as_at), _indicators(store), _resources(tables), _sources(tables)]
+                _opportunities(store, as_at), _ascof(store), _indicators(store), _resources(tables), _sources(tables)]
     return [s for s in sections if s is not None]
 
 
@@ -303,9 +303,13 @@ def _market_health(store: Store, tables) -> Section:
                            "each of its bands)", bands))
     named = {"market_changes": "Changes between the last two directory editions",
              "quality": "Quality: share rated Good or Outstanding", "concentration": "Ownership concentration",
-             "workforce": "Workforce estimates", "prices": "Prices: unit costs against the cost of care"}
+             "workforce": "Workforce estimates", "prices": "Prices: unit costs against the cost of care",
+             "fee_rates": "Fees: average fees paid to providers (MSIF) against the region, England, comparators and "
+                          "the cost of care"}
     for key, caption in named.items():
         frame = tables[key]
+        if key == "fee_rates" and not len(frame):
+            continue  # no MSIF fee report loaded: nothing to set beside the unit costs
         if key == "market_changes" and len(frame):
             frame = frame[["change", "location_name", "segment", "beds_change", "rating_from", "rating_to"]]
         if key == "concentration" and len(frame):
@@ -357,6 +361,20 @@ def _opportunities(store: Store, as_at) -> Section:
             ["title", "supplier", "client_group", "end_date", "annual_value"]].round(0)))
     opp.blocks.append(("By client group", opportunities.opportunities_table(store).round(1)))
     return opp
+
+
+def _ascof(store: Store) -> Section | None:
+    a = ascof.latest_ascof(store)
+    if not len(a):
+        return None
+    region = store.authority.region_name or "the region"
+    return Section("Adult social care outcomes (ASCOF)", [
+        f"DHSC's adult social care outcomes framework: the latest year of each measure, beside {region}, England "
+        "and the comparator authorities' mean. Compared with England by 95% interval (Wilson for a proportion, "
+        "Byar for a rate) where the numerator and denominator allow one, and the measure's declared direction."],
+        [("Latest ASCOF outcomes", a[["measure_code", "measure_name", "disaggregation", "period", "value", "unit",
+                                      "lower_ci", "upper_ci", "region_value", "england_value", "comparators_value",
+                                      "compared_to_england"]].round(1))])
 
 
 def _indicators(store: Store) -> Section | None:

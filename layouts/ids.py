@@ -103,6 +103,7 @@ OPP_EXCLUDED_DOWNLOAD = "opportunities-excluded-download"
 # Performance
 PERF_SEX = "performance-sex"
 PERF_CHART = "performance-chart"
+PERF_ASCOF = "performance-ascof"
 # Resources
 RES_ORG = "resources-organisation"
 RES_CHART = "resources-chart"
@@ -117,4 +118,5 @@ MH_QUALITY_CHART = "market-health-quality-chart"
 MH_CONCENTRATION_CHART = "market-health-concentration-chart"
 MH_WORKFORCE_CHART = "market-health-workforce-chart"
 MH_PRICES_CHART = "market-health-prices-chart"
+MH_FEES_CHART = "market-health-fees"
 OVERVIEW_CHANGES = "overview-changes"

@@ -16,10 +16,9 @@ from pathlib import Path
 import importlib
 
 # Order matters only where two signatures could both match; the most specific come first.
-LOADER_NAMES = ["census_lsoa", "ipc_projections", "fingertips", "cqc", "cqc_directory", "gp_registrations", "contracts",
-                "ons_population", "activity", "finance", "caseloads", "census_bulk", "lsoa_wards", "census_wards",
-                "workforce",
-                "unit_costs"]
+LOADER_NAMES = ["census_lsoa", "ascof", "care_home_occupancy", "msif_fees", "ipc_projections", "fingertips", "cqc",
+                "cqc_directory", "gp_registrations", "contracts", "ons_population", "activity", "finance",
+                "caseloads", "census_bulk", "lsoa_wards", "census_wards", "workforce", "unit_costs"]
 
 
 def registry() -> list:

@@ -542,6 +542,7 @@ REFRESH_UNITS = {
     "contracts": ("organisation",),
     "registrations": ("publication",),
     "census_lsoa": ("measure",),  # a new ts021 replaces the ethnic groups' counts, not the ages'
+    "ascof": ("period",),  # a year's ASCOF file replaces that year; earlier years stay for the trend
 }
 
 

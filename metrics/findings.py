@@ -2,14 +2,15 @@
 
 Each finding is one sentence with its number, its comparator (England, the region, the comparator
 authorities, a target or today's supply) and its trend, and a red/amber/green mark judged by the
-measure's polarity, with the mark's meaning in words. Candidates come from the indicators
+measure's polarity, with the mark's meaning in words. Candidates come from the ASCOF outcomes
+(DHSC's CSV, against England by 95% interval and the declared polarity), the indicators
 (Fingertips, against England and the region by 95% interval), the gap measures with a benchmark
 or target, the care home beds needed to hold today's ratio, and the fastest-growing demand.
 
 Ranking rule (RANKING_RULE, printed in the brief): first by direction against polarity (red, then
-amber, then green, then context), then by the size of the gap from the comparator as a percentage
-of the comparator (largest first), then by the change since the previous period against polarity
-(worsening first).
+amber, then green, then context), within each the ASCOF measures first, then by the size of the
+gap from the comparator as a percentage of the comparator (largest first), then by the change since
+the previous period against polarity (worsening first).
 """
 from __future__ import annotations
 
@@ -20,12 +21,13 @@ import pandas as pd
 
 from domain.labels import age_phrase, client_group_label, measure_phrase
 from domain.vocabulary import DEFAULT_OCCUPANCY, HIGH_IS_GOOD, LOW_IS_GOOD
-from . import gaps, kpis
+from . import ascof, gaps, kpis
 from .demand import headline, mps_horizon
 from .store import Store, per_store_version
 
 RANKING_RULE = ("Findings are ranked by direction against polarity (red first, then amber, green and "
-                "context), then by the size of the gap from the comparator as a share of the comparator "
+                "context), within each the adult social care outcomes framework (ASCOF) measures first, "
+                "then by the size of the gap from the comparator as a share of the comparator "
                 "(for growth with no comparator, the growth itself), largest first, then by the change "
                 "since the previous period, worsening first.")
 
@@ -184,6 +186,55 @@ def _kpi_findings(store: Store) -> list[Finding]:
     return out
 
 
+def _ascof_findings(store: Store) -> list[Finding]:
+    """One finding per ASCOF measure: its latest Total row (or, for a measure published without a
+    Total, its first disaggregation), judged against England by 95% interval and declared polarity
+    (metrics.ascof.ascof_table); a measure without an interval (a score) or a polarity is context."""
+    table = ascof.ascof_table(store)
+    if table.empty:
+        return []
+    region = store.authority.region_name or "the region"
+    out = []
+    for code, group in table.groupby("measure_code", sort=False):
+        total = group[group["disaggregation"].str.strip().str.lower() == ascof.HEADLINE]
+        group = total if len(total) else group[group["disaggregation"] == group["disaggregation"].iloc[0]]
+        group = group.sort_values("year")
+        r = group.iloc[-1]
+        value = _num(r["value"])
+        if value is None:
+            continue
+        eng, reg, comp = _num(r["england_value"]), _num(r["region_value"]), _num(r["comparators_value"])
+        polarity, unit = r["polarity"], r["unit"] or ""
+        prev = group.iloc[-2] if len(group) > 1 else None
+        trend, worse = _trend_words(value, _num(prev["value"]) if prev is not None else None,
+                                    str(prev["period"]) if prev is not None else "", polarity, unit)
+        rag, meaning = {
+            "worse": ("red", "worse than England (95% interval)"),
+            "better": ("green", "better than England (95% interval)"),
+            "similar": ("amber", "no clear difference from England (95% interval)"),
+        }.get(r["compared_to_england"], ("context", "no interval or no good or bad direction: context only"))
+        if polarity not in (HIGH_IS_GOOD, LOW_IS_GOOD):
+            rag, meaning = "context", "no good or bad direction: context only"
+        parts = []
+        if eng is not None:
+            parts.append(f"England {_fmt(eng, unit)}")
+        if reg is not None:
+            parts.append(f"{region} {_fmt(reg, unit)}")
+        parts.append(f"comparator authorities {_fmt(comp, unit)}" if comp is not None
+                     else "comparator authorities not in the data loaded")
+        judgement = {"red": "worse than England", "green": "better than England",
+                     "amber": "no clear difference from England"}.get(rag, "compared with England")
+        who = "" if str(r["disaggregation"]).strip().lower() == ascof.HEADLINE else f" ({r['disaggregation']})"
+        title = f"{r['measure_name']} (ASCOF {code}){who}"
+        amount = _fmt(value, unit) + (f" {unit}" if unit and unit != "%" else "")
+        sentence = f"{title}: {amount} in {r['period']}, {judgement} ({'; '.join(parts)}); {trend}."
+        out.append(Finding(f"ascof_{code}", "", title, sentence, rag, meaning, value, unit, str(r["period"]),
+                           "England", eng, reg, eng, comp, _num(prev["value"]) if prev is not None else None,
+                           str(prev["period"]) if prev is not None else "", _gap_pct(value, eng), trend, worse,
+                           f"{r['source_file']}, row {int(r['source_row'])}"))
+    return out
+
+
 def _gap_findings(store: Store) -> list[Finding]:
     """Gap measures with a benchmark or target (dementia diagnosis, carers' contacts)."""
     g = gaps.all_gaps(store)
@@ -218,8 +269,11 @@ def _beds_finding(store: Store) -> list[Finding]:
     gap = need - now
     rag = "red" if gap > 0 else "green"
     meaning = "short of projected need" if gap > 0 else "enough for projected need"
+    basis = gaps.occupancy_basis(store)
+    at = (f"{basis.occupancy:.1%} occupancy, {pd.Timestamp(basis.month):%B %Y}" if basis.month
+          else f"{DEFAULT_OCCUPANCY:.0%} occupancy")
     sentence = (f"Holding today's ratio of care home beds to people aged 75 and over (at "
-                f"{DEFAULT_OCCUPANCY:.0%} occupancy), {need:,.0f} beds would be needed in {year}: "
+                f"{at}), {need:,.0f} beds would be needed in {year}: "
                 f"{abs(gap):,.0f} {'more' if gap > 0 else 'fewer'} than the {now:,.0f} registered in {base} "
                 f"({gap / now * 100:+.0f}%).")
     return [Finding("beds_needed", "older_people", f"Care home beds needed in {year}", sentence, rag, meaning,
@@ -319,9 +373,12 @@ def findings(store: Store, limit: int = MAX_FINDINGS) -> pd.DataFrame:
     brief's summary (README, Refreshed MPS outputs)."""
     if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= 20:
         raise ValueError(f"limit must be a whole number from 1 to 20, got {limit!r}")
-    candidates = _beds_finding(store) + _growth_findings(store) + _gap_findings(store) + _kpi_findings(store)
-    # One finding per indicator: the worst-ranked sex/age row already carries the story.
-    candidates.sort(key=lambda f: (RAG_ORDER[f.rag], -f.gap_pct, not f.trend_worse))
+    candidates = (_ascof_findings(store) + _beds_finding(store) + _growth_findings(store) + _gap_findings(store)
+                  + _kpi_findings(store))
+    # One finding per indicator: the worst-ranked sex/age row already carries the story. Within a
+    # mark, the national outcomes framework's measures (ASCOF) come first.
+    candidates.sort(key=lambda f: (RAG_ORDER[f.rag], not f.finding_key.startswith("ascof_"), -f.gap_pct,
+                                   not f.trend_worse))
     seen, ranked = set(), []
     for f in candidates:
         if f.finding_key in seen:

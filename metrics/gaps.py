@@ -72,17 +72,55 @@ def beds_per_1000(store: Store, age_band: str = "75+", year: int | None = None) 
                "per 1,000", src)
 
 
+@dataclass(frozen=True)
+class OccupancyBasis:
+    """The occupancy the beds what-if starts from, and how a reader is told where it comes from."""
+    occupancy: float          # a fraction, 0-1
+    month: str | None         # the month of the real figure (YYYY-MM-01); None when assumed
+    sentence: str
+
+
+@per_store_version
+def occupancy_basis(store: Store) -> OccupancyBasis:
+    """The authority's care home occupancy in the latest month the store has (DHSC's monthly
+    statistics, from Capacity Tracker: `care_home_occupancy`), else the assumed default
+    (domain.vocabulary.DEFAULT_OCCUPANCY), each with a sentence saying which.
+
+    Units: a fraction of beds occupied. Method: the published rate, not recomputed (the file's
+    occupied beds and capacity, where given, are kept beside it). Reference: DHSC, Adult social care
+    in England, monthly statistics."""
+    rows = store.table("care_home_occupancy")
+    area = store.authority.area_code
+    rows = rows[(rows["area_code"] == area) & rows["occupancy_pct"].notna()] if len(rows) and area else rows.iloc[0:0]
+    if rows.empty:
+        return OccupancyBasis(DEFAULT_OCCUPANCY, None, f"An assumed {DEFAULT_OCCUPANCY:.0%} occupancy: no care home "
+                              "occupancy (DHSC monthly statistics, Capacity Tracker) is loaded for this authority.")
+    latest = rows.sort_values("month").iloc[-1]
+    month = pd.Timestamp(latest["month"]).strftime("%B %Y")
+    pct = float(latest["occupancy_pct"])
+    return OccupancyBasis(pct / 100, str(latest["month"]), f"{pct:.1f}% occupancy: the authority's care homes in "
+                          f"{month} (DHSC monthly statistics, Capacity Tracker; {latest['source_file']}, "
+                          f"row {int(latest['source_row'])}).")
+
+
+def _occupancy(store: Store, occupancy: float | None) -> float:
+    return occupancy_basis(store).occupancy if occupancy is None else occupancy
+
+
 @per_store_version
 def beds_needed(store: Store, benchmark_per_1000: float | None = None,
-                occupancy: float = DEFAULT_OCCUPANCY, age_band: str = "75+", home_type: str = "all") -> pd.DataFrame:
+                occupancy: float | None = None, age_band: str = "75+", home_type: str = "all") -> pd.DataFrame:
     """Beds needed in each projection year to hold today's ratio (or a chosen benchmark).
 
     Method: today's occupied beds per 1,000 = beds x occupancy / population x 1,000 (or the chosen
     benchmark, read as occupied beds per 1,000); people needing a bed in a year = ratio x that
     year's population / 1,000; beds needed = people / occupancy. With no benchmark the base year's
     beds are reproduced exactly, so the gap is growth alone. ``home_type`` (all, residential or
-    nursing) counts that type's registered beds only, so each is projected apart.
+    nursing) counts that type's registered beds only, so each is projected apart. ``occupancy``
+    None: the authority's latest real occupancy where the store has it, else the assumed default
+    (`occupancy_basis`).
     """
+    occupancy = _occupancy(store, occupancy)
     if not 0 < occupancy <= 1:
         raise ValueError(f"occupancy must be in (0, 1], got {occupancy!r}")
     if benchmark_per_1000 is not None and benchmark_per_1000 < 0:
@@ -273,7 +311,7 @@ def _beds_of(store: Store, home_type: str) -> float:
 
 
 @per_store_version
-def beds_position(store: Store, occupancy: float = DEFAULT_OCCUPANCY, age_band: str = "75+") -> pd.DataFrame:
+def beds_position(store: Store, occupancy: float | None = None, age_band: str = "75+") -> pd.DataFrame:
     """Today's older people's care home beds by home type (residential, nursing, all), told apart:
 
     - registered: beds the CQC care directory registers (capacity, not use);
@@ -282,7 +320,9 @@ def beds_position(store: Store, occupancy: float = DEFAULT_OCCUPANCY, age_band: 
       reason (`metrics.supply.council_funded_care_home_places`), in the area and placed outside it;
     and registered beds per 1,000 people of ``age_band`` in the base year.
 
-    Units: beds and people; per 1,000 people aged 75+. Reference: MPS s4 (care homes) and SALT."""
+    Units: beds and people; per 1,000 people aged 75+. Reference: MPS s4 (care homes) and SALT.
+    ``occupancy`` None: as `occupancy_basis`."""
+    occupancy = _occupancy(store, occupancy)
     if not 0 < occupancy <= 1:
         raise ValueError(f"occupancy must be in (0, 1], got {occupancy!r}")
     table = care_home_table(store)
@@ -312,11 +352,13 @@ BENCHMARK_COLUMNS = ["basis", "area_name", "beds", "population", "beds_per_1000"
 
 
 @per_store_version
-def bed_benchmarks(store: Store, occupancy: float = DEFAULT_OCCUPANCY, age_band: str = "75+") -> pd.DataFrame:
+def bed_benchmarks(store: Store, occupancy: float | None = None, age_band: str = "75+") -> pd.DataFrame:
     """Older people's care home beds per 1,000 people aged 75+ for the authority, its region,
     England and its comparator authorities (profile), where the store holds both the CQC beds
     (a directory covering the whole area) and the population; otherwise the row says what is
-    missing. ``occupied_per_1000`` = beds per 1,000 x occupancy, the what-if's benchmark unit."""
+    missing. ``occupied_per_1000`` = beds per 1,000 x occupancy, the what-if's benchmark unit
+    (``occupancy`` None: as `occupancy_basis`)."""
+    occupancy = _occupancy(store, occupancy)
     if not 0 < occupancy <= 1:
         raise ValueError(f"occupancy must be in (0, 1], got {occupancy!r}")
     auth = store.authority

@@ -315,3 +315,60 @@ def prices(store: Store) -> pd.DataFrame:
 
 def segment_label(key: str) -> str:
     return SEGMENT_LABELS.get(key, key)
+
+
+FEE_COLUMNS = ["period", "service", "age_band", "unit", "council_fee", "region_fee", "england_fee",
+               "comparator_median", "comparators_n", "cost_of_care_median", "fee_vs_cost_of_care_pct",
+               "source_file", "source_row"]
+
+
+@per_store_version
+def fee_rates(store: Store) -> pd.DataFrame:
+    """The authority's average fees to external providers (DHSC MSIF provider fee reporting), the
+    latest year of each service and age band, beside its region, England, the median of its
+    comparators and its own cost-of-care median (profile).
+
+    Units: pounds a week (care homes) or an hour (home care, supported living). Method: the region's
+    and England's fee are their own rows where the file has them, else the arithmetic mean of the
+    authorities of the region (lookup_areas) / of every authority in the file that year, unweighted;
+    the comparators' median is over those with a fee; fee_vs_cost_of_care_pct = fee / cost-of-care
+    median x 100. Reference: DHSC, MSIF provider fee reporting; the authority's cost-of-care exercise."""
+    f = store.table("fee_rates")
+    a = store.authority
+    mine = f[(f["area_code"] == a.area_code) & f["fee_gbp"].notna()] if len(f) and a.area_code else f.iloc[0:0]
+    if mine.empty:
+        return pd.DataFrame(columns=FEE_COLUMNS)
+    areas = store.table("lookup_areas")
+    in_region = set(areas.loc[areas["parent_code"] == a.region_code, "area_code"]) if a.region_code else set()
+    coc = store.table("lookup_cost_of_care")
+    rows = []
+    every = None  # every authority's fees, read only where a region or England row is missing
+    for (service, age), group in mine.groupby(["service", "age_band"], sort=True):
+        r = group.sort_values("year").iloc[-1]
+        pick = f[(f["period"] == r["period"]) & (f["service"] == service) & (f["age_band"] == age) & f["fee_gbp"].notna()]
+        if not {a.region_code, "E92000001"} <= set(pick["area_code"]):
+            every = store.every_area("fee_rates") if every is None else every
+            pick = every[(every["period"] == r["period"]) & (every["service"] == service) & (every["age_band"] == age)
+                         & every["fee_gbp"].notna()]
+        same = pick
+
+        def own_or_mean(code, members):
+            own = same[same["area_code"] == code]
+            if len(own):
+                return float(own["fee_gbp"].iloc[0])
+            pool = same[(same["area_type"] == "la") & same["area_code"].isin(members)] if members is not None else \
+                same[same["area_type"] == "la"]
+            return float(pool["fee_gbp"].mean()) if len(pool) else None
+
+        comp = same[same["area_code"].isin([c for c in a.comparators if c != a.area_code])]
+        c = coc[(coc["service"] == service) & (coc["age_band"] == age)] if len(coc) else coc
+        med = float(c["median"].iloc[-1]) if len(c) else None
+        fee = float(r["fee_gbp"])
+        rows.append({"period": r["period"], "service": service, "age_band": age, "unit": r["unit"],
+                     "council_fee": fee, "region_fee": own_or_mean(a.region_code, in_region) if a.region_code else None,
+                     "england_fee": own_or_mean("E92000001", None),
+                     "comparator_median": float(comp["fee_gbp"].median()) if len(comp) else None,
+                     "comparators_n": int(len(comp)), "cost_of_care_median": med,
+                     "fee_vs_cost_of_care_pct": 100 * fee / med if med else None,
+                     "source_file": r["source_file"], "source_row": int(r["source_row"])})
+    return pd.DataFrame(rows, columns=FEE_COLUMNS)

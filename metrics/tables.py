@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from . import areas, demand, gaps, kpis, neighbourhood_gaps, neighbourhoods, opportunities, supply
+from . import areas, ascof, demand, gaps, kpis, neighbourhood_gaps, neighbourhoods, opportunities, supply
 from domain.vocabulary import CLIENT_GROUPS
 from domain.contract import EXPORT_TABLES
 
@@ -56,7 +56,8 @@ def _market(name: str):
         from . import market, segments, workforce
         return {"market_changes": market.market_changes, "concentration": market.concentration,
                 "quality": market.quality, "workforce": workforce.workforce_comparison,
-                "prices": segments.prices, "segment_ratings": segments.segment_ratings}[name](store)
+                "prices": segments.prices, "segment_ratings": segments.segment_ratings,
+                "fee_rates": segments.fee_rates}[name](store)
     return build
 
 
@@ -67,6 +68,7 @@ BUILDERS = {
     "care_homes": lambda s: supply.care_home_table(s),
     "neighbourhoods": _hood,
     "kpis": lambda s: kpis.kpi_table(s),
+    "ascof": lambda s: ascof.ascof_table(s),
     "contracts": _contracts,
     "finance": lambda s: s.table("finance"),
     "sources": lambda s: pd.DataFrame([vars(f) for f in s.manifest.files]),
@@ -81,7 +83,7 @@ BUILDERS = {
     "census_demand": lambda s: areas.census_demand_table(s),
     "peers": lambda s: _peers(s),
     **{name: _market(name) for name in
-       ("market_changes", "concentration", "quality", "workforce", "prices", "segment_ratings")},
+       ("market_changes", "concentration", "quality", "workforce", "prices", "segment_ratings", "fee_rates")},
 }
 
 

@@ -4,8 +4,8 @@ projection year."""
 import dash
 from dash import html
 
-from metrics.gaps import bed_benchmarks, projection_years
-from domain.vocabulary import DEFAULT_OCCUPANCY, OCCUPANCY_RANGE
+from metrics.gaps import bed_benchmarks, occupancy_basis, projection_years
+from domain.vocabulary import OCCUPANCY_RANGE
 from .. import context, ids
 from ..components import chart_block, empty_store_notice, missing_notice, number_input, page, select
 
@@ -50,6 +50,9 @@ def layout(basis=None, benchmark=None, occupancy=None, year=None, home_type=None
     basis = basis if basis in dict(options) else ("custom" if benchmark not in (None, "") else "today")
     home_type = home_type if home_type in ("all", "residential", "nursing") else "all"
     low, high = (round(x * 100) for x in OCCUPANCY_RANGE)
+    real = occupancy_basis(store)  # the authority's real occupancy where loaded, else the assumed default
+    start = round(real.occupancy * 100, 1)
+    basis_words = real.sentence[0].lower() + real.sentence[1:]
     return page(
         "Demand versus supply",
         "Where demand outstrips supply. It starts from today's position: the care home beds registered against "
@@ -67,8 +70,9 @@ def layout(basis=None, benchmark=None, occupancy=None, year=None, home_type=None
                              _num(benchmark, None), step=0.1,  # the range is checked (and said) by the callback
                              hint="Used when 'My own value' is chosen; 0 to 200.",
                              error_id=ids.GAPS_BENCHMARK_ERROR),
-                number_input(ids.GAPS_OCCUPANCY, "Occupancy (%)", _num(occupancy, round(DEFAULT_OCCUPANCY * 100)),
-                             step=1, hint=f"{low} to {high}.", error_id=ids.GAPS_OCCUPANCY_ERROR),
+                number_input(ids.GAPS_OCCUPANCY, "Occupancy (%)", _num(occupancy, start),
+                             step=0.1, hint=f"{low} to {high}. Starts at {basis_words}",
+                             error_id=ids.GAPS_OCCUPANCY_ERROR),
             ]),
             select(ids.GAPS_HOME_TYPE, "Home type", [("all", "All care homes"), ("residential", "Residential"),
                                                      ("nursing", "Nursing")], home_type),

@@ -75,6 +75,10 @@ def layout(segment="all", since=None, **_):
                     "highly concentrated (Competition Commission and OFT merger guidelines, 2010)."),
         chart_block(ids.MH_WORKFORCE_CHART, "Workforce: vacancy and turnover rates against region and England"),
         chart_block(ids.MH_PRICES_CHART, "Prices: the council's rates against its cost of care"),
+        chart_block(ids.MH_FEES_CHART, "Fees: the council's average fees against its region, England and comparators",
+                    "DHSC's MSIF provider fee reporting: the average fee each council pays external providers. "
+                    "Weekly and hourly fees are drawn as a share of England's fee (100 = England); the table keeps "
+                    "the pounds and the council's own cost-of-care median."),
         query_id=ids.query("market_health"),
     )
 
