@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from conftest import SAMPLE
 from test_partial_matrix import SOURCES
+from domain.contract import sheet_title
 
 # Optional columns a publisher's file may lack (the file is still accepted, or refused in one named
 # line): (the source, the file's glob, its sheet or None for CSV, the header to drop).
@@ -125,7 +126,7 @@ def check_no_invented_numbers(store, kinds: set[str], csv_dir: Path, xlsx: Path,
                                     f"{rule.kind} file", r)
         layout = sheet_columns(rule.table, tables[rule.table])
         where = {c.source: i for i, c in enumerate(layout) if c.source}
-        sheet = list(wb[rule.table[:31]].iter_rows(min_row=2, values_only=True))
+        sheet = list(wb[sheet_title(rule.table)].iter_rows(min_row=2, values_only=True))
         code = {c.source: i for i, c in enumerate(layout) if c.source}  # coded columns keep the code
         rows = _rule_rows(rule, sheet, lambda r, c: r[code[c]])
         for r in rows:

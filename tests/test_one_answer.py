@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from domain.contract import sheet_title
 
 
 def _mps(*args):
@@ -48,7 +49,7 @@ def test_north_lewishams_registered_patients_are_one_figure(sample_store, output
     assert "68,737" in page
     hoods = outputs["csv"]["neighbourhoods"].set_index("neighbourhood")
     assert hoods.loc["N1", "registered_patients"] == 68737 and hoods.loc["N1", "registered_as_at"] == "2017-04-01"
-    ws = outputs["xlsx"]["neighbourhoods"]
+    ws = outputs["xlsx"][sheet_title("neighbourhoods")]
     assert [c.value for c in ws[2]][:3] == ["North Lewisham", "N1", 68737]
     assert "Registered patients (GP extract of 1 April 2017)" in outputs["brief"]
     assert "North Lewisham 68,737" in outputs["brief"]
