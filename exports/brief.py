@@ -600,38 +600,73 @@ def fit_pdf_cell(text: str) -> str:
     return text[:PDF_CELL_LIMIT] + note
 
 
+PDF_WORD_LIMIT = 30
+"""Longest run of characters without a space that the PDF's table columns are sized to hold whole
+(a client group, an authority's or a file's name). A longer run (a pasted document, a hostile name)
+is not a word: it may break where the column ends rather than widen the table off the page."""
+
+PDF_TABLE_SIZES = (7, 6.5, 6, 5.5, 5)
+"""Font sizes (points) a PDF table may use: the largest at which every column holds its longest word."""
+
+
+def _longest_word(text: str, font: str, size: float) -> float:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    return max((stringWidth(w, font, size) for w in text.split() if len(w) <= PDF_WORD_LIMIT), default=0.0)
+
+
 def _pdf_table(frame: pd.DataFrame, width: float, heads, smalls):
     """One table for the PDF: labelled header row repeated on each page, cells formatted by column,
-    numbers right-aligned, column widths by their longest word and typical content."""
+    numbers right-aligned. Tables break lines only between words: each column is at least as wide
+    as its longest word (measured in the font it is drawn in, header bold), and a table whose words
+    cannot all fit the page at 7 pt is set in the largest smaller size at which they do. The width
+    left over goes to the columns whose text wraps, by their typical length."""
     from reportlab.lib import colors
+    from reportlab.lib.units import mm
+    from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.platypus import Paragraph, Table, TableStyle
     numeric = [_numeric_column(frame, c) for c in frame.columns]
     cells = [[fit_pdf_cell(fmt_cell(str(c), v)) for v, c in zip(r, frame.columns)]
              for r in frame.itertuples(index=False)]
     headers = [_heading(c) for c in frame.columns]
-    from reportlab.lib.units import mm
-    char, pad = 1.45 * mm, 5 * mm  # 7pt Helvetica: about 1.45 mm a character; cell padding
-    fixed, flexible = {}, {}
-    for j, h in enumerate(headers):
-        longest_word = max((len(w) for w in h.split()), default=4)
-        lengths = sorted(len(row[j]) for row in cells) or [4]
-        if numeric[j] or max(lengths) <= 12:  # numbers, dates and short codes never wrap
-            fixed[j] = max(longest_word * 1.1, max(lengths)) * char + pad
-        else:  # text wraps: shares what is left, by its typical length, never below its longest word
-            flexible[j] = (max(longest_word * 1.1, min(lengths[int(len(lengths) * 0.8)], 40)),
-                           longest_word * 1.1 * char + pad)
-    room = width - sum(fixed.values())
-    total = sum(w for w, _ in flexible.values()) or 1
-    widths = [fixed[j] if j in fixed else max(flexible[j][1], room * flexible[j][0] / total)
-              for j in range(len(headers))]
-    scale = min(1.0, width / sum(widths))
-    widths = [w * scale for w in widths]
+    pad = 12.5  # the cell's padding, 6 pt each side, and a little for rounding
+
+    def least(size: float) -> list[float]:
+        """Each column's narrowest width at `size`: its longest word; a number or short code whole."""
+        out = []
+        for j, h in enumerate(headers):
+            words = [_longest_word(h, heads[numeric[j]].fontName, size)]
+            words += [_longest_word(row[j], smalls[numeric[j]].fontName, size) for row in cells]
+            if numeric[j] or max((len(row[j]) for row in cells), default=0) <= 12:  # never wraps
+                words += [stringWidth(row[j], smalls[numeric[j]].fontName, size) for row in cells]
+            out.append(max(words) + pad)
+        return out
+
+    size = next((s for s in PDF_TABLE_SIZES if sum(least(s)) <= width), PDF_TABLE_SIZES[-1])
+    floor = least(size)
+    if sum(floor) > width:  # too many columns even at the smallest size: the page's width wins
+        floor = [f * width / sum(floor) for f in floor]
+    char = 1.45 * mm * size / 7  # 7pt Helvetica: about 1.45 mm a character
+    wraps = [not numeric[j] and max((len(row[j]) for row in cells), default=0) > 12 for j in range(len(headers))]
+    wish = list(floor)
+    for j in (j for j in range(len(headers)) if wraps[j]):
+        lengths = sorted(len(row[j]) for row in cells)
+        wish[j] = max(floor[j], min(lengths[int(len(lengths) * 0.8)], 40) * char + pad)
+    if sum(wish) > width:  # share what is left above the floors by how much more each column wants
+        spare, more = max(width - sum(floor), 0.0), [w - f for w, f in zip(wish, floor)]
+        wish = [f + spare * m / (sum(more) or 1) for f, m in zip(floor, more)]
+    elif any(wraps):  # room to spare: the columns whose text wraps take it, by what they wish for
+        spare, wanted = width - sum(wish), sum(w for w, x in zip(wish, wraps) if x)
+        wish = [w + spare * w / wanted if x else w for w, x in zip(wish, wraps)]
+    if size != PDF_TABLE_SIZES[0]:
+        heads = [h.clone(f"{h.name}_{size}", fontSize=size, leading=size * 1.2) for h in heads]
+        smalls = [s.clone(f"{s.name}_{size}", fontSize=size, leading=size * 1.2) for s in smalls]
     data = [[Paragraph(html.escape(h), heads[n]) for h, n in zip(headers, numeric)]]
     data += [[Paragraph(html.escape(v), smalls[n]) for v, n in zip(row, numeric)] for row in cells]
-    t = Table(data, repeatRows=1, hAlign="LEFT", colWidths=widths)
+    t = Table(data, repeatRows=1, hAlign="LEFT", colWidths=wish)
     t.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#0b0c0c")),
                            ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#b1b4b6")),
                            ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    t.mps_font_size = size
     return t
 
 
