@@ -67,7 +67,10 @@ def draws_nothing(figure) -> bool:
     for trace in fig.get("data", []) or []:
         kind = trace.get("type", "scatter")
         if kind in ("bar", "scatter", "box", "histogram"):
-            keys = ["x"] if trace.get("orientation") == "h" else ["y"]
+            # The value axis is y, unless the trace lies along it (a horizontal bar) or y holds
+            # categories (a dot plot of values against labels, as the Performance spine draws).
+            across = trace.get("orientation") == "h" or (kind == "scatter" and _categories(trace.get("y")))
+            keys = ["x"] if across else ["y"]
         elif kind in ("heatmap", "contour"):
             keys = ["z"]
         elif kind == "pie":
@@ -77,6 +80,14 @@ def draws_nothing(figure) -> bool:
         if any(_has_finite(trace.get(k)) for k in keys):
             return False
     return True
+
+
+def _categories(values) -> bool:
+    """Whether an axis's values are labels (text that is not a number), not values."""
+    if values is None or isinstance(values, dict):
+        return False
+    present = [v for v in np.ravel(np.asarray(values, dtype=object)) if v is not None]
+    return bool(present) and all(isinstance(v, str) and not _has_finite([v]) for v in present)
 
 
 def _has_finite(values) -> bool:

@@ -388,6 +388,14 @@ def test_bare_axes_are_recognised():
     assert figures.draws_nothing(figures.bars(blank, "name", "value", "t", horizontal=True))
     assert not figures.draws_nothing(figures.bars(blank.fillna(0), "name", "value", "t"))  # a real 0 is drawn
     assert not figures.draws_nothing(figures.empty("No CQC care directory"))
+    # A dot plot of values against labels (the Performance spine) draws its x values: the sample's
+    # Performance page showed "No data for this selection" over 12 indicators.
+    dots = pd.DataFrame({"indicator_name": ["Falls", "Hip fractures"], "value": [2712.3, 601.3],
+                         "lower_ci": [2600.0, 550.0], "upper_ci": [2800.0, 650.0], "england_value": [2169.4, 640.7],
+                         "region_value": [2000.0, 600.0], "compared_to_england": ["worse", "similar"],
+                         "compared_to_region": ["worse", "similar"], "period": ["2016/17"] * 2, "sex": ["Persons"] * 2,
+                         "age": ["65+"] * 2, "polarity": ["low_is_good"] * 2})
+    assert not figures.draws_nothing(figures.spine(dots, "t"))
 
 
 def test_a_directory_without_ratings_gives_no_rating_counts(tmp_path):
