@@ -347,11 +347,11 @@ def _where_people_live(store: Store, tables) -> Section:
 
 
 def _opportunities(store: Store, as_at) -> Section:
-    ending = opportunities.ending_within(store, 12)
+    ending = opportunities.contract_timeline(store, 12)  # the Opportunities page's list: care contracts only
     opp = Section("Opportunities for providers", [
-        f"Contracts ending within 12 months of {as_at:%d %B %Y}, and where demand is growing."])
+        f"Care contracts ending within 12 months of {as_at:%d %B %Y}, and where demand is growing."])
     if len(ending):
-        opp.blocks.append(("Contracts ending within 12 months", ending.assign(
+        opp.blocks.append(("Care contracts ending within 12 months", ending.assign(
             end_date=ending["end_date"].dt.strftime("%Y-%m-%d"),
             client_group=ending["client_group"].map(CLIENT_GROUP_LABELS))[
             ["title", "supplier", "client_group", "end_date", "annual_value"]].round(0)))

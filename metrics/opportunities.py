@@ -37,18 +37,6 @@ def contracts(store: Store) -> pd.DataFrame:
 
 
 @per_store_version
-def ending_within(store: Store, months: int, as_of: dt.date | None = None) -> pd.DataFrame:
-    if months <= 0:
-        raise ValueError("months must be positive")
-    c = contracts(store)
-    if c.empty:
-        return c
-    start = pd.Timestamp(as_of or reference_date(store))
-    end = start + pd.DateOffset(months=months)
-    return c[(c["end_date"] >= start) & (c["end_date"] < end)].sort_values("end_date")
-
-
-@per_store_version
 def opportunities_table(store: Store, as_of: dt.date | None = None) -> pd.DataFrame:
     """Per client group: care contracts and their annual value ending within each window and all
     those still running, beside the group's projected demand growth. The same definitions as the
