@@ -632,6 +632,8 @@ NO_DATA: tuple[NoData, ...] = (
            "neighbourhood_caseloads", ("service", ("social_care_cases",))),
     NoData("kpis", ("value", "region_value", "england_value", "comparators_value"), "fingertips"),
     NoData("finance", ("value_gbp",), "council_finance"),
+    NoData("opportunities", tuple(f"{what}_{when}" for when in ("ending_6m", "ending_12m", "ending_24m", "running")
+                                  for what in ("contracts", "annual_value")), "contracts_register"),
     NoData("workforce", ("value",), "skills_for_care_workforce"),
     NoData("prices", ("council_rate",), "asc_finance_unit_costs"),
 )
