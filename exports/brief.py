@@ -251,9 +251,12 @@ def _gaps(store: Store) -> Section:
     if len(labels):
         gap_sec.blocks.append(("Gap measures", labels[["label", "numerator", "denominator", "value", "unit",
                                                        "benchmark", "polarity", "year"]].round(1)))
+    gap_sec.paragraphs += _beds_today(store)
     beds = gaps.beds_needed(store)
     if len(beds):
-        last = beds.iloc[-1]
+        # The MPS horizon's year, as the findings and the Demand vs supply page say it (not the last projection).
+        target = demand.mps_horizon(store, beds["year"])[1]
+        last = beds[beds["year"] == target].iloc[0]
         gap_sec.paragraphs.append(
             f"Holding today's ratio of care home beds to people aged 75 and over, at {DEFAULT_OCCUPANCY:.0%} "
             f"occupancy, would need "
@@ -262,6 +265,25 @@ def _gaps(store: Store) -> Section:
         gap_sec.blocks.append(_bar_chart(beds["year"].astype(str), beds["beds_needed"],
                                          "Older people's care home beds needed to hold today's ratio", "Beds"))
     return gap_sec
+
+
+def _beds_today(store: Store) -> list[str]:
+    """Today's older people's care home beds, as the Demand vs supply page states them: registered,
+    occupied at the default occupancy, and the places the council funds (metrics.gaps.beds_position,
+    whose council-funded places are metrics.supply.council_funded_care_home_places)."""
+    position = gaps.beds_position(store, DEFAULT_OCCUPANCY)
+    if position.empty:
+        return []
+    total = position[position["type"] == "all"].iloc[0]
+    said = [f"Today {total.registered_beds:,.0f} beds in {int(total.homes)} older people's care homes are registered "
+            f"with the CQC; at {DEFAULT_OCCUPANCY:.0%} occupancy about {total.occupied_beds:,.0f} of them are in use."]
+    funded = total.council_funded_in_area
+    if funded is not None and funded == funded:
+        said.append(f"The council funds {funded:,.0f} people aged 65 and over in care homes in the area and "
+                    f"{total.council_funded_out_of_area:,.0f} placed outside it, whatever their support reason.")
+    else:
+        said.append("No council activity file is loaded, so the care home places the council funds are not known.")
+    return said
 
 
 def _neighbourhoods(store: Store, tables) -> Section:
