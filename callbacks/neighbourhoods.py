@@ -3,7 +3,7 @@ share metrics.tables' suppressed tables)."""
 import pandas as pd
 from dash import Input, Output, State, dcc, html, no_update
 
-from domain.labels import client_group_label
+from domain.labels import client_group_label, code_label
 from layouts import figures, ids
 from layouts.pages.neighbourhoods import SERVICE_OPTIONS, census_view, choices
 from metrics import areas, neighbourhood_gaps, neighbourhoods
@@ -95,6 +95,8 @@ def update_matrix(_ready):
                                 "(borough = 100)", "Borough = 100")
     table = t[["area_name", "client_group", "demand", "service", "supply", "per_1000", "benchmark_per_1000",
                "expected", "supply_gap", "shortfall_pct", "gap_rank"]]
+    table = table.assign(client_group=table["client_group"].map(lambda g: code_label("client_group", g)),
+                         service=table["service"].map(lambda v: code_label("service", v)))  # names, not codes
     return chart_result(table, fig, "Demand, supply and supply per 1,000 of demand against the borough rate", SOURCE)
 
 

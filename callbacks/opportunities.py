@@ -57,6 +57,8 @@ def update_opportunities(window, client_group):
         if counts is not None else 0,
         annual_value_ending=growth["client_group"].map(counts["annual_value"]).fillna(0.0)
         if counts is not None else 0.0)
+    if not s.has("contracts"):  # no contracts register: unknown, never 0
+        g = g.assign(contracts_ending=None, annual_value_ending=None)
     if group:
         g = g[g["client_group"] == group]
     g = g.assign(client_group=g["client_group"].map(_group_name),

@@ -703,6 +703,27 @@ EXPORT_TABLES: dict[str, Table] = {t.name: t for t in [
 ]}
 
 
+# The workbook's sheet tab for each export table: words a reader knows, at most 31 characters and
+# none of []:*?/\ (a spreadsheet's limits). The CSV keeps the machine name (contracts.csv); the
+# workbook's tab reads "Contracts". One place: the workbook writer, its README and the tests read it.
+SHEET_TITLES: dict[str, str] = {
+    "demand": "Demand", "supply": "Supply", "gaps": "Gaps", "care_homes": "Care homes",
+    "neighbourhoods": "Neighbourhoods", "kpis": "Performance indicators", "contracts": "Contracts",
+    "finance": "Finance", "sources": "Sources", "beds_needed": "Beds needed",
+    "older_growth": "Growth of older residents", "ownership": "Care home ownership",
+    "opportunities": "Opportunities", "practices": "GP practices", "neighbourhood_gaps": "Neighbourhood gaps",
+    "census_wards": "Census by ward", "neighbourhood_supply": "Neighbourhood supply",
+    "market_changes": "Market changes", "concentration": "Ownership concentration",
+    "quality": "Quality ratings", "workforce": "Workforce", "prices": "Prices and cost of care",
+    "segment_ratings": "Market segment ratings",
+}
+
+
+def sheet_title(table: str) -> str:
+    """The workbook sheet that holds export table `table` (its tab's name)."""
+    return SHEET_TITLES[table]
+
+
 # ---------------------------------------------------------------------------------------------
 # "No data" is not 0: export cells that one kind of input file alone gives
 @dataclass(frozen=True)
@@ -746,6 +767,8 @@ NO_DATA: tuple[NoData, ...] = (
     NoData("ascof", ("value", "region_value", "england_value", "comparators_value"), "ascof"),
     NoData("fee_rates", ("council_fee", "region_fee", "england_fee", "comparator_median"), "msif_fee_rates"),
     NoData("finance", ("value_gbp",), "council_finance"),
+    NoData("opportunities", tuple(f"{what}_{when}" for when in ("ending_6m", "ending_12m", "ending_24m", "running")
+                                  for what in ("contracts", "annual_value")), "contracts_register"),
     NoData("workforce", ("value",), "skills_for_care_workforce"),
     NoData("prices", ("council_rate",), "asc_finance_unit_costs"),
 )
@@ -940,6 +963,8 @@ def markdown() -> str:
 
 def _table_md(t: Table) -> list[str]:
     out = [f"### `{t.name}`", "", t.description, ""]
+    if t.name in SHEET_TITLES and EXPORT_TABLES.get(t.name) is t:
+        out += [f"Workbook sheet: {SHEET_TITLES[t.name]}.", ""]
     if t.produced_by:
         out.append(f"Written by `{t.produced_by}`." + (f" Key: {', '.join(t.key)}." if t.key else ""))
         out.append("")

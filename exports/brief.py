@@ -251,9 +251,12 @@ def _gaps(store: Store) -> Section:
     if len(labels):
         gap_sec.blocks.append(("Gap measures", labels[["label", "numerator", "denominator", "value", "unit",
                                                        "benchmark", "polarity", "year"]].round(1)))
+    gap_sec.paragraphs += _beds_today(store)
     beds = gaps.beds_needed(store)
     if len(beds):
-        last = beds.iloc[-1]
+        # The MPS horizon's year, as the findings and the Demand vs supply page say it (not the last projection).
+        target = demand.mps_horizon(store, beds["year"])[1]
+        last = beds[beds["year"] == target].iloc[0]
         gap_sec.paragraphs.append(
             f"Holding today's ratio of care home beds to people aged 75 and over, at {DEFAULT_OCCUPANCY:.0%} "
             f"occupancy, would need "
@@ -262,6 +265,25 @@ def _gaps(store: Store) -> Section:
         gap_sec.blocks.append(_bar_chart(beds["year"].astype(str), beds["beds_needed"],
                                          "Older people's care home beds needed to hold today's ratio", "Beds"))
     return gap_sec
+
+
+def _beds_today(store: Store) -> list[str]:
+    """Today's older people's care home beds, as the Demand vs supply page states them: registered,
+    occupied at the default occupancy, and the places the council funds (metrics.gaps.beds_position,
+    whose council-funded places are metrics.supply.council_funded_care_home_places)."""
+    position = gaps.beds_position(store, DEFAULT_OCCUPANCY)
+    if position.empty:
+        return []
+    total = position[position["type"] == "all"].iloc[0]
+    said = [f"Today {total.registered_beds:,.0f} beds in {int(total.homes)} older people's care homes are registered "
+            f"with the CQC; at {DEFAULT_OCCUPANCY:.0%} occupancy about {total.occupied_beds:,.0f} of them are in use."]
+    funded = total.council_funded_in_area
+    if funded is not None and funded == funded:
+        said.append(f"The council funds {funded:,.0f} people aged 65 and over in care homes in the area and "
+                    f"{total.council_funded_out_of_area:,.0f} placed outside it, whatever their support reason.")
+    else:
+        said.append("No council activity file is loaded, so the care home places the council funds are not known.")
+    return said
 
 
 def _neighbourhoods(store: Store, tables) -> Section:
@@ -351,11 +373,11 @@ def _where_people_live(store: Store, tables) -> Section:
 
 
 def _opportunities(store: Store, as_at) -> Section:
-    ending = opportunities.ending_within(store, 12)
+    ending = opportunities.contract_timeline(store, 12)  # the Opportunities page's list: care contracts only
     opp = Section("Opportunities for providers", [
-        f"Contracts ending within 12 months of {as_at:%d %B %Y}, and where demand is growing."])
+        f"Care contracts ending within 12 months of {as_at:%d %B %Y}, and where demand is growing."])
     if len(ending):
-        opp.blocks.append(("Contracts ending within 12 months", ending.assign(
+        opp.blocks.append(("Care contracts ending within 12 months", ending.assign(
             end_date=ending["end_date"].dt.strftime("%Y-%m-%d"),
             client_group=ending["client_group"].map(CLIENT_GROUP_LABELS))[
             ["title", "supplier", "client_group", "end_date", "annual_value"]].round(0)))
@@ -618,38 +640,73 @@ def fit_pdf_cell(text: str) -> str:
     return text[:PDF_CELL_LIMIT] + note
 
 
+PDF_WORD_LIMIT = 30
+"""Longest run of characters without a space that the PDF's table columns are sized to hold whole
+(a client group, an authority's or a file's name). A longer run (a pasted document, a hostile name)
+is not a word: it may break where the column ends rather than widen the table off the page."""
+
+PDF_TABLE_SIZES = (7, 6.5, 6, 5.5, 5)
+"""Font sizes (points) a PDF table may use: the largest at which every column holds its longest word."""
+
+
+def _longest_word(text: str, font: str, size: float) -> float:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    return max((stringWidth(w, font, size) for w in text.split() if len(w) <= PDF_WORD_LIMIT), default=0.0)
+
+
 def _pdf_table(frame: pd.DataFrame, width: float, heads, smalls):
     """One table for the PDF: labelled header row repeated on each page, cells formatted by column,
-    numbers right-aligned, column widths by their longest word and typical content."""
+    numbers right-aligned. Tables break lines only between words: each column is at least as wide
+    as its longest word (measured in the font it is drawn in, header bold), and a table whose words
+    cannot all fit the page at 7 pt is set in the largest smaller size at which they do. The width
+    left over goes to the columns whose text wraps, by their typical length."""
     from reportlab.lib import colors
+    from reportlab.lib.units import mm
+    from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.platypus import Paragraph, Table, TableStyle
     numeric = [_numeric_column(frame, c) for c in frame.columns]
     cells = [[fit_pdf_cell(fmt_cell(str(c), v)) for v, c in zip(r, frame.columns)]
              for r in frame.itertuples(index=False)]
     headers = [_heading(c) for c in frame.columns]
-    from reportlab.lib.units import mm
-    char, pad = 1.45 * mm, 5 * mm  # 7pt Helvetica: about 1.45 mm a character; cell padding
-    fixed, flexible = {}, {}
-    for j, h in enumerate(headers):
-        longest_word = max((len(w) for w in h.split()), default=4)
-        lengths = sorted(len(row[j]) for row in cells) or [4]
-        if numeric[j] or max(lengths) <= 12:  # numbers, dates and short codes never wrap
-            fixed[j] = max(longest_word * 1.1, max(lengths)) * char + pad
-        else:  # text wraps: shares what is left, by its typical length, never below its longest word
-            flexible[j] = (max(longest_word * 1.1, min(lengths[int(len(lengths) * 0.8)], 40)),
-                           longest_word * 1.1 * char + pad)
-    room = width - sum(fixed.values())
-    total = sum(w for w, _ in flexible.values()) or 1
-    widths = [fixed[j] if j in fixed else max(flexible[j][1], room * flexible[j][0] / total)
-              for j in range(len(headers))]
-    scale = min(1.0, width / sum(widths))
-    widths = [w * scale for w in widths]
+    pad = 12.5  # the cell's padding, 6 pt each side, and a little for rounding
+
+    def least(size: float) -> list[float]:
+        """Each column's narrowest width at `size`: its longest word; a number or short code whole."""
+        out = []
+        for j, h in enumerate(headers):
+            words = [_longest_word(h, heads[numeric[j]].fontName, size)]
+            words += [_longest_word(row[j], smalls[numeric[j]].fontName, size) for row in cells]
+            if numeric[j] or max((len(row[j]) for row in cells), default=0) <= 12:  # never wraps
+                words += [stringWidth(row[j], smalls[numeric[j]].fontName, size) for row in cells]
+            out.append(max(words) + pad)
+        return out
+
+    size = next((s for s in PDF_TABLE_SIZES if sum(least(s)) <= width), PDF_TABLE_SIZES[-1])
+    floor = least(size)
+    if sum(floor) > width:  # too many columns even at the smallest size: the page's width wins
+        floor = [f * width / sum(floor) for f in floor]
+    char = 1.45 * mm * size / 7  # 7pt Helvetica: about 1.45 mm a character
+    wraps = [not numeric[j] and max((len(row[j]) for row in cells), default=0) > 12 for j in range(len(headers))]
+    wish = list(floor)
+    for j in (j for j in range(len(headers)) if wraps[j]):
+        lengths = sorted(len(row[j]) for row in cells)
+        wish[j] = max(floor[j], min(lengths[int(len(lengths) * 0.8)], 40) * char + pad)
+    if sum(wish) > width:  # share what is left above the floors by how much more each column wants
+        spare, more = max(width - sum(floor), 0.0), [w - f for w, f in zip(wish, floor)]
+        wish = [f + spare * m / (sum(more) or 1) for f, m in zip(floor, more)]
+    elif any(wraps):  # room to spare: the columns whose text wraps take it, by what they wish for
+        spare, wanted = width - sum(wish), sum(w for w, x in zip(wish, wraps) if x)
+        wish = [w + spare * w / wanted if x else w for w, x in zip(wish, wraps)]
+    if size != PDF_TABLE_SIZES[0]:
+        heads = [h.clone(f"{h.name}_{size}", fontSize=size, leading=size * 1.2) for h in heads]
+        smalls = [s.clone(f"{s.name}_{size}", fontSize=size, leading=size * 1.2) for s in smalls]
     data = [[Paragraph(html.escape(h), heads[n]) for h, n in zip(headers, numeric)]]
     data += [[Paragraph(html.escape(v), smalls[n]) for v, n in zip(row, numeric)] for row in cells]
-    t = Table(data, repeatRows=1, hAlign="LEFT", colWidths=widths)
+    t = Table(data, repeatRows=1, hAlign="LEFT", colWidths=wish)
     t.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#0b0c0c")),
                            ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#b1b4b6")),
                            ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    t.mps_font_size = size
     return t
 
 

@@ -2,7 +2,8 @@
 
 A README sheet first (authority, data as-at dates, sources with versions, units and rounding, the
 suppression rule, and every sheet's columns: the human header, the CSV's machine name, unit and
-meaning), then one sheet per table. Headers are the label dictionary's human names
+meaning), then one sheet per table, its tab named in words (`domain.contract.SHEET_TITLES`:
+"Contracts", "Beds needed"; the CSV file keeps the machine name). Headers are the label dictionary's human names
 (`domain.labels.column_label`); a coded column (client group, measure, service, segment, area
 code, ...) is shown by name with its code in the column beside it, so a row reads in words and
 still joins to the CSV. Counts are whole numbers ("#,##0"), dates are Excel dates, years plain
@@ -23,7 +24,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from domain.contract import EXPORT_TABLES
+from domain.contract import EXPORT_TABLES, sheet_title
 from domain.labels import COLUMN_LABELS, EXPORT_CODE_LABELS, code_label, column_label
 from domain.vocabulary import SUPPRESSION_THRESHOLD
 from metrics.opportunities import reference_date
@@ -200,8 +201,8 @@ def long_text(tables: dict[str, pd.DataFrame], layouts: dict[str, list[SheetColu
             n = int(values.map(lambda v: isinstance(v, str) and len(v) * 1.5 + 1 > CELL_LIMIT
                                and len(neutralise(v)) > CELL_LIMIT).sum())  # as written, apostrophes included
             if n:
-                header = next((c.header for c in layouts[name[:31]] if c.machine == col), col)
-                found.append(f"{name[:31]}: {header} ({n:,} cell{'s' if n > 1 else ''})")
+                header = next((c.header for c in layouts[sheet_title(name)] if c.machine == col), col)
+                found.append(f"{sheet_title(name)}: {header} ({n:,} cell{'s' if n > 1 else ''})")
     return found
 
 
@@ -223,7 +224,8 @@ def _readme_rows(store: Store, layouts: dict[str, list[SheetColumn]], cut: list[
                               f"'{cut_note(1_000_000).strip().replace('1,000,000', 'N')}'. "
                  + (f"Cut in this workbook: {'; '.join(cut)}." if cut else "No cell is cut in this workbook.")))
     rows += [("", ""), ("Sheet", "What it holds")]
-    rows += [(name[:31], table.description) for name, table in EXPORT_TABLES.items() if name[:31] in layouts]
+    rows += [(sheet_title(name), f"{table.description} (CSV: {name}.csv)") for name, table in EXPORT_TABLES.items()
+             if sheet_title(name) in layouts]
     rows += [("", ""), ("Source file", "Kind, version or date, SHA-256")]
     for f in m.files:
         rows.append((f.path, f"{f.kind}; {stated_version(f.meta)}; {f.sha256[:16]}…"))
@@ -286,13 +288,13 @@ def write_workbook(store: Store, path: Path) -> Path:
     neighbourhoods = _neighbourhood_names(tables)
     extra = {"area_code": _area_names(store, tables), "metric": _gap_names(store),
              "neighbourhood": neighbourhoods, "neighbourhood_code": neighbourhoods}
-    layouts = {name[:31]: sheet_columns(name, frame) for name, frame in tables.items()}
+    layouts = {sheet_title(name): sheet_columns(name, frame) for name, frame in tables.items()}
     _write_readme(readme, store, layouts, long_text(tables, layouts))
 
     marker = f"<{SUPPRESSION_THRESHOLD}"
     for name, frame in tables.items():
-        ws = wb.create_sheet(name[:31])
-        columns = layouts[name[:31]]
+        ws = wb.create_sheet(sheet_title(name))
+        columns = layouts[sheet_title(name)]
         ws.append([c.header for c in columns])
         for cell in ws[1]:
             cell.fill, cell.font = HEADER_FILL, HEADER_FONT

@@ -67,7 +67,10 @@ def draws_nothing(figure) -> bool:
     for trace in fig.get("data", []) or []:
         kind = trace.get("type", "scatter")
         if kind in ("bar", "scatter", "box", "histogram"):
-            keys = ["x"] if trace.get("orientation") == "h" else ["y"]
+            # The value axis is y, unless the trace lies along it (a horizontal bar) or y holds
+            # categories (a dot plot of values against labels, as the Performance spine draws).
+            across = trace.get("orientation") == "h" or (kind == "scatter" and _categories(trace.get("y")))
+            keys = ["x"] if across else ["y"]
         elif kind in ("heatmap", "contour"):
             keys = ["z"]
         elif kind == "pie":
@@ -77,6 +80,14 @@ def draws_nothing(figure) -> bool:
         if any(_has_finite(trace.get(k)) for k in keys):
             return False
     return True
+
+
+def _categories(values) -> bool:
+    """Whether an axis's values are labels (text that is not a number), not values."""
+    if values is None or isinstance(values, dict):
+        return False
+    present = [v for v in np.ravel(np.asarray(values, dtype=object)) if v is not None]
+    return bool(present) and all(isinstance(v, str) and not _has_finite([v]) for v in present)
 
 
 def _has_finite(values) -> bool:
@@ -471,12 +482,18 @@ def timeline(frame: pd.DataFrame, label: str, start: str, end: str, value: str, 
             text=[f"{fmt_money(v)} a year" if pd.notna(v) else "" for v in part[value]], textposition="outside",
             textfont=dict(color="#0b0c0c"), cliponaxis=False,
             hovertext=[f"{t}: ends {d:%d %b %Y}" for t, d in zip(part[label], e)], hoverinfo="text"))
-    height = max(300, 46 * len(frame) + 140)
+    # Every row as tall as the longest name's lines (plotly spaces categories evenly): three-line
+    # names overlapped their neighbours on a phone at 46 px a row.
+    lines = max(r.count("<br>") + 1 for r in rows)
+    height = max(300, max(46, TIMELINE_LINE * lines + 14) * len(frame) + 170)
     return _base(fig, title, "", "Contract period",
                  xaxis={"type": "date"},
                  yaxis={"autorange": "reversed", "categoryorder": "array", "categoryarray": rows},
-                 height=height, margin={"l": 60, "r": 110, "t": 60, "b": 50},
-                 legend={"orientation": "h", "y": -80 / height, "yanchor": "top"}, barmode="overlay")
+                 height=height, margin={"l": 60, "r": 110, "t": 60, "b": 80},
+                 legend={"orientation": "h", "y": -110 / height, "yanchor": "top"}, barmode="overlay")
+
+
+TIMELINE_LINE = 18  # px a line of a contract's name takes at the 14 px font
 
 
 def money(value) -> str:

@@ -37,32 +37,21 @@ def contracts(store: Store) -> pd.DataFrame:
 
 
 @per_store_version
-def ending_within(store: Store, months: int, as_of: dt.date | None = None) -> pd.DataFrame:
-    if months <= 0:
-        raise ValueError("months must be positive")
-    c = contracts(store)
-    if c.empty:
-        return c
-    start = pd.Timestamp(as_of or reference_date(store))
-    end = start + pd.DateOffset(months=months)
-    return c[(c["end_date"] >= start) & (c["end_date"] < end)].sort_values("end_date")
-
-
-@per_store_version
 def opportunities_table(store: Store, as_of: dt.date | None = None) -> pd.DataFrame:
     """Per client group: care contracts and their annual value ending within each window and all
     those still running, beside the group's projected demand growth. The same definitions as the
     Opportunities page: care contracts only (`care_contracts`) and the growth of
     `demand_growth_by_group`, with the years it runs between."""
     growth = demand_growth_by_group(store)
+    known = store.has("contracts")  # without a contracts register the counts are unknown, not 0
     rows = []
     for g in growth.itertuples():
         row = {"client_group": g.client_group}
         for m in (*WINDOWS_MONTHS, None):
             e = contract_timeline(store, m, g.client_group, as_of)
             suffix = f"ending_{m}m" if m else "running"
-            row[f"contracts_{suffix}"] = int(len(e))
-            row[f"annual_value_{suffix}"] = float(e["annual_value"].sum()) if len(e) else 0.0
+            row[f"contracts_{suffix}"] = int(len(e)) if known else None
+            row[f"annual_value_{suffix}"] = (float(e["annual_value"].sum()) if len(e) else 0.0) if known else None
         row.update(demand_growth_pct=g.demand_growth_pct, growth_measure=g.measure, from_year=g.from_year,
                    to_year=g.to_year)
         rows.append(row)
@@ -189,6 +178,7 @@ def provider_messages(store: Store, months: int | None = 24, as_of: dt.date | No
     growth = demand_growth_by_group(store)
     ending = contract_timeline(store, months, as_of=as_of)
     intentions = store.manifest.intentions or {}
+    known = store.has("contracts")
     rows = []
     for g in growth.itertuples():
         e = ending[ending["client_group"] == g.client_group] if len(ending) else ending
@@ -208,7 +198,14 @@ def provider_messages(store: Store, months: int | None = 24, as_of: dt.date | No
         else:
             contracts_part = (f"{n} care contract{plural} worth {_money(value)} a year end within {months} months"
                               if n else f"no care contract ends within {months} months")
-        if growing and n:
+        if not known:  # no contracts register: what ends is unknown, never "no contract ends"
+            contracts_part = "contracts ending are not known (no contracts register is loaded)"
+            n, value = None, None
+        if not known:
+            meaning = ("growing demand: talk to commissioners about new capacity" if growing else
+                       "the data loaded cannot say how demand will change" if growing is None else
+                       "steadier demand: ask commissioners which contracts are due to be re-let")
+        elif growing and n:
             meaning = "growing demand and contracts to re-let: a chance to bid and to offer more capacity"
         elif growing:
             meaning = "growing demand with no contract ending soon: talk to commissioners about new capacity"

@@ -145,11 +145,13 @@ class Store:
     @property
     def manifest(self) -> Manifest:
         """What `mps ingest` wrote; seen as another authority than the profile's, without the
-        profile's own facts (`PROFILE_FACTS`)."""
+        profile's own facts (`PROFILE_FACTS`) and without the profile authority's own files (those
+        that feed `PROFILE_TABLES`: its contracts registers, activity, finance, caseloads), so its
+        sources, the About page and the brief list only the files that can hold this authority's rows."""
         manifest = _manifest(str(self.path), self._stamp())
         if self._authority_code:
-            return dataclasses.replace(manifest, **{f: None if f == "default_client_group" else {}
-                                                    for f in PROFILE_FACTS})
+            return dataclasses.replace(manifest, files=[f for f in manifest.files if f.table not in PROFILE_TABLES],
+                                       **{f: None if f == "default_client_group" else {} for f in PROFILE_FACTS})
         return manifest
 
     @property

@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from browser_steps import axe_clean, wait_until
+from domain.contract import sheet_title
 
 pytestmark = pytest.mark.browser
 
@@ -41,21 +42,21 @@ def test_officer_reads_what_each_file_holds_then_downloads_and_opens_the_workboo
     # The list of tables opens from the keyboard-reachable summary.
     driver.find_element("css selector", ".downloads-tables summary").click()
     tables = wait_until(lambda: driver.find_element("id", "downloads-tables").text, timeout=30)
-    assert "care_homes (sheet; care_homes.csv)" in tables and "as the MPS prints it" in tables
+    assert "Care homes (sheet; care_homes.csv)" in tables and "as the MPS prints it" in tables
     axe_clean(driver)
 
     # The workbook, downloaded and opened as the officer would.
     driver.find_element("id", "download-workbook").click()
     wb = load_workbook(downloaded(tmp_path, "xlsx"))
     assert wb.sheetnames[0] == "README"
-    homes = wb["care_homes"]
+    homes = wb[sheet_title("care_homes")]
     assert [c.value for c in homes[1]] == ["Type", "Type code", "Homes", "Beds", "Share of beds (%)",
                                            "Average beds per home"]
     # Total row, as the MPS prints it: 18 homes, 672 beds (9 + 9 homes; 190 residential + 482 nursing).
     total = [c for c in homes[4]]
     assert [c.value for c in total[:4]] == ["Total", "total", 18, 672]
     assert type(total[3].value) is int and total[3].number_format == "#,##0"
-    contracts = wb["contracts"]
+    contracts = wb[sheet_title("contracts")]
     headers = [c.value for c in contracts[1]]
     end = contracts.cell(row=2, column=headers.index("End date") + 1)
     assert end.is_date and end.value.date() == dt.date(2018, 3, 31)   # LBL-CS-2015-001 in the register

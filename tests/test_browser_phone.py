@@ -37,14 +37,17 @@ def phone(driver):
 
 @pytest.fixture(scope="module")
 def paths(sample_store):
-    """Every page the app registers, and an area profile."""
+    """Every page the app registers, and every neighbourhood's area profile."""
     from app import create_app
+    from metrics.store import Store
     create_app(sample_store)
-    return sorted({p["path"] for p in dash.page_registry.values()}) + ["/area?code=N1"]
+    codes = sorted(Store(sample_store).table("lookup_neighbourhoods")["neighbourhood_code"])
+    assert len(codes) == 4
+    return sorted({p["path"] for p in dash.page_registry.values()}) + [f"/area?code={c}" for c in codes]
 
 
 def test_every_page_fits_a_390_px_phone(server, phone, paths):
-    assert len(paths) >= 14
+    assert len(paths) >= 17
     problems = []
     for path in paths:
         phone.get(server.url + path)

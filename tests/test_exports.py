@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from exports.csv_export import neutralise
 from metrics.store import Store
+from domain.contract import sheet_title
 
 
 @pytest.fixture(scope="module")
@@ -23,8 +24,10 @@ def both(sample_store, tmp_path_factory):
     return out
 
 
-def _by_machine_name(wb, sheet):
-    """A workbook sheet's columns keyed by their CSV (machine) name, through the README's column list."""
+def _by_machine_name(wb, table):
+    """Export table `table`'s sheet: its columns keyed by their CSV (machine) name, through the
+    README's column list."""
+    sheet = sheet_title(table)
     from exports.xlsx_export import readme_glossary
     glossary = readme_glossary(wb["README"])[sheet]
     rows = list(wb[sheet].iter_rows(values_only=True))
@@ -38,7 +41,7 @@ def test_workbook_values_equal_the_csv_export(both):
     assert wb.sheetnames[0] == "README"
     for csv_path in sorted((both / "csv").glob("*.csv")):
         expected = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
-        columns, rows = _by_machine_name(wb, csv_path.stem[:31])
+        columns, rows = _by_machine_name(wb, csv_path.stem)
         assert list(columns) == list(expected.columns), csv_path.stem  # every CSV column, in the CSV's order
         assert len(rows) - 1 == len(expected), csv_path.stem
         for col in expected.columns:
@@ -102,30 +105,30 @@ def test_workbook_headers_are_human_and_unique_and_the_csv_keeps_machine_names(b
         headers = [c.value for c in ws[1]]
         assert len(set(headers)) == len(headers), ws.title
         assert not [h for h in headers if "_" in h], ws.title  # no machine name shows
-    assert [c.value for c in wb["finance"][1]] == ["Organisation", "Item", "Period", "Value (£)"]
-    assert [c.value for c in wb["beds_needed"][1]][2] == "Occupied beds per 1,000 aged 75+"
-    assert "Beds per 1,000 registered patients aged 75+" in [c.value for c in wb["neighbourhood_supply"][1]]
+    assert [c.value for c in wb[sheet_title("finance")][1]] == ["Organisation", "Item", "Period", "Value (£)"]
+    assert [c.value for c in wb[sheet_title("beds_needed")][1]][2] == "Occupied beds per 1,000 aged 75+"
+    assert "Beds per 1,000 registered patients aged 75+" in [c.value for c in wb[sheet_title("neighbourhood_supply")][1]]
     assert pd.read_csv(both / "csv" / "finance.csv").columns.tolist() == ["organisation", "item", "period",
                                                                            "value_gbp"]
 
 
 def test_coded_columns_read_by_name_with_the_code_beside(both):
-    ws = load_workbook(both / "tables.xlsx")["supply"]
+    ws = load_workbook(both / "tables.xlsx")[sheet_title("supply")]
     headers = [c.value for c in ws[1]]
     assert headers[:4] == ["Client group", "Client group code", "Service", "Service code"]
     row = [c.value for c in ws[2]]
     assert row[:4] == ["Older people", "older_people", "Residential care", "residential_care"]
     assert row[headers.index("Area")] == "Lewisham" and row[headers.index("Area code")] == "E09000023"
-    hoods = load_workbook(both / "tables.xlsx")["neighbourhoods"]
+    hoods = load_workbook(both / "tables.xlsx")[sheet_title("neighbourhoods")]
     assert [c.value for c in hoods[1]][:6] == ["Neighbourhood", "Neighbourhood code", "Registered patients",
                                               "Registered patients as at", "Registered patients at the caseload date",
                                               "District nursing cases"]
     # N1 is North Lewisham (neighbourhood supply table): 68,737 registered patients in the latest GP extract
     # (1 April 2017), the figure every page shows; 45,342 in July 2013, Table 1's base for its caseloads.
     assert [c.value for c in hoods[2]][:5] == ["North Lewisham", "N1", 68737, dt.datetime(2017, 4, 1), 45342]
-    kpis = load_workbook(both / "tables.xlsx")["kpis"]
+    kpis = load_workbook(both / "tables.xlsx")[sheet_title("kpis")]
     assert kpis["I2"].value == 0.429337 and kpis["I2"].number_format == "#,##0.0##"  # shows 0.429, not 0.4
-    gaps = load_workbook(both / "tables.xlsx")["gaps"]
+    gaps = load_workbook(both / "tables.xlsx")[sheet_title("gaps")]
     assert [c.value for c in gaps[2]][2:4] == ["Care home beds per 1,000 people aged 75 and over",
                                               "care_home_beds_per_1000_75plus"]
 
@@ -133,22 +136,22 @@ def test_coded_columns_read_by_name_with_the_code_beside(both):
 def test_workbook_is_formatted(both):
     import datetime as dt
     wb = load_workbook(both / "tables.xlsx")
-    ws = wb["care_homes"]
+    ws = wb[sheet_title("care_homes")]
     assert ws.freeze_panes == "A2" and ws["A1"].font.bold
     # Older people's care homes, total row: 18 homes, 672 beds (9 + 9 homes; 190 + 482 beds).
     total = [c for c in ws[4]]
     assert total[0].value == "Total" and total[2].value == 18 and total[3].value == 672
     assert type(total[3].value) is int and total[3].number_format == "#,##0"
-    fin = wb["finance"]
+    fin = wb[sheet_title("finance")]
     assert fin["D2"].number_format.startswith('"£"') and fin["D2"].value == 377826000
-    contracts = wb["contracts"]
+    contracts = wb[sheet_title("contracts")]
     start = contracts["I2"]  # Start date of LBL-CS-2015-001, 2015-04-01 in the register
     assert contracts["I1"].value == "Start date" and start.is_date and start.number_format == "yyyy-mm-dd"
     assert start.value.date() == dt.date(2015, 4, 1)
-    demand = wb["demand"]
+    demand = wb[sheet_title("demand")]
     year = demand.cell(row=2, column=[c.value for c in demand[1]].index("Year") + 1)
     assert year.value == 2017 and type(year.value) is int and year.number_format == "0"
-    prices = wb["prices"]
+    prices = wb[sheet_title("prices")]
     assert prices["F1"].value == "Council's rate (£)" and prices["F2"].value == 15.9
     assert prices["F2"].number_format == '"£"#,##0.00'
     readme = [r[0] for r in wb["README"].iter_rows(values_only=True)]
@@ -163,16 +166,36 @@ def test_readme_documents_every_sheet_and_column(both):
     assert set(glossary) == set(wb.sheetnames[1:])
     sheets = [r[0] for r in wb["README"].iter_rows(values_only=True)]
     assert all(name in sheets for name in wb.sheetnames[1:])
+    table_of = {sheet_title(name): name for name in EXPORT_TABLES}
     for sheet, columns in glossary.items():
         assert all(c["meaning"] for c in columns), sheet
-        declared = {c.name for c in EXPORT_TABLES[sheet].all_columns}
+        declared = {c.name for c in EXPORT_TABLES[table_of[sheet]].all_columns}
         assert declared <= {c["machine"] for c in columns}, sheet
-    money = next(c for c in glossary["finance"] if c["machine"] == "value_gbp")
+    money = next(c for c in glossary[sheet_title("finance")] if c["machine"] == "value_gbp")
     assert money == {"header": "Value (£)", "machine": "value_gbp", "unit": "£", "meaning": "Pounds"}
 
 
+def test_sheet_tabs_are_named_in_words_within_a_spreadsheets_limits(both):
+    """Every export table has one sheet title (domain.contract.SHEET_TITLES): words, not machine
+    names, at most 31 characters, none of []:*?/\\, unique as Excel compares them (any case); the
+    workbook's tabs are those titles, README first, and the README says which CSV each sheet is."""
+    from domain.contract import EXPORT_TABLES, SHEET_TITLES
+    assert set(SHEET_TITLES) == set(EXPORT_TABLES)
+    titles = list(SHEET_TITLES.values())
+    assert len({t.casefold() for t in titles} | {"readme"}) == len(titles) + 1
+    for title in titles:
+        assert 0 < len(title) <= 31 and not set(title) & set("[]:*?/\\"), title
+        assert "_" not in title and title[0].isupper() and title.strip() == title, title
+    wb = load_workbook(both / "tables.xlsx", read_only=True)
+    names = [p.stem for p in sorted((both / "csv").glob("*.csv"))]
+    assert sorted(wb.sheetnames[1:]) == sorted(sheet_title(n) for n in names if n != "README")
+    assert {"Contracts", "Beds needed", "Care homes", "Performance indicators"} <= set(wb.sheetnames)
+    rows = list(wb["README"].iter_rows(values_only=True))
+    assert any(r[0] == "Beds needed" and str(r[1]).endswith("(CSV: beds_needed.csv)") for r in rows)
+
+
 def test_suppressed_cells_carry_a_note(both):
-    ws = load_workbook(both / "tables.xlsx")["practices"]
+    ws = load_workbook(both / "tables.xlsx")[sheet_title("practices")]
     cells = [c for row in ws.iter_rows(min_row=2) for c in row if c.value == "<5"]
     assert cells and all(c.comment is not None for c in cells)
 
@@ -198,7 +221,7 @@ def test_injection_in_a_contract_title_is_neutralised_in_csv_and_xlsx(sample_sto
     write_csv_tables(store, tmp_path / "csv")
     assert "'=HYPERLINK" in (tmp_path / "csv" / "contracts.csv").read_text()
     write_workbook(store, tmp_path / "t.xlsx")
-    titles = [r[1] for r in load_workbook(tmp_path / "t.xlsx")["contracts"].iter_rows(min_row=2, values_only=True)]
+    titles = [r[1] for r in load_workbook(tmp_path / "t.xlsx")[sheet_title("contracts")].iter_rows(min_row=2, values_only=True)]
     assert any(str(t).startswith("'=HYPERLINK") for t in titles)
     assert not any(str(t).startswith("=") for t in titles)
 

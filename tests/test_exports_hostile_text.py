@@ -12,6 +12,7 @@ import zipfile
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
+from domain.contract import sheet_title
 
 FORMULA = "Acme Care\r@SUM(1+1)*cmd|' /C calc'!A0"
 OTHERS = ["Line one\n=HYPERLINK(\"http://evil.example\")", "a\r\n+1+1", "\t\r-2+3\n@x", "ok\n-\nplain"]
@@ -73,7 +74,7 @@ def test_the_workbook_cuts_a_megabyte_name_with_a_visible_note(hostile):
     r = client.get("/download/workbook")
     assert r.status_code == 200
     wb = load_workbook(io.BytesIO(r.data))
-    rows = list(wb["contracts"].iter_rows(values_only=True))
+    rows = list(wb[sheet_title("contracts")].iter_rows(values_only=True))
     column = rows[0].index("Supplier")
     suppliers = [r[column] for r in rows[1:]]
     cut = [v for v in suppliers if v.startswith("Big Care")]
@@ -84,7 +85,7 @@ def test_the_workbook_cuts_a_megabyte_name_with_a_visible_note(hostile):
     assert "Acme Care\r'@SUM(1+1)*cmd|' /C calc'!A0" in suppliers
     n = len(c) - 1 - len(OTHERS)
     readme = {r[0]: r[1] for r in wb["README"].iter_rows(values_only=True) if r[0]}
-    assert readme["Long text"].endswith(f"Cut in this workbook: contracts: Supplier ({n} cells).")
+    assert readme["Long text"].endswith(f"Cut in this workbook: Contracts: Supplier ({n} cells).")
 
 
 def _pdf_text(data: bytes) -> str:

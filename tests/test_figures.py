@@ -96,3 +96,18 @@ def test_tile_map_says_its_shading_in_words_and_each_square_is_clickable():
     assert "lightest 7.5 to 11.5; light 11.5 to 15.6; dark 15.6 to 19.6; darkest 19.6 to 23.6" in key
     assert "grey: no data" in key and "Click a square" in key
     assert fig["data"][0]["customdata"] == [["N1"], ["N2"], ["N3"], ["N4"]]
+
+
+def test_contract_timeline_rows_are_as_tall_as_their_names():
+    """Names wrap to 26 characters a line; a three-line name needs 3 x 18 + 14 = 68 px a row, and
+    plotly gives every row the same height: 16 contracts with one such name are 16 x 68 + 170 px tall
+    (they were 46 px a row and overlapped on a phone). The legend sits below the axis title."""
+    import pandas as pd
+    from layouts.figures import timeline
+    names = ["Continuing Healthcare Nursing Home Placements (block)"] + [f"Service {i}" for i in range(15)]
+    frame = pd.DataFrame({"title": names, "start": ["2015-04-01"] * 16, "end": ["2018-03-31"] * 16,
+                          "value": [1000.0] * 16})
+    fig = timeline(frame, "title", "start", "end", "value", "t")
+    layout = fig["layout"] if isinstance(fig, dict) else fig.to_plotly_json()["layout"]
+    assert layout["height"] == 16 * 68 + 170
+    assert round(layout["legend"]["y"] * layout["height"]) == -110

@@ -12,6 +12,7 @@ import pytest
 from conftest import SAMPLE, write_csv
 from loaders import LoadContext
 from loaders.store import ingest, load_file
+from domain.contract import sheet_title
 
 CQC = "01_June_2017_HSCA_Active_Locations.xlsx"
 CONTRACTS = "lewisham_council_contracts_register.csv"
@@ -116,7 +117,7 @@ def test_every_output_is_made_after_implausible_values(implausible, tmp_path):
     assert main(["brief", "--store", str(store), "--out", str(tmp_path / "pack.html")]) == 0
     from openpyxl import load_workbook
     wb = load_workbook(next((tmp_path / "x").glob("*.xlsx")), read_only=True)
-    totals = [r for r in wb["care_homes"].iter_rows(values_only=True) if r and r[0] in ("Total", "total")]
+    totals = [r for r in wb[sheet_title("care_homes")].iter_rows(values_only=True) if r and r[0] in ("Total", "total")]
     assert totals and totals[0][2:4] == (18, 529), totals
     html = (tmp_path / "pack.html").read_text(encoding="utf-8")
     assert "10,000,597" not in html and "10,000,000" not in html and "e+308" not in html

@@ -57,12 +57,12 @@ def test_the_window_includes_its_first_day_and_excludes_its_last(store):
     """From 30 September 2017, the carers' contracts ending that day are inside any window; from
     31 March 2017, six months run to 30 September 2017, which is excluded."""
     from metrics import opportunities
-    carers = opportunities.ending_within(store, 6, dt.date(2017, 9, 30))
+    carers = opportunities.contract_timeline(store, 6, as_of=dt.date(2017, 9, 30))
     assert sorted(carers.loc[carers["client_group"] == "carers", "reference"]) == ["CCG-1516-007", "LBL-CS-2014-003"]
-    before = opportunities.ending_within(store, 6, dt.date(2017, 3, 31))
+    before = opportunities.contract_timeline(store, 6, as_of=dt.date(2017, 3, 31))
     assert "carers" not in set(before["client_group"].dropna())
     with pytest.raises(ValueError):
-        opportunities.ending_within(store, 0)
+        opportunities.contract_timeline(store, 0)
 
 
 # ----------------------------------------------------------------------------- carers reached

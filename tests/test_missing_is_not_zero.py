@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from conftest import SAMPLE
 from test_partial_matrix import SOURCES
+from domain.contract import sheet_title
 
 # Optional columns a publisher's file may lack (the file is still accepted, or refused in one named
 # line): (the source, the file's glob, its sheet or None for CSV, the header to drop).
@@ -125,7 +126,7 @@ def check_no_invented_numbers(store, kinds: set[str], csv_dir: Path, xlsx: Path,
                                     f"{rule.kind} file", r)
         layout = sheet_columns(rule.table, tables[rule.table])
         where = {c.source: i for i, c in enumerate(layout) if c.source}
-        sheet = list(wb[rule.table[:31]].iter_rows(min_row=2, values_only=True))
+        sheet = list(wb[sheet_title(rule.table)].iter_rows(min_row=2, values_only=True))
         code = {c.source: i for i, c in enumerate(layout) if c.source}  # coded columns keep the code
         rows = _rule_rows(rule, sheet, lambda r, c: r[code[c]])
         for r in rows:
@@ -387,6 +388,14 @@ def test_bare_axes_are_recognised():
     assert figures.draws_nothing(figures.bars(blank, "name", "value", "t", horizontal=True))
     assert not figures.draws_nothing(figures.bars(blank.fillna(0), "name", "value", "t"))  # a real 0 is drawn
     assert not figures.draws_nothing(figures.empty("No CQC care directory"))
+    # A dot plot of values against labels (the Performance spine) draws its x values: the sample's
+    # Performance page showed "No data for this selection" over 12 indicators.
+    dots = pd.DataFrame({"indicator_name": ["Falls", "Hip fractures"], "value": [2712.3, 601.3],
+                         "lower_ci": [2600.0, 550.0], "upper_ci": [2800.0, 650.0], "england_value": [2169.4, 640.7],
+                         "region_value": [2000.0, 600.0], "compared_to_england": ["worse", "similar"],
+                         "compared_to_region": ["worse", "similar"], "period": ["2016/17"] * 2, "sex": ["Persons"] * 2,
+                         "age": ["65+"] * 2, "polarity": ["low_is_good"] * 2})
+    assert not figures.draws_nothing(figures.spine(dots, "t"))
 
 
 def test_a_directory_without_ratings_gives_no_rating_counts(tmp_path):

@@ -2,7 +2,7 @@
 import dash
 from dash import html
 
-from domain.contract import EXPORT_TABLES
+from domain.contract import EXPORT_TABLES, sheet_title
 from exports.downloads import FILES, file_name, href, published, published_href
 from .. import context
 from ..components import empty_store_notice
@@ -26,7 +26,7 @@ def _tables() -> html.Details:
     return html.Details([
         html.Summary(f"The {len(EXPORT_TABLES)} tables in the workbook and the CSV files"),
         html.Dl([part for name, t in EXPORT_TABLES.items() for part in (
-            html.Dt(f"{name} (sheet; {name}.csv)"), html.Dd(t.description))], id="downloads-tables"),
+            html.Dt(f"{sheet_title(name)} (sheet; {name}.csv)"), html.Dd(t.description))], id="downloads-tables"),
     ], className="downloads-tables")
 
 

@@ -53,7 +53,12 @@ def layout(view="type", client_group=None, **_):
                       data_table(services, "Locations by service type", id="community-services-table")]),
         html.Div([select(ids.SUPPLY_GROUP, "Client group", [(g, CLIENT_GROUP_LABELS.get(g, g)) for g in groups],
                          client_group)], className="controls") if groups else None,
-        chart_block(ids.SUPPLY_PLACEMENTS_CHART, "Council-funded people by setting, in and out of area"),
+        # Without a client group to choose the chart's callback cannot run: it would stay bare axes.
+        chart_block(ids.SUPPLY_PLACEMENTS_CHART, "Council-funded people by setting, in and out of area")
+        if groups else html.Section([
+            html.H2("Council-funded people by setting, in and out of area"),
+            html.P(f"Not known: no council activity file is loaded for {store.authority.area_name or 'the authority'}, "
+                   "so the people the council funds in each setting are not shown.", id="no-placements")]),
         query_id=ids.query("supply"),
     )
 
