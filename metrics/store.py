@@ -20,9 +20,10 @@ import pandas as pd
 from domain import store_versions
 from domain.contract import STORE_TABLES, Authority, Manifest, store_table
 
+from . import memo
+
 ENGLAND = "E92000001"
 STR = pd.Series(["a"]).dtype  # pandas' text type (what pd.read_parquet gives text columns)
-SCOPE_CACHE = 64
 """How many (store version, table, set of area codes) reads of partitioned tables are kept: one
 authority's scope of the indicators table is about 1/50 of the national file, so memory stays
 bounded however many authorities are visited."""
@@ -50,7 +51,7 @@ class UnknownAuthority(ValueError):
 class Store:
     def __init__(self, path: str | Path):
         self.path = Path(path)
-        self._hold: int | None = None
+        self._hold = None  # an int descriptor or a store_versions pin, released once
         self._authority_code: str | None = None  # None: the manifest's (the profile's) authority
 
     def for_authority(self, code: str | None) -> Store:
@@ -73,14 +74,17 @@ class Store:
     def pin(self) -> Store:
         """This store fixed at the version it names now, held (so no refresh removes it) until
         `release()`: what one request reads, so it never mixes two versions."""
-        version, hold = store_versions.pin(self.path)
+        version, hold = store_versions.pin_cached(self.path)
         pinned = Store(version)
         pinned._hold = hold
         return pinned
 
     def release(self) -> None:
         if self._hold is not None:
-            os.close(self._hold)
+            if isinstance(self._hold, int):
+                os.close(self._hold)
+            else:
+                self._hold.release()
             self._hold = None
 
     def __repr__(self) -> str:
@@ -258,10 +262,13 @@ def _table(path: str, name: str, stamp: float) -> pd.DataFrame:
     return _read(Path(path), name, None)
 
 
-@lru_cache(maxsize=SCOPE_CACHE)
 def _rows(path: str, name: str, stamp: float, codes: tuple[str, ...]) -> pd.DataFrame:
-    """The rows of a partitioned table for these area codes only (bounded LRU)."""
-    return _read(Path(path), name, codes)
+    """The rows of a partitioned table for these area codes only, kept in the metrics' one cache
+    bounded in bytes (`metrics.memo`); callers copy before changing them, as from `_table`."""
+    return memo.cached("_rows", (path, name, stamp, codes), lambda: _read(Path(path), name, codes))
+
+
+_rows.cache_clear = lambda: memo.METRICS.clear("_rows")
 
 
 @lru_cache(maxsize=32)
@@ -347,13 +354,19 @@ def clear_caches() -> None:
 
 def per_store_version(fn):
     """Cache a metric per (store, store version, authority, arguments): a new ingest invalidates it, and no
-    request recomputes what an earlier one already did. Frames are handed out as copies."""
+    request recomputes what an earlier one already did. Frames are handed out as copies. Every
+    metric's answers share one cache bounded in bytes across authorities (`metrics.memo.METRICS`,
+    `MPS_METRIC_CACHE_MB`), so serving every authority does not keep every authority's answers."""
     import copy
     from functools import wraps
 
-    @lru_cache(maxsize=512)
+    owner = f"{fn.__module__}.{fn.__qualname__}"
+
     def cached(path: str, version: str, authority: str | None, args: tuple, kwargs: tuple):
-        return fn(Store(path).for_authority(authority), *args, **dict(kwargs))
+        return memo.cached(owner, (path, version, authority, args, kwargs),
+                           lambda: fn(Store(path).for_authority(authority), *args, **dict(kwargs)))
+
+    cached.cache_clear = lambda: memo.METRICS.clear(owner)
 
     @wraps(fn)
     def wrapper(store: Store, *args, **kwargs):
