@@ -352,6 +352,31 @@ def clear_caches() -> None:
         fn.cache_clear()
 
 
+ARROW_POOLS = ("system", "release", "arrow")
+
+
+def arrow_memory_policy() -> str:
+    """How Arrow's memory goes back to the system in a serving process, from `MPS_ARROW_POOL`:
+    "system" (the default) allocates through the C library (`pa.system_memory_pool()`), which
+    returns freed memory as other Python memory is returned; "release" keeps Arrow's own allocator
+    and asks it to give back what it holds unused after each request; "arrow" leaves Arrow's
+    default allocator as it is (it keeps freed memory for reuse). Measured in
+    benchmarks/RESULTS-every-authority.md. Returns the policy applied."""
+    import pyarrow as pa
+    policy = os.environ.get("MPS_ARROW_POOL", "system").strip().lower()
+    if policy not in ARROW_POOLS:
+        policy = "system"
+    if policy == "system":
+        pa.set_memory_pool(pa.system_memory_pool())
+    return policy
+
+
+def release_arrow_memory(_exc=None) -> None:
+    """Give back what Arrow's allocator holds unused (the "release" policy, after each request)."""
+    import pyarrow as pa
+    pa.default_memory_pool().release_unused()
+
+
 def per_store_version(fn):
     """Cache a metric per (store, store version, authority, arguments): a new ingest invalidates it, and no
     request recomputes what an earlier one already did. Frames are handed out as copies. Every
