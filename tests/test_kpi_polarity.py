@@ -1,9 +1,7 @@
 """The publisher's polarity of each Fingertips indicator, worked out on whole columns: the same
 answer as counting each area's vote row by row (the definition, kept here as the reference), on
-awkward frames (ties, missing England values, equal values, Higher/Lower, breakdown rows), and fast
-enough on a national export's 600,000 rows to be no part of a store version's warm-up."""
-import time
-
+awkward frames (ties, missing England values, equal values, Higher/Lower, breakdown rows), and on
+a national export's 600,000 rows."""
 import numpy as np
 import pandas as pd
 import pytest
@@ -73,12 +71,9 @@ def test_a_tie_goes_to_the_vote_seen_first():
     assert publisher_polarity(pd.DataFrame(rows)) == {7: "low_is_good"} == reference_polarity(pd.DataFrame(rows))
 
 
-def test_a_national_export_is_judged_on_whole_columns_in_seconds():
-    frame = random_export(1, areas=300, indicators=500)  # 602,000 rows, as a national export
+def test_a_national_export_is_judged_whole():
+    """602,000 rows (a national export's size): every indicator judged. (Tests never assert speed;
+    measured on the shared 2-core machine under load: row by row 69 s, on whole columns 2.4 s.)"""
+    frame = random_export(1, areas=300, indicators=500)
     assert len(frame) == 602_000
-    started = time.perf_counter()
-    found = publisher_polarity(frame)
-    took = time.perf_counter() - started
-    assert len(found) == 500
-    # Measured on the shared 2-core machine under load: row by row 69 s, on whole columns 2.4 s.
-    assert took < 8.0, took
+    assert len(publisher_polarity(frame)) == 500
