@@ -1,6 +1,6 @@
-"""Arrow's memory in a serving process goes back to the system: by default the app allocates
-through the C library's pool (MPS_ARROW_POOL=system); "release" keeps Arrow's allocator and gives
-back what it holds unused after each request; "arrow" leaves Arrow's default as it is."""
+"""Arrow's memory in a serving process goes back to the system: by default (MPS_ARROW_POOL=release)
+Arrow's allocator gives back what it holds unused after each request; "system" allocates through
+the C library's pool; "arrow" leaves Arrow's default as it is."""
 import pyarrow as pa
 import pytest
 
@@ -13,7 +13,7 @@ def restore_pool():
 
 
 @pytest.mark.parametrize("setting,policy,backend", [
-    (None, "system", "system"), ("system", "system", "system"), ("nonsense", "system", "system"),
+    (None, "release", None), ("system", "system", "system"), ("nonsense", "release", None),
     ("release", "release", None), ("arrow", "arrow", None)])
 def test_the_policy_and_the_pool_it_leaves(monkeypatch, restore_pool, setting, policy, backend):
     from metrics.store import arrow_memory_policy
