@@ -21,7 +21,7 @@ from dash import Dash
 
 from layouts import context, shell
 from layouts.pages import page_names
-from metrics.store import Store
+from metrics.store import Store, arrow_memory_policy, release_arrow_memory
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_STORE = HERE / "data" / "store"
@@ -40,6 +40,8 @@ def create_app(store: str | Path | Store = DEFAULT_STORE) -> Dash:
                meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}])
     app.server.config[context.STORE_KEY] = store
     app.server.teardown_request(context.release_pinned)
+    if arrow_memory_policy() == "release":  # Arrow's memory back to the system (MPS_ARROW_POOL)
+        app.server.teardown_request(release_arrow_memory)
     app.index_string = INDEX
     _add_pages(app)
     app.layout = shell.layout

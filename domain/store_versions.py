@@ -23,6 +23,7 @@ import errno
 import fcntl
 import os
 import shutil
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote, unquote
@@ -184,3 +185,52 @@ def pin(store: Path) -> tuple[Path, int | None]:
             return version, fd
         os.close(fd)
     return current(store), None
+
+
+class _Pin:
+    """One shared lock on a version, held by this process for as long as any request uses it
+    (a count), plus once for the cache while the version is current."""
+
+    def __init__(self, target: str, version: Path, fd: int):
+        self.target, self.version, self.fd, self.count = target, version, fd, 1
+
+    def release(self) -> None:
+        with _PINS_LOCK:
+            self.count -= 1
+            if self.count == 0 and self.fd is not None:
+                os.close(self.fd)
+                self.fd = None
+
+
+_PINS: dict[str, _Pin] = {}
+_PINS_LOCK = threading.Lock()
+
+
+def pin_cached(store: Path) -> tuple[Path, _Pin | int | None]:
+    """`pin`, cheap per request: the version a store's link names is resolved and locked once per
+    process, and each request after it costs one `readlink` to see that the link still names it
+    (then a count goes up), instead of resolving the path, opening, locking and closing a file.
+    When the link names another version, the new one is pinned and the old one's lock is let go
+    once its last request ends. Returns (version, something to `release()`), or what `pin` returns
+    for a store without versions."""
+    key = str(store)
+    try:
+        target = os.readlink(store)
+    except OSError:  # not a link: a store written before versions, or none yet
+        return pin(store)
+    with _PINS_LOCK:
+        held = _PINS.get(key)
+        if held is not None and held.target == target and held.fd is not None:
+            held.count += 1
+            return held.version, held
+    version, fd = pin(store)
+    if fd is None:
+        return version, None
+    entry = _Pin(target, version, fd)
+    entry.count = 2  # the caller's, and the cache's while this version is current
+    with _PINS_LOCK:
+        old = _PINS.get(key)
+        _PINS[key] = entry
+    if old is not None:
+        old.release()  # the cache's own hold; requests still reading it keep theirs
+    return version, entry

@@ -20,9 +20,10 @@ import pandas as pd
 from domain import store_versions
 from domain.contract import STORE_TABLES, Authority, Manifest, store_table
 
+from . import memo
+
 ENGLAND = "E92000001"
 STR = pd.Series(["a"]).dtype  # pandas' text type (what pd.read_parquet gives text columns)
-SCOPE_CACHE = 64
 """How many (store version, table, set of area codes) reads of partitioned tables are kept: one
 authority's scope of the indicators table is about 1/50 of the national file, so memory stays
 bounded however many authorities are visited."""
@@ -57,7 +58,7 @@ class UnknownAuthority(ValueError):
 class Store:
     def __init__(self, path: str | Path):
         self.path = Path(path)
-        self._hold: int | None = None
+        self._hold = None  # an int descriptor or a store_versions pin, released once
         self._authority_code: str | None = None  # None: the manifest's (the profile's) authority
         self._comparator_set: str | None = None  # None: the default (COMPARATOR_SETS)
 
@@ -123,14 +124,17 @@ class Store:
     def pin(self) -> Store:
         """This store fixed at the version it names now, held (so no refresh removes it) until
         `release()`: what one request reads, so it never mixes two versions."""
-        version, hold = store_versions.pin(self.path)
+        version, hold = store_versions.pin_cached(self.path)
         pinned = Store(version)
         pinned._hold = hold
         return pinned
 
     def release(self) -> None:
         if self._hold is not None:
-            os.close(self._hold)
+            if isinstance(self._hold, int):
+                os.close(self._hold)
+            else:
+                self._hold.release()
             self._hold = None
 
     def __repr__(self) -> str:
@@ -358,10 +362,13 @@ def _table(path: str, name: str, stamp: float) -> pd.DataFrame:
     return _read(Path(path), name, None)
 
 
-@lru_cache(maxsize=SCOPE_CACHE)
 def _rows(path: str, name: str, stamp: float, codes: tuple[str, ...]) -> pd.DataFrame:
-    """The rows of a partitioned table for these area codes only (bounded LRU)."""
-    return _read(Path(path), name, codes)
+    """The rows of a partitioned table for these area codes only, kept in the metrics' one cache
+    bounded in bytes (`metrics.memo`); callers copy before changing them, as from `_table`."""
+    return memo.cached("_rows", (path, name, stamp, codes), lambda: _read(Path(path), name, codes))
+
+
+_rows.cache_clear = lambda: memo.METRICS.clear("_rows")
 
 
 @lru_cache(maxsize=32)
@@ -445,15 +452,49 @@ def clear_caches() -> None:
         fn.cache_clear()
 
 
+ARROW_POOLS = ("system", "release", "arrow")
+
+
+def arrow_memory_policy() -> str:
+    """How Arrow's memory goes back to the system in a serving process, from `MPS_ARROW_POOL`:
+    "release" (the default) keeps Arrow's own allocator and asks it to give back what it holds
+    unused after each request; "system" allocates through the C library
+    (`pa.system_memory_pool()`); "arrow" leaves Arrow's default allocator as it is (it keeps freed
+    memory for reuse). Measured under 50 users serving every authority
+    (benchmarks/RESULTS-every-authority.md): "release" left the least memory (PSS 1,076-1,091 MB,
+    RSS 1,846-1,852 MB after two minutes; "system" 1,138-1,328 and 2,141-2,331; "arrow" 1,148
+    and 1,938). Returns the policy applied."""
+    import pyarrow as pa
+    policy = os.environ.get("MPS_ARROW_POOL", "release").strip().lower()
+    if policy not in ARROW_POOLS:
+        policy = "release"
+    if policy == "system":
+        pa.set_memory_pool(pa.system_memory_pool())
+    return policy
+
+
+def release_arrow_memory(_exc=None) -> None:
+    """Give back what Arrow's allocator holds unused (the "release" policy, after each request)."""
+    import pyarrow as pa
+    pa.default_memory_pool().release_unused()
+
+
 def per_store_version(fn):
     """Cache a metric per (store, store version, authority, arguments): a new ingest invalidates it, and no
-    request recomputes what an earlier one already did. Frames are handed out as copies."""
+    request recomputes what an earlier one already did. Frames are handed out as copies. Every
+    metric's answers share one cache bounded in bytes across authorities (`metrics.memo.METRICS`,
+    `MPS_METRIC_CACHE_MB`), so serving every authority does not keep every authority's answers."""
     import copy
     from functools import wraps
 
-    @lru_cache(maxsize=512)
+    owner = f"{fn.__module__}.{fn.__qualname__}"
+
     def cached(path: str, version: str, authority: str | None, comparators: str | None, args: tuple, kwargs: tuple):
-        return fn(Store(path).for_authority(authority).with_comparators(comparators), *args, **dict(kwargs))
+        return memo.cached(owner, (path, version, authority, comparators, args, kwargs),
+                           lambda: fn(Store(path).for_authority(authority).with_comparators(comparators),
+                                      *args, **dict(kwargs)))
+
+    cached.cache_clear = lambda: memo.METRICS.clear(owner)
 
     @wraps(fn)
     def wrapper(store: Store, *args, **kwargs):

@@ -5,7 +5,6 @@ Pages and exports both read these, so a figure on screen and in a download is th
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import lru_cache
 
 import pandas as pd
 
@@ -13,6 +12,7 @@ from . import areas, ascof, demand, gaps, kpis, neighbourhood_gaps, neighbourhoo
 from domain.vocabulary import CLIENT_GROUPS
 from domain.contract import EXPORT_TABLES
 
+from . import memo
 from .disclosure import apply_suppression
 from .store import Store
 
@@ -103,9 +103,14 @@ class _Tables(Mapping):
         return len(BUILDERS)
 
 
-@lru_cache(maxsize=256)
 def _cached(path: str, version: str, authority: str | None, comparators: str | None, name: str) -> pd.DataFrame:
-    return _declared(name, BUILDERS[name](Store(path).for_authority(authority).with_comparators(comparators)))
+    """One MPS table, kept in the metrics' one cache bounded in bytes (`metrics.memo`)."""
+    return memo.cached("mps_tables", (path, version, authority, comparators, name),
+                       lambda: _declared(name, BUILDERS[name](Store(path).for_authority(authority)
+                                                              .with_comparators(comparators))))
+
+
+_cached.cache_clear = lambda: memo.METRICS.clear("mps_tables")
 
 
 def market_tables(store: Store) -> dict[str, pd.DataFrame]:

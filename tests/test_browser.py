@@ -7,12 +7,13 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from app_inventory import page_paths
 from browser_steps import axe_clean, no_error_overlay, settled, wait_for, wait_until
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["/", "/population", "/demand", "/supply", "/gaps", "/neighbourhoods", "/market-health",
-         "/opportunities", "/performance", "/resources", "/downloads", "/about", "/area?code=N1"]
+# Every registered page (the area profile opened on one of the sample's neighbourhoods).
+PAGES = [p if p != "/area" else "/area?code=N1" for p in page_paths()]
 # page, radio group id, new value, query parameter, element whose text must change
 INTERACTIONS = [
     ("/population", "population-area", "E12000007", "area", "population-chart-table"),

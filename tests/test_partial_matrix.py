@@ -101,4 +101,4 @@ def test_caseloads_without_an_authority_are_kept_under_the_names_they_carry(tmp_
 def test_a_source_left_out_says_which_file_would_provide_it(tmp_path):
     store_dir = _build(tmp_path, "without", "cqc")
     layouts = all_callbacks_succeed(store_dir)
-    assert "CQC care directory" in layouts["/supply"] or "CQC care directory" in layouts["/gaps"]
+    assert "CQC care directory" in layouts["/supply"] and "CQC care directory" in layouts["/gaps"]

@@ -115,27 +115,34 @@ def test_another_authority_reads_its_own_scope_and_every_area_reads_all(tmp_path
     assert every["value"].sum() == sum(r[3] for r in ROWS)
 
 
-def test_the_scope_cache_is_bounded_however_many_authorities_are_visited(tmp_path):
+def test_the_scope_cache_is_bounded_however_many_authorities_are_visited(tmp_path, monkeypatch):
+    from metrics import memo
     areas = read_lookups(DEFAULT_LOOKUPS)["lookup_areas"]
     las = list(areas.loc[~areas["area_type"].isin(["england", "region"]), "area_code"])
-    assert len(las) > store_module.SCOPE_CACHE + 10
+    visited = 74
+    assert len(las) > visited
     store = make_store(tmp_path / "v", {"population": population([(c, "la", 2020, 1.0) for c in las])})
     store_module.clear_caches()
     # A store that names no authority asks for its code, None: no rows, and no error.
     empty = store.rows_where("population", "area_code", [None])
     assert empty.empty and list(empty.columns) == STORE_TABLES["population"].names
-    for code in las[:store_module.SCOPE_CACHE + 10]:
+    for code in las[:visited]:
         view = store.for_authority(code)
         held = set(view.table("population")["area_code"])  # it and its region's other authorities
         assert code in held and held == set(view.scope()) & set(las)
     # An authority without a profile compares with its region's authorities, so they share one
     # scope: one read per region, not per authority.
-    regions = set(areas.loc[areas["area_code"].isin(las[:store_module.SCOPE_CACHE + 10]), "parent_code"])
-    assert store_module._rows.cache_info().currsize == len(regions)
+    regions = set(areas.loc[areas["area_code"].isin(las[:visited]), "parent_code"])
+    assert memo.METRICS.count("_rows") == len(regions)
+    # The reads share the metrics' one cache, bounded in bytes: with room for 20 one-row reads
+    # (as memory_usage(deep=True) counts them), a different area each time keeps 20.
+    one = memo.size_of(store.rows_where("population", "area_code", [las[0]]))
+    monkeypatch.setattr(memo.METRICS, "budget", 20 * one)
+    memo.METRICS.clear()
     for code in las:  # a different set of areas each time: the cache stays at its bound
         assert list(store.rows_where("population", "area_code", [code])["area_code"]) == [code]
-    info = store_module._rows.cache_info()
-    assert info.maxsize == store_module.SCOPE_CACHE and info.currsize == store_module.SCOPE_CACHE
+    assert memo.METRICS.count("_rows") == 20 and memo.METRICS.bytes <= 20 * one
+    assert memo.METRICS.evictions >= len(las) - 20
 
 
 def test_a_store_written_before_partitions_still_reads_the_same_rows(tmp_path):

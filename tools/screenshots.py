@@ -7,8 +7,14 @@ from pathlib import Path
 
 from tools.browser import make_driver
 
-PAGES = ["/", "/population", "/demand", "/supply", "/gaps", "/neighbourhoods", "/opportunities",
-         "/market-health", "/performance", "/resources", "/downloads", "/about"]
+
+def pages() -> list[str]:
+    """Every page's path, from Dash's page registry (filled when an app is made)."""
+    import dash
+
+    from app import create_app
+    create_app("/nonexistent-store-for-the-page-list")
+    return [p["path"] for p in dash.page_registry.values()]
 
 
 def main(base, out, size="1366x900"):
@@ -17,7 +23,7 @@ def main(base, out, size="1366x900"):
     out.mkdir(parents=True, exist_ok=True)
     d = make_driver(w, h)
     try:
-        for p in PAGES:
+        for p in pages():
             d.get(base + p)
             time.sleep(2.5)
             total = d.execute_script("return document.body.scrollHeight")

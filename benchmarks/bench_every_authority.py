@@ -1,0 +1,244 @@
+"""Serving every authority: `mps serve --production` on the sample plus national files (the real
+Fingertips County & UA file and national-size Fingertips, ONS SNPP and GP files written in the
+publishers' layouts by `benchmarks.national`: rows for all 152 upper-tier authorities), under 50
+users for two minutes. Each user opens a page chosen at random (from Dash's page registry) for an
+authority chosen at random (`?authority=CODE`), as a browser does: the page router's request,
+then each of that page's opening callbacks (those whose inputs the page's layout sets, from the
+app's callback map), the page's address as their `search`; then thinks 1-3 s. The server's memory
+(proportional set size of gunicorn's master and workers, so pages the workers share are counted
+once; resident size beside it) is sampled every 5 s.
+
+    .venv/bin/python -m benchmarks.bench_every_authority REAL_DIR [--keep STORE] [--code CHECKOUT]
+        [--label NAME] [--seconds 120] [--users 50] [--env NAME=VALUE ...]
+
+`--keep STORE` keeps (or reuses) the ingested store; `--code` serves another checkout of the code
+(e.g. `git archive <commit> | tar -x -C DIR`) on the same store, for a before/after comparison;
+`--env` sets a variable for the server only. Each run appends one JSON line to
+benchmarks/RESULTS-every-authority.json; benchmarks/RESULTS-every-authority.md holds the table.
+Targets: 0 errors, p95 under 250 ms, memory under 1.5 GB and flat over the second minute.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from benchmarks.bench_callbacks import percentile
+from benchmarks.bench_serving import Served
+
+ROOT = Path(__file__).resolve().parents[1]
+THINK = (1.0, 3.0)
+OUT = ROOT / "benchmarks" / "RESULTS-every-authority.json"
+
+
+def build_store(real: Path, store: Path) -> None:
+    from benchmarks.national import write_fingertips, write_gp_quinary, write_ons_snpp
+    from loaders.store import ingest
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "src"
+        shutil.copytree(ROOT / "data" / "sample", src)
+        shutil.copy(real / "fingertips" / "fingertips-county-ua-campylobacter-2015-17.csv", src / "fingertips-utla.csv")
+        write_fingertips(src / "fingertips-national.csv")
+        write_ons_snpp(src / "2022 SNPP Population persons.csv")
+        write_gp_quinary(src / "gp-reg-pat-prac-quin-age-national.csv")
+        t = time.perf_counter()
+        report = ingest(src, store)
+        assert report.ok, [f.error for f in report.files if f.error]
+        print(f"ingest: {time.perf_counter() - t:.0f} s", flush=True)
+
+
+def tree_memory_mb(pid: int) -> tuple[float, float]:
+    """(proportional set size, resident size) of a process and its children, in MB."""
+    pids = [pid]
+    try:
+        pids += [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        pass
+    pss = rss = 0
+    for p in pids:
+        try:
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    pss += int(line.split()[1])
+                elif line.startswith("Rss:"):
+                    rss += int(line.split()[1])
+        except OSError:
+            pass
+    return pss / 1024, rss / 1024
+
+
+def post(conn, body: dict) -> tuple[int, bytes]:
+    conn.request("POST", "/_dash-update-component", body=json.dumps(body).encode(),
+                 headers={"Content-Type": "application/json"})
+    r = conn.getresponse()
+    return r.status, r.read()
+
+
+def opening_requests(deps, router, layout_values, path: str, layout: dict, search: str) -> list[dict]:
+    """The callbacks a browser sends when a page opens: those whose every input the page's layout
+    sets (downloads wait for a click), with the layout's values and the page's search."""
+    values = layout_values(layout)
+    bodies = []
+    for cb in deps:
+        if cb.get("clientside_function") or "_pages" in cb["output"]:
+            continue
+        keys = [(i["id"], i["property"]) for i in cb["inputs"]]
+        if not keys or any(k not in values or k[1] == "n_clicks" for k in keys):
+            continue
+        outs = [dict(zip(("id", "property"), o.rsplit(".", 1))) for o in cb["output"].strip(".").split("...")]
+        bodies.append({
+            "output": cb["output"], "outputs": outs if len(outs) > 1 else outs[0],
+            "inputs": [{"id": i, "property": p, "value": values[(i, p)][0]} for i, p in keys],
+            "state": [{"id": s["id"], "property": s["property"],
+                       "value": search if (s["id"], s["property"]) == ("url", "search")
+                       else values.get((s["id"], s["property"]), [None])[0]} for s in cb.get("state", [])],
+            "changedPropIds": [f"{i}.{p}" for i, p in keys]})
+    return bodies
+
+
+def run(port: int, server_pid: int, pages: list[str], codes: list[str], users: int, seconds: float,
+        think: bool = True) -> dict:
+    sys.path.insert(0, str(ROOT / "tests"))
+    from app_inventory import layout_values
+
+    from benchmarks.bench_callbacks import payload
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn.request("GET", "/_dash-dependencies")
+    deps = json.loads(conn.getresponse().read())
+    conn.close()
+    router = next(d for d in deps if "_pages_content" in d["output"])
+    lock = threading.Lock()
+    pages_t, callbacks_t, errors, samples = [], [], [], []
+    stop = time.monotonic() + seconds
+    started = time.monotonic()
+
+    def user(k: int):
+        rnd = random.Random(k)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        while time.monotonic() < stop:
+            path, search = rnd.choice(pages), f"?authority={rnd.choice(codes)}"
+            try:
+                t = time.perf_counter()
+                status, body = post(conn, payload(router, [path, search]))
+                took = time.perf_counter() - t
+                with lock:
+                    pages_t.append(took)
+                if status != 200:
+                    with lock:
+                        errors.append((path, search, status))
+                    continue
+                for cb in opening_requests(deps, router, layout_values, path, json.loads(body), search):
+                    t = time.perf_counter()
+                    status, _ = post(conn, cb)
+                    took = time.perf_counter() - t
+                    with lock:
+                        callbacks_t.append(took)
+                        if status not in (200, 204):
+                            errors.append((cb["output"][:50], search, status))
+            except (OSError, http.client.HTTPException) as exc:
+                with lock:
+                    errors.append((path, search, repr(exc)))
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            if think:
+                time.sleep(rnd.uniform(*THINK))
+        conn.close()
+
+    def sample():
+        while time.monotonic() < stop:
+            pss, rss = tree_memory_mb(server_pid)
+            samples.append((round(time.monotonic() - started, 1), round(pss), round(rss)))
+            time.sleep(5)
+        samples.append((round(time.monotonic() - started, 1), *map(round, tree_memory_mb(server_pid))))
+
+    threads = [threading.Thread(target=user, args=(k,)) for k in range(users)] + [threading.Thread(target=sample)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    every = pages_t + callbacks_t
+
+    def at(second):
+        return min(samples, key=lambda s: abs(s[0] - second))
+
+    second_minute = [s for s in samples if s[0] >= 60]
+    return {"requests": len(every), "page_visits": len(pages_t), "errors": len(errors), "first_errors": errors[:5],
+            "p50_ms": round(percentile(every, 0.5) * 1000, 1), "p95_ms": round(percentile(every, 0.95) * 1000, 1),
+            "callback_p95_ms": round(percentile(callbacks_t, 0.95) * 1000, 1) if callbacks_t else None,
+            "page_p95_ms": round(percentile(pages_t, 0.95) * 1000, 1),
+            "pss_mb_at_60s": at(60)[1], "pss_mb_at_end": samples[-1][1], "rss_mb_at_end": samples[-1][2],
+            "pss_mb_peak": max(s[1] for s in samples),
+            "pss_mb_second_minute_range": [min(s[1] for s in second_minute), max(s[1] for s in second_minute)]
+            if second_minute else None,
+            "samples": samples}
+
+
+def render(lines: list[dict]) -> str:
+    """The runs as a Markdown table (benchmarks/RESULTS-every-authority.md)."""
+    out = ["| run | users | s | requests | errors | p50 ms | p95 ms | callbacks p95 ms | pages p95 ms "
+           "| PSS MB at 60 s | PSS MB at end | PSS MB range, second minute | RSS MB at end | load |",
+           "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|"]
+    for r in lines:
+        lo_hi = r.get("pss_mb_second_minute_range") or ["-", "-"]
+        out.append(f"| {r['label']} | {r['users']} | {r['seconds']:.0f} | {r['requests']} | {r['errors']} "
+                   f"| {r['p50_ms']} | {r['p95_ms']} | {r['callback_p95_ms']} | {r['page_p95_ms']} "
+                   f"| {r['pss_mb_at_60s']} | {r['pss_mb_at_end']} | {lo_hi[0]}-{lo_hi[1]} | {r['rss_mb_at_end']} "
+                   f"| {r['load']:.1f} |")
+    return "\n".join(out) + "\n"
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("real", type=Path, help="the real publishers' files (../shared/real)")
+    parser.add_argument("--keep", type=Path, help="keep (or reuse) the ingested store here")
+    parser.add_argument("--code", type=Path, default=ROOT, help="the checkout to serve (default: this one)")
+    parser.add_argument("--label", default="after")
+    parser.add_argument("--seconds", type=float, default=120)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--no-think", action="store_true")
+    parser.add_argument("--env", action="append", default=[], help="NAME=VALUE for the server")
+    parser.add_argument("--render", action="store_true", help="print the table of the recorded runs")
+    args = parser.parse_args(argv)
+    if args.render:
+        print(render([json.loads(x) for x in OUT.read_text(encoding="utf-8").splitlines() if x.strip()]))
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        store = args.keep or Path(tmp) / "store"
+        if not (store / "manifest.json").exists():
+            build_store(args.real, store)
+        from app import create_app
+        import dash
+        from metrics.store import Store
+        create_app(store)
+        pages = [p["path"] for p in dash.page_registry.values()]
+        codes = [c for c, _ in Store(store).authorities()]
+        print(f"{len(pages)} pages, {len(codes)} authorities with rows", flush=True)
+        saved = dict(os.environ)
+        os.environ.update(dict(e.split("=", 1) for e in args.env))
+        t = time.perf_counter()
+        server = Served(store, args.code, wait=600)
+        os.environ.clear()
+        os.environ.update(saved)
+        ready = time.perf_counter() - t
+        try:
+            result = run(server.port, server.proc.pid, pages, codes, args.users, args.seconds, not args.no_think)
+        finally:
+            server.stop()
+    result.update(label=args.label, users=args.users, seconds=args.seconds, think=not args.no_think,
+                  env=args.env, ready_s=round(ready, 1), authorities=len(codes), pages=len(pages),
+                  when=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), load=os.getloadavg()[0])
+    with open(OUT, "a", encoding="utf-8") as f:
+        f.write(json.dumps(result) + "\n")
+    print(json.dumps({k: v for k, v in result.items() if k != "samples"}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
