@@ -715,7 +715,8 @@ SHEET_TITLES: dict[str, str] = {
     "census_wards": "Census by ward", "neighbourhood_supply": "Neighbourhood supply",
     "market_changes": "Market changes", "concentration": "Ownership concentration",
     "quality": "Quality ratings", "workforce": "Workforce", "prices": "Prices and cost of care",
-    "segment_ratings": "Market segment ratings",
+    "segment_ratings": "Market segment ratings", "ascof": "ASCOF outcomes", "fee_rates": "Fee rates",
+    "census_demand": "Census carers and health", "peers": "Peer group",
 }
 
 

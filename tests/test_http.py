@@ -151,10 +151,10 @@ def test_warm_answers_the_opening_callbacks_a_browser_then_finds(sample_store):
     request for the same thing (its own key order, with changedPropIds) is then answered from memory."""
     from app import create_app, warm
     app = create_app(sample_store)
-    # The sample's 50 server callbacks but the 7 whose inputs no layout sets (a click on the ward
-    # map; the map's readiness, set by the map's own callback, which 4 charts wait for; Market
-    # health's 2 callbacks that listen on a component's id), downloads included (nothing to send).
-    assert warm(app) == 43
+    # 46 of the sample's 57 server callbacks, downloads included (nothing to send): the other 11 wait
+    # on inputs no layout sets (a click on the ward map; the map's readiness, set by the map's own
+    # callback; callbacks that listen on a component's id).
+    assert warm(app) == 46
     kept = app.server.extensions["mps_callback_responses"]
     before = len(kept._answers)
     client = app.server.test_client()

@@ -1,6 +1,7 @@
 """Pages and callbacks on an empty store and on a store missing most kinds of data: every page
 says what to do, and no callback fails on any selection (driven through Dash's real endpoint)."""
 import shutil
+from pathlib import Path
 
 from app_inventory import drive_every_callback, page_paths
 from benchmarks.bench_callbacks import payload
@@ -52,16 +53,27 @@ def test_store_with_only_poppi_pansi_tables(tmp_path):
     assert "Fingertips" in layouts["/performance"]
 
 
-def test_every_page_callback_is_driven_with_a_real_input(sample_store):
+def test_every_page_callback_is_driven_with_a_real_input(tmp_path):
     """Each server callback in the app's callback map, Market health's included, was posted at
-    least once with values its page offers; a callback nothing drives fails here by name."""
+    least once with values its page offers; a callback nothing drives fails here by name. The
+    sample plus the Census 2021 bulk fixtures: the Demand page's Census section is drawn only
+    when the store holds those tables."""
     from app import create_app
+    from loaders.store import ingest
+    src = tmp_path / "src"
+    shutil.copytree(SAMPLE, src)
+    census = Path(__file__).parent / "fixtures" / "census2021"
+    for f in census.iterdir():
+        if f.suffix in (".csv", ".zip"):
+            shutil.copy(f, src)
+    assert ingest(src, tmp_path / "store").ok
+    sample_store = tmp_path / "store"
     all_callbacks_succeed(sample_store)
     expected = {d["output"] for d in create_app(sample_store).server.test_client()
                 .get("/_dash-dependencies").get_json()
                 if not d.get("clientside_function") and "_pages" not in d["output"]}
     driven = all_callbacks_succeed.driven
-    assert set(driven) == expected and len(expected) == 50
+    assert set(driven) == expected and len(expected) == 57
     assert [o for o, n in driven.items() if n == 0] == []
     assert any("market-health" in o for o in driven)
 
