@@ -80,7 +80,7 @@ def test_a_provider_finds_the_opportunities_and_the_contact(site, driver):
     h1 = driver.find_element("tag name", "h1").text
     assert h1 == "7. Our intentions and opportunities for providers"
     captions = [c.text for c in driver.find_elements("css selector", "caption")]
-    assert "Contracts ending within 12 months" in captions
+    assert "Care contracts ending within 12 months" in captions
     assert "Commissioning intentions by client group" in driver.page_source
     # Every page's footer leads to the contact; the contact gives an e-mail address to write to.
     driver.get((site / "supply.html").as_uri())

@@ -109,7 +109,7 @@ def test_the_council_s_intentions_asks_and_contact_are_on_the_intentions_page(si
     assert "What we ask of providers</h2>" in page and "Providers will need to operate to an outcome-focussed" in page
     assert 'id=\'contact\'' in page or 'id="contact"' in page
     assert '<a href="mailto:marketpositionstatement@lewisham.gov.uk">' in page
-    assert "Contracts ending within 12 months" in page
+    assert "Care contracts ending within 12 months" in page
     intro = (out / "introduction.html").read_text()
     assert "Our intent</h2>" in intro and "maintain and improve their physical and mental wellbeing" in intro
     # Comparators named: the profile's six, by name.
