@@ -70,6 +70,27 @@ def sample_store(tmp_path_factory):
     return store
 
 
+def load_one(path: Path):
+    """One file through the ingest's recognition and loader, with the bundled lookups: (report, result)."""
+    from loaders import LoadContext
+    from loaders.store import load_file
+    return load_file(path, LoadContext(lookups_dir=LOOKUPS))
+
+
+def sample_store_with(tmp_path_factory, *files: Path) -> Path:
+    """The embedded sample with `files` copied beside it, ingested into a temporary store."""
+    import shutil
+    from loaders.store import ingest
+    src = tmp_path_factory.mktemp("src") / "sample"
+    shutil.copytree(SAMPLE, src)
+    for f in files:
+        shutil.copy(f, src)
+    store = tmp_path_factory.mktemp("store") / "store"
+    report = ingest(src, store)
+    assert report.ok, [f.error for f in report.files if f.error]
+    return store
+
+
 @pytest.fixture(scope="module")
 def national_store(tmp_path_factory):
     """The sample plus a real national Fingertips file (every upper-tier authority): a store in

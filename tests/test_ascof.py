@@ -9,37 +9,23 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import LOOKUPS, SAMPLE, write_csv
+from conftest import LOOKUPS, SAMPLE, load_one, sample_store_with, write_csv
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ascof"
 HEADER = ["Geographical code", "Geographical description", "Geographical level", "ONS code", "ASCOF measure code",
           "Disaggregation level", "Measure type", "Measure value"]
 
 
-def _load(path):
-    from loaders import LoadContext
-    from loaders.store import load_file
-    return load_file(path, LoadContext(lookups_dir=LOOKUPS))
-
-
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
     """The sample with the two ASCOF fixture years beside it."""
-    from loaders.store import ingest
-    src = tmp_path_factory.mktemp("src") / "sample"
-    shutil.copytree(SAMPLE, src)
-    for f in FIXTURES.glob("*.csv"):
-        shutil.copy(f, src)
-    out = tmp_path_factory.mktemp("store") / "store"
-    report = ingest(src, out)
-    assert report.ok, [f.error for f in report.files if f.error]
     from metrics.store import Store
-    return Store(out)
+    return Store(sample_store_with(tmp_path_factory, *FIXTURES.glob("*.csv")))
 
 
 # ------------------------------------------------------------------------------------------- loader
 def test_the_2024_25_file_is_recognised_and_read_long_to_wide():
-    report, result = _load(FIXTURES / "ascof-2024-25.csv")
+    report, result = load_one(FIXTURES / "ascof-2024-25.csv")
     assert report.error is None and report.kind == "ascof"
     f = result.frame
     # 79 data rows: 78 kept as 30 area x measure x disaggregation rows (England, London and Lewisham 7
@@ -61,7 +47,7 @@ def test_a_year_column_is_read_when_the_file_has_one_and_other_columns_are_named
     path = write_csv(tmp_path / "ascof.csv", [
         HEADER + ["Year", "Notes"],
         ["209", "Lewisham", "Local authority", "E09000023", "3A", "Total", "Outcome", "60.0", "2022 to 2023", "x"]])
-    report, result = _load(path)
+    report, result = load_one(path)
     assert report.error is None
     assert result.frame["period"].tolist() == ["2022-23"] and result.frame["year"].tolist() == [2022]
     assert "columns not used: Notes" in report.warnings
@@ -80,13 +66,13 @@ def test_a_year_column_is_read_when_the_file_has_one_and_other_columns_are_named
      "ascof-2024-25.csv, row 2, column 'Measure value'"),
 ])
 def test_a_bad_file_is_one_line_naming_where(tmp_path, name, rows, message):
-    report, result = _load(write_csv(tmp_path / name, [HEADER, *rows]))
+    report, result = load_one(write_csv(tmp_path / name, [HEADER, *rows]))
     assert result is None and report.error.startswith(message), report.error
     assert "\n" not in report.error and "Traceback" not in report.error
 
 
 def test_a_missing_column_is_named(tmp_path):
-    report, result = _load(write_csv(tmp_path / "ascof-2024-25.csv", [
+    report, result = load_one(write_csv(tmp_path / "ascof-2024-25.csv", [
         [h for h in HEADER if h != "ONS code"], ["209", "Lewisham", "Local authority", "3A", "Total", "Outcome", "60"]]))
     assert result is None and "required column(s) missing: ONS code" in report.error
 

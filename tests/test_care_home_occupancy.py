@@ -2,37 +2,23 @@
 starts from the authority's real occupancy and says its month; without it, the assumed 90% and
 says so. Numbers by hand from tests/fixtures/occupancy/care-home-occupancy-2025-10.csv."""
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import LOOKUPS, SAMPLE, write_csv, write_xlsx
+from conftest import load_one, sample_store_with, write_csv, write_xlsx
 
 FIXTURE = Path(__file__).parent / "fixtures" / "occupancy" / "care-home-occupancy-2025-10.csv"
 
 
-def _load(path):
-    from loaders import LoadContext
-    from loaders.store import load_file
-    return load_file(path, LoadContext(lookups_dir=LOOKUPS))
-
-
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
-    from loaders.store import ingest
     from metrics.store import Store
-    src = tmp_path_factory.mktemp("src") / "sample"
-    shutil.copytree(SAMPLE, src)
-    shutil.copy(FIXTURE, src)
-    out = tmp_path_factory.mktemp("store") / "store"
-    report = ingest(src, out)
-    assert report.ok, [f.error for f in report.files if f.error]
-    return Store(out)
+    return Store(sample_store_with(tmp_path_factory, FIXTURE))
 
 
 def test_the_fixture_is_recognised_and_read():
-    report, result = _load(FIXTURE)
+    report, result = load_one(FIXTURE)
     assert report.error is None and report.kind == "capacity_tracker_occupancy"
     f = result.frame.set_index(["area_code", "month"])
     assert len(f) == 7
@@ -49,7 +35,7 @@ def test_a_workbook_with_a_title_row_fractions_and_other_columns(tmp_path):
                     ["LA code", "Local authority", "Month", "Occupancy rate", "Visiting allowed"],
                     ["E09000023", "Lewisham", "Oct-2025", 0.874, "Yes"],
                     ["E09000028", "Southwark", "31/10/2025", "[c]", "Yes"]]})
-    report, result = _load(path)
+    report, result = load_one(path)
     assert report.error is None, report.error
     assert result.frame["occupancy_pct"].tolist()[0] == pytest.approx(87.4)  # 0.874 read as 87.4%
     assert result.frame["month"].tolist() == ["2025-10-01", "2025-10-01"]
@@ -65,7 +51,7 @@ def test_a_workbook_with_a_title_row_fractions_and_other_columns(tmp_path):
 ])
 def test_a_bad_file_is_one_named_line(tmp_path, rows, message):
     path = write_csv(tmp_path / "occupancy.csv", [["LA code", "Local authority", "Month", "Occupancy rate"], *rows])
-    report, result = _load(path)
+    report, result = load_one(path)
     assert result is None and message in report.error and "\n" not in report.error, report.error
 
 

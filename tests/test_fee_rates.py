@@ -2,33 +2,19 @@
 guessed wide layout, set beside the region, England, the comparators and the cost-of-care median
 on Market health, in the brief and the `fee_rates` export. Numbers by hand from
 tests/fixtures/fees/msif-provider-fees-2024-25.csv."""
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import LOOKUPS, SAMPLE, write_csv
+from conftest import load_one, sample_store_with, write_csv
 
 FIXTURE = Path(__file__).parent / "fixtures" / "fees" / "msif-provider-fees-2024-25.csv"
 
 
-def _load(path):
-    from loaders import LoadContext
-    from loaders.store import load_file
-    return load_file(path, LoadContext(lookups_dir=LOOKUPS))
-
-
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
-    from loaders.store import ingest
     from metrics.store import Store
-    src = tmp_path_factory.mktemp("src") / "sample"
-    shutil.copytree(SAMPLE, src)
-    shutil.copy(FIXTURE, src)
-    out = tmp_path_factory.mktemp("store") / "store"
-    report = ingest(src, out)
-    assert report.ok, [f.error for f in report.files if f.error]
-    return Store(out)
+    return Store(sample_store_with(tmp_path_factory, FIXTURE))
 
 
 def test_service_columns_are_recognised_by_their_words():
@@ -41,7 +27,7 @@ def test_service_columns_are_recognised_by_their_words():
 
 
 def test_the_fixture_is_read_one_row_per_authority_year_and_service():
-    report, result = _load(FIXTURE)
+    report, result = load_one(FIXTURE)
     assert report.error is None and report.kind == "msif_fee_rates"
     f = result.frame
     assert len(f) == 5 * 7  # five authorities x (home care for two years + six services for 2024-25)
@@ -55,7 +41,7 @@ def test_the_fixture_is_read_one_row_per_authority_year_and_service():
 def test_a_fee_column_without_a_year_in_a_file_without_one_is_refused(tmp_path):
     path = write_csv(tmp_path / "fees.csv", [["ONS code", "Home care", "Supported living"],
                                               ["E09000023", "24.00", "23.10"]])
-    report, result = _load(path)
+    report, result = load_one(path)
     assert result is None and report.error.startswith("fees.csv, row 1, column 'Home care': the column 'Home care' "
                                                       "names no financial year")
 
