@@ -558,12 +558,7 @@ def render_pdf(store: Store, sections: list[Section], path: Path, summary: Summa
     note = body.clone("note", fontSize=8, leading=9.5)
     section_head = styles["Heading1"].clone("section_head", spaceBefore=14)
 
-    def footer(canvas, doc):
-        canvas.saveState()
-        canvas.setFont("Helvetica", 8)
-        canvas.drawString(15 * mm, 10 * mm, f"{area} market position statement — briefing pack")
-        canvas.drawRightString(A4[0] - 15 * mm, 10 * mm, f"Page {doc.page}")
-        canvas.restoreState()
+    footer = pdf_page_footer(f"{area} market position statement — briefing pack")
 
     doc = _BriefDoc(str(path), pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm,
                     bottomMargin=18 * mm, title=f"{area} market position statement: briefing pack",
@@ -653,6 +648,21 @@ def _longest_word(text: str, font: str, size: float) -> float:
     from reportlab.pdfbase.pdfmetrics import stringWidth
     return max((stringWidth(w, font, size) for w in text.split() if len(w) <= PDF_WORD_LIMIT), default=0.0)
 
+
+
+def pdf_page_footer(label: str):
+    """A reportlab page callback drawing `label` at the foot of each A4 page and the page's number
+    on the right (the brief and the published statement's PDF share it)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+
+    def footer(canvas, doc):
+        canvas.saveState()
+        canvas.setFont("Helvetica", 8)
+        canvas.drawString(15 * mm, 10 * mm, label)
+        canvas.drawRightString(A4[0] - 15 * mm, 10 * mm, f"Page {doc.page}")
+        canvas.restoreState()
+    return footer
 
 def _pdf_table(frame: pd.DataFrame, width: float, heads, smalls):
     """One table for the PDF: labelled header row repeated on each page, cells formatted by column,

@@ -10,7 +10,7 @@ import io
 from pathlib import Path
 
 from domain.labels import fmt_date
-from exports.brief import NO_ROWS, RAG_WORDS, _pdf_table
+from exports.brief import NO_ROWS, RAG_WORDS, _pdf_table, pdf_page_footer
 
 from . import narrative as md
 from .content import Publication
@@ -52,12 +52,7 @@ def render_pdf(pub: Publication, path: Path) -> dict:
             if text not in outline:
                 outline.append(text)
 
-    def footer(canvas, doc):
-        canvas.saveState()
-        canvas.setFont("Helvetica", 8)
-        canvas.drawString(15 * mm, 10 * mm, f"{title_text} — {fmt_date(str(pub.published)[:10])}")
-        canvas.drawRightString(A4[0] - 15 * mm, 10 * mm, f"Page {doc.page}")
-        canvas.restoreState()
+    footer = pdf_page_footer(f"{title_text} — {fmt_date(str(pub.published)[:10])}")
 
     doc = Doc(str(path), pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm,
               bottomMargin=18 * mm, title=title_text, author=pub.area, subject="Market position statement")
