@@ -21,7 +21,7 @@ from dash import Dash
 
 from layouts import context, shell
 from layouts.pages import page_names
-from metrics.store import Store, arrow_memory_policy, release_arrow_memory
+from store import Store, arrow_memory_policy, release_arrow_memory
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_STORE = HERE / "data" / "store"

@@ -16,7 +16,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from domain.store_versions import StoreBusy
+from store import StoreBusy
 from loaders.base import InputError, display_name
 
 DEFAULT_STORE = Path("data/store")
@@ -207,7 +207,7 @@ def production_sizing(workers: int | None = None, threads: int | None = None) ->
 def _for_authority(store, args):
     """The store seen as serving `--authority CODE` (default: the profile's), or None after saying
     what is wrong with the code."""
-    from metrics.store import UnknownAuthority
+    from store import UnknownAuthority
     code = getattr(args, "authority", None)
     try:
         view = store.for_authority(code)
@@ -228,7 +228,7 @@ def _for_authority(store, args):
 
 def cmd_export(args) -> int:
     from exports.csv_export import write_csv_tables
-    from metrics.store import Store
+    from store import Store
 
     store = Store(args.store)
     if not store.exists:
@@ -254,7 +254,7 @@ def cmd_export(args) -> int:
 
 def cmd_brief(args) -> int:
     from exports.brief import write_brief
-    from metrics.store import Store
+    from store import Store
 
     store = Store(args.store)
     if not store.exists:
@@ -273,7 +273,7 @@ def cmd_brief(args) -> int:
 
 
 def cmd_publish(args) -> int:
-    from metrics.store import Store
+    from store import Store
     try:
         from publish import publish, publish_all
     except ModuleNotFoundError:  # an editable install made before publish/ existed (`make setup` renews it)

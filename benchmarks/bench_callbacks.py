@@ -130,7 +130,7 @@ def serve(store: Path) -> None:
     warmed with `app.warm`, then each callback asked REPEATS times, each request for the next
     authority the store has rows for. Prints each callback's p50/p95 and this process's memory."""
     from app import create_app, warm
-    from metrics.store import Store
+    from store import Store
 
     start = rss_mb()[0]
     t = time.perf_counter()

@@ -216,7 +216,7 @@ def main(argv=None) -> None:
             build_store(args.real, store)
         from app import create_app
         import dash
-        from metrics.store import Store
+        from store import Store
         create_app(store)
         pages = [p["path"] for p in dash.page_registry.values()]
         codes = [c for c, _ in Store(store).authorities()]

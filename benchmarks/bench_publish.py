@@ -65,7 +65,7 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory() as t:
         tmp = Path(t)
         store = build_store(tmp, args.national)
-        from metrics.store import Store
+        from store import Store
         authorities = Store(store).authorities()
         brief = min(_run(["brief", "--store", str(store), "--out", str(tmp / "brief.pdf")]) for _ in range(2))
         one = []
@@ -74,7 +74,7 @@ def main(argv=None) -> int:
         one_size = _size(tmp / "one0")
         pdf_pages = next((tmp / "one0").glob("*.pdf")).read_bytes().count(b"/Type /Page\n")
         # --all, through the same function (publish_all), on the first N authorities when limited
-        code = ("import sys; from pathlib import Path; from metrics.store import Store; "
+        code = ("import sys; from pathlib import Path; from store import Store; "
                 "sys.path.insert(0, sys.argv[3]); from publish import publish, publish_all; "
                 "s = Store(sys.argv[1]); n = int(sys.argv[4]); "
                 "codes = s.authorities()[:n] if n else s.authorities(); "

@@ -17,7 +17,7 @@ import pandas as pd
 
 from domain.contract import STORE_TABLES
 from loaders.store import ingest, source_files
-from metrics.store import Store
+from store import Store
 from metrics import tables
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,7 +62,7 @@ def main():
         read = timed(lambda: [store.every_area(n) for n in names])
 
         def compute():
-            from metrics.store import clear_caches
+            from store import clear_caches
             tables._cached.cache_clear()
             clear_caches()
             tables.mps_tables(store)

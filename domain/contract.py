@@ -40,6 +40,8 @@ class Table:
     key: tuple[str, ...] = ()      # the columns that identify a row
     open_columns: str = ""         # tables with columns that depend on the data say so here
     provenance: tuple[Column, ...] = ()  # where each row came from (see PROVENANCE below)
+    partitioned: bool = False      # rows are areas: stored partitioned by area code (PARTITIONED_TABLES)
+    profile_own: bool = False      # the profile authority's own: empty seen as another (PROFILE_TABLES)
 
     @property
     def names(self) -> list[str]:
@@ -97,7 +99,8 @@ STORE_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("value", "float", "Estimated people", "people"),
               _c("table_title", "str", "The table's title in the file"),
               _c("source_version", "str", "The tool version the file states")),
-          "loaders.ipc_projections", ("area_code", "measure", "sex", "age_band", "year"), provenance=PROVENANCE),
+          "loaders.ipc_projections", ("area_code", "measure", "sex", "age_band", "year"), provenance=PROVENANCE,
+          partitioned=True),
     Table("population", "ONS subnational projections and mid-year estimates: single years of age "
           "summed to five-year bands, plus totals.", (
               _c("dataset", "str", "snpp or mye, with the base year"), *AREA,
@@ -105,7 +108,7 @@ STORE_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("age_band", "str", "Five-year age band, 90+ or all"),
               _c("year", "int", "Year", "year"),
               _c("value", "float", "Residents", "people")),
-          "loaders.ons_population", ("dataset", "area_code", "sex", "age_band", "year"), provenance=PROVENANCE),
+          "loaders.ons_population", ("dataset", "area_code", "sex", "age_band", "year"), provenance=PROVENANCE, partitioned=True),
     Table("indicators", "OHID Fingertips data export: one row per indicator x area x sex x age x "
           "category x period.", (
               _c("indicator_id", "int", "Fingertips indicator id"),
@@ -130,7 +133,7 @@ STORE_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("compared_to_parent", "str", "The publisher's comparison with the parent area"),
               _c("compared_to_parent_label", "str", "Which parent the comparison is with")),
           "loaders.fingertips", ("indicator_id", "area_code", "sex", "age", "category_type", "category", "period"),
-          provenance=PROVENANCE),
+          provenance=PROVENANCE, partitioned=True),
     Table("care_providers", "CQC care directory (HSCA active locations): one row per location.", (
               _c("location_id", "str", "CQC location id"), _c("location_name", "str", "Location name"),
               _c("care_home", "bool", "Registered as a care home"), _c("dormant", "bool", "Dormant location"),
@@ -173,7 +176,7 @@ STORE_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("vcse", "bool", "Supplier is a voluntary, community or social enterprise"),
               _c("procurement_route", "str", "Procurement route as the register gives it (open tender, framework ...)"),
               _c("service_category", "str", "The register's own service category, where it has one")),
-          "loaders.contracts", ("organisation", "reference"), provenance=PROVENANCE),
+          "loaders.contracts", ("organisation", "reference"), provenance=PROVENANCE, profile_own=True),
     Table("activity", "Council-funded people (SALT-like; the council's own table).", (
               _c("period", "str", "Financial year as written"), _c("year", "int", "First calendar year", "year"),
               _c("client_group", "str", "Client group key"), _c("support_reason", "str", "Primary support reason"),
@@ -182,31 +185,31 @@ STORE_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("age_band", "str", "18-64, 65+ or all"), _c("location", "str", "in_area, out_of_area or all"),
               _c("clients", "float", "People (missing where suppressed)", "people")),
           "loaders.activity", ("period", "client_group", "support_reason", "setting", "age_band", "location"),
-          provenance=PROVENANCE),
+          provenance=PROVENANCE, profile_own=True),
     Table("finance", "Budgets and savings (the council's own table).", (
               _c("organisation", "str", "Council or CCG"), _c("item", "str", "Budget line or saving"),
               _c("period", "str", "Financial year as written"), _c("year", "int", "First calendar year", "year"),
               _c("value_gbp", "float", "Pounds", "£"), _c("note", "str", "Note")),
-          "loaders.finance", ("organisation", "item", "period"), provenance=PROVENANCE),
+          "loaders.finance", ("organisation", "item", "period"), provenance=PROVENANCE, profile_own=True),
     Table("caseloads", "Caseloads per neighbourhood (seed 003 Table 1 shape; the council's own table).", (
               _c("period", "str", "Period"), _c("neighbourhood_code", "str", "Neighbourhood code (profile)"),
               _c("neighbourhood_name", "str", "Neighbourhood name"),
               _c("service", "str", "district_nursing, social_care or joint"),
               _c("cases", "float", "Cases (missing where suppressed)", "people")),
-          "loaders.caseloads", ("period", "neighbourhood_code", "service"), provenance=PROVENANCE),
+          "loaders.caseloads", ("period", "neighbourhood_code", "service"), provenance=PROVENANCE, profile_own=True),
     Table("boundaries", "Ward boundaries from the authority's GeoJSON: one row per ring vertex.", (
               _c("ward_code", "str", "GSS ward code"), _c("ward_name", "str", "Ward name"),
               _c("neighbourhood_code", "str", "Neighbourhood (from the wards lookup)"),
               _c("polygon", "int", "Polygon number within the ward"), _c("ring", "int", "Ring within the polygon"),
               _c("point", "int", "Vertex number"), _c("lon", "float", "Longitude"), _c("lat", "float", "Latitude")),
-          "loaders.boundaries", ("ward_code", "polygon", "ring", "point"), provenance=PROVENANCE),
+          "loaders.boundaries", ("ward_code", "polygon", "ring", "point"), provenance=PROVENANCE, profile_own=True),
     Table("neighbourhood_boundaries", "Neighbourhood outlines dissolved from their wards' boundaries at "
           "ingest (simplified): one row per ring vertex.", (
               _c("neighbourhood_code", "str", "Neighbourhood code (profile)"),
               _c("polygon", "int", "Polygon number within the neighbourhood"),
               _c("ring", "int", "Ring within the polygon (0 = exterior)"),
               _c("point", "int", "Vertex number"), _c("lon", "float", "Longitude"), _c("lat", "float", "Latitude")),
-          "loaders.boundaries", ("neighbourhood_code", "polygon", "ring", "point"), provenance=PROVENANCE),
+          "loaders.boundaries", ("neighbourhood_code", "polygon", "ring", "point"), provenance=PROVENANCE, profile_own=True),
     Table("census", "Census tables by area (wards and their references: authority, region, England): one row "
           "per area x measure.", (
               _c("area_code", "str", "GSS code of the ward or area"), _c("area_name", "str", "Name, where the file gives one"),
@@ -215,7 +218,7 @@ STORE_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("topic", "str", "population, long_term_illness, general_health, unpaid_care or age"),
               _c("census_year", "int", "Census year", "year"),
               _c("value", "float", "Usual residents", "people")),
-          "loaders.census_wards", ("area_code", "measure", "census_year"), provenance=PROVENANCE),
+          "loaders.census_wards", ("area_code", "measure", "census_year"), provenance=PROVENANCE, profile_own=True),
     Table("lsoa_wards", "ONS LSOA (2021) to electoral ward best-fit lookup: one row per LSOA of the authority "
           "(every LSOA where no authority is named); Census 2021 LSOA counts are summed to wards through it.", (
               _c("lsoa_code", "str", "LSOA 2021 code (LSOA21CD)"), _c("lsoa_name", "str", "LSOA 2021 name"),
@@ -253,7 +256,8 @@ STORE_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("age_band", "str", "18-64, 65+ or all"),
               _c("measure", "str", "gross_weekly_cost (residential, nursing) or hourly_rate (home care)"),
               _c("value_gbp", "float", "Pounds a week or an hour", "£")),
-          "loaders.unit_costs", ("period", "area_code", "service", "age_band", "measure"), provenance=PROVENANCE),
+          "loaders.unit_costs", ("period", "area_code", "service", "age_band", "measure"), provenance=PROVENANCE,
+          partitioned=True),
     Table("ascof", "DHSC Adult Social Care Outcomes Framework (ASCOF) CSV: one row per financial year x area x "
           "measure x disaggregation, its numerator, denominator and outcome side by side.", (
               _c("period", "str", "Financial year (2024-25): the file's year column, else its name"),
@@ -265,14 +269,14 @@ STORE_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("denominator", "float", "The Denominator row's value (missing where not given or suppressed)"),
               _c("outcome", "float", "The Outcome row's value, in the measure's unit "
                  "(data/lookups/ascof_measures.csv)")),
-          "loaders.ascof", ("period", "area_code", "measure_code", "disaggregation"), provenance=PROVENANCE),
+          "loaders.ascof", ("period", "area_code", "measure_code", "disaggregation"), provenance=PROVENANCE, partitioned=True),
     Table("care_home_occupancy", "DHSC adult social care monthly statistics (Capacity Tracker): care home "
           "occupancy per area and month.", (
               _c("month", "date", "The month (its first day)"), *AREA,
               _c("occupancy_pct", "float", "Beds occupied as a percentage of beds (0-100)", "%"),
               _c("occupied_beds", "float", "Occupied beds, where the file gives them", "beds"),
               _c("total_beds", "float", "Beds (capacity), where the file gives them", "beds")),
-          "loaders.care_home_occupancy", ("month", "area_code"), provenance=PROVENANCE),
+          "loaders.care_home_occupancy", ("month", "area_code"), provenance=PROVENANCE, partitioned=True),
     Table("fee_rates", "DHSC MSIF provider fee reporting: the average fee an authority pays external providers, "
           "one row per year x area x service x age band.", (
               _c("period", "str", "Financial year (2024-25): the column heading's, else the file's name"),
@@ -281,7 +285,7 @@ STORE_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("age_band", "str", "18-64, 65+ or all"),
               _c("unit", "str", "week or hour"),
               _c("fee_gbp", "float", "Average fee, pounds a week or an hour", "£")),
-          "loaders.msif_fees", ("period", "area_code", "service", "age_band"), provenance=PROVENANCE),
+          "loaders.msif_fees", ("period", "area_code", "service", "age_band"), provenance=PROVENANCE, partitioned=True),
     # Lookups travel with the store so metrics read nothing else.
     Table("lookup_practices", "GP practices and their neighbourhood (authority profile).", (
               _c("practice_code", "str", "ODS code"), _c("practice_name", "str", "Name"),
@@ -290,26 +294,26 @@ STORE_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("neighbourhood_name", "str", "Neighbourhood name"),
               _c("ods_name", "str", "The practice's name as NHS Digital / Fingertips publish it"),
               _c("code_source", "str", "How the code was found (matched by name, or by CQC location)")),
-          "authorities/<code>/practices.csv", ("practice_code",), provenance=LOOKUP_PROVENANCE),
+          "authorities/<code>/practices.csv", ("practice_code",), provenance=LOOKUP_PROVENANCE, profile_own=True),
     Table("lookup_neighbourhoods", "The authority's neighbourhoods (authority profile).", (
               _c("neighbourhood_code", "str", "Code"), _c("neighbourhood_name", "str", "Name"),
               _c("number", "str", "Order in which the authority lists them"),
               _c("tile_col", "float", "Column on the schematic tile map (0 = west), drawn when no ward "
                  "boundaries are loaded; empty lays the tiles out in order"),
               _c("tile_row", "float", "Row on the schematic tile map (0 = south)")),
-          "authorities/<code>/neighbourhoods.csv", ("neighbourhood_code",), provenance=LOOKUP_PROVENANCE),
+          "authorities/<code>/neighbourhoods.csv", ("neighbourhood_code",), provenance=LOOKUP_PROVENANCE, profile_own=True),
     Table("lookup_wards", "Wards and their neighbourhood (authority profile).", (
               _c("ward_code", "str", "GSS ward code (matched first; the name second)"),
               _c("ward_name", "str", "Ward name"), _c("neighbourhood_code", "str", "Neighbourhood code"),
               _c("ward_set", "str", "Boundary edition (2022)")),
-          "authorities/<code>/wards.csv", ("ward_name", "ward_set"), provenance=LOOKUP_PROVENANCE),
+          "authorities/<code>/wards.csv", ("ward_name", "ward_set"), provenance=LOOKUP_PROVENANCE, profile_own=True),
     Table("lookup_postcode_districts", "Postcode districts and their neighbourhood (authority profile).", (
               _c("postcode_district", "str", "Outward code (SE13)"), _c("neighbourhood_code", "str", "Neighbourhood code")),
-          "authorities/<code>/postcode_districts.csv", ("postcode_district",), provenance=LOOKUP_PROVENANCE),
+          "authorities/<code>/postcode_districts.csv", ("postcode_district",), provenance=LOOKUP_PROVENANCE, profile_own=True),
     Table("lookup_postcode_wards", "Full postcodes and their ward (authority profile, optional): places CQC "
           "locations in wards exactly.", (
               _c("postcode", "str", "Full postcode (SE6 4RU)"), _c("ward_code", "str", "GSS ward code")),
-          "authorities/<code>/postcode_wards.csv", ("postcode",), provenance=LOOKUP_PROVENANCE),
+          "authorities/<code>/postcode_wards.csv", ("postcode",), provenance=LOOKUP_PROVENANCE, profile_own=True),
     Table("lookup_client_group_bands", "CQC service user bands that count as supply for each client group.", (
               _c("client_group", "str", "Client group key"),
               _c("service_user_band", "str", "CQC service user band, as the directory writes it")),
@@ -343,7 +347,8 @@ STORE_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("lower_quartile", "float", "Lower quartile, pounds a unit"),
               _c("median", "float", "Median, pounds a unit"),
               _c("upper_quartile", "float", "Upper quartile, pounds a unit")),
-          "authorities/<code>/cost_of_care.csv", ("period", "service", "age_band"), provenance=LOOKUP_PROVENANCE),
+          "authorities/<code>/cost_of_care.csv", ("period", "service", "age_band"), provenance=LOOKUP_PROVENANCE,
+          profile_own=True),
     Table("lookup_scrutiny_questions", "Suggested scrutiny questions for the brief's findings: the generic "
           "list, or the authority's own when its profile folder holds one.", (
               _c("finding_key", "str", "A finding's key (kpi_<indicator id>, a gap metric, beds_needed, "
@@ -382,6 +387,14 @@ STORE_TABLES["peer_groups"] = Table(
         _c("rank", "int", "1 for the nearest")),
     "loaders.census_lsoa", ("authority_name", "rank"), provenance=LOOKUP_PROVENANCE)
 LOOKUP_TABLES = [name for name in STORE_TABLES if name.startswith("lookup_")]
+PARTITIONED_TABLES = frozenset(name for name, t in STORE_TABLES.items() if t.partitioned)
+"""Store tables with an authority dimension (their rows are areas: authorities, regions, England),
+written as Hive-partitioned Parquet datasets by area code so that one authority's rows are read
+from disk without reading every authority's (store.layout). Every other table with an `area_code`
+is a lookup (`lookup_areas`) or the profile authority's own (`census`, by ward), so stays one file."""
+PROFILE_TABLES = frozenset(name for name, t in STORE_TABLES.items() if t.profile_own)
+"""Tables that are the profile authority's own (its council's files and its profile's lookups),
+not rows of a national file: another authority seen through `Store.for_authority` gets none of them."""
 
 # ---------------------------------------------------------------------------------------------
 # Export tables (what `mps export` writes, one CSV each or one workbook sheet each)
@@ -971,6 +984,10 @@ def _table_md(t: Table) -> list[str]:
         out.append("")
     if t.open_columns:
         out += [f"Further columns: {t.open_columns}.", ""]
+    if t.partitioned:
+        out += ["Partitioned by area code (`<table>/area_code=<GSS>/part-0.parquet`): read per authority.", ""]
+    if t.profile_own:
+        out += ["The profile authority's own: empty when the store is seen as another authority.", ""]
     out += ["| column | type | unit | description |", "|---|---|---|---|"]
     out += [f"| `{c.name}` | {c.dtype} | {c.unit} | {c.description} |" for c in t.all_columns]
     rules = [r for r in NO_DATA if r.table == t.name and t.name in EXPORT_TABLES and EXPORT_TABLES[t.name] is t]

@@ -21,7 +21,7 @@ from metrics.findings import MIN_FINDINGS, RANKING_RULE, RAG_WORDS, declared_ind
 from domain.labels import CLIENT_GROUP_LABELS, column_label, fmt_cell, fmt_date, measure_label
 from domain.vocabulary import DEFAULT_OCCUPANCY
 from metrics.overview import key_facts
-from metrics.store import Store
+from store import Store
 from metrics.tables import mps_tables
 
 from .staging import staged_file

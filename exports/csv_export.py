@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from metrics.store import Store
+from store import Store
 from metrics.tables import mps_tables
 
 from .staging import staged_folder

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from flask import Flask, Response, send_file, send_from_directory
 
-from metrics.store import Store
+from store import Store
 
 FILES = {
     "workbook": ("mps-tables", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),

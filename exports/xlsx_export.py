@@ -29,7 +29,7 @@ from domain.labels import COLUMN_LABELS, EXPORT_CODE_LABELS, code_label, column_
 from domain.vocabulary import SUPPRESSION_THRESHOLD
 from metrics.opportunities import reference_date
 from metrics.overview import stated_version
-from metrics.store import Store
+from store import Store
 from metrics.tables import mps_tables
 from .csv_export import neutralise
 from .staging import staged_file

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import flask
 
-from metrics.store import Store, UnknownAuthority
+from store import Store, UnknownAuthority
 
 STORE_KEY = "MPS_STORE"
 PINNED_KEY = "mps_pinned_store"
@@ -42,7 +42,7 @@ def store() -> Store:
 
 VIEW_PARAMETERS = ("authority", "comparators")
 """The URL parameters that choose the view every page, export and the brief share (not a page's
-own selection): the authority, and the comparator set (metrics.store.COMPARATOR_SETS)."""
+own selection): the authority, and the comparator set (store.COMPARATOR_SETS)."""
 
 
 def requested_authority() -> str | None:

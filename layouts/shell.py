@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from dash import dcc, html
 
-from metrics.store import COMPARATOR_SETS
+from store import COMPARATOR_SETS
 
 from . import context, ids
 
@@ -31,7 +31,7 @@ def picker(store) -> html.Form:
     without script) in a GET form on the current page, so choosing and pressing Show loads the
     same page with `?authority=CODE&comparators=SET`. The authority select lists every authority
     the store has rows for (left out when there is only one); the comparator select the sets of
-    `metrics.store.COMPARATOR_SETS` after a "Default" (no choice: the profile's list where the
+    `store.COMPARATOR_SETS` after a "Default" (no choice: the profile's list where the
     profile's authority has one, else the region; an empty `comparators=` is no choice), the one
     chosen selected, so switching authority does not carry one authority's set to another."""
     choices = store.authorities()

@@ -1,28 +1,26 @@
-"""Ingest: recognise each file in a folder, load it, and write the Parquet store all-or-nothing.
+"""Ingest: recognise each file in a folder, load it, merge it with the store, and have the store write it.
 
-The new store is built as a new version beside the current one and made current by one atomic
-link rename (domain.store_versions) only after every file has loaded, so a failed refresh leaves
-the previous store byte-for-byte as it was, and a reader never sees half of one.
+Ingest builds the tables and the manifest (`store.manifest.ManifestRecord`); the store writes them
+(`store.writing`) as a new version beside the current one, made current by one atomic link
+rename only after every file has loaded, so a failed refresh leaves the previous store
+byte-for-byte as it was, and a reader never sees half of one.
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 from concurrent.futures import ThreadPoolExecutor
-import json
-import errno
 import os
-import shutil
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Callable
 
-import numpy as np
 import pandas as pd
 
-from domain import store_versions
 from domain.contract import LOOKUP_TABLES, ContractError, Table, conform, store_table
+from store import writing
+from store.manifest import FileRecord, ManifestRecord, jsonable
 
 from . import (DEFAULT_LOOKUPS, LoadContext, boundaries, census_bulk, census_wards, checks, cqc, editions, known_kinds, plausible,
                profile, registry)
@@ -238,7 +236,7 @@ def _national_area(lookups_dir: Path, code: str) -> dict:
 
 def load_folder(source_dir: Path, lookups_dir: Path | None = None,
                 progress: Callable[[Path], None] | None = None, *, authority: str | None = None,
-                profile_dir: Path | None = None, previous: dict | None = None, replace: bool = False):
+                profile_dir: Path | None = None, previous: ManifestRecord | None = None, replace: bool = False):
     """Recognise and load every file of the folder, for the authority named (``--authority``, the
     folder's mps.toml), else the one the store being refreshed holds (``previous``, its manifest:
     its profile and the folder settings it was built with are kept), else the one the files agree
@@ -248,7 +246,8 @@ def load_folder(source_dir: Path, lookups_dir: Path | None = None,
         raise InputError(source_dir, "this folder does not exist", expected="a folder of downloads")
     config = read_config(source_dir)
     notes: list[str] = []
-    held = dict((previous or {}).get("authority") or {})
+    previous = previous or ManifestRecord()
+    held = dict(previous.authority)
     named = authority or config.get("area_code")
     if named and held.get("area_code"):
         where = "--authority" if authority else source_dir / CONFIG_NAME
@@ -260,11 +259,11 @@ def load_folder(source_dir: Path, lookups_dir: Path | None = None,
                              expected=f"--replace to start it afresh for {code}, or another --store")
     elif not named and held.get("area_code"):
         authority = held["area_code"]
-        kept = previous.get("profile")
+        kept = previous.profile
         if profile_dir is None and not config.get("profile") and kept and Path(kept).is_dir():
             profile_dir = Path(kept)
         if not config:  # the settings the store was built with (e.g. its folder's branding)
-            config = {k: v for k, v in (previous.get("folder_config") or {}).items() if k not in ("area_code", "profile")}
+            config = {k: v for k, v in previous.folder_config.items() if k not in ("area_code", "profile")}
         notes.append(f"authority {held['area_code']} {held.get('area_name') or ''}: kept from the store "
                      f"(this folder names none)".replace("  ", " "))
     report, results, ctx = _load_files(source_dir, config, lookups_dir, progress, authority, profile_dir)
@@ -392,58 +391,38 @@ def write_store(report: IngestReport, results, ctx: LoadContext, store_dir: Path
     store, the rest is kept with its older dates; ``report`` says what was added, replaced, kept.
     With ``replace`` only this refresh's tables are written (``report.dropped``). One writer at a
     time (StoreBusy for a second)."""
-    store_dir = Path(os.path.abspath(store_dir))
-    store_dir.parent.mkdir(parents=True, exist_ok=True)
     tables = build_tables(results, ctx)
-    with store_versions.writer_lock(store_dir):
-        previous = store_versions.current(store_dir)
-        old = _read_manifest(previous)
-        tmp = store_versions.new_version(store_dir)
-        try:
-            given = set(tables)
-            if old and not replace:
-                tables = _merge_previous(report, tables, old, previous)
-            for name, frame in tables.items():
-                write_table(tmp, name, frame)
-            carried = _carry_over(report, old, previous, tables, tmp, replace, given)
-            branding = _copy_logo(report, ctx, old, previous, tmp)
-            manifest = _manifest(report, ctx, tables, old, carried, branding)
-            (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str), encoding="utf-8")
-            store_versions.publish(store_dir, tmp)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-    return store_dir
+    with writing.new_version(store_dir) as version:
+        old = version.previous_manifest
+        given = set(tables)
+        if old and not replace:
+            tables = _merge_previous(report, tables, old, version)
+        for name, frame in tables.items():
+            version.write(name, frame)
+        carried = _carry_over(report, old, version, tables, replace, given)
+        branding = _copy_logo(report, ctx, old, version)
+        version.write_manifest(_manifest(report, ctx, tables, old, carried, branding))
+    return Path(os.path.abspath(store_dir))
 
 
-def _manifest(report: IngestReport, ctx: LoadContext, tables: dict, old: dict | None, carried: list,
-              branding) -> dict:
+def _manifest(report: IngestReport, ctx: LoadContext, tables: dict, old: ManifestRecord, carried: list[FileRecord],
+              branding) -> ManifestRecord:
     """The new version's manifest: where its files came from, the folder's settings and each table's rows
     (a table kept from the previous version keeps its count)."""
     now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     counts = {name: int(len(frame)) for name, frame in tables.items()}
-    counts.update({name: old["tables"][name] for name in report.kept if old and name in old.get("tables", {})})
-    manifest = {
-        "ingested_at": now,
-        "source_dir": str(report.source_dir),
-        "authority": _infer_authority(ctx, tables),
-        "profile": str(ctx.profile_dir) if ctx.profile_dir else None,
-        "folder_config": _jsonable(report.config),
-        "branding": branding,
-        "targets": dict(ctx.config.get("targets", {})),
-        "contacts": dict(ctx.config.get("contacts", {})), "intentions": dict(ctx.config.get("intentions", {})),
-        "default_client_group": ctx.config.get("default_client_group"),
-        "horizon": dict(ctx.config.get("horizon", {})),
-        "peers": peer_settings(ctx),
-        "segment_overrides": dict(ctx.config.get("segment_overrides", {})),
-        "tables": counts,
-        "files": [{"path": f.path.name, "kind": f.kind, "table": f.table, "sha256": f.sha256,
-                   "rows_read": f.rows_read, "rows_kept": f.rows_kept, "warnings": f.warnings,
-                   "meta": _jsonable(f.meta), "ingested_at": now} for f in report.files] + carried,
-    }
-    if report.kept:
-        manifest["kept_from_previous"] = dict(report.kept)
-    return manifest
+    counts.update({name: old.tables[name] for name in report.kept if name in old.tables})
+    return ManifestRecord(
+        ingested_at=now, source_dir=str(report.source_dir), authority=_infer_authority(ctx, tables),
+        profile=str(ctx.profile_dir) if ctx.profile_dir else None, folder_config=jsonable(report.config),
+        branding=branding, targets=dict(ctx.config.get("targets", {})), contacts=dict(ctx.config.get("contacts", {})),
+        intentions=dict(ctx.config.get("intentions", {})), default_client_group=ctx.config.get("default_client_group"),
+        horizon=dict(ctx.config.get("horizon", {})), peers=peer_settings(ctx),
+        segment_overrides=dict(ctx.config.get("segment_overrides", {})), tables=counts,
+        files=[FileRecord(path=f.path.name, kind=f.kind, table=f.table, sha256=f.sha256, rows_read=f.rows_read,
+                          rows_kept=f.rows_kept, warnings=f.warnings, meta=jsonable(f.meta), ingested_at=now)
+               for f in report.files] + carried,
+        kept_from_previous=dict(report.kept))
 
 
 PEER_DEFAULTS = "peer_groups.toml"
@@ -463,19 +442,7 @@ def peer_settings(ctx: LoadContext) -> dict:
     return merged
 
 
-def store_write_error(exc: OSError, store_dir: Path) -> OSError:
-    """The error of a failed store write, naming the store: Parquet and file writers often say
-    "No space left on device" without a file name (and pyarrow without an errno either)."""
-    number = exc.errno
-    if number is None and "No space left" in str(exc):
-        number = errno.ENOSPC
-    if exc.filename and number == exc.errno:
-        return exc
-    return OSError(number, exc.strerror or os.strerror(number) if number else str(exc),
-                   exc.filename or str(store_dir))
-
-
-def _copy_logo(report: IngestReport, ctx: LoadContext, old: dict, previous: Path, tmp: Path) -> dict:
+def _copy_logo(report: IngestReport, ctx: LoadContext, old: ManifestRecord, version: writing.NewVersion) -> dict:
     """The branding settings, with the authority's own logo copied into the new version: from the
     folder, else the profile, else the store being refreshed."""
     branding = dict(ctx.config.get("branding", {}))
@@ -483,52 +450,11 @@ def _copy_logo(report: IngestReport, ctx: LoadContext, old: dict, previous: Path
         logo = Path(report.source_dir) / branding["logo"]
         if not logo.is_file() and ctx.profile_dir is not None:
             logo = Path(ctx.profile_dir) / branding["logo"]
-        if not logo.is_file() and (old.get("branding") or {}).get("logo"):  # kept from the store
-            logo = previous / old["branding"]["logo"]
-        shutil.copy(logo, tmp / ("branding_logo" + logo.suffix.lower()))
+        if not logo.is_file() and old.branding.get("logo"):  # kept from the store
+            logo = version.previous / old.branding["logo"]
+        version.add_file(logo, "branding_logo" + logo.suffix.lower())
         branding["logo"] = "branding_logo" + logo.suffix.lower()
     return branding
-
-
-def write_table(folder: Path, name: str, frame: pd.DataFrame) -> None:
-    """One table into a version folder: a table with an authority dimension
-    (`store_versions.PARTITIONED_TABLES`) as a Hive-partitioned dataset, `<name>/area_code=<GSS>/
-    part-0.parquet`, so that one authority's rows are read without the others'; any other table,
-    and an empty one, as `<name>.parquet`.
-
-    Cost: rows are put in area order once (a stable sort, so each area's rows keep their file
-    order) and written by pyarrow in one call: on the national Fingertips table (600,918 rows, 286
-    areas) about 0.8 s against 0.3 s for one file (benchmarks/RESULTS-authority.md)."""
-    if name not in store_versions.PARTITIONED_TABLES or frame.empty:
-        frame.to_parquet(folder / f"{name}.parquet", index=False)
-        return
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.dataset as ds
-    codes, _ = pd.factorize(frame[store_versions.PARTITION_COLUMN], sort=True)  # missing: -1, first
-    table = pa.Table.from_pandas(frame, preserve_index=False)
-    if len(codes) > 1 and (np.diff(codes) < 0).any():  # not in area order already
-        # Text columns are dictionary-encoded first, so putting rows in order moves small integers,
-        # not strings, and the Parquet writer is handed its dictionaries ready made. Without the
-        # Arrow schema stored, they read back as plain text, as every other table's do.
-        order = pa.array(np.argsort(codes, kind="stable"))
-        table = pa.table([(pc.dictionary_encode(c) if pa.types.is_string(c.type) or pa.types.is_large_string(c.type)
-                           else c).take(order) for c in table.columns],
-                         names=table.column_names).replace_schema_metadata(table.schema.metadata)
-    parquet = ds.ParquetFileFormat()
-    # No column statistics: a partition's file is found by its folder (area_code=...), and nothing
-    # filters within one by min/max; writing them cost a third of the write (national Fingertips).
-    options = parquet.make_write_options(store_schema=False, write_statistics=False)
-    ds.write_dataset(table, folder / name, format=parquet, file_options=options,
-                     partitioning=store_versions.partitioning(), basename_template="part-{i}.parquet",
-                     existing_data_behavior="error", max_partitions=1_000_000, preserve_order=True)
-
-
-def _read_manifest(folder: Path) -> dict:
-    try:
-        return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
 
 
 # Tables that several publishers' files feed side by side: a refresh's rows replace the store's rows
@@ -546,38 +472,26 @@ REFRESH_UNITS = {
 }
 
 
-def _read_previous(previous: Path, name: str) -> pd.DataFrame | None:
-    """A table of the store being refreshed, as declared (None if it holds none)."""
-    held = store_versions.table_path(previous, name)
-    if held is None:
-        return None
-    if held.is_dir():
-        import pyarrow.dataset as ds
-        frame = ds.dataset(held, format="parquet", partitioning=store_versions.partitioning()).to_table().to_pandas()
-    else:
-        frame = pd.read_parquet(held)
-    return conform(frame.reindex(columns=store_table(name).names), name)
-
-
 def _files_of(frame: pd.DataFrame) -> list[str]:
     return sorted(frame["source_file"].dropna().astype(str).unique()) if "source_file" in frame.columns else []
 
 
-def _merge_previous(report: IngestReport, tables: dict[str, pd.DataFrame], old: dict, previous: Path) -> dict:
+def _merge_previous(report: IngestReport, tables: dict[str, pd.DataFrame], old: ManifestRecord,
+                    version: writing.NewVersion) -> dict:
     """This refresh's tables with what the store held of them and this refresh does not replace;
     says in ``report.added`` / ``report.replaced`` what changed."""
     new_files = {f.path.name for f in report.files}
-    held_tables = set(old.get("tables", {}))
+    held_tables = set(old.tables)
     out = dict(tables)
     if editions.EDITIONS_TABLE in tables and editions.EDITIONS_TABLE in held_tables:
-        out.update(_merge_editions(report, tables, previous, new_files))
+        out.update(_merge_editions(report, tables, version, new_files))
     for name, frame in tables.items():
         if name.startswith("lookup_") or name in editions.TABLES:
             continue
         if name not in held_tables:
             report.added.append(f"the '{name}' table, from " + ", ".join(_files_of(frame)))
             continue
-        before = _read_previous(previous, name) if name in REFRESH_UNITS else None
+        before = version.previous_table(name) if name in REFRESH_UNITS else None
         if before is None or before.empty:
             gone = _files_of(before) if before is not None else _old_files(old, name)
             report.replaced.append(f"the '{name}' table" + (" (was from " + ", ".join(gone) + ")" if gone else ""))
@@ -598,16 +512,16 @@ def _merge_previous(report: IngestReport, tables: dict[str, pd.DataFrame], old: 
     return out
 
 
-def _old_files(old: dict, table: str) -> list[str]:
-    return sorted(f["path"] for f in old.get("files", []) if f.get("table") == table)
+def _old_files(old: ManifestRecord, table: str) -> list[str]:
+    return sorted(f.path for f in old.files if f.table == table)
 
 
-def _merge_editions(report: IngestReport, tables: dict, previous: Path, new_files: set[str]) -> dict:
+def _merge_editions(report: IngestReport, tables: dict, version: writing.NewVersion, new_files: set[str]) -> dict:
     """CQC directory editions side by side across refreshes: an edition of a date the store holds
     replaces it, others are added beside; the latest of all fills `care_providers`."""
     out = {}
     new = tables[editions.EDITIONS_TABLE]
-    before = _read_previous(previous, editions.EDITIONS_TABLE)
+    before = version.previous_table(editions.EDITIONS_TABLE)
     new_dates = set(new["as_at"].dropna().astype(str))
     if before is None or before.empty:
         return out
@@ -626,7 +540,7 @@ def _merge_editions(report: IngestReport, tables: dict, previous: Path, new_file
     if not len(kept):
         return out
     out[editions.EDITIONS_TABLE] = conform(pd.concat([new, kept], ignore_index=True), editions.EDITIONS_TABLE)
-    services = _read_previous(previous, editions.EDITION_SERVICES_TABLE)
+    services = version.previous_table(editions.EDITION_SERVICES_TABLE)
     if services is not None and len(services):
         services = services[~services["as_at"].astype(str).isin(new_dates) & ~services["source_file"].isin(new_files)]
         parts = [f for f in (tables.get(editions.EDITION_SERVICES_TABLE), services) if f is not None and len(f)]
@@ -636,7 +550,7 @@ def _merge_editions(report: IngestReport, tables: dict, previous: Path, new_file
     latest_kept = str(kept["as_at"].dropna().astype(str).max()) if kept["as_at"].notna().any() else ""
     if latest_kept > max(new_dates, default=""):  # an older edition came in: the store's latest stays current
         for name in (cqc.TABLE, cqc.SERVICES_TABLE):
-            held = _read_previous(previous, name)
+            held = version.previous_table(name)
             if held is not None:
                 out[name] = held
         report.notes.append(f"the store's edition of {latest_kept} stays the current CQC directory "
@@ -644,28 +558,24 @@ def _merge_editions(report: IngestReport, tables: dict, previous: Path, new_file
     return out
 
 
-def _carry_over(report: IngestReport, old: dict, previous: Path, tables: dict, tmp: Path, replace: bool,
-                given: set[str] | None = None) -> list[dict]:
+def _carry_over(report: IngestReport, old: ManifestRecord, version: writing.NewVersion, tables: dict, replace: bool,
+                given: set[str] | None = None) -> list[FileRecord]:
     """Copy into the new version each table the previous store held that this refresh does not
     give (unless ``replace``), and return the manifest entries of the earlier files whose rows the
     new version still holds (whole tables kept, and rows kept beside this refresh's), which keep
     their older ingest dates."""
-    missing = [name for name in old.get("tables", {}) if name not in tables and not name.startswith("lookup_")
-               and store_versions.table_path(previous, name) is not None]
+    missing = [name for name in old.tables if name not in tables and not name.startswith("lookup_")
+               and version.previous_holds(name)]
     if replace:
         report.dropped = missing
         return []
     given = set(tables) if given is None else given
     new_files = {f.path.name for f in report.files}
-    carried = [f for f in old.get("files", []) if f.get("path") not in new_files]
+    carried = [f for f in old.files if f.path not in new_files]
     for name in missing:  # as it was written: one file, or a partitioned dataset's folder
-        held = store_versions.table_path(previous, name)
-        if held.is_dir():
-            shutil.copytree(held, tmp / held.name)
-        else:
-            shutil.copyfile(held, tmp / held.name)
-        dates = sorted({f.get("ingested_at", "") for f in carried if f.get("table") == name} - {""})
-        since = dates[0][:10] if dates else old.get("ingested_at", "")[:10]
+        version.keep(name)
+        dates = sorted({f.ingested_at for f in carried if f.table == name} - {""})
+        since = dates[0][:10] if dates else old.ingested_at[:10]
         report.kept[name] = (f"no file in this refresh gives the '{name}' table: kept from the store of "
                              f"{since} (`mps ingest --replace` drops it)")
     # The earlier files whose rows were merged into a table this refresh gives (CQC editions by the
@@ -673,23 +583,18 @@ def _carry_over(report: IngestReport, old: dict, previous: Path, tables: dict, t
     merged = {name: set(_files_of(frame)) for name, frame in tables.items() if name in given}
     if editions.EDITIONS_TABLE in merged:
         merged[cqc.TABLE] = merged[editions.EDITIONS_TABLE]
-    return [f for f in carried if f.get("table") in missing
-            or (f.get("table") in merged and f.get("path") in merged[f["table"]])]
-
-
-def _jsonable(meta):
-    return json.loads(json.dumps(meta, default=str))
+    return [f for f in carried if f.table in missing or (f.table in merged and f.path in merged[f.table])]
 
 
 def ingest(source_dir: Path, store_dir: Path, lookups_dir: Path | None = None,
            progress: Callable[[Path], None] | None = None, *, authority: str | None = None,
            profile_dir: Path | None = None, replace: bool = False) -> IngestReport:
-    previous = _read_manifest(store_versions.current(Path(os.path.abspath(store_dir))))
+    previous = writing.current_manifest(store_dir)
     report, results, ctx = load_folder(source_dir, lookups_dir, progress, authority=authority,
                                        profile_dir=profile_dir, previous=previous, replace=replace)
     if report.ok:
         try:
             report.store_dir = write_store(report, results, ctx, store_dir, replace=replace)
         except OSError as exc:  # a full disk: said of the store, whose previous version stays
-            raise store_write_error(exc, Path(os.path.abspath(store_dir))) from None
+            raise writing.store_write_error(exc, Path(os.path.abspath(store_dir))) from None
     return report

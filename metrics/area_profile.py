@@ -10,7 +10,7 @@ from domain.labels import CENSUS_MEASURE_LABELS, client_group_label
 from .areas import census_by_ward, census_ward_table, place_locations, resident_vs_registered, wards
 from .neighbourhood_gaps import suppressed_gap_table
 from .neighbourhoods import neighbourhood_names, practice_populations
-from .store import Store
+from store import Store
 
 
 

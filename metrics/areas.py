@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from .store import _CACHED_METRICS, Store, per_store_version
+from store.reading import _CACHED_METRICS, Store, per_store_version
 
 PLACED_BY_POSTCODE = "postcode lookup"
 PLACED_BY_COORDINATES = "coordinates in ward boundary"
@@ -58,7 +58,7 @@ def _ward_shapes(path: str, version: str) -> dict:
     return out
 
 
-_CACHED_METRICS.append(_ward_shapes)  # metrics.store.clear_caches forgets it too
+_CACHED_METRICS.append(_ward_shapes)  # store.clear_caches forgets it too
 
 
 def _postcode(text) -> str:

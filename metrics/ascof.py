@@ -12,7 +12,7 @@ import pandas as pd
 
 from domain.contract import EXPORT_TABLES
 from .statistics import compare_to_benchmark, rate_interval, wilson_interval
-from .store import Store, per_store_version
+from store import Store, per_store_version
 
 ENGLAND = "E92000001"
 COLUMNS = EXPORT_TABLES["ascof"].names

@@ -9,7 +9,7 @@ import pandas as pd
 
 from domain.labels import age_phrase, measure_phrase
 from domain.vocabulary import ALL_AGES, MPS_TARGET_YEAR, band_limits, bands_covering
-from .store import Store, per_store_version
+from store import Store, per_store_version
 
 DEMAND_COLUMNS = ["client_group", "measure", "area_code", "area_name", "area_type", "sex",
                   "age_band", "year", "value", "is_total", "source_file", "source_row"]

@@ -23,7 +23,7 @@ from domain.labels import age_phrase, client_group_label, measure_phrase
 from domain.vocabulary import DEFAULT_OCCUPANCY, HIGH_IS_GOOD, LOW_IS_GOOD
 from . import ascof, gaps, kpis
 from .demand import headline, mps_horizon
-from .store import Store, per_store_version
+from store import Store, per_store_version
 
 RANKING_RULE = ("Findings are ranked by direction against polarity (red first, then amber, green and "
                 "context), within each the adult social care outcomes framework (ASCOF) measures first, "

@@ -9,7 +9,7 @@ import pandas as pd
 
 from domain.vocabulary import DEFAULT_OCCUPANCY, HIGH_IS_GOOD, LOW_IS_GOOD, NO_JUDGEMENT
 from .demand import headline, population_for
-from .store import Store, per_store_version
+from store import Store, per_store_version
 from .supply import care_home_table, care_homes, council_funded_care_home_places, placements
 
 NATIONAL_DEMENTIA_DIAGNOSIS_TARGET = 66.7  # NHS England ambition: two thirds diagnosed

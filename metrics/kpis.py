@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .statistics import compare_to_benchmark, rate_interval, wilson_interval
-from .store import _CACHED_METRICS, Store, per_store_version
+from store.reading import _CACHED_METRICS, Store, per_store_version
 
 ENGLAND = "E92000001"
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import pandas as pd
 
 from domain.vocabulary import CQC_SEGMENT_SERVICE_TYPES, MARKET_SEGMENTS
-from .store import Store, per_store_version
+from store import Store, per_store_version
 
 NURSING = "Care home service with nursing"
 RESIDENTIAL = "Care home service without nursing"

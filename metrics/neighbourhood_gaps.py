@@ -16,7 +16,7 @@ import pandas as pd
 from domain.labels import client_group_label
 from .areas import census_by_ward, place_locations
 from .disclosure import apply_suppression
-from .store import Store, per_store_version
+from store import Store, per_store_version
 
 SERVICES = {  # service key -> (CQC service type, unit, phrase)
     "nursing_beds": ("Care home service with nursing", "beds", "nursing home beds"),

@@ -8,7 +8,7 @@ import pandas as pd
 
 from domain.vocabulary import band_limits, band_share, quinary_band
 from .disclosure import apply_suppression
-from .store import Store, per_store_version
+from store import Store, per_store_version
 
 # The measure that stands for a client group's demand in the neighbourhood table.
 NEIGHBOURHOOD_MEASURES = {

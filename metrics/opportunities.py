@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 
 from .demand import headline, mps_horizon
-from .store import Store, per_store_version
+from store import Store, per_store_version
 
 WINDOWS_MONTHS = (6, 12, 24)
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from . import gaps, supply
-from .store import Store
+from store import Store
 
 
 @dataclass(frozen=True)

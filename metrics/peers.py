@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from domain.contract import EXPORT_TABLES
+from store import Store, register_peer_groups
 
 # --------------------------------------------------------------------------------------------
 # What the method uses
@@ -348,7 +349,6 @@ def peers_of(store, code: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=8)
 def _peer_table(path: str, version: str) -> tuple[pd.DataFrame, list[str]]:
-    from metrics.store import Store
     store = Store(path)
     declared = EXPORT_TABLES["peers"]
     given = store.table("peer_groups")
@@ -379,3 +379,6 @@ def _peer_table(path: str, version: str) -> tuple[pd.DataFrame, list[str]]:
     files = sorted(set(lsoa["source_file"].dropna().astype(str)) | set(lookup["source_file"].dropna().astype(str)))
     frame["source"] = "computed from " + ", ".join(files)
     return frame[declared.names].reset_index(drop=True), notes
+
+
+register_peer_groups(peers_of, peer_table)  # the store's "peers" comparator set (store.reading)

@@ -14,7 +14,7 @@ import pandas as pd
 from domain.labels import SEGMENT_LABELS
 from domain.vocabulary import DIRECTIONS, MARKET_SEGMENTS
 from . import demand, market
-from .store import Store, per_store_version
+from store import Store, per_store_version
 
 QUALITY_MARGIN_POINTS = 5.0
 """Quality is below (above) its comparator when the share rated Good or Outstanding is at least this

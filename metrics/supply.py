@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from domain.labels import service_label
-from .store import Store, per_store_version
+from store import Store, per_store_version
 
 NURSING = "Care home service with nursing"
 RESIDENTIAL = "Care home service without nursing"

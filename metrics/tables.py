@@ -12,9 +12,9 @@ from . import areas, ascof, demand, gaps, kpis, neighbourhood_gaps, neighbourhoo
 from domain.vocabulary import CLIENT_GROUPS
 from domain.contract import EXPORT_TABLES
 
-from . import memo
+from store import memo
 from .disclosure import apply_suppression
-from .store import Store
+from store import Store
 
 NEIGHBOURHOOD_COUNTS = ["registered_patients", "caseload_list_patients", "dn_cases", "asc_cases", "joint_cases",
                         *CLIENT_GROUPS]
@@ -104,7 +104,7 @@ class _Tables(Mapping):
 
 
 def _cached(path: str, version: str, authority: str | None, comparators: str | None, name: str) -> pd.DataFrame:
-    """One MPS table, kept in the metrics' one cache bounded in bytes (`metrics.memo`)."""
+    """One MPS table, kept in the metrics' one cache bounded in bytes (`store.memo`)."""
     return memo.cached("mps_tables", (path, version, authority, comparators, name),
                        lambda: _declared(name, BUILDERS[name](Store(path).for_authority(authority)
                                                               .with_comparators(comparators))))

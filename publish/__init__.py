@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from exports.downloads import area_prefix, record_published
-from metrics.store import Store
+from store import Store
 
 from . import editions
 from .content import Figure, assemble, slug_of

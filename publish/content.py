@@ -24,7 +24,7 @@ from layouts import figures
 from metrics import gaps, opportunities
 from metrics.findings import RAG_WORDS
 from metrics.market import comparator_names
-from metrics.store import Store
+from store import Store
 from metrics.tables import mps_tables
 
 from . import narrative as md

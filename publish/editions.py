@@ -15,7 +15,7 @@ import pandas as pd
 
 from metrics import supply
 from metrics.overview import key_facts
-from metrics.store import Store
+from store import Store
 from metrics.tables import mps_tables
 
 FIGURES_FILE = "figures.json"

@@ -72,7 +72,7 @@ def durham_store(tmp_path_factory):
 
 
 def test_the_authority_is_named_from_the_national_lookup(durham_store):
-    from metrics.store import Store
+    from store import Store
     m = Store(durham_store).manifest
     assert (m.authority.area_code, m.authority.area_name) == (CODE, NAME)
     assert (m.authority.region_code, m.authority.region_name) == ("E12000001", "North East")
@@ -93,7 +93,7 @@ def test_no_export_or_brief_names_lewisham(durham_store, tmp_path):
     from exports.brief import write_brief
     from exports.csv_export import write_csv_tables
     from exports.xlsx_export import write_workbook
-    from metrics.store import Store
+    from store import Store
     from openpyxl import load_workbook
     store = Store(durham_store)
     forbidden = _forbidden()
@@ -112,7 +112,7 @@ def test_kpis_compare_with_the_authoritys_own_region_and_england(durham_store):
     """The real Fingertips export: County Durham's campylobacter rate beside the North East's and
     England's values from the same file, with the publisher's own comparison."""
     from metrics import kpis
-    from metrics.store import Store
+    from store import Store
     import pandas as pd
     t = kpis.kpi_table(Store(durham_store))
     t = t[t["indicator_id"] == 93356]
@@ -164,7 +164,7 @@ def test_another_authoritys_demand_comparison_holds_no_other_authoritys_rates(na
     of rates per 1,000 shows London and England only, never Lewisham's 1,120 adults with a learning
     disability; Lewisham's own shows itself beside them."""
     from metrics import demand
-    from metrics.store import Store
+    from store import Store
     s = Store(national_store)
     southwark = demand.group_comparison(s.for_authority("E09000028"), "learning_disability", 2017)
     assert "Lewisham" not in set(southwark["area_name"]) and 1120 not in set(southwark["cases"])

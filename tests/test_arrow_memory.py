@@ -16,7 +16,7 @@ def restore_pool():
     (None, "release", None), ("system", "system", "system"), ("nonsense", "release", None),
     ("release", "release", None), ("arrow", "arrow", None)])
 def test_the_policy_and_the_pool_it_leaves(monkeypatch, restore_pool, setting, policy, backend):
-    from metrics.store import arrow_memory_policy
+    from store import arrow_memory_policy
     pa.set_memory_pool(pa.mimalloc_memory_pool())
     if setting is None:
         monkeypatch.delenv("MPS_ARROW_POOL", raising=False)
@@ -28,7 +28,7 @@ def test_the_policy_and_the_pool_it_leaves(monkeypatch, restore_pool, setting, p
 
 def test_release_runs_after_each_request_and_the_page_still_answers(monkeypatch, restore_pool, sample_store):
     import app
-    from metrics.store import release_arrow_memory
+    from store import release_arrow_memory
     released = []
     monkeypatch.setenv("MPS_ARROW_POOL", "release")
     monkeypatch.setattr(app, "release_arrow_memory", lambda exc=None: released.append(release_arrow_memory(exc)))

@@ -19,7 +19,7 @@ HEADER = ["Geographical code", "Geographical description", "Geographical level",
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
     """The sample with the two ASCOF fixture years beside it."""
-    from metrics.store import Store
+    from store import Store
     return Store(sample_store_with(tmp_path_factory, *FIXTURES.glob("*.csv")))
 
 
@@ -182,7 +182,7 @@ def _documented_file(path: Path) -> Path:
 def test_a_file_written_from_the_documentation_ingests_beside_the_sample_and_exports(tmp_path):
     from exports.csv_export import write_csv_tables
     from loaders.store import ingest
-    from metrics.store import Store
+    from store import Store
     src = tmp_path / "sample"
     shutil.copytree(SAMPLE, src)
     _documented_file(src / "meas-from-ascof-eng-2024-to-2025.csv")
@@ -206,7 +206,7 @@ def test_a_file_written_from_the_documentation_ingests_beside_the_sample_and_exp
 
 def test_a_later_refresh_keeps_the_earlier_year(tmp_path):
     from loaders.store import ingest
-    from metrics.store import Store
+    from store import Store
     first, second = tmp_path / "a", tmp_path / "b"
     first.mkdir(), second.mkdir()
     (first / "mps.toml").write_text('area_code = "E09000023"\n', encoding="utf-8")

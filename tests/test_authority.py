@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from metrics.store import Store, UnknownAuthority
+from store import Store, UnknownAuthority
 
 
 SOUTHWARK, LEWISHAM, LONDON = "E09000028", "E09000023", "E12000007"

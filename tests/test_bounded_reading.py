@@ -180,7 +180,7 @@ def test_a_declared_dimension_and_far_styled_empty_cells_cost_nothing_and_load(t
     """calamine lays out the cells that hold something: a <dimension> of A1:XFD1048576, a styled
     empty cell at XFD1048576 and a formatted empty last row are not cells it allocates, so a
     workbook carrying them (as Excel writes after whole rows or columns are formatted) loads."""
-    from metrics.store import Store
+    from store import Store
 
     src, store = downloads(tmp_path / "downloads"), tmp_path / "store"
     xlsx(src / "POPPI dementia.xlsx", HEAD + '<dimension ref="A1:XFD1048576"/><sheetData>' + sheet_data(POPPI)
@@ -232,7 +232,7 @@ def test_the_cell_limit_is_raised_by_its_variable(folder):
 def test_libreoffice_trailing_repeated_rows_and_columns_still_load(tmp_path):
     """LibreOffice pads every row to column 1,024 and repeats an empty row to row 1,048,576: a
     billion declared cells, none with a value. The table loads, and its numbers read as written."""
-    from metrics.store import Store
+    from store import Store
 
     src, store = downloads(tmp_path / "downloads"), tmp_path / "store"
     ods(src / "POPPI dementia.ods", libreoffice_table("Dementia", POPPI))
@@ -279,8 +279,8 @@ def test_a_reader_out_of_memory_stack_or_threads_names_the_file(tmp_path, monkey
     OSError("Error writing bytes to file. Detail: [errno 28] No space left on device"),  # pyarrow's: no errno
 ])
 def test_a_full_disk_while_writing_names_the_store(tmp_path, monkeypatch, capsys, exc):
-    import loaders.store
     import mps_cli
+    from store import writing as store_writing
 
     src, store = downloads(tmp_path / "downloads"), tmp_path / "store"
     assert mps_cli.main(["ingest", str(src), "--store", str(store)]) == 0
@@ -289,7 +289,7 @@ def test_a_full_disk_while_writing_names_the_store(tmp_path, monkeypatch, capsys
     def write_table(*_args, **_kwargs):
         raise exc
 
-    monkeypatch.setattr(loaders.store, "write_table", write_table)
+    monkeypatch.setattr(store_writing, "write_table", write_table)
     assert mps_cli.main(["ingest", str(src), "--store", str(store)]) == 1
     err = " ".join(capsys.readouterr().err.split())
     assert f"error {store}: the disk is full (No space left on device)" in err

@@ -11,7 +11,7 @@ import pytest
 
 from exports.brief import PDF_TABLE_SIZES, PDF_WORD_LIMIT, _heading, build_sections, fit_pdf_cell, write_brief
 from domain.labels import fmt_cell
-from metrics.store import Store
+from store import Store
 
 
 def table_lines(data: bytes) -> list[str]:

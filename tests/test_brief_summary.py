@@ -10,7 +10,7 @@ from conftest import LOOKUPS, PROFILE, SAMPLE
 
 def test_findings_are_ranked_by_the_stated_rule_with_hand_pinned_numbers(sample_store):
     from metrics.findings import RAG_ORDER, findings
-    from metrics.store import Store
+    from store import Store
     f = findings(Store(sample_store))
     assert 5 <= len(f) <= 8
     assert list(f["rank"]) == list(range(1, len(f) + 1))
@@ -33,7 +33,7 @@ def test_findings_are_ranked_by_the_stated_rule_with_hand_pinned_numbers(sample_
 
 def test_findings_check_their_arguments(sample_store):
     from metrics.findings import findings
-    from metrics.store import Store
+    from store import Store
     for bad in (0, 21, 2.5, "8", True):
         with pytest.raises(ValueError):
             findings(Store(sample_store), limit=bad)
@@ -53,7 +53,7 @@ def test_the_authority_can_replace_the_scrutiny_questions(tmp_path):
 
 def test_brief_opens_with_the_summary_and_no_page_is_half_empty(sample_store, tmp_path):
     from exports.brief import build_sections, build_summary, render_pdf
-    from metrics.store import Store
+    from store import Store
     store = Store(sample_store)
     layout = render_pdf(store, build_sections(store), tmp_path / "b.pdf", build_summary(store))
     anchors, fill = layout["anchors"], layout["page_fill"]
@@ -68,7 +68,7 @@ RAW_CODES = ["older_people", "learning_disability", "poppi_pansi", "high_is_good
 
 def test_brief_html_has_marks_in_words_questions_and_no_raw_codes(sample_store, tmp_path):
     from exports.brief import write_brief
-    from metrics.store import Store
+    from store import Store
     text = write_brief(Store(sample_store), tmp_path / "b.html").read_text()
     summary = text.split("<h2 class='summary-end'>")[0]
     assert "Summary: what matters most" in summary and "Findings are ranked by direction against polarity" in summary
@@ -86,7 +86,7 @@ def test_brief_html_has_marks_in_words_questions_and_no_raw_codes(sample_store, 
 def test_summary_on_a_partial_store_says_why_it_is_short(tmp_path):
     from exports.brief import build_summary, write_brief
     from loaders.store import ingest
-    from metrics.store import Store
+    from store import Store
     src = tmp_path / "src"
     src.mkdir()
     for p in SAMPLE.glob("POPPI*"):

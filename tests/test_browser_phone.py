@@ -39,7 +39,7 @@ def phone(driver):
 def paths(sample_store):
     """Every page the app registers, and every neighbourhood's area profile."""
     from app import create_app
-    from metrics.store import Store
+    from store import Store
     create_app(sample_store)
     codes = sorted(Store(sample_store).table("lookup_neighbourhoods")["neighbourhood_code"])
     assert len(codes) == 4

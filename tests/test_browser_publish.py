@@ -16,7 +16,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def site(sample_store, tmp_path_factory):
-    from metrics.store import Store
+    from store import Store
     from publish import publish
     from tools.browser import require_browser
     require_browser()

@@ -13,7 +13,7 @@ FIXTURE = Path(__file__).parent / "fixtures" / "occupancy" / "care-home-occupanc
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
-    from metrics.store import Store
+    from store import Store
     return Store(sample_store_with(tmp_path_factory, FIXTURE))
 
 
@@ -83,7 +83,7 @@ def test_the_page_and_the_findings_say_where_the_occupancy_comes_from(store):
 
 def test_without_the_file_the_occupancy_is_assumed_and_said(sample_store):
     from metrics import gaps
-    from metrics.store import Store
+    from store import Store
     basis = gaps.occupancy_basis(Store(sample_store))
     assert (basis.occupancy, basis.month) == (0.9, None)
     assert basis.sentence.startswith("An assumed 90% occupancy: no care home occupancy")

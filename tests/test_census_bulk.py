@@ -70,7 +70,7 @@ def test_the_zip_names_what_it_does_not_read_and_keeps_each_area_once(census_sto
 
 
 def test_authority_level_counts_and_totals(census_store):
-    from metrics.store import Store
+    from store import Store
     c = Store(census_store[0]).table("census")
     la = c[c["area_code"] == LEWISHAM].set_index("measure")["value"]
     assert la["total_general_health"] == 300000 and la["bad_health"] == 11000 and la["very_bad_health"] == 4000
@@ -85,7 +85,7 @@ def test_authority_level_counts_and_totals(census_store):
 
 
 def test_lsoas_summed_to_wards(census_store):
-    from metrics.store import Store
+    from store import Store
     c = Store(census_store[0]).table("census")
     w = c[c["area_type"] == "ward"].pivot_table(index="area_code", columns="measure", values="value")
     assert sorted(w.index) == ["E05013715", "E05013716"]  # Southwark's LSOA is not Lewisham's
@@ -99,7 +99,7 @@ def test_lsoas_summed_to_wards(census_store):
 
 def test_comparators_region_and_england_rates(census_store):
     from metrics import areas
-    from metrics.store import Store
+    from store import Store
     t = areas.census_demand_comparison(Store(census_store[0]))
     r = t.set_index(["measure", "area_code"])["share_pct"].round(3)
     assert r[("bad_or_very_bad_health", LEWISHAM)] == 5.0
@@ -118,7 +118,7 @@ def test_comparators_region_and_england_rates(census_store):
 
 def test_wards_against_the_authority(census_store):
     from metrics import areas
-    from metrics.store import Store
+    from store import Store
     t = areas.census_demand_by_ward(Store(census_store[0])).set_index(["measure", "area_name"])
     assert t.loc[("bad_or_very_bad_health", "Blackheath"), "value"] == 200
     assert round(t.loc[("bad_or_very_bad_health", "Blackheath"), "share_pct"], 3) == 6.452
@@ -149,7 +149,7 @@ def test_demand_page_shows_the_census_year_wards_and_comparators(census_store):
 
 def test_lsoa_rows_without_the_lookup_are_left_out_and_said(tmp_path):
     from loaders.store import ingest
-    from metrics.store import Store
+    from store import Store
     src = _folder(tmp_path, {"census2021-ts039-lsoa.csv", "census2021-ts039-ltla.csv"})
     report = ingest(src, tmp_path / "store", authority=LEWISHAM)
     assert report.ok

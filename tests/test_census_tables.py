@@ -178,7 +178,7 @@ def test_one_census_topic_alone_builds_every_census_view(tmp_path, kind):
     the ward table, the Neighbourhoods census view, the area profile or residents against patients."""
     from loaders.store import ingest
     from metrics import area_profile, areas
-    from metrics.store import Store
+    from store import Store
     from metrics.tables import mps_tables
     src = tmp_path / "src"
     src.mkdir()
@@ -200,7 +200,7 @@ def test_one_census_topic_alone_builds_every_census_view(tmp_path, kind):
 def test_trafford_wards_in_lewishams_folder_are_named_and_kept_out(tmp_path):
     from loaders.store import ingest
     from metrics import area_profile
-    from metrics.store import Store
+    from store import Store
     src = tmp_path / "src"
     src.mkdir()
     (src / "mps.toml").write_text('area_code = "E09000023"\n')
@@ -229,7 +229,7 @@ def test_trafford_wards_in_lewishams_folder_are_named_and_kept_out(tmp_path):
 
 def test_without_a_profile_the_boundary_file_defines_the_wards(tmp_path):
     from loaders.store import ingest
-    from metrics.store import Store
+    from store import Store
     from metrics.tables import mps_tables
     src = tmp_path / "src"
     src.mkdir()
@@ -293,7 +293,7 @@ def test_trafford_export_holds_its_census_2021_ward_counts(trafford_store, tmp_p
 
 def test_trafford_brief_and_every_page_build(trafford_store, tmp_path):
     from exports.brief import write_brief
-    from metrics.store import Store
+    from store import Store
     from test_robustness import all_callbacks_succeed
     write_brief(Store(trafford_store), tmp_path / "pack.html")
     assert (tmp_path / "pack.html").stat().st_size > 0

@@ -52,7 +52,7 @@ def test_recognised_dated_and_every_left_out_thing_said(directory_store):
 
 
 def test_locations_and_flags_as_the_workbook_names_them(directory_store):
-    from metrics.store import Store
+    from store import Store
     s = Store(directory_store[0])
     cp = s.table("care_providers").set_index("location_id")
     assert sorted(cp.index) == ["1-100000001", "1-100000002", "1-100000003", "1-100000004", "1-100000006"]
@@ -73,7 +73,7 @@ def test_locations_and_flags_as_the_workbook_names_them(directory_store):
 
 def test_care_home_table_counts_homes_and_leaves_beds_blank(directory_store):
     from metrics import coverage, supply
-    from metrics.store import Store
+    from store import Store
     s = Store(directory_store[0])
     t = supply.care_home_table(s).set_index("type")
     assert t.loc["residential", "homes"] == 1 and t.loc["nursing", "homes"] == 1 and t.loc["total", "homes"] == 2
@@ -95,7 +95,7 @@ def test_the_export_leaves_beds_blank(directory_store, tmp_path):
 
 def test_beside_the_workbook_editions_it_is_the_latest_edition(tmp_path):
     from loaders.store import ingest
-    from metrics.store import Store
+    from store import Store
     src = tmp_path / "src"
     src.mkdir()
     for p in SAMPLE.glob("*HSCA_Active_Locations*"):

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import SAMPLE, real_file
 from metrics.demand import growth_years, older_growth_comparison, ons_years
-from metrics.store import Store
+from store import Store
 
 DURHAM = "E06000047"
 ONS_EXCERPT = "ons/2022 SNPP Population persons (County Durham excerpt).csv"

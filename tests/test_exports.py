@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from exports.csv_export import neutralise
-from metrics.store import Store
+from store import Store
 from domain.contract import sheet_title
 
 

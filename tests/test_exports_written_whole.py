@@ -60,7 +60,7 @@ def test_a_workbook_failing_while_saved_leaves_the_previous_one(tmp_path, monkey
     from openpyxl import Workbook
 
     from exports.xlsx_export import write_workbook
-    from metrics.store import Store
+    from store import Store
     path = tmp_path / "mps.xlsx"
     path.write_bytes(b"the previous workbook")
 
@@ -78,7 +78,7 @@ def test_a_workbook_failing_while_saved_leaves_the_previous_one(tmp_path, monkey
 
 def test_a_brief_failing_while_written_leaves_the_previous_one(tmp_path, monkeypatch, sample_store):
     from exports import brief
-    from metrics.store import Store
+    from store import Store
     path = tmp_path / "pack.pdf"
     path.write_bytes(b"%PDF the previous pack")
 

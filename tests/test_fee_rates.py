@@ -13,7 +13,7 @@ FIXTURE = Path(__file__).parent / "fixtures" / "fees" / "msif-provider-fees-2024
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
-    from metrics.store import Store
+    from store import Store
     return Store(sample_store_with(tmp_path_factory, FIXTURE))
 
 
@@ -80,5 +80,5 @@ def test_market_health_and_the_brief_show_the_fees(store):
 
 def test_without_the_file_there_are_no_fee_rows(sample_store):
     from metrics.segments import fee_rates
-    from metrics.store import Store
+    from store import Store
     assert fee_rates(Store(sample_store)).empty

@@ -12,7 +12,7 @@ import pytest
 
 from conftest import ROOT, write_xlsx
 from fixtures.make_bad_corpus import POPPI
-from metrics.store import Store
+from store import Store
 
 BAD = Path(__file__).parent / "fixtures" / "bad"
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from conftest import CAMPYLOBACTER, real_file
-from metrics.store import Store
+from store import Store
 
 
 SOUTHWARK = "E09000028"

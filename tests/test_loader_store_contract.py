@@ -12,11 +12,11 @@ import pytest
 
 from conftest import ROOT, SAMPLE, real_file, write_csv
 from domain.contract import STORE_TABLES, ContractError, store_table
-from domain.store_versions import PARTITIONED_TABLES
+from domain.contract import PARTITIONED_TABLES
 from loaders import LoadContext, finance, ons_population
 from loaders.base import InputError, parse_dates, parse_numbers, read_sheets, text_values
 from loaders.store import build_tables, conform_frame, ingest, load_file, load_folder, read_lookups
-from metrics.store import Store
+from store import Store
 
 _LOGICAL = {"str": {"object", "str", "string"}, "date": {"object", "str", "string"},
             "int": {"int64", "Int64"}, "float": {"float64"}, "bool": {"bool", "boolean"}}

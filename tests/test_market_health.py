@@ -9,7 +9,7 @@ import pytest
 from conftest import SAMPLE
 from loaders.store import load_folder
 from metrics import market, segments
-from metrics.store import Store
+from store import Store
 
 JUNE = "01_June_2017_HSCA_Active_Locations.xlsx"
 DECEMBER = "01_December_2016_HSCA_Active_Locations.xlsx"

@@ -1,8 +1,8 @@
-"""The metrics' one cache (metrics.memo): bounded in bytes across every metric and authority, the
+"""The metrics' one cache (store.memo): bounded in bytes across every metric and authority, the
 least recently used answer leaving first, sizes counted as pandas counts them (text included)."""
 import pandas as pd
 
-from metrics import memo
+from store import memo
 
 
 def test_a_frames_size_counts_its_text():
@@ -46,7 +46,7 @@ def test_every_metric_answer_for_every_authority_stays_within_the_budget(nationa
     """Serving every authority of a national store: the metrics' answers share the one cache and it
     never holds more than its budget, however many authorities are asked for; answers are copies."""
     from metrics import kpis
-    from metrics.store import Store, clear_caches
+    from store import Store, clear_caches
     clear_caches()
     store = Store(national_store)
     codes = [c for c, _ in store.authorities()]

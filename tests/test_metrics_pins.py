@@ -11,7 +11,7 @@ from conftest import PROFILE, SAMPLE
 
 @pytest.fixture(scope="module")
 def store(sample_store):
-    from metrics.store import Store
+    from store import Store
     return Store(sample_store)
 
 
@@ -116,7 +116,7 @@ def test_age_based_figures_survive_a_newer_extract_without_age_bands(tmp_path):
 
     from loaders.store import ingest
     from metrics import neighbourhoods
-    from metrics.store import Store
+    from store import Store
     src = tmp_path / "src"
     shutil.copytree(SAMPLE, src)
     text = (src / "gp-reg-pat-prac-all.csv").read_text(encoding="latin-1").replace("01-Jul-13", "01-Jan-21")
@@ -184,7 +184,7 @@ def test_without_the_publishers_judgement_polarity_comes_from_the_lookup_and_the
     from loaders.store import ingest
     from metrics import kpis
     from metrics.statistics import compare_to_benchmark
-    from metrics.store import Store
+    from store import Store
     src = tmp_path / "src"
     src.mkdir()
     for name in ["fingertips_lewisham_indicators.csv", "fingertips_older_export.csv"]:
@@ -217,7 +217,7 @@ def test_real_registrations_give_lewishams_real_practices_only(tmp_path):
     from conftest import real_file
     from loaders.store import ingest
     from metrics import neighbourhoods
-    from metrics.store import Store
+    from store import Store
     real = real_file("nhs-digital/gp-reg-pat-prac-all-jan2021.csv")
     src = tmp_path / "src"
     shutil.copytree(SAMPLE, src)

@@ -165,7 +165,7 @@ def test_no_output_invents_a_number_for_a_kind_the_store_lacks(sources, dropped)
     from exports.csv_export import write_csv_tables
     from exports.xlsx_export import write_workbook
     from metrics.coverage import directory_missing_sentence
-    from metrics.store import Store
+    from store import Store
 
     if dropped and dropped[0] not in sources:
         dropped = None
@@ -207,7 +207,7 @@ def no_directory():
 
 def test_supply_csv_is_blank_not_zero_without_a_directory(no_directory, tmp_path):
     from exports.csv_export import write_csv_tables
-    from metrics.store import Store
+    from store import Store
     write_csv_tables(Store(no_directory), tmp_path)
     text = (tmp_path / "supply.csv").read_text(encoding="utf-8").splitlines()
     # The four community services stay listed, each with a blank count, year and source: unknown, not 0.
@@ -228,7 +228,7 @@ def test_supply_csv_is_blank_not_zero_without_a_directory(no_directory, tmp_path
 
 def test_supply_page_and_brief_say_the_directory_is_missing(no_directory, tmp_path):
     from exports.brief import write_brief
-    from metrics.store import Store
+    from store import Store
     from test_robustness import all_callbacks_succeed
     pages = all_callbacks_succeed(no_directory)
     supply_page = pages["/supply"]
@@ -249,7 +249,7 @@ def test_supply_page_and_brief_say_the_directory_is_missing(no_directory, tmp_pa
 def test_editions_are_counted_truthfully(sample_store, tmp_path):
     from app import create_app
     from metrics.coverage import directory, editions_sentence
-    from metrics.store import Store
+    from store import Store
     s = Store(sample_store)
     # The sample holds two editions (December 2016 and June 2017), both with Lewisham's homes.
     assert directory(s).editions == ("2016-12-01", "2017-06-01") and directory(s).covers
@@ -281,7 +281,7 @@ def test_another_authority_outside_the_directory_gets_blanks_not_zeros(sample_st
     from exports.brief import write_brief
     from exports.csv_export import write_csv_tables
     from metrics.coverage import directory_missing_sentence
-    from metrics.store import Store
+    from store import Store
     trafford = Store(sample_store).for_authority("E08000009")
     said = directory_missing_sentence(trafford)
     assert said == ("The CQC care directory in the store (2 editions, the latest as at 2017-06-01) holds no "
@@ -320,7 +320,7 @@ def test_a_census_table_without_its_total_breaks_no_output(tmp_path):
     from exports.xlsx_export import write_workbook
     from loaders.store import ingest
     from metrics.areas import census_by_ward
-    from metrics.store import Store
+    from store import Store
     from test_robustness import all_callbacks_succeed
     total = "All categories: Long-term health problem or disability"
     src = tmp_path / "src"
@@ -405,7 +405,7 @@ def test_a_directory_without_ratings_gives_no_rating_counts(tmp_path):
     Supply page's rating view does not call the homes 'Not yet rated'."""
     from exports.csv_export import write_csv_tables
     from metrics import segments, supply
-    from metrics.store import Store
+    from store import Store
     report, store_dir = build(frozenset(SOURCES) - {"cqc"} | {"cqc"}, DROPPABLE[0])
     # Both editions keep their ratings but June's: the latest edition has none.
     assert report.ok

@@ -12,7 +12,7 @@ from conftest import SAMPLE
 from exports.csv_export import write_csv_tables
 from loaders.store import ingest
 from metrics import neighbourhoods
-from metrics.store import Store
+from store import Store
 
 QUINARY = "gp-reg-pat-prac-quin-age.csv"
 

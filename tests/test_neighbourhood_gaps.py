@@ -122,7 +122,7 @@ def real_store(tmp_path_factory):
 
 def test_matrix_covers_every_client_group_and_neighbourhood(real_store):
     from domain.vocabulary import CLIENT_GROUPS
-    from metrics.store import Store
+    from store import Store
     from metrics.tables import mps_tables
     t = mps_tables(Store(real_store))["neighbourhood_gaps"]
     hood = t[t["level"] == "neighbourhood"]
@@ -134,7 +134,7 @@ def test_matrix_covers_every_client_group_and_neighbourhood(real_store):
 
 def test_services_are_placed_in_wards_by_coordinates_and_neighbourhoods_follow(real_store):
     from metrics.areas import PLACED_BY_COORDINATES, place_locations, wards
-    from metrics.store import Store
+    from store import Store
     s = Store(real_store)
     loc = place_locations(s)
     by_coords = loc[loc["placed_by"] == PLACED_BY_COORDINATES]
@@ -145,7 +145,7 @@ def test_services_are_placed_in_wards_by_coordinates_and_neighbourhoods_follow(r
 
 def test_resident_and_registered_reconcile_with_the_borough(real_store):
     from metrics.areas import census_reconciliation, resident_sentence, resident_vs_registered
-    from metrics.store import Store
+    from store import Store
     s = Store(real_store)
     t = resident_vs_registered(s).set_index("neighbourhood")
     assert t.loc["total", "residents"] == 275885 == t.drop("total")["residents"].sum()
@@ -158,7 +158,7 @@ def test_carers_demand_by_ward_is_the_census_count_of_carers(real_store):
     """Carers by ward come from the census where it gives them, not the neighbourhood estimate
     shared out: Bellingham (E05013714) 539 + 172 + 284 = 995 residents providing unpaid care in
     2011 (census2011_health_unpaid_care_wd22.csv)."""
-    from metrics.store import Store
+    from store import Store
     from metrics.tables import mps_tables
     t = mps_tables(Store(real_store))["neighbourhood_gaps"]
     carers = t[(t["level"] == "ward") & (t["client_group"] == "carers")].drop_duplicates("area_code")
@@ -171,7 +171,7 @@ def test_carers_demand_by_ward_is_the_census_count_of_carers(real_store):
 
 
 def test_the_census_wards_export_says_2011_and_reconciles_with_lewishams_row(real_store):
-    from metrics.store import Store
+    from store import Store
     from metrics.tables import mps_tables
     t = mps_tables(Store(real_store))["census_wards"]
     assert set(t["census_year"]) == {2011}
@@ -233,7 +233,7 @@ def test_map_callback_draws_19_wards_with_a_legend_and_no_tiles(real_store):
 
 def test_small_estimates_are_suppressed_with_what_would_reveal_them(monkeypatch, sample_store):
     from metrics import neighbourhood_gaps
-    from metrics.store import Store
+    from store import Store
     small = pd.DataFrame({"level": "neighbourhood", "area_code": ["N1", "N2"], "area_name": ["N1", "N2"],
                           "neighbourhood_code": ["N1", "N2"], "client_group": "dementia", "demand_measure": "dementia",
                           "population_basis": "x", "demand": [3.0, 300.0], "service": "nursing_beds",
@@ -252,7 +252,7 @@ def test_the_authoritys_postcode_lookup_places_a_service_in_its_ward_first(tmp_p
     from conftest import PROFILE
     from loaders.store import ingest
     from metrics.areas import PLACED_BY_DISTRICT, PLACED_BY_POSTCODE, place_locations
-    from metrics.store import Store
+    from store import Store
     profile = tmp_path / "profile"
     shutil.copytree(PROFILE, profile)
     homes = pd.read_excel(SAMPLE / "01_June_2017_HSCA_Active_Locations.xlsx", sheet_name="HSCA_Active_Locations",

@@ -79,7 +79,7 @@ def test_the_mps_horizon_is_one_setting_the_profile_can_change(tmp_path):
     from conftest import PROFILE, SAMPLE
     from loaders.store import ingest
     from metrics import demand, findings, opportunities
-    from metrics.store import Store
+    from store import Store
     profile = tmp_path / "profile"
     shutil.copytree(PROFILE, profile)
     toml = profile / "profile.toml"

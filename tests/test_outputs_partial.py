@@ -21,7 +21,7 @@ def partial_store(tmp_path_factory):
 
 def test_brief_pdf_and_html_from_a_partial_store(partial_store, tmp_path):
     from exports.brief import NO_ROWS, write_brief
-    from metrics.store import Store
+    from store import Store
     pdf = write_brief(Store(partial_store), tmp_path / "b.pdf")
     assert pdf.read_bytes().startswith(b"%PDF")
     text = write_brief(Store(partial_store), tmp_path / "b.html").read_text()
@@ -41,7 +41,7 @@ def test_downloads_answer_200_on_a_partial_store_with_plain_names(partial_store,
 def test_file_names_keep_only_safe_characters(sample_store):
     from domain.contract import Authority, Manifest
     from exports.downloads import dated_name
-    from metrics.store import Store
+    from store import Store
 
     class Hostile(Store):
         @property
@@ -54,14 +54,14 @@ def test_file_names_keep_only_safe_characters(sample_store):
 def test_brief_states_the_default_occupancy(sample_store):
     from domain.vocabulary import DEFAULT_OCCUPANCY
     from exports.brief import build_sections
-    from metrics.store import Store
+    from store import Store
     text = " ".join(p for s in build_sections(Store(sample_store)) for p in s.paragraphs)
     assert DEFAULT_OCCUPANCY == 0.90 and "at 90% occupancy" in text
 
 
 def test_brief_tables_print_years_without_separators(sample_store, tmp_path):
     from exports.brief import write_brief
-    from metrics.store import Store
+    from store import Store
     text = write_brief(Store(sample_store), tmp_path / "b.html").read_text()
     assert "2,017" not in text and "2,020" not in text
 
@@ -88,7 +88,7 @@ def test_a_population_sheet_alone_builds_every_output_with_no_rates(tmp_path):
     from exports.csv_export import write_csv_tables
     from loaders.store import ingest
     from metrics.neighbourhoods import age_rates
-    from metrics.store import Store
+    from store import Store
     src = tmp_path / "src"
     src.mkdir()
     for name in ("POPPI_Lewisham_population_2017.xls", "mps.toml"):

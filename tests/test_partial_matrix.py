@@ -59,7 +59,7 @@ def test_every_output_on_a_partial_store(tmp_path, mode, source):
     from exports.brief import write_brief
     from exports.csv_export import write_csv_tables
     from exports.xlsx_export import write_workbook
-    from metrics.store import Store
+    from store import Store
 
     store_dir = _build(tmp_path, mode, source)
     layouts = all_callbacks_succeed(store_dir)
@@ -84,7 +84,7 @@ def test_every_output_on_a_partial_store(tmp_path, mode, source):
 
 def test_caseloads_without_an_authority_are_kept_under_the_names_they_carry(tmp_path):
     from loaders.store import ingest
-    from metrics.store import Store
+    from store import Store
     src = tmp_path / "src"
     src.mkdir()
     shutil.copy(SAMPLE / "neighbourhood_caseloads.csv", src)

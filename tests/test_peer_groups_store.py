@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from conftest import CAMPYLOBACTER, SAMPLE, real_file, write_csv
-from metrics.store import Store
+from store import Store
 
 # Six authorities (codes from data/lookups/areas.csv), one LSOA each, scale s = 1..6; City of London
 # is in the files too and left out by default. Every feature is in proportion to s (so the same

@@ -13,7 +13,7 @@ GONE = "G85026"  # Clifton Rise Family Practice, North Lewisham (N1), map number
 def test_a_listed_practice_the_registrations_lack_is_a_warning_not_an_exported_practice(tmp_path):
     from exports.csv_export import write_csv_tables
     from loaders.store import ingest
-    from metrics.store import Store
+    from store import Store
     src = tmp_path / "src"
     shutil.copytree(SAMPLE, src)
     totals = pd.read_csv(SAMPLE / "gp-reg-pat-prac-all.csv", dtype=str, encoding="latin-1")

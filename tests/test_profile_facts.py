@@ -5,7 +5,8 @@ another authority through the header picker, the store has none of them, and the
 rather than asking for files to be added."""
 from __future__ import annotations
 
-from metrics.store import PROFILE_FACTS, PROFILE_TABLES, Store
+from domain.contract import PROFILE_TABLES
+from store import PROFILE_FACTS, Store
 
 SOUTHWARK = "E09000028"
 # A phrase only Lewisham's profile holds (data/authorities/E09000023/profile.toml).

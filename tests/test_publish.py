@@ -23,7 +23,7 @@ DAY = dt.date(2026, 12, 7)
 
 @pytest.fixture(scope="module")
 def site(sample_store, tmp_path_factory):
-    from metrics.store import Store
+    from store import Store
     from publish import publish
     out = tmp_path_factory.mktemp("published") / "site"
     result = publish(Store(sample_store), out, published=DAY)
@@ -167,7 +167,7 @@ def test_the_site_shows_the_brief_s_and_the_csv_export_s_figures(site, sample_st
     brief's and the CSV export's, to the digit."""
     from exports.brief import build_summary
     from exports.csv_export import write_csv_tables
-    from metrics.store import Store
+    from store import Store
     out, _ = site
     store = Store(sample_store)
     write_csv_tables(store, tmp_path / "csv")
@@ -190,7 +190,7 @@ def test_the_site_shows_the_brief_s_and_the_csv_export_s_figures(site, sample_st
 def test_figures_json_and_what_changed_since_the_last_edition(site, sample_store, tmp_path):
     """The previous edition had 600 beds, one home fewer and one contract fewer: the new edition
     says the figure moved by +72, the home opened and the contract was let."""
-    from metrics.store import Store
+    from store import Store
     from publish import publish
     out, _ = site
     record = json.loads((out / "figures.json").read_text())
@@ -236,7 +236,7 @@ def test_a_bad_previous_edition_is_one_line_and_the_old_site_stays(site, sample_
 def test_a_section_whose_data_is_missing_names_the_file_that_gives_it(tmp_path):
     from conftest import SAMPLE
     from loaders.store import ingest
-    from metrics.store import Store
+    from store import Store
     from publish.content import assemble
     src = tmp_path / "src"
     src.mkdir()
@@ -269,7 +269,7 @@ def test_narrative_markdown_is_escaped_and_links_are_checked():
 def test_the_downloads_page_links_to_the_statement_of_the_current_store_version(site, sample_store):
     from app import create_app
     from exports.downloads import published
-    from metrics.store import Store
+    from store import Store
     out, result = site
     app = create_app(Path(sample_store))
     from layouts.pages import downloads  # registered with Dash Pages once an app exists
@@ -290,7 +290,7 @@ def test_the_downloads_page_links_to_the_statement_of_the_current_store_version(
 def test_another_authority_s_statement_holds_none_of_the_profile_s_words(national_store, tmp_path):
     """Published for an authority without a profile: its own name, no narrative or intentions of
     the profile's council, sentences labelled generated, and the contact box saying none is named."""
-    from metrics.store import Store
+    from store import Store
     from publish import publish
     view = Store(national_store).for_authority("E09000028")
     out = publish(view, tmp_path / "other", published=DAY).folder

@@ -4,7 +4,7 @@ import pytest
 
 @pytest.fixture(scope="module")
 def store(sample_store):
-    from metrics.store import Store
+    from store import Store
     return Store(sample_store)
 
 
@@ -49,7 +49,7 @@ def test_growth_rows_say_why_when_a_group_has_no_estimate(tmp_path):
     from conftest import SAMPLE
     from loaders.store import ingest
     from metrics import opportunities as o
-    from metrics.store import Store
+    from store import Store
     src = tmp_path / "src"
     src.mkdir()
     for p in SAMPLE.glob("POPPI_Lewisham_dementia*"):

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from metrics import demand, gaps, kpis, neighbourhoods, supply
-from metrics.store import Store
+from store import Store
 
 LEWISHAM = "E09000023"
 

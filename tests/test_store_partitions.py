@@ -11,12 +11,13 @@ import pyarrow as pa
 import pytest
 
 from conftest import SAMPLE, real_file
-from domain import store_versions
-from domain.contract import STORE_TABLES, conform
+from store import layout as store_versions
+from domain.contract import PARTITIONED_TABLES, STORE_TABLES, conform
 from loaders import DEFAULT_LOOKUPS
-from loaders.store import ingest, read_lookups, write_table
-from metrics import store as store_module
-from metrics.store import Store
+from loaders.store import ingest, read_lookups
+from store.writing import write_table
+from store import reading as store_module
+from store import Store
 
 LEWISHAM, SOUTHWARK, LONDON, ENGLAND = "E09000023", "E09000028", "E12000007", "E92000001"
 KENT, SOUTH_EAST = "E10000016", "E12000008"
@@ -80,7 +81,7 @@ def test_tables_without_an_authority_dimension_stay_one_file(sample_store):
     # Every declared table whose rows are areas is partitioned, but the lookups and the
     # profile's ward census.
     with_area = {n for n, t in STORE_TABLES.items() if "area_code" in t.names}
-    assert with_area - store_versions.PARTITIONED_TABLES == {"lookup_areas", "census"}
+    assert with_area - PARTITIONED_TABLES == {"lookup_areas", "census"}
 
 
 def test_a_store_seen_as_an_authority_reads_only_its_partitions(tmp_path):
@@ -116,7 +117,7 @@ def test_another_authority_reads_its_own_scope_and_every_area_reads_all(tmp_path
 
 
 def test_the_scope_cache_is_bounded_however_many_authorities_are_visited(tmp_path, monkeypatch):
-    from metrics import memo
+    from store import memo
     areas = read_lookups(DEFAULT_LOOKUPS)["lookup_areas"]
     las = list(areas.loc[~areas["area_type"].isin(["england", "region"]), "area_code"])
     visited = 74
@@ -187,7 +188,7 @@ def national_pair(tmp_path_factory):
     assert ingest(src, new).ok
     old = tmp_path_factory.mktemp("old") / "store"
     shutil.copytree(new.resolve(), old)
-    for name in store_versions.PARTITIONED_TABLES:
+    for name in PARTITIONED_TABLES:
         if (old / name).is_dir():
             frame = Store(new).every_area(name)
             shutil.rmtree(old / name)

@@ -3,7 +3,7 @@ each request then costs one readlink; a refresh is seen at the next request, and
 lock is let go when its last request ends, so the writer can sweep it."""
 import os
 
-from domain import store_versions
+from store import layout as store_versions
 
 
 def publish_version(store, text):

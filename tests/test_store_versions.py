@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 
 from conftest import SAMPLE, write_xlsx
-from domain import store_versions
+from store import layout as store_versions
 from fixtures.make_bad_corpus import POPPI
 from loaders.store import ingest
-from metrics.store import Store
+from store import Store
 from test_ingest import mps
 
 

@@ -100,7 +100,7 @@ class ByteBoundedCache:
 
 
 METRICS = ByteBoundedCache()
-"""The one cache of metric answers (`metrics.store.per_store_version`, `metrics.tables.mps_tables`)."""
+"""The one cache of metric answers (`store.per_store_version`, `metrics.tables.mps_tables`)."""
 
 
 def cached(owner: str, key: tuple, compute):

@@ -1,7 +1,7 @@
 """Read-only access to the Parquet store, cached per store version (the manifest's ingest time).
 
 Nothing here reads a spreadsheet: only the Parquet tables and manifest that `mps ingest` wrote.
-Tables with an authority dimension are Hive-partitioned by area code (domain.store_versions) and
+Tables with an authority dimension are Hive-partitioned by area code (store.layout) and
 read per authority (`Store.scope()`), never whole on a request; the others are read whole once.
 Tables come out exactly as `domain.contract` declares them (every declared column, in order), and
 as copies, so a caller that changes a frame cannot change what the next caller reads.
@@ -17,24 +17,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from domain import store_versions
-from domain.contract import STORE_TABLES, Authority, Manifest, store_table
+from domain.contract import PARTITIONED_TABLES, PROFILE_TABLES, STORE_TABLES, Authority, Manifest, store_table
 
-from . import memo
+from . import layout, memo
 
 ENGLAND = "E92000001"
 STR = pd.Series(["a"]).dtype  # pandas' text type (what pd.read_parquet gives text columns)
 """How many (store version, table, set of area codes) reads of partitioned tables are kept: one
 authority's scope of the indicators table is about 1/50 of the national file, so memory stays
 bounded however many authorities are visited."""
-
-
-PROFILE_TABLES = frozenset({
-    "contracts", "activity", "finance", "caseloads", "boundaries", "neighbourhood_boundaries", "census",
-    "lookup_practices", "lookup_neighbourhoods", "lookup_wards", "lookup_postcode_districts",
-    "lookup_postcode_wards", "lookup_cost_of_care"})
-"""Tables that are the profile authority's own (its council's files and its profile's lookups),
-not rows of a national file: another authority seen through `for_authority` gets none of them."""
 
 
 PROFILE_FACTS = ("targets", "contacts", "intentions", "segment_overrides", "default_client_group", "horizon")
@@ -51,6 +42,19 @@ upper-tier authorities of its region, or its peers by NHS England's method (metr
 Without a choice: the profile's list where the profile authority has one, else the region."""
 
 
+PEER_GROUPS = None
+"""(peers_of(store, code), peer_table(store)): how the "peers" comparator set is found. The method
+is a metric (metrics/peers.py), and the store imports nothing above `domain`, so metrics.peers
+hands its two functions in when it is imported (`register_peer_groups`)."""
+
+
+def register_peer_groups(peers_of, peer_table) -> None:
+    """Give the store the peer-group method (called once, by metrics.peers on import)."""
+    global PEER_GROUPS
+    PEER_GROUPS = (peers_of, peer_table)
+    _comparators.cache_clear()
+
+
 class UnknownAuthority(ValueError):
     """A `?authority=` / `--authority` code that is not an upper-tier authority in the areas lookup."""
 
@@ -58,7 +62,7 @@ class UnknownAuthority(ValueError):
 class Store:
     def __init__(self, path: str | Path):
         self.path = Path(path)
-        self._hold = None  # an int descriptor or a store_versions pin, released once
+        self._hold = None  # an int descriptor or a store.layout pin, released once
         self._authority_code: str | None = None  # None: the manifest's (the profile's) authority
         self._comparator_set: str | None = None  # None: the default (COMPARATOR_SETS)
 
@@ -124,7 +128,7 @@ class Store:
     def pin(self) -> Store:
         """This store fixed at the version it names now, held (so no refresh removes it) until
         `release()`: what one request reads, so it never mixes two versions."""
-        version, hold = store_versions.pin_cached(self.path)
+        version, hold = layout.pin_cached(self.path)
         pinned = Store(version)
         pinned._hold = hold
         return pinned
@@ -176,7 +180,7 @@ class Store:
         (`PROFILE_TABLES`) are not held for another authority."""
         if self._authority_code and table in PROFILE_TABLES:
             return False
-        return store_versions.table_path(self.path, store_table(table).name) is not None
+        return layout.table_path(self.path, store_table(table).name) is not None
 
     def scope(self) -> tuple[str, ...] | None:
         """The area codes whose rows this view reads from a partitioned table: the authority, its
@@ -189,7 +193,7 @@ class Store:
 
     def table(self, name: str) -> pd.DataFrame:
         """A copy of one declared table; the declared columns with no rows when it is absent.
-        A table with an authority dimension (`store_versions.PARTITIONED_TABLES`) holds only the
+        A table with an authority dimension (`PARTITIONED_TABLES`) holds only the
         rows of `scope()` (the authority, its region, England, its comparators), read from disk
         per authority, never whole: `every_area` is the route for the rows of every area.
         Seen as another authority than the profile's, the council's own tables and the profile's
@@ -197,7 +201,7 @@ class Store:
         declared = store_table(name)  # a mistyped name fails here, on every page, not just where it is used
         if self._authority_code and name in PROFILE_TABLES:
             return declared.empty()
-        if name in store_versions.PARTITIONED_TABLES and (codes := self.scope()) is not None:
+        if name in PARTITIONED_TABLES and (codes := self.scope()) is not None:
             return _rows(str(self.path), name, self._stamp(), codes).copy()
         return _table(str(self.path), name, self._stamp()).copy()
 
@@ -208,7 +212,7 @@ class Store:
         declared = store_table(name)
         if self._authority_code and name in PROFILE_TABLES:
             return declared.empty()[columns or declared.names]
-        if name not in store_versions.PARTITIONED_TABLES:
+        if name not in PARTITIONED_TABLES:
             return _table(str(self.path), name, self._stamp())[columns or declared.names].copy()
         return _read(self.path, name, None, columns)
 
@@ -221,12 +225,12 @@ class Store:
         declared = store_table(name)
         if self._authority_code and name in PROFILE_TABLES:
             return declared.empty()
-        if name in store_versions.PARTITIONED_TABLES:
+        if name in PARTITIONED_TABLES:
             wanted = sorted({str(v) for v in values if v is not None and not pd.isna(v)})
             if not wanted:  # e.g. the code of a store that names no authority, None
                 return declared.empty()
             scope = self.scope()
-            if column == store_versions.PARTITION_COLUMN and (scope is None or not set(wanted) <= set(scope)):
+            if column == layout.PARTITION_COLUMN and (scope is None or not set(wanted) <= set(scope)):
                 return _rows(str(self.path), name, self._stamp(), tuple(wanted)).copy()
             held = (_rows(str(self.path), name, self._stamp(), scope) if scope is not None
                     else _table(str(self.path), name, self._stamp()))
@@ -319,12 +323,15 @@ def _comparators(path: str, stamp: float, code: str | None, chosen: str | None
             return profile, "profile", None
         return (*default, "This authority has no profile list of comparators: showing "
                 f"{COMPARATOR_SETS[default[1]]} instead.")
-    from metrics import peers
+    if PEER_GROUPS is None:  # nothing registered the method (metrics/__init__ imports metrics.peers, which does)
+        return (*default, f"No peer group for this authority (the peer-group method is not loaded): "
+                f"showing {COMPARATOR_SETS[default[1]]} instead.")
+    peers_of, peer_table = PEER_GROUPS
     store = Store(path)
-    found = peers.peers_of(store, code)
+    found = peers_of(store, code)
     if found:
         return found, "peers", None
-    _, notes = peers.peer_table(store)
+    _, notes = peer_table(store)
     why = "; ".join(notes) if notes else "the peers list names no peers for this authority"
     return (*default, f"No peer group for this authority ({why}): showing {COMPARATOR_SETS[default[1]]} instead.")
 
@@ -336,7 +343,7 @@ def _authorities(path: str, stamp: float) -> tuple[tuple[str, str], ...]:
     names = dict(zip(las["area_code"], las["area_name"]))
     by_name = {str(n).lower(): c for c, n in names.items()}
     held: set[str] = set()
-    for table in sorted(store_versions.PARTITIONED_TABLES):  # from folder names: no rows read
+    for table in sorted(PARTITIONED_TABLES):  # from folder names: no rows read
         held |= set(_codes(path, table, stamp))
     for table in ("care_providers",):
         t = _table(path, table, stamp)
@@ -364,7 +371,7 @@ def _table(path: str, name: str, stamp: float) -> pd.DataFrame:
 
 def _rows(path: str, name: str, stamp: float, codes: tuple[str, ...]) -> pd.DataFrame:
     """The rows of a partitioned table for these area codes only, kept in the metrics' one cache
-    bounded in bytes (`metrics.memo`); callers copy before changing them, as from `_table`."""
+    bounded in bytes (`store.memo`); callers copy before changing them, as from `_table`."""
     return memo.cached("_rows", (path, name, stamp, codes), lambda: _read(Path(path), name, codes))
 
 
@@ -375,13 +382,13 @@ _rows.cache_clear = lambda: memo.METRICS.clear("_rows")
 def _codes(path: str, name: str, stamp: float) -> tuple[str, ...]:
     """The area codes a table holds rows for: its partitions' folder names, or (a store written
     before partitions) its area_code column alone."""
-    held = store_versions.table_path(Path(path), name)
+    held = layout.table_path(Path(path), name)
     if held is None:
         return ()
     if held.is_dir():
-        return tuple(store_versions.partition_codes(held))
+        return tuple(layout.partition_codes(held))
     import pyarrow.parquet as pq
-    column = pq.read_table(held, columns=[store_versions.PARTITION_COLUMN]).column(0)
+    column = pq.read_table(held, columns=[layout.PARTITION_COLUMN]).column(0)
     return tuple(sorted(str(c) for c in column.unique().to_pylist() if c is not None))
 
 
@@ -392,7 +399,7 @@ def _read(path: Path, name: str, codes: tuple[str, ...] | None, columns: list[st
     written before partitions) through a filter on area_code."""
     declared = STORE_TABLES[name]
     names = list(columns or declared.names)
-    held = store_versions.table_path(path, name)
+    held = layout.table_path(path, name)
     if held is None or (codes is not None and not codes):  # no table, or no area asked for
         return declared.empty()[names]
     if held.is_file() and codes is None:
@@ -403,7 +410,7 @@ def _read(path: Path, name: str, codes: tuple[str, ...] | None, columns: list[st
     # file is opened. A single file (a store written before partitions): filtered as it is read.
     data = _dataset(str(held), held.stat().st_mtime_ns)
     import pyarrow as pa
-    where = None if codes is None else ds.field(store_versions.PARTITION_COLUMN).isin(pa.array(codes, pa.string()))
+    where = None if codes is None else ds.field(layout.PARTITION_COLUMN).isin(pa.array(codes, pa.string()))
     present = [c for c in names if c in data.schema.names]
     frame = data.to_table(columns=present, filter=where).to_pandas()
     return _as_declared(frame.reindex(columns=names), name)
@@ -417,7 +424,7 @@ def _dataset(held: str, mtime: int):
     (benchmarks/RESULTS-authority.md)."""
     import pyarrow.dataset as ds
     if Path(held).is_dir():
-        return ds.dataset(held, format="parquet", partitioning=store_versions.partitioning())
+        return ds.dataset(held, format="parquet", partitioning=layout.partitioning())
     return ds.dataset(held, format="parquet")
 
 
@@ -429,7 +436,7 @@ def _file_columns(file: Path) -> set[str]:
 def _as_declared(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     """The pandas types a single-file read gives (pyarrow keeps them in the files' metadata; the
     partition column, read from the folder names, is text like every other text column)."""
-    column = store_versions.PARTITION_COLUMN
+    column = layout.PARTITION_COLUMN
     if column in frame.columns and frame[column].dtype != STR:
         frame[column] = frame[column].astype(STR)
     return frame
@@ -482,7 +489,7 @@ def release_arrow_memory(_exc=None) -> None:
 def per_store_version(fn):
     """Cache a metric per (store, store version, authority, arguments): a new ingest invalidates it, and no
     request recomputes what an earlier one already did. Frames are handed out as copies. Every
-    metric's answers share one cache bounded in bytes across authorities (`metrics.memo.METRICS`,
+    metric's answers share one cache bounded in bytes across authorities (`store.memo.METRICS`,
     `MPS_METRIC_CACHE_MB`), so serving every authority does not keep every authority's answers."""
     import copy
     from functools import wraps

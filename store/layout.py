@@ -3,7 +3,7 @@
     data/store                        a symbolic link to store.versions/<version>: the current store
     data/store.versions/<version>/    one complete store each (manifest.json, *.parquet, .readers)
         <table>.parquet                   a table without an authority dimension: one file
-        <table>/area_code=<GSS>/part-0.parquet   a table with one (PARTITIONED_TABLES): a Hive-
+        <table>/area_code=<GSS>/part-0.parquet   a table with one (domain.contract's PARTITIONED_TABLES): a Hive-
                                           partitioned dataset, one folder per area code
     data/store.versions/.tmp-*        a version being written (swept by the next writer)
     data/store.versions/.writer.lock  held (flock, exclusive) by the one ingest that is writing
@@ -35,12 +35,7 @@ KEEP = 2  # the current version and the one before it, besides any a reader stil
 
 
 PARTITION_COLUMN = "area_code"
-PARTITIONED_TABLES = frozenset({"population", "indicators", "prevalence", "unit_costs", "ascof", "care_home_occupancy",
-                                "fee_rates"})
-"""Store tables with an authority dimension (their rows are areas: authorities, regions, England),
-written as Hive-partitioned Parquet datasets by area code so that one authority's rows are read
-from disk without reading every authority's. Every other table with an `area_code` is a lookup
-(`lookup_areas`) or the profile authority's own (`census`, by ward), so stays one file."""
+
 
 
 def table_path(version: Path, name: str) -> Path | None:
