@@ -6,7 +6,7 @@ each side run three times in turn and its fastest time kept (`best_of`).
     .venv/bin/python -m benchmarks.bench_national [--only NAME] [--no-write] [--repeat N]
 
 The raw read is what any script would do: pandas' CSV reader (or calamine for a workbook, as
-`pandas.read_excel(engine="calamine")`) and `DataFrame.to_parquet`. The files are generated into a
+`pandas.read_excel(engine="calamine")`) and pandas' Parquet writer (`store.plain.write_frame`). The files are generated into a
 temporary folder (benchmarks/national.py) and never kept. Prints one table and writes it, with the
 machine's description, to benchmarks/RESULTS.md. Bounds (issue 14): 2x time and memory, CQC 1.3x
 time.
@@ -41,6 +41,8 @@ def _peak_mb() -> float:
 def raw_read(path: Path, out: Path) -> dict:
     import pandas as pd
 
+    from store.plain import write_frame
+
     t = time.perf_counter()
     if path.suffix == ".csv":
         frames = {"csv": pd.read_csv(path, encoding="latin-1" if "gp-reg" in path.name else "utf-8-sig",
@@ -50,7 +52,7 @@ def raw_read(path: Path, out: Path) -> dict:
     rows = 0
     for k, (_, frame) in enumerate(frames.items()):
         frame.columns = [str(c) for c in frame.columns]
-        frame.to_parquet(out / f"{k}.parquet", index=False)
+        write_frame(frame, out, str(k))
         rows += len(frame)
     return {"seconds": time.perf_counter() - t, "rows": rows}
 
@@ -73,11 +75,13 @@ def worker(mode: str, path: str, out: str) -> None:
 
 # --------------------------------------------------------------------------- the run
 
-# The raw side as a user's own script would be: pandas (calamine for a workbook) and to_parquet,
-# nothing else imported. Run as `python -c`, timed and measured from outside like `mps ingest`.
+# The raw side as a user's own script would be: pandas (calamine for a workbook) and pandas' Parquet
+# writer (through store.plain, which imports nothing else: only the store's code touches Parquet).
+# Run as `python -c`, timed and measured from outside like `mps ingest`.
 RAW_SCRIPT = """
 import sys
 import pandas as pd
+from store.plain import write_frame
 path, out = sys.argv[1], sys.argv[2]
 if path.endswith(".csv"):
     frames = {"csv": pd.read_csv(path, encoding="latin-1" if "gp-reg" in path else "utf-8-sig", low_memory=False)}
@@ -85,7 +89,7 @@ else:
     frames = pd.read_excel(path, sheet_name=None, engine="calamine")
 for k, frame in enumerate(frames.values()):
     frame.columns = [str(c) for c in frame.columns]
-    frame.to_parquet(f"{out}/{k}.parquet", index=False)
+    write_frame(frame, out, str(k))
 """
 
 
@@ -184,7 +188,8 @@ def run(only: list[str] | None, write: bool, repeat: int = 3) -> list[dict]:
                            "...), timed from outside from start to exit (interpreter and imports included, what a "
                            "user waits for, as the issue's own table measured); peak resident memory is the "
                            "highest of the runs. Raw: a script importing only pandas that reads the file with "
-                           "pandas' CSV reader or calamine (`pandas.read_excel`) and writes `to_parquet`; ingest: "
+                           "pandas' CSV reader or calamine (`pandas.read_excel`) and writes it with pandas' Parquet "
+                           "writer; ingest: "
                            "the `mps ingest` command. The last column is the stricter in-process measure, from "
                            "the first read to the last Parquet byte (imports excluded), for information.\n\n"
                            f"Machine: {about}.\n\n{table}\n", encoding="utf-8")

@@ -985,7 +985,7 @@ def _table_md(t: Table) -> list[str]:
     if t.open_columns:
         out += [f"Further columns: {t.open_columns}.", ""]
     if t.partitioned:
-        out += ["Partitioned by area code (`<table>/area_code=<GSS>/part-0.parquet`): read per authority.", ""]
+        out += ["Partitioned by area code (a folder per area, `<table>/area_code=<GSS>/`): read per authority.", ""]
     if t.profile_own:
         out += ["The profile authority's own: empty when the store is seen as another authority.", ""]
     out += ["| column | type | unit | description |", "|---|---|---|---|"]

@@ -32,10 +32,8 @@ def store() -> Store:
         return found
     pinned = flask.g.get(PINNED_KEY)
     if pinned is None:
-        held = found.pin()
-        pinned = _for_requested_authority(held)
-        if pinned is not held:
-            pinned._hold, held._hold = held._hold, None  # the view releases the pin at the end
+        # The view shares the pin's hold (Store.for_authority / with_comparators): released once at the end.
+        pinned = _for_requested_authority(found.pin())
         setattr(flask.g, PINNED_KEY, pinned)
     return pinned
 

@@ -12,6 +12,7 @@ import dataclasses
 
 import json
 import os
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -55,6 +56,29 @@ def register_peer_groups(peers_of, peer_table) -> None:
     _comparators.cache_clear()
 
 
+class Hold:
+    """The hold on a pinned version (a descriptor with a shared lock, or a `store.layout` pin),
+    shared by the pinned store and every view derived from it, and released once."""
+
+    def __init__(self, held):
+        self._held = held
+        self._lock = threading.Lock()
+
+    @property
+    def held(self) -> bool:
+        return self._held is not None
+
+    def release(self) -> None:
+        with self._lock:
+            held, self._held = self._held, None
+        if held is None:
+            return
+        if isinstance(held, int):
+            os.close(held)
+        else:
+            held.release()
+
+
 class UnknownAuthority(ValueError):
     """A `?authority=` / `--authority` code that is not an upper-tier authority in the areas lookup."""
 
@@ -62,7 +86,7 @@ class UnknownAuthority(ValueError):
 class Store:
     def __init__(self, path: str | Path):
         self.path = Path(path)
-        self._hold = None  # an int descriptor or a store.layout pin, released once
+        self._hold: Hold | None = None  # the pin this view reads under, shared with every view derived from it
         self._authority_code: str | None = None  # None: the manifest's (the profile's) authority
         self._comparator_set: str | None = None  # None: the default (COMPARATOR_SETS)
 
@@ -82,6 +106,7 @@ class Store:
         view = Store(self.path)
         view._authority_code = code or None
         view._comparator_set = self._comparator_set
+        view._hold = self._hold  # the same pinned version: one hold, released once
         return view
 
     def with_comparators(self, chosen: str | None) -> Store:
@@ -99,6 +124,7 @@ class Store:
         view = Store(self.path)
         view._authority_code = self._authority_code
         view._comparator_set = chosen
+        view._hold = self._hold  # the same pinned version: one hold, released once
         return view
 
     @property
@@ -130,16 +156,19 @@ class Store:
         `release()`: what one request reads, so it never mixes two versions."""
         version, hold = layout.pin_cached(self.path)
         pinned = Store(version)
-        pinned._hold = hold
+        pinned._hold = Hold(hold) if hold is not None else None
         return pinned
 
+    @property
+    def pinned(self) -> bool:
+        """Whether this view holds a pinned version that has not been released."""
+        return self._hold is not None and self._hold.held
+
     def release(self) -> None:
+        """Let go of the pinned version: once for the pinned store and every view derived from it
+        (`for_authority`, `with_comparators`), whichever of them is released, however often."""
         if self._hold is not None:
-            if isinstance(self._hold, int):
-                os.close(self._hold)
-            else:
-                self._hold.release()
-            self._hold = None
+            self._hold.release()
 
     def __repr__(self) -> str:
         extra = f", authority={self._authority_code!r}" if self._authority_code else ""

@@ -47,3 +47,24 @@ def test_a_store_without_versions_is_pinned_as_before(tmp_path):
     old.mkdir()
     (old / "manifest.json").write_text("{}")
     assert store_versions.pin_cached(old) == (old.resolve(), None)
+
+
+def test_views_of_a_pinned_store_share_its_pin_and_release_it_once(tmp_path):
+    """A request's view (another authority, other comparators) reads under the pin of the store it
+    was derived from: one hold, let go once whichever view is released, however often."""
+    from store import Store
+
+    store = tmp_path / "store"
+    first = publish_version(store, "{}")
+    pinned = Store(store).pin()
+    view = pinned.with_comparators("region")
+    entry = store_versions._PINS[str(store)]
+    assert pinned.pinned and view.pinned and entry.count == 2  # the request's hold and the cache's
+    view.release()
+    view.release()
+    pinned.release()
+    assert entry.count == 1 and not pinned.pinned and not view.pinned
+    assert not store_versions._unheld(first)  # the cache holds it while it is current
+    publish_version(store, "{}")
+    Store(store).pin().release()  # the next request sees the refresh; the cache lets go of the first
+    assert store_versions._unheld(first)
