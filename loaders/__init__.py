@@ -6,7 +6,7 @@ Every loader module defines
     DESCRIPTION: str  what a user would call the file
     sniff(sheets) -> bool            recognise the file from its content (header signature)
     load(sheets, ctx) -> LoadResult  parse, validate and return tidy rows with provenance
-and raises loaders.base.InputError for bad input.
+and raises loaders.errors.InputError for bad input.
 """
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ class LoadContext:
     def authority_lookup(self, file: str):
         """One of the authority's own lookups (e.g. `wards.csv`) from its profile folder, or None
         when the authority has none: such lookups never fall back to another authority's."""
-        from .base import load_lookup
+        from .sheets import load_lookup
 
         if self.profile_dir is None or not (Path(self.profile_dir) / file).exists():
             return None

@@ -20,9 +20,9 @@ import pandas as pd
 
 from domain.contract import store_table
 
-from .base import (InputError, LoadResult, Sheet, body_below, cell_text, find_header_row, header_cells,
-                   normalise_header, parse_date, parse_dates, parse_numbers, positions, text_or_none,
-                   text_values)
+from .errors import InputError
+from .cells import cell_text, parse_date, parse_dates, parse_numbers, text_or_none, text_values
+from .sheets import LoadResult, Sheet, body_below, find_header_row, header_cells, normalise_header, positions
 from .plausible import screen
 
 KIND = "cqc_locations"

@@ -4,7 +4,8 @@ import pandas as pd
 import pytest
 
 from loaders import cqc
-from loaders.base import InputError, read_sheets
+from loaders.errors import InputError
+from loaders.sheets import read_sheets
 from domain.contract import store_table
 from conftest import write_ods, write_xlsx
 
@@ -219,7 +220,7 @@ def test_no_header_row(tmp_path, ctx):
 def test_vectorised_on_many_rows(tmp_path, ctx):
     """5,000 rows x every flag: the loader itself (not reading) stays well under a second."""
     import time
-    from loaders.base import Sheet
+    from loaders.sheets import Sheet
     recs = [location(i, **(NURSING if i % 2 else DOMCARE)) for i in range(5000)]
     grid = pd.DataFrame(rows_for(HEADER, recs), dtype=object)
     sheet = Sheet(tmp_path / "big.xlsx", "HSCA_Active_Locations", grid)
