@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from domain import store_versions
+from domain import kinds, store_versions
 from domain.contract import STORE_TABLES, Authority, Manifest, store_table
 
 from . import memo
@@ -29,8 +29,7 @@ authority's scope of the indicators table is about 1/50 of the national file, so
 bounded however many authorities are visited."""
 
 
-PROFILE_TABLES = frozenset({
-    "contracts", "activity", "finance", "caseloads", "boundaries", "neighbourhood_boundaries", "census",
+PROFILE_TABLES = kinds.tables_of(kinds.COUNCIL) | frozenset({  # the council kinds' tables (domain/kinds.py)
     "lookup_practices", "lookup_neighbourhoods", "lookup_wards", "lookup_postcode_districts",
     "lookup_postcode_wards", "lookup_cost_of_care"})
 """Tables that are the profile authority's own (its council's files and its profile's lookups),
