@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from store import StoreBusy
-from loaders.base import InputError, display_name
+from loaders.errors import InputError, display_name
 
 DEFAULT_STORE = Path("data/store")
 # Wide enough for file names when output goes to a log or CI rather than a terminal.

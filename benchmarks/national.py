@@ -19,6 +19,8 @@ import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from loaders import cqc
+
 GP_BANDS = ["ALL"] + [f"{lo}_{lo + 4}" for lo in range(0, 95, 5)] + ["95+"]
 
 
@@ -134,13 +136,7 @@ def write_ons_snpp(path: Path, areas: int = 400, first_year: int = 2022, years: 
     return n
 
 
-CQC_CORE = ["Location ID", "Location HSCA start date", "Dormant (Y/N)", "Care home?", "Location Name",
-            "Care homes beds", "Location Type/Sector", "Location Inspection Directorate",
-            "Location Primary Inspection Category", "Location Latest Overall Rating", "Publication Date",
-            "Location Region", "Location Local Authority", "Location ONSPD CCG Code", "Location ONSPD CCG",
-            "Location Street Address", "Location City", "Location Postal Code", "Location Latitude",
-            "Location Longitude", "Brand ID", "Brand Name", "Provider ID", "Provider Name",
-            "Provider Ownership Type"]
+CQC_CORE = cqc.HEADER_COLUMNS  # the directory's own columns, in the publisher's order
 CQC_FLAGS = ([f"Regulated activity - Activity {i}" for i in range(15)]
              + [f"Service type - Type {i}" for i in range(40)]
              + ["Service type - Care home service with nursing", "Service type - Care home service without nursing"]

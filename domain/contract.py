@@ -12,9 +12,11 @@ description says so), ``float``, ``bool``, ``date`` (ISO 8601 text, YYYY-MM-DD).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
+
+from . import kinds
 
 DTYPES = ("str", "int", "float", "bool", "date")
 
@@ -36,7 +38,7 @@ class Table:
     name: str
     description: str
     columns: tuple[Column, ...]
-    produced_by: str = ""          # the loader, lookup or metric that writes it
+    produced_by: str = ""          # the lookup or metric that writes it (a kind's loader: from domain/kinds.py)
     key: tuple[str, ...] = ()      # the columns that identify a row
     open_columns: str = ""         # tables with columns that depend on the data say so here
     provenance: tuple[Column, ...] = ()  # where each row came from (see PROVENANCE below)
@@ -99,8 +101,7 @@ STORE_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("value", "float", "Estimated people", "people"),
               _c("table_title", "str", "The table's title in the file"),
               _c("source_version", "str", "The tool version the file states")),
-          "loaders.ipc_projections", ("area_code", "measure", "sex", "age_band", "year"), provenance=PROVENANCE,
-          partitioned=True),
+          "", ("area_code", "measure", "sex", "age_band", "year"), provenance=PROVENANCE, partitioned=True),
     Table("population", "ONS subnational projections and mid-year estimates: single years of age "
           "summed to five-year bands, plus totals.", (
               _c("dataset", "str", "snpp or mye, with the base year"), *AREA,
@@ -108,7 +109,7 @@ STORE_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("age_band", "str", "Five-year age band, 90+ or all"),
               _c("year", "int", "Year", "year"),
               _c("value", "float", "Residents", "people")),
-          "loaders.ons_population", ("dataset", "area_code", "sex", "age_band", "year"), provenance=PROVENANCE, partitioned=True),
+          "", ("dataset", "area_code", "sex", "age_band", "year"), provenance=PROVENANCE, partitioned=True),
     Table("indicators", "OHID Fingertips data export: one row per indicator x area x sex x age x "
           "category x period.", (
               _c("indicator_id", "int", "Fingertips indicator id"),
@@ -132,7 +133,7 @@ STORE_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("compared_to_england", "str", "The publisher's comparison with England"),
               _c("compared_to_parent", "str", "The publisher's comparison with the parent area"),
               _c("compared_to_parent_label", "str", "Which parent the comparison is with")),
-          "loaders.fingertips", ("indicator_id", "area_code", "sex", "age", "category_type", "category", "period"),
+          "", ("indicator_id", "area_code", "sex", "age", "category_type", "category", "period"),
           provenance=PROVENANCE, partitioned=True),
     Table("care_providers", "CQC care directory (HSCA active locations): one row per location.", (
               _c("location_id", "str", "CQC location id"), _c("location_name", "str", "Location name"),
@@ -149,13 +150,13 @@ STORE_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("provider_id", "str", "CQC provider id"), _c("provider_name", "str", "Provider name"),
               _c("ownership_type", "str", "Ownership type"), _c("hsca_start_date", "date", "Registered since"),
               _c("as_at", "date", "The directory's edition date")),
-          "loaders.cqc", ("location_id",), provenance=PROVENANCE),
+          "", ("location_id",), provenance=PROVENANCE),
     Table("care_provider_services", "The same directory's flag families, long: one row per location x "
           "flag that is Y.", (
               _c("location_id", "str", "CQC location id"),
               _c("family", "str", "regulated_activity, service_type or service_user_band"),
               _c("flag", "str", "The flag's name as the directory writes it")),
-          "loaders.cqc", ("location_id", "family", "flag"), provenance=PROVENANCE),
+          "", ("location_id", "family", "flag"), provenance=PROVENANCE),
     Table("registrations", "NHS Digital patients registered at a GP practice: practice x sex x age band "
           "at an extract date.", (
               _c("extract_date", "date", "The extract's date"), _c("publication", "str", "quinary or totals"),
@@ -163,7 +164,7 @@ STORE_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("ccg_code", "str", "CCG / sub-ICB code"), _c("sex", "str", "persons, male or female"),
               _c("age_band", "str", "Five-year age band, 95+ or all"),
               _c("patients", "int", "Registered patients", "people")),
-          "loaders.gp_registrations", ("extract_date", "practice_code", "sex", "age_band"), provenance=PROVENANCE),
+          "", ("extract_date", "practice_code", "sex", "age_band"), provenance=PROVENANCE),
     Table("contracts", "Contracts registers, mapped through the header synonym table.", (
               _c("organisation", "str", "The publishing organisation"), _c("reference", "str", "Contract reference"),
               _c("title", "str", "Title"), _c("department", "str", "Department"),
@@ -176,7 +177,7 @@ STORE_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("vcse", "bool", "Supplier is a voluntary, community or social enterprise"),
               _c("procurement_route", "str", "Procurement route as the register gives it (open tender, framework ...)"),
               _c("service_category", "str", "The register's own service category, where it has one")),
-          "loaders.contracts", ("organisation", "reference"), provenance=PROVENANCE, profile_own=True),
+          "", ("organisation", "reference"), provenance=PROVENANCE, profile_own=True),
     Table("activity", "Council-funded people (SALT-like; the council's own table).", (
               _c("period", "str", "Financial year as written"), _c("year", "int", "First calendar year", "year"),
               _c("client_group", "str", "Client group key"), _c("support_reason", "str", "Primary support reason"),
@@ -184,32 +185,32 @@ STORE_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("setting", "str", "Service type key (domain.vocabulary.SERVICE_TYPES)"),
               _c("age_band", "str", "18-64, 65+ or all"), _c("location", "str", "in_area, out_of_area or all"),
               _c("clients", "float", "People (missing where suppressed)", "people")),
-          "loaders.activity", ("period", "client_group", "support_reason", "setting", "age_band", "location"),
+          "", ("period", "client_group", "support_reason", "setting", "age_band", "location"),
           provenance=PROVENANCE, profile_own=True),
     Table("finance", "Budgets and savings (the council's own table).", (
               _c("organisation", "str", "Council or CCG"), _c("item", "str", "Budget line or saving"),
               _c("period", "str", "Financial year as written"), _c("year", "int", "First calendar year", "year"),
               _c("value_gbp", "float", "Pounds", "£"), _c("note", "str", "Note")),
-          "loaders.finance", ("organisation", "item", "period"), provenance=PROVENANCE, profile_own=True),
+          "", ("organisation", "item", "period"), provenance=PROVENANCE, profile_own=True),
     Table("caseloads", "Caseloads per neighbourhood (seed 003 Table 1 shape; the council's own table).", (
               _c("period", "str", "Period"), _c("neighbourhood_code", "str", "Neighbourhood code (profile)"),
               _c("neighbourhood_name", "str", "Neighbourhood name"),
               _c("service", "str", "district_nursing, social_care or joint"),
               _c("cases", "float", "Cases (missing where suppressed)", "people")),
-          "loaders.caseloads", ("period", "neighbourhood_code", "service"), provenance=PROVENANCE, profile_own=True),
+          "", ("period", "neighbourhood_code", "service"), provenance=PROVENANCE, profile_own=True),
     Table("boundaries", "Ward boundaries from the authority's GeoJSON: one row per ring vertex.", (
               _c("ward_code", "str", "GSS ward code"), _c("ward_name", "str", "Ward name"),
               _c("neighbourhood_code", "str", "Neighbourhood (from the wards lookup)"),
               _c("polygon", "int", "Polygon number within the ward"), _c("ring", "int", "Ring within the polygon"),
               _c("point", "int", "Vertex number"), _c("lon", "float", "Longitude"), _c("lat", "float", "Latitude")),
-          "loaders.boundaries", ("ward_code", "polygon", "ring", "point"), provenance=PROVENANCE, profile_own=True),
+          "", ("ward_code", "polygon", "ring", "point"), provenance=PROVENANCE, profile_own=True),
     Table("neighbourhood_boundaries", "Neighbourhood outlines dissolved from their wards' boundaries at "
           "ingest (simplified): one row per ring vertex.", (
               _c("neighbourhood_code", "str", "Neighbourhood code (profile)"),
               _c("polygon", "int", "Polygon number within the neighbourhood"),
               _c("ring", "int", "Ring within the polygon (0 = exterior)"),
               _c("point", "int", "Vertex number"), _c("lon", "float", "Longitude"), _c("lat", "float", "Latitude")),
-          "loaders.boundaries", ("neighbourhood_code", "polygon", "ring", "point"), provenance=PROVENANCE, profile_own=True),
+          "", ("neighbourhood_code", "polygon", "ring", "point"), provenance=PROVENANCE, profile_own=True),
     Table("census", "Census tables by area (wards and their references: authority, region, England): one row "
           "per area x measure.", (
               _c("area_code", "str", "GSS code of the ward or area"), _c("area_name", "str", "Name, where the file gives one"),
@@ -218,7 +219,7 @@ STORE_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("topic", "str", "population, long_term_illness, general_health, unpaid_care or age"),
               _c("census_year", "int", "Census year", "year"),
               _c("value", "float", "Usual residents", "people")),
-          "loaders.census_wards", ("area_code", "measure", "census_year"), provenance=PROVENANCE, profile_own=True),
+          "", ("area_code", "measure", "census_year"), provenance=PROVENANCE, profile_own=True),
     Table("lsoa_wards", "ONS LSOA (2021) to electoral ward best-fit lookup: one row per LSOA of the authority "
           "(every LSOA where no authority is named); Census 2021 LSOA counts are summed to wards through it.", (
               _c("lsoa_code", "str", "LSOA 2021 code (LSOA21CD)"), _c("lsoa_name", "str", "LSOA 2021 name"),
@@ -227,7 +228,7 @@ STORE_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("ward_year", "int", "The year of the ward boundaries (from the column name, e.g. WD23CD: 2023)", "year"),
               _c("lad_code", "str", "Local authority district code (LAD22CD, ...)"),
               _c("lad_name", "str", "Local authority district name")),
-          "loaders.lsoa_wards", ("lsoa_code",), provenance=PROVENANCE),
+          "", ("lsoa_code",), provenance=PROVENANCE),
     # Market health (issue 15): every CQC directory edition side by side, workforce and prices.
     Table("care_provider_edition_services", "The flag families of every edition, long: one row per edition x "
           "location x flag that is Y.", (
@@ -246,7 +247,7 @@ STORE_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("job_role", "str", "Job role as written (All job roles, Care worker, ...)"),
               _c("measure", "str", "vacancy_rate, turnover_rate, filled_posts or median_hourly_pay"),
               _c("value", "float", "The estimate, in the measure's unit (rates 0-100; pay in pounds an hour)")),
-          "loaders.workforce", ("period", "area_name", "sector", "service", "job_role", "measure"),
+          "", ("period", "area_name", "sector", "service", "job_role", "measure"),
           provenance=PROVENANCE),
     Table("unit_costs", "Adult social care finance return unit costs: one row per area x year x service x "
           "age band.", (
@@ -256,8 +257,7 @@ STORE_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("age_band", "str", "18-64, 65+ or all"),
               _c("measure", "str", "gross_weekly_cost (residential, nursing) or hourly_rate (home care)"),
               _c("value_gbp", "float", "Pounds a week or an hour", "£")),
-          "loaders.unit_costs", ("period", "area_code", "service", "age_band", "measure"), provenance=PROVENANCE,
-          partitioned=True),
+          "", ("period", "area_code", "service", "age_band", "measure"), provenance=PROVENANCE, partitioned=True),
     Table("ascof", "DHSC Adult Social Care Outcomes Framework (ASCOF) CSV: one row per financial year x area x "
           "measure x disaggregation, its numerator, denominator and outcome side by side.", (
               _c("period", "str", "Financial year (2024-25): the file's year column, else its name"),
@@ -269,14 +269,14 @@ STORE_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("denominator", "float", "The Denominator row's value (missing where not given or suppressed)"),
               _c("outcome", "float", "The Outcome row's value, in the measure's unit "
                  "(data/lookups/ascof_measures.csv)")),
-          "loaders.ascof", ("period", "area_code", "measure_code", "disaggregation"), provenance=PROVENANCE, partitioned=True),
+          "", ("period", "area_code", "measure_code", "disaggregation"), provenance=PROVENANCE, partitioned=True),
     Table("care_home_occupancy", "DHSC adult social care monthly statistics (Capacity Tracker): care home "
           "occupancy per area and month.", (
               _c("month", "date", "The month (its first day)"), *AREA,
               _c("occupancy_pct", "float", "Beds occupied as a percentage of beds (0-100)", "%"),
               _c("occupied_beds", "float", "Occupied beds, where the file gives them", "beds"),
               _c("total_beds", "float", "Beds (capacity), where the file gives them", "beds")),
-          "loaders.care_home_occupancy", ("month", "area_code"), provenance=PROVENANCE, partitioned=True),
+          "", ("month", "area_code"), provenance=PROVENANCE, partitioned=True),
     Table("fee_rates", "DHSC MSIF provider fee reporting: the average fee an authority pays external providers, "
           "one row per year x area x service x age band.", (
               _c("period", "str", "Financial year (2024-25): the column heading's, else the file's name"),
@@ -285,7 +285,7 @@ STORE_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("age_band", "str", "18-64, 65+ or all"),
               _c("unit", "str", "week or hour"),
               _c("fee_gbp", "float", "Average fee, pounds a week or an hour", "£")),
-          "loaders.msif_fees", ("period", "area_code", "service", "age_band"), provenance=PROVENANCE, partitioned=True),
+          "", ("period", "area_code", "service", "age_band"), provenance=PROVENANCE, partitioned=True),
     # Lookups travel with the store so metrics read nothing else.
     Table("lookup_practices", "GP practices and their neighbourhood (authority profile).", (
               _c("practice_code", "str", "ODS code"), _c("practice_name", "str", "Name"),
@@ -370,13 +370,13 @@ STORE_TABLES["census_lsoa"] = Table(
         _c("lsoa_code", "str", "ONS LSOA 2021 code"),
         _c("measure", "str", "What is counted (metrics.peers.FEATURES: age_15_plus, ethnic_total, area_sq_km...)"),
         _c("value", "float", "People or households (area_sq_km: km2; distance_to_sea_km: km)")),
-    "loaders.census_lsoa", ("lsoa_code", "measure"), provenance=LOOKUP_PROVENANCE)
+    "", ("lsoa_code", "measure"), provenance=LOOKUP_PROVENANCE)
 STORE_TABLES["lsoa_authorities"] = Table(
     "lsoa_authorities", "ONS LSOA 2021 to upper-tier authority best-fit lookup.", (
         _c("lsoa_code", "str", "ONS LSOA 2021 code"),
         _c("authority_code", "str", "The upper-tier authority's GSS code"),
         _c("authority_name", "str", "The authority's name as the lookup gives it")),
-    "loaders.census_lsoa", ("lsoa_code",), provenance=LOOKUP_PROVENANCE)
+    "", ("lsoa_code",), provenance=LOOKUP_PROVENANCE)
 STORE_TABLES["peer_groups"] = Table(
     "peer_groups", "A peers list the user already has (the published method's peers.csv): each authority's "
     "nearest peers by rank, codes found from the names in the areas lookup.", (
@@ -385,7 +385,17 @@ STORE_TABLES["peer_groups"] = Table(
         _c("peer_code", "str", "The peer's GSS code (empty when the areas lookup lacks its name)"),
         _c("peer_name", "str", "The peer as the file names it"),
         _c("rank", "int", "1 for the nearest")),
-    "loaders.census_lsoa", ("authority_name", "rank"), provenance=LOOKUP_PROVENANCE)
+    "", ("authority_name", "rank"), provenance=LOOKUP_PROVENANCE)
+# A table that a kind of input file feeds is written by that kind's loader: said once, in the kind's
+# declaration (domain/kinds.py), and filled in here; a table declaring its loader by hand as well fails.
+for _name in sorted({t for k in kinds.KINDS for t in k.tables} - set(STORE_TABLES)):
+    raise ContractError(f"input kind feeding {_name}: declare the table in domain/contract.py")
+for _name, _table in list(STORE_TABLES.items()):
+    if kinds.produced_by(_name):
+        if _table.produced_by:
+            raise ContractError(f"table {_name}: written by {kinds.produced_by(_name)} (domain/kinds.py); "
+                                f"declare it there only, not as {_table.produced_by!r}")
+        STORE_TABLES[_name] = replace(_table, produced_by=kinds.produced_by(_name))
 LOOKUP_TABLES = [name for name in STORE_TABLES if name.startswith("lookup_")]
 PARTITIONED_TABLES = frozenset(name for name, t in STORE_TABLES.items() if t.partitioned)
 """Store tables with an authority dimension (their rows are areas: authorities, regions, England),
@@ -980,7 +990,8 @@ def _table_md(t: Table) -> list[str]:
     if t.name in SHEET_TITLES and EXPORT_TABLES.get(t.name) is t:
         out += [f"Workbook sheet: {SHEET_TITLES[t.name]}.", ""]
     if t.produced_by:
-        out.append(f"Written by `{t.produced_by}`." + (f" Key: {', '.join(t.key)}." if t.key else ""))
+        out.append("Written by " + ", ".join(f"`{w}`" for w in t.produced_by.split(", ")) + "."
+                   + (f" Key: {', '.join(t.key)}." if t.key else ""))
         out.append("")
     if t.open_columns:
         out += [f"Further columns: {t.open_columns}.", ""]

@@ -12,6 +12,7 @@ import datetime as _dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from . import kinds
 from . import vocabulary as v
 
 
@@ -372,20 +373,7 @@ def fmt_value(column: str, value) -> str:
 
 
 # Codes that travel in table cells, made readable: one dictionary per column.
-FILE_KIND_LABELS: dict[str, str] = {
-    "cqc_locations": "CQC care directory", "cqc_directory": "CQC care directory (weekly, simple layout)",
-    "census_bulk": "Census 2021 bulk table (Nomis)", "lsoa_wards": "ONS LSOA (2021) to ward lookup",
-    "ons_snpp": "ONS population projections",
-    "ons_mid_year_estimates": "ONS mid-year estimates", "poppi_pansi": "POPPI/PANSI estimates",
-    "council_activity": "Council activity", "council_finance": "Council finance",
-    "fingertips": "Fingertips indicators", "gp_registrations_totals": "GP registrations (totals)",
-    "gp_registrations_quinary": "GP registrations (by age)", "contracts_register": "Contracts register",
-    "neighbourhood_caseloads": "Neighbourhood caseloads", "ward_boundaries": "Ward boundaries",
-    "census_areas": "Census by ward", "asc_finance_unit_costs": "ASC finance return (unit costs)",
-    "skills_for_care_workforce": "Skills for Care workforce estimates",
-    "ascof": "ASCOF outcomes (DHSC)", "msif_fee_rates": "MSIF provider fees (DHSC)",
-    "capacity_tracker_occupancy": "Care home occupancy (DHSC, Capacity Tracker)",
-}
+FILE_KIND_LABELS: dict[str, str] = kinds.labels()  # one label per kind of input file, declared in domain/kinds.py
 OWNERSHIP_LABELS: dict[str, str] = {"national_group": "National group", "small_independent": "Small independent"}
 AREA_TYPE_LABELS: dict[str, str] = {"la": "Local authority", "region": "Region", "england": "England",
                                     "comparator": "Comparator authority", "file": "Whole directory"}

@@ -1,12 +1,13 @@
 """Loaders: one module per source format, each turning a publisher's file into a tidy frame.
 
-Every loader module defines
-    KIND: str         the kind of file it reads (shown to users)
+Each kind of input file is declared once in `domain/kinds.py` (its loader, label, tables and whether
+it is national or the council's own); the registry below follows from it. Every loader module defines
+    KIND: str         the kind of file it reads (KINDS when it reads several; as declared)
     TABLE: str        the store table its rows go to
-    DESCRIPTION: str  what a user would call the file
+    DESCRIPTION: str  the format, as its publisher names it
     sniff(sheets) -> bool            recognise the file from its content (header signature)
     load(sheets, ctx) -> LoadResult  parse, validate and return tidy rows with provenance
-and raises loaders.base.InputError for bad input.
+and raises loaders.errors.InputError for bad input.
 """
 from __future__ import annotations
 
@@ -15,10 +16,11 @@ from pathlib import Path
 
 import importlib
 
-# Order matters only where two signatures could both match; the most specific come first.
-LOADER_NAMES = ["census_lsoa", "ascof", "care_home_occupancy", "msif_fees", "ipc_projections", "fingertips", "cqc",
-                "cqc_directory", "gp_registrations", "contracts", "ons_population", "activity", "finance",
-                "caseloads", "census_bulk", "lsoa_wards", "census_wards", "workforce", "unit_costs"]
+from domain import kinds
+
+# The loaders whose sniffers recognise files, in the order they are tried: derived from the one
+# declaration of each kind of input file (domain/kinds.py), where the order is stated.
+LOADER_NAMES = kinds.loader_names()
 
 
 def registry() -> list:
@@ -40,7 +42,7 @@ class LoadContext:
     def authority_lookup(self, file: str):
         """One of the authority's own lookups (e.g. `wards.csv`) from its profile folder, or None
         when the authority has none: such lookups never fall back to another authority's."""
-        from .base import load_lookup
+        from .sheets import load_lookup
 
         if self.profile_dir is None or not (Path(self.profile_dir) / file).exists():
             return None
@@ -48,8 +50,5 @@ class LoadContext:
 
 
 def known_kinds() -> list[str]:
-    kinds = []
-    from . import boundaries
-    for module in registry() + [boundaries]:
-        kinds.extend(getattr(module, "KINDS", [module.KIND]))
-    return kinds
+    """Every kind of file ingest recognises (domain/kinds.py), in the order its sniffers are tried."""
+    return kinds.kind_codes()

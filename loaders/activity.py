@@ -8,7 +8,9 @@ from __future__ import annotations
 from domain.contract import store_table
 from domain.vocabulary import parse_age_band
 
-from .base import InputError, LoadResult, Sheet, cell_text, load_lookup, parse_number, year_from_period
+from .errors import InputError
+from .cells import cell_text, parse_number, year_from_period
+from .sheets import LoadResult, Sheet, load_lookup
 from .council_tables import locate, read_table
 
 KIND = "council_activity"

@@ -25,8 +25,9 @@ import pandas as pd
 
 from domain.contract import store_table
 
-from .base import (InputError, LoadResult, Sheet, cell_text, find_header_row, frame_with_header, map_distinct,
-                   normalise_header, parse_numbers)
+from .errors import InputError
+from .cells import cell_text, map_distinct, parse_numbers
+from .sheets import LoadResult, Sheet, find_header_row, frame_with_header, normalise_header
 
 KIND = "ascof"
 TABLE = "ascof"

@@ -31,7 +31,9 @@ import pandas as pd
 from domain.contract import store_table
 
 from . import limits
-from .base import InputError, LoadResult, _over, read_input
+from .errors import InputError
+from .reading import _over, read_input
+from .sheets import LoadResult
 
 KIND = "ward_boundaries"
 TABLE = "boundaries"

@@ -19,7 +19,9 @@ import pandas as pd
 
 from domain.contract import store_table
 
-from .base import InputError, LoadResult, Sheet, cell_text, normalise_header, parse_date, parse_number
+from .errors import InputError
+from .cells import cell_text, parse_date, parse_number
+from .sheets import LoadResult, Sheet, normalise_header
 from .council_tables import locate, read_table
 
 KIND = "capacity_tracker_occupancy"
@@ -85,7 +87,7 @@ def load(sheets: list[Sheet], ctx) -> LoadResult:
     sheet, body = read_table(sheets, signature, FIELDS, optional=OPTIONAL)
     header = locate([sheet], signature)[1]
     known = {normalise_header(s) for names in FIELDS.values() for s in names}
-    from .base import header_names
+    from .sheets import header_names
     unused = [c for c in header_names(sheet, header) if normalise_header(c) not in known and c != "Unnamed"]
     warnings = [f"columns not used: {', '.join(unused)}"] if unused else []
     notes: list[str] = []

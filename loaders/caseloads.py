@@ -8,7 +8,9 @@ import pandas as pd
 
 from domain.contract import store_table
 
-from .base import InputError, LoadResult, Sheet, cell_text, parse_date, parse_number
+from .errors import InputError
+from .cells import cell_text, parse_date, parse_number
+from .sheets import LoadResult, Sheet
 from .council_tables import locate, read_table
 
 KIND = "neighbourhood_caseloads"

@@ -34,7 +34,8 @@ import pandas as pd
 from domain.contract import conform, store_table
 
 from . import limits
-from .base import InputError, LoadResult, Sheet, display_name, load_lookup, normalise_header, read_sheets
+from .errors import InputError, display_name
+from .sheets import LoadResult, Sheet, load_lookup, normalise_header, read_sheets
 from .census_wards import LOOKUP, area_type
 from .nomis_bulk import is_nomis_bulk, nomis_bulk_frame, split_header
 

@@ -21,7 +21,9 @@ import re
 
 import pandas as pd
 
-from .base import InputError, LoadResult, Sheet, cell_text, load_lookup, normalise_header
+from .errors import InputError
+from .cells import cell_text
+from .sheets import LoadResult, Sheet, load_lookup, normalise_header
 from .nomis_bulk import is_nomis_bulk, nomis_bulk_frame
 
 KIND = "census_lsoa"

@@ -34,7 +34,9 @@ import pandas as pd
 
 from domain.contract import store_table
 
-from .base import InputError, LoadResult, Sheet, cell_text, load_lookup, normalise_header, parse_number
+from .errors import InputError
+from .cells import cell_text, parse_number
+from .sheets import LoadResult, Sheet, load_lookup, normalise_header
 
 KIND = "census_areas"
 TABLE = "census"

@@ -23,8 +23,9 @@ import pandas as pd
 from domain.contract import store_table
 
 from . import DEFAULT_LOOKUPS
-from .base import (InputError, LoadResult, Sheet, body_below, cell_text, header_cells, load_lookup,
-                   parse_date, parse_number, text_or_none)
+from .errors import InputError
+from .cells import cell_text, parse_date, parse_number, text_or_none
+from .sheets import LoadResult, Sheet, body_below, header_cells, load_lookup
 from .plausible import screen
 
 KIND = "contracts_register"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .base import InputError, Sheet, find_header_row, frame_with_header, normalise_header
+from .errors import InputError
+from .sheets import Sheet, find_header_row, frame_with_header, normalise_header
 
 
 def locate(sheets: list[Sheet], signature: list[str]) -> tuple[Sheet, int] | None:

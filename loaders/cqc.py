@@ -20,9 +20,9 @@ import pandas as pd
 
 from domain.contract import store_table
 
-from .base import (InputError, LoadResult, Sheet, body_below, cell_text, find_header_row, header_cells,
-                   normalise_header, parse_date, parse_dates, parse_numbers, positions, text_or_none,
-                   text_values)
+from .errors import InputError
+from .cells import cell_text, parse_date, parse_dates, parse_numbers, text_or_none, text_values
+from .sheets import LoadResult, Sheet, body_below, find_header_row, header_cells, normalise_header, positions
 from .plausible import screen
 
 KIND = "cqc_locations"
@@ -32,6 +32,18 @@ DESCRIPTION = "CQC care directory with filters (HSCA_Active_Locations)"
 
 DATA_SHEET = "hsca_active_locations"
 HEADER_ROWS = 10  # the header is in row 1; tolerate a few title rows above it
+
+# The directory's own columns before its flag families, in the publisher's order
+# (HSCA_Active_Locations, 2017 to now): the one list of them. The sample generator
+# (tools/make_sample/cqc.py), the national-size benchmark files (benchmarks/national.py) and the tests
+# write this header; FIELDS below maps each (and the names other editions use) to a store column.
+HEADER_COLUMNS = ["Location ID", "Location HSCA start date", "Dormant (Y/N)", "Care home?", "Location Name",
+                  "Care homes beds", "Location Type/Sector", "Location Inspection Directorate",
+                  "Location Primary Inspection Category", "Location Latest Overall Rating", "Publication Date",
+                  "Location Region", "Location Local Authority", "Location ONSPD CCG Code", "Location ONSPD CCG",
+                  "Location Street Address", "Location City", "Location Postal Code", "Location Latitude",
+                  "Location Longitude", "Brand ID", "Brand Name", "Provider ID", "Provider Name",
+                  "Provider Ownership Type"]
 
 # field -> accepted header names (first found wins); matched case- and space-insensitively.
 FIELDS: dict[str, list[str]] = {

@@ -34,8 +34,9 @@ import pandas as pd
 
 from domain.contract import store_table
 
-from .base import (InputError, LoadResult, Sheet, body_below, find_header_row, header_cells, normalise_header,
-                   parse_date, positions, text_or_none)
+from .errors import InputError
+from .cells import parse_date, text_or_none
+from .sheets import LoadResult, Sheet, body_below, find_header_row, header_cells, normalise_header, positions
 from .cqc import SERVICES_TABLE, TABLE
 
 KIND = "cqc_directory"

@@ -13,9 +13,10 @@ import pandas as pd
 
 from domain.contract import store_table
 
-from .base import (WHITESPACE, InputError, LoadResult, Sheet, arrow_body, arrow_map_text, arrow_numbers, arrow_text,
-                   constant_text, find_header_row, frame_with_header, header_names, map_distinct,
-                   normalise_header, parse_numbers, text_or_none, year_from_period)
+from .errors import InputError
+from .cells import map_distinct, parse_numbers, text_or_none, year_from_period
+from .csv_arrow import WHITESPACE, arrow_body, arrow_map_text, arrow_numbers, arrow_text, constant_text
+from .sheets import LoadResult, Sheet, find_header_row, frame_with_header, header_names, normalise_header
 
 KIND = "fingertips"
 TABLE = "indicators"

@@ -20,9 +20,10 @@ import pandas as pd
 from domain.contract import store_table
 from domain.vocabulary import parse_age_band
 
-from .base import (InputError, LoadResult, Sheet, arrow_body, arrow_counts, arrow_map_distinct, arrow_text,
-                   body_below, cell_text, constant_text, header_cells, map_distinct, normalise_header, parse_date,
-                   parse_dates, parse_number, plain_numbers, positions, text_or_none)
+from .errors import InputError
+from .cells import cell_text, map_distinct, parse_date, parse_dates, parse_number, plain_numbers, text_or_none
+from .csv_arrow import arrow_body, arrow_counts, arrow_map_distinct, arrow_text, constant_text
+from .sheets import LoadResult, Sheet, body_below, header_cells, normalise_header, positions
 from .plausible import screen
 
 KIND = "gp_registrations"

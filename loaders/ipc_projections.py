@@ -16,7 +16,9 @@ import pandas as pd
 from domain.contract import store_table
 from domain.vocabulary import band_limits, parse_age_band
 
-from .base import InputError, LoadResult, Sheet, load_lookup, parse_number
+from .errors import InputError
+from .cells import parse_number
+from .sheets import LoadResult, Sheet, load_lookup
 
 KIND = "poppi_pansi"
 TABLE = "prevalence"

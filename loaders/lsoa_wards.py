@@ -15,7 +15,9 @@ import pandas as pd
 
 from domain.contract import store_table
 
-from .base import InputError, LoadResult, Sheet, body_below, cell_text, header_cells, normalise_header
+from .errors import InputError
+from .cells import cell_text
+from .sheets import LoadResult, Sheet, body_below, header_cells, normalise_header
 
 KIND = "lsoa_wards"
 TABLE = "lsoa_wards"

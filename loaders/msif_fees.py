@@ -21,7 +21,9 @@ import pandas as pd
 from domain.contract import store_table
 
 from .ascof import financial_year
-from .base import InputError, LoadResult, Sheet, cell_text, header_names, parse_number
+from .errors import InputError
+from .cells import cell_text, parse_number
+from .sheets import LoadResult, Sheet, header_names
 from .council_tables import locate
 
 KIND = "msif_fee_rates"

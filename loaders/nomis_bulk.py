@@ -24,7 +24,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .base import InputError, Sheet, cell_text, normalise_header, read_sheets
+from .errors import InputError
+from .cells import cell_text
+from .sheets import Sheet, normalise_header, read_sheets
 
 ID_HEADERS = ["date", "geography", "geography code"]
 COLUMNS = ["date", "geography", "geography_code", "topic", "category", "value", "source_row"]
@@ -62,7 +64,7 @@ def read_nomis_bulk_csv(path: str | Path, raw: bytes | None = None) -> pd.DataFr
 
 
 def nomis_bulk_frame(sheet: Sheet) -> pd.DataFrame:
-    """`read_nomis_bulk_csv` of a sheet already read (`loaders.base.read_sheets`)."""
+    """`read_nomis_bulk_csv` of a sheet already read (`loaders.sheets.read_sheets`)."""
     head = sheet.head_text(1)
     header = head[0] if head else []
     where = dict(file=sheet.file, sheet=sheet.name)

@@ -13,9 +13,10 @@ import pandas as pd
 from domain.contract import store_table
 from domain.vocabulary import ALL_AGES, OLDEST_SINGLE_AGE_BAND, band_limits, parse_age_band, quinary_band
 
-from .base import (InputError, LoadResult, Sheet, arrow_body, arrow_map_distinct, cell_text, constant_text,
-                   find_header_row, frame_with_header, header_cells, map_distinct, normalise_header,
-                   parse_numbers, plain_numbers, text_values)
+from .errors import InputError
+from .cells import cell_text, map_distinct, parse_numbers, plain_numbers, text_values
+from .csv_arrow import arrow_body, arrow_map_distinct, constant_text
+from .sheets import LoadResult, Sheet, find_header_row, frame_with_header, header_cells, normalise_header
 
 KIND = "ons_population"
 KINDS = ["ons_snpp", "ons_mid_year_estimates"]

@@ -19,7 +19,8 @@ from domain import plausibility
 from domain.contract import store_table
 from domain.labels import column_label
 
-from .base import InputError, LoadResult
+from .errors import InputError
+from .sheets import LoadResult
 
 SHOWN = 5  # rows named in one warning before "and N more"
 

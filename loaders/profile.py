@@ -21,7 +21,8 @@ import re
 import tomllib
 from pathlib import Path
 
-from .base import InputError, load_lookup
+from .errors import InputError
+from .sheets import load_lookup
 
 AUTHORITIES_DIR = Path(__file__).resolve().parent.parent / "data" / "authorities"
 PROFILE_NAME = "profile.toml"

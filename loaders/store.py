@@ -24,7 +24,9 @@ from store.manifest import FileRecord, ManifestRecord, jsonable
 
 from . import (DEFAULT_LOOKUPS, LoadContext, boundaries, census_bulk, census_wards, checks, cqc, editions, known_kinds, plausible,
                profile, registry)
-from .base import InputError, LoadResult, load_lookup, read_input, read_sheets
+from .errors import InputError
+from .reading import read_input
+from .sheets import LoadResult, load_lookup, read_sheets
 
 CONFIG_NAME = "mps.toml"
 IGNORED_NAMES = {CONFIG_NAME, "readme.md", "readme.txt", ".gitkeep"}

@@ -17,7 +17,9 @@ import pandas as pd
 from domain.contract import store_table
 from domain.vocabulary import parse_age_band
 
-from .base import InputError, LoadResult, Sheet, cell_text, parse_number, year_from_period
+from .errors import InputError
+from .cells import cell_text, parse_number, year_from_period
+from .sheets import LoadResult, Sheet
 from .council_tables import locate, read_table
 
 KIND = "asc_finance_unit_costs"

@@ -11,8 +11,9 @@ import pandas as pd
 import pytest
 
 from conftest import SAMPLE, real_file, write_csv
-from loaders import base, fingertips, gp_registrations, ons_population
-from loaders.base import InputError, object_grid, read_sheets
+from loaders import csv_arrow, fingertips, gp_registrations, ons_population
+from loaders.errors import InputError
+from loaders.sheets import object_grid, read_sheets
 from loaders.store import conform_result
 
 
@@ -115,9 +116,9 @@ def test_arrow_grid_is_the_pandas_grid(name, tmp_path):
     the pandas reader's; where it cannot (ragged rows), the pandas reader reads it."""
     path = tmp_path / f"{name}.csv"
     path.write_bytes(AWKWARD[name])
-    data, encoding = base._decode(path, AWKWARD[name])
-    fast = base._arrow_csv(path, data, encoding, base._separator(data))
-    cells, clean = base._read_csv(path, AWKWARD[name])
+    data, encoding = csv_arrow._decode(path, AWKWARD[name])
+    fast = csv_arrow._arrow_csv(path, data, encoding, csv_arrow._separator(data))
+    cells, clean = csv_arrow._read_csv(path, AWKWARD[name])
     if fast is None:
         assert read_sheets(path)[0].arrow is None
         return
@@ -126,7 +127,7 @@ def test_arrow_grid_is_the_pandas_grid(name, tmp_path):
     # Arrow's verdict is exact (the pandas reader's may be cautious): clean means no cell has
     # whitespace at an edge.
     text = data.decode("utf-8-sig")
-    edged = any(c != c.strip() for row in csv.reader(io.StringIO(text), delimiter=base._separator(data)) for c in row)
+    edged = any(c != c.strip() for row in csv.reader(io.StringIO(text), delimiter=csv_arrow._separator(data)) for c in row)
     assert fast[1] is not edged
     if clean:
         assert fast[1]

@@ -67,7 +67,7 @@ def test_national_files_alone_are_kept_with_a_note_on_how_to_name_the_authority(
 
 def test_a_national_gp_file_names_no_authority(tmp_path):
     from loaders import DEFAULT_LOOKUPS
-    from loaders.base import LoadResult
+    from loaders.sheets import LoadResult
     from loaders.profile import infer_authority
     national = pd.DataFrame({"practice_code": [f"A{n:05d}" for n in range(100)] + ["G85008", "G85015"]})
     results = [(None, LoadResult("gp_registrations", "registrations", national, len(national)))]

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SAMPLE
-from loaders.base import InputError
+from loaders.errors import InputError
 from loaders.boundaries import load_path
 
 FIXTURE = Path(__file__).parent / "fixtures" / "wards_illustrative.geojson"

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import LOOKUPS, SAMPLE, real_file
 from loaders import LoadContext
-from loaders.base import InputError
+from loaders.errors import InputError
 from loaders.boundaries import load_path
 
 LEWISHAM = "lewisham-open-data/lbl_wd22.geojson"

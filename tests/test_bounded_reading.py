@@ -161,7 +161,7 @@ def test_a_far_cell_written_before_a_near_one_is_still_found(folder):
 
 def sheet_data(rows) -> str:
     """Rows of cells as Excel writes them: inline strings and numbers, each with its reference."""
-    from loaders.base import column_letters
+    from loaders.reading import column_letters
 
     out = []
     for i, row in enumerate(rows, start=1):

@@ -23,7 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from loaders.base import InputError, read_sheets
+from loaders.errors import InputError
+from loaders.sheets import read_sheets
 
 FIXTURES = Path(__file__).parent / "fixtures" / "census2021"
 LOOKUP = "LSOA_(2021)_to_Electoral_Ward_(2022)_to_LAD_(2022)_Best_Fit_Lookup_in_EW.csv"

@@ -20,7 +20,8 @@ import pandas as pd
 import pytest
 
 from conftest import real_file
-from loaders.base import InputError, read_sheets
+from loaders.errors import InputError
+from loaders.sheets import read_sheets
 
 TRAFFORD = "E08000009"
 CENSUS = "trafford-data-lab/census_areas/"

@@ -7,17 +7,19 @@ fast paths on and forced off, and compares the conformed frames, warnings and er
 import pandas as pd
 import pytest
 
-from loaders import base, fingertips, gp_registrations, ons_population
-from loaders.base import InputError, read_sheets
+from loaders import csv_arrow, fingertips, gp_registrations, ons_population
+from loaders import cells as cell_parsing
+from loaders.errors import InputError
+from loaders.sheets import read_sheets
 from loaders.store import conform_result
 from conftest import SAMPLE, real_file, write_csv
 
-MODULES = [base, gp_registrations, ons_population, fingertips]
+MODULES = [cell_parsing, gp_registrations, ons_population, fingertips]
 
 
 def slow_route(monkeypatch):
     """Every fast path off: each column scanned for edge spaces, numbers through to_numeric."""
-    monkeypatch.setattr(base, "_edge_space_in_csv", lambda *a: True)
+    monkeypatch.setattr(csv_arrow, "_edge_space_in_csv", lambda *a: True)
     for m in MODULES:
         if hasattr(m, "plain_numbers"):
             monkeypatch.setattr(m, "plain_numbers", lambda values: None)
@@ -77,7 +79,7 @@ def test_the_fast_paths_are_taken_on_a_plain_national_style_file(tmp_path, ctx, 
         ["P", "01APR2021", "GP", "G85004", "NA", "SE13 6JU", "FEMALE", "0_4", "1e2"]])
     data = path.read_bytes()
     assert edge_space(data) is False
-    assert list(base.plain_numbers(pd.Series(["120", "1e2", None]))[:2]) == [120.0, 100.0]
+    assert list(cell_parsing.plain_numbers(pd.Series(["120", "1e2", None]))[:2]) == [120.0, 100.0]
     frame = load(path, gp_registrations, ctx)[0]
     assert frame["patients"].tolist() == [120, 100]
     assert frame["practice_postcode"].tolist() == ["SE13 6JU", "SE13 6JU"]
@@ -97,13 +99,13 @@ def test_edge_space_judged_from_the_bytes(data, spaced):
 def edge_space(data: bytes) -> bool:
     """`_read_csv`'s verdict: the shape scan's, then the file-level checks."""
     from pathlib import Path
-    records = len(base._parse_csv(data, "utf-8", ",", base._csv_shape(Path("x.csv"), data, ",")[0]))
-    return base._edge_space_in_csv(data, ",", records, base._csv_shape(Path("x.csv"), data, ",")[1])
+    records = len(csv_arrow._parse_csv(data, "utf-8", ",", csv_arrow._csv_shape(Path("x.csv"), data, ",")[0]))
+    return csv_arrow._edge_space_in_csv(data, ",", records, csv_arrow._csv_shape(Path("x.csv"), data, ",")[1])
 
 
 @pytest.mark.parametrize("cells", [["1", "nan"], ["1", "inf"], ["1,234"], ["£5"], ["*"], [True], ["1", " 2"]])
 def test_anything_but_a_plain_number_leaves_the_cast_to_the_slow_route(cells):
-    assert base.plain_numbers(pd.Series(cells, dtype=object)) is None
+    assert cell_parsing.plain_numbers(pd.Series(cells, dtype=object)) is None
 
 
 BAD = "PUBLICATION,EXTRACT_DATE,ORG_TYPE,ORG_CODE,ONS_CODE,POSTCODE,SEX,AGE_GROUP_5,NUMBER_OF_PATIENTS\n"
@@ -155,6 +157,6 @@ def test_the_arrow_cast_reads_every_plain_number_as_pandas_does():
     x = (rng.random(5000) * 10.0 ** rng.integers(-5, 8, 5000)).tolist()
     cells = pd.Series([repr(v) for v in x] + [f"{v:.20g}" for v in x] + [f"{v:.25f}" for v in x[:500]]
                       + ["0", "-0", "007", "1e5", "-2.5E-3", "+4", None], dtype=object)
-    fast = base.plain_numbers(cells)
+    fast = cell_parsing.plain_numbers(cells)
     assert fast is not None
     assert np.array_equal(fast, pd.to_numeric(cells).to_numpy(dtype="float64"), equal_nan=True)

@@ -18,7 +18,8 @@ import pandas as pd
 import pytest
 
 from conftest import SAMPLE
-from loaders.base import InputError, read_sheets
+from loaders.errors import InputError
+from loaders.sheets import read_sheets
 
 FIXTURE = Path(__file__).parent / "fixtures" / "cqc_directory" / "16_September_2026_CQC_directory.csv"
 

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from conftest import SAMPLE, real_file, write_csv
-from loaders.base import InputError, read_sheets
+from loaders.errors import InputError
+from loaders.sheets import read_sheets
 from loaders.store import ingest, load_folder
 
 FINANCE = (SAMPLE / "council_finance.csv").read_text(encoding="utf-8")

@@ -210,7 +210,7 @@ def test_an_implausible_practice_list_is_refused_not_wrapped_round(tmp_path, wri
 
 
 def test_a_four_digit_year_is_the_year_written(tmp_path):
-    from loaders.base import parse_date
+    from loaders.cells import parse_date
     assert parse_date("01/01/0001", file="f").year == 1
     assert parse_date("31/03/18", file="f").year == 2018   # two digits: 2000-2069
     assert parse_date("01-Apr-75", file="f").year == 1975  # 70-99: the 1900s

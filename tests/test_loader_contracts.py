@@ -4,7 +4,8 @@ import pandas as pd
 import pytest
 
 from loaders import LoadContext, contracts
-from loaders.base import InputError, read_sheets
+from loaders.errors import InputError
+from loaders.sheets import read_sheets
 from domain.contract import store_table
 from conftest import LOOKUPS, write_csv, write_xlsx
 

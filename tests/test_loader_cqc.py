@@ -1,10 +1,12 @@
 import datetime as dt
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from loaders import cqc
-from loaders.base import InputError, read_sheets
+from loaders.errors import InputError
+from loaders.sheets import read_sheets
 from domain.contract import store_table
 from conftest import write_ods, write_xlsx
 
@@ -12,13 +14,7 @@ from conftest import write_ods, write_xlsx
 def columns(table):
     return store_table(table).names
 
-CORE = ["Location ID", "Location HSCA start date", "Dormant (Y/N)", "Care home?", "Location Name",
-        "Care homes beds", "Location Type/Sector", "Location Inspection Directorate",
-        "Location Primary Inspection Category", "Location Latest Overall Rating", "Publication Date",
-        "Location Region", "Location Local Authority", "Location ONSPD CCG Code", "Location ONSPD CCG",
-        "Location Street Address", "Location City", "Location Postal Code", "Location Latitude",
-        "Location Longitude", "Brand ID", "Brand Name", "Provider ID", "Provider Name",
-        "Provider Ownership Type"]
+CORE = cqc.HEADER_COLUMNS
 FLAGS = ["Regulated activity - Accommodation for persons who require nursing or personal care",
          "Regulated activity - Personal care",
          "Service type - Care home service with nursing",
@@ -219,7 +215,7 @@ def test_no_header_row(tmp_path, ctx):
 def test_vectorised_on_many_rows(tmp_path, ctx):
     """5,000 rows x every flag: the loader itself (not reading) stays well under a second."""
     import time
-    from loaders.base import Sheet
+    from loaders.sheets import Sheet
     recs = [location(i, **(NURSING if i % 2 else DOMCARE)) for i in range(5000)]
     grid = pd.DataFrame(rows_for(HEADER, recs), dtype=object)
     sheet = Sheet(tmp_path / "big.xlsx", "HSCA_Active_Locations", grid)
@@ -227,3 +223,20 @@ def test_vectorised_on_many_rows(tmp_path, ctx):
     result = cqc.load([sheet], ctx)
     assert time.perf_counter() - t < 2.0
     assert len(result.frame) == 5000 and len(result.extra_tables["care_provider_services"]) == 15000
+
+
+def test_the_directory_header_is_declared_once_and_read_by_the_loader():
+    """One list of the directory's columns (loaders.cqc.HEADER_COLUMNS): each is a name the loader
+    reads, and the sample generator, the national-size benchmark and these tests write that list."""
+    import benchmarks.national
+    import tools.make_sample.cqc
+
+    assert len(cqc.HEADER_COLUMNS) == 25
+    assert set(cqc.HEADER_COLUMNS) == {names[0] for names in cqc.FIELDS.values()}
+    assert tools.make_sample.cqc.CORE is cqc.HEADER_COLUMNS
+    assert benchmarks.national.CQC_CORE is cqc.HEADER_COLUMNS
+    root = Path(__file__).resolve().parent.parent
+    copied = '", "'.join(cqc.HEADER_COLUMNS[6:8])  # two columns as a list literal would write them
+    copies = [str(p.relative_to(root)) for d in ("loaders", "tools", "benchmarks", "tests") for p in (root / d).rglob("*.py")
+              if copied in p.read_text()]
+    assert copies == ["loaders/cqc.py"]

@@ -1,7 +1,8 @@
 import pytest
 
 from loaders import fingertips
-from loaders.base import InputError, read_sheets
+from loaders.errors import InputError
+from loaders.sheets import read_sheets
 from conftest import write_csv
 
 HEADER27 = ("Indicator ID,Indicator Name,Parent Code,Parent Name,Area Code,Area Name,Area Type,Sex,Age,"

@@ -1,7 +1,8 @@
 import pytest
 
 from loaders import gp_registrations as gp
-from loaders.base import InputError, read_sheets
+from loaders.errors import InputError
+from loaders.sheets import read_sheets
 from domain.contract import store_table
 from conftest import write_csv
 

@@ -1,7 +1,8 @@
 import pytest
 
 from loaders import ipc_projections
-from loaders.base import InputError, read_sheets
+from loaders.errors import InputError
+from loaders.sheets import read_sheets
 from conftest import write_csv, write_xlsx, write_ods
 
 YEARS = [2017, 2020, 2025]

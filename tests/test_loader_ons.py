@@ -1,7 +1,8 @@
 import pytest
 
 from loaders import ons_population
-from loaders.base import InputError, read_sheets
+from loaders.errors import InputError
+from loaders.sheets import read_sheets
 from conftest import write_csv, write_xlsx
 
 

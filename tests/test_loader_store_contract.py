@@ -14,7 +14,9 @@ from conftest import ROOT, SAMPLE, real_file, write_csv
 from domain.contract import STORE_TABLES, ContractError, store_table
 from domain.contract import PARTITIONED_TABLES
 from loaders import LoadContext, finance, ons_population
-from loaders.base import InputError, parse_dates, parse_numbers, read_sheets, text_values
+from loaders.errors import InputError
+from loaders.cells import parse_dates, parse_numbers, text_values
+from loaders.sheets import read_sheets
 from loaders.store import build_tables, conform_frame, ingest, load_file, load_folder, read_lookups
 from store import Store
 
@@ -173,7 +175,7 @@ def test_csv_with_unbalanced_quotes_or_old_mac_line_ends(tmp_path):
 
 
 def test_text_values_matches_cell_text_on_mixed_cells():
-    from loaders.base import cell_text
+    from loaders.cells import cell_text
     mixed = pd.Series([" a ", None, 2.0, 2.5, np.nan, True, "", 7], dtype=object)
     assert text_values(mixed).tolist() == [cell_text(v) for v in mixed]
     assert text_values(pd.Series([" x", None], dtype=object)).tolist() == ["x", ""]

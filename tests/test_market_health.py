@@ -226,7 +226,7 @@ def test_changes_between_named_editions_are_checked(store):
 
 
 def test_a_segment_override_without_a_reason_is_refused_at_ingest(tmp_path):
-    from loaders.base import InputError
+    from loaders.errors import InputError
     (tmp_path / "mps.toml").write_text('area_code = "E09000023"\n[segment_overrides.home_care]\n'
                                        'direction = "grow"\n', encoding="utf-8")
     shutil.copy(SAMPLE / JUNE, tmp_path / JUNE)

@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from conftest import SAMPLE, real_file
-from loaders.base import InputError, read_sheets
+from loaders.errors import InputError
+from loaders.sheets import read_sheets
 from metrics.neighbourhood_gaps import gap_matrix
 
 REAL = "lewisham-open-data"

@@ -2,7 +2,7 @@
 one row per area and category, and one line naming file, row and column for anything else."""
 import pytest
 
-from loaders.base import InputError
+from loaders.errors import InputError
 from loaders.nomis_bulk import is_nomis_bulk, read_nomis_bulk_csv, split_header
 
 TS038_HEADER = ('"date","geography","geography code","Disability: Total: All usual residents",'

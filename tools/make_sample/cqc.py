@@ -17,19 +17,14 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from loaders.cqc import HEADER_COLUMNS as CORE  # the directory's columns, as the loader declares them
+
 from . import common as C
 
 FILE = "01_June_2017_HSCA_Active_Locations.xlsx"
 EARLIER_FILE = "01_December_2016_HSCA_Active_Locations.xlsx"
 EARLIER_AS_AT = dt.datetime(2016, 12, 1)
 
-CORE = ["Location ID", "Location HSCA start date", "Dormant (Y/N)", "Care home?", "Location Name",
-        "Care homes beds", "Location Type/Sector", "Location Inspection Directorate",
-        "Location Primary Inspection Category", "Location Latest Overall Rating", "Publication Date",
-        "Location Region", "Location Local Authority", "Location ONSPD CCG Code", "Location ONSPD CCG",
-        "Location Street Address", "Location City", "Location Postal Code", "Location Latitude",
-        "Location Longitude", "Brand ID", "Brand Name", "Provider ID", "Provider Name",
-        "Provider Ownership Type"]
 
 ACTIVITIES = [
     "Accommodation for persons who require nursing or personal care",
