@@ -106,7 +106,7 @@ def produced_by(table: str, kinds=None) -> str:
 
 def tables_of(scope: str, kinds=None) -> frozenset[str]:
     """The store tables the kinds of one scope (NATIONAL or COUNCIL) feed. The council's are held
-    for the profile authority only (`metrics.store.PROFILE_TABLES`)."""
+    for the profile authority only (`store.PROFILE_TABLES`)."""
     kinds = KINDS if kinds is None else kinds
     return frozenset(t for k in kinds if k.scope == scope for t in k.tables)
 

@@ -1,5 +1,5 @@
-"""National files are read by Arrow and loaded on whole columns (issue 14: loaders at raw-read
-speed). These pin that the Arrow paths change speed, never what is read: the same cell grid as
+"""National files are read by Arrow and loaded on whole columns (loaders at
+raw-read speed). These pin that the Arrow paths change speed, never what is read: the same cell grid as
 the pandas reader, the same store rows, warnings and provenance as the cell-by-cell loaders, on
 the sample, on the publishers' real files and on files built to be awkward; and that a bad cell
 in a file Arrow reads still gets the cell-by-cell error naming its row and column."""

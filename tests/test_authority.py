@@ -1,4 +1,4 @@
-"""Every authority in one store (issue 14, parts 3-4): `Store.for_authority`, `?authority=` on
+"""Every authority in one store: `Store.for_authority`, `?authority=` on
 pages and callbacks, the header picker, and comparators from the same national files."""
 from __future__ import annotations
 

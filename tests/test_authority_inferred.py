@@ -1,4 +1,4 @@
-"""Which authority a folder without mps.toml describes (issue 23, item 7): inferred when the
+"""Which authority a folder without mps.toml describes: inferred when the
 council's files, the POPPI/PANSI tables and the GP registrations agree on one (the summary says
 so, and the authority's profile is then read as if it had been named); refused in one line giving
 the two ways to name it when they disagree; a folder of national files alone is kept for every

@@ -1,4 +1,4 @@
-"""The committee member's brief: a two-page summary of ranked findings (issue 12), numbers pinned
+"""The committee member's brief: a two-page summary of ranked findings, numbers pinned
 by hand from the sample's inputs."""
 import re
 import shutil

@@ -1,4 +1,4 @@
-"""Issue 14: switching authority in the header picker, in the browser. The URL and the page's
+"""Switching authority in the header picker, in the browser. The URL and the page's
 chart and table follow, and the comparators (region) update; axe runs on both states."""
 import shutil
 from urllib.parse import parse_qs, urlparse

@@ -1,4 +1,4 @@
-"""The officer exports refreshed MPS tables (issue 12): opens Downloads, reads what each file holds,
+"""The officer exports refreshed MPS tables: opens Downloads, reads what each file holds,
 downloads the workbook and the CSV tables through the browser, and opens them as they would."""
 import csv
 import datetime as dt

@@ -1,4 +1,4 @@
-"""Each reader finishes their job in the browser (issue 12): the walk, not just the page load,
+"""Each reader finishes their job in the browser: the walk, not just the page load,
 with axe-core run on every state the walk visits."""
 import csv
 import datetime as dt

@@ -1,4 +1,4 @@
-"""The CSV fast paths (issue 14) give exactly what the cell-by-cell route gives.
+"""The CSV fast paths give exactly what the cell-by-cell route gives.
 
 Two fast paths: `_edge_space_in_csv` judges once from a CSV's bytes that no cell can begin or end
 with whitespace (so no column is scanned for it), and `plain_numbers` reads a column of plain

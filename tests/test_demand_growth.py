@@ -1,5 +1,5 @@
 """Demand against the region, England and the comparator authorities from the same national ONS
-projections (issue 14: comparators on the demand view), for any authority the store has ONS rows
+projections (comparators on the demand view), for any authority the store has ONS rows
 for, POPPI/PANSI or not. Each figure is worked out in the test from the raw CSV with pandas."""
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Numbers, dates and names at the edges, written into publishers' files and read by the real
-loaders (issue 29): each file is refused in one line naming the file and row, or loaded with every
+loaders: each file is refused in one line naming the file and row, or loaded with every
 value inside its plausible range (domain.plausibility) or missing, so no figure can show an absurd
 number. Never a traceback. Examples are bounded and derandomised: quick and the same every run."""
 import datetime as dt

@@ -1,4 +1,4 @@
-"""An export is written whole or not at all (issue 29): a table that fails part-way leaves the
+"""An export is written whole or not at all: a table that fails part-way leaves the
 previous folder, workbook or brief exactly as it was, and no half-written file beside it.
 Measured before: a failing table left 14 of 23 CSV files, the previous ones mixed with new."""
 import pandas as pd

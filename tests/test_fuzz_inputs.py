@@ -1,4 +1,4 @@
-"""Property-based fuzzing of ingest (issue 11): publishers' real formats, mutated the ways files
+"""Property-based fuzzing of ingest: publishers' real formats, mutated the ways files
 really get damaged (truncated, bytes flipped, columns swapped, re-encoded), must either load into
 the contract or be refused in one line naming the file, never raise. Examples are bounded and
 derandomised, so the run is quick and the same every time."""

@@ -1,4 +1,4 @@
-"""Hostile and awkward input files (issue 11): each refused with its name, before its parser can
+"""Hostile and awkward input files: each refused with its name, before its parser can
 exhaust memory, or read correctly; and the store survives every one of them."""
 import csv
 import json

@@ -1,4 +1,4 @@
-"""Implausible values in publishers' files (issue 29, measured cases): each is refused by name, or
+"""Implausible values in publishers' files (measured cases): each is refused by name, or
 loaded with a warning and kept out of every figure, and every export and the brief still work.
 
 The sample's older people's care homes in Lewisham (the June 2017 directory) have 672 beds: 482

@@ -62,7 +62,7 @@ def test_the_contract_names_each_kinds_loader_as_the_writer_of_its_tables():
 
 
 def test_the_council_kinds_tables_are_held_for_the_profile_authority_only():
-    from metrics.store import PROFILE_TABLES
+    from domain.contract import PROFILE_TABLES
 
     own = {t for t in PROFILE_TABLES if not t.startswith("lookup_")}
     assert own >= {"contracts", "activity", "finance", "caseloads", "boundaries", "neighbourhood_boundaries", "census"}

@@ -1,5 +1,5 @@
-"""KPIs against the comparator authorities from the same national Fingertips rows (issue 14:
-comparators on the KPI view, in exports and the brief), and the age a value is for named
+"""KPIs against the comparator authorities from the same national Fingertips rows
+(comparators on the KPI view, in exports and the brief), and the age a value is for named
 wherever it is shown. Pinned against the real County & UA campylobacter export, each mean worked
 out in the test from the raw CSV with plain pandas."""
 from __future__ import annotations

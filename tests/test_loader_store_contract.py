@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import ROOT, SAMPLE, real_file, write_csv
+from conftest import ROOT, SAMPLE, real_file
 from domain.contract import STORE_TABLES, ContractError, store_table
 from domain.contract import PARTITIONED_TABLES
 from loaders import LoadContext, finance, ons_population
@@ -200,19 +200,6 @@ def test_column_parsers_give_the_first_bad_row_and_notes_in_order():
                                        ("85+", ""), ("twelve", ""), ("10-14", "")])
 def test_ons_single_year_bands_come_from_the_vocabulary(text, band):
     assert ons_population.age_band(text) == band
-
-
-def test_activity_age_bands_are_normalised_and_checked(tmp_path, ctx):
-    from loaders import activity
-    rows = [["Period", "Primary Support Reason", "Support Setting", "Age Band", "Location", "Clients"],
-            ["2016/17", "Learning Disability Support", "All services", "Aged 18 to 64", "", "10"],
-            ["2016/17", "Learning Disability Support", "All services", "", "", "12"]]
-    f = activity.load(read_sheets(write_csv(tmp_path / "a.csv", rows)), ctx).frame
-    assert f.age_band.tolist() == ["18-64", "all"]
-    rows[2][3] = "grown-ups"
-    with pytest.raises(InputError) as e:
-        activity.load(read_sheets(write_csv(tmp_path / "b.csv", rows)), ctx)
-    assert (e.value.row, e.value.column) == (3, "Age Band") and "grown-ups" in e.value.problem
 
 
 # --------------------------------------------------------------------------- real publishers' files

@@ -138,32 +138,6 @@ def test_derived_direction_rule():
     assert segments.derived_direction({"supply": m("no_data", ""), "demand": m("no_data", "")}) == "not_rated"
 
 
-def _folder(tmp_path, names):
-    for name in names:
-        shutil.copy(SAMPLE / JUNE, tmp_path / name)
-    return tmp_path
-
-
-def test_two_editions_with_the_same_date_are_an_error(tmp_path):
-    report, _, _ = load_folder(_folder(tmp_path, [JUNE, "01_June_2017_HSCA_Active_Locations (copy).xlsx"]))
-    assert not report.ok
-    errors = [f.error for f in report.files if f.error]
-    assert len(errors) == 1 and "same date 2017-06-01" in errors[0] and JUNE in errors[0]
-
-
-def test_an_undated_edition_beside_others_is_an_error(tmp_path):
-    report, _, _ = load_folder(_folder(tmp_path, [JUNE, "HSCA_Active_Locations.xlsx"]))
-    errors = [f.error for f in report.files if f.error]
-    assert len(errors) == 1 and errors[0].startswith("HSCA_Active_Locations.xlsx: ") and "no edition date" in errors[0]
-
-
-def test_an_edition_out_of_order_is_warned_by_name(tmp_path):
-    report, _, _ = load_folder(_folder(tmp_path, ["01_January_2017_HSCA_Active_Locations.xlsx"]))
-    assert report.ok
-    warning = " ".join(report.files[0].warnings)
-    assert "edition dated 2017-01-01 holds ratings published as late as 2017-05-26" in warning
-
-
 def test_workforce_estimates_load_and_mark_pressure(store):
     w = store.table("workforce")
     lewisham = w[(w["area_name"] == "Lewisham") & (w["job_role"] == "All job roles")
@@ -193,27 +167,6 @@ def test_prices_against_the_cost_of_care_by_hand(store):
     assert r.loc["care_homes_65", "price_mark"] == "Below median cost of care"  # 560 <= 585 < 612
     assert r.loc["home_care", "price_mark"] == "Below cost of care (lower quartile)"  # 15.90 < 16.40
     assert r.loc["supported_living", "price_mark"] == "No data"
-
-
-def test_unit_cost_loader_refuses_a_file_with_no_known_setting(tmp_path):
-    from loaders.store import load_file
-    from loaders import LoadContext
-    bad = tmp_path / "unit_costs.csv"
-    bad.write_text("GEOGRAPHY_LEVEL,GEOGRAPHY_CODE,GEOGRAPHY_NAME,YEAR,SUPPORT_SETTING,AGE_BAND,ITEMVALUE\n"
-                   "Council,E09000023,Lewisham,2016-17,Short-term support: reablement,All,520\n", encoding="utf-8")
-    report, result = load_file(bad, LoadContext())
-    assert result is None and report.error.startswith("unit_costs.csv")
-    assert "no residential, nursing or home care unit cost rows" in report.error
-
-
-def test_workforce_loader_names_a_missing_column(tmp_path):
-    from loaders.store import load_file
-    from loaders import LoadContext
-    bad = tmp_path / "LA-data-download.csv"
-    bad.write_text("CSSR (LA area),Sector,Service,Job role,Turnover rate\nLewisham,All sectors,All services,"
-                   "All job roles,0.3\n", encoding="utf-8")
-    report, result = load_file(bad, LoadContext())
-    assert result is None and "required column(s) missing: Vacancy rate" in report.error
 
 
 def test_changes_between_named_editions_are_checked(store):

@@ -1,5 +1,5 @@
 """Numbers a user reads, worked out by hand from the sample's files, so that a changed formula
-fails (issue 10: the opportunities window, carers reached, neighbourhood demand, the export
+fails (the opportunities window, carers reached, neighbourhood demand, the export
 contract's population, client and comparator rows)."""
 import csv
 import datetime as dt

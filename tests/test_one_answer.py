@@ -396,7 +396,7 @@ def southwark_read(national_store, tmp_path_factory):
     page = (out / "brief.html").read_text(encoding="utf-8")
     tables = _html_tables(page)
     # The brief's list of the store's files names the sample authority's council files (their names):
-    # not a figure of its, and left out of what is read here (see the note on issue 24).
+    # not a figure of its, and left out of what is read here.
     page = page[:page.find("<caption>Source files</caption>")] if "<caption>Source files</caption>" in page else page
     page = re.sub(r"<table>.*?</table>", " ", page, flags=re.S)  # tables are read row by row (_own_rows)
     return {"pages": _read_pages(national_store, [f"{p}?authority={SOUTHWARK}" for p in NATIONAL_PAGES]),

@@ -1,4 +1,4 @@
-"""Issue 12: what a reader sees on Supply, Resources and Population, through the app's own
+"""What a reader sees on Supply, Resources and Population, through the app's own
 callback endpoint on the sample (figures pinned from the sample's CQC directory and finance file)."""
 import json
 

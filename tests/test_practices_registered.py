@@ -1,4 +1,4 @@
-"""Real practices only (issue 23, item 8): a practice of the profile that the registrations file does
+"""Real practices only: a practice of the profile that the registrations file does
 not hold is named in the ingest's warnings and is never counted or exported as the authority's
 practice (the practices table, the neighbourhoods' practice counts and registered patients)."""
 import shutil

@@ -1,5 +1,5 @@
-"""One council's own facts never appear under another's name (issue 14: every authority in one
-store). The store holds the profile authority's intentions, targets, contacts and segment
+"""One council's own facts never appear under another's name (every authority in
+one store). The store holds the profile authority's intentions, targets, contacts and segment
 directions, and its own files (contracts, activity, finance, caseloads, neighbourhoods); seen as
 another authority through the header picker, the store has none of them, and the page says why
 rather than asking for files to be added."""

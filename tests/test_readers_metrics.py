@@ -1,4 +1,4 @@
-"""The provider's and the commissioner's numbers (issue 12), pinned by hand from the sample."""
+"""The provider's and the commissioner's numbers, pinned by hand from the sample."""
 import pytest
 
 

@@ -1,4 +1,4 @@
-"""A refresh adds and keeps (issue 23, item 1): a folder with some files replaces what those files
+"""A refresh adds and keeps: a folder with some files replaces what those files
 give (tables, the rows of the same publisher's unit, CQC directory editions of the same date) and
 keeps everything else: the authority, its profile, earlier editions and the other tables. Checked
 through what a reader gets: the summary `mps ingest` prints, the manifest, the CSV export and the

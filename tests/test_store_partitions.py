@@ -1,4 +1,4 @@
-"""The store partitioned by authority (issue 14, part 4): tables with an authority dimension are
+"""The store partitioned by authority: tables with an authority dimension are
 Hive-partitioned Parquet datasets (`<table>/area_code=<GSS>/part-0.parquet`), and a store seen
 as an authority reads only the partitions it needs, through a bounded cache."""
 from __future__ import annotations

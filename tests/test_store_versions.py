@@ -1,4 +1,4 @@
-"""The store cannot be half-seen or lost silently (issue 11): versions behind one atomic link, a
+"""The store cannot be half-seen or lost silently: versions behind one atomic link, a
 reader pinned to one version, one writer at a time, nothing dropped without a word."""
 import errno
 import json

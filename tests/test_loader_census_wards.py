@@ -1,4 +1,4 @@
-"""Census tables as councils and ONS publish them (issue 23 items 3 and 5): Trafford Data Lab's real
+"""Census tables as councils and ONS publish them: Trafford Data Lab's real
 Census 2021 ward tables in the long layout, the same pivoted wide, the census year read from the
 file, every column used or named, other authorities' wards kept out; and the Trafford "done when":
 its files with the national Fingertips and GP files and no CQC directory ingest for E08000009, the
@@ -49,7 +49,7 @@ def trafford():
 
 def boundary_copy(folder: Path, drop: set[str] = frozenset()) -> Path:
     """Trafford's real 2022 ward boundaries. Its properties are `area_code`/`area_name`, which the
-    boundary loader learns on another branch (issue 23 item 6); here they are copied under the
+    boundary loader learns on another branch; here they are copied under the
     names it reads today (`code`/`name`), geometry untouched. `drop`: wards left out."""
     data = json.loads(real_file(BOUNDARY).read_text())
     data["features"] = [dict(f, properties={"code": f["properties"]["area_code"], "name": f["properties"]["area_name"]})
