@@ -124,7 +124,7 @@ def _protect(app: Dash) -> None:
         response.headers["Content-Security-Policy"] = policy[0]
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["Referrer-Policy"] = "no-referrer"  # nothing reads it: the view travels in the address
         return response
 
 
