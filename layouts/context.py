@@ -4,6 +4,11 @@ Each `app.create_app(store)` puts its own `Store` on its Flask app's config unde
 pages and callbacks look it up through Flask's `current_app`, so two apps in one process (tests,
 an authority picker, a worker serving a refreshed store) each answer from their own store and
 no module holds one in a global.
+
+Which authority and comparator set a request answers for is given as a value, by whoever has it
+as an argument: `use_view(authority, comparators)` (a page's framed layout, a download route) or
+`use_search(search)` (every page callback, from the page address's search it declares). Nothing
+here reads the request: no header, no query string, no body.
 """
 from __future__ import annotations
 
