@@ -5,6 +5,7 @@ page) with the authority's own name and colours: no crown, logotype or GDS Trans
 """
 from __future__ import annotations
 
+import threading
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -28,6 +29,28 @@ def nav(authority: str | None = None, comparators: str | None = None) -> html.Na
                     **{"aria-label": "Sections of the Market Position Statement"})
 
 
+_OPTIONS: dict[str, list] = {}
+_OPTIONS_KEPT = 8
+_OPTIONS_LOCK = threading.Lock()
+
+
+def _authority_options(store) -> list[tuple[str, html.Option]]:
+    """(code, unselected option) for each authority the store has rows for, made once per store
+    version (its path: the header is drawn within a request, on the pinned version) and shared by
+    every request, which copies only the chosen one: a national store lists ~150 authorities, and
+    making that many components took most of the header's time on every page. Never mutated."""
+    key = str(store.path)
+    found = _OPTIONS.get(key)
+    if found is None:
+        found = [(code, html.Option(f"{name} ({code})", value=code, selected=False))
+                 for code, name in store.authorities()]
+        with _OPTIONS_LOCK:
+            while len(_OPTIONS) >= _OPTIONS_KEPT:
+                _OPTIONS.pop(next(iter(_OPTIONS)))
+            _OPTIONS[key] = found
+    return found
+
+
 def picker(store) -> html.Form:
     """The authority and comparator pickers: native selects (labelled, keyboard usable, work
     without script) in a GET form on the current page, so choosing and pressing Show loads the
@@ -36,12 +59,12 @@ def picker(store) -> html.Form:
     `metrics.store.COMPARATOR_SETS` after a "Default" (no choice: the profile's list where the
     profile's authority has one, else the region; an empty `comparators=` is no choice), the one
     chosen selected, so switching authority does not carry one authority's set to another."""
-    choices = store.authorities()
+    choices = _authority_options(store)
     current = store.authority.area_code
     authority = [
         html.Label("Authority", htmlFor=ids.AUTHORITY_PICKER, className="picker-label"),
-        html.Select([html.Option(f"{name} ({code})", value=code, selected=code == current)
-                     for code, name in choices], id=ids.AUTHORITY_PICKER, name="authority",
+        html.Select([html.Option(option.children, value=code, selected=True) if code == current else option
+                     for code, option in choices], id=ids.AUTHORITY_PICKER, name="authority",
                     className="picker-select"),
     ] if len(choices) >= 2 else []
     chosen = store.view_query().get("comparators", "")

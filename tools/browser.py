@@ -66,7 +66,7 @@ class Server:
 def make_driver(width=1366, height=900, log_network=False, arguments=()):
     """Headless Chromium; with ``log_network`` its performance log (every request, through the
     DevTools protocol) and the page's console are kept for ``driver.get_log``; ``arguments`` are
-    more Chromium switches (e.g. ``--no-referrers``)."""
+    more Chromium switches (e.g. ``--lang=en-GB``)."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
