@@ -47,8 +47,8 @@ def create_app(store: str | Path | Store = DEFAULT_STORE) -> Dash:
     app.layout = shell.layout
 
     from exports import downloads
-    downloads.register(app.server, context.store, context.authority_problem)
-    downloads.register_published(app.server, context.store, context.authority_problem)
+    downloads.register(app.server, context.use_view, context.authority_problem)
+    downloads.register_published(app.server, context.use_view, context.authority_problem)
 
     _protect(app)
 
@@ -64,11 +64,15 @@ def create_app(store: str | Path | Store = DEFAULT_STORE) -> Dash:
 
 def _add_pages(app: Dash) -> None:
     """Import each page (its `dash.register_page` runs once per process, after the first app
-    exists, as Dash Pages requires) and bind the page's callbacks, if it has any, to this app."""
+    exists, as Dash Pages requires) and bind the page's callbacks, if it has any, to this app.
+    Each page's layout is registered framed (`layouts.shell.framed`): it takes `authority` and
+    `comparators` from the address's query, as Dash Pages passes it, and draws the header."""
     for name in page_names():
         importlib.import_module(f"layouts.pages.{name}")
         if importlib.util.find_spec(f"callbacks.{name}") is not None:
             importlib.import_module(f"callbacks.{name}").page.bind(app)
+    for page in dash.page_registry.values():  # each page's layout chooses its view and draws the frame
+        page["layout"] = shell.framed(page["layout"])
 
 
 # Paths Dash and the app serve besides the pages themselves.
@@ -120,7 +124,7 @@ def _protect(app: Dash) -> None:
         response.headers["Content-Security-Policy"] = policy[0]
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["Referrer-Policy"] = "no-referrer"  # nothing reads it: the view travels in the address
         return response
 
 

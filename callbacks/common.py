@@ -3,6 +3,7 @@ the URL's query string in step with the selections (so any view can be bookmarke
 from __future__ import annotations
 
 from contextvars import ContextVar
+from functools import wraps
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -68,20 +69,21 @@ class PageCallbacks:
                         Input(ids.query(self.name), "data"))
 
     def bind(self, app: Dash) -> None:
-        # Every server callback also sends the page address's query (State, dropped before the
-        # page's function is called): `layouts.context` reads its `authority` from the request,
-        # so the page's functions keep their signatures and still answer for ?authority=.
+        # Every server callback also declares the page address's search (State, the last value):
+        # `_in_view` makes the view it names (`?authority=`, `?comparators=`) this call's store and
+        # calls the page's function without it, so the page's functions keep their signatures.
         for args, kwargs, fn in self._server:
-            app.callback(*args, State(ids.URL, "search"), **kwargs)(_without_last(fn))
+            app.callback(*args, State(ids.URL, "search"), **kwargs)(_in_view(fn))
         for script, args, kwargs in self._clientside:
             app.clientside_callback(script, *args, **kwargs)
 
 
-def _without_last(fn):
-    from functools import wraps
-
+def _in_view(fn):
+    """`fn` answering for the view its last argument (the page address's search) names:
+    `context.use_search(search)`, then `fn` with the other values."""
     @wraps(fn)
     def call(*values):
+        context.use_search(values[-1])
         return fn(*values[:-1])
     return call
 

@@ -20,7 +20,7 @@ import zipfile
 from urllib.parse import urlencode
 from pathlib import Path
 
-from flask import Flask, Response, send_file, send_from_directory
+from flask import Flask, Response, request, send_file, send_from_directory
 
 from store import Store
 
@@ -190,13 +190,15 @@ def not_found(message: str) -> Response:
     return Response(message + "\n", status=404, mimetype="text/plain")
 
 
-def register(server: Flask, get_store, authority_problem=lambda: None) -> None:
+def register(server: Flask, view, authority_problem=lambda: None) -> None:
+    """/download/<key>?authority=CODE&comparators=SET: the route's own query chooses the view
+    (`view(authority, comparators)` -> the store seen so, e.g. `layouts.context.use_view`)."""
     @server.route("/download/<key>")
     def download(key: str):
         if key not in FILES:
             return not_found(f"There is no download called '{key[:60]}'. The downloads are: "
                              + ", ".join(FILES) + ".")
-        store = get_store()
+        store = view(request.args.get("authority"), request.args.get("comparators"))
         if not store.exists:
             return not_found("The dashboard has no data yet: run `mps ingest` first.")
         problem = authority_problem()
@@ -207,12 +209,13 @@ def register(server: Flask, get_store, authority_problem=lambda: None) -> None:
         return send_file(body, mimetype=FILES[key][2], as_attachment=True, download_name=file_name(store, key))
 
 
-def register_published(server: Flask, get_store, authority_problem=lambda: None) -> None:
+def register_published(server: Flask, view, authority_problem=lambda: None) -> None:
     """/published/<code>/<file>: the statement `mps publish` wrote from the current store version
-    (its site folder, served as static files; a name outside it is a 404, never another file)."""
+    for the authority the path names (its site folder, served as static files; a name outside it
+    is a 404, never another file)."""
     @server.route("/published/<code>/<path:name>")
     def published_file(code: str, name: str):
-        store = get_store()
+        store = view(None if code == "store" else code, None)
         if not store.exists or authority_problem():
             return not_found("There is no published statement for this authority.")
         record = published(store)

@@ -5,8 +5,11 @@ page) with the authority's own name and colours: no crown, logotype or GDS Trans
 """
 from __future__ import annotations
 
-import dash
+import threading
+from functools import wraps
 from urllib.parse import urlencode
+
+import dash
 
 from dash import dcc, html
 
@@ -26,6 +29,28 @@ def nav(authority: str | None = None, comparators: str | None = None) -> html.Na
                     **{"aria-label": "Sections of the Market Position Statement"})
 
 
+_OPTIONS: dict[str, list] = {}
+_OPTIONS_KEPT = 8
+_OPTIONS_LOCK = threading.Lock()
+
+
+def _authority_options(store) -> list[tuple[str, html.Option]]:
+    """(code, unselected option) for each authority the store has rows for, made once per store
+    version (its path: the header is drawn within a request, on the pinned version) and shared by
+    every request, which copies only the chosen one: a national store lists ~150 authorities, and
+    making that many components took most of the header's time on every page. Never mutated."""
+    key = str(store.path)
+    found = _OPTIONS.get(key)
+    if found is None:
+        found = [(code, html.Option(f"{name} ({code})", value=code, selected=False))
+                 for code, name in store.authorities()]
+        with _OPTIONS_LOCK:
+            while len(_OPTIONS) >= _OPTIONS_KEPT:
+                _OPTIONS.pop(next(iter(_OPTIONS)))
+            _OPTIONS[key] = found
+    return found
+
+
 def picker(store) -> html.Form:
     """The authority and comparator pickers: native selects (labelled, keyboard usable, work
     without script) in a GET form on the current page, so choosing and pressing Show loads the
@@ -34,12 +59,12 @@ def picker(store) -> html.Form:
     `store.COMPARATOR_SETS` after a "Default" (no choice: the profile's list where the
     profile's authority has one, else the region; an empty `comparators=` is no choice), the one
     chosen selected, so switching authority does not carry one authority's set to another."""
-    choices = store.authorities()
+    choices = _authority_options(store)
     current = store.authority.area_code
     authority = [
         html.Label("Authority", htmlFor=ids.AUTHORITY_PICKER, className="picker-label"),
-        html.Select([html.Option(f"{name} ({code})", value=code, selected=code == current)
-                     for code, name in choices], id=ids.AUTHORITY_PICKER, name="authority",
+        html.Select([html.Option(option.children, value=code, selected=True) if code == current else option
+                     for code, option in choices], id=ids.AUTHORITY_PICKER, name="authority",
                     className="picker-select"),
     ] if len(choices) >= 2 else []
     chosen = store.view_query().get("comparators", "")
@@ -58,6 +83,38 @@ def picker(store) -> html.Form:
 
 
 def layout():
+    """The frame Dash serves at `/_dash-layout`, fetched by script after the page loads: nothing
+    in it depends on the authority, since that request does not carry the page's address. The
+    header with the authority's name and pickers, the navigation and the notices are drawn with
+    each page (`framed`), from the page's own arguments."""
+    return html.Div([
+        html.A("Skip to main content", href="#" + ids.MAIN, className="skip-link"),
+        dcc.Location(id=ids.URL, refresh="callback-nav"),
+        dash.page_container,
+        html.Footer(html.P(["Figures come from the files listed on ",
+                            dcc.Link("About the data", href="/about"), "."]), className="site-footer"),
+    ], className="page")
+
+
+def framed(page_layout):
+    """A page's `layout(**query)` as Dash Pages calls it (with the address's query as arguments):
+    `authority` and `comparators` choose the view (`context.use_view`), the page's own layout gets
+    the rest of the query, and its content comes inside the frame that names the authority
+    (`frame`). `app.create_app` registers every page's layout so, once."""
+    if getattr(page_layout, "framed", False):
+        return page_layout
+
+    @wraps(page_layout)
+    def page(authority=None, comparators=None, **query):
+        context.use_view(authority, comparators)
+        return frame(page_layout(**query))
+    page.framed = True
+    return page
+
+
+def frame(content) -> list:
+    """The header (the authority's name, logo and pickers), the navigation, the notices about the
+    chosen view and `content` in the main landmark, all for this request's view."""
     store = context.store()
     problem = context.authority_problem()
     comparator_problem = context.comparator_problem()
@@ -68,9 +125,7 @@ def layout():
     organisation = branding.get("organisation") or (authority and f"{authority} Council") or "Your council"
     if chosen != own:  # another authority's figures: its name, not the profile's branding
         organisation = f"{authority} Council" if authority else organisation
-    return html.Div([
-        html.A("Skip to main content", href="#" + ids.MAIN, className="skip-link"),
-        dcc.Location(id=ids.URL, refresh="callback-nav"),
+    return [
         html.Header([
             html.Div([
                 html.Img(src="/branding/logo", alt=f"{organisation} logo", className="org-logo")
@@ -84,7 +139,5 @@ def layout():
         html.Div(problem, id=ids.AUTHORITY_PROBLEM, role="alert", className="authority-problem") if problem else None,
         html.Div(comparator_problem, id=ids.COMPARATOR_PROBLEM, role="alert", className="authority-problem")
         if comparator_problem else None,
-        html.Main(dash.page_container, id=ids.MAIN, tabIndex="-1", className="main"),
-        html.Footer(html.P(["Figures come from the files listed on ",
-                            dcc.Link("About the data", href="/about"), "."]), className="site-footer"),
-    ], className="page")
+        html.Main(content, id=ids.MAIN, tabIndex="-1", className="main"),
+    ]

@@ -124,3 +124,18 @@ def driver(server):
     d = make_driver()
     yield d
     d.quit()
+
+
+def page_as_drawn(client, address: str) -> str:
+    """A page as Dash's router draws it for `address` (path and query): the header with the
+    authority's name and pickers, the navigation, the notices and the page's content, as the
+    browser receives them after loading the address. No referrer is involved."""
+    from urllib.parse import urlsplit
+
+    from benchmarks.bench_callbacks import payload
+    router = next(d for d in client.get("/_dash-dependencies").get_json() if "_pages_content" in d["output"])
+    parts = urlsplit(address)
+    answer = client.post("/_dash-update-component",
+                         json=payload(router, [parts.path or "/", f"?{parts.query}" if parts.query else ""]))
+    assert answer.status_code == 200, answer.get_data(as_text=True)[:500]
+    return answer.get_data(as_text=True)

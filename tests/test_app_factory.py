@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from conftest import ROOT, SAMPLE
+from conftest import ROOT, SAMPLE, page_as_drawn
 from benchmarks.bench_callbacks import payload
 
 
@@ -24,7 +24,7 @@ def other_store(tmp_path_factory):
 
 
 def _layout_text(client) -> str:
-    return client.get("/_dash-layout").get_data(as_text=True)
+    return page_as_drawn(client, "/")  # the header comes with the page
 
 
 def _demand_title(client) -> str:

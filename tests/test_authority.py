@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from conftest import page_as_drawn
 from store import Store, UnknownAuthority
 
 
@@ -75,9 +76,10 @@ def test_picker_lists_authorities_with_rows(sample_store, national_store):
 
 
 def _page(app, path):
+    """The page load's status and the page as Dash's router draws it for the address (the header
+    with the authority's name and pickers comes with it): no referrer is sent."""
     client = app.server.test_client()
-    shell = client.get("/_dash-layout", headers={"Referer": "http://localhost" + path}).get_data(as_text=True)
-    return client.get(path).status_code, shell
+    return client.get(path).status_code, page_as_drawn(client, path)
 
 
 def test_shell_shows_picker_and_problems(national_store):

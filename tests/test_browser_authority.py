@@ -67,3 +67,36 @@ def test_another_authority_is_told_whose_council_files_the_store_holds(server, d
     page = driver.find_element("tag name", "main").text
     assert "transitions team" not in page and "Extra care has not yet reduced" not in page
     axe_clean(driver)
+
+
+def test_without_a_referrer_the_header_names_the_chosen_authority(server):
+    """The app sends `Referrer-Policy: no-referrer`, so Chromium sends no Referer with any of the
+    page's requests (its network log is read to be sure): Southwark's Performance page, loaded by its
+    address, names Southwark in the header and the picker, and its chart's table holds Southwark's
+    campylobacter rate (66.1 per 100,000 in 2017; London 63.2); the same page without the query is
+    the profile authority's again."""
+    import json
+
+    from tools.browser import make_driver
+    driver = make_driver(log_network=True)
+    try:
+        driver.get(server.url + "/performance?sex=Persons&authority=E09000028")
+        settled(driver)
+        assert wait_until(lambda: driver.find_element("css selector", ".org-name").text) == "Southwark Council"
+        from selenium.webdriver.support.ui import Select
+        assert Select(driver.find_element("id", "authority-picker")).first_selected_option.get_attribute("value") \
+            == "E09000028"
+        table = wait_until(lambda: text_of(driver, "performance-chart-table"))
+        assert "66.1" in table and "63.2" in table
+        sent = [json.loads(e["message"])["message"]["params"]["request"] for e in driver.get_log("performance")
+                if '"Network.requestWillBeSent"' in e["message"]]
+        ours = [r for r in sent if r["url"].startswith(server.url)]
+        assert any("/_dash-layout" in r["url"] for r in ours) and any("/_dash-update-component" in r["url"] for r in ours)
+        assert [r["url"] for r in ours if r["headers"].get("Referer")] == []  # (the log shows it blank)
+        assert {r["referrerPolicy"] for r in ours if "/_dash-" in r["url"]} == {"no-referrer"}
+        driver.get(server.url + "/performance")
+        settled(driver)
+        assert "Lewisham" in wait_until(lambda: driver.find_element("css selector", ".org-name").text)
+        axe_clean(driver)
+    finally:
+        driver.quit()

@@ -93,7 +93,9 @@ def test_the_demand_page_shows_the_growth_for_an_authority_without_poppi(store_w
     store = store_with(("2022 SNPP Population persons (County Durham excerpt).csv", real_file(ONS_EXCERPT)))
     app = create_app(store)
     from layouts.pages import demand  # registered once an app exists (Dash Pages)
+    from layouts import context
     with app.server.test_request_context(f"/demand?authority={DURHAM}"):
+        context.use_view(DURHAM)  # as the page's framed layout does with the address's query
         text = json.dumps(demand.layout().to_plotly_json(), default=lambda o: o.to_plotly_json())
     assert "demand-growth-chart" in text and "County Durham against North East" in text
     assert "not available for County Durham" in text  # POPPI/PANSI are Lewisham's only

@@ -42,7 +42,7 @@ def test_security_headers(client):
     assert "'unsafe-inline'" not in script_src and "'sha256-" in script_src
     assert h["X-Content-Type-Options"] == "nosniff"
     assert h["X-Frame-Options"] == "DENY"
-    assert h["Referrer-Policy"] == "same-origin"
+    assert h["Referrer-Policy"] == "no-referrer"  # the authority travels in the address, never in a referrer
 
 
 def test_the_served_app_names_no_server_software(sample_store):

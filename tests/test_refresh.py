@@ -10,7 +10,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from conftest import SAMPLE
+from conftest import SAMPLE, page_as_drawn
 from test_ingest import mps
 
 JUNE = "01_June_2017_HSCA_Active_Locations.xlsx"
@@ -30,7 +30,7 @@ def export(store, out) -> dict[str, pd.DataFrame]:
 
 def header(store) -> str:
     from app import create_app
-    return create_app(store).server.test_client().get("/_dash-layout").get_data(as_text=True)
+    return page_as_drawn(create_app(store).server.test_client(), "/")  # the header comes with the page
 
 
 @pytest.fixture(scope="module")

@@ -63,9 +63,10 @@ class Server:
         self.log.close()
 
 
-def make_driver(width=1366, height=900, log_network=False):
+def make_driver(width=1366, height=900, log_network=False, arguments=()):
     """Headless Chromium; with ``log_network`` its performance log (every request, through the
-    DevTools protocol) and the page's console are kept for ``driver.get_log``."""
+    DevTools protocol) and the page's console are kept for ``driver.get_log``; ``arguments`` are
+    more Chromium switches (e.g. ``--lang=en-GB``)."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -73,7 +74,7 @@ def make_driver(width=1366, height=900, log_network=False):
     opts.binary_location = CHROMIUM
     for arg in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", f"--window-size={width},{height}"]:
+                "--disable-component-update", "--disable-sync", f"--window-size={width},{height}", *arguments]:
         opts.add_argument(arg)
     if log_network:
         opts.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
