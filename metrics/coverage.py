@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain.labels import FILE_KIND_LABELS
-from .store import Store, per_store_version
+from metrics.store import Store, per_store_version
 
 DIRECTORY = FILE_KIND_LABELS["cqc_locations"]  # "CQC care directory": the kind of file, by name
 DIRECTORY_FILE = "HSCA_Active_Locations, from cqc.org.uk"

@@ -47,7 +47,7 @@ brief puts one council's intentions under another's name."""
 COMPARATOR_SETS = {"profile": "the profile's list", "region": "the region's authorities",
                    "peers": "similar councils (peer groups)"}
 """The comparator sets a view may choose (`?comparators=`): the authority's profile list, the other
-upper-tier authorities of its region, or its peers by NHS England's method (metrics/peers.py).
+upper-tier authorities of its region, or its peers by NHS England's method (metrics/comparators/peers.py).
 Without a choice: the profile's list where the profile authority has one, else the region."""
 
 
@@ -319,7 +319,7 @@ def _comparators(path: str, stamp: float, code: str | None, chosen: str | None
             return profile, "profile", None
         return (*default, "This authority has no profile list of comparators: showing "
                 f"{COMPARATOR_SETS[default[1]]} instead.")
-    from metrics import peers
+    from metrics.comparators import peers  # the store sits below the topics: only the peers choice reaches up
     store = Store(path)
     found = peers.peers_of(store, code)
     if found:

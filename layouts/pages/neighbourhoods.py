@@ -7,9 +7,9 @@ import dash
 from dash import dcc, html
 
 from domain.labels import CENSUS_MEASURE_LABELS, CLIENT_GROUP_LABELS
-from metrics import areas as census_areas
-from metrics.area_profile import areas
-from metrics.neighbourhood_gaps import CASELOAD_GROUP, CASELOAD_SERVICE, MAP_SERVICES, PHRASES
+from metrics.places import areas as census_areas
+from metrics.places.area_profile import areas
+from metrics.places.neighbourhood_gaps import CASELOAD_GROUP, CASELOAD_SERVICE, MAP_SERVICES, PHRASES
 from .. import context, figures, ids
 from ..components import (chart_block, data_table, empty_store_notice, missing_notice, no_neighbourhoods_notice, page,
                           select)

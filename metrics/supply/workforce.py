@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .store import Store, per_store_version
+from metrics.store import Store, per_store_version
 
 WORKFORCE_COLUMNS = ["period", "service", "measure", "area_type", "area_name", "value"]
 AREA_ORDER = {"la": 0, "region": 1, "england": 2}

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import gaps, supply
-from .store import Store
+from metrics.store import Store
+from metrics.supply import gaps, supply
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,10 @@ import pandas as pd
 
 from domain.labels import age_phrase, client_group_label, measure_phrase
 from domain.vocabulary import DEFAULT_OCCUPANCY, HIGH_IS_GOOD, LOW_IS_GOOD
-from . import ascof, gaps, kpis
-from .demand import headline, mps_horizon
-from .store import Store, per_store_version
+from metrics.demand.demand import headline, mps_horizon
+from metrics.performance import ascof, kpis
+from metrics.store import Store, per_store_version
+from metrics.supply import gaps
 
 RANKING_RULE = ("Findings are ranked by direction against polarity (red first, then amber, green and "
                 "context), within each the adult social care outcomes framework (ASCOF) measures first, "
@@ -162,7 +163,7 @@ def _kpi_findings(store: Store) -> list[Finding]:
         }.get(cmp_, ("context", "no good or bad direction: context only"))
         if polarity not in (HIGH_IS_GOOD, LOW_IS_GOOD):
             rag, meaning = "context", "no good or bad direction: context only"
-        comp = _num(r["comparators_value"])  # metrics.kpis.comparators_mean
+        comp = _num(r["comparators_value"])  # metrics.performance.kpis.comparators_mean
         parts = []
         if eng is not None:
             parts.append(f"England {_fmt(eng)}")
@@ -189,7 +190,7 @@ def _kpi_findings(store: Store) -> list[Finding]:
 def _ascof_findings(store: Store) -> list[Finding]:
     """One finding per ASCOF measure: its latest Total row (or, for a measure published without a
     Total, its first disaggregation), judged against England by 95% interval and declared polarity
-    (metrics.ascof.ascof_table); a measure without an interval (a score) or a polarity is context."""
+    (metrics.performance.ascof.ascof_table); a measure without an interval (a score) or a polarity is context."""
     table = ascof.ascof_table(store)
     if table.empty:
         return []
