@@ -19,10 +19,11 @@ from metrics.performance import ascof, kpis
 from metrics.demand import demand
 from metrics.supply import gaps, opportunities, supply
 from metrics.coverage import directory_missing_sentence, editions_sentence
-from metrics.summary.findings import MIN_FINDINGS, RANKING_RULE, RAG_WORDS, declared_indicators, findings
+from metrics.summary.findings import MIN_FINDINGS, declared_indicators
 from domain.labels import CLIENT_GROUP_LABELS, column_label, fmt_cell, fmt_date, measure_label
 from domain.vocabulary import DEFAULT_OCCUPANCY
-from metrics.summary.overview import key_facts
+from sentences.findings import RANKING_RULE, RAG_WORDS, findings
+from sentences.overview import key_facts
 from metrics.store import Store
 from metrics.tables import mps_tables
 

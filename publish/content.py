@@ -22,7 +22,7 @@ from domain.labels import fmt_date
 from exports.brief import Chart, Section, Summary, build_sections, build_summary
 from layouts import figures
 from metrics.supply import gaps, opportunities
-from metrics.summary.findings import RAG_WORDS
+from sentences.findings import RAG_WORDS
 from metrics.supply.market import comparator_names
 from metrics.store import Store
 from metrics.tables import mps_tables

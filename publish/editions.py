@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from metrics.supply import supply
-from metrics.summary.overview import key_facts
+from sentences.overview import key_facts
 from metrics.store import Store
 from metrics.tables import mps_tables
 

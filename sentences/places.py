@@ -1,9 +1,10 @@
-"""Sentences about places: resident against registered population by neighbourhood."""
+"""Sentences about places: resident against registered population by neighbourhood, and the carers the
+council supports against the census's unpaid carers."""
 from __future__ import annotations
 
 import pandas as pd
 
-from metrics.places.areas import census_year
+from metrics.places.areas import carers_reach, census_year
 from metrics.places.neighbourhoods import extract_dates, resident_vs_registered
 from metrics.store import Store
 
@@ -32,3 +33,14 @@ def resident_sentence(store: Store) -> str:
 def _registration_date(store: Store) -> str:
     dates = extract_dates(store)
     return dates[-1] if dates else "no extract"
+
+
+def carers_reach_sentence(store: Store) -> str:
+    """metrics.places.areas.carers_reach in one sentence ("" when the store lacks it)."""
+    r = carers_reach(store)
+    if r is None:
+        return ""
+    return (f"The council supported {r['supported']:,.0f} carers in {r['period']}: "
+            f"{r['pct']:.1f}% of the {r['census_carers']:,.0f} residents providing unpaid care at Census "
+            f"{r['census_year']}. Support is not recorded by ward, so each ward's carers are read against the "
+            "borough's share of residents who care.")

@@ -126,7 +126,7 @@ def test_an_interval_is_only_given_where_numerator_and_denominator_reproduce_the
 
 # --------------------------------------------------------------------------- findings, page, brief
 def test_findings_draw_on_ascof_first_within_each_mark(store):
-    from metrics.summary.findings import findings
+    from sentences.findings import findings
     f = findings(store)
     amber = f[f["rag"] == "amber"]["finding_key"].tolist()
     assert amber[:3] == ["ascof_2A(2)", "ascof_3A", "ascof_1C(1A)"]  # gap from England 11.6%, 4.8%, 0.5%

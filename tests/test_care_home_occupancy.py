@@ -69,7 +69,7 @@ def test_the_what_if_starts_from_the_real_occupancy_and_says_its_month(store):
 def test_the_page_and_the_findings_say_where_the_occupancy_comes_from(store):
     import json
     from app import create_app
-    from metrics.summary.findings import findings
+    from sentences.findings import findings
     app = create_app(store.path)
     from layouts.pages import gaps as page
     with app.server.test_request_context("/gaps"):

@@ -54,7 +54,7 @@ def test_findings_come_from_adult_social_care_indicators_only(national_store):
     """Southwark holds only the national campylobacter export: food poisoning is not an adult social
     care indicator (data/lookups/indicator_polarity.csv declares which are), so it is never a finding
     for scrutiny, however far from England it is."""
-    from metrics.summary.findings import findings
+    from sentences.findings import findings
     f = findings(Store(national_store).for_authority(SOUTHWARK))
     assert not f["sentence"].str.contains("ampylobacter").any()
     assert not f["finding_key"].str.startswith("kpi_").any()
@@ -63,7 +63,7 @@ def test_findings_come_from_adult_social_care_indicators_only(national_store):
 def test_a_finding_says_whose_value_it_is_once():
     """Ages as a reader writes them ("0-9", not "0-9 yrs"), and not twice when the name says it
     (the brief printed "Hip fractures (65+) (65+ yrs)")."""
-    from metrics.summary.findings import _who
+    from sentences.findings import _who
     assert _who("Persons", "0-9 yrs", "Campylobacter cases") == " (0-9)"
     assert _who("Female", "65+ yrs", "Hip fractures (65+)") == " (female)"
     assert _who("Persons", "65+ yrs", "Hip fractures (65+)") == ""

@@ -258,7 +258,7 @@ def test_key_facts_are_the_mps_figures_with_their_source_rows(store):
     population row 11), 1,800 with dementia (POPPI dementia row 11), diagnosis 1,330 / 1,800 =
     73.9%, 1,120 adults with a learning disability (PANSI row 10), 18 older people's homes with
     672 beds, 123 of 180 LD placements out of area = 68.3%."""
-    from metrics.summary.overview import key_facts
+    from sentences.overview import key_facts
     facts = {f.label: f for f in key_facts(store)}
     expected = {"Residents (all ages)": (305945, "2014 SNPP Population persons.csv, row 93"),
                 "Residents aged 65 and over": (26800, "POPPI_Lewisham_population_2017.xls, row 11"),

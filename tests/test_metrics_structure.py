@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("domain", "loaders", "metrics", "layouts", "callbacks", "exports", "publish", "narrative")
+PACKAGES = ("domain", "loaders", "metrics", "layouts", "callbacks", "exports", "publish", "sentences")
 TOP_MODULES = ("app", "mps_cli", "serving")
 # Where an import inside a function must say why. metrics/ is this rule's first home; the other layers'
 # imports inside functions predate the rule (widen this tuple as each layer gives its reasons).
@@ -152,6 +152,17 @@ def test_metrics_import_no_presentation_layer():
     _, found = _graph()
     upward = sorted(f"{name} -> {target}" for name, rows in found.items() if name.startswith("metrics")
                     for target, _, _ in rows
-                    if target.split(".")[0] in ("layouts", "callbacks", "exports", "publish", "narrative",
+                    if target.split(".")[0] in ("layouts", "callbacks", "exports", "publish", "sentences",
                                                 "app", "mps_cli", "serving"))
     assert upward == []
+
+
+def test_sentences_sit_between_metrics_and_presentation():
+    """sentences/ words the metrics for pages, exports and the brief: it reads domain and metrics only,
+    and metrics never reads it (a metric returns numbers, frames and flags)."""
+    _, found = _graph()
+    allowed = ("domain", "metrics", "sentences")
+    wrong = sorted(f"{name} -> {target}" for name, rows in found.items() if name.startswith("sentences")
+                   for target, _, _ in rows if target.split(".")[0] not in allowed)
+    assert wrong == []
+    assert any(t.startswith("metrics.summary.findings") for t, _, _ in found["sentences.findings"])

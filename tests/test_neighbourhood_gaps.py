@@ -172,6 +172,25 @@ def test_carers_demand_by_ward_is_the_census_count_of_carers(real_store):
     assert (others["demand_measure"] == "dementia").all()  # other groups still share their neighbourhood's
 
 
+def test_carers_reach_is_a_figure_and_its_sentence_says_it(real_store):
+    """The council supported 4,805 carers (all ages) in 2016/17, the sample's latest
+    council_activity.csv row; against the census's unpaid carers in the borough (the census_wards
+    export's authority row). The metric gives the numbers, sentences.places words them."""
+    from metrics.places.areas import carers_reach
+    from metrics.store import Store
+    from metrics.tables import mps_tables
+    from sentences.places import carers_reach_sentence
+    s = Store(real_store)
+    r = carers_reach(s)
+    t = mps_tables(s)["census_wards"]
+    census = t[(t["measure"] == "unpaid_carers") & (t["area_type"] == "la")]["value"].iloc[0]
+    assert (r["supported"], r["period"], r["census_year"]) == (4805, "2016/17", 2011)
+    assert r["census_carers"] == census and r["pct"] == 4805 / census * 100
+    assert carers_reach_sentence(s).startswith(
+        f"The council supported 4,805 carers in 2016/17: {4805 / census * 100:.1f}% of the {census:,.0f} residents "
+        "providing unpaid care at Census 2011.")
+
+
 def test_the_census_wards_export_says_2011_and_reconciles_with_lewishams_row(real_store):
     from metrics.store import Store
     from metrics.tables import mps_tables

@@ -79,7 +79,7 @@ def test_the_mps_horizon_is_one_setting_the_profile_can_change(tmp_path):
     from conftest import PROFILE, SAMPLE
     from loaders.store import ingest
     from metrics.demand import demand
-    from metrics.summary import findings
+    from sentences import findings
     from metrics.supply import opportunities
     from metrics.store import Store
     profile = tmp_path / "profile"

@@ -6,9 +6,9 @@ from domain.labels import client_group_label
 from domain.vocabulary import CLIENT_GROUPS
 from metrics.coverage import editions_sentence
 from metrics.demand.demand import rationale_sentences
-from metrics.summary.findings import RAG_WORDS, RANKING_RULE, findings
+from sentences.findings import RAG_WORDS, RANKING_RULE, findings
 from metrics.supply.market import change_sentences
-from metrics.summary.overview import key_facts
+from sentences.overview import key_facts
 from .. import context, ids
 from ..components import empty_store_notice
 

@@ -270,22 +270,21 @@ def borough_residents(store: Store) -> float | None:
     return float(value) if value is not None and pd.notna(value) else None
 
 
-def carers_reach_sentence(store: Store) -> str:
+def carers_reach(store: Store) -> dict | None:
     """Carers supported by the council (all ages, latest year) against census unpaid carers in the
-    borough, in one sentence: support is not recorded by ward in the inputs, so a ward's carers are
-    read against the borough's share of residents who care. Unit: % of census carers."""
+    borough: {supported, period, census_carers, census_year, pct} (pct: % of census carers), or None
+    when the store lacks either. Support is not recorded by ward in the inputs, so a ward's carers
+    are read against the borough's share (sentences.places.carers_reach_sentence says so)."""
     census = _authority_census(store)["value"] if len(store.table("census")) else pd.Series(dtype=float)
     carers = census.get("unpaid_carers")
     act = store.table("activity")
     act = act[(act["setting"] == "carers_supported") & (act["age_band"] == "all")] if len(act) else act
     if carers is None or pd.isna(carers) or act.empty:
-        return ""
+        return None
     latest = act[act["year"] == act["year"].max()]
     supported = float(latest["clients"].sum())
-    return (f"The council supported {supported:,.0f} carers in {latest['period'].iloc[0]}: "
-            f"{supported / carers * 100:.1f}% of the {carers:,.0f} residents providing unpaid care at Census "
-            f"{census_year(store)}. Support is not recorded by ward, so each ward's carers are read against the "
-            "borough's share of residents who care.")
+    return {"supported": supported, "period": latest["period"].iloc[0], "census_carers": float(carers),
+            "census_year": census_year(store), "pct": supported / carers * 100}
 
 
 CENSUS_DEMAND = (("unpaid_carers", "People giving unpaid care", ("unpaid_carers",)),
