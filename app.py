@@ -186,7 +186,7 @@ def warm(app: Dash, budget_seconds: float = 60.0) -> int:
     values: dict[tuple[str, str], object] = {}
     try:  # peer groups are computed once per store version, for every authority (seconds, nationally)
         from layouts.context import STORE_KEY
-        from metrics.peers import peer_table
+        from metrics.comparators.peers import peer_table
         peer_table(app.server.config[STORE_KEY])
     except Exception:  # a store without them says so where peers are chosen
         pass

@@ -154,7 +154,7 @@ def query_string(**selections) -> str:
 
 def _dated(file: str) -> str:
     """A file name with the version or date its publisher states (from the store's manifest)."""
-    from metrics.overview import stated_version
+    from metrics.summary.overview import stated_version
     entry = store().manifest.file(file)
     version = stated_version(entry.meta) if entry else ""
     return f"{file} ({version})" if version else file

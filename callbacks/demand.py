@@ -3,7 +3,8 @@ import pandas as pd
 from dash import Input, Output, html
 
 from layouts import figures, ids
-from metrics import areas, demand
+from metrics.places import areas
+from metrics.demand import demand
 from domain.labels import CLIENT_GROUP_LABELS
 from .common import (chart_outputs, chart_result, query_string, PageCallbacks,
                      source_line, store)

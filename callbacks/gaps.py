@@ -1,5 +1,5 @@
 """Demand-versus-supply callbacks: today's beds position, the benchmarks and the what-if controls
-feed metrics.gaps (beds_position, bed_benchmarks, beds_needed)."""
+feed metrics.supply.gaps (beds_position, bed_benchmarks, beds_needed)."""
 import pandas as pd
 import plotly.graph_objects as go
 from dash import Input, Output
@@ -7,7 +7,7 @@ from dash import Input, Output
 from domain.labels import fmt_count
 from domain.vocabulary import DEFAULT_OCCUPANCY, OCCUPANCY_RANGE
 from layouts import figures, ids
-from metrics import gaps
+from metrics.supply import gaps
 from metrics.coverage import DIRECTORY, beds_missing_sentence, directory, directory_missing_sentence
 from .common import chart_outputs, chart_result, query_string, PageCallbacks, store
 
@@ -19,7 +19,7 @@ def _clean(benchmark, occupancy, start=None):
     """Valid what-if settings, and for each control the message to show beside it when its input
     had to be replaced (out of range or not a number): (benchmark, occupancy, benchmark message,
     occupancy message). A blank occupancy is ``start`` (the authority's real occupancy where the
-    store has it: metrics.gaps.occupancy_basis), else the assumed default."""
+    store has it: metrics.supply.gaps.occupancy_basis), else the assumed default."""
     b_msg = o_msg = ""
     try:
         b = float(benchmark) if benchmark not in (None, "") else None

@@ -3,7 +3,7 @@ from dash import Input, Output
 
 from domain.labels import CHANGE_LABELS, SEGMENT_LABELS
 from layouts import figures, ids
-from metrics import market, segments, workforce
+from metrics.supply import market, segments, workforce
 from .common import chart_outputs, chart_result, query_string, PageCallbacks, store
 
 page = PageCallbacks("market_health")
@@ -116,7 +116,7 @@ FEE_FIGURES = {"council_fee": "Council's average fee", "region_fee": "Region", "
 
 @page.callback(*chart_outputs(ids.MH_FEES_CHART), Input(ids.MH_SEGMENT, "id"))
 def update_fees(_):
-    """The MSIF average fees (metrics.segments.fee_rates) as a share of England's fee: weekly and
+    """The MSIF average fees (metrics.supply.segments.fee_rates) as a share of England's fee: weekly and
     hourly fees cannot share an axis in pounds."""
     f = segments.fee_rates(store())
     shown = f[f["england_fee"].notna()]

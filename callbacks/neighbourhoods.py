@@ -6,9 +6,10 @@ from dash import Input, Output, State, dcc, html, no_update
 from domain.labels import client_group_label, code_label
 from layouts import figures, ids
 from layouts.pages.neighbourhoods import SERVICE_OPTIONS, census_view, choices
-from metrics import areas, neighbourhood_gaps, neighbourhoods
-from metrics.area_profile import find_area
+from metrics.places import neighbourhood_gaps, neighbourhoods
+from metrics.places.area_profile import find_area
 from metrics.tables import mps_tables
+from sentences.places import resident_sentence
 from .common import PageCallbacks, chart_outputs, chart_result, query_string, store
 
 page = PageCallbacks("neighbourhoods")
@@ -104,7 +105,7 @@ def update_matrix(_ready):
                *chart_outputs(ids.HOOD_CENSUS), Input(ids.HOOD_READY, "data"))
 def update_population(_ready):
     s = store()
-    t = areas.resident_vs_registered(s)
+    t = neighbourhoods.resident_vs_registered(s)
     if t.empty:
         blank = chart_result(t, figures.empty("No neighbourhood data in the store"), "Population", "")
     else:
@@ -117,7 +118,7 @@ def update_population(_ready):
                              "Census ward tables (authority's file); NHS Digital GP registrations.")
     table, fig, caption, source = census_view(s)
     cblock = chart_result(table, fig, caption, source)
-    return (*blank, areas.resident_sentence(s), *cblock)
+    return (*blank, resident_sentence(s), *cblock)
 
 
 @page.callback(*chart_outputs(ids.HOOD_SUPPLY_CHART), Input(ids.HOOD_READY, "data"))

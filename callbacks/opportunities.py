@@ -6,7 +6,7 @@ from domain.labels import CLIENT_GROUP_LABELS, code_label, measure_label
 from exports.csv_export import LINE_END, safe_frame
 from exports.downloads import area_prefix
 from layouts import figures, ids
-from metrics import opportunities
+from metrics.supply import opportunities
 from .common import chart_outputs, chart_result, PageCallbacks, query_string, source_line, store
 
 page = PageCallbacks("opportunities")

@@ -2,9 +2,9 @@
 from dash import Input, Output
 
 from layouts import figures, ids
-from metrics.findings import declared_indicators
-from metrics.ascof import latest_ascof
-from metrics.kpis import latest_kpis
+from metrics.summary.findings import declared_indicators
+from metrics.performance.ascof import latest_ascof
+from metrics.performance.kpis import latest_kpis
 from .common import chart_outputs, chart_result, query_string, PageCallbacks, source_line, store
 
 page = PageCallbacks("performance")
@@ -31,7 +31,7 @@ def update_performance(sex):
 
 @page.callback(*chart_outputs(ids.PERF_ASCOF), Input(ids.PERF_SEX, "value"))
 def update_ascof(_sex):
-    """The latest ASCOF outcome of each measure and disaggregation (metrics.ascof), drawn as the
+    """The latest ASCOF outcome of each measure and disaggregation (metrics.performance.ascof), drawn as the
     indicators are: relative to England, with the region and the comparators' mean beside it."""
     a = latest_ascof(store())
     drawn = a.assign(indicator_name=a["measure_code"] + " " + a["measure_name"], sex=a["disaggregation"],

@@ -2,7 +2,7 @@
 from dash import Input, Output
 
 from layouts import figures, ids
-from metrics import population
+from metrics.demand import population
 from .common import chart_outputs, chart_result, query_string, PageCallbacks, source_line, store
 
 page = PageCallbacks("population")
@@ -15,7 +15,7 @@ def update_population(area, measure="people"):
     name = dict(population.areas(s)).get(area, area)
     groups = population.broad_groups(s, area)
     years = sorted(groups["year"].unique()) if len(groups) else []
-    from metrics.gaps import base_year
+    from metrics.supply.gaps import base_year
     y0 = base_year(s) or (years[0] if years else None)
     if measure == "index":  # growth compared across groups of very different size; the twin follows
         shown = population.indexed(groups, y0)

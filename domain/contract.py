@@ -363,12 +363,12 @@ STORE_TABLES["care_provider_editions"] = (
           "edition x location (care_providers holds the latest edition only).",
           STORE_TABLES["care_providers"].columns, "loaders.editions", ("as_at", "location_id"),
           provenance=PROVENANCE))
-# Peer groups (metrics.peers): Census 2021 counts by LSOA, the LSOA -> authority lookup, a user's peers list.
+# Peer groups (metrics.comparators.peers): Census 2021 counts by LSOA, the LSOA -> authority lookup, a user's peers list.
 STORE_TABLES["census_lsoa"] = Table(
     "census_lsoa", "Census 2021 counts by LSOA (Nomis bulk files ts007a, ts021, ts029, ts054, ts062, ts067), "
     "LSOA areas (ONS Standard Area Measurements) and distance to the sea, as the peer-group method uses them.", (
         _c("lsoa_code", "str", "ONS LSOA 2021 code"),
-        _c("measure", "str", "What is counted (metrics.peers.FEATURES: age_15_plus, ethnic_total, area_sq_km...)"),
+        _c("measure", "str", "What is counted (metrics.comparators.peers.FEATURES: age_15_plus, ethnic_total, area_sq_km...)"),
         _c("value", "float", "People or households (area_sq_km: km2; distance_to_sea_km: km)")),
     "", ("lsoa_code", "measure"), provenance=LOOKUP_PROVENANCE)
 STORE_TABLES["lsoa_authorities"] = Table(
@@ -424,7 +424,7 @@ EXPORT_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("year", "int", "Year", "year"), _c("value", "float", "Estimated people", "people"),
               _c("is_total", "bool", "True for a table's total row (the sum of its age bands)"),
               _c("source_file", "str", "Source file"), _c("source_row", "int", "Row in the source file")),
-          "metrics.demand.demand_export", provenance=()),
+          "metrics.demand.demand.demand_export", provenance=()),
     Table("supply", "CQC-registered services and council-funded people by client group and setting.", (
               _c("client_group", "str", "Client group key"), _c("service", "str", "Service type key"),
               _c("measure", "str", "homes, beds, locations or clients"),
@@ -434,7 +434,7 @@ EXPORT_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("year", "int", "Year", "year"), _c("value", "float", "Count"),
               _c("source_file", "str", "Source file"),
               _c("source_row", "int", "First row of the source file counted (council returns)")),
-          "metrics.supply.supply_rows", provenance=()),
+          "metrics.supply.supply.supply_rows", provenance=()),
     Table("gaps", "Demand against supply: numerator, denominator, value, benchmark and polarity per measure.", (
               _c("client_group", "str", "Client group key"), _c("metric", "str", "Gap measure key"),
               _c("area_code", "str", "Area code"), _c("area_type", "str", "Area type"),
@@ -442,12 +442,12 @@ EXPORT_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("denominator", "float", "Denominator"), _c("value", "float", "Value, in the measure's unit"),
               _c("benchmark", "float", "Benchmark (England or London)"),
               _c("polarity", "str", "high_is_good, low_is_good or no_judgement")),
-          "metrics.gaps.all_gaps", provenance=()),
+          "metrics.supply.gaps.all_gaps", provenance=()),
     Table("care_homes", "Older people's care homes by type (residential = without nursing), as the MPS prints it.", (
               _c("type", "str", "Nursing, Residential or Total"), _c("homes", "int", "Homes", "homes"),
               _c("beds", "int", "Registered beds", "beds"), _c("pct_beds", "int", "Share of beds", "%"),
               _c("avg_beds_per_home", "int", "Average beds per home", "beds")),
-          "metrics.supply.care_home_table", provenance=()),
+          "metrics.supply.supply.care_home_table", provenance=()),
     Table("neighbourhoods", "Registered patients, caseloads (% of registered patients) and estimated demand "
           "per neighbourhood; counts below 5 suppressed.", (
               _c("neighbourhood", "str", "Neighbourhood name, or total"),
@@ -460,7 +460,7 @@ EXPORT_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("asc_cases", "float", "Social care cases", "people"), _c("asc_pct", "float", "% of patients", "%"),
               _c("joint_cases", "float", "Joint cases", "people"), _c("joint_pct", "float", "% of patients", "%"),
               _c("caseload_as_at", "date", "The caseload return's date"),
-              *_NEIGHBOURHOOD_GROUPS), "metrics.neighbourhoods.neighbourhood_table", provenance=()),
+              *_NEIGHBOURHOOD_GROUPS), "metrics.places.neighbourhoods.neighbourhood_table", provenance=()),
     Table("kpis", "Fingertips indicators for the authority beside its region and England, with the publisher's "
           "comparison (or one computed by 95% confidence interval where the file gives none).", (
               _c("indicator_id", "int", "Fingertips indicator id"), _c("indicator_name", "str", "Indicator"),
@@ -481,7 +481,7 @@ EXPORT_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("polarity", "str", "high_is_good, low_is_good, no_judgement or unknown"),
               _c("polarity_source", "str", "publisher (implied by the export's judgements), lookup, or none"),
               _c("source_file", "str", "Source file"), _c("source_row", "int", "Row in the source file")),
-          "metrics.kpis.kpi_table", provenance=()),
+          "metrics.performance.kpis.kpi_table", provenance=()),
     Table("ascof", "ASCOF outcomes for the authority (every year, measure and disaggregation the files give) beside "
           "its region, England and its comparator authorities, with 95% intervals where the numerator and "
           "denominator allow.", (
@@ -505,7 +505,7 @@ EXPORT_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("compared_to_region", "str", "The same against the region"),
               _c("polarity", "str", "high_is_good, low_is_good, no_judgement or unknown (not declared)"),
               _c("source_file", "str", "Source file"), _c("source_row", "int", "The Outcome row in the source file")),
-          "metrics.ascof.ascof_table", provenance=()),
+          "metrics.performance.ascof.ascof_table", provenance=()),
     Table("fee_rates", "Average fees the authority pays external providers (DHSC MSIF provider fee reporting), "
           "latest year per service, beside its region, England, its comparators and its own cost-of-care median.", (
               _c("period", "str", "Financial year"), _c("service", "str", "Service key"),
@@ -520,7 +520,7 @@ EXPORT_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("cost_of_care_median", "float", "The authority's cost-of-care median (profile), where it has one", "£"),
               _c("fee_vs_cost_of_care_pct", "float", "The authority's fee as a % of its cost-of-care median", "%"),
               _c("source_file", "str", "Source file"), _c("source_row", "int", "The authority's row in the source file")),
-          "metrics.segments.fee_rates", provenance=()),
+          "metrics.supply.segments.fee_rates", provenance=()),
     Table("contracts", "Contracts registers, classified to client group and service by keyword.", (
               _c("reference", "str", "Reference"), _c("title", "str", "Title"), _c("supplier", "str", "Supplier"),
               _c("organisation", "str", "The publishing organisation"),
@@ -531,7 +531,7 @@ EXPORT_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("sme", "bool", "Supplier is an SME (blank: the register does not say)"),
               _c("vcse", "bool", "Supplier is a voluntary, community or social enterprise (blank: not said)"),
               _c("service_category", "str", "The register's own service category, where it has one")),
-          "metrics.opportunities.contracts", provenance=()),
+          "metrics.supply.opportunities.contracts", provenance=()),
     Table("finance", "Budgets and savings by organisation, item and period (pounds).", (
               _c("organisation", "str", "Organisation"), _c("item", "str", "Item"),
               _c("period", "str", "Period"), _c("value_gbp", "float", "Pounds", "£")),
@@ -546,7 +546,7 @@ EXPORT_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("occupied_per_1000", "float", "Occupied beds per 1,000 aged 75+", "per 1,000"),
               _c("beds_needed", "float", "Registered beds needed at the occupancy", "beds"),
               _c("beds_now", "float", "Registered beds today", "beds"),
-              _c("gap", "float", "Beds needed less beds today", "beds")), "metrics.gaps.beds_needed",
+              _c("gap", "float", "Beds needed less beds today", "beds")), "metrics.supply.gaps.beds_needed",
           provenance=()),
     Table("older_growth", "Projected growth of residents aged 65+, 75+ and 85+: the authority beside its region, "
           "England, each comparator authority and the comparators' median, from one ONS projection (first "
@@ -558,11 +558,11 @@ EXPORT_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("residents_from", "float", "Residents in the from year", "people"),
               _c("residents_to", "float", "Residents in the to year", "people"),
               _c("change_pct", "float", "Change", "%"), _c("source_file", "str", "The projection file")),
-          "metrics.demand.older_growth_comparison", provenance=()),
+          "metrics.demand.demand.older_growth_comparison", provenance=()),
     Table("ownership", "Older people's care homes by ownership.", (
               _c("ownership", "str", "Ownership type"), _c("homes", "int", "Homes", "homes"),
               _c("beds", "int", "Beds", "beds"), _c("pct_homes", "float", "Share of homes", "%"),
-              _c("pct_beds", "float", "Share of beds", "%")), "metrics.supply.ownership_table", provenance=()),
+              _c("pct_beds", "float", "Share of beds", "%")), "metrics.supply.supply.ownership_table", provenance=()),
     Table("opportunities", "Care contracts ending within 6, 12 and 24 months and all those running, by client "
           "group, beside projected demand growth (the Opportunities page's definitions).", (
               _c("client_group", "str", "Client group key"),
@@ -575,12 +575,12 @@ EXPORT_TABLES: dict[str, Table] = {t.name: t for t in [
                  "people: residents aged 65+)", "%"),
               _c("growth_measure", "str", "The measure the growth is of"),
               _c("from_year", "int", "From year", "year"), _c("to_year", "int", "To year", "year")),
-          "metrics.opportunities.opportunities_table", provenance=()),
+          "metrics.supply.opportunities.opportunities_table", provenance=()),
     Table("practices", "Registered patients aged 65+ per GP practice by age band; counts below 5 suppressed.", (
               _c("practice_code", "str", "ODS code"), _c("practice_name", "str", "Name"),
               _c("neighbourhood_code", "str", "Neighbourhood code"),
               _c("total_65_plus", "float", "Registered patients aged 65+", "people")),
-          "metrics.neighbourhoods.suppressed_practice_table",
+          "metrics.places.neighbourhoods.suppressed_practice_table",
           open_columns="one column per five-year age band from 65 (65-69 ... 95+), patients", provenance=()),
     Table("neighbourhood_gaps", "Demand against supply where people live: for every client group and "
           "neighbourhood (and ward, where the authority gives ward boundaries and census residents), estimated "
@@ -606,7 +606,7 @@ EXPORT_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("shortfall_pct", "float", "Shortfall as a share of expected", "%"),
               _c("gap_rank", "int", "1 = the largest shortfall at this level (missing: no shortfall)"),
               _c("sentence", "str", "The gap in one sentence")),
-          "metrics.neighbourhood_gaps.gap_table", provenance=()),
+          "metrics.places.neighbourhood_gaps.gap_table", provenance=()),
     Table("census_wards", "The census by ward, long: one row per ward and census measure (every category the "
           "authority's census tables give, with all usual residents and unpaid carers added where a table lacks "
           "them), its share of the ward's base population against the authority's share; then per measure the "
@@ -626,7 +626,7 @@ EXPORT_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("share_pct", "float", "Value as a share of base", "%"),
               _c("authority_share_pct", "float", "The authority's share (its own row, else the wards' sum)", "%"),
               _c("difference", "float", "Wards' sum less the authority's row (wards_total rows only)", "people")),
-          "metrics.areas.census_ward_table", provenance=()),
+          "metrics.places.areas.census_ward_table", provenance=()),
     Table("census_demand", "Census unpaid carers, people in bad or very bad health and disabled people: the "
           "authority, its comparators, its region and England, then each ward against the authority (LSOA counts "
           "summed to wards through ONS's best-fit lookup where the tables came by LSOA). Published census counts, "
@@ -643,14 +643,14 @@ EXPORT_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("authority_share_pct", "float", "The authority's share (its own row, else the wards' sum)", "%"),
               _c("source_file", "str", "The census file the count came from (a zip's CSV as zip/csv)"),
               _c("source_row", "int", "Its row in that file (a ward summed from LSOAs: the first LSOA's row)")),
-          "metrics.areas.census_demand_table", provenance=()),
+          "metrics.places.areas.census_demand_table", provenance=()),
     Table("neighbourhood_supply", "Care homes, beds and GP practices per neighbourhood.", (
               _c("neighbourhood", "str", "Neighbourhood code"), _c("name", "str", "Neighbourhood name"),
               _c("practices", "int", "GP practices"), _c("care_homes", "int", "Care homes"),
               _c("care_home_beds", "float", "Registered beds", "beds"),
               _c("registered_75_plus", "float", "Registered patients aged 75+", "people"),
               _c("beds_per_1000_aged_75_plus", "float", "Beds per 1,000 registered patients aged 75+", "per 1,000")),
-          "metrics.neighbourhoods.supply_by_neighbourhood", provenance=()),
+          "metrics.places.neighbourhoods.supply_by_neighbourhood", provenance=()),
     # Market health
     Table("market_changes", "What changed in the authority between the last two CQC directory editions: one row "
           "per location x segment x change (opened, closed, beds_changed, rating_improved, rating_declined, "
@@ -664,7 +664,7 @@ EXPORT_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("beds_change", "float", "Later less earlier (closed homes negative)", "beds"),
               _c("rating_from", "str", "Overall rating before"), _c("rating_to", "str", "Overall rating after"),
               _c("rating_published", "date", "When the later rating was published")),
-          "metrics.market.market_changes", provenance=()),
+          "metrics.supply.market.market_changes", provenance=()),
     Table("concentration", "Ownership concentration per directory edition and segment in the authority (group = "
           "brand, else provider; size = beds for care homes, locations otherwise).", (
               _c("as_at", "date", "Directory edition"), _c("segment", "str", "Market segment key"),
@@ -673,7 +673,7 @@ EXPORT_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("top1_pct", "float", "Largest group's share", "%"),
               _c("top3_pct", "float", "Three largest groups' share", "%"),
               _c("hhi", "float", "Herfindahl-Hirschman index (0-10,000)")),
-          "metrics.market.concentration", provenance=()),
+          "metrics.supply.market.concentration", provenance=()),
     Table("quality", "Share of locations and of care-home beds rated Good or Outstanding by segment: the authority, "
           "its comparators, its region and the whole directory (England when national).", (
               _c("segment", "str", "Market segment key"),
@@ -686,14 +686,14 @@ EXPORT_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("beds_rated", "float", "Beds in rated homes", "beds"),
               _c("beds_good", "float", "Beds in homes rated Good or Outstanding", "beds"),
               _c("pct_beds_good", "float", "Share of rated beds Good or Outstanding", "%")),
-          "metrics.market.quality", provenance=()),
+          "metrics.supply.market.quality", provenance=()),
     Table("workforce", "Skills for Care workforce estimates, all sectors and job roles: the authority, its region "
           "and England, per service and measure.", (
               _c("period", "str", "Estimates' year"), _c("service", "str", "Service as Skills for Care writes it"),
               _c("measure", "str", "vacancy_rate, turnover_rate (%), filled_posts, median_hourly_pay (£)"),
               _c("area_type", "str", "la, region or england"), _c("area_name", "str", "Area"),
               _c("value", "float", "The estimate")),
-          "metrics.workforce.workforce_comparison", provenance=()),
+          "metrics.supply.workforce.workforce_comparison", provenance=()),
     Table("prices", "The council's unit costs against its own cost-of-care quartiles and its comparators' median.", (
               _c("period", "str", "Financial year"), _c("service", "str", "residential, nursing or home_care"),
               _c("age_band", "str", "Age band"), _c("unit", "str", "week or hour"),
@@ -703,7 +703,7 @@ EXPORT_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("cost_of_care_upper_quartile", "float", "Cost of care, upper quartile", "£"),
               _c("rate_vs_median_pct", "float", "Council's rate as a share of the cost-of-care median", "%"),
               _c("comparator_median", "float", "Median unit cost of the comparator authorities", "£")),
-          "metrics.segments.prices", provenance=()),
+          "metrics.supply.segments.prices", provenance=()),
     Table("peers", "Each authority's nearest peers by NHS England's peer-group method (Census 2021 features, "
           "Euclidean distance over transformed, weighted features), or the peers list the user gave.", (
               _c("authority_code", "str", "The authority's GSS code"), _c("authority_name", "str", "The authority"),
@@ -712,7 +712,7 @@ EXPORT_TABLES: dict[str, Table] = {t.name: t for t in [
               _c("distance", "float", "Euclidean distance over the scaled features (empty for a user's list)"),
               _c("features", "str", "The features used, each with its weight and chosen transform"),
               _c("source", "str", "computed (from the Census files named) or the user's peers list")),
-          "metrics.peers.peer_table", provenance=()),
+          "metrics.comparators.peers.peer_table", provenance=()),
     Table("segment_ratings", "Where the council wants each market segment to grow, hold or shrink: the direction "
           "(the authority's override where given), the derived direction, and each criterion's mark with its "
           "evidence and rule (docs/market_health.md).", (
@@ -722,7 +722,7 @@ EXPORT_TABLES: dict[str, Table] = {t.name: t for t in [
               *(c for crit in ("quality", "supply", "demand", "workforce", "price") for c in (
                   _c(f"{crit}_mark", "str", f"{crit.capitalize()} mark"),
                   _c(f"{crit}_reason", "str", f"{crit.capitalize()}: the evidence, then the rule")))),
-          "metrics.segments.segment_ratings", provenance=()),
+          "metrics.supply.segments.segment_ratings", provenance=()),
 ]}
 
 
@@ -977,7 +977,7 @@ def markdown() -> str:
              "segment_overrides": "The authority's own direction per market segment, with its reason "
                                   "(profile [segment_overrides.<segment>])",
              "peers": "Peer-group settings from the profile's [peers]: n_peers, excluded (names), "
-                      "[peers.weights] (metrics/peers.py; empty: the published defaults)",
+                      "[peers.weights] (metrics/comparators/peers.py; empty: the published defaults)",
              "tables": "Rows per table", "files": "One entry per source file: " +
              ", ".join(SourceFile.__dataclass_fields__)}
     for name in Manifest.__dataclass_fields__:

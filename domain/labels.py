@@ -191,7 +191,7 @@ COLUMN_LABELS: dict[str, Label] = {
     **{f"annual_value_ending_{m}m": Label(f"Annual value ending within {m} months", "£") for m in (6, 12, 24)},
     "contracts_running": Label("Care contracts running"), "annual_value_running": Label("Annual value running", "£"),
     **{g: Label(name, "people") for g, name in CLIENT_GROUP_LABELS.items()},
-    # Demand against supply where people live (metrics.neighbourhood_gaps, metrics.areas)
+    # Demand against supply where people live (metrics.places.neighbourhood_gaps, metrics.places.areas)
     "level": Label("Level"), "demand_measure": Label("Demand measure"),
     "population_basis": Label("Population basis"), "demand": Label("Estimated people", "people"),
     "supply_unit": Label("Unit"), "supply": Label("Supply"),
@@ -209,7 +209,7 @@ COLUMN_LABELS: dict[str, Label] = {
     "indicator": Label("Indicator"), "area_pct": Label("Area", "%", 1), "borough_pct": Label("Borough", "%", 1),
     "difference_pts": Label("Difference (percentage points)", decimals=1), "location_name": Label("Location"),
     "rating": Label("CQC rating"), "placed_by": Label("Placed by"), "display": Label("Value"),
-    # Opportunities for providers (metrics.opportunities)
+    # Opportunities for providers (metrics.supply.opportunities)
     "procurement_route": Label("Procurement route"), "service_category": Label("Service category (register)"),
     "sme": Label("SME"), "vcse": Label("VCSE"), "contracts_ending": Label("Care contracts ending"),
     "annual_value_ending": Label("Annual value ending", "£"), "note": Label("Note"),
@@ -377,7 +377,7 @@ FILE_KIND_LABELS: dict[str, str] = kinds.labels()  # one label per kind of input
 OWNERSHIP_LABELS: dict[str, str] = {"national_group": "National group", "small_independent": "Small independent"}
 AREA_TYPE_LABELS: dict[str, str] = {"la": "Local authority", "region": "Region", "england": "England",
                                     "comparator": "Comparator authority", "file": "Whole directory"}
-CENSUS_MEASURE_LABELS: dict[str, str] = {  # census categories by ward (data/lookups/census_measures.csv, metrics.areas)
+CENSUS_MEASURE_LABELS: dict[str, str] = {  # census categories by ward (data/lookups/census_measures.csv, metrics.places.areas)
     "residents": "All usual residents",
     "total_general_health": "General health: all usual residents",
     "very_good_health": "Very good health", "good_health": "Good health", "fair_health": "Fair health",
@@ -419,7 +419,7 @@ CENSUS_MEASURE_LABELS: dict[str, str] = {  # census categories by ward (data/loo
     "age_85_plus": "Aged 85 and over",
 }
 CENSUS_AREA_TYPE_LABELS: dict[str, str] = {"ward": "Ward", "wards_total": "Sum of the wards"}
-WORKFORCE_MEASURE_LABELS: dict[str, str] = {  # Skills for Care estimates (metrics.workforce)
+WORKFORCE_MEASURE_LABELS: dict[str, str] = {  # Skills for Care estimates (metrics.supply.workforce)
     "filled_posts": "Filled posts", "vacancy_rate": "Vacancy rate (%)", "turnover_rate": "Turnover rate (%)",
     "median_hourly_pay": "Median hourly pay (£)"}
 CODE_LABELS: dict[str, dict[str, str]] = {
@@ -452,7 +452,7 @@ EXPORT_CODE_LABELS: dict[str, dict[str, str]] = {
     "dataset": FILE_KIND_LABELS, "segment": SEGMENT_LABELS, "change": CHANGE_LABELS,
     "direction": DIRECTION_LABELS, "derived_direction": DIRECTION_LABELS, "area_type": AREA_TYPE_LABELS,
     "demand_measure": {**CODE_LABELS["measure"], "registered_patients": "Registered patients"},
-    "metric": {},  # gap measures: their names come with the measures (metrics.gaps.all_gaps)
+    "metric": {},  # gap measures: their names come with the measures (metrics.supply.gaps.all_gaps)
 }
 
 

@@ -154,5 +154,5 @@ CQC_SEGMENT_SERVICE_TYPES: dict[str, str] = {
     "shared_lives": "Shared Lives",
 }
 """Segments read from a CQC `Service type - ...` flag (care homes are read from the care-home flag,
-the Older People user band and the nursing / without nursing service types: metrics.market)."""
+the Older People user band and the nursing / without nursing service types: metrics.supply.market)."""
 DIRECTIONS: tuple[str, ...] = ("grow", "hold", "shrink")

@@ -27,8 +27,8 @@ from openpyxl.utils import get_column_letter
 from domain.contract import EXPORT_TABLES, sheet_title
 from domain.labels import COLUMN_LABELS, EXPORT_CODE_LABELS, code_label, column_label
 from domain.vocabulary import SUPPRESSION_THRESHOLD
-from metrics.opportunities import reference_date
-from metrics.overview import stated_version
+from metrics.supply.opportunities import reference_date
+from metrics.summary.overview import stated_version
 from store import Store
 from metrics.tables import mps_tables
 from .csv_export import neutralise
@@ -129,7 +129,7 @@ def _neighbourhood_names(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
 
 def _gap_names(store: Store) -> dict[str, str]:
     try:
-        from metrics.gaps import all_gaps
+        from metrics.supply.gaps import all_gaps
         g = all_gaps(store)
         return dict(zip(g["metric"], g["label"])) if {"metric", "label"} <= set(g.columns) else {}
     except Exception:  # a store without the gap inputs: the measure keys made readable instead

@@ -13,7 +13,7 @@
   then columns `1` to `k` holding its peers' names): `peer_groups`, codes found from the names
   in the areas lookup.
 
-This module knows the layouts; what the counts mean for the method is metrics/peers.py's.
+This module knows the layouts; what the counts mean for the method is metrics/comparators/peers.py's.
 """
 from __future__ import annotations
 

@@ -1,3 +1,3 @@
 """Metrics: pure functions from store tables to the figures pages and exports show."""
 
-from . import peers  # noqa: E402,F401  registers the peer-group method with the store (store.reading.PEER_GROUPS)
+from .comparators import peers  # noqa: E402,F401  registers the peer-group method with the store (store.reading.PEER_GROUPS)

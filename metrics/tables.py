@@ -8,13 +8,16 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from . import areas, ascof, demand, gaps, kpis, neighbourhood_gaps, neighbourhoods, opportunities, supply
-from domain.vocabulary import CLIENT_GROUPS
 from domain.contract import EXPORT_TABLES
-
+from domain.vocabulary import CLIENT_GROUPS
 from store import memo
-from .disclosure import apply_suppression
+from metrics.comparators import peers
+from metrics.demand import demand
+from metrics.disclosure import apply_suppression
+from metrics.performance import ascof, kpis
+from metrics.places import areas, neighbourhood_gaps, neighbourhoods
 from store import Store
+from metrics.supply import gaps, market, opportunities, segments, supply, workforce
 
 NEIGHBOURHOOD_COUNTS = ["registered_patients", "caseload_list_patients", "dn_cases", "asc_cases", "joint_cases",
                         *CLIENT_GROUPS]
@@ -45,15 +48,13 @@ def _contracts(store: Store) -> pd.DataFrame:
 
 
 def _peers(store: Store) -> pd.DataFrame:
-    """The authority's own peer group (its rows of metrics.peers.peer_table)."""
-    from . import peers
+    """The authority's own peer group (its rows of metrics.comparators.peers.peer_table)."""
     table, _ = peers.peer_table(store)
     return table[table["authority_code"] == store.authority.area_code]
 
 
 def _market(name: str):
     def build(store: Store) -> pd.DataFrame:
-        from . import market, segments, workforce
         return {"market_changes": market.market_changes, "concentration": market.concentration,
                 "quality": market.quality, "workforce": workforce.workforce_comparison,
                 "prices": segments.prices, "segment_ratings": segments.segment_ratings,
@@ -115,7 +116,6 @@ _cached.cache_clear = lambda: memo.METRICS.clear("mps_tables")
 
 def market_tables(store: Store) -> dict[str, pd.DataFrame]:
     """The market health tables (changes, concentration, quality, workforce, prices, ratings)."""
-    from . import market, segments, workforce
     return {"market_changes": market.market_changes(store), "concentration": market.concentration(store),
             "quality": market.quality(store), "workforce": workforce.workforce_comparison(store),
             "prices": segments.prices(store), "segment_ratings": segments.segment_ratings(store)}

@@ -21,9 +21,9 @@ from domain.labels import fmt_date
 
 from exports.brief import Chart, Section, Summary, build_sections, build_summary
 from layouts import figures
-from metrics import gaps, opportunities
-from metrics.findings import RAG_WORDS
-from metrics.market import comparator_names
+from metrics.supply import gaps, opportunities
+from sentences.findings import RAG_WORDS
+from metrics.supply.market import comparator_names
 from store import Store
 from metrics.tables import mps_tables
 

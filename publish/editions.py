@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from metrics import supply
-from metrics.overview import key_facts
+from metrics.supply import supply
+from sentences.overview import key_facts
 from store import Store
 from metrics.tables import mps_tables
 

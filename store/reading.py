@@ -39,18 +39,18 @@ brief puts one council's intentions under another's name."""
 COMPARATOR_SETS = {"profile": "the profile's list", "region": "the region's authorities",
                    "peers": "similar councils (peer groups)"}
 """The comparator sets a view may choose (`?comparators=`): the authority's profile list, the other
-upper-tier authorities of its region, or its peers by NHS England's method (metrics/peers.py).
+upper-tier authorities of its region, or its peers by NHS England's method (metrics/comparators/peers.py).
 Without a choice: the profile's list where the profile authority has one, else the region."""
 
 
 PEER_GROUPS = None
 """(peers_of(store, code), peer_table(store)): how the "peers" comparator set is found. The method
-is a metric (metrics/peers.py), and the store imports nothing above `domain`, so metrics.peers
+is a metric (metrics/peers.py), and the store imports nothing above `domain`, so metrics.comparators.peers
 hands its two functions in when it is imported (`register_peer_groups`)."""
 
 
 def register_peer_groups(peers_of, peer_table) -> None:
-    """Give the store the peer-group method (called once, by metrics.peers on import)."""
+    """Give the store the peer-group method (called once, by metrics.comparators.peers on import)."""
     global PEER_GROUPS
     PEER_GROUPS = (peers_of, peer_table)
     _comparators.cache_clear()
@@ -352,7 +352,7 @@ def _comparators(path: str, stamp: float, code: str | None, chosen: str | None
             return profile, "profile", None
         return (*default, "This authority has no profile list of comparators: showing "
                 f"{COMPARATOR_SETS[default[1]]} instead.")
-    if PEER_GROUPS is None:  # nothing registered the method (metrics/__init__ imports metrics.peers, which does)
+    if PEER_GROUPS is None:  # nothing registered the method (metrics/__init__ imports metrics.comparators.peers, which does)
         return (*default, f"No peer group for this authority (the peer-group method is not loaded): "
                 f"showing {COMPARATOR_SETS[default[1]]} instead.")
     peers_of, peer_table = PEER_GROUPS

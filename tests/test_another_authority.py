@@ -117,7 +117,7 @@ def test_no_export_or_brief_names_lewisham(durham_store, tmp_path):
 def test_kpis_compare_with_the_authoritys_own_region_and_england(durham_store):
     """The real Fingertips export: County Durham's campylobacter rate beside the North East's and
     England's values from the same file, with the publisher's own comparison."""
-    from metrics import kpis
+    from metrics.performance import kpis
     from store import Store
     import pandas as pd
     t = kpis.kpi_table(Store(durham_store))
@@ -171,7 +171,7 @@ def test_another_authoritys_demand_comparison_holds_no_other_authoritys_rates(na
     """The store's POPPI/PANSI tables are Lewisham's, London's and England's: Southwark's comparison
     of rates per 1,000 shows London and England only, never Lewisham's 1,120 adults with a learning
     disability; Lewisham's own shows itself beside them."""
-    from metrics import demand
+    from metrics.demand import demand
     from store import Store
     s = Store(national_store)
     southwark = demand.group_comparison(s.for_authority("E09000028"), "learning_disability", 2017)

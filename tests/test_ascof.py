@@ -25,7 +25,7 @@ def store(tmp_path_factory):
 
 # ------------------------------------------------------------------------------------------- metric
 def test_outcomes_beside_region_england_and_comparators_by_hand(store):
-    from metrics.ascof import ascof_table
+    from metrics.performance.ascof import ascof_table
     t = ascof_table(store).set_index(["period", "measure_code", "disaggregation"])
     d = t.loc[("2024-25", "2D", "Total")]
     # 410 of 500 = 82.0%; Wilson 95%: (2*410 + z^2 -/+ z*sqrt(z^2 + 4*410*0.18)) / (2*(500 + z^2)).
@@ -52,7 +52,7 @@ def test_outcomes_beside_region_england_and_comparators_by_hand(store):
 
 
 def test_polarity_comes_from_the_declared_list_with_a_stem_fallback():
-    from metrics.ascof import measure_info
+    from metrics.performance.ascof import measure_info
     declared = {r["measure_code"]: {"polarity": r["polarity"], "short": r["short_name"], "unit": r["unit"],
                                     "interval": r["interval"]}
                 for r in csv.DictReader(open(LOOKUPS / "ascof_measures.csv", encoding="utf-8"))}
@@ -63,7 +63,7 @@ def test_polarity_comes_from_the_declared_list_with_a_stem_fallback():
 
 
 def test_an_interval_is_only_given_where_numerator_and_denominator_reproduce_the_outcome():
-    from metrics.ascof import interval
+    from metrics.performance.ascof import interval
     assert interval(120, 200, 60.0, "wilson") == pytest.approx((53.0837, 66.5394), abs=1e-4)
     assert interval(120, 200, 71.3, "wilson") == (None, None)  # a weighted survey estimate
     assert interval(None, 200, 60.0, "wilson") == (None, None)
@@ -72,7 +72,7 @@ def test_an_interval_is_only_given_where_numerator_and_denominator_reproduce_the
 
 # --------------------------------------------------------------------------- findings, page, brief
 def test_findings_draw_on_ascof_first_within_each_mark(store):
-    from metrics.findings import findings
+    from sentences.findings import findings
     f = findings(store)
     amber = f[f["rag"] == "amber"]["finding_key"].tolist()
     assert amber[:3] == ["ascof_2A(2)", "ascof_3A", "ascof_1C(1A)"]  # gap from England 11.6%, 4.8%, 0.5%

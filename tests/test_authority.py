@@ -35,7 +35,7 @@ def test_unknown_code_is_a_clear_error(sample_store):
 def test_kpis_and_comparators_follow_the_authority(national_store):
     """Southwark's campylobacter rate 2017 (persons, all ages) is 207 / 313,223 x 100,000 = 66.09
     in the real file (row 1641), London's 5,552 / 8,787,892 x 100,000 = 63.18 (row 1397)."""
-    from metrics.kpis import kpi_table
+    from metrics.performance.kpis import kpi_table
     store = Store(national_store)
     rows = kpi_table(store.for_authority(SOUTHWARK))
     row = rows[(rows["indicator_name"].str.startswith("Campylobacter")) & (rows["period"].astype(str) == "2017")
@@ -52,9 +52,9 @@ def test_kpis_and_comparators_follow_the_authority(national_store):
 def test_national_file_does_not_change_lewisham_figures(sample_store, national_store):
     """The sample alone and the sample plus a national file give the same Lewisham figures for
     everything the national file does not itself add."""
-    from metrics.kpis import kpi_table
-    from metrics.market import quality
-    from metrics.population import broad_groups
+    from metrics.performance.kpis import kpi_table
+    from metrics.supply.market import quality
+    from metrics.demand.population import broad_groups
     alone, both = Store(sample_store), Store(national_store)
     a, b = kpi_table(alone), kpi_table(both)
     b = b[b["source_file"] != "fingertips-county-ua-campylobacter-2015-17.csv"]

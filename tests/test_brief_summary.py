@@ -9,7 +9,8 @@ from conftest import LOOKUPS, PROFILE, SAMPLE
 
 
 def test_findings_are_ranked_by_the_stated_rule_with_hand_pinned_numbers(sample_store):
-    from metrics.findings import RAG_ORDER, findings
+    from metrics.summary.findings import RAG_ORDER
+    from sentences.findings import findings
     from store import Store
     f = findings(Store(sample_store))
     assert 5 <= len(f) <= 8
@@ -32,7 +33,7 @@ def test_findings_are_ranked_by_the_stated_rule_with_hand_pinned_numbers(sample_
 
 
 def test_findings_check_their_arguments(sample_store):
-    from metrics.findings import findings
+    from sentences.findings import findings
     from store import Store
     for bad in (0, 21, 2.5, "8", True):
         with pytest.raises(ValueError):

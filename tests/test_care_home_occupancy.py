@@ -18,7 +18,7 @@ def store(tmp_path_factory):
 
 
 def test_the_what_if_starts_from_the_real_occupancy_and_says_its_month(store):
-    from metrics import gaps
+    from metrics.supply import gaps
     basis = gaps.occupancy_basis(store)
     assert (basis.occupancy, basis.month) == (pytest.approx(0.874), "2025-10-01")  # the latest month, not September
     assert basis.sentence.startswith("87.4% occupancy: the authority's care homes in October 2025")
@@ -31,7 +31,7 @@ def test_the_what_if_starts_from_the_real_occupancy_and_says_its_month(store):
 def test_the_page_and_the_findings_say_where_the_occupancy_comes_from(store):
     import json
     from app import create_app
-    from metrics.findings import findings
+    from sentences.findings import findings
     app = create_app(store.path)
     from layouts.pages import gaps as page
     with app.server.test_request_context("/gaps"):
@@ -44,7 +44,7 @@ def test_the_page_and_the_findings_say_where_the_occupancy_comes_from(store):
 
 
 def test_without_the_file_the_occupancy_is_assumed_and_said(sample_store):
-    from metrics import gaps
+    from metrics.supply import gaps
     from store import Store
     basis = gaps.occupancy_basis(Store(sample_store))
     assert (basis.occupancy, basis.month) == (0.9, None)

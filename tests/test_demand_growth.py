@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from conftest import SAMPLE, real_file
-from metrics.demand import growth_years, older_growth_comparison, ons_years
+from metrics.demand.demand import growth_years, older_growth_comparison, ons_years
 from store import Store
 
 DURHAM = "E06000047"

@@ -82,7 +82,7 @@ def test_occupancy_applies_to_today_and_the_projection_alike(sample_store):
     / 0.9 = 867.1. At 85%: 46.065 per 1,000 (the benchmark table's figure), and 2030 still needs 867.1;
     the base year needs exactly the 672 of today at 85% and at 95%. Against a benchmark of 46.1
     occupied beds per 1,000 the occupancy does change the answer: 46.1 x 16 / 0.85 = 867.8."""
-    from metrics import gaps
+    from metrics.supply import gaps
     from store import Store
     assert v.DEFAULT_OCCUPANCY == 0.90
     s = Store(sample_store)
@@ -112,7 +112,7 @@ def test_carers_target_comes_from_the_profile(sample_store, tmp_path):
 
     from conftest import PROFILE, SAMPLE
     from loaders.store import ingest
-    from metrics import gaps
+    from metrics.supply import gaps
     from store import Store
     g = gaps.all_gaps(Store(sample_store)).set_index("metric")
     row = g.loc["carers_new_contacts_vs_target_pct"]
@@ -144,7 +144,7 @@ def test_band_share(band, lo, hi, share):
 def test_broad_age_groups_from_ons_five_year_bands(sample_store):
     """Lewisham 2014 (2014 SNPP persons): 18-64 = 2/5 of 15-19 (15,807) + 20-24 ... 60-64 (193,074)
     = 199,396.8, shown as 199,397. The 90+ band (1,006) belongs to 65+ (25,304), not to 18-64."""
-    from metrics.population import broad_groups
+    from metrics.demand.population import broad_groups
     from store import Store
     b = broad_groups(Store(sample_store), "E09000023").query("year == 2014").set_index("age_group")["value"]
     assert b["Aged 18-64"] == round(0.4 * 15_807 + 193_074)

@@ -18,7 +18,7 @@ def store(tmp_path_factory):
 
 
 def test_fees_beside_region_england_comparators_and_cost_of_care_by_hand(store):
-    from metrics.segments import fee_rates
+    from metrics.supply.segments import fee_rates
     f = fee_rates(store).set_index(["service", "age_band"])
     hc = f.loc[("home_care", "all")]
     # London's authorities in the file: 24.00, 24.50, 24.20, 23.40 -> 24.025; with Kent 21.30: 23.48;
@@ -50,6 +50,6 @@ def test_market_health_and_the_brief_show_the_fees(store):
 
 
 def test_without_the_file_there_are_no_fee_rows(sample_store):
-    from metrics.segments import fee_rates
+    from metrics.supply.segments import fee_rates
     from store import Store
     assert fee_rates(Store(sample_store)).empty

@@ -90,7 +90,7 @@ def test_a_download_is_the_chart_rebuilt_from_the_store(client, sample_store):
     content = base64.b64decode(sent["content"]) if sent.get("base64") else sent["content"].encode()
     csv = pd.read_csv(io.BytesIO(content))
     from app import create_app
-    from metrics import demand
+    from metrics.demand import demand
     from store import Store
     with create_app(sample_store).server.app_context():
         expected = demand.group_series(Store(sample_store), "dementia")

@@ -24,7 +24,7 @@ def _raw_mean(codes, sex, age, period) -> tuple[float, int]:
 
 
 def _kpi(store, age, period):
-    from metrics.kpis import kpi_table
+    from metrics.performance.kpis import kpi_table
     k = kpi_table(store)
     return k[k["indicator_name"].str.startswith("Campylobacter") & (k["sex"] == "Persons") & (k["age"] == age)
              & (k["period"].astype(str) == period)].iloc[0]
@@ -54,7 +54,7 @@ def test_findings_come_from_adult_social_care_indicators_only(national_store):
     """Southwark holds only the national campylobacter export: food poisoning is not an adult social
     care indicator (data/lookups/indicator_polarity.csv declares which are), so it is never a finding
     for scrutiny, however far from England it is."""
-    from metrics.findings import findings
+    from sentences.findings import findings
     f = findings(Store(national_store).for_authority(SOUTHWARK))
     assert not f["sentence"].str.contains("ampylobacter").any()
     assert not f["finding_key"].str.startswith("kpi_").any()
@@ -63,7 +63,7 @@ def test_findings_come_from_adult_social_care_indicators_only(national_store):
 def test_a_finding_says_whose_value_it_is_once():
     """Ages as a reader writes them ("0-9", not "0-9 yrs"), and not twice when the name says it
     (the brief printed "Hip fractures (65+) (65+ yrs)")."""
-    from metrics.findings import _who
+    from sentences.findings import _who
     assert _who("Persons", "0-9 yrs", "Campylobacter cases") == " (0-9)"
     assert _who("Female", "65+ yrs", "Hip fractures (65+)") == " (female)"
     assert _who("Persons", "65+ yrs", "Hip fractures (65+)") == ""
@@ -72,7 +72,7 @@ def test_a_finding_says_whose_value_it_is_once():
 
 def test_the_kpi_chart_shows_the_comparators_and_the_age(national_store):
     from layouts.figures import spine
-    from metrics.kpis import latest_kpis
+    from metrics.performance.kpis import latest_kpis
     fig = spine(latest_kpis(Store(national_store).for_authority(SOUTHWARK)), "t")
     names = [t.get("name") for t in fig["data"]]  # a figure as plotly JSON
     assert "Comparator authorities (mean)" in names

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from metrics.kpis import publisher_judgement, publisher_polarity
+from metrics.performance.kpis import publisher_judgement, publisher_polarity
 
 ENGLAND = "E92000001"
 

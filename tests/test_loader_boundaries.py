@@ -182,7 +182,7 @@ def test_care_homes_are_placed_in_wards_drawn_from_british_national_grid(tmp_pat
     import shapely
 
     from loaders.store import ingest
-    from metrics.areas import PLACED_BY_COORDINATES, place_locations
+    from metrics.places.areas import PLACED_BY_COORDINATES, place_locations
     from store import Store
 
     original = json.loads(real_file(LEWISHAM).read_text())

@@ -99,7 +99,7 @@ def test_lsoas_summed_to_wards(census_store):
 
 
 def test_comparators_region_and_england_rates(census_store):
-    from metrics import areas
+    from metrics.places import areas
     from store import Store
     t = areas.census_demand_comparison(Store(census_store[0]))
     r = t.set_index(["measure", "area_code"])["share_pct"].round(3)
@@ -118,7 +118,7 @@ def test_comparators_region_and_england_rates(census_store):
 
 
 def test_wards_against_the_authority(census_store):
-    from metrics import areas
+    from metrics.places import areas
     from store import Store
     t = areas.census_demand_by_ward(Store(census_store[0])).set_index(["measure", "area_name"])
     assert t.loc[("bad_or_very_bad_health", "Blackheath"), "value"] == 200

@@ -178,7 +178,7 @@ def test_one_census_topic_alone_builds_every_census_view(tmp_path, kind):
     """A store whose census holds one table only (no residents total, or no carers): no KeyError in
     the ward table, the Neighbourhoods census view, the area profile or residents against patients."""
     from loaders.store import ingest
-    from metrics import area_profile, areas
+    from metrics.places import area_profile, areas, neighbourhoods
     from store import Store
     from metrics.tables import mps_tables
     src = tmp_path / "src"
@@ -191,7 +191,7 @@ def test_one_census_topic_alone_builds_every_census_view(tmp_path, kind):
     assert set(table["census_year"]) == {2021}
     cw = areas.census_by_ward(s)
     assert len(cw) == 21 and ("residents" in cw) == (kind != "unpaid_care")  # 2021 unpaid care counts aged 5+
-    areas.resident_vs_registered(s)
+    neighbourhoods.resident_vs_registered(s)
     profile = area_profile.indicators(s, area_profile.find_area(s, "E05000819"))
     assert len(profile) and set(profile["census_year"]) == {2021}
 
@@ -200,7 +200,7 @@ def test_one_census_topic_alone_builds_every_census_view(tmp_path, kind):
 
 def test_trafford_wards_in_lewishams_folder_are_named_and_kept_out(tmp_path):
     from loaders.store import ingest
-    from metrics import area_profile
+    from metrics.places import area_profile
     from store import Store
     src = tmp_path / "src"
     src.mkdir()

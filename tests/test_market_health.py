@@ -8,7 +8,7 @@ import pytest
 
 from conftest import SAMPLE
 from loaders.store import load_folder
-from metrics import market, segments
+from metrics.supply import market, segments
 from store import Store
 
 JUNE = "01_June_2017_HSCA_Active_Locations.xlsx"

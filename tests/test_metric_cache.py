@@ -45,7 +45,7 @@ def test_the_budget_comes_from_the_environment(monkeypatch):
 def test_every_metric_answer_for_every_authority_stays_within_the_budget(national_store, monkeypatch):
     """Serving every authority of a national store: the metrics' answers share the one cache and it
     never holds more than its budget, however many authorities are asked for; answers are copies."""
-    from metrics import kpis
+    from metrics.performance import kpis
     from store import Store, clear_caches
     clear_caches()
     store = Store(national_store)

@@ -23,7 +23,7 @@ def test_contracts_ending_within_a_window_from_the_reference_date(store):
     September 2017 (CCG-1516-007 £103,000 and LBL-CS-2014-003 £312,000) and the older people's
     LBL-CS-2014-012 (30 November 2017, £590,000). Within 12 months (before 1 June 2018) older
     people add three ending 31 March 2018 (£1.3m, £1.3m, £1.95m): 4 contracts, £5.14m."""
-    from metrics import opportunities
+    from metrics.supply import opportunities
     assert opportunities.reference_date(store) == dt.date(2017, 6, 1)
     t = opportunities.opportunities_table(store).set_index("client_group")
     assert (t.loc["carers", "contracts_ending_6m"], t.loc["carers", "annual_value_ending_6m"]) == (2, 415_000)
@@ -36,7 +36,7 @@ def test_the_opportunities_export_answers_as_the_page_does(store):
     """The export's growth is the page's: every client group from the first projection year to
     2030, older people by residents aged 65+ (POPPI: 26,800 in 2017 to 43,400 in 2030, +61.9%), and
     its running totals are what "Any time (all running)" reports in the providers' sentences."""
-    from metrics import opportunities
+    from metrics.supply import opportunities
     t = opportunities.opportunities_table(store).set_index("client_group")
     page = opportunities.demand_growth_by_group(store).set_index("client_group")
     assert len(t) == 7
@@ -56,7 +56,7 @@ def test_the_opportunities_export_answers_as_the_page_does(store):
 def test_the_window_includes_its_first_day_and_excludes_its_last(store):
     """From 30 September 2017, the carers' contracts ending that day are inside any window; from
     31 March 2017, six months run to 30 September 2017, which is excluded."""
-    from metrics import opportunities
+    from metrics.supply import opportunities
     carers = opportunities.contract_timeline(store, 6, as_of=dt.date(2017, 9, 30))
     assert sorted(carers.loc[carers["client_group"] == "carers", "reference"]) == ["CCG-1516-007", "LBL-CS-2014-003"]
     before = opportunities.contract_timeline(store, 6, as_of=dt.date(2017, 3, 31))
@@ -70,7 +70,7 @@ def test_the_window_includes_its_first_day_and_excludes_its_last(store):
 def test_carers_reached_is_65_plus_supported_over_poppi_65_plus_carers(store):
     """council_activity.csv row 288: 1,139 carers aged 65+ supported in 2016/17; POPPI's unpaid
     carers aged 65+ in 2017 (POPPI_Lewisham_carers_2017.ods, row 10): 3,380. 1,139 / 3,380 = 33.7%."""
-    from metrics import gaps
+    from metrics.supply import gaps
     row = gaps.all_gaps(store).set_index("metric").loc["carers_reached_pct"]
     assert (row["numerator"], row["denominator"]) == (1139, 3380)
     assert row["value"] == pytest.approx(1139 / 3380 * 100) and round(row["value"], 1) == 33.7
@@ -96,7 +96,7 @@ def test_neighbourhood_dementia_is_poppi_rates_times_registered_patients(store):
     """South East Lewisham (N3) in 2017: each POPPI band's rate (dementia / population, e.g. 65-69:
     126 / 8,100) times the neighbourhood's registered persons in the same ages; POPPI's 90+ is the
     extract's 90-94 and 95+. The sample's six N3 practices give 424 (their 6,019 persons aged 65+)."""
-    from metrics import neighbourhoods
+    from metrics.places import neighbourhoods
     reg = _registered_by_band("N3")
     poppi = {"65-69": (126, 8100, ["65-69"]), "70-74": (180, 6300, ["70-74"]), "75-79": (279, 4900, ["75-79"]),
              "80-84": (398, 3800, ["80-84"]), "85-89": (418, 2400, ["85-89"]), "90+": (399, 1300, ["90-94", "95+"])}
@@ -115,7 +115,7 @@ def test_age_based_figures_survive_a_newer_extract_without_age_bands(tmp_path):
     import shutil
 
     from loaders.store import ingest
-    from metrics import neighbourhoods
+    from metrics.places import neighbourhoods
     from store import Store
     src = tmp_path / "src"
     shutil.copytree(SAMPLE, src)
@@ -182,8 +182,8 @@ def test_without_the_publishers_judgement_polarity_comes_from_the_lookup_and_the
     import pandas as pd
 
     from loaders.store import ingest
-    from metrics import kpis
-    from metrics.statistics import compare_to_benchmark
+    from metrics.performance import kpis
+    from metrics.performance.statistics import compare_to_benchmark
     from store import Store
     src = tmp_path / "src"
     src.mkdir()
@@ -216,7 +216,7 @@ def test_real_registrations_give_lewishams_real_practices_only(tmp_path):
 
     from conftest import real_file
     from loaders.store import ingest
-    from metrics import neighbourhoods
+    from metrics.places import neighbourhoods
     from store import Store
     real = real_file("nhs-digital/gp-reg-pat-prac-all-jan2021.csv")
     src = tmp_path / "src"
@@ -246,7 +246,7 @@ def test_real_registrations_give_lewishams_real_practices_only(tmp_path):
 def test_sources_state_the_gp_extract_date_not_the_series_name(store):
     """gp-reg-pat-prac-quin-age.csv states PUBLICATION GP_PRAC_PAT_LIST (the series) and EXTRACT_DATE
     01APR2017: the Sources page's version column shows the date."""
-    from metrics.overview import sources
+    from metrics.summary.overview import sources
     s = sources(store).set_index("file")
     assert s.loc["gp-reg-pat-prac-quin-age.csv", "version or date"] == "2017-04-01"
 
@@ -258,7 +258,7 @@ def test_key_facts_are_the_mps_figures_with_their_source_rows(store):
     population row 11), 1,800 with dementia (POPPI dementia row 11), diagnosis 1,330 / 1,800 =
     73.9%, 1,120 adults with a learning disability (PANSI row 10), 18 older people's homes with
     672 beds, 123 of 180 LD placements out of area = 68.3%."""
-    from metrics.overview import key_facts
+    from sentences.overview import key_facts
     facts = {f.label: f for f in key_facts(store)}
     expected = {"Residents (all ages)": (305945, "2014 SNPP Population persons.csv, row 93"),
                 "Residents aged 65 and over": (26800, "POPPI_Lewisham_population_2017.xls, row 11"),
@@ -279,7 +279,7 @@ def test_key_facts_are_the_mps_figures_with_their_source_rows(store):
     ("Higher", "higher"), ("LOWER", "lower"), ("Not compared", None), ("Cannot be calculated", None),
     ("", None), (None, None), (float("nan"), None)])
 def test_publisher_judgement(text, judgement):
-    from metrics.kpis import publisher_judgement
+    from metrics.performance.kpis import publisher_judgement
     assert publisher_judgement(text) == judgement
 
 
@@ -289,7 +289,7 @@ def test_publisher_polarity_is_implied_by_better_and_worse():
     only Similar, so the file does not say. England's own row and breakdown rows cast no vote."""
     import pandas as pd
 
-    from metrics.kpis import publisher_polarity
+    from metrics.performance.kpis import publisher_polarity
 
     def row(ind, area, value, judged, breakdown=False):
         return {"indicator_id": ind, "area_code": area, "sex": "Persons", "age": "All ages", "period": "2016",
@@ -308,7 +308,7 @@ def test_statistics_accept_their_edges_and_refuse_nonsense():
     """A proportion of 5 out of 5 and of 1 out of 1 is legitimate (Wilson's upper limit is 1); a
     missing count, a zero denominator or a count above it is refused, as is an unknown polarity.
     "no_judgement" and an empty polarity compare as higher/lower."""
-    from metrics.statistics import compare_to_benchmark, wilson_interval
+    from metrics.performance.statistics import compare_to_benchmark, wilson_interval
     lo, hi = wilson_interval(5, 5)
     assert hi == pytest.approx(100.0) and 0 < lo < 100
     assert wilson_interval(1, 1)[1] == pytest.approx(100.0)

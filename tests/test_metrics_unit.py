@@ -2,9 +2,9 @@
 import pandas as pd
 import pytest
 
-from metrics.demand import change_between
+from metrics.demand.demand import change_between
 from metrics.disclosure import apply_suppression, suppression_mask
-from metrics.neighbourhoods import _band_weights
+from metrics.places.neighbourhoods import _band_weights
 
 
 def test_change_between_number_and_percent():
@@ -43,7 +43,7 @@ def test_band_weights_split_quinary_bands():
 
 
 def test_population_index_uses_the_base_year_as_100_and_leaves_a_zero_base_blank():
-    from metrics.population import indexed
+    from metrics.demand.population import indexed
     g = pd.DataFrame({"age_group": ["Aged 65 and over"] * 3 + ["Aged 85 and over"] * 2,
                       "year": [2016, 2017, 2027, 2017, 2027], "value": [900.0, 1000.0, 1250.0, 0.0, 40.0],
                       "source_file": "snpp.csv"})

@@ -319,7 +319,7 @@ def test_a_census_table_without_its_total_breaks_no_output(tmp_path):
     from exports.csv_export import write_csv_tables
     from exports.xlsx_export import write_workbook
     from loaders.store import ingest
-    from metrics.areas import census_by_ward
+    from metrics.places.areas import census_by_ward
     from store import Store
     from test_robustness import all_callbacks_succeed
     total = "All categories: Long-term health problem or disability"
@@ -404,7 +404,7 @@ def test_a_directory_without_ratings_gives_no_rating_counts(tmp_path):
     (unknown, not '0 rated'), the segment's quality mark says the file gives no ratings, and the
     Supply page's rating view does not call the homes 'Not yet rated'."""
     from exports.csv_export import write_csv_tables
-    from metrics import segments, supply
+    from metrics.supply import segments, supply
     from store import Store
     report, store_dir = build(frozenset(SOURCES) - {"cqc"} | {"cqc"}, DROPPABLE[0])
     # Both editions keep their ratings but June's: the latest edition has none.

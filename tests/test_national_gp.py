@@ -11,7 +11,7 @@ from benchmarks.national import write_gp_quinary
 from conftest import SAMPLE
 from exports.csv_export import write_csv_tables
 from loaders.store import ingest
-from metrics import neighbourhoods
+from metrics.places import neighbourhoods
 from store import Store
 
 QUINARY = "gp-reg-pat-prac-quin-age.csv"

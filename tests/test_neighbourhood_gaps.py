@@ -10,7 +10,7 @@ import pytest
 from conftest import SAMPLE, real_file
 from loaders.errors import InputError
 from loaders.sheets import read_sheets
-from metrics.neighbourhood_gaps import gap_matrix
+from metrics.places.neighbourhood_gaps import gap_matrix
 
 REAL = "lewisham-open-data"
 GEOJSON = "lbl_wd22.geojson"
@@ -134,7 +134,7 @@ def test_matrix_covers_every_client_group_and_neighbourhood(real_store):
 
 
 def test_services_are_placed_in_wards_by_coordinates_and_neighbourhoods_follow(real_store):
-    from metrics.areas import PLACED_BY_COORDINATES, place_locations, wards
+    from metrics.places.areas import PLACED_BY_COORDINATES, place_locations, wards
     from store import Store
     s = Store(real_store)
     loc = place_locations(s)
@@ -145,7 +145,9 @@ def test_services_are_placed_in_wards_by_coordinates_and_neighbourhoods_follow(r
 
 
 def test_resident_and_registered_reconcile_with_the_borough(real_store):
-    from metrics.areas import census_reconciliation, resident_sentence, resident_vs_registered
+    from metrics.places.areas import census_reconciliation
+    from metrics.places.neighbourhoods import resident_vs_registered
+    from sentences.places import resident_sentence
     from store import Store
     s = Store(real_store)
     t = resident_vs_registered(s).set_index("neighbourhood")
@@ -171,6 +173,25 @@ def test_carers_demand_by_ward_is_the_census_count_of_carers(real_store):
     assert (others["demand_measure"] == "dementia").all()  # other groups still share their neighbourhood's
 
 
+def test_carers_reach_is_a_figure_and_its_sentence_says_it(real_store):
+    """The council supported 4,805 carers (all ages) in 2016/17, the sample's latest
+    council_activity.csv row; against the census's unpaid carers in the borough (the census_wards
+    export's authority row). The metric gives the numbers, sentences.places words them."""
+    from metrics.places.areas import carers_reach
+    from store import Store
+    from metrics.tables import mps_tables
+    from sentences.places import carers_reach_sentence
+    s = Store(real_store)
+    r = carers_reach(s)
+    t = mps_tables(s)["census_wards"]
+    census = t[(t["measure"] == "unpaid_carers") & (t["area_type"] == "la")]["value"].iloc[0]
+    assert (r["supported"], r["period"], r["census_year"]) == (4805, "2016/17", 2011)
+    assert r["census_carers"] == census and r["pct"] == 4805 / census * 100
+    assert carers_reach_sentence(s).startswith(
+        f"The council supported 4,805 carers in 2016/17: {4805 / census * 100:.1f}% of the {census:,.0f} residents "
+        "providing unpaid care at Census 2011.")
+
+
 def test_the_census_wards_export_says_2011_and_reconciles_with_lewishams_row(real_store):
     from store import Store
     from metrics.tables import mps_tables
@@ -184,7 +205,7 @@ def test_the_census_wards_export_says_2011_and_reconciles_with_lewishams_row(rea
     assert round(bell["share_pct"], 2) == round(284 / 10627 * 100, 2)  # of its 10,627 residents
     # An age group's count (16 to 64) has no total in the tables: no share of all residents is made.
     assert t[t["measure"] == "limited_a_lot_16_64"]["share_pct"].isna().all()
-    from metrics import area_profile
+    from metrics.places import area_profile
     s = Store(real_store)
     profile = area_profile.indicators(s, area_profile.find_area(s, "E05013714")).set_index("indicator")
     fifty = profile.loc["Unpaid care, 50 or more hours a week"]
@@ -233,7 +254,7 @@ def test_map_callback_draws_19_wards_with_a_legend_and_no_tiles(real_store):
 
 
 def test_small_estimates_are_suppressed_with_what_would_reveal_them(monkeypatch, sample_store):
-    from metrics import neighbourhood_gaps
+    from metrics.places import neighbourhood_gaps
     from store import Store
     small = pd.DataFrame({"level": "neighbourhood", "area_code": ["N1", "N2"], "area_name": ["N1", "N2"],
                           "neighbourhood_code": ["N1", "N2"], "client_group": "dementia", "demand_measure": "dementia",
@@ -252,7 +273,7 @@ def test_the_authoritys_postcode_lookup_places_a_service_in_its_ward_first(tmp_p
     places the service in a neighbourhood and says it is approximate."""
     from conftest import PROFILE
     from loaders.store import ingest
-    from metrics.areas import PLACED_BY_DISTRICT, PLACED_BY_POSTCODE, place_locations
+    from metrics.places.areas import PLACED_BY_DISTRICT, PLACED_BY_POSTCODE, place_locations
     from store import Store
     profile = tmp_path / "profile"
     shutil.copytree(PROFILE, profile)

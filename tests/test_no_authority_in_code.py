@@ -5,7 +5,7 @@ import re
 
 from conftest import AUTHORITIES, ROOT
 
-CODE = ["loaders", "store", "metrics", "layouts", "callbacks", "domain", "publish"]
+CODE = ["loaders", "store", "metrics", "sentences", "layouts", "callbacks", "domain", "publish"]
 
 
 def _profile_names() -> set[str]:

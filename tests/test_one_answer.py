@@ -78,7 +78,9 @@ def test_the_mps_horizon_is_one_setting_the_profile_can_change(tmp_path):
     import shutil
     from conftest import PROFILE, SAMPLE
     from loaders.store import ingest
-    from metrics import demand, findings, opportunities
+    from metrics.demand import demand
+    from sentences import findings
+    from metrics.supply import opportunities
     from store import Store
     profile = tmp_path / "profile"
     shutil.copytree(PROFILE, profile)

@@ -87,7 +87,7 @@ def test_a_population_sheet_alone_builds_every_output_with_no_rates(tmp_path):
     from exports.brief import write_brief
     from exports.csv_export import write_csv_tables
     from loaders.store import ingest
-    from metrics.neighbourhoods import age_rates
+    from metrics.places.neighbourhoods import age_rates
     from store import Store
     src = tmp_path / "src"
     src.mkdir()

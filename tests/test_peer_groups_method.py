@@ -1,4 +1,4 @@
-"""NHS England's peer-group method (metrics/peers.py) on small hand-made cases, worked by hand."""
+"""NHS England's peer-group method (metrics/comparators/peers.py) on small hand-made cases, worked by hand."""
 from __future__ import annotations
 
 import math
@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from metrics import peers
+from metrics.comparators import peers
 
 ALL_OFF = {k: 0.0 for k in peers.FEATURES}
 

@@ -83,7 +83,7 @@ def ingested(tmp_path, folder):
 
 
 def test_peers_computed_from_the_files(tmp_path):
-    from metrics.peers import peer_table
+    from metrics.comparators.peers import peer_table
     store = ingested(tmp_path, census_folder(tmp_path / "in"))
     table, notes = peer_table(store)
     # Every share, density (1,000 a km2, so no sparsity) and distance is the same everywhere: left out, said.
@@ -103,7 +103,7 @@ def test_peers_computed_from_the_files(tmp_path):
 
 
 def test_a_missing_feature_file_drops_the_feature_and_says_so(tmp_path):
-    from metrics.peers import peer_table
+    from metrics.comparators.peers import peer_table
     folder = census_folder(tmp_path / "in", sea=False)
     (folder / "census2021-ts067-lsoa.csv").unlink()
     table, notes = peer_table(ingested(tmp_path, folder))
@@ -151,7 +151,7 @@ def _raw_mean(codes, sex, age, period):
 
 
 def _kpi(store):
-    from metrics.kpis import kpi_table
+    from metrics.performance.kpis import kpi_table
     k = kpi_table(store)
     return k[k["indicator_name"].str.startswith("Campylobacter") & (k["sex"] == "Persons")
              & (k["age"] == "All ages") & (k["period"].astype(str) == "2015")].iloc[0]
@@ -171,7 +171,7 @@ def test_a_users_peers_list(peers_store):
 
 def test_a_peers_list_names_found_in_the_lsoa_lookup(tmp_path):
     """A name the areas lookup spells otherwise takes its code from the LSOA lookup's names."""
-    from metrics.peers import peer_table
+    from metrics.comparators.peers import peer_table
     folder = census_folder(tmp_path / "in")
     write_csv(folder / "LSOA21_to_UTLA22.csv", [["LSOA21CD", "LSOA21NM", "UTLA22CD", "UTLA22NM"],
                                                 ["E01000001", "x", "E09000023", "Lewisham"],

@@ -37,7 +37,7 @@ def test_council_tables_are_not_held_for_another_authority(sample_store):
 def test_segment_directions_and_targets_follow_the_authority(sample_store):
     """Lewisham's own direction for care homes (hold, with its MPS reason) and its carers'
     target are not applied to Southwark's market or gaps."""
-    from metrics import gaps, segments
+    from metrics.supply import gaps, segments
     own, other = Store(sample_store), Store(sample_store).for_authority(SOUTHWARK)
     assert LEWISHAM_SEGMENT_REASON in segments.segment_ratings(own).to_string()
     assert segments.segment_ratings(other)["override_reason"].isna().all()

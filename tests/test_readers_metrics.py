@@ -9,7 +9,7 @@ def store(sample_store):
 
 
 def test_care_contracts_only_and_the_rest_counted(store):
-    from metrics import opportunities as o
+    from metrics.supply import opportunities as o
     care, left_out = o.care_contracts(store), o.excluded_contracts(store)
     assert len(care) + len(left_out) == len(o.contracts(store)) == 43
     assert sorted(left_out["title"]) == ["Acute Hospital Services",
@@ -19,7 +19,7 @@ def test_care_contracts_only_and_the_rest_counted(store):
 
 
 def test_timeline_for_one_group_is_sorted_by_end_date_with_route_and_flags(store):
-    from metrics import opportunities as o
+    from metrics.supply import opportunities as o
     t = o.contract_timeline(store, 12, "older_people")
     # Ending between 1 June 2017 (the CQC directory's date) and 31 May 2018.
     assert list(t["title"]) == ["Extra Care Housing - Care and Support (Linden Grove)",
@@ -36,7 +36,7 @@ def test_timeline_for_one_group_is_sorted_by_end_date_with_route_and_flags(store
 
 def test_every_client_group_has_a_growth_row_or_a_reason(store):
     from domain.vocabulary import CLIENT_GROUPS
-    from metrics import opportunities as o
+    from metrics.supply import opportunities as o
     g = o.demand_growth_by_group(store).set_index("client_group")
     assert list(g.index) == list(CLIENT_GROUPS)
     assert g.loc["carers", "demand_growth_pct"] == pytest.approx((5799 / 3380 - 1) * 100)  # unpaid carers 65+
@@ -48,7 +48,7 @@ def test_growth_rows_say_why_when_a_group_has_no_estimate(tmp_path):
     import shutil
     from conftest import SAMPLE
     from loaders.store import ingest
-    from metrics import opportunities as o
+    from metrics.supply import opportunities as o
     from store import Store
     src = tmp_path / "src"
     src.mkdir()
@@ -63,7 +63,7 @@ def test_growth_rows_say_why_when_a_group_has_no_estimate(tmp_path):
 
 
 def test_provider_sentences_one_per_group_with_intentions(store):
-    from metrics import opportunities as o
+    from metrics.supply import opportunities as o
     m = o.provider_messages(store).set_index("client_group")
     assert len(m) == 7
     assert m.loc["older_people", "sentence"].startswith(
@@ -76,7 +76,7 @@ def test_provider_sentences_one_per_group_with_intentions(store):
 def test_council_funded_places_are_defined_once_for_every_page(store):
     """Demand vs supply and Market health read the same council-funded places: Market health's nursing
     mark says 97 of 225 (128 in the area + 97 outside) and Demand vs supply's nursing row holds the same."""
-    from metrics import gaps, segments, supply
+    from metrics.supply import gaps, segments, supply
     f = supply.council_funded_care_home_places(store).set_index("setting")
     p = gaps.beds_position(store).set_index("type")
     for setting in ("residential", "nursing"):
@@ -87,13 +87,13 @@ def test_council_funded_places_are_defined_once_for_every_page(store):
 
 
 def test_beds_position_separates_registered_occupied_and_council_funded(store):
-    from metrics import gaps
+    from metrics.supply import gaps
     p = gaps.beds_position(store, 0.9).set_index("type")
     assert p.loc["residential", "registered_beds"] == 190 and p.loc["residential", "homes"] == 9
     assert p.loc["nursing", "registered_beds"] == 482 and p.loc["all", "registered_beds"] == 672
     assert p.loc["nursing", "occupied_beds"] == pytest.approx(482 * 0.9)
     # Council activity 2016/17, people aged 65+ in care homes, every support reason (the one definition,
-    # metrics.supply.council_funded_care_home_places): residential in the area = physical 186 + visual 4
+    # metrics.supply.supply.council_funded_care_home_places): residential in the area = physical 186 + visual 4
     # + memory and cognition 98 + learning disability 7 + mental health 25 = 320; nursing 68 + 48 + 12 = 128;
     # out of area 80 + 2 + 52 + 7 + 14 = 155 residential and 49 + 39 + 9 = 97 nursing.
     assert p.loc["residential", "council_funded_in_area"] == 186 + 4 + 98 + 7 + 25 == 320
@@ -106,7 +106,7 @@ def test_beds_position_separates_registered_occupied_and_council_funded(store):
 
 
 def test_beds_needed_by_home_type(store):
-    from metrics import gaps
+    from metrics.supply import gaps
     nursing = gaps.beds_needed(store, home_type="nursing").set_index("year")
     # Today's nursing ratio held: 482 beds x 16,000 / 12,400 people aged 75+ in 2030.
     assert nursing.loc[2030, "beds_needed"] == pytest.approx(482 * 16000 / 12400)
@@ -116,7 +116,7 @@ def test_beds_needed_by_home_type(store):
 
 
 def test_bed_benchmarks_show_values_or_say_what_is_missing(store):
-    from metrics import gaps
+    from metrics.supply import gaps
     b = gaps.bed_benchmarks(store, 0.9).set_index("basis")
     assert b.loc["today", "beds_per_1000"] == pytest.approx(672 / 12400 * 1000)
     assert b.loc["today", "occupied_per_1000"] == pytest.approx(672 / 12400 * 1000 * 0.9)

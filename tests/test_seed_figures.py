@@ -7,7 +7,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from metrics import demand, gaps, kpis, neighbourhoods, supply
+from metrics.demand import demand
+from metrics.supply import gaps, supply
+from metrics.performance import kpis
+from metrics.places import neighbourhoods
 from store import Store
 
 LEWISHAM = "E09000023"
@@ -229,7 +232,7 @@ def test_substance_misuse_unmet_need(store):
 
 
 def test_population_for_a_band_comes_from_poppi_bands_before_ons(store):
-    from metrics.demand import population_for
+    from metrics.demand.demand import population_for
     # POPPI 2017: 75-79 4,900 + 80-84 3,800 + 85-89 2,400 + 90+ 1,300 (sample README)
     assert population_for(store, LEWISHAM, "75+", 2017) == 12400
     assert population_for(store, LEWISHAM, "65+", 2017) == 26800

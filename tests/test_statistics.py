@@ -1,7 +1,7 @@
 """Against published worked examples (PHEindicatormethods vignettes / Newcombe 1998)."""
 import pytest
 
-from metrics.statistics import byars_interval, compare_to_benchmark, rate_interval, wilson_interval
+from metrics.performance.statistics import byars_interval, compare_to_benchmark, rate_interval, wilson_interval
 
 
 def test_wilson_newcombe_example():
@@ -49,7 +49,7 @@ def test_compare_polarity():
 
 def test_missing_intervals_are_computed_from_count_and_denominator():
     from types import SimpleNamespace as Row
-    from metrics.kpis import _fill_interval
+    from metrics.performance.kpis import _fill_interval
     pct = Row(lower_ci_95=None, upper_ci_95=None, count=81, denominator=263, value=81 / 263 * 100)
     lo, hi = _fill_interval(pct)
     assert lo == pytest.approx(25.53, abs=0.01) and hi == pytest.approx(36.62, abs=0.01)  # Wilson

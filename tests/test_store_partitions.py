@@ -200,7 +200,7 @@ def national_pair(tmp_path_factory):
 def test_kpi_tables_are_the_same_read_lazily_or_whole(national_pair, code):
     """The KPI view of several authorities is identical from the partitioned store and from the
     single-file one; Southwark's 2017 campylobacter rate stays 66.09 per 100,000 (207 / 313,223)."""
-    from metrics.kpis import kpi_table
+    from metrics.performance.kpis import kpi_table
     new, old = (s.for_authority(code) for s in national_pair)
     a, b = kpi_table(new), kpi_table(old)
     key = ["indicator_id", "sex", "age", "period"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from metrics.findings import RAG_WORDS
+from sentences.findings import RAG_WORDS
 from store import Store
 
 from ..staging import staged_file

@@ -7,12 +7,17 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from metrics import ascof, demand, gaps, kpis, opportunities, supply
+from metrics.performance import ascof, kpis
+
+from metrics.demand import demand
+
+from metrics.supply import gaps, opportunities, supply
 from metrics.coverage import directory_missing_sentence, editions_sentence
-from metrics.findings import MIN_FINDINGS, RANKING_RULE, declared_indicators, findings
+from metrics.summary.findings import MIN_FINDINGS, declared_indicators
+from sentences.findings import RANKING_RULE, findings
 from domain.labels import CLIENT_GROUP_LABELS, column_label, fmt_date, measure_label
 from domain.vocabulary import DEFAULT_OCCUPANCY
-from metrics.overview import key_facts
+from sentences.overview import key_facts
 from store import Store
 from metrics.tables import mps_tables
 
@@ -158,8 +163,8 @@ def _gaps(store: Store) -> Section:
 
 def _beds_today(store: Store) -> list[str]:
     """Today's older people's care home beds, as the Demand vs supply page states them: registered,
-    occupied at the default occupancy, and the places the council funds (metrics.gaps.beds_position,
-    whose council-funded places are metrics.supply.council_funded_care_home_places)."""
+    occupied at the default occupancy, and the places the council funds (metrics.supply.gaps.beds_position,
+    whose council-funded places are metrics.supply.supply.council_funded_care_home_places)."""
     position = gaps.beds_position(store, DEFAULT_OCCUPANCY)
     if position.empty:
         return []
@@ -194,7 +199,7 @@ def _neighbourhoods(store: Store, tables) -> Section:
 
 def _market_health(store: Store, tables) -> Section:
     """Market health: segment ratings first, then what changed, quality, concentration, workforce, prices."""
-    from metrics.market import change_sentences
+    from metrics.supply.market import change_sentences
     from domain.labels import CHANGE_LABELS, DIRECTION_LABELS, SEGMENT_LABELS
 
     sec = Section("Market health", ["Where the council wants each market segment to grow, hold or shrink. Each mark "
@@ -207,7 +212,7 @@ def _market_health(store: Store, tables) -> Section:
             ["segment", "direction", "quality_mark", "supply_mark", "demand_mark", "workforce_mark", "price_mark",
              "override_reason"]]))
     sec.paragraphs += change_sentences(store) or [editions_sentence(store)]
-    from metrics.market import changes_by_band
+    from metrics.supply.market import changes_by_band
     bands = changes_by_band(store)
     if len(bands):
         sec.blocks.append(("Locations and beds opened and closed by service user band (a location counts in "
@@ -236,8 +241,8 @@ def _market_health(store: Store, tables) -> Section:
 def _where_people_live(store: Store, tables) -> Section:
     """Demand against supply by client group and neighbourhood: the largest gaps in words and the
     neighbourhood rows of the `neighbourhood_gaps` export that they come from."""
-    from metrics.areas import resident_sentence
-    from metrics.neighbourhood_gaps import PHRASES, top_gaps
+    from sentences.places import resident_sentence
+    from metrics.places.neighbourhood_gaps import PHRASES, top_gaps
 
     t = tables["neighbourhood_gaps"]
     missing = directory_missing_sentence(store)

@@ -6,7 +6,7 @@ import datetime as dt
 import html
 
 from domain.labels import fmt_cell
-from metrics.findings import RAG_WORDS
+from sentences.findings import RAG_WORDS
 from store import Store
 
 from .charts import Chart

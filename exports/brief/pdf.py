@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from domain.labels import fmt_cell
-from metrics.findings import RAG_WORDS
+from sentences.findings import RAG_WORDS
 from store import Store
 
 from .charts import Chart

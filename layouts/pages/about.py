@@ -6,7 +6,7 @@ import pandas as pd
 from dash import html
 
 from domain.labels import FILE_KIND_LABELS, code_label, fmt_date
-from metrics.overview import sources
+from metrics.summary.overview import sources
 from .. import context
 from ..components import data_table, empty_store_notice
 

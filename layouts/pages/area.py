@@ -5,9 +5,9 @@ import dash
 from dash import dcc, html
 
 from domain.labels import client_group_label
-from metrics import area_profile
+from metrics.places import area_profile
 from metrics.coverage import directory_missing_short
-from metrics.neighbourhood_gaps import PHRASES
+from metrics.places.neighbourhood_gaps import PHRASES
 from .. import context, ids
 from ..components import data_table, empty_store_notice
 

@@ -4,8 +4,8 @@ import dash
 from dash import html
 
 from domain.labels import CLIENT_GROUP_LABELS
-from metrics.areas import census_year
-from metrics.demand import client_groups_present, growth_years, mps_horizon, ons_years, years_present
+from metrics.places.areas import census_year
+from metrics.demand.demand import client_groups_present, growth_years, mps_horizon, ons_years, years_present
 from .. import context, ids
 from ..components import chart_block, empty_store_notice, missing_notice, page, select
 
@@ -35,7 +35,7 @@ def layout(client_group=None, from_year=None, to_year=None, **_):
         preferred = store.manifest.default_client_group
         client_group = preferred if preferred in groups else groups[0]
     from_year = int(from_year) if str(from_year).isdigit() and int(from_year) in years else years[0]
-    # The MPS horizon (metrics.demand.mps_horizon) unless the address asks for other years.
+    # The MPS horizon (metrics.demand.demand.mps_horizon) unless the address asks for other years.
     horizon = mps_horizon(store, [y for y in years if y >= from_year])[1]
     to_year = int(to_year) if str(to_year).isdigit() and int(to_year) in years else (horizon or years[0])
     year_options = [(y, str(y)) for y in years]

@@ -4,7 +4,7 @@ projection year."""
 import dash
 from dash import html
 
-from metrics.gaps import bed_benchmarks, occupancy_basis, projection_years
+from metrics.supply.gaps import bed_benchmarks, occupancy_basis, projection_years
 from domain.vocabulary import OCCUPANCY_RANGE
 from .. import context, ids
 from ..components import chart_block, empty_store_notice, missing_notice, number_input, page, select

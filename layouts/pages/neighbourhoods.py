@@ -7,9 +7,10 @@ import dash
 from dash import dcc, html
 
 from domain.labels import CENSUS_MEASURE_LABELS, CLIENT_GROUP_LABELS
-from metrics import areas as census_areas
-from metrics.area_profile import areas
-from metrics.neighbourhood_gaps import CASELOAD_GROUP, CASELOAD_SERVICE, MAP_SERVICES, PHRASES
+from metrics.places import areas as census_areas
+from metrics.places.area_profile import areas
+from metrics.places.neighbourhood_gaps import CASELOAD_GROUP, CASELOAD_SERVICE, MAP_SERVICES, PHRASES
+from sentences.places import carers_reach_sentence
 from .. import context, figures, ids
 from ..components import (chart_block, data_table, empty_store_notice, missing_notice, no_neighbourhoods_notice, page,
                           select)
@@ -75,7 +76,7 @@ def census_view(store):
     table = census[[c for c in cols if c in census]]
     if table["neighbourhood_code"].isna().all():
         table = table.drop(columns="neighbourhood_code")
-    source = (f"Census {year} (ONS) by ward, the authority's files. {check} " + census_areas.carers_reach_sentence(store))
+    source = (f"Census {year} (ONS) by ward, the authority's files. {check} " + carers_reach_sentence(store))
     return table.round(1), fig, f"Census {year} by ward", source.strip()
 
 

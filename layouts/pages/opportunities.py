@@ -5,7 +5,7 @@ import dash
 from dash import dcc, html
 
 from domain.labels import CLIENT_GROUP_LABELS, client_group_label
-from metrics.opportunities import WINDOWS_MONTHS, reference_date
+from metrics.supply.opportunities import WINDOWS_MONTHS, reference_date
 from .. import context, ids
 from ..components import chart_block, empty_store_notice, missing_notice, page, select
 

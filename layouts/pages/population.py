@@ -2,7 +2,7 @@
 import dash
 from dash import html
 
-from metrics.population import areas
+from metrics.demand.population import areas
 from .. import context, ids
 from ..components import chart_block, empty_store_notice, missing_notice, page, select
 

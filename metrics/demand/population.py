@@ -4,7 +4,6 @@ from __future__ import annotations
 import pandas as pd
 
 from domain.vocabulary import band_limits, band_share
-
 from store import Store, per_store_version
 
 BROAD_GROUPS = {"All ages": (0, 200), "Aged 18-64": (18, 64), "Aged 65 and over": (65, 200),

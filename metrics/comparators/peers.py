@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import os
 import warnings
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -337,7 +337,9 @@ def peer_table(store) -> tuple[pd.DataFrame, list[str]]:
     own peers list (`peer_groups`, from the method's peers.csv) where the store holds one, else
     computed by the method from the store's `census_lsoa` and `lsoa_authorities`, with the
     profile's `[peers]` settings. Empty (with the reason) when the store holds neither."""
-    return _peer_table(os.path.realpath(store.path), store.version)  # one entry per version, link or not
+    # One entry per version, link or not; the store's own class opens the whole store (not a view's
+    # authority), so this module needs no import of the store module, which imports it.
+    return _peer_table(type(store), os.path.realpath(store.path), store.version)
 
 
 def peers_of(store, code: str) -> tuple[str, ...]:

@@ -1,32 +1,30 @@
-"""Headline facts for the Overview page, each with its as-at date and the file and row it came from."""
+"""Headline figures for the Overview page, each with its year or date and the file and row it came
+from (their labels are sentences.overview's), and the sources table."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import pandas as pd
 
-from . import gaps, supply
 from store import Store
+from metrics.supply import gaps, supply
 
 
 @dataclass(frozen=True)
-class Fact:
-    label: str
+class KeyFigure:
+    """One headline figure. `key` names it (sentences.overview.FACT_LABELS words it); `year` is its
+    estimate's, projection's or period's year, `as_at` the directory's date (None when not stated);
+    `benchmark` the target a rate is read against."""
+    key: str
     value: float | None
     unit: str
-    as_at: str
+    year: str | None
     source: str
-
-    @property
-    def display(self) -> str:
-        if self.value is None:
-            return "n/a"
-        if self.unit == "%":
-            return f"{self.value:.0f}%"
-        return f"{self.value:,.0f}"
+    as_at: str | None = None
+    benchmark: float | None = None
 
 
-def _prevalence_fact(store: Store, measure: str, age_band: str, label: str) -> Fact | None:
+def _prevalence_figure(store: Store, key: str, measure: str, age_band: str) -> KeyFigure | None:
     prev = store.table("prevalence")
     if prev.empty:
         return None
@@ -35,11 +33,11 @@ def _prevalence_fact(store: Store, measure: str, age_band: str, label: str) -> F
     if rows.empty:
         return None
     row = rows.sort_values("year").iloc[0]
-    return Fact(label, float(row["value"]), "people", f"{int(row['year'])} estimate",
-                f"{row['source_file']}, row {int(row['source_row'])}")
+    return KeyFigure(key, float(row["value"]), "people", str(int(row["year"])),
+                     f"{row['source_file']}, row {int(row['source_row'])}")
 
 
-def _population_fact(store: Store) -> Fact | None:
+def _population_figure(store: Store) -> KeyFigure | None:
     pop = store.table("population")
     if pop.empty:
         return None
@@ -51,32 +49,33 @@ def _population_fact(store: Store) -> Fact | None:
     if p.empty:
         return None
     row = p.iloc[0]
-    return Fact("Residents (all ages)", float(row["value"]), "people", f"{int(row['year'])} projection",
-                f"{row['source_file']}, row {int(row['source_row'])}")
+    return KeyFigure("residents", float(row["value"]), "people", str(int(row["year"])),
+                     f"{row['source_file']}, row {int(row['source_row'])}")
 
 
-def key_facts(store: Store) -> list[Fact]:
-    facts = [_population_fact(store),
-             _prevalence_fact(store, "population", "65+", "Residents aged 65 and over"),
-             _prevalence_fact(store, "dementia", "65+", "People aged 65+ estimated to have dementia")]
+def key_figures(store: Store) -> list[KeyFigure]:
+    """The Overview's headline figures, in the order they are shown; a figure the store cannot give
+    is left out (the care home beds of a directory without beds are None: unknown, never 0)."""
+    figures = [_population_figure(store),
+               _prevalence_figure(store, "aged_65_plus", "population", "65+"),
+               _prevalence_figure(store, "dementia_65_plus", "dementia", "65+")]
     rate = gaps.dementia_diagnosis_rate(store)
     if rate:
-        facts.append(Fact(f"Dementia diagnosis rate (national target {rate.benchmark:.0f}%)", rate.value, "%",
-                          str(rate.year), rate.source))
-    facts.append(_prevalence_fact(store, "learning_disability", "18-64",
-                                  "Adults aged 18-64 estimated to have a learning disability"))
+        figures.append(KeyFigure("dementia_diagnosis_rate", rate.value, "%", str(rate.year), rate.source,
+                                 benchmark=rate.benchmark))
+    figures.append(_prevalence_figure(store, "learning_disability_18_64", "learning_disability", "18-64"))
     table = supply.care_home_table(store)
     if len(table):
         cp = store.table("care_providers")
-        as_at = str(cp["as_at"].dropna().max()) if cp["as_at"].notna().any() else "date not stated"
+        as_at = str(cp["as_at"].dropna().max()) if cp["as_at"].notna().any() else None
         total = table.set_index("type").loc["total"]
         src = str(cp["source_file"].iloc[0])
-        facts.append(Fact("Older people's care homes", float(total["homes"]), "homes", f"as at {as_at}", src))
+        figures.append(KeyFigure("care_homes", float(total["homes"]), "homes", None, src, as_at))
         beds = None if pd.isna(total["beds"]) else float(total["beds"])  # a directory without beds: n/a, never 0
-        facts.append(Fact("Beds in older people's care homes", beds, "beds", f"as at {as_at}", src))
+        figures.append(KeyFigure("care_home_beds", beds, "beds", None, src, as_at))
     for g in gaps.ld_gaps(store)[:1]:
-        facts.append(Fact("Learning disability placements out of area", g.value, "%", str(g.year), g.source))
-    return [f for f in facts if f is not None]
+        figures.append(KeyFigure("ld_out_of_area", g.value, "%", str(g.year), g.source))
+    return [f for f in figures if f is not None]
 
 
 def sources(store: Store) -> pd.DataFrame:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from domain.labels import age_phrase, measure_phrase
+from domain.labels import age_phrase, measure_label, measure_phrase
 from domain.vocabulary import ALL_AGES, MPS_TARGET_YEAR, band_limits, bands_covering
 from store import Store, per_store_version
 
@@ -191,8 +191,6 @@ def rationale_sentences(store: Store, from_year: int | None = None, to_year: int
 @per_store_version
 def group_series(store: Store, client_group: str) -> pd.DataFrame:
     """The authority's totals for each measure of a client group, over the projection years."""
-    from domain.labels import measure_label
-
     if client_group == "older_people":
         h = older_population(store)
     else:
@@ -224,8 +222,6 @@ def group_comparison(store: Store, client_group: str, year: int) -> pd.DataFrame
     """Rate per 1,000 for the authority, its region and England, where each has a table, for a group.
     Another authority's POPPI/PANSI tables in the store (the profile authority's) are never shown
     as this authority's comparison."""
-    from domain.labels import measure_label
-
     d = demand(store)
     a = store.authority
     areas = [c for c in (a.area_code, a.region_code, "E92000001") if c]

@@ -13,8 +13,12 @@ import pandas as pd
 
 from domain.labels import SEGMENT_LABELS
 from domain.vocabulary import DIRECTIONS, MARKET_SEGMENTS
-from . import demand, market
+from metrics.coverage import directory_missing_short
+from metrics.demand import demand
 from store import Store, per_store_version
+from metrics.supply import market
+from metrics.supply.gaps import carers_gaps
+from metrics.supply.supply import council_funded_care_home_places
 
 QUALITY_MARGIN_POINTS = 5.0
 """Quality is below (above) its comparator when the share rated Good or Outstanding is at least this
@@ -98,7 +102,6 @@ def _pct(x) -> str:
 def quality_mark(store: Store, segment: str) -> Mark:
     if segment in ("day_opportunities", "carers_support"):
         return Mark(NO_DATA, "Not a service the CQC registers: the directory says nothing about its quality.")
-    from .coverage import directory_missing_short
     missing = directory_missing_short(store)
     if missing:  # no directory for the authority: say that, not "no rated locations"
         return Mark(NO_DATA, missing)
@@ -123,7 +126,6 @@ def quality_mark(store: Store, segment: str) -> Mark:
 
 def supply_mark(store: Store, segment: str) -> Mark:
     if segment == "carers_support":
-        from .gaps import carers_gaps
         gap = next((g for g in carers_gaps(store) if g.metric == "carers_reached_pct"), None)
         if gap is None or gap.value is None:
             return Mark(NO_DATA, "No carers supported or POPPI carers estimate in the store.")
@@ -133,8 +135,7 @@ def supply_mark(store: Store, segment: str) -> Mark:
         return Mark(NO_DATA, "The council's activity table has no in-area / out-of-area split for this service.")
     setting, age = SUPPLY_SETTINGS[segment]
     if setting in ("residential", "nursing") and age:
-        # Older people's care homes: the one definition of council-funded places (metrics.supply).
-        from .supply import council_funded_care_home_places
+        # Older people's care homes: the one definition of council-funded places (metrics.supply.supply).
         f = council_funded_care_home_places(store, age)
         f = f[f["setting"] == setting]
         if f.empty or not f["total"].iloc[0]:

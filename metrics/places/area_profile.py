@@ -7,11 +7,10 @@ from __future__ import annotations
 import pandas as pd
 
 from domain.labels import CENSUS_MEASURE_LABELS, client_group_label
-from .areas import census_by_ward, census_ward_table, place_locations, resident_vs_registered, wards
-from .neighbourhood_gaps import suppressed_gap_table
-from .neighbourhoods import neighbourhood_names, practice_populations
+from metrics.places.areas import census_by_ward, census_ward_table, place_locations, wards
+from metrics.places.neighbourhood_gaps import suppressed_gap_table
+from metrics.places.neighbourhoods import neighbourhood_names, practice_populations, resident_vs_registered
 from store import Store
-
 
 
 def areas(store: Store) -> pd.DataFrame:

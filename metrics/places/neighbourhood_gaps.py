@@ -1,10 +1,10 @@
 """Demand against supply where people live: client group x neighbourhood (x ward).
 
 Demand: the authority's POPPI/PANSI age-band rates applied to the patients registered at each
-neighbourhood's GP practices (metrics.neighbourhoods.neighbourhood_demand); for a ward, its
+neighbourhood's GP practices (metrics.places.neighbourhoods.neighbourhood_demand); for a ward, its
 neighbourhood's estimate shared by the ward's census residents. Supply: CQC locations registered
 for the group's service user bands (data/lookups/client_group_bands.csv), placed in wards and
-neighbourhoods by metrics.areas.place_locations: care home beds by type, domiciliary care,
+neighbourhoods by metrics.places.areas.place_locations: care home beds by type, domiciliary care,
 supported living and extra care services; and adult social care caseloads by neighbourhood.
 Each cell's benchmark is the borough rate: the supply placed anywhere in the authority per 1,000
 of the authority's demand at the same level.
@@ -14,8 +14,15 @@ from __future__ import annotations
 import pandas as pd
 
 from domain.labels import client_group_label
-from .areas import census_by_ward, place_locations
-from .disclosure import apply_suppression
+from metrics.disclosure import apply_suppression
+from metrics.places.areas import census_by_ward, place_locations, wards
+from metrics.places.neighbourhoods import (
+    NEIGHBOURHOOD_MEASURES,
+    _nearest_extract,
+    caseload_table,
+    neighbourhood_demand,
+    neighbourhood_names,
+)
 from store import Store, per_store_version
 
 SERVICES = {  # service key -> (CQC service type, unit, phrase)
@@ -100,8 +107,6 @@ def demand_by_area(store: Store) -> pd.DataFrame:
     """level, area_code, neighbourhood_code, client_group, demand_measure, population_basis,
     demand: neighbourhoods from registrations; wards sharing their neighbourhood's estimate by
     census residents where the store has census residents by ward."""
-    from .neighbourhoods import NEIGHBOURHOOD_MEASURES, _nearest_extract, neighbourhood_demand, caseload_table
-
     d = neighbourhood_demand(store)
     if d.empty:
         return pd.DataFrame(columns=["level", "area_code", "neighbourhood_code", "client_group",
@@ -156,8 +161,6 @@ def supply_by_area(store: Store) -> pd.DataFrame:
     """level, area_code, client_group, service, supply: each placed CQC location counted for
     every client group its service user bands serve (beds for care homes, 1 per service), and
     adult social care caseloads by neighbourhood."""
-    from .neighbourhoods import caseload_table
-
     bands = store.table("lookup_client_group_bands")
     groups_of: dict[str, set] = {}
     for r in bands.itertuples():
@@ -197,8 +200,6 @@ def _services(location) -> list[tuple[str, float]]:
 def gap_table(store: Store) -> pd.DataFrame:
     """The matrix for every client group and area with names, units and sentences (numbers,
     not yet suppressed). Client groups with no supply held by area keep one row with no service."""
-    from .areas import wards
-    from .neighbourhoods import neighbourhood_names
 
     demand = demand_by_area(store)
     if demand.empty:

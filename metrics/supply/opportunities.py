@@ -6,7 +6,9 @@ import datetime as dt
 
 import pandas as pd
 
-from .demand import headline, mps_horizon
+from domain.labels import client_group_label, fmt_money, measure_phrase
+from domain.vocabulary import CLIENT_GROUPS
+from metrics.demand.demand import headline, mps_horizon, population_for
 from store import Store, per_store_version
 
 WINDOWS_MONTHS = (6, 12, 24)
@@ -93,8 +95,6 @@ def demand_growth_by_group(store: Store) -> pd.DataFrame:
     aged 65 and over. A group with no estimate keeps its row, with a note saying why.
 
     Units: percent (0-100). Method: (value in the later year / value in the first - 1) x 100."""
-    from domain.vocabulary import CLIENT_GROUPS
-    from .demand import population_for
     h = headline(store)
     years = sorted(int(y) for y in h["year"].unique()) if len(h) else []
     prev = store.table("prevalence")
@@ -162,7 +162,6 @@ def contract_timeline(store: Store, months: int | None = None, client_group: str
 
 
 def _money(x: float) -> str:
-    from domain.labels import fmt_money
     return fmt_money(x)
 
 
@@ -174,7 +173,6 @@ def provider_messages(store: Store, months: int | None = 24, as_of: dt.date | No
     profile states one."""
     if months is not None and (not isinstance(months, int) or isinstance(months, bool) or months <= 0):
         raise ValueError(f"months must be a positive whole number or None, got {months!r}")
-    from domain.labels import client_group_label, measure_phrase
     growth = demand_growth_by_group(store)
     ending = contract_timeline(store, months, as_of=as_of)
     intentions = store.manifest.intentions or {}

@@ -11,7 +11,7 @@ import re
 import pandas as pd
 
 from domain.contract import EXPORT_TABLES
-from .statistics import compare_to_benchmark, rate_interval, wilson_interval
+from metrics.performance.statistics import compare_to_benchmark, rate_interval, wilson_interval
 from store import Store, per_store_version
 
 ENGLAND = "E92000001"
@@ -36,7 +36,7 @@ def measure_info(declared: dict[str, dict], code: str) -> dict:
 def interval(numerator, denominator, value, kind: str) -> tuple[float | None, float | None]:
     """The outcome's 95% interval from its numerator and denominator, where they allow one.
 
-    Units: the outcome's. Method: Wilson score interval (metrics.statistics.wilson_interval) for a
+    Units: the outcome's. Method: Wilson score interval (metrics.performance.statistics.wilson_interval) for a
     declared proportion, Byar's (rate_interval) for a declared rate per 100,000, when the numerator
     and denominator are given, the numerator is not above the denominator, and they reproduce the
     published outcome (within 0.5 of its unit, so a survey's weighted estimate whose counts do not

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from domain.labels import SEGMENT_LABELS
 from domain.vocabulary import CQC_SEGMENT_SERVICE_TYPES, MARKET_SEGMENTS
 from store import Store, per_store_version
 
@@ -336,8 +337,6 @@ def missing_comparators(store: Store) -> list[str]:
 def change_sentences(store: Store) -> list[str]:
     """'What changed since the last refresh': the change summary between the last two editions, in
     words, one sentence per segment that changed (empty with fewer than two editions)."""
-    from domain.labels import SEGMENT_LABELS
-
     summary = change_summary(store)
     if summary.empty:
         return []

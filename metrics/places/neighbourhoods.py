@@ -7,8 +7,11 @@ from __future__ import annotations
 import pandas as pd
 
 from domain.vocabulary import band_limits, band_share, quinary_band
-from .disclosure import apply_suppression
+from metrics.coverage import covers_directory
+from metrics.disclosure import apply_suppression
+from metrics.places.areas import census_by_ward, place_locations
 from store import Store, per_store_version
+from metrics.supply.supply import care_homes
 
 # The measure that stands for a client group's demand in the neighbourhood table.
 NEIGHBOURHOOD_MEASURES = {
@@ -240,10 +243,8 @@ def postcode_neighbourhood(store: Store, postcode: str | None) -> str | None:
 @per_store_version
 def supply_by_neighbourhood(store: Store) -> pd.DataFrame:
     """Per neighbourhood: GP practices, older people's care homes and beds (homes placed as
-    metrics.areas.place_locations places them: postcode lookup, coordinates in the ward
+    metrics.places.areas.place_locations places them: postcode lookup, coordinates in the ward
     boundaries, else postcode district), registered patients aged 75+, and beds per 1,000 of them."""
-    from .areas import place_locations
-    from .supply import care_homes
 
     names = neighbourhood_names(store)
     hoods = sorted(names)
@@ -262,7 +263,6 @@ def supply_by_neighbourhood(store: Store) -> pd.DataFrame:
                 & reg["age_band"].isin(["75-79", "80-84", "85-89", "90-94", "95+"])]
         r = r.merge(prac[["practice_code", "neighbourhood_code"]], on="practice_code")
         over75 = r.groupby("neighbourhood_code")["patients"].sum()
-    from .coverage import covers_directory
     covered = covers_directory(store)  # without the authority's directory, homes and beds are unknown, not 0
     rows = []
     for h in hoods:
@@ -277,4 +277,29 @@ def supply_by_neighbourhood(store: Store) -> pd.DataFrame:
     unplaced = int(homes["neighbourhood"].isna().sum()) if len(homes) else 0
     out = pd.DataFrame(rows)
     out.attrs["homes_not_placed"] = unplaced
+    return out
+
+
+@per_store_version
+def resident_vs_registered(store: Store) -> pd.DataFrame:
+    """Per neighbourhood: residents (census ward counts summed over its wards, where the
+    authority gives them) and registered patients (GP practices in it), the difference and
+    registered per 100 residents; a total row. Units: people."""
+    names = neighbourhood_names(store)
+    reg = registered_by_neighbourhood(store) if len(store.table("registrations")) else pd.Series(dtype=float)
+    cw = census_by_ward(store)
+    res = (cw.groupby("neighbourhood_code")["residents"].sum(min_count=1).dropna() if "residents" in cw
+           else pd.Series(dtype=float))
+    hoods = sorted(set(names) | set(reg.index) | set(res.index))
+    if not hoods:
+        return pd.DataFrame()
+    out = pd.DataFrame({"neighbourhood": hoods, "name": [names.get(h, h) for h in hoods],
+                        "residents": [res.get(h) for h in hoods], "registered": [reg.get(h) for h in hoods]})
+    total = {"neighbourhood": "total", "name": "Total",
+             "residents": out["residents"].sum(min_count=1), "registered": out["registered"].sum(min_count=1)}
+    out = pd.concat([out, pd.DataFrame([total])], ignore_index=True)
+    out["residents"] = pd.to_numeric(out["residents"], errors="coerce")
+    out["registered"] = pd.to_numeric(out["registered"], errors="coerce")
+    out["difference"] = out["registered"] - out["residents"]
+    out["registered_per_100_residents"] = out["registered"] / out["residents"] * 100
     return out

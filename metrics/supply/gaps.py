@@ -8,9 +8,10 @@ from dataclasses import asdict, dataclass
 import pandas as pd
 
 from domain.vocabulary import DEFAULT_OCCUPANCY, HIGH_IS_GOOD, LOW_IS_GOOD, NO_JUDGEMENT
-from .demand import headline, population_for
+from metrics.coverage import DIRECTORY, covers_directory
+from metrics.demand.demand import headline, population_for
 from store import Store, per_store_version
-from .supply import care_home_table, care_homes, council_funded_care_home_places, placements
+from metrics.supply.supply import care_home_table, care_homes, council_funded_care_home_places, placements
 
 NATIONAL_DEMENTIA_DIAGNOSIS_TARGET = 66.7  # NHS England ambition: two thirds diagnosed
 DEMENTIA_DIAGNOSIS_INDICATOR = 92949
@@ -125,7 +126,6 @@ def beds_needed(store: Store, benchmark_per_1000: float | None = None,
         raise ValueError(f"occupancy must be in (0, 1], got {occupancy!r}")
     if benchmark_per_1000 is not None and benchmark_per_1000 < 0:
         raise ValueError("benchmark must be zero or more")
-    from .coverage import covers_directory
     area = store.authority.area_code
     beds = _beds_of(store, home_type)
     y0 = base_year(store)
@@ -278,7 +278,6 @@ def substance_misuse_gaps(store: Store) -> list[Gap]:
 
 def all_gaps(store: Store) -> pd.DataFrame:
     gaps: list[Gap] = []
-    from .coverage import covers_directory
     if covers_directory(store) and store.has("prevalence"):  # no directory for the authority: no row, not 0 beds
         gaps += [beds_per_1000(store, "75+"), beds_per_1000(store, "65+")]
     d = dementia_diagnosis_rate(store)
@@ -317,7 +316,7 @@ def beds_position(store: Store, occupancy: float | None = None, age_band: str = 
     - registered: beds the CQC care directory registers (capacity, not use);
     - occupied: registered x ``occupancy`` (an estimate: the directory does not publish occupancy);
     - council-funded: people aged 65+ the council funds in residential or nursing care, every support
-      reason (`metrics.supply.council_funded_care_home_places`), in the area and placed outside it;
+      reason (`metrics.supply.supply.council_funded_care_home_places`), in the area and placed outside it;
     and registered beds per 1,000 people of ``age_band`` in the base year.
 
     Units: beds and people; per 1,000 people aged 75+. Reference: MPS s4 (care homes) and SALT.
@@ -331,7 +330,7 @@ def beds_position(store: Store, occupancy: float | None = None, age_band: str = 
     area = store.authority.area_code
     year = base_year(store)
     pop = population_for(store, area, age_band, year) if year else None
-    funded = council_funded_care_home_places(store, "65+")  # the one definition (metrics.supply)
+    funded = council_funded_care_home_places(store, "65+")  # the one definition (metrics.supply.supply)
     rows = []
     for kind in HOME_TYPES + ("all",):
         t = table[table["type"] == ("total" if kind == "all" else kind)]
@@ -387,7 +386,6 @@ def bed_benchmarks(store: Store, occupancy: float | None = None, age_band: str =
             rows.append({"basis": basis, "area_name": name, "beds": None, "population": pop, "beds_per_1000": None,
                          "occupied_per_1000": None, "note": note})
 
-    from .coverage import DIRECTORY, covers_directory
     own_beds = older_beds(store)[0]
     add("today", auth.area_name or "The authority", auth.area_code, own_beds, covers_directory(store),
         f"no {DIRECTORY} covering {auth.area_name or 'the authority'} in the store")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from domain.labels import service_label
+from metrics.coverage import covers_directory
 from store import Store, per_store_version
 
 NURSING = "Care home service with nursing"
@@ -128,7 +129,6 @@ def homes_by(store: Store, column: str) -> pd.DataFrame:
 def community_services(store: Store) -> pd.DataFrame:
     """CQC locations per community service type in the authority. Without a directory that covers
     the authority (metrics.coverage) the counts are unknown: missing, never 0."""
-    from .coverage import covers_directory
     covered = covers_directory(store)
     loc = locations(store)
     rows = []

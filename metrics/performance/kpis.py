@@ -8,14 +8,13 @@ Fingertips does; each row says which was used. Where a file gives counts but no 
 interval is computed (Wilson for proportions, Byar for rates)."""
 from __future__ import annotations
 
-from functools import lru_cache
-
 import re
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
-from .statistics import compare_to_benchmark, rate_interval, wilson_interval
+from metrics.performance.statistics import compare_to_benchmark, rate_interval, wilson_interval
 from store.reading import _CACHED_METRICS, Store, per_store_version
 
 ENGLAND = "E92000001"

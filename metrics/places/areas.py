@@ -1,6 +1,6 @@
 """Places below the authority: wards and neighbourhoods. Where each CQC location is (ward and
-neighbourhood), census measures by ward against the authority, and resident against registered
-population by neighbourhood.
+neighbourhood), and census measures by ward against the authority (resident against registered population by
+neighbourhood is metrics.places.neighbourhoods'.
 
 A location's ward comes from the authority's postcode-to-ward lookup (exact) when its profile
 supplies one, else from the CQC directory's coordinates inside the ward boundaries (exact where the
@@ -14,6 +14,7 @@ from functools import lru_cache
 import pandas as pd
 
 from store.reading import _CACHED_METRICS, Store, per_store_version
+from metrics.supply.supply import locations
 
 PLACED_BY_POSTCODE = "postcode lookup"
 PLACED_BY_COORDINATES = "coordinates in ward boundary"
@@ -74,8 +75,6 @@ def _district(text) -> str:
 def place_locations(store: Store) -> pd.DataFrame:
     """Every active CQC location in the authority with ward_code, neighbourhood_code and
     placed_by (which of the three methods placed it; missing when none could)."""
-    from .supply import locations
-
     loc = locations(store)
     if loc.empty:
         return loc.assign(ward_code=None, neighbourhood_code=None, placed_by=None)
@@ -265,86 +264,27 @@ def census_ward_table(store: Store) -> pd.DataFrame:
 
 
 @per_store_version
-def resident_vs_registered(store: Store) -> pd.DataFrame:
-    """Per neighbourhood: residents (census ward counts summed over its wards, where the
-    authority gives them) and registered patients (GP practices in it), the difference and
-    registered per 100 residents; a total row. Units: people."""
-    from .neighbourhoods import neighbourhood_names, registered_by_neighbourhood
-
-    names = neighbourhood_names(store)
-    reg = registered_by_neighbourhood(store) if len(store.table("registrations")) else pd.Series(dtype=float)
-    cw = census_by_ward(store)
-    res = (cw.groupby("neighbourhood_code")["residents"].sum(min_count=1).dropna() if "residents" in cw
-           else pd.Series(dtype=float))
-    hoods = sorted(set(names) | set(reg.index) | set(res.index))
-    if not hoods:
-        return pd.DataFrame()
-    out = pd.DataFrame({"neighbourhood": hoods, "name": [names.get(h, h) for h in hoods],
-                        "residents": [res.get(h) for h in hoods], "registered": [reg.get(h) for h in hoods]})
-    total = {"neighbourhood": "total", "name": "Total",
-             "residents": out["residents"].sum(min_count=1), "registered": out["registered"].sum(min_count=1)}
-    out = pd.concat([out, pd.DataFrame([total])], ignore_index=True)
-    out["residents"] = pd.to_numeric(out["residents"], errors="coerce")
-    out["registered"] = pd.to_numeric(out["registered"], errors="coerce")
-    out["difference"] = out["registered"] - out["residents"]
-    out["registered_per_100_residents"] = out["registered"] / out["residents"] * 100
-    return out
-
-
-def resident_sentence(store: Store) -> str:
-    """One sentence explaining why registered and resident counts differ, with the totals."""
-    t = resident_vs_registered(store)
-    if t.empty:
-        return ""
-    total = t[t["neighbourhood"] == "total"].iloc[0]
-    census_year = _census_year(store)
-    reg_date = _registration_date(store)
-    if pd.isna(total["residents"]):
-        return (f"Neighbourhood populations are patients registered at their GP practices ({reg_date}): the authority "
-                "gives no ward-level resident estimates, and registered lists include people living outside the "
-                "borough and people who have moved away but not yet left their practice's list.")
-    if pd.isna(total["registered"]):
-        return f"Neighbourhood populations are Census {census_year} residents summed over each neighbourhood's wards."
-    return (f"Registered patients ({reg_date}: {total['registered']:,.0f}) exceed Census {census_year} residents "
-            f"({total['residents']:,.0f}) by {total['difference']:,.0f} ({total['registered_per_100_residents'] - 100:+.1f}%): "
-            "lists include people living outside the borough and people who have moved away but not left their "
-            "practice, the two counts are years apart, and practices are placed by neighbourhood while residents "
-            "are counted where they live.")
-
-
-def _census_year(store: Store):
-    return census_year(store)
-
-
-def _registration_date(store: Store) -> str:
-    from .neighbourhoods import extract_dates
-    dates = extract_dates(store)
-    return dates[-1] if dates else "no extract"
-
-
-@per_store_version
 def borough_residents(store: Store) -> float | None:
     """The authority's census residents (references row, else the wards' sum), or None."""
     value = _authority_census(store)["value"].get("residents") if len(store.table("census")) else None
     return float(value) if value is not None and pd.notna(value) else None
 
 
-def carers_reach_sentence(store: Store) -> str:
+def carers_reach(store: Store) -> dict | None:
     """Carers supported by the council (all ages, latest year) against census unpaid carers in the
-    borough, in one sentence: support is not recorded by ward in the inputs, so a ward's carers are
-    read against the borough's share of residents who care. Unit: % of census carers."""
+    borough: {supported, period, census_carers, census_year, pct} (pct: % of census carers), or None
+    when the store lacks either. Support is not recorded by ward in the inputs, so a ward's carers
+    are read against the borough's share (sentences.places.carers_reach_sentence says so)."""
     census = _authority_census(store)["value"] if len(store.table("census")) else pd.Series(dtype=float)
     carers = census.get("unpaid_carers")
     act = store.table("activity")
     act = act[(act["setting"] == "carers_supported") & (act["age_band"] == "all")] if len(act) else act
     if carers is None or pd.isna(carers) or act.empty:
-        return ""
+        return None
     latest = act[act["year"] == act["year"].max()]
     supported = float(latest["clients"].sum())
-    return (f"The council supported {supported:,.0f} carers in {latest['period'].iloc[0]}: "
-            f"{supported / carers * 100:.1f}% of the {carers:,.0f} residents providing unpaid care at Census "
-            f"{_census_year(store)}. Support is not recorded by ward, so each ward's carers are read against the "
-            "borough's share of residents who care.")
+    return {"supported": supported, "period": latest["period"].iloc[0], "census_carers": float(carers),
+            "census_year": census_year(store), "pct": supported / carers * 100}
 
 
 CENSUS_DEMAND = (("unpaid_carers", "People giving unpaid care", ("unpaid_carers",)),

@@ -1,0 +1,1 @@
+"""Comparators: peer groups by NHS England's method."""

@@ -1,0 +1,1 @@
+"""Need: population and its projections, prevalence estimates, demand by client group and its growth."""

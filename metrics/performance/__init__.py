@@ -1,0 +1,1 @@
+"""Performance: Fingertips indicators (KPIs), ASCOF outcomes and the statistics that judge them."""

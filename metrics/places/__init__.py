@@ -1,0 +1,1 @@
+"""Where people live: wards, neighbourhoods (PCN / practice), their gaps and the area profile page."""

@@ -1,0 +1,1 @@
+"""Across topics: the ranked findings and the Overview's headline facts."""
