@@ -76,7 +76,7 @@ def use_view(authority: str | None = None, comparators: str | None = None) -> St
 
 
 def view_of_search(search: str | None) -> dict[str, str | None]:
-    """The view parameters of a page address's search (`?authority=E09000028&comparators=peers`)."""
+    """The view parameters of a page address's search (`?authority=<GSS code>&comparators=peers`)."""
     found = parse_qs(str(search or "").lstrip("?"))
     return {name: (found.get(name) or [None])[0] for name in VIEW_PARAMETERS}
 
