@@ -337,9 +337,7 @@ def peer_table(store) -> tuple[pd.DataFrame, list[str]]:
     own peers list (`peer_groups`, from the method's peers.csv) where the store holds one, else
     computed by the method from the store's `census_lsoa` and `lsoa_authorities`, with the
     profile's `[peers]` settings. Empty (with the reason) when the store holds neither."""
-    # One entry per version, link or not; the store's own class opens the whole store (not a view's
-    # authority), so this module needs no import of the store module, which imports it.
-    return _peer_table(type(store), os.path.realpath(store.path), store.version)
+    return _peer_table(os.path.realpath(store.path), store.version)  # one entry per version, link or not
 
 
 def peers_of(store, code: str) -> tuple[str, ...]:
