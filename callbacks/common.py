@@ -42,6 +42,10 @@ class PageCallbacks:
             return fn  # the plain function stays importable and testable
         return declare
 
+    def server_callbacks(self) -> list:
+        """The page's server callbacks (their functions), as declared: what `bind` gives each app."""
+        return [fn for _args, _kwargs, fn in self._server]
+
     def clientside(self, script: str, *args, **kwargs) -> None:
         self._clientside.append((script, args, kwargs))
 
