@@ -162,10 +162,12 @@ def cmd_serve(args) -> int:
     import gunicorn.http.wsgi
     from gunicorn.app.base import BaseApplication
     try:
-        from serving import WholeRequestWorker
+        from serving import HeapTrimmer, WholeRequestWorker, limit_malloc_arenas
     except ModuleNotFoundError:  # an editable install made before serving.py existed (`make setup` renews it)
         sys.path.insert(0, str(Path(__file__).resolve().parent))
-        from serving import WholeRequestWorker
+        from serving import HeapTrimmer, WholeRequestWorker, limit_malloc_arenas
+    limit_malloc_arenas()  # before warm-up and the fork: the workers inherit the cap (serving.py)
+    app.server.teardown_request(HeapTrimmer())
 
     gunicorn.http.wsgi.SERVER = "mps-dashboard"  # the Server header, without the software's name
     workers, threads = production_sizing(args.workers, args.threads)

@@ -16,7 +16,8 @@ from __future__ import annotations
 import pandas as pd
 
 from domain.vocabulary import CQC_SEGMENT_SERVICE_TYPES, MARKET_SEGMENTS
-from .store import Store, per_store_version
+from . import memo
+from .store import _CACHED_METRICS, Store, per_store_version
 
 NURSING = "Care home service with nursing"
 RESIDENTIAL = "Care home service without nursing"
@@ -275,6 +276,36 @@ def _quality_row(seg: str, area_type: str, area_name: str, g: pd.DataFrame) -> d
     return row
 
 
+def _whole_edition(store: Store, as_at: str) -> pd.DataFrame:
+    """`edition_locations` of the whole file (every authority's), kept once per store version and
+    edition for every authority's view (see `_every_location`); callers never change it."""
+    return memo.cached("metrics.market._whole_edition", (str(store.path), store.version, as_at),
+                       lambda: edition_locations(store, as_at, area_name=""))
+
+
+def _every_location(store: Store, as_at: str) -> pd.DataFrame:
+    """Every authority's active locations of one edition, a row per segment the quality table
+    shows, with the authority's name lower-cased (`authority_key`). The directory is national, so
+    this is the same whichever authority the store is seen as: it is computed once per store
+    version and edition and shared by every authority's view (not per authority, as the metrics'
+    answers are). Callers filter it and never change it."""
+    def build():
+        frame = _whole_edition(store, as_at).explode("segments")
+        frame = frame[frame["segments"].isin(MARKET_SEGMENTS + ("care_homes_18_64",))]
+        return frame.assign(authority_key=frame["local_authority"].str.lower())
+    return memo.cached("metrics.market._every_location", (str(store.path), store.version, as_at), build)
+
+
+class _SharedAnswers:  # `metrics.store.clear_caches` forgets these with every metric's answers
+    @staticmethod
+    def cache_clear():
+        memo.METRICS.clear("metrics.market._whole_edition")
+        memo.METRICS.clear("metrics.market._every_location")
+
+
+_CACHED_METRICS.append(_SharedAnswers)
+
+
 @per_store_version
 def quality(store: Store) -> pd.DataFrame:
     """Share of locations, and of care-home beds, rated Good or Outstanding by segment, in the
@@ -285,17 +316,16 @@ def quality(store: Store) -> pd.DataFrame:
     eds = editions(store)
     if not eds:
         return pd.DataFrame(columns=QUALITY_COLUMNS)
-    everything = edition_locations(store, eds[-1], area_name="").explode("segments")
-    everything = everything[everything["segments"].isin(MARKET_SEGMENTS + ("care_homes_18_64",))]
+    everything = _every_location(store, eds[-1])
     authority = (store.authority.area_name or "").lower()
-    own = everything[everything["local_authority"].str.lower() == authority]
+    own = everything[everything["authority_key"] == authority]
     region = own["region"].mode().iloc[0] if own["region"].notna().any() else None
     comparators = comparator_names(store)
     authorities = everything["local_authority"].nunique()
     whole = ("england", "England") if authorities >= NATIONAL_AUTHORITIES else (
         "file", f"All locations in the file ({authorities} authorities)")
     areas = [("la", store.authority.area_name or "The authority", own)]
-    areas += [("comparator", c, everything[everything["local_authority"].str.lower() == c.lower()])
+    areas += [("comparator", c, everything[everything["authority_key"] == c.lower()])
               for c in comparators]
     in_region = everything[everything["region"] == region] if region else everything.iloc[0:0]
     if region and whole[0] == "file":  # a partial file: its region is only the authorities it holds
@@ -329,7 +359,7 @@ def missing_comparators(store: Store) -> list[str]:
     eds = editions(store)
     if not eds:
         return []
-    present = set(edition_locations(store, eds[-1], area_name="")["local_authority"].str.lower())
+    present = set(_whole_edition(store, eds[-1])["local_authority"].str.lower())
     return [c for c in comparator_names(store) if c.lower() not in present]
 
 

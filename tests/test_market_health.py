@@ -260,3 +260,30 @@ def test_market_health_downloads_are_what_the_page_shows(sample_store):
     assert len(ratings) == 8 and ratings["supply_reason"].str.contains("Rule: ").all()
     nursing = _download(client, ids.MH_CHANGES_CHART, {ids.MH_SEGMENT: "nursing_65", ids.MH_FROM: "2016-12-01"})
     assert sorted(nursing["location_name"]) == ["Larchfield View", "Meadowbank House", "Sydenham Park Nursing Home"]
+
+
+def test_the_whole_directory_is_worked_out_once_for_every_authority(store, monkeypatch):
+    """The quality table's whole-file rows (every authority's locations in the latest edition) are
+    the same whichever authority the store is seen as: worked out once per store version and shared,
+    not once per authority (serving every authority recomputed them for each)."""
+    from metrics.store import clear_caches
+    clear_caches()
+    whole_file = []
+    original = market.edition_locations
+
+    def counting(s, as_at, area_name=None):
+        if area_name == "":
+            whole_file.append(s.authority.area_code)
+        return original(s, as_at, area_name=area_name)
+
+    monkeypatch.setattr(market, "edition_locations", counting)
+    codes = [code for code, _ in store.authorities()][:3]
+    assert len(codes) >= 2
+    views = [store.for_authority(code) for code in codes]
+    answers = [market.quality(v) for v in views] + [market.quality(v) for v in views]
+    assert len(whole_file) == 1
+    assert [market.missing_comparators(v) for v in views]  # from the same shared rows
+    assert len(whole_file) == 1
+    # Each view still has its own rows: the authority's own and its comparators'.
+    assert all(not a.empty for a in answers)
+    assert market.quality(store).equals(market.quality(store.for_authority(store.authority.area_code)))
