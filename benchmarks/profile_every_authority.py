@@ -68,6 +68,7 @@ def main(argv=None) -> None:
         tracemalloc.start(12)
     prof = cProfile.Profile() if args.cprofile else None
     took, per_page, bad = [], {}, 0
+    cpu = time.process_time()
     for k, (path, search) in enumerate(visits):
         t = time.perf_counter()
         if prof:
@@ -83,9 +84,11 @@ def main(argv=None) -> None:
         if (k + 1) % max(1, args.visits // 10) == 0:
             print(f"  {k + 1} visits: RSS {rss_mb():.0f} MB, metric cache {memo.METRICS.bytes / 2**20:.0f} MB "
                   f"in {len(memo.METRICS)} answers", flush=True)
+    cpu = time.process_time() - cpu
     half = len(took) // 2
     print(f"{len(took)} visits, {bad} not answered: {sum(took):.1f} s; mean {sum(took) / len(took):.2f} s; "
-          f"first half {sum(took[:half]):.1f} s, second half {sum(took[half:]):.1f} s")
+          f"first half {sum(took[:half]):.1f} s, second half {sum(took[half:]):.1f} s; CPU {cpu:.1f} s; "
+          f"RSS {rss_mb():.0f} MB")
     for path, ts in sorted(per_page.items(), key=lambda kv: -sum(kv[1])):
         print(f"  {path:28} {len(ts):3} visits, mean {sum(ts) / len(ts):.2f} s, max {max(ts):.2f} s")
     if prof:

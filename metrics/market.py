@@ -74,14 +74,22 @@ def _active(frame: pd.DataFrame) -> pd.DataFrame:
 @per_store_version
 def edition_locations(store: Store, as_at: str, area_name: str | None = None) -> pd.DataFrame:
     """Active locations of one edition (in one authority, or all when area_name is ''), with their
-    segments (a tuple) and user bands (text)."""
+    segments (a tuple) and user bands (text). An authority's are the whole edition's rows for it:
+    the whole edition is worked out once per store version for every authority (`_whole_edition`)."""
     e = store.table("care_provider_editions")
     if as_at not in set(e["as_at"]):
         raise ValueError(f"no directory edition dated {as_at!r} in the store (editions: {editions(store)})")
-    frame = _active(e[e["as_at"] == as_at])
     area_name = store.authority.area_name if area_name is None else area_name
-    if area_name:
-        frame = frame[frame["local_authority"].str.lower() == area_name.lower()]
+    whole = _whole_edition(store, as_at)
+    if not area_name:
+        return whole.copy()
+    return whole[whole["local_authority"].str.lower() == area_name.lower()].reset_index(drop=True)
+
+
+def _edition_rows(store: Store, as_at: str) -> pd.DataFrame:
+    """Every active location of one edition, with its segments and user bands."""
+    e = store.table("care_provider_editions")
+    frame = _active(e[e["as_at"] == as_at])
     s = store.table("care_provider_edition_services")
     s = s[s["as_at"] == as_at]
     frame = frame.copy()
@@ -277,18 +285,18 @@ def _quality_row(seg: str, area_type: str, area_name: str, g: pd.DataFrame) -> d
 
 
 def _whole_edition(store: Store, as_at: str) -> pd.DataFrame:
-    """`edition_locations` of the whole file (every authority's), kept once per store version and
-    edition for every authority's view (see `_every_location`); callers never change it."""
+    """Every authority's active locations of one edition (`_edition_rows`). The directory is
+    national, so this is the same whichever authority the store is seen as: it is worked out once
+    per store version and edition and shared by every authority's view, not once per authority as
+    the metrics' answers are. Callers filter or copy it and never change it."""
     return memo.cached("metrics.market._whole_edition", (str(store.path), store.version, as_at),
-                       lambda: edition_locations(store, as_at, area_name=""))
+                       lambda: _edition_rows(store, as_at))
 
 
 def _every_location(store: Store, as_at: str) -> pd.DataFrame:
     """Every authority's active locations of one edition, a row per segment the quality table
-    shows, with the authority's name lower-cased (`authority_key`). The directory is national, so
-    this is the same whichever authority the store is seen as: it is computed once per store
-    version and edition and shared by every authority's view (not per authority, as the metrics'
-    answers are). Callers filter it and never change it."""
+    shows, with the authority's name lower-cased (`authority_key`): shared by every authority's
+    view, as `_whole_edition` is. Callers filter it and never change it."""
     def build():
         frame = _whole_edition(store, as_at).explode("segments")
         frame = frame[frame["segments"].isin(MARKET_SEGMENTS + ("care_homes_18_64",))]

@@ -263,27 +263,29 @@ def test_market_health_downloads_are_what_the_page_shows(sample_store):
 
 
 def test_the_whole_directory_is_worked_out_once_for_every_authority(store, monkeypatch):
-    """The quality table's whole-file rows (every authority's locations in the latest edition) are
-    the same whichever authority the store is seen as: worked out once per store version and shared,
-    not once per authority (serving every authority recomputed them for each)."""
+    """An edition's locations with their segments (every authority's; the quality table's whole-file
+    rows, an authority's changes) are the same whichever authority the store is seen as: worked out
+    once per store version and edition and shared, not once per authority (serving every authority
+    recomputed them for each)."""
     from metrics.store import clear_caches
     clear_caches()
     whole_file = []
-    original = market.edition_locations
+    original = market._edition_rows
 
-    def counting(s, as_at, area_name=None):
-        if area_name == "":
-            whole_file.append(s.authority.area_code)
-        return original(s, as_at, area_name=area_name)
+    def counting(s, as_at):
+        whole_file.append(as_at)
+        return original(s, as_at)
 
-    monkeypatch.setattr(market, "edition_locations", counting)
+    monkeypatch.setattr(market, "_edition_rows", counting)
     codes = [code for code, _ in store.authorities()][:3]
     assert len(codes) >= 2
     views = [store.for_authority(code) for code in codes]
     answers = [market.quality(v) for v in views] + [market.quality(v) for v in views]
-    assert len(whole_file) == 1
-    assert [market.missing_comparators(v) for v in views]  # from the same shared rows
-    assert len(whole_file) == 1
+    assert whole_file == [market.editions(store)[-1]]
+    for v in views:  # each authority's changes between the two editions, from the same shared rows
+        market.missing_comparators(v)
+        market.market_changes(v)
+    assert sorted(whole_file) == market.editions(store)  # each edition once, for every authority
     # Each view still has its own rows: the authority's own and its comparators'.
     assert all(not a.empty for a in answers)
     assert market.quality(store).equals(market.quality(store.for_authority(store.authority.area_code)))
