@@ -196,16 +196,26 @@ def run(port: int, server_pid: int, pages: list[str], codes: list[str], users: i
 
 
 def render(lines: list[dict]) -> str:
-    """The runs as a Markdown table (benchmarks/RESULTS-every-authority.md)."""
-    out = ["| run | users | s | requests | errors | p50 ms | p95 ms | callbacks p95 ms | pages p95 ms "
-           "| PSS MB at 60 s | PSS MB at end | PSS MB range, second minute | RSS MB at end | load |",
-           "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|"]
+    """The runs as Markdown tables (benchmarks/RESULTS-every-authority.md): latency and memory in
+    total, then each process's resident size (gunicorn's master first) for the runs that recorded it."""
+    out = ["| run | users | s | requests | errors | p50 ms | p95 ms | callbacks p95 ms | callbacks max ms "
+           "| pages p95 ms | pages max ms | PSS MB at 60 s | PSS MB at end | PSS MB range, second minute "
+           "| RSS MB at 60 s | RSS MB at end | load |",
+           "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|"]
     for r in lines:
         lo_hi = r.get("pss_mb_second_minute_range") or ["-", "-"]
         out.append(f"| {r['label']} | {r['users']} | {r['seconds']:.0f} | {r['requests']} | {r['errors']} "
-                   f"| {r['p50_ms']} | {r['p95_ms']} | {r['callback_p95_ms']} | {r['page_p95_ms']} "
-                   f"| {r['pss_mb_at_60s']} | {r['pss_mb_at_end']} | {lo_hi[0]}-{lo_hi[1]} | {r['rss_mb_at_end']} "
-                   f"| {r['load']:.1f} |")
+                   f"| {r['p50_ms']} | {r['p95_ms']} | {r['callback_p95_ms']} | {r.get('callback_max_ms', '-')} "
+                   f"| {r['page_p95_ms']} | {r.get('page_max_ms', '-')} "
+                   f"| {r['pss_mb_at_60s']} | {r['pss_mb_at_end']} | {lo_hi[0]}-{lo_hi[1]} | {r.get('rss_mb_at_60s', '-')} "
+                   f"| {r['rss_mb_at_end']} | {r['load']:.1f} |")
+    each = [r for r in lines if r.get("rss_mb_each_at_end")]
+    if each:
+        out += ["", "| run | RSS MB per process at 60 s (master, workers) | at end | total at 60 s | total at end |",
+                "|---|---|---|---:|---:|"]
+        out += [f"| {r['label']} | {', '.join(map(str, r['rss_mb_each_at_60s']))} "
+                f"| {', '.join(map(str, r['rss_mb_each_at_end']))} | {sum(r['rss_mb_each_at_60s'])} "
+                f"| {sum(r['rss_mb_each_at_end'])} |" for r in each]
     return "\n".join(out) + "\n"
 
 

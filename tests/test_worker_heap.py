@@ -35,7 +35,8 @@ def test_the_heap_is_trimmed_at_most_once_an_interval():
 
 @glibc
 def test_the_production_server_trims_after_each_request(sample_store, monkeypatch):
-    """`mps serve --production` registers the trimmer on the app it hands gunicorn."""
+    """`mps serve --production` registers the trimmer on the app it hands gunicorn, and freezes
+    what it built before the fork out of the garbage collector."""
     import gunicorn.app.base
 
     import mps_cli
@@ -47,6 +48,13 @@ def test_the_production_server_trims_after_each_request(sample_store, monkeypatc
     monkeypatch.setattr(gunicorn.app.base.BaseApplication, "run", run)
     monkeypatch.setattr("app.warm", lambda app, budget_seconds=60.0: 0)
     args = mps_cli.build_parser().parse_args(["serve", "--store", str(sample_store), "--production"])
-    assert mps_cli.cmd_serve(args) == 0
+    import gc
+    gc.unfreeze()
+    try:
+        assert mps_cli.cmd_serve(args) == 0
+        # What was built before the fork is frozen out of the collector, so it stays shared.
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
     funcs = served["app"].teardown_request_funcs[None]
     assert any(isinstance(f, serving.HeapTrimmer) for f in funcs)
