@@ -162,15 +162,21 @@ def cmd_serve(args) -> int:
     import gunicorn.http.wsgi
     from gunicorn.app.base import BaseApplication
     try:
-        from serving import WholeRequestWorker
+        from serving import HeapTrimmer, WholeRequestWorker, limit_malloc_arenas
     except ModuleNotFoundError:  # an editable install made before serving.py existed (`make setup` renews it)
         sys.path.insert(0, str(Path(__file__).resolve().parent))
-        from serving import WholeRequestWorker
+        from serving import HeapTrimmer, WholeRequestWorker, limit_malloc_arenas
+    limit_malloc_arenas()  # before warm-up and the fork: the workers inherit the cap (serving.py)
+    app.server.teardown_request(HeapTrimmer())
 
     gunicorn.http.wsgi.SERVER = "mps-dashboard"  # the Server header, without the software's name
     workers, threads = production_sizing(args.workers, args.threads)
     from app import warm
     answered = warm(app)  # before the fork: every worker starts with the opening answers in memory
+    import gc
+    # The objects built so far are never collected: the workers' collections then leave their pages
+    # alone, so the pages stay shared with the master instead of being copied into each worker.
+    gc.freeze()
     console.print(f"gunicorn: {workers} workers x {threads} threads; {answered} opening callbacks precomputed")
 
     class Server(BaseApplication):
@@ -197,11 +203,13 @@ def cmd_serve(args) -> int:
 
 def production_sizing(workers: int | None = None, threads: int | None = None) -> tuple[int, int]:
     """gunicorn's workers and threads for this machine. Callbacks are CPU-bound Python, so
-    parallelism comes from processes: one worker per usable core, plus one so a worker busy with
-    a long download (the briefing pack) leaves every core serving charts. Threads (4 per worker)
-    keep slow clients and idle keep-alive connections from holding a worker."""
+    parallelism comes from processes: one worker per usable core (at least 2). Downloads have
+    threads of their own in each worker (serving.DOWNLOAD_THREADS), so no extra worker is kept for
+    them: serving every authority on 2 cores, 2 workers answered more requests with a lower p95 and
+    less memory than 3 (benchmarks/RESULTS-every-authority.md). Threads (4 per worker) keep slow
+    clients and idle keep-alive connections from holding a worker."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return workers or max(2, cores + 1), threads or 4
+    return workers or max(2, cores), threads or 4
 
 
 def _for_authority(store, args):
@@ -335,7 +343,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--production", action="store_true",
                    help="serve with gunicorn (several workers) for a shared deployment")
     p.add_argument("--workers", type=int, default=None,
-                   help="gunicorn workers with --production (default: usable cores + 1)")
+                   help="gunicorn workers with --production (default: usable cores, at least 2)")
     p.add_argument("--threads", type=int, default=None, help="threads per worker with --production (default 4)")
     p.set_defaults(func=cmd_serve)
     p = sub.add_parser("export", help="write the refreshed MPS tables")

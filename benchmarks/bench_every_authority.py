@@ -55,15 +55,16 @@ def build_store(real: Path, store: Path) -> None:
         print(f"ingest: {time.perf_counter() - t:.0f} s", flush=True)
 
 
-def tree_memory_mb(pid: int) -> tuple[float, float]:
-    """(proportional set size, resident size) of a process and its children, in MB."""
+def process_memory_mb(pid: int) -> list[tuple[int, int]]:
+    """(proportional set size, resident size) in MB of a process (first) and each of its children."""
     pids = [pid]
     try:
         pids += [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
     except OSError:
         pass
-    pss = rss = 0
+    found = []
     for p in pids:
+        pss = rss = 0
         try:
             for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
                 if line.startswith("Pss:"):
@@ -71,8 +72,15 @@ def tree_memory_mb(pid: int) -> tuple[float, float]:
                 elif line.startswith("Rss:"):
                     rss += int(line.split()[1])
         except OSError:
-            pass
-    return pss / 1024, rss / 1024
+            continue
+        found.append((round(pss / 1024), round(rss / 1024)))
+    return found
+
+
+def tree_memory_mb(pid: int) -> tuple[float, float]:
+    """(proportional set size, resident size) of a process and its children, in MB."""
+    each = process_memory_mb(pid)
+    return sum(p for p, _ in each), sum(r for _, r in each)
 
 
 def post(conn, body: dict) -> tuple[int, bytes]:
@@ -153,11 +161,13 @@ def run(port: int, server_pid: int, pages: list[str], codes: list[str], users: i
         conn.close()
 
     def sample():
-        while time.monotonic() < stop:
-            pss, rss = tree_memory_mb(server_pid)
-            samples.append((round(time.monotonic() - started, 1), round(pss), round(rss)))
-            time.sleep(5)
-        samples.append((round(time.monotonic() - started, 1), *map(round, tree_memory_mb(server_pid))))
+        while True:
+            each = process_memory_mb(server_pid)
+            samples.append((round(time.monotonic() - started, 1), sum(p for p, _ in each), sum(r for _, r in each),
+                            [r for _, r in each]))
+            if time.monotonic() >= stop:
+                break
+            time.sleep(min(5, max(stop - time.monotonic(), 0)))
 
     threads = [threading.Thread(target=user, args=(k,)) for k in range(users)] + [threading.Thread(target=sample)]
     for th in threads:
@@ -174,6 +184,10 @@ def run(port: int, server_pid: int, pages: list[str], codes: list[str], users: i
             "p50_ms": round(percentile(every, 0.5) * 1000, 1), "p95_ms": round(percentile(every, 0.95) * 1000, 1),
             "callback_p95_ms": round(percentile(callbacks_t, 0.95) * 1000, 1) if callbacks_t else None,
             "page_p95_ms": round(percentile(pages_t, 0.95) * 1000, 1),
+            "callback_max_ms": round(max(callbacks_t) * 1000, 1) if callbacks_t else None,
+            "page_max_ms": round(max(pages_t) * 1000, 1),
+            "rss_mb_each_at_60s": at(60)[3], "rss_mb_each_at_end": samples[-1][3],
+            "rss_mb_at_60s": at(60)[2],
             "pss_mb_at_60s": at(60)[1], "pss_mb_at_end": samples[-1][1], "rss_mb_at_end": samples[-1][2],
             "pss_mb_peak": max(s[1] for s in samples),
             "pss_mb_second_minute_range": [min(s[1] for s in second_minute), max(s[1] for s in second_minute)]
@@ -182,16 +196,26 @@ def run(port: int, server_pid: int, pages: list[str], codes: list[str], users: i
 
 
 def render(lines: list[dict]) -> str:
-    """The runs as a Markdown table (benchmarks/RESULTS-every-authority.md)."""
-    out = ["| run | users | s | requests | errors | p50 ms | p95 ms | callbacks p95 ms | pages p95 ms "
-           "| PSS MB at 60 s | PSS MB at end | PSS MB range, second minute | RSS MB at end | load |",
-           "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|"]
+    """The runs as Markdown tables (benchmarks/RESULTS-every-authority.md): latency and memory in
+    total, then each process's resident size (gunicorn's master first) for the runs that recorded it."""
+    out = ["| run | users | s | requests | errors | p50 ms | p95 ms | callbacks p95 ms | callbacks max ms "
+           "| pages p95 ms | pages max ms | PSS MB at 60 s | PSS MB at end | PSS MB range, second minute "
+           "| RSS MB at 60 s | RSS MB at end | load |",
+           "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|"]
     for r in lines:
         lo_hi = r.get("pss_mb_second_minute_range") or ["-", "-"]
         out.append(f"| {r['label']} | {r['users']} | {r['seconds']:.0f} | {r['requests']} | {r['errors']} "
-                   f"| {r['p50_ms']} | {r['p95_ms']} | {r['callback_p95_ms']} | {r['page_p95_ms']} "
-                   f"| {r['pss_mb_at_60s']} | {r['pss_mb_at_end']} | {lo_hi[0]}-{lo_hi[1]} | {r['rss_mb_at_end']} "
-                   f"| {r['load']:.1f} |")
+                   f"| {r['p50_ms']} | {r['p95_ms']} | {r['callback_p95_ms']} | {r.get('callback_max_ms', '-')} "
+                   f"| {r['page_p95_ms']} | {r.get('page_max_ms', '-')} "
+                   f"| {r['pss_mb_at_60s']} | {r['pss_mb_at_end']} | {lo_hi[0]}-{lo_hi[1]} | {r.get('rss_mb_at_60s', '-')} "
+                   f"| {r['rss_mb_at_end']} | {r['load']:.1f} |")
+    each = [r for r in lines if r.get("rss_mb_each_at_end")]
+    if each:
+        out += ["", "| run | RSS MB per process at 60 s (master, workers) | at end | total at 60 s | total at end |",
+                "|---|---|---|---:|---:|"]
+        out += [f"| {r['label']} | {', '.join(map(str, r['rss_mb_each_at_60s']))} "
+                f"| {', '.join(map(str, r['rss_mb_each_at_end']))} | {sum(r['rss_mb_each_at_60s'])} "
+                f"| {sum(r['rss_mb_each_at_end'])} |" for r in each]
     return "\n".join(out) + "\n"
 
 
@@ -205,6 +229,8 @@ def main(argv=None) -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--no-think", action="store_true")
     parser.add_argument("--env", action="append", default=[], help="NAME=VALUE for the server")
+    parser.add_argument("--serve-arg", action="append", default=[],
+                        help="an argument for `mps serve` (e.g. --serve-arg=--workers=2)")
     parser.add_argument("--render", action="store_true", help="print the table of the recorded runs")
     args = parser.parse_args(argv)
     if args.render:
@@ -224,7 +250,7 @@ def main(argv=None) -> None:
         saved = dict(os.environ)
         os.environ.update(dict(e.split("=", 1) for e in args.env))
         t = time.perf_counter()
-        server = Served(store, args.code, wait=600)
+        server = Served(store, args.code, wait=600, args=tuple(args.serve_arg))
         os.environ.clear()
         os.environ.update(saved)
         ready = time.perf_counter() - t
@@ -233,7 +259,7 @@ def main(argv=None) -> None:
         finally:
             server.stop()
     result.update(label=args.label, users=args.users, seconds=args.seconds, think=not args.no_think,
-                  env=args.env, ready_s=round(ready, 1), authorities=len(codes), pages=len(pages),
+                  env=args.env, serve_args=args.serve_arg, ready_s=round(ready, 1), authorities=len(codes), pages=len(pages),
                   when=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), load=os.getloadavg()[0])
     with open(OUT, "a", encoding="utf-8") as f:
         f.write(json.dumps(result) + "\n")

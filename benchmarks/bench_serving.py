@@ -49,10 +49,10 @@ DOWNLOADS = 20
 class Served:
     """`mps serve --production` from a checkout, in a subprocess on a free loopback port."""
 
-    def __init__(self, store: Path, code: Path = ROOT, wait: float = 240.0):
+    def __init__(self, store: Path, code: Path = ROOT, wait: float = 240.0, args: tuple[str, ...] = ()):
         self.port = free_port()
         self.proc = subprocess.Popen([sys.executable, "-m", "mps_cli", "serve", "--store", str(store), "--host",
-                                      "127.0.0.1", "--port", str(self.port), "--production"], cwd=code,
+                                      "127.0.0.1", "--port", str(self.port), "--production", *args], cwd=code,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.time() + wait
         while time.time() < deadline:

@@ -14,7 +14,9 @@ import sys
 import threading
 from collections import OrderedDict
 
+import numpy as np
 import pandas as pd
+from pandas._libs import lib
 
 DEFAULT_MB = 256
 
@@ -28,11 +30,34 @@ def budget_bytes() -> int:
     return max(int(mb * 1024 * 1024), 0)
 
 
+def frame_bytes(frame: pd.DataFrame) -> int:
+    """`frame.memory_usage(deep=True, index=True).sum()`, counted per block of columns rather than
+    per column: the same number, without a Series built for every column (4 ms for an empty frame
+    of 31 columns, about a tenth of a cold visit's time when every answer is sized on its way into
+    the cache). Falls back to pandas' own count for a frame whose blocks it does not know."""
+    try:
+        blocks = frame._mgr.blocks
+    except AttributeError:
+        return int(frame.memory_usage(deep=True, index=True).sum())
+    total = int(frame.index.memory_usage(deep=True))
+    for block in blocks:
+        values = block.values
+        if isinstance(values, np.ndarray):
+            total += values.nbytes
+            if values.dtype == object:  # as pandas counts text held as Python objects
+                total += int(lib.memory_usage_of_objects(values.ravel()))
+        elif hasattr(values, "nbytes") and values.dtype != object:
+            total += int(values.nbytes)
+        else:
+            return int(frame.memory_usage(deep=True, index=True).sum())
+    return total
+
+
 def size_of(value, _depth: int = 0) -> int:
     """Bytes a value holds, estimated: a frame's or series' own count (`deep=True`, so text is
     counted), containers walked to a few levels, anything else by `sys.getsizeof`."""
     if isinstance(value, pd.DataFrame):
-        return int(value.memory_usage(deep=True, index=True).sum())
+        return frame_bytes(value)
     if isinstance(value, pd.Series):
         return int(value.memory_usage(deep=True, index=True))
     size = sys.getsizeof(value)

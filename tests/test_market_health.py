@@ -213,3 +213,32 @@ def test_market_health_downloads_are_what_the_page_shows(sample_store):
     assert len(ratings) == 8 and ratings["supply_reason"].str.contains("Rule: ").all()
     nursing = _download(client, ids.MH_CHANGES_CHART, {ids.MH_SEGMENT: "nursing_65", ids.MH_FROM: "2016-12-01"})
     assert sorted(nursing["location_name"]) == ["Larchfield View", "Meadowbank House", "Sydenham Park Nursing Home"]
+
+
+def test_the_whole_directory_is_worked_out_once_for_every_authority(store, monkeypatch):
+    """An edition's locations with their segments (every authority's; the quality table's whole-file
+    rows, an authority's changes) are the same whichever authority the store is seen as: worked out
+    once per store version and edition and shared, not once per authority (serving every authority
+    recomputed them for each)."""
+    from store import clear_caches
+    clear_caches()
+    whole_file = []
+    original = market._edition_rows
+
+    def counting(s, as_at):
+        whole_file.append(as_at)
+        return original(s, as_at)
+
+    monkeypatch.setattr(market, "_edition_rows", counting)
+    codes = [code for code, _ in store.authorities()][:3]
+    assert len(codes) >= 2
+    views = [store.for_authority(code) for code in codes]
+    answers = [market.quality(v) for v in views] + [market.quality(v) for v in views]
+    assert whole_file == [market.editions(store)[-1]]
+    for v in views:  # each authority's changes between the two editions, from the same shared rows
+        market.missing_comparators(v)
+        market.market_changes(v)
+    assert sorted(whole_file) == market.editions(store)  # each edition once, for every authority
+    # Each view still has its own rows: the authority's own and its comparators'.
+    assert all(not a.empty for a in answers)
+    assert market.quality(store).equals(market.quality(store.for_authority(store.authority.area_code)))

@@ -61,3 +61,19 @@ def test_every_metric_answer_for_every_authority_stays_within_the_budget(nationa
     again = kpis.kpi_table(store.for_authority(codes[1]))
     again["changed"] = 1  # a copy: changing it leaves the cached answer as it was
     pd.testing.assert_frame_equal(kpis.kpi_table(store.for_authority(codes[1])), first)
+
+
+def test_a_frames_size_is_pandas_own_count_for_every_kind_of_column():
+    """Counted per block of columns (cheap for the many-column answers cached on every cold visit),
+    the size is the number pandas gives, column kinds mixed, text held as Python objects included."""
+    frames = [
+        pd.DataFrame({"segments": [("nursing_65", "care_homes_65"), ("other",)], "name": ["a" * 50, "b"],
+                      "beds": [30.0, None], "rated": pd.array([1, None], dtype="Int64"),
+                      "as_at": pd.to_datetime(["2017-06-01", "2016-12-01"]), "kind": pd.Categorical(["x", "y"]),
+                      "flag": [True, False]}, index=["p", "q"]),
+        pd.DataFrame({"code": ["E09000023"] * 1000, "value": [1.5] * 1000}),
+        pd.DataFrame(columns=["a", "b", "c"]), pd.DataFrame(),
+    ]
+    for frame in frames:
+        assert memo.frame_bytes(frame) == int(frame.memory_usage(deep=True, index=True).sum())
+    assert memo.frame_bytes(frames[0]) > 50 + 8 * 2  # the objects' own bytes are counted

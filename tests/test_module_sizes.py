@@ -23,7 +23,8 @@ def lines(path: Path) -> int:
 
 def test_the_product_is_found():
     names = {p.relative_to(ROOT).as_posix() for p in product_modules()}
-    assert {"app.py", "mps_cli.py", "exports/brief/content.py", "exports/brief/pdf.py", "metrics/summary/findings.py", "store/reading.py", "loaders/sheets.py",
+    assert {"app.py", "mps_cli.py", "exports/brief/content.py", "exports/brief/pdf.py", "metrics/summary/findings.py",
+            "store/reading.py", "loaders/sheets.py",
             "layouts/figures.py", "callbacks/common.py", "publish/content.py"} <= names
     assert not any(n.startswith(("tests/", "benchmarks/", "tools/", ".venv/")) for n in names)
 

@@ -17,7 +17,8 @@ import pandas as pd
 
 from domain.labels import SEGMENT_LABELS
 from domain.vocabulary import CQC_SEGMENT_SERVICE_TYPES, MARKET_SEGMENTS
-from store import Store, per_store_version
+from store import memo
+from store.reading import _CACHED_METRICS, Store, per_store_version
 
 NURSING = "Care home service with nursing"
 RESIDENTIAL = "Care home service without nursing"
@@ -74,14 +75,22 @@ def _active(frame: pd.DataFrame) -> pd.DataFrame:
 @per_store_version
 def edition_locations(store: Store, as_at: str, area_name: str | None = None) -> pd.DataFrame:
     """Active locations of one edition (in one authority, or all when area_name is ''), with their
-    segments (a tuple) and user bands (text)."""
+    segments (a tuple) and user bands (text). An authority's are the whole edition's rows for it:
+    the whole edition is worked out once per store version for every authority (`_whole_edition`)."""
     e = store.table("care_provider_editions")
     if as_at not in set(e["as_at"]):
         raise ValueError(f"no directory edition dated {as_at!r} in the store (editions: {editions(store)})")
-    frame = _active(e[e["as_at"] == as_at])
     area_name = store.authority.area_name if area_name is None else area_name
-    if area_name:
-        frame = frame[frame["local_authority"].str.lower() == area_name.lower()]
+    whole = _whole_edition(store, as_at)
+    if not area_name:
+        return whole.copy()
+    return whole[whole["local_authority"].str.lower() == area_name.lower()].reset_index(drop=True)
+
+
+def _edition_rows(store: Store, as_at: str) -> pd.DataFrame:
+    """Every active location of one edition, with its segments and user bands."""
+    e = store.table("care_provider_editions")
+    frame = _active(e[e["as_at"] == as_at])
     s = store.table("care_provider_edition_services")
     s = s[s["as_at"] == as_at]
     frame = frame.copy()
@@ -276,6 +285,36 @@ def _quality_row(seg: str, area_type: str, area_name: str, g: pd.DataFrame) -> d
     return row
 
 
+def _whole_edition(store: Store, as_at: str) -> pd.DataFrame:
+    """Every authority's active locations of one edition (`_edition_rows`). The directory is
+    national, so this is the same whichever authority the store is seen as: it is worked out once
+    per store version and edition and shared by every authority's view, not once per authority as
+    the metrics' answers are. Callers filter or copy it and never change it."""
+    return memo.cached("metrics.market._whole_edition", (str(store.path), store.version, as_at),
+                       lambda: _edition_rows(store, as_at))
+
+
+def _every_location(store: Store, as_at: str) -> pd.DataFrame:
+    """Every authority's active locations of one edition, a row per segment the quality table
+    shows, with the authority's name lower-cased (`authority_key`): shared by every authority's
+    view, as `_whole_edition` is. Callers filter it and never change it."""
+    def build():
+        frame = _whole_edition(store, as_at).explode("segments")
+        frame = frame[frame["segments"].isin(MARKET_SEGMENTS + ("care_homes_18_64",))]
+        return frame.assign(authority_key=frame["local_authority"].str.lower())
+    return memo.cached("metrics.market._every_location", (str(store.path), store.version, as_at), build)
+
+
+class _SharedAnswers:  # `store.clear_caches` forgets these with every metric's answers
+    @staticmethod
+    def cache_clear():
+        memo.METRICS.clear("metrics.market._whole_edition")
+        memo.METRICS.clear("metrics.market._every_location")
+
+
+_CACHED_METRICS.append(_SharedAnswers)
+
+
 @per_store_version
 def quality(store: Store) -> pd.DataFrame:
     """Share of locations, and of care-home beds, rated Good or Outstanding by segment, in the
@@ -286,17 +325,16 @@ def quality(store: Store) -> pd.DataFrame:
     eds = editions(store)
     if not eds:
         return pd.DataFrame(columns=QUALITY_COLUMNS)
-    everything = edition_locations(store, eds[-1], area_name="").explode("segments")
-    everything = everything[everything["segments"].isin(MARKET_SEGMENTS + ("care_homes_18_64",))]
+    everything = _every_location(store, eds[-1])
     authority = (store.authority.area_name or "").lower()
-    own = everything[everything["local_authority"].str.lower() == authority]
+    own = everything[everything["authority_key"] == authority]
     region = own["region"].mode().iloc[0] if own["region"].notna().any() else None
     comparators = comparator_names(store)
     authorities = everything["local_authority"].nunique()
     whole = ("england", "England") if authorities >= NATIONAL_AUTHORITIES else (
         "file", f"All locations in the file ({authorities} authorities)")
     areas = [("la", store.authority.area_name or "The authority", own)]
-    areas += [("comparator", c, everything[everything["local_authority"].str.lower() == c.lower()])
+    areas += [("comparator", c, everything[everything["authority_key"] == c.lower()])
               for c in comparators]
     in_region = everything[everything["region"] == region] if region else everything.iloc[0:0]
     if region and whole[0] == "file":  # a partial file: its region is only the authorities it holds
@@ -330,7 +368,7 @@ def missing_comparators(store: Store) -> list[str]:
     eds = editions(store)
     if not eds:
         return []
-    present = set(edition_locations(store, eds[-1], area_name="")["local_authority"].str.lower())
+    present = set(_whole_edition(store, eds[-1])["local_authority"].str.lower())
     return [c for c in comparator_names(store) if c.lower() not in present]
 
 
