@@ -8,8 +8,8 @@ import shutil
 
 import pandas as pd
 import pytest
-from conftest import SAMPLE, real_file
 
+from conftest import SAMPLE, real_file
 from metrics.demand.demand import growth_years, older_growth_comparison, ons_years
 from store import Store
 

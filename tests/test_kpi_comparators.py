@@ -1,7 +1,7 @@
-"""KPIs against the comparator authorities from the same national Fingertips rows
-(comparators on the KPI view, in exports and the brief), and the age a value is for named
-wherever it is shown. Pinned against the real County & UA campylobacter export, each mean worked
-out in the test from the raw CSV with plain pandas."""
+"""KPIs against the comparator authorities where a reader sees them: the findings (adult social
+care indicators only, whose value it is said once) and the KPI chart (the comparators and the
+age), from the real County & UA campylobacter export. The comparators' means themselves are
+pinned in tests/test_metrics_performance.py."""
 from __future__ import annotations
 
 from store import Store

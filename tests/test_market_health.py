@@ -1,12 +1,12 @@
-"""Market health: directory editions side by side, changes between them checked by hand against the
-sample's two editions (data/sample/README.md), HHI against worked examples, quality, segment ratings,
-and the cross-file checks on editions."""
+"""Market health beyond its metrics: a segment override without a reason refused at ingest, and the
+page's downloads are what the page shows. The metrics (editions, changes between them, HHI,
+quality, segment ratings, workforce, prices) are pinned in tests/test_metrics_supply.py."""
 import shutil
 
 import pandas as pd
 import pytest
-from conftest import SAMPLE
 
+from conftest import SAMPLE
 from loaders.store import load_folder
 from store import Store
 

@@ -1,14 +1,15 @@
 """Performance metrics (metrics/performance/): confidence intervals and comparisons against a
 benchmark, the publisher's judgement and the polarity it implies (whole columns give the row-by-row
-answer), and KPIs against the comparator authorities' mean worked out from the real County & UA
-campylobacter export with plain pandas."""
+answer; without the judgement, polarity from the lookup and the comparison computed), and KPIs
+against the comparator authorities' mean worked out from the real County & UA campylobacter export
+with plain pandas."""
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import CAMPYLOBACTER, real_file
+from conftest import CAMPYLOBACTER, SAMPLE, real_file
 from metrics.performance.kpis import publisher_judgement, publisher_polarity
 from metrics.performance.statistics import byars_interval, compare_to_benchmark, rate_interval, wilson_interval
 from store import Store
@@ -224,3 +225,33 @@ def test_same_region_comparators_for_an_authority_without_a_profile(national_sto
     assert row["comparators_n"] == n == 31
     assert row["comparators_value"] == pytest.approx(mean, rel=1e-12)
     assert round(row["value"], 1) == 259.7  # Southwark's own, for children aged 0-9
+
+
+def test_without_the_publishers_judgement_polarity_comes_from_the_lookup_and_the_comparison_is_computed(tmp_path):
+    """The same Fingertips exports with their comparison columns emptied: alcohol admissions
+    (93764) take low_is_good from data/lookups/indicator_polarity.csv, and the comparison with
+    England is made here by 95% confidence interval, saying so."""
+    import pandas as pd
+
+    from loaders.store import ingest
+    from metrics.performance import kpis
+    from metrics.performance.statistics import compare_to_benchmark
+    from store import Store
+    src = tmp_path / "src"
+    src.mkdir()
+    for name in ["fingertips_lewisham_indicators.csv", "fingertips_older_export.csv"]:
+        frame = pd.read_csv(SAMPLE / name, dtype=str, keep_default_na=False)
+        for col in [c for c in frame.columns if c.startswith("Compared to") and c != "Compared to goal"]:
+            frame[col] = ""
+        frame.to_csv(src / name, index=False)
+    (src / "mps.toml").write_text('area_code = "E09000023"\n')
+    assert ingest(src, tmp_path / "store").ok
+    t = kpis.kpi_table(Store(tmp_path / "store"))
+    row = t[(t["indicator_id"] == 93764) & (t["period"] == "2015/16") & (t["sex"] == "Persons")].iloc[0]
+    assert (row["polarity"], row["polarity_source"]) == ("low_is_good", "lookup")
+    assert row["comparison_source"] == "computed (95% CI)"
+    expected = compare_to_benchmark(146.1, row["lower_ci"], row["upper_ci"], 141.5, "low_is_good")
+    assert row["compared_to_england"] == expected and expected in {"worse", "similar"}
+    listed = [int(i) for i in Store(tmp_path / "store").table("lookup_indicator_polarity")["indicator_id"]]
+    unknown = t[~t["indicator_id"].isin(listed)]
+    assert set(unknown["polarity_source"]) <= {"none"} and set(unknown["polarity"]) <= {"unknown"}

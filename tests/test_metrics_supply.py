@@ -7,8 +7,8 @@ import shutil
 
 import pandas as pd
 import pytest
-from conftest import SAMPLE
 
+from conftest import SAMPLE
 from metrics.supply import market, segments
 from store import Store
 
@@ -364,3 +364,24 @@ def test_the_whole_directory_is_worked_out_once_for_every_authority(store, monke
     # Each view still has its own rows: the authority's own and its comparators'.
     assert all(not a.empty for a in answers)
     assert market.quality(store).equals(market.quality(store.for_authority(store.authority.area_code)))
+
+
+def test_the_opportunities_export_answers_as_the_page_does(store):
+    """The export's growth is the page's: every client group from the first projection year to
+    2030, older people by residents aged 65+ (POPPI: 26,800 in 2017 to 43,400 in 2030, +61.9%), and
+    its running totals are what "Any time (all running)" reports in the providers' sentences."""
+    from metrics.supply import opportunities
+    t = opportunities.opportunities_table(store).set_index("client_group")
+    page = opportunities.demand_growth_by_group(store).set_index("client_group")
+    assert len(t) == 7
+    assert (t["from_year"] == 2017).all() and (t["to_year"] == 2030).all()
+    assert t.loc["older_people", "growth_measure"] == "population"
+    assert t.loc["older_people", "demand_growth_pct"] == pytest.approx((43_400 / 26_800 - 1) * 100)
+    assert t["demand_growth_pct"].equals(page["demand_growth_pct"])
+    running = opportunities.contract_timeline(store)
+    older = running[running["client_group"] == "older_people"]
+    # 11 older people's care contracts worth £21.44m a year run at 1 June 2017; 5 of them end within 24 months
+    assert (t.loc["older_people", "contracts_running"], t.loc["older_people", "contracts_ending_24m"]) == (11, 5)
+    assert t.loc["older_people", "annual_value_running"] == pytest.approx(older["annual_value"].sum()) == 21_440_000
+    sentence = opportunities.provider_messages(store, None).set_index("client_group").loc["older_people", "sentence"]
+    assert "11 care contracts worth £21.4m a year are running, whatever their end date" in sentence

@@ -1,12 +1,13 @@
-"""Demand against supply where people live: the matrix pinned by hand, the census-by-ward loader and
-the ward boundaries on the authority's real files (../shared/real/lewisham-open-data), placement of
-care services in wards, resident against registered population, and the export table."""
+"""Demand against supply where people live, on the authority's real files
+(../shared/real/lewisham-open-data): the census-by-ward loader and the ward boundaries, placement of
+care services in wards, resident against registered population, the export table and the map
+callback. The gap matrix by hand is in tests/test_metrics_places.py."""
 import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE, real_file
 
+from conftest import SAMPLE, real_file
 from loaders.errors import InputError
 from loaders.sheets import read_sheets
 
