@@ -1,5 +1,5 @@
-"""Demand metrics (metrics/demand/): change between years, the population index and the years a
-growth runs over, pinned against hand-computed values."""
+"""Demand metrics (metrics/demand/): change between years, the population index, broad age groups
+from five-year bands and the years a growth runs over, pinned against hand-computed values."""
 from __future__ import annotations
 
 import pandas as pd
@@ -35,3 +35,13 @@ def test_population_index_uses_the_base_year_as_100_and_leaves_a_zero_base_blank
 def test_years_must_run_forwards(sample_store):
     with pytest.raises(ValueError, match="must be before"):
         older_growth_comparison(Store(sample_store), 2027, 2017)
+
+
+def test_broad_age_groups_from_ons_five_year_bands(sample_store):
+    """Lewisham 2014 (2014 SNPP persons): 18-64 = 2/5 of 15-19 (15,807) + 20-24 ... 60-64 (193,074)
+    = 199,396.8, shown as 199,397. The 90+ band (1,006) belongs to 65+ (25,304), not to 18-64."""
+    from metrics.demand.population import broad_groups
+    from store import Store
+    b = broad_groups(Store(sample_store), "E09000023").query("year == 2014").set_index("age_group")["value"]
+    assert b["Aged 18-64"] == round(0.4 * 15_807 + 193_074)
+    assert b["Aged 65 and over"] == 25_304

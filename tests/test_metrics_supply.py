@@ -1,7 +1,7 @@
-"""Supply metrics (metrics/supply/): contracts and opportunities, growth intentions, beds, and
-Market health (directory editions side by side, changes between them checked by hand against the
-sample's two editions (data/sample/README.md), HHI against worked examples, quality, segment
-ratings, workforce and prices), pinned by hand from the sample."""
+"""Supply metrics (metrics/supply/): contracts and opportunities, growth intentions, beds, the carers'
+target, and Market health (directory editions side by side, changes between them checked by hand
+against the sample's two editions (data/sample/README.md), HHI against worked examples, quality,
+segment ratings, workforce and prices), pinned by hand from the sample."""
 import datetime as dt
 import shutil
 
@@ -385,3 +385,34 @@ def test_the_opportunities_export_answers_as_the_page_does(store):
     assert t.loc["older_people", "annual_value_running"] == pytest.approx(older["annual_value"].sum()) == 21_440_000
     sentence = opportunities.provider_messages(store, None).set_index("client_group").loc["older_people", "sentence"]
     assert "11 care contracts worth £21.4m a year are running, whatever their end date" in sentence
+
+
+def test_carers_target_comes_from_the_profile(sample_store, tmp_path):
+    """mps.toml [targets] carers_new_contacts = 500 (seed 000 s4.8); the sample's council activity
+    has 561 new carer contacts, so 561 / 500 = 112.2%. Without the target: no value, no crash."""
+    import shutil
+
+    import re
+
+    from conftest import PROFILE, SAMPLE
+    from loaders.store import ingest
+    from metrics.supply import gaps
+    from store import Store
+    g = gaps.all_gaps(Store(sample_store)).set_index("metric")
+    row = g.loc["carers_new_contacts_vs_target_pct"]
+    assert (row["numerator"], row["denominator"]) == (561, 500)
+    assert row["value"] == pytest.approx(112.2)
+
+    src = tmp_path / "src"
+    shutil.copytree(SAMPLE, src)
+    # Another profile for the same authority, without targets.
+    profile = tmp_path / "profile"
+    shutil.copytree(PROFILE, profile)
+    toml = (profile / "profile.toml").read_text()
+    (profile / "profile.toml").write_text(re.sub(r"\[targets\][^\[]*", "", toml))
+    assert ingest(src, tmp_path / "store", profile_dir=profile).ok
+    store = Store(tmp_path / "store")
+    assert store.manifest.targets == {}
+    row = gaps.all_gaps(store).set_index("metric").loc["carers_new_contacts_vs_target_pct"]
+    assert row["numerator"] == 561
+    assert row["value"] is None or row["value"] != row["value"]  # missing (None or NaN), never a guess
