@@ -83,17 +83,12 @@ def test_comparators_median_from_one_national_file(store_with, tmp_path):
     assert g[(g["area_name"] == "Southwark") & (g["age_group"] == "85+")]["change_pct"].iloc[0] == pytest.approx(35.0)
 
 
-def test_years_must_run_forwards(sample_store):
-    with pytest.raises(ValueError, match="must be before"):
-        older_growth_comparison(Store(sample_store), 2027, 2017)
-
-
 def test_the_demand_page_shows_the_growth_for_an_authority_without_poppi(store_with):
     from app import create_app
     store = store_with(("2022 SNPP Population persons (County Durham excerpt).csv", real_file(ONS_EXCERPT)))
     app = create_app(store)
-    from layouts.pages import demand  # registered once an app exists (Dash Pages)
     from layouts import context
+    from layouts.pages import demand  # registered once an app exists (Dash Pages)
     with app.server.test_request_context(f"/demand?authority={DURHAM}"):
         context.use_view(DURHAM)  # as the page's framed layout does with the address's query
         text = json.dumps(demand.layout().to_plotly_json(), default=lambda o: o.to_plotly_json())

@@ -1,6 +1,6 @@
 """CQC directory editions side by side (loaders/editions.py): the checks across a folder's editions
 (two of one date, an undated one beside dated ones, an edition older than the ratings it holds).
-What changed between the sample's two editions is tests/test_market_health.py."""
+What changed between the sample's two editions is tests/test_metrics_supply.py."""
 import shutil
 
 from conftest import SAMPLE

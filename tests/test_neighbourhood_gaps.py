@@ -1,16 +1,15 @@
-"""Demand against supply where people live: the matrix pinned by hand, the census-by-ward loader and
-the ward boundaries on the authority's real files (../shared/real/lewisham-open-data), placement of
-care services in wards, resident against registered population, and the export table."""
+"""Demand against supply where people live, on the authority's real files
+(../shared/real/lewisham-open-data): the census-by-ward loader and the ward boundaries, placement of
+care services in wards, resident against registered population, the export table and the map
+callback. The gap matrix by hand is in tests/test_metrics_places.py."""
 import shutil
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from conftest import SAMPLE, real_file
 from loaders.errors import InputError
 from loaders.sheets import read_sheets
-from metrics.places.neighbourhood_gaps import gap_matrix
 
 REAL = "lewisham-open-data"
 GEOJSON = "lbl_wd22.geojson"
@@ -24,43 +23,6 @@ def real(name: str) -> Path:
 
 
 # --------------------------------------------------------------------------- the matrix, by hand
-
-def test_gap_matrix_cells_pinned_by_hand():
-    demand = pd.DataFrame({"level": "neighbourhood", "area_code": ["A", "B", "C"], "client_group": "dementia",
-                           "demand": [200.0, 300.0, 500.0]})
-    supply = pd.DataFrame({"level": "neighbourhood", "area_code": ["A", "C", "C"], "client_group": "dementia",
-                           "service": "nursing_beds", "supply": [40.0, 30.0, 30.0]})
-    m = gap_matrix(demand, supply).set_index("area_code")
-    # Borough: (40 + 0 + 60) beds / (200 + 300 + 500) people x 1,000 = 100 per 1,000.
-    assert m["benchmark_per_1000"].tolist() == [100.0, 100.0, 100.0]
-    # A: 40 / 200 x 1,000 = 200 per 1,000; expected 200 x 100 / 1,000 = 20; gap +20 (above).
-    a = m.loc["A"]
-    assert (a.supply, a.per_1000, a.expected, a.supply_gap) == (40.0, 200.0, 20.0, 20.0)
-    assert pd.isna(a.gap_rank)
-    # B: no beds: 0 per 1,000; expected 300 x 100 / 1,000 = 30; 30 short, 100% shortfall, rank 1.
-    b = m.loc["B"]
-    assert (b.supply, b.per_1000, b.expected, b.supply_gap, b.shortfall_pct) == (0.0, 0.0, 30.0, -30.0, 100.0)
-    assert b.gap_rank == 1
-    # C: 60 / 500 x 1,000 = 120 per 1,000; expected 50; 10 above.
-    assert (m.loc["C", "per_1000"], m.loc["C", "expected"], m.loc["C", "supply_gap"]) == (120.0, 50.0, 10.0)
-
-
-def test_gap_matrix_ranks_by_shortfall_share_then_size_and_checks_arguments():
-    demand = pd.DataFrame({"level": "ward", "area_code": ["A", "B", "C", "D"], "client_group": "older_people",
-                           "demand": [1000.0, 1000.0, 2000.0, 100.0]})
-    supply = pd.DataFrame({"level": "ward", "area_code": ["A", "B", "C"], "client_group": "older_people",
-                           "service": "residential_beds", "supply": [50.0, 5.0, 10.0]})
-    m = gap_matrix(demand, supply).set_index("area_code")
-    # Borough 65 / 4,100 x 1,000 = 15.854 per 1,000. B: expected 15.85, 5 beds: 68.5% short;
-    # C: expected 31.7, 10 beds: 68.5% short too, but larger: C's 21.7 ranks before B's 10.85.
-    # D: expected 1.585 beds, none: 100% short, rank 1.
-    assert m.loc["C", "expected"] == pytest.approx(2000 * 65 / 4100)
-    assert m.loc["B", "shortfall_pct"] == pytest.approx((1000 * 65 / 4100 - 5) / (1000 * 65 / 4100) * 100)
-    assert [m.loc[k, "gap_rank"] for k in "DCB"] == [1, 2, 3] and pd.isna(m.loc["A", "gap_rank"])
-    with pytest.raises(ValueError):
-        gap_matrix(demand.drop(columns="demand"), supply)
-    with pytest.raises(ValueError):
-        gap_matrix(demand.assign(demand=-1.0), supply)
 
 
 # --------------------------------------------------------------------------- the authority's real files
@@ -123,8 +85,8 @@ def real_store(tmp_path_factory):
 
 def test_matrix_covers_every_client_group_and_neighbourhood(real_store):
     from domain.vocabulary import CLIENT_GROUPS
-    from store import Store
     from metrics.tables import mps_tables
+    from store import Store
     t = mps_tables(Store(real_store))["neighbourhood_gaps"]
     hood = t[t["level"] == "neighbourhood"]
     assert {(h, g) for h in ["N1", "N2", "N3", "N4"] for g in CLIENT_GROUPS} <= set(zip(hood["area_code"], hood["client_group"]))
@@ -161,8 +123,8 @@ def test_carers_demand_by_ward_is_the_census_count_of_carers(real_store):
     """Carers by ward come from the census where it gives them, not the neighbourhood estimate
     shared out: Bellingham (E05013714) 539 + 172 + 284 = 995 residents providing unpaid care in
     2011 (census2011_health_unpaid_care_wd22.csv)."""
-    from store import Store
     from metrics.tables import mps_tables
+    from store import Store
     t = mps_tables(Store(real_store))["neighbourhood_gaps"]
     carers = t[(t["level"] == "ward") & (t["client_group"] == "carers")].drop_duplicates("area_code")
     bellingham = carers.set_index("area_code").loc["E05013714"]
@@ -178,9 +140,9 @@ def test_carers_reach_is_a_figure_and_its_sentence_says_it(real_store):
     council_activity.csv row; against the census's unpaid carers in the borough (the census_wards
     export's authority row). The metric gives the numbers, sentences.places words them."""
     from metrics.places.areas import carers_reach
-    from store import Store
     from metrics.tables import mps_tables
     from sentences.places import carers_reach_sentence
+    from store import Store
     s = Store(real_store)
     r = carers_reach(s)
     t = mps_tables(s)["census_wards"]
@@ -193,8 +155,8 @@ def test_carers_reach_is_a_figure_and_its_sentence_says_it(real_store):
 
 
 def test_the_census_wards_export_says_2011_and_reconciles_with_lewishams_row(real_store):
-    from store import Store
     from metrics.tables import mps_tables
+    from store import Store
     t = mps_tables(Store(real_store))["census_wards"]
     assert set(t["census_year"]) == {2011}
     fifty = t[t["measure"] == "unpaid_care_50_plus"]
@@ -251,40 +213,3 @@ def test_map_callback_draws_19_wards_with_a_legend_and_no_tiles(real_store):
     assert legend and all(" to " in n or "No value" in n for n in legend)
     assert "per 1,000" in figure["layout"]["legend"]["title"]["text"]
     assert "mapbox" not in json.dumps(figure["layout"]) and "tiles" not in json.dumps(figure["layout"])
-
-
-def test_small_estimates_are_suppressed_with_what_would_reveal_them(monkeypatch, sample_store):
-    from metrics.places import neighbourhood_gaps
-    from store import Store
-    small = pd.DataFrame({"level": "neighbourhood", "area_code": ["N1", "N2"], "area_name": ["N1", "N2"],
-                          "neighbourhood_code": ["N1", "N2"], "client_group": "dementia", "demand_measure": "dementia",
-                          "population_basis": "x", "demand": [3.0, 300.0], "service": "nursing_beds",
-                          "supply_unit": "beds", "supply": [1.0, 30.0], "per_1000": [333.3, 100.0],
-                          "benchmark_per_1000": [100.3, 100.3], "expected": [0.3, 30.1], "supply_gap": [0.7, -0.1],
-                          "shortfall_pct": [None, 0.3], "gap_rank": [pd.NA, 1], "sentence": ["a", "b"]})
-    monkeypatch.setattr(neighbourhood_gaps, "gap_table", lambda store: small)
-    shown = neighbourhood_gaps.suppressed_gap_table.__wrapped__(Store(sample_store)).set_index("area_code")
-    assert shown.loc["N1", "demand"] == "<5" and shown.loc["N1", "per_1000"] is None
-    assert "fewer than 5" in shown.loc["N1", "sentence"] and shown.loc["N2", "demand"] == 300
-
-
-def test_the_authoritys_postcode_lookup_places_a_service_in_its_ward_first(tmp_path):
-    """postcode_wards.csv (the profile's) wins; without it or coordinates, the postcode district
-    places the service in a neighbourhood and says it is approximate."""
-    from conftest import PROFILE
-    from loaders.store import ingest
-    from metrics.places.areas import PLACED_BY_DISTRICT, PLACED_BY_POSTCODE, place_locations
-    from store import Store
-    profile = tmp_path / "profile"
-    shutil.copytree(PROFILE, profile)
-    homes = pd.read_excel(SAMPLE / "01_June_2017_HSCA_Active_Locations.xlsx", sheet_name="HSCA_Active_Locations",
-                          engine="calamine")
-    postcode = homes.loc[homes["Location Local Authority"] == "Lewisham", "Location Postal Code"].iloc[0]
-    (profile / "postcode_wards.csv").write_text(f"postcode,ward_code\n{postcode.replace(' ', '').lower()},E05013714\n")
-    report = ingest(SAMPLE, tmp_path / "store", profile_dir=profile)
-    assert report.ok, [f.error for f in report.files if f.error]
-    loc = place_locations(Store(tmp_path / "store")).set_index("postcode")
-    assert loc.loc[postcode, "ward_code"] == "E05013714" and loc.loc[postcode, "placed_by"] == PLACED_BY_POSTCODE
-    assert loc.loc[postcode, "neighbourhood_code"] == "N3"  # the ward's neighbourhood (profile wards.csv)
-    others = loc.drop(index=postcode)
-    assert (others["placed_by"] == PLACED_BY_DISTRICT).all() and "approximate" in PLACED_BY_DISTRICT

@@ -15,7 +15,7 @@ from store import Store
 # Six authorities (codes from data/lookups/areas.csv), one LSOA each, scale s = 1..6; City of London
 # is in the files too and left out by default. Every feature is in proportion to s (so the same
 # share, density and distance everywhere) except residents aged 15+ (100 s) and social renters'
-# share (10, 40, 20, 50, 30, 60 %): the peers are those of tests/test_peer_groups_method.py's six.
+# share (10, 40, 20, 50, 30, 60 %): the peers are those of tests/test_metrics_comparators.py's six.
 SIX = [("E01000001", "E09000023", "Lewisham", 1, 10), ("E01000002", "E08000025", "Birmingham", 2, 40),
        ("E01000003", "E08000003", "Manchester", 3, 20), ("E01000004", "E08000035", "Leeds", 4, 50),
        ("E01000005", "E06000001", "Hartlepool", 5, 30), ("E01000006", "E09000028", "Southwark", 6, 60),

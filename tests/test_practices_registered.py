@@ -41,7 +41,7 @@ def test_a_listed_practice_the_registrations_lack_is_a_warning_not_an_exported_p
 def test_the_profile_and_the_sample_hold_only_real_practice_codes():
     """No invented code: every practice of Lewisham's profile has an ODS-shaped code (a letter and
     five digits, e.g. G85633), and the sample's two GP files hold exactly the profile's 34 practices,
-    N1 10, N2 12, N3 6, N4 6 (the real registrations file holds them all: test_metrics_pins)."""
+    N1 10, N2 12, N3 6, N4 6 (the real registrations file holds them all: test_metrics_places)."""
     import re
     from collections import Counter
 

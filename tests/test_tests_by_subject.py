@@ -42,3 +42,21 @@ def test_no_test_file_is_named_or_described_for_an_issue():
     said = [f"{p.name}:{n}" for p in TESTS.rglob("*.py")
             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if ISSUE.search(line)]
     assert not said, f"say what the test checks, not which issue asked for it: {said}"
+
+
+def metric_topics() -> list[str]:
+    """Every topic subpackage of `metrics/`: a folder holding an `__init__.py`."""
+    return sorted(p.parent.name for p in (ROOT / "metrics").glob("*/__init__.py"))
+
+
+def test_every_metrics_topic_has_its_own_test_file():
+    """Metric tests are grouped as the metrics are: `metrics/<topic>/` is tested in
+    `tests/test_metrics_<topic>.py`, and that file collects at least one test."""
+    topics = metric_topics()
+    assert {"places", "demand", "supply", "performance", "comparators", "summary"} <= set(topics)
+    missing = [t for t in topics if not (TESTS / f"test_metrics_{t}.py").is_file()]
+    assert not missing, f"no tests/test_metrics_<topic>.py for: {missing}"
+    empty = [t for t in topics if not any(
+        isinstance(node, ast.FunctionDef) and node.name.startswith("test_")
+        for node in ast.parse((TESTS / f"test_metrics_{t}.py").read_text(encoding="utf-8")).body)]
+    assert not empty, f"a topic's test file with no test: {empty}"

@@ -537,7 +537,7 @@ Illustrative (not from the seeds):
 ## `01_December_2016_HSCA_Active_Locations.xlsx` (the edition before) — `cqc.py`
 
 The same layout, six months earlier, so that market changes between editions can be checked by hand
-(`tests/test_market_health.py`). All illustrative. Between 1 December 2016 and 1 June 2017, in Lewisham:
+(`tests/test_metrics_supply.py`). All illustrative. Between 1 December 2016 and 1 June 2017, in Lewisham:
 - opened (in June, not in December): Manor Park Care Home (residential, older people, 12 beds) and
   Alpha Care Agency (domiciliary care, registered 26/12/2016);
 - closed (in December, not in June): Sydenham Park Nursing Home (nursing, older people, 45 beds,

@@ -1,10 +1,12 @@
-"""Metrics against hand-computed values on small frames."""
+"""Demand metrics (metrics/demand/): change between years, the population index, broad age groups
+from five-year bands and the years a growth runs over, pinned against hand-computed values."""
+from __future__ import annotations
+
 import pandas as pd
 import pytest
 
-from metrics.demand.demand import change_between
-from metrics.disclosure import apply_suppression, suppression_mask
-from metrics.places.neighbourhoods import _band_weights
+from metrics.demand.demand import change_between, older_growth_comparison
+from store import Store
 
 
 def test_change_between_number_and_percent():
@@ -14,32 +16,6 @@ def test_change_between_number_and_percent():
     assert c.change == 70 and c.change_pct == pytest.approx(6.25)
     with pytest.raises(ValueError):
         change_between(f, 2017, 2017)
-
-
-def test_primary_and_secondary_suppression_by_column():
-    f = pd.DataFrame({"n": [3, 10, 20, 33]}, index=["N1", "N2", "N3", "total"])
-    m = suppression_mask(f, ["n"], total_row="total")
-    # 3 is primary; N2 (next smallest) is hidden too so 33 - 20 - x cannot reveal it
-    assert m["n"].tolist() == [True, True, False, False]
-    shown = apply_suppression(f, ["n"], total_row="total")
-    assert shown["n"].tolist() == ["<5", "<5", 20, 33]
-
-
-def test_suppression_by_row_and_zero_counts():
-    f = pd.DataFrame({"a": [0, 50], "b": [12, 60], "c": [40, 70]})
-    m = suppression_mask(f, ["a", "b", "c"], row_totals=True)
-    assert m.loc[0].tolist() == [True, True, False] and not m.loc[1].any()
-
-
-def test_nothing_hidden_when_all_large():
-    f = pd.DataFrame({"n": [30, 10, 40]}, index=["N1", "N2", "total"])
-    assert not suppression_mask(f, ["n"], total_row="total").any().any()
-
-
-def test_band_weights_split_quinary_bands():
-    assert _band_weights("18-24") == {"15-19": pytest.approx(0.4), "20-24": 1.0}
-    assert _band_weights("90+") == {"90-94": 1.0, "95+": 1.0}
-    assert _band_weights("65-69") == {"65-69": 1.0}
 
 
 def test_population_index_uses_the_base_year_as_100_and_leaves_a_zero_base_blank():
@@ -54,3 +30,18 @@ def test_population_index_uses_the_base_year_as_100_and_leaves_a_zero_base_blank
     assert out[out["age_group"] == "Aged 85 and over"]["index"].isna().all()  # no base: no index
     assert indexed(g, 1999)["base_year"].iloc[0] == 2016  # a base year not shown: the first year
     assert indexed(g.iloc[0:0]).empty
+
+
+def test_years_must_run_forwards(sample_store):
+    with pytest.raises(ValueError, match="must be before"):
+        older_growth_comparison(Store(sample_store), 2027, 2017)
+
+
+def test_broad_age_groups_from_ons_five_year_bands(sample_store):
+    """Lewisham 2014 (2014 SNPP persons): 18-64 = 2/5 of 15-19 (15,807) + 20-24 ... 60-64 (193,074)
+    = 199,396.8, shown as 199,397. The 90+ band (1,006) belongs to 65+ (25,304), not to 18-64."""
+    from metrics.demand.population import broad_groups
+    from store import Store
+    b = broad_groups(Store(sample_store), "E09000023").query("year == 2014").set_index("age_group")["value"]
+    assert b["Aged 18-64"] == round(0.4 * 15_807 + 193_074)
+    assert b["Aged 65 and over"] == 25_304

@@ -1,4 +1,6 @@
-"""NHS England's peer-group method (metrics/comparators/peers.py) on small hand-made cases, worked by hand."""
+"""Comparator authorities (metrics/comparators/): the peer-group method - features, weights and
+transforms checked by hand and against scipy, settings from the profile, and what is said when a
+file or enough authorities are missing."""
 from __future__ import annotations
 
 import math
@@ -65,6 +67,34 @@ def hand_case():
 EXCLUDED = peers.PeerSettings(excluded=("Isles of Scilly", "City of London"))  # data/lookups/peer_groups.toml
 
 
+def six_authorities():
+    """Six authorities, one LSOA each; only residents aged 15+ (100..600) and social renters' share
+    (10, 40, 20, 50, 30, 60 %) weighted. Evenly spaced values are closest to Gaussian untransformed
+    (Shapiro-Wilk p 0.961 against 0.953 for Yeo-Johnson and Box-Cox), so the scaled features are
+    A (0, 0), B (0.2, 0.6), C (0.4, 0.2), D (0.6, 0.8), E (0.8, 0.4), F (1, 1)."""
+    rows, look = {}, []
+    for i, (name, over15, renters) in enumerate(zip("ABCDEF", (100, 200, 300, 400, 500, 600),
+                                                    (10, 40, 20, 50, 30, 60)), start=1):
+        rows[f"E0100000{i}"] = {"age_15_plus": over15, "tenure_total": 100, "tenure_social_rented": renters}
+        look.append((f"E0100000{i}", f"E0600000{i}", name))
+    settings = peers.PeerSettings(weights={**ALL_OFF, "over_15_population": 1, "social_renters_pct": 1}, n_peers=3)
+    return lsoa_rows(rows), lookup(look), settings
+
+
+def scipy_choice(x: np.ndarray, weight: float) -> str:
+    """The method's choice worked straight from scipy: every candidate, scaled to 0..weight, the
+    highest Shapiro-Wilk p (first on a tie)."""
+    cands = {"none": x, "yeo_johnson": stats.yeojohnson(x)[0], "square_root": np.sqrt(x), "log1p": np.log1p(x),
+             "square": x ** 2}
+    if x.min() > 0:
+        cands |= {"box_cox": stats.boxcox(x)[0], "reciprocal_square_root": x ** -0.5, "reciprocal": 1 / x}
+    p = {}
+    for name, v in cands.items():
+        scaled = (v - v.min()) / (v.max() - v.min()) * weight
+        p[name] = stats.shapiro(scaled).pvalue
+    return max(p, key=p.get)
+
+
 def test_features_by_hand():
     lsoa, look = hand_case()
     raw, notes = peers.features(lsoa, look, EXCLUDED)
@@ -107,20 +137,6 @@ def test_a_missing_file_drops_its_feature_and_says_so():
     assert "sparsity" not in raw.columns and notes == []
 
 
-def six_authorities():
-    """Six authorities, one LSOA each; only residents aged 15+ (100..600) and social renters' share
-    (10, 40, 20, 50, 30, 60 %) weighted. Evenly spaced values are closest to Gaussian untransformed
-    (Shapiro-Wilk p 0.961 against 0.953 for Yeo-Johnson and Box-Cox), so the scaled features are
-    A (0, 0), B (0.2, 0.6), C (0.4, 0.2), D (0.6, 0.8), E (0.8, 0.4), F (1, 1)."""
-    rows, look = {}, []
-    for i, (name, over15, renters) in enumerate(zip("ABCDEF", (100, 200, 300, 400, 500, 600),
-                                                    (10, 40, 20, 50, 30, 60)), start=1):
-        rows[f"E0100000{i}"] = {"age_15_plus": over15, "tenure_total": 100, "tenure_social_rented": renters}
-        look.append((f"E0100000{i}", f"E0600000{i}", name))
-    settings = peers.PeerSettings(weights={**ALL_OFF, "over_15_population": 1, "social_renters_pct": 1}, n_peers=3)
-    return lsoa_rows(rows), lookup(look), settings
-
-
 def test_peers_of_a_hand_made_case():
     lsoa, look, settings = six_authorities()
     table, notes = peers.compute(lsoa, look, settings)
@@ -145,20 +161,6 @@ def test_weight_scales_the_feature_range():
     # Renters' share scaled to 0..0.5: B is (0.2, 0.3), 0.3606 from A; C (0.4, 0.1) is 0.4123: B becomes the nearest.
     first = table[table["authority_name"] == "A"].iloc[0]
     assert first["peer_name"] == "B" and first["distance"] == pytest.approx(math.sqrt(0.13))
-
-
-def scipy_choice(x: np.ndarray, weight: float) -> str:
-    """The method's choice worked straight from scipy: every candidate, scaled to 0..weight, the
-    highest Shapiro-Wilk p (first on a tie)."""
-    cands = {"none": x, "yeo_johnson": stats.yeojohnson(x)[0], "square_root": np.sqrt(x), "log1p": np.log1p(x),
-             "square": x ** 2}
-    if x.min() > 0:
-        cands |= {"box_cox": stats.boxcox(x)[0], "reciprocal_square_root": x ** -0.5, "reciprocal": 1 / x}
-    p = {}
-    for name, v in cands.items():
-        scaled = (v - v.min()) / (v.max() - v.min()) * weight
-        p[name] = stats.shapiro(scaled).pvalue
-    return max(p, key=p.get)
 
 
 @pytest.mark.parametrize("values", [
