@@ -18,7 +18,7 @@ import pandas as pd
 from domain.labels import SEGMENT_LABELS
 from domain.vocabulary import CQC_SEGMENT_SERVICE_TYPES, MARKET_SEGMENTS
 from store import memo
-from store.reading import _CACHED_METRICS, Store, per_store_version
+from store.reading import Store, per_store_version, register_cache
 
 NURSING = "Care home service with nursing"
 RESIDENTIAL = "Care home service without nursing"
@@ -312,7 +312,7 @@ class _SharedAnswers:  # `store.clear_caches` forgets these with every metric's 
         memo.METRICS.clear("metrics.market._every_location")
 
 
-_CACHED_METRICS.append(_SharedAnswers)
+register_cache(_SharedAnswers)
 
 
 @per_store_version
