@@ -12,7 +12,7 @@ from metrics.performance import ascof, kpis
 from metrics.demand import demand
 
 from metrics.supply import gaps, opportunities, supply
-from metrics.coverage import directory_missing_sentence, editions_sentence
+from sentences.coverage import directory_missing_sentence, editions_sentence
 from metrics.summary.findings import MIN_FINDINGS, declared_indicators
 from sentences.findings import RANKING_RULE, findings
 from domain.labels import CLIENT_GROUP_LABELS, column_label, fmt_date, measure_label

@@ -4,7 +4,7 @@ from dash import dcc, html
 
 from domain.labels import client_group_label
 from domain.vocabulary import CLIENT_GROUPS
-from metrics.coverage import editions_sentence
+from sentences.coverage import editions_sentence
 from metrics.demand.demand import rationale_sentences
 from sentences.findings import RAG_WORDS, RANKING_RULE, findings
 from metrics.supply.market import change_sentences
