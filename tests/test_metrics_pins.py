@@ -49,7 +49,8 @@ def test_the_opportunities_export_answers_as_the_page_does(store):
     # 11 older people's care contracts worth £21.44m a year run at 1 June 2017; 5 of them end within 24 months
     assert (t.loc["older_people", "contracts_running"], t.loc["older_people", "contracts_ending_24m"]) == (11, 5)
     assert t.loc["older_people", "annual_value_running"] == pytest.approx(older["annual_value"].sum()) == 21_440_000
-    sentence = opportunities.provider_messages(store, None).set_index("client_group").loc["older_people", "sentence"]
+    from sentences.supply import provider_messages
+    sentence = provider_messages(store, None).set_index("client_group").loc["older_people", "sentence"]
     assert "11 care contracts worth £21.4m a year are running, whatever their end date" in sentence
 
 

@@ -49,6 +49,7 @@ def test_growth_rows_say_why_when_a_group_has_no_estimate(tmp_path):
     from conftest import SAMPLE
     from loaders.store import ingest
     from metrics.supply import opportunities as o
+    from sentences.supply import provider_messages
     from store import Store
     src = tmp_path / "src"
     src.mkdir()
@@ -58,19 +59,19 @@ def test_growth_rows_say_why_when_a_group_has_no_estimate(tmp_path):
     g = o.demand_growth_by_group(Store(tmp_path / "store")).set_index("client_group")
     assert g.loc["dementia", "demand_growth_pct"] > 0
     assert "no POPPI/PANSI table for this group is loaded" in g.loc["carers", "note"]
-    sentences = o.provider_messages(Store(tmp_path / "store"))["sentence"]
+    sentences = provider_messages(Store(tmp_path / "store"))["sentence"]
     assert len(sentences) == 7 and all(s.endswith(".") for s in sentences)
 
 
 def test_provider_sentences_one_per_group_with_intentions(store):
-    from metrics.supply import opportunities as o
-    m = o.provider_messages(store).set_index("client_group")
+    from sentences.supply import provider_messages
+    m = provider_messages(store).set_index("client_group")
     assert len(m) == 7
     assert m.loc["older_people", "sentence"].startswith(
         "Older people: people aged 65 and over projected to grow 62% from 2017 to 2030; 5 care contracts")
     assert m.loc["learning_disability", "intention"]  # from the profile's [intentions]
     with pytest.raises(ValueError):
-        o.provider_messages(store, -1)
+        provider_messages(store, -1)
 
 
 def test_council_funded_places_are_defined_once_for_every_page(store):
