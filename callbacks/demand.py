@@ -5,6 +5,7 @@ from dash import Input, Output, html
 from layouts import figures, ids
 from metrics.places import areas
 from metrics.demand import demand
+from sentences.demand import rationale_sentences
 from domain.labels import CLIENT_GROUP_LABELS
 from .common import (chart_outputs, chart_result, query_string, PageCallbacks,
                      source_line, store)
@@ -31,7 +32,7 @@ def update_demand(client_group, from_year, to_year):
     if int(from_year) >= int(to_year):
         sentences = [html.Li("Choose a 'to' year after the 'from' year to see the projected change.")]
     else:
-        sentences = [html.Li(t) for t in demand.rationale_sentences(s, int(from_year), int(to_year), client_group)]
+        sentences = [html.Li(t) for t in rationale_sentences(s, int(from_year), int(to_year), client_group)]
     return (*main, *compare, sentences or [html.Li("No projections for this selection.")],
             query_string(client_group=client_group, from_year=from_year, to_year=to_year))
 

@@ -8,7 +8,8 @@ from domain.labels import fmt_count
 from domain.vocabulary import DEFAULT_OCCUPANCY, OCCUPANCY_RANGE
 from layouts import figures, ids
 from metrics.supply import gaps
-from metrics.coverage import DIRECTORY, beds_missing_sentence, directory, directory_missing_sentence
+from metrics.coverage import DIRECTORY, directory
+from sentences.coverage import beds_missing_sentence, directory_missing_sentence
 from .common import chart_outputs, chart_result, query_string, PageCallbacks, store
 
 page = PageCallbacks("gaps")

@@ -7,6 +7,7 @@ from exports.csv_export import LINE_END, safe_frame
 from exports.downloads import area_prefix
 from layouts import figures, ids
 from metrics.supply import opportunities
+from sentences.supply import provider_messages
 from .common import chart_outputs, chart_result, PageCallbacks, query_string, source_line, store
 
 page = PageCallbacks("opportunities")
@@ -74,7 +75,7 @@ def update_opportunities(window, client_group):
         gsource += " No projection for: " + "; ".join(f"{r.client_group} ({r.note})" for r in missing.itertuples()) + "."
     summary = chart_result(table, gfig, f"Projected demand growth and care contracts ending {when}", gsource)
 
-    messages = opportunities.provider_messages(s, months)
+    messages = provider_messages(s, months)
     if group:
         messages = messages[messages["client_group"] == group]
     meaning = html.Ul([html.Li([r.sentence] + ([html.Br(), html.Em(f"The authority's intention: {r.intention}")]

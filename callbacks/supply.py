@@ -4,7 +4,8 @@ from dash import Input, Output
 
 from layouts import figures, ids
 from metrics.supply import supply
-from metrics.coverage import DIRECTORY, beds_missing_sentence, directory, directory_missing_sentence
+from metrics.coverage import DIRECTORY, directory
+from sentences.coverage import beds_missing_sentence, directory_missing_sentence
 from domain.labels import CLIENT_GROUP_LABELS, CODE_LABELS
 from .common import chart_outputs, chart_result, query_string, PageCallbacks, source_line, store
 

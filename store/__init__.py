@@ -19,7 +19,7 @@ import importlib
 _FROM = {"StoreBusy": "layout", "ManifestRecord": "manifest", "FileRecord": "manifest",
          **{name: "reading" for name in ("COMPARATOR_SETS", "PROFILE_FACTS", "Store", "UnknownAuthority",
                                          "arrow_memory_policy", "clear_caches", "per_store_version",
-                                         "register_peer_groups", "release_arrow_memory")}}
+                                         "register_cache", "register_peer_groups", "release_arrow_memory")}}
 
 __all__ = sorted(_FROM)
 

@@ -474,6 +474,18 @@ def _as_declared(frame: pd.DataFrame, name: str) -> pd.DataFrame:
 _CACHED_METRICS: list = []
 
 
+def register_cache(fn):
+    """Have `clear_caches` forget `fn`'s cache too (anything with a `cache_clear()`: a
+    `functools.cache` function, a class whose `cache_clear` classmethod empties its answers).
+    Returns `fn`, so it serves as a decorator. Metrics cached by `per_store_version` are
+    registered already."""
+    if not callable(getattr(fn, "cache_clear", None)):
+        raise TypeError(f"{fn!r} has no cache_clear() to register")
+    if fn not in _CACHED_METRICS:
+        _CACHED_METRICS.append(fn)
+    return fn
+
+
 def clear_caches() -> None:
     """Forget every cached table and metric (benchmarks use this to measure cold runs)."""
     _manifest.cache_clear()
@@ -544,5 +556,5 @@ def per_store_version(fn):
         return copy.deepcopy(result)
 
     wrapper.cache_clear = cached.cache_clear
-    _CACHED_METRICS.append(cached)
+    register_cache(cached)
     return wrapper

@@ -74,6 +74,7 @@ def test_locations_and_flags_as_the_workbook_names_them(directory_store):
 
 def test_care_home_table_counts_homes_and_leaves_beds_blank(directory_store):
     from metrics import coverage
+    from sentences.coverage import beds_missing_sentence
     from metrics.supply import supply
     from store import Store
     s = Store(directory_store[0])
@@ -81,7 +82,7 @@ def test_care_home_table_counts_homes_and_leaves_beds_blank(directory_store):
     assert t.loc["residential", "homes"] == 1 and t.loc["nursing", "homes"] == 1 and t.loc["total", "homes"] == 2
     assert t["beds"].isna().all() and t["pct_beds"].isna().all() and t["avg_beds_per_home"].isna().all()
     assert coverage.covers_directory(s) and not coverage.directory_gives_beds(s)
-    assert "gives no registered beds" in coverage.beds_missing_sentence(s)
+    assert "gives no registered beds" in beds_missing_sentence(s)
     from metrics.supply import gaps
     assert gaps.beds_needed(s).empty  # no beds today: no ratio to hold, no rows (never a gap from 0)
 

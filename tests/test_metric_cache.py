@@ -77,3 +77,39 @@ def test_a_frames_size_is_pandas_own_count_for_every_kind_of_column():
     for frame in frames:
         assert memo.frame_bytes(frame) == int(frame.memory_usage(deep=True, index=True).sum())
     assert memo.frame_bytes(frames[0]) > 50 + 8 * 2  # the objects' own bytes are counted
+
+
+def test_a_registered_cache_is_forgotten_with_the_metric_caches():
+    """`store.register_cache` is the public way for a metric module to have `clear_caches` forget a
+    cache of its own; the three metric modules that keep one use it, never the private list."""
+    import ast
+    from functools import cache
+    from pathlib import Path
+
+    from store import clear_caches, register_cache
+
+    calls = []
+
+    @cache
+    def remembered(x):
+        calls.append(x)
+        return x
+
+    assert register_cache(remembered) is remembered
+    register_cache(remembered)  # twice is once
+    remembered(1), remembered(1)
+    clear_caches()
+    remembered(1)
+    assert calls == [1, 1]
+    try:
+        register_cache(len)
+    except TypeError as e:
+        assert "cache_clear" in str(e)
+    else:
+        raise AssertionError("a function without cache_clear() was registered")
+    root = Path(__file__).resolve().parents[1]
+    for path in (root / "metrics").rglob("*.py"):
+        names = {n.id for n in ast.walk(ast.parse(path.read_text())) if isinstance(n, ast.Name)}
+        names |= {a.name for n in ast.walk(ast.parse(path.read_text())) if isinstance(n, ast.ImportFrom)
+                  for a in n.names}
+        assert "_CACHED_METRICS" not in names, f"{path} registers a cache through the private list"

@@ -11,6 +11,7 @@ import pytest
 from conftest import SAMPLE
 from metrics.supply import market, segments
 from store import Store
+from sentences.supply import provider_messages
 
 
 @pytest.fixture(scope="module")
@@ -116,19 +117,18 @@ def test_growth_rows_say_why_when_a_group_has_no_estimate(tmp_path):
     g = o.demand_growth_by_group(Store(tmp_path / "store")).set_index("client_group")
     assert g.loc["dementia", "demand_growth_pct"] > 0
     assert "no POPPI/PANSI table for this group is loaded" in g.loc["carers", "note"]
-    sentences = o.provider_messages(Store(tmp_path / "store"))["sentence"]
+    sentences = provider_messages(Store(tmp_path / "store"))["sentence"]
     assert len(sentences) == 7 and all(s.endswith(".") for s in sentences)
 
 
 def test_provider_sentences_one_per_group_with_intentions(store):
-    from metrics.supply import opportunities as o
-    m = o.provider_messages(store).set_index("client_group")
+    m = provider_messages(store).set_index("client_group")
     assert len(m) == 7
     assert m.loc["older_people", "sentence"].startswith(
         "Older people: people aged 65 and over projected to grow 62% from 2017 to 2030; 5 care contracts")
     assert m.loc["learning_disability", "intention"]  # from the profile's [intentions]
     with pytest.raises(ValueError):
-        o.provider_messages(store, -1)
+        provider_messages(store, -1)
 
 
 def test_council_funded_places_are_defined_once_for_every_page(store):
@@ -383,7 +383,7 @@ def test_the_opportunities_export_answers_as_the_page_does(store):
     # 11 older people's care contracts worth £21.44m a year run at 1 June 2017; 5 of them end within 24 months
     assert (t.loc["older_people", "contracts_running"], t.loc["older_people", "contracts_ending_24m"]) == (11, 5)
     assert t.loc["older_people", "annual_value_running"] == pytest.approx(older["annual_value"].sum()) == 21_440_000
-    sentence = opportunities.provider_messages(store, None).set_index("client_group").loc["older_people", "sentence"]
+    sentence = provider_messages(store, None).set_index("client_group").loc["older_people", "sentence"]
     assert "11 care contracts worth £21.4m a year are running, whatever their end date" in sentence
 
 

@@ -164,7 +164,7 @@ def test_no_output_invents_a_number_for_a_kind_the_store_lacks(sources, dropped)
     from exports.brief import write_brief
     from exports.csv_export import write_csv_tables
     from exports.xlsx_export import write_workbook
-    from metrics.coverage import directory_missing_sentence
+    from sentences.coverage import directory_missing_sentence
     from store import Store
 
     if dropped and dropped[0] not in sources:
@@ -248,7 +248,8 @@ def test_supply_page_and_brief_say_the_directory_is_missing(no_directory, tmp_pa
 
 def test_editions_are_counted_truthfully(sample_store, tmp_path):
     from app import create_app
-    from metrics.coverage import directory, editions_sentence
+    from metrics.coverage import directory
+    from sentences.coverage import editions_sentence
     from store import Store
     s = Store(sample_store)
     # The sample holds two editions (December 2016 and June 2017), both with Lewisham's homes.
@@ -280,7 +281,7 @@ def test_another_authority_outside_the_directory_gets_blanks_not_zeros(sample_st
     from app import create_app
     from exports.brief import write_brief
     from exports.csv_export import write_csv_tables
-    from metrics.coverage import directory_missing_sentence
+    from sentences.coverage import directory_missing_sentence
     from store import Store
     trafford = Store(sample_store).for_authority("E08000009")
     said = directory_missing_sentence(trafford)

@@ -80,6 +80,7 @@ def test_the_mps_horizon_is_one_setting_the_profile_can_change(tmp_path):
     from loaders.store import ingest
     from metrics.demand import demand
     from sentences import findings
+    from sentences.demand import rationale_sentences
     from metrics.supply import opportunities
     from store import Store
     profile = tmp_path / "profile"
@@ -94,7 +95,7 @@ def test_the_mps_horizon_is_one_setting_the_profile_can_change(tmp_path):
     beds = findings.findings(s).set_index("finding_key").loc["beds_needed"]
     assert beds["year"] == "2025"
     assert set(opportunities.opportunities_table(s)["to_year"]) == {2025}
-    ld = [x for x in demand.rationale_sentences(s) if "with a learning disability is" in x]
+    ld = [x for x in rationale_sentences(s) if "with a learning disability is" in x]
     assert "from 1,120 in 2017 to 1,245 in 2025 (+11%)" in ld[0]
     # Another authority viewed in the same store keeps the default horizon: the profile is Lewisham's.
     assert demand.mps_horizon(s.for_authority("E09000028"), [2017, 2030]) == (2017, 2030)

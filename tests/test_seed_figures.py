@@ -11,6 +11,7 @@ from metrics.demand import demand
 from metrics.supply import gaps, supply
 from metrics.performance import kpis
 from metrics.places import neighbourhoods
+from sentences.demand import rationale_sentences
 from store import Store
 
 LEWISHAM = "E09000023"
@@ -185,7 +186,7 @@ def test_seed_001_and_004_budgets(exported):
 
 
 def test_rationale_sentence_as_the_issue_quotes_it(store):
-    sentences = demand.rationale_sentences(store, 2017, 2020)
+    sentences = rationale_sentences(store, 2017, 2020)
     assert ("The number of adults aged 18-64 with a learning disability is projected to rise from 1,120 "
             "in 2017 to 1,190 in 2020 (+6%).") in sentences
 

@@ -12,7 +12,8 @@ from metrics.performance import ascof, kpis
 from metrics.demand import demand
 
 from metrics.supply import gaps, opportunities, supply
-from metrics.coverage import directory_missing_sentence, editions_sentence
+from sentences.coverage import directory_missing_sentence, editions_sentence
+from sentences.demand import rationale_sentences
 from metrics.summary.findings import MIN_FINDINGS, declared_indicators
 from sentences.findings import RANKING_RULE, findings
 from domain.labels import CLIENT_GROUP_LABELS, column_label, fmt_date, measure_label
@@ -89,7 +90,7 @@ def _key_facts(store: Store, as_at) -> Section:
 def _demand(store: Store) -> Section:
     h = demand.headline(store)
     years = sorted(h["year"].unique()) if len(h) else []
-    demand_sec = Section("Demand by client group", demand.rationale_sentences(store))
+    demand_sec = Section("Demand by client group", rationale_sentences(store))
     y0, y1 = demand.mps_horizon(store, years)  # the MPS horizon, as on the pages and in the exports
     if y1 is not None:
         ch = demand.change_between(h, int(y0), int(y1))
@@ -199,7 +200,7 @@ def _neighbourhoods(store: Store, tables) -> Section:
 
 def _market_health(store: Store, tables) -> Section:
     """Market health: segment ratings first, then what changed, quality, concentration, workforce, prices."""
-    from metrics.supply.market import change_sentences
+    from sentences.supply import change_sentences
     from domain.labels import CHANGE_LABELS, DIRECTION_LABELS, SEGMENT_LABELS
 
     sec = Section("Market health", ["Where the council wants each market segment to grow, hold or shrink. Each mark "

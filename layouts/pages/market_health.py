@@ -6,7 +6,8 @@ from dash import html
 from domain.labels import DIRECTION_LABELS, SEGMENT_LABELS
 from domain.vocabulary import MARKET_SEGMENTS
 from metrics.supply import market, segments
-from metrics.coverage import covers_directory, editions_sentence
+from metrics.coverage import covers_directory
+from sentences.coverage import editions_sentence
 from .. import context, ids
 from ..components import chart_block, empty_store_notice, missing_notice, page, select
 

@@ -3,7 +3,8 @@ import dash
 from dash import html
 
 from domain.labels import CLIENT_GROUP_LABELS, CODE_LABELS
-from metrics.coverage import DIRECTORY, directory, directory_missing_sentence
+from metrics.coverage import DIRECTORY, directory
+from sentences.coverage import directory_missing_sentence
 from metrics.supply.supply import care_home_table, community_services
 from .. import context, ids
 from ..components import chart_block, data_table, empty_store_notice, missing_notice, page, select

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.performance.statistics import compare_to_benchmark, rate_interval, wilson_interval
-from store.reading import _CACHED_METRICS, Store, per_store_version
+from store.reading import Store, per_store_version, register_cache
 
 ENGLAND = "E92000001"
 
@@ -92,7 +92,7 @@ def _polarity_of(path: str, version: str) -> tuple[dict[int, str], dict[int, str
     return polarity, source
 
 
-_CACHED_METRICS.append(_polarity_of)  # cleared with the metric caches (clear_caches)
+register_cache(_polarity_of)  # cleared with the metric caches (clear_caches)
 
 
 def _judged(published, value, lo, hi, benchmark, polarity) -> tuple[str, str]:

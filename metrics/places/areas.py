@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from store.reading import _CACHED_METRICS, Store, per_store_version
+from store.reading import Store, per_store_version, register_cache
 from metrics.supply.supply import locations
 
 PLACED_BY_POSTCODE = "postcode lookup"
@@ -59,7 +59,7 @@ def _ward_shapes(path: str, version: str) -> dict:
     return out
 
 
-_CACHED_METRICS.append(_ward_shapes)  # store.clear_caches forgets it too
+register_cache(_ward_shapes)  # store.clear_caches forgets it too
 
 
 def _postcode(text) -> str:

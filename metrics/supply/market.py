@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from domain.labels import SEGMENT_LABELS
 from domain.vocabulary import CQC_SEGMENT_SERVICE_TYPES, MARKET_SEGMENTS
 from store import memo
-from store.reading import _CACHED_METRICS, Store, per_store_version
+from store.reading import Store, per_store_version, register_cache
 
 NURSING = "Care home service with nursing"
 RESIDENTIAL = "Care home service without nursing"
@@ -312,7 +311,7 @@ class _SharedAnswers:  # `store.clear_caches` forgets these with every metric's 
         memo.METRICS.clear("metrics.market._every_location")
 
 
-_CACHED_METRICS.append(_SharedAnswers)
+register_cache(_SharedAnswers)
 
 
 @per_store_version
@@ -370,32 +369,6 @@ def missing_comparators(store: Store) -> list[str]:
         return []
     present = set(_whole_edition(store, eds[-1])["local_authority"].str.lower())
     return [c for c in comparator_names(store) if c.lower() not in present]
-
-
-def change_sentences(store: Store) -> list[str]:
-    """'What changed since the last refresh': the change summary between the last two editions, in
-    words, one sentence per segment that changed (empty with fewer than two editions)."""
-    summary = change_summary(store)
-    if summary.empty:
-        return []
-    eds = editions(store)
-    out = [f"Between the CQC directories of {eds[-2]} and {eds[-1]}:"]
-    for r in summary.itertuples(index=False):
-        parts = []
-        if r.opened or r.closed:
-            parts.append(f"{r.opened} opened and {r.closed} closed")
-        beds = r.segment in BED_SEGMENTS
-        if beds and (r.beds_opened or r.beds_closed or r.beds_changed_at_open_homes):
-            parts.append(f"net change {r.net_beds:+,.0f} beds ({r.beds_opened:,.0f} in new homes, "
-                         f"{r.beds_closed:,.0f} in closed homes, {r.beds_changed_at_open_homes:+,.0f} at homes open "
-                         f"in both)")
-        ratings = [f"{n} {what}" for n, what in ((r.rating_improved, "improved"), (r.rating_declined, "declined"),
-                                               (r.first_rated, "rated for the first time")) if n]
-        if ratings:
-            parts.append("ratings: " + ", ".join(ratings))
-        if parts:
-            out.append(f"{SEGMENT_LABELS.get(r.segment, r.segment)}: " + "; ".join(parts) + ".")
-    return out
 
 
 BAND_COLUMNS = ["user_band", "opened", "closed", "beds_opened", "beds_closed"]

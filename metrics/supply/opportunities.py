@@ -6,7 +6,6 @@ import datetime as dt
 
 import pandas as pd
 
-from domain.labels import client_group_label, fmt_money, measure_phrase
 from domain.vocabulary import CLIENT_GROUPS
 from metrics.demand.demand import headline, mps_horizon, population_for
 from store import Store, per_store_version
@@ -161,16 +160,18 @@ def contract_timeline(store: Store, months: int | None = None, client_group: str
     return c.sort_values(["end_date", "title"]).reindex(columns=TIMELINE_COLUMNS).reset_index(drop=True)
 
 
-def _money(x: float) -> str:
-    return fmt_money(x)
+OUTLOOK_COLUMNS = ["client_group", "demand_growth_pct", "measure", "from_year", "to_year", "note", "growing",
+                   "contracts_known", "contracts_ending", "annual_value_ending", "intention"]
 
 
 @per_store_version
-def provider_messages(store: Store, months: int | None = 24, as_of: dt.date | None = None) -> pd.DataFrame:
-    """For every client group, one sentence on what the data means for providers: projected
-    demand growth, care contracts ending within ``months`` (None: every contract still running)
-    and their annual value, and the authority's commissioning intention for the group where its
-    profile states one."""
+def provider_outlook(store: Store, months: int | None = 24, as_of: dt.date | None = None) -> pd.DataFrame:
+    """For every client group, the figures behind what the data means for providers: projected
+    demand growth (percent, its measure and years, or the note saying why there is none), whether
+    it counts as growing (>= GROWING_PCT; None when unknown), the care contracts ending within
+    ``months`` (None: every contract still running) and their annual value (both None when no
+    contracts register is loaded: unknown, never 0), and the authority's commissioning intention
+    for the group where its profile states one. sentences.supply.provider_messages words it."""
     if months is not None and (not isinstance(months, int) or isinstance(months, bool) or months <= 0):
         raise ValueError(f"months must be a positive whole number or None, got {months!r}")
     growth = demand_growth_by_group(store)
@@ -181,41 +182,11 @@ def provider_messages(store: Store, months: int | None = 24, as_of: dt.date | No
     for g in growth.itertuples():
         e = ending[ending["client_group"] == g.client_group] if len(ending) else ending
         n, value = len(e), float(e["annual_value"].sum()) if len(e) else 0.0
-        if g.demand_growth_pct is None or pd.isna(g.demand_growth_pct):
-            demand_part = f"no projection ({g.note})"
-            growing = None
-        else:
-            who = "people aged 65 and over" if g.measure == "population" else measure_phrase(g.measure)
-            demand_part = (f"{who} projected to {'grow' if g.demand_growth_pct >= 0 else 'fall'} "
-                           f"{abs(g.demand_growth_pct):.0f}% from {g.from_year} to {g.to_year}")
-            growing = g.demand_growth_pct >= GROWING_PCT
-        plural = "s" if n != 1 else ""
-        if months is None:
-            contracts_part = (f"{n} care contract{plural} worth {_money(value)} a year {'are' if n != 1 else 'is'} "
-                              "running, whatever their end date" if n else "no care contract is running")
-        else:
-            contracts_part = (f"{n} care contract{plural} worth {_money(value)} a year end within {months} months"
-                              if n else f"no care contract ends within {months} months")
-        if not known:  # no contracts register: what ends is unknown, never "no contract ends"
-            contracts_part = "contracts ending are not known (no contracts register is loaded)"
-            n, value = None, None
-        if not known:
-            meaning = ("growing demand: talk to commissioners about new capacity" if growing else
-                       "the data loaded cannot say how demand will change" if growing is None else
-                       "steadier demand: ask commissioners which contracts are due to be re-let")
-        elif growing and n:
-            meaning = "growing demand and contracts to re-let: a chance to bid and to offer more capacity"
-        elif growing:
-            meaning = "growing demand with no contract ending soon: talk to commissioners about new capacity"
-        elif n:
-            meaning = "steadier demand: the opportunity is in the contracts being re-let"
-        elif growing is None:
-            meaning = "the data loaded cannot say how demand will change"
-        else:
-            meaning = "steadier demand and no contract ending soon: few new openings in this window"
-        sentence = f"{client_group_label(g.client_group)}: {demand_part}; {contracts_part}. For providers, {meaning}."
+        unknown_growth = g.demand_growth_pct is None or pd.isna(g.demand_growth_pct)
         rows.append({"client_group": g.client_group, "demand_growth_pct": g.demand_growth_pct,
-                     f"contracts_ending_{months}m" if months in WINDOWS_MONTHS else "contracts_ending": n,
-                     "annual_value_ending": value, "intention": intentions.get(g.client_group, ""),
-                     "sentence": sentence})
-    return pd.DataFrame(rows)
+                     "measure": g.measure, "from_year": g.from_year, "to_year": g.to_year, "note": g.note,
+                     "growing": None if unknown_growth else bool(g.demand_growth_pct >= GROWING_PCT),
+                     "contracts_known": known, "contracts_ending": n if known else None,
+                     "annual_value_ending": value if known else None,
+                     "intention": intentions.get(g.client_group, "")})
+    return pd.DataFrame(rows, columns=OUTLOOK_COLUMNS)
