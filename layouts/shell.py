@@ -5,7 +5,6 @@ page) with the authority's own name and colours: no crown, logotype or GDS Trans
 """
 from __future__ import annotations
 
-import threading
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -13,7 +12,7 @@ import dash
 
 from dash import dcc, html
 
-from store import COMPARATOR_SETS
+from store import COMPARATOR_SETS, memo
 
 from . import context, ids
 
@@ -29,26 +28,15 @@ def nav(authority: str | None = None, comparators: str | None = None) -> html.Na
                     **{"aria-label": "Sections of the Market Position Statement"})
 
 
-_OPTIONS: dict[str, list] = {}
-_OPTIONS_KEPT = 8
-_OPTIONS_LOCK = threading.Lock()
-
-
 def _authority_options(store) -> list[tuple[str, html.Option]]:
     """(code, unselected option) for each authority the store has rows for, made once per store
     version (its path: the header is drawn within a request, on the pinned version) and shared by
     every request, which copies only the chosen one: a national store lists ~150 authorities, and
     making that many components took most of the header's time on every page. Never mutated."""
-    key = str(store.path)
-    found = _OPTIONS.get(key)
-    if found is None:
-        found = [(code, html.Option(f"{name} ({code})", value=code, selected=False))
-                 for code, name in store.authorities()]
-        with _OPTIONS_LOCK:
-            while len(_OPTIONS) >= _OPTIONS_KEPT:
-                _OPTIONS.pop(next(iter(_OPTIONS)))
-            _OPTIONS[key] = found
-    return found
+    # The store's one cache, bounded in bytes across everything it keeps (store.memo), keyed by version.
+    return memo.cached("layouts.shell.authority_options", (str(store.path), store.version),
+                       lambda: [(code, html.Option(f"{name} ({code})", value=code, selected=False))
+                                for code, name in store.authorities()])
 
 
 def picker(store) -> html.Form:

@@ -289,7 +289,7 @@ def _whole_edition(store: Store, as_at: str) -> pd.DataFrame:
     national, so this is the same whichever authority the store is seen as: it is worked out once
     per store version and edition and shared by every authority's view, not once per authority as
     the metrics' answers are. Callers filter or copy it and never change it."""
-    return memo.cached("metrics.market._whole_edition", (str(store.path), store.version, as_at),
+    return memo.cached("metrics.supply.market._whole_edition", (str(store.path), store.version, as_at),
                        lambda: _edition_rows(store, as_at))
 
 
@@ -301,14 +301,14 @@ def _every_location(store: Store, as_at: str) -> pd.DataFrame:
         frame = _whole_edition(store, as_at).explode("segments")
         frame = frame[frame["segments"].isin(MARKET_SEGMENTS + ("care_homes_18_64",))]
         return frame.assign(authority_key=frame["local_authority"].str.lower())
-    return memo.cached("metrics.market._every_location", (str(store.path), store.version, as_at), build)
+    return memo.cached("metrics.supply.market._every_location", (str(store.path), store.version, as_at), build)
 
 
 class _SharedAnswers:  # `store.clear_caches` forgets these with every metric's answers
     @staticmethod
     def cache_clear():
-        memo.METRICS.clear("metrics.market._whole_edition")
-        memo.METRICS.clear("metrics.market._every_location")
+        memo.METRICS.clear("metrics.supply.market._whole_edition")
+        memo.METRICS.clear("metrics.supply.market._every_location")
 
 
 register_cache(_SharedAnswers)
