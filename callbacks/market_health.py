@@ -110,21 +110,18 @@ def update_workforce_prices(_):
     return (*work, *price)
 
 
-FEE_FIGURES = {"council_fee": "Council's average fee", "region_fee": "Region", "comparator_median": "Comparators (median)",
-               "cost_of_care_median": "Council's cost-of-care median"}
+FEE_FIGURE_LABELS = {"council_fee": "Council's average fee", "region_fee": "Region", "comparator_median": "Comparators (median)",
+                     "cost_of_care_median": "Council's cost-of-care median"}
 
 
 @page.callback(*chart_outputs(ids.MH_FEES_CHART), Input(ids.MH_SEGMENT, "id"))
 def update_fees(_):
-    """The MSIF average fees (metrics.supply.segments.fee_rates) as a share of England's fee: weekly and
-    hourly fees cannot share an axis in pounds."""
+    """The MSIF average fees as a share of England's fee (metrics.supply.segments.fees_against_england):
+    weekly and hourly fees cannot share an axis in pounds."""
     f = segments.fee_rates(store())
-    shown = f[f["england_fee"].notna()]
-    long = shown.melt(id_vars=["service", "age_band", "unit", "england_fee"], value_vars=list(FEE_FIGURES),
-                      var_name="figure", value_name="pounds").dropna(subset=["pounds"])
-    long = long.assign(pct_of_england=100 * long["pounds"] / long["england_fee"],
-                       what=long["service"].str.replace("_", " ").str.capitalize() + " " + long["age_band"]
-                       + " (£ a " + long["unit"] + ")", figure=long["figure"].map(FEE_FIGURES))
+    long = segments.fees_against_england(store())
+    long = long.assign(what=long["service"].str.replace("_", " ").str.capitalize() + " " + long["age_band"]
+                       + " (£ a " + long["unit"] + ")", figure=long["figure"].map(FEE_FIGURE_LABELS))
     fig = figures.bars(long, "what", "pct_of_england", "Average fees as a % of England's (100 = England)",
                        series="figure", horizontal=True, y_title="% of England's fee")
     return chart_result(f, fig, "Fees: average fees paid to external providers",

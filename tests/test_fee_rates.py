@@ -36,6 +36,17 @@ def test_fees_beside_region_england_comparators_and_cost_of_care_by_hand(store):
     assert r1864["cost_of_care_median"] != r1864["cost_of_care_median"]  # no cost of care for 18-64: blank
 
 
+def test_each_fee_as_a_share_of_englands_by_hand(store):
+    """The Market health fees chart's scale: 100 x pounds / England's fee for the same service and age band."""
+    from metrics.supply.segments import fees_against_england
+    f = fees_against_england(store).set_index(["service", "age_band", "figure"])["pct_of_england"]
+    assert f[("home_care", "all", "council_fee")] == pytest.approx(100 * 24.00 / 23.48)  # 102.2%
+    assert f[("home_care", "all", "comparator_median")] == pytest.approx(100 * 24.20 / 23.48)
+    assert f[("home_care", "all", "cost_of_care_median")] == pytest.approx(100 * 17.25 / 23.48)
+    assert f[("nursing", "65+", "council_fee")] == pytest.approx(100 * 820 / 816)
+    assert ("residential", "18-64", "cost_of_care_median") not in f.index  # no cost of care for 18-64: left out, not 0
+
+
 def test_market_health_and_the_brief_show_the_fees(store):
     from app import create_app
     from exports.brief import build_sections

@@ -373,3 +373,21 @@ def fee_rates(store: Store) -> pd.DataFrame:
                      "fee_vs_cost_of_care_pct": 100 * fee / med if med else None,
                      "source_file": r["source_file"], "source_row": int(r["source_row"])})
     return pd.DataFrame(rows, columns=FEE_COLUMNS)
+
+
+FEE_FIGURES = ("council_fee", "region_fee", "comparator_median", "cost_of_care_median")
+"""The fees of `fee_rates` set against England's in `fees_against_england`."""
+
+
+def fees_against_england(store: Store) -> pd.DataFrame:
+    """Each fee of `fee_rates` (the council's, the region's, the comparators' median, the cost-of-care
+    median) as a percentage of England's average fee for the same service and age band: one row per
+    (service, age band, figure), so weekly and hourly fees can share one scale.
+
+    Method: pct_of_england = 100 x pounds / England's fee. A fee the store lacks, or a service with no
+    England fee, is left out (never 0)."""
+    f = fee_rates(store)
+    shown = f[f["england_fee"].notna()]
+    long = shown.melt(id_vars=["service", "age_band", "unit", "england_fee"], value_vars=list(FEE_FIGURES),
+                      var_name="figure", value_name="pounds").dropna(subset=["pounds"])
+    return long.assign(pct_of_england=100 * long["pounds"] / long["england_fee"]).reset_index(drop=True)
