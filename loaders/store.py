@@ -432,9 +432,10 @@ PEER_DEFAULTS = "peer_groups.toml"
 
 
 def peer_settings(ctx: LoadContext) -> dict:
-    """The peer-group settings the store keeps: the published defaults (data/lookups/peer_groups.toml)
-    with the profile's `[peers]` over them (its `[peers.weights]` over the default weights one by
-    one). metrics/comparators/peers.py checks the values and says what is wrong on the pages."""
+    """The peer-group settings the store keeps: the method's published exclusions
+    (data/lookups/peer_groups.toml) with the profile's `[peers]` over them. The method's own defaults
+    (15 peers, the weights) are metrics/comparators/peers.py's, which fills in what neither gives,
+    checks the values and says what is wrong on the pages."""
     path = Path(ctx.lookups_dir) / PEER_DEFAULTS
     found = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     own = dict(ctx.config.get("peers", {}) or {})
