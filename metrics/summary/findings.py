@@ -18,6 +18,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+import pandas as pd
+
 from domain.vocabulary import HIGH_IS_GOOD, LOW_IS_GOOD
 from metrics.demand.demand import headline, mps_horizon
 from metrics.performance import ascof, kpis
@@ -103,33 +105,45 @@ def declared_indicators(store: Store) -> dict[str, dict]:
     return out
 
 
+def _latest_candidate(key: str, kind: str, group: pd.DataFrame, described) -> Candidate | None:
+    """The finding of one indicator's or measure's rows (`kpi_table` and `ascof_table` share these
+    columns): its latest year judged against England by interval and polarity, beside the region,
+    the comparators' mean and the year before. ``described(row)`` gives (unit, facts) of the latest
+    row. None when the latest value is blank."""
+    group = group.sort_values("year")
+    r = group.iloc[-1]
+    value = _num(r["value"])
+    if value is None:
+        return None
+    eng, reg, comp = _num(r["england_value"]), _num(r["region_value"]), _num(r["comparators_value"])
+    polarity = r["polarity"]
+    prev = group.iloc[-2] if len(group) > 1 else None
+    previous = _num(prev["value"]) if prev is not None else None
+    unit, facts = described(r)
+    return Candidate(
+        key, kind, "", _judged(r["compared_to_england"], polarity), value, unit, str(r["period"]), eng, reg, eng,
+        comp, previous, str(prev["period"]) if prev is not None else "", _gap_pct(value, eng),
+        _trend_worse(value, previous, polarity), f"{r['source_file']}, row {int(r['source_row'])}",
+        {**facts, "polarity": polarity, "compared": r["compared_to_england"]})
+
+
 def _kpi_findings(store: Store) -> list[Candidate]:
-    table = kpis.kpi_table(store)
+    table = kpis.kpi_table(store)  # comparators_value: metrics.performance.kpis.comparators_mean
     if table.empty:
         return []
     declared = declared_indicators(store)
     out = []
     for _, group in table.groupby(["indicator_id", "sex", "age"]):
-        group = group.sort_values("year")
-        r = group.iloc[-1]
-        info = declared.get(str(int(r["indicator_id"])))
+        latest = group.sort_values("year").iloc[-1]
+        info = declared.get(str(int(latest["indicator_id"])))
         if not info or not info["care"]:
             continue  # not a declared adult social care indicator
-        value = _num(r["value"])
-        if value is None:
-            continue
-        eng, reg = _num(r["england_value"]), _num(r["region_value"])
-        polarity = r["polarity"]
-        prev = group.iloc[-2] if len(group) > 1 else None
-        previous = _num(prev["value"]) if prev is not None else None
-        comp = _num(r["comparators_value"])  # metrics.performance.kpis.comparators_mean
-        out.append(Candidate(
-            f"kpi_{int(r['indicator_id'])}", "kpi", "", _judged(r["compared_to_england"], polarity), value,
-            info["unit"], str(r["period"]), eng, reg, eng, comp, previous,
-            str(prev["period"]) if prev is not None else "", _gap_pct(value, eng),
-            _trend_worse(value, previous, polarity), f"{r['source_file']}, row {int(r['source_row'])}",
-            {"name": info["short"] or str(r["indicator_name"]), "sex": r["sex"], "age": r["age"],
-             "polarity": polarity, "compared": r["compared_to_england"]}))
+        found = _latest_candidate(
+            f"kpi_{int(latest['indicator_id'])}", "kpi", group,
+            lambda r, info=info: (info["unit"], {"name": info["short"] or str(r["indicator_name"]),
+                                                 "sex": r["sex"], "age": r["age"]}))
+        if found is not None:
+            out.append(found)
     return out
 
 
@@ -144,23 +158,14 @@ def _ascof_findings(store: Store) -> list[Candidate]:
     for code, group in table.groupby("measure_code", sort=False):
         total = group[group["disaggregation"].str.strip().str.lower() == ascof.HEADLINE]
         group = total if len(total) else group[group["disaggregation"] == group["disaggregation"].iloc[0]]
-        group = group.sort_values("year")
-        r = group.iloc[-1]
-        value = _num(r["value"])
-        if value is None:
-            continue
-        eng, reg, comp = _num(r["england_value"]), _num(r["region_value"]), _num(r["comparators_value"])
-        polarity, unit = r["polarity"], r["unit"] or ""
-        prev = group.iloc[-2] if len(group) > 1 else None
-        previous = _num(prev["value"]) if prev is not None else None
-        headline_row = str(r["disaggregation"]).strip().lower() == ascof.HEADLINE
-        out.append(Candidate(
-            f"ascof_{code}", "ascof", "", _judged(r["compared_to_england"], polarity), value, unit,
-            str(r["period"]), eng, reg, eng, comp, previous, str(prev["period"]) if prev is not None else "",
-            _gap_pct(value, eng), _trend_worse(value, previous, polarity),
-            f"{r['source_file']}, row {int(r['source_row'])}",
-            {"name": r["measure_name"], "code": code, "disaggregation": None if headline_row else r["disaggregation"],
-             "polarity": polarity, "compared": r["compared_to_england"]}))
+
+        def described(r, code=code):
+            headline_row = str(r["disaggregation"]).strip().lower() == ascof.HEADLINE
+            return r["unit"] or "", {"name": r["measure_name"], "code": code,
+                                     "disaggregation": None if headline_row else r["disaggregation"]}
+        found = _latest_candidate(f"ascof_{code}", "ascof", group, described)
+        if found is not None:
+            out.append(found)
     return out
 
 
