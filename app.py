@@ -8,6 +8,7 @@ stores can live in one process and each answers from its own.
 """
 from __future__ import annotations
 
+import gzip
 import importlib
 import importlib.util
 import json
@@ -22,6 +23,7 @@ from dash import Dash
 from layouts import context, shell
 from layouts.pages import page_names
 from store import Store, arrow_memory_policy, release_arrow_memory
+from store.answers import AnswerReader
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_STORE = HERE / "data" / "store"
@@ -146,20 +148,25 @@ class CallbackResponses:
         self._answers: collections.OrderedDict = collections.OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
+        self._precomputed = AnswerReader()
 
     def lookup(self):
-        # The body as parsed, keys sorted, without changedPropIds (no callback reads which input
-        # fired): the same question asked by another browser or by `warm` finds the same answer.
-        body = {k: v for k, v in flask.request.get_json().items() if k != "changedPropIds"}
-        key = (str(context.store().path), json.dumps(body, sort_keys=True, separators=(",", ":"), default=str))
+        """The answer kept in this worker's memory, else the one the version precomputed
+        (`store.answers`, filled by `mps ingest`), else None: the callback runs, and `keep` keeps
+        its answer. The `X-MPS-Answer` header says which ("kept", "precomputed"), for tests and
+        for whoever reads the server's responses."""
+        key = (str(context.store().path), answer_key(flask.request.get_json()))
         with self._lock:
             found = self._answers.get(key)
             if found is not None:
                 self._answers.move_to_end(key)
-        if found is None:
-            flask.g.mps_response_key = key
-            return None
-        return flask.Response(found, status=200, mimetype="application/json")
+        if found is not None:
+            return _answer_response(found, "kept")
+        stored = self._precomputed.find(Path(key[0]), key[1])
+        if stored is not None:
+            return _answer_response(stored, "precomputed", gzipped=True)
+        flask.g.mps_response_key = key
+        return None
 
     def keep(self, response):
         key = flask.g.pop("mps_response_key", None)
@@ -176,6 +183,35 @@ class CallbackResponses:
                 old_key, old = self._answers.popitem(last=False)
                 self._bytes -= len(old) + len(old_key[1])
         return response
+
+
+REQUEST_FIELDS = ("output", "inputs", "state")
+"""What a callback's answer depends on: which callback (its outputs), and the values of its inputs
+and states. Not `changedPropIds`/`parsedChangedPropsIds` (no callback reads which input fired), not
+`outputs` (the same as `output`), nor the order of keys a client writes."""
+
+
+def answer_key(body: dict) -> str:
+    """A callback request as the key of its answer: the fields it depends on (`REQUEST_FIELDS`),
+    each input and state as [id, property, value] with a value the browser left out (a property
+    the layout does not set) as null, written compactly with sorted keys. A browser, the
+    benchmarks and `precompute` asking the same question write the same key."""
+    def values(items):
+        return [[i.get("id"), i.get("property"), i.get("value")] for i in items or () if isinstance(i, dict)]
+    return json.dumps({"output": body.get("output"), "inputs": values(body.get("inputs")),
+                       "state": values(body.get("state"))}, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def _answer_response(body: bytes, how: str, gzipped: bool = False) -> flask.Response:
+    """A kept or precomputed answer; a precomputed one (stored gzipped) is sent as it is to a
+    client that accepts gzip, and unzipped for one that does not."""
+    headers = {"X-MPS-Answer": how}
+    if gzipped:
+        if "gzip" in flask.request.headers.get("Accept-Encoding", ""):
+            headers.update({"Content-Encoding": "gzip", "Vary": "Accept-Encoding"})
+        else:
+            body = gzip.decompress(body)
+    return flask.Response(body, status=200, mimetype="application/json", headers=headers)
 
 
 def warm(app: Dash, budget_seconds: float = 60.0) -> int:

@@ -94,7 +94,8 @@ def cmd_ingest(args) -> int:
         return 0
     report = _run_with_progress(lambda tick: ingest(source, Path(args.store), progress=tick,
                                                     authority=args.authority, profile_dir=_profile(args),
-                                                    replace=args.replace),
+                                                    replace=args.replace,
+                                                    precompute=None if args.no_precompute else _precompute),
                                 source)
     _summary(report, f"Ingest of {source}")
     if not report.files:
@@ -113,6 +114,39 @@ def cmd_ingest(args) -> int:
     for name in report.dropped:
         console.print(f"[yellow]dropped[/yellow] the '{name}' table: no file in this refresh gives it (--replace)")
     console.print(f"Store written to {shown(report.store_dir)} ({len(report.files)} files).")
+    if report.precomputed is not None:
+        _precompute_summary(report.precomputed)
+    for note in report.notes:
+        if "precomputed" in note:
+            console.print(f"[yellow]note[/yellow] {note}")
+    return 0
+
+
+def _precompute(version: Path):
+    """The new version's opening answers (precompute.py), said as they are made: they take a few
+    seconds for one authority, a few minutes for every English one."""
+    from precompute import precompute
+    console.print("Precomputing every page's opening answers for each authority the store has rows for ...")
+    return precompute(version)
+
+
+def _precompute_summary(done) -> None:
+    console.print(f"Precomputed {done.answers} opening answers ({done.visits} page visits) in {done.seconds:.0f} s "
+                  f"with {done.processes} process{'es' if done.processes > 1 else ''}.")
+    if done.failed:
+        console.print(f"[yellow]note[/yellow] {len(done.failed)} answer(s) could not be precomputed; their pages "
+                      f"compute them when opened and say what is wrong. First: {done.failed[0]}")
+
+
+def cmd_precompute(args) -> int:
+    """The opening answers of the version the store names now, written again (e.g. after an
+    upgrade of the product, or for a store ingested with --no-precompute)."""
+    from store.layout import current
+    store = Path(args.store)
+    if not (store / "manifest.json").exists():
+        err_console.print(f"[red]error[/red] {store}: no store here; run `mps ingest` first")
+        return 1
+    _precompute_summary(_precompute(current(store)))
     return 0
 
 
@@ -331,7 +365,13 @@ def build_parser() -> argparse.ArgumentParser:
     _authority_arguments(p)
     p.add_argument("--replace", action="store_true",
                    help="drop tables the store holds that no file of this refresh gives (kept by default)")
+    p.add_argument("--no-precompute", action="store_true",
+                   help="publish the new version without its pages' opening answers (computed when first "
+                        "opened instead; `mps precompute` adds them later)")
     p.set_defaults(func=cmd_ingest)
+    p = sub.add_parser("precompute", help="precompute the pages' opening answers for every authority in the store")
+    p.add_argument("--store", default=str(DEFAULT_STORE))
+    p.set_defaults(func=cmd_precompute)
     p = sub.add_parser("validate", help="dry run: what would load and what is wrong")
     p.add_argument("source_dir")
     _authority_arguments(p)

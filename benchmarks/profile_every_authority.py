@@ -9,7 +9,9 @@ time through Flask's test client, so the numbers are the app's own work without 
 queueing. Prints the seconds per visit (first and second half: cold and warmer caches), the
 process's resident size after each tenth of the visits, the metric cache's bytes, and with
 `--cprofile` the functions with the most cumulative time, with `--tracemalloc` the lines holding
-the most memory at the end.
+the most memory at the end. The visits are the app's cold work on a store written without its
+opening answers (`ingest(..., precompute=False)`, `mps ingest --no-precompute`); on one with them
+(`answers.sqlite`, see precompute.py) they measure looking the answers up.
 """
 from __future__ import annotations
 
@@ -18,7 +20,6 @@ import cProfile
 import json
 import pstats
 import random
-import sys
 import time
 import tracemalloc
 from pathlib import Path
@@ -42,13 +43,10 @@ def main(argv=None) -> None:
     parser.add_argument("--cprofile", action="store_true")
     parser.add_argument("--tracemalloc", action="store_true")
     args = parser.parse_args(argv)
-    sys.path.insert(0, str(ROOT / "tests"))
     import dash
-    from app_inventory import layout_values
 
     from app import create_app
-    from benchmarks.bench_callbacks import payload
-    from benchmarks.bench_every_authority import opening_requests
+    from precompute import opening_requests
     from store import memo
     from store import Store
 
@@ -57,8 +55,12 @@ def main(argv=None) -> None:
     client = app.server.test_client()
     client.get("/")
     deps = json.loads(client.get("/_dash-dependencies").data)
-    router = next(d for d in deps if "_pages_content" in d["output"])
     pages = [p["path"] for p in dash.page_registry.values()]
+
+    def post(body):
+        r = client.post("/_dash-update-component", json=body)
+        return r.status_code, r.get_json() if r.status_code == 200 else None, r.get_data()
+
     codes = [c for c, _ in Store(args.store).authorities()]
     print(f"app ready {time.perf_counter() - t:.1f} s; {len(pages)} pages, {len(codes)} authorities; "
           f"RSS {rss_mb():.0f} MB", flush=True)
@@ -73,10 +75,8 @@ def main(argv=None) -> None:
         t = time.perf_counter()
         if prof:
             prof.enable()
-        r = client.post("/_dash-update-component", json=payload(router, [path, search]))
-        bad += r.status_code != 200
-        for body in opening_requests(deps, router, layout_values, path, r.get_json(), search):
-            bad += client.post("/_dash-update-component", json=body).status_code not in (200, 204)
+        for _body, status, _raw in opening_requests(post, deps, path, search):
+            bad += status not in (200, 204)
         if prof:
             prof.disable()
         took.append(time.perf_counter() - t)

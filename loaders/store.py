@@ -15,6 +15,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 
@@ -62,6 +63,7 @@ class IngestReport:
     added: list[str] = field(default_factory=list)     # what this refresh adds: tables, directory editions
     replaced: list[str] = field(default_factory=list)  # what it replaces, and the earlier files it replaces
     notes: list[str] = field(default_factory=list)     # the authority: named, kept from the store, or inferred
+    precomputed: Any = None  # what `ingest(precompute=)` returned for the new version (precompute.PrecomputeReport)
 
     @property
     def ok(self) -> bool:
@@ -387,13 +389,16 @@ def read_lookups(lookups_dir: Path, profile_dir: Path | None = None) -> dict[str
     return tables
 
 
-def write_store(report: IngestReport, results, ctx: LoadContext, store_dir: Path, *, replace: bool = False) -> Path:
+def write_store(report: IngestReport, results, ctx: LoadContext, store_dir: Path, *, replace: bool = False,
+                precompute: Callable[[Path], Any] | None = None) -> Path:
     """Write every table as a new version of the store and make it current in one atomic step.
 
     A refresh adds (`_merge_previous`, `_carry_over`): what its files give replaces the same in the
     store, the rest is kept with its older dates; ``report`` says what was added, replaced, kept.
-    With ``replace`` only this refresh's tables are written (``report.dropped``). One writer at a
-    time (StoreBusy for a second)."""
+    With ``replace`` only this refresh's tables are written (``report.dropped``). ``precompute``
+    is given the complete version before it is published (the app's opening answers, see
+    precompute.py), so the version is current with them; if it fails the version is published
+    without them (``report.notes`` says so). One writer at a time (StoreBusy for a second)."""
     tables = build_tables(results, ctx)
     with writing.new_version(store_dir) as version:
         old = version.previous_manifest
@@ -405,6 +410,12 @@ def write_store(report: IngestReport, results, ctx: LoadContext, store_dir: Path
         carried = carry_over(report, old, version, tables, replace, given)
         branding = _copy_logo(report, ctx, old, version)
         version.write_manifest(_manifest(report, ctx, tables, old, carried, branding))
+        if precompute is not None:
+            try:
+                report.precomputed = precompute(version.folder)
+            except Exception as exc:  # the tables stand without their answers: pages compute them when opened
+                report.notes.append(f"The pages' opening answers were not precomputed ({type(exc).__name__}: "
+                                    f"{exc}); they are computed when first opened.")
     return Path(os.path.abspath(store_dir))
 
 
@@ -463,13 +474,14 @@ def _copy_logo(report: IngestReport, ctx: LoadContext, old: ManifestRecord, vers
 
 def ingest(source_dir: Path, store_dir: Path, lookups_dir: Path | None = None,
            progress: Callable[[Path], None] | None = None, *, authority: str | None = None,
-           profile_dir: Path | None = None, replace: bool = False) -> IngestReport:
+           profile_dir: Path | None = None, replace: bool = False,
+           precompute: Callable[[Path], Any] | None = None) -> IngestReport:
     previous = writing.current_manifest(store_dir)
     report, results, ctx = load_folder(source_dir, lookups_dir, progress, authority=authority,
                                        profile_dir=profile_dir, previous=previous, replace=replace)
     if report.ok:
         try:
-            report.store_dir = write_store(report, results, ctx, store_dir, replace=replace)
+            report.store_dir = write_store(report, results, ctx, store_dir, replace=replace, precompute=precompute)
         except OSError as exc:  # a full disk: said of the store, whose previous version stays
             raise writing.store_write_error(exc, Path(os.path.abspath(store_dir))) from None
     return report
