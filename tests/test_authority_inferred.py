@@ -26,7 +26,7 @@ def folder(tmp_path, names) -> object:
 def test_agreeing_files_name_the_authority_and_bring_its_profile(tmp_path):
     src = folder(tmp_path, AGREEING)
     store = tmp_path / "store"
-    r = mps("ingest", src, "--store", store)
+    r = mps("ingest", "--no-precompute", src, "--store", store)
     assert r.returncode == 0, r.stderr
     assert ("authority E09000023 Lewisham: inferred from the POPPI/PANSI tables, the GP registrations' practices "
             "and the council's finance and contracts files") in " ".join(r.stdout.split())
@@ -45,7 +45,7 @@ def test_files_that_disagree_are_refused_in_one_line_with_the_two_ways(tmp_path)
     src = folder(tmp_path, ["POPPI_Lewisham_dementia_2017.xlsx"])
     finance = (SAMPLE / "council_finance.csv").read_text(encoding="utf-8")
     (src / "council_finance.csv").write_text(finance.replace("Lewisham", "Southwark"), encoding="utf-8")
-    r = mps("ingest", src, "--store", tmp_path / "store")
+    r = mps("ingest", "--no-precompute", src, "--store", tmp_path / "store")
     assert r.returncode == 1 and not (tmp_path / "store").exists()
     line = " ".join(r.stderr.split())
     assert len(r.stderr.strip().splitlines()) <= 2  # one sentence (wrapped at most once by the terminal)
@@ -58,7 +58,7 @@ def test_files_that_disagree_are_refused_in_one_line_with_the_two_ways(tmp_path)
 def test_national_files_alone_are_kept_with_a_note_on_how_to_name_the_authority(tmp_path):
     src = folder(tmp_path, ["01_June_2017_HSCA_Active_Locations.xlsx"])
     store = tmp_path / "store"
-    r = mps("ingest", src, "--store", store)
+    r = mps("ingest", "--no-precompute", src, "--store", store)
     assert r.returncode == 0, r.stderr
     text = " ".join(r.stdout.split())
     assert "no authority named and the files name none" in text and "--authority CODE" in text

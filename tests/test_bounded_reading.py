@@ -111,7 +111,7 @@ def held_store(tmp_path_factory):
     """A store holding the sample's finance table, which every refused ingest must leave exactly as
     it was (one store for the module: a refused ingest does not change it)."""
     store = tmp_path_factory.mktemp("held") / "store"
-    r = mps("ingest", downloads(store.parent / "first"), "--store", store)
+    r = mps("ingest", "--no-precompute", downloads(store.parent / "first"), "--store", store)
     assert r.returncode == 0, r.stderr
     return store
 
@@ -129,7 +129,7 @@ def store_state(store: Path):
 def refused(folder, name: str, **env) -> str:
     src, store = folder
     before = store_state(store)
-    r = mps("ingest", src, "--store", store, env=env)
+    r = mps("ingest", "--no-precompute", src, "--store", store, env=env)
     assert r.returncode == 1, (r.returncode, r.stdout, r.stderr)
     assert "Traceback" not in r.stderr and "internal error" not in r.stderr
     assert [line.split()[:2] for line in r.stderr.splitlines() if line.startswith("error")] == [["error", name + ","]] \
@@ -186,7 +186,7 @@ def test_a_declared_dimension_and_far_styled_empty_cells_cost_nothing_and_load(t
     xlsx(src / "POPPI dementia.xlsx", HEAD + '<dimension ref="A1:XFD1048576"/><sheetData>' + sheet_data(POPPI)
          + '<row r="1048575"><c r="XFD1048575" s="1"/><c r="A1048575" s="1"></c></row>'
          '<row r="1048576" s="5" customFormat="1"/></sheetData></worksheet>')
-    r = mps("ingest", src, "--store", store)
+    r = mps("ingest", "--no-precompute", src, "--store", store)
     assert r.returncode == 0, r.stderr
     prevalence = Store(store).table("prevalence")
     aged = prevalence[prevalence["age_band"].astype(str).str.contains("65-69")].set_index("year")["value"]
@@ -225,7 +225,7 @@ def test_the_cell_limit_is_raised_by_its_variable(folder):
     ods(src / "square.ods", libreoffice_table("Square", rows))
     line = refused(folder, "square.ods", MPS_MAX_SHEET_CELLS="899")
     assert "30 rows x 30 columns = 900 cells, over the limit of 899 cells" in line  # AD30
-    r = mps("ingest", src, "--store", store, env={"MPS_MAX_SHEET_CELLS": "900"})
+    r = mps("ingest", "--no-precompute", src, "--store", store, env={"MPS_MAX_SHEET_CELLS": "900"})
     assert "over the limit" not in r.stderr and "not a kind the dashboard recognises" in r.stderr
 
 
@@ -236,7 +236,7 @@ def test_libreoffice_trailing_repeated_rows_and_columns_still_load(tmp_path):
 
     src, store = downloads(tmp_path / "downloads"), tmp_path / "store"
     ods(src / "POPPI dementia.ods", libreoffice_table("Dementia", POPPI))
-    r = mps("ingest", src, "--store", store)
+    r = mps("ingest", "--no-precompute", src, "--store", store)
     assert r.returncode == 0, r.stderr
     prevalence = Store(store).table("prevalence")
     aged = prevalence[prevalence["age_band"].astype(str).str.contains("65-69")].set_index("year")["value"]
@@ -268,7 +268,7 @@ def test_a_reader_out_of_memory_stack_or_threads_names_the_file(tmp_path, monkey
         raise exc
 
     monkeypatch.setattr(loaders.store, "read_sheets", reader)
-    assert mps_cli.main(["ingest", str(src), "--store", str(tmp_path / "store")]) == 1
+    assert mps_cli.main(["ingest", "--no-precompute", str(src), "--store", str(tmp_path / "store")]) == 1
     err = capsys.readouterr().err
     assert f"error council_finance.csv: {said}" in err and "internal error" not in err
     assert not (tmp_path / "store").exists()
@@ -283,14 +283,14 @@ def test_a_full_disk_while_writing_names_the_store(tmp_path, monkeypatch, capsys
     from store import writing as store_writing
 
     src, store = downloads(tmp_path / "downloads"), tmp_path / "store"
-    assert mps_cli.main(["ingest", str(src), "--store", str(store)]) == 0
+    assert mps_cli.main(["ingest", "--no-precompute", str(src), "--store", str(store)]) == 0
     before = store_state(store)
 
     def write_table(*_args, **_kwargs):
         raise exc
 
     monkeypatch.setattr(store_writing, "write_table", write_table)
-    assert mps_cli.main(["ingest", str(src), "--store", str(store)]) == 1
+    assert mps_cli.main(["ingest", "--no-precompute", str(src), "--store", str(store)]) == 1
     err = " ".join(capsys.readouterr().err.split())
     assert f"error {store}: the disk is full (No space left on device)" in err
     assert "a file" not in err and store_state(store) == before

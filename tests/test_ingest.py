@@ -67,12 +67,15 @@ def test_ingest_writes_store_manifest_and_summary(good_folder, tmp_path):
     prev = Store(store).every_area("prevalence")  # a partitioned table: prevalence/area_code=<GSS>/
     assert {"source_file", "source_sheet", "source_row"} <= set(prev.columns)
     assert not list(tmp_path.glob("store.new-*")) and not list(tmp_path.glob("store.old-*"))
+    # The pages' opening answers come with the version (precompute.py), and the summary says so.
+    assert "Precomputed " in r.stdout and " opening answers" in r.stdout
+    assert (store / "answers.sqlite").is_file()
 
 
 @pytest.mark.parametrize("bad", sorted(EXPECTED))
 def test_bad_input_is_refused_by_name_and_store_is_untouched(bad, good_folder, tmp_path):
     store = tmp_path / "store"
-    assert mps("ingest", good_folder, "--store", store).returncode == 0
+    assert mps("ingest", "--no-precompute", good_folder, "--store", store).returncode == 0
     before = tree_hash(store)
     shutil.copy(BAD / bad, good_folder / bad)
     r = mps("ingest", good_folder, "--store", store)
@@ -97,15 +100,15 @@ def test_validate_is_a_dry_run(good_folder, tmp_path):
 
 
 def test_missing_folder_is_a_clear_error(tmp_path):
-    r = mps("ingest", tmp_path / "nowhere", "--store", tmp_path / "s")
+    r = mps("ingest", "--no-precompute", tmp_path / "nowhere", "--store", tmp_path / "s")
     assert r.returncode == 1 and "does not exist" in r.stderr and "Traceback" not in r.stderr
 
 
 def test_if_stale_skips_an_up_to_date_store_and_rebuilds_after_an_edit(good_folder, tmp_path):
     store = tmp_path / "store"
-    assert mps("ingest", good_folder, "--store", store, "--if-stale").returncode == 0
+    assert mps("ingest", "--no-precompute", good_folder, "--store", store, "--if-stale").returncode == 0
     first = (store / "manifest.json").read_bytes()
-    r = mps("ingest", good_folder, "--store", store, "--if-stale")
+    r = mps("ingest", "--no-precompute", good_folder, "--store", store, "--if-stale")
     assert "up to date" in r.stdout and (store / "manifest.json").read_bytes() == first
     import os
     edited = good_folder / "mps.toml"
@@ -113,7 +116,7 @@ def test_if_stale_skips_an_up_to_date_store_and_rebuilds_after_an_edit(good_fold
     # Edited after the build, whatever the file system's timestamp granularity or the machine's load.
     built = (store / "manifest.json").stat().st_mtime
     os.utime(edited, (built + 2, built + 2))
-    r = mps("ingest", good_folder, "--store", store, "--if-stale")
+    r = mps("ingest", "--no-precompute", good_folder, "--store", store, "--if-stale")
     assert "up to date" not in r.stdout and (store / "manifest.json").read_bytes() != first
 
 
@@ -131,5 +134,5 @@ def test_branding_logo_travels_with_the_store_and_is_served(good_folder, tmp_pat
 
 def test_missing_logo_is_named(good_folder, tmp_path):
     (good_folder / "mps.toml").write_text('area_name = "Lewisham"\n[branding]\nlogo = "nope.png"\n')
-    r = mps("ingest", good_folder, "--store", tmp_path / "store")
+    r = mps("ingest", "--no-precompute", good_folder, "--store", tmp_path / "store")
     assert r.returncode == 1 and "mps.toml" in r.stderr and "nope.png" in r.stderr and "Traceback" not in r.stderr

@@ -41,13 +41,13 @@ def refreshed(tmp_path_factory):
     root = tmp_path_factory.mktemp("refresh")
     store = root / "store"
     steps = {}
-    r = mps("ingest", SAMPLE, "--store", store)
+    r = mps("ingest", "--no-precompute", SAMPLE, "--store", store)
     assert r.returncode == 0, r.stderr
     steps["sample"] = (r.stdout, manifest(store), export(store, root / "csv0"))
     cqc = root / "cqc"
     cqc.mkdir()
     shutil.copy(SAMPLE / JUNE, cqc / SEPTEMBER)  # the September edition: same homes, later date
-    r = mps("ingest", cqc, "--store", store)
+    r = mps("ingest", "--no-precompute", cqc, "--store", store)
     assert r.returncode == 0, r.stderr
     steps["cqc"] = (r.stdout, manifest(store), export(store, root / "csv1"))
     steps["cqc_header"] = header(store)
@@ -57,7 +57,7 @@ def refreshed(tmp_path_factory):
         rows = list(csv.reader(f))
     with open(register / COUNCIL_REGISTER, "w", encoding="utf-8", newline="") as f:
         csv.writer(f).writerows(rows[:11])  # the header and 10 contracts
-    r = mps("ingest", register, "--store", store)
+    r = mps("ingest", "--no-precompute", register, "--store", store)
     assert r.returncode == 0, r.stderr
     steps["register"] = (r.stdout, manifest(store), export(store, root / "csv2"))
     return steps
@@ -124,7 +124,7 @@ def test_an_edition_of_a_date_the_store_holds_replaces_it(tmp_path, sample_store
     folder = tmp_path / "june"
     folder.mkdir()
     shutil.copy(SAMPLE / JUNE, folder / JUNE)
-    r = mps("ingest", folder, "--store", store)
+    r = mps("ingest", "--no-precompute", folder, "--store", store)
     assert r.returncode == 0, r.stderr
     assert "replaced the CQC directory edition of 2017-06-01" in " ".join(r.stdout.split())
     m = manifest(store)
@@ -139,12 +139,12 @@ def test_another_authority_named_on_a_refresh_is_refused_unless_replace(tmp_path
     folder.mkdir()
     shutil.copy(SAMPLE / JUNE, folder / JUNE)
     before = manifest(store)
-    r = mps("ingest", folder, "--store", store, "--authority", "E09000028")
+    r = mps("ingest", "--no-precompute", folder, "--store", store, "--authority", "E09000028")
     assert r.returncode == 1 and len(r.stderr.strip().splitlines()) == 1
     assert "the store holds the files of E09000023 Lewisham, not E09000028" in r.stderr
     assert "--replace to start it afresh for E09000028" in r.stderr
     assert manifest(store) == before
-    r = mps("ingest", folder, "--store", store, "--authority", "E09000028", "--replace")
+    r = mps("ingest", "--no-precompute", folder, "--store", store, "--authority", "E09000028", "--replace")
     assert r.returncode == 0, r.stderr
     assert manifest(store)["authority"]["area_code"] == "E09000028"
 
@@ -155,7 +155,7 @@ def test_replace_still_drops_what_the_refresh_does_not_give(tmp_path, sample_sto
     folder = tmp_path / "only-cqc"
     folder.mkdir()
     shutil.copy(SAMPLE / JUNE, folder / SEPTEMBER)
-    r = mps("ingest", folder, "--store", store, "--replace")
+    r = mps("ingest", "--no-precompute", folder, "--store", store, "--replace")
     assert r.returncode == 0, r.stderr
     m = manifest(store)
     assert "prevalence" not in m["tables"] and m["tables"]["care_provider_editions"] == 91
@@ -168,7 +168,7 @@ def test_an_older_edition_is_added_beside_and_the_latest_stays_current(tmp_path,
     folder = tmp_path / "march"
     folder.mkdir()
     shutil.copy(SAMPLE / JUNE, folder / "01_March_2017_HSCA_Active_Locations.xlsx")
-    r = mps("ingest", folder, "--store", store)
+    r = mps("ingest", "--no-precompute", folder, "--store", store)
     assert r.returncode == 0, r.stderr
     text = " ".join(r.stdout.split())
     assert "added the CQC directory edition of 2017-03-01" in text

@@ -36,13 +36,13 @@ def manifest(store: Path) -> dict:
 @pytest.mark.parametrize("how", ["renamed to a dot-file", "left out"])
 def test_a_table_whose_file_left_the_refresh_is_kept_and_said_so(downloads, tmp_path, how):
     store = tmp_path / "store"
-    assert mps("ingest", downloads, "--store", store).returncode == 0
+    assert mps("ingest", "--no-precompute", downloads, "--store", store).returncode == 0
     first = manifest(store)
     if how == "left out":
         (downloads / "council_finance.csv").unlink()
     else:
         (downloads / "council_finance.csv").rename(downloads / "..council_finance..csv")
-    r = mps("ingest", downloads, "--store", store)
+    r = mps("ingest", "--no-precompute", downloads, "--store", store)
     assert r.returncode == 0, r.stderr
     if how != "left out":  # listed, not skipped silently
         assert "..council_finance..csv" in r.stdout and "hidden file" in r.stdout
@@ -52,7 +52,7 @@ def test_a_table_whose_file_left_the_refresh_is_kept_and_said_so(downloads, tmp_
     kept = next(f for f in again["files"] if f["path"] == "council_finance.csv")
     assert kept["ingested_at"] == first["ingested_at"]  # marked with its older date
     assert "finance" in again["kept_from_previous"]
-    r = mps("ingest", downloads, "--store", store, "--replace")
+    r = mps("ingest", "--no-precompute", downloads, "--store", store, "--replace")
     assert r.returncode == 0 and "dropped" in r.stdout
     assert "finance" not in manifest(store)["tables"] and not (store / "finance.parquet").exists()
 
@@ -98,7 +98,7 @@ def test_a_second_ingest_is_refused_clearly_while_one_writes(downloads, tmp_path
     store = tmp_path / "store"
     assert ingest(downloads, store).ok
     with store_versions.writer_lock(store):
-        r = mps("ingest", downloads, "--store", store)
+        r = mps("ingest", "--no-precompute", downloads, "--store", store)
     assert r.returncode == 75 and "another `mps ingest` is writing this store" in r.stderr
     assert "Traceback" not in r.stderr
 
@@ -140,7 +140,7 @@ def test_permission_and_disk_full_are_explained_not_internal_errors(downloads, t
         raise OSError(code, os.strerror(code), str(store_versions.versions_dir(store)))
 
     monkeypatch.setattr(store_versions, "new_version", fail)
-    assert mps_cli.main(["ingest", str(downloads), "--store", str(store)]) == 1
+    assert mps_cli.main(["ingest", "--no-precompute", str(downloads), "--store", str(store)]) == 1
     err = capsys.readouterr().err
     assert words in err and "internal error" not in err and "store.versions" in err
     assert manifest(store) == before
