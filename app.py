@@ -218,7 +218,8 @@ def warm(app: Dash, budget_seconds: float = 60.0) -> int:
     """Answer every page's opening callbacks once (as a browser opening each page would), so the
     metrics and callback answers are in memory. `mps serve --production` calls this before gunicorn
     forks its workers: each starts with them, shared copy-on-write, instead of every worker paying
-    for them again. Returns how many callbacks were answered; never fails the server."""
+    for them again (on a version whose answers `mps ingest` precomputed, these are found there).
+    Returns how many callbacks were answered; never fails the server."""
     values: dict[tuple[str, str], object] = {}
     try:  # peer groups are computed once per store version, for every authority (seconds, nationally)
         from layouts.context import STORE_KEY
