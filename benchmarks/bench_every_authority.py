@@ -2,14 +2,15 @@
 Fingertips County & UA file and national-size Fingertips, ONS SNPP and GP files written in the
 publishers' layouts by `benchmarks.national`: rows for all 152 upper-tier authorities), under 50
 users for two minutes. Each user opens a page chosen at random (from Dash's page registry) for an
-authority chosen at random (`?authority=CODE`), as a browser does: the page router's request,
-then each of that page's opening callbacks (those whose inputs the page's layout sets, from the
-app's callback map), the page's address as their `search`; then thinks 1-3 s. The server's memory
+authority chosen at random (`?authority=CODE`), asking what Chromium asks
+(`precompute.opening_requests`: the page router's request, the callbacks the page's layout sets off,
+then those their answers set off), then thinks 1-3 s. The store is written as `mps ingest` writes
+it, with every authority's opening answers precomputed (`--cold`: without them). The server's memory
 (proportional set size of gunicorn's master and workers, so pages the workers share are counted
 once; resident size beside it) is sampled every 5 s.
 
     .venv/bin/python -m benchmarks.bench_every_authority REAL_DIR [--keep STORE] [--code CHECKOUT]
-        [--label NAME] [--seconds 120] [--users 50] [--env NAME=VALUE ...]
+        [--label NAME] [--seconds 120] [--users 50] [--cold] [--env NAME=VALUE ...]
 
 `--keep STORE` keeps (or reuses) the ingested store; `--code` serves another checkout of the code
 (e.g. `git archive <commit> | tar -x -C DIR`) on the same store, for a before/after comparison;
@@ -202,6 +203,7 @@ def main(argv=None) -> None:
     parser.add_argument("--seconds", type=float, default=120)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--no-think", action="store_true")
+    parser.add_argument("--cold", action="store_true", help="build the store without its precomputed opening answers")
     parser.add_argument("--env", action="append", default=[], help="NAME=VALUE for the server")
     parser.add_argument("--serve-arg", action="append", default=[],
                         help="an argument for `mps serve` (e.g. --serve-arg=--workers=2)")
@@ -213,7 +215,7 @@ def main(argv=None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         store = args.keep or Path(tmp) / "store"
         if not (store / "manifest.json").exists():
-            build_store(args.real, store)
+            build_store(args.real, store, cold=args.cold)
         from app import create_app
         import dash
         from store import Store
