@@ -8,6 +8,7 @@ stores can live in one process and each answers from its own.
 """
 from __future__ import annotations
 
+import functools
 import gzip
 import importlib
 import importlib.util
@@ -148,7 +149,7 @@ class CallbackResponses:
         self._answers: collections.OrderedDict = collections.OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
-        self._precomputed = AnswerReader()
+        self._precomputed = AnswerReader(code_fingerprint())
 
     def lookup(self):
         """The answer kept in this worker's memory, else the one the version precomputed
@@ -183,6 +184,32 @@ class CallbackResponses:
                 old_key, old = self._answers.popitem(last=False)
                 self._bytes -= len(old) + len(old_key[1])
         return response
+
+
+PRODUCT_FILES = ("domain", "store", "loaders", "metrics", "sentences", "layouts", "callbacks", "exports", "publish",
+                 "assets", "data/authorities", "data/lookups", "app.py")
+"""What a page's answer can depend on besides the store: the product's code, its assets and the
+lookups and profiles it reads (with the versions of the packages that write the answers, below)."""
+ANSWER_PACKAGES = ("dash", "plotly", "pandas", "pyarrow", "numpy")
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """A fingerprint of the code answering (`PRODUCT_FILES`' bytes and `ANSWER_PACKAGES`' versions):
+    precomputed answers carry the one of the code that made them, and are used only by the same
+    code, so an upgrade of the product never serves the answers of the one before (tens of ms, once
+    per process)."""
+    import hashlib
+    import importlib.metadata
+    digest = hashlib.sha256()
+    for name in ANSWER_PACKAGES:
+        digest.update(f"{name}=={importlib.metadata.version(name)}\n".encode())
+    for top in PRODUCT_FILES:
+        root = HERE / top
+        for path in sorted([root] if root.is_file() else root.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(HERE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
 
 
 REQUEST_FIELDS = ("output", "inputs", "state")

@@ -180,6 +180,7 @@ def cmd_serve(args) -> int:
     store = Path(args.store)
     app = create_app(store)
     console.print(f"Serving the dashboard on http://{args.host}:{args.port}/ (store: {store})")
+    _say_whose_answers(store)
     if not args.production:
         # Flask's threaded server: right for one analyst's machine and for the tests. The Server
         # header names the product, not the server software and Python version behind it.
@@ -233,6 +234,22 @@ def cmd_serve(args) -> int:
 
     Server().run()
     return 0
+
+
+def _say_whose_answers(store: Path) -> None:
+    """A note when the store's current version has no opening answers this code can use."""
+    from app import code_fingerprint
+    from store.answers import made_by
+    from store.layout import current
+    if not (store / "manifest.json").exists():
+        return
+    stamp = made_by(current(store))
+    if stamp is None:
+        console.print("[yellow]note[/yellow] this version of the store has no precomputed opening answers: each "
+                      "page is computed when first opened (`mps precompute` adds them)")
+    elif stamp != code_fingerprint():
+        console.print("[yellow]note[/yellow] the store's opening answers were precomputed by another release of "
+                      "the product (or other package versions), so they are not used: run `mps precompute`")
 
 
 def production_sizing(workers: int | None = None, threads: int | None = None) -> tuple[int, int]:

@@ -191,6 +191,7 @@ def precompute(version: Path, processes: int | None = None,
     from concurrent import futures
     import multiprocessing
 
+    from app import code_fingerprint
     from store import Store
     from store.answers import write_answers
 
@@ -216,6 +217,6 @@ def precompute(version: Path, processes: int | None = None,
                 report.failed += failed
                 if progress:
                     progress(done, len(jobs))
-    report.answers = write_answers(version, answers)
+    report.answers = write_answers(version, answers, made_by=code_fingerprint())
     report.seconds = time.perf_counter() - started
     return report

@@ -79,6 +79,16 @@ def data_table(frame: pd.DataFrame, caption: str, *, id=None) -> html.Table:
     return table
 
 
+def with_attributes(component, attributes: dict):
+    """`component` with its `aria-*`/`data-*` attributes set one by one in the order given. Passed
+    to the constructor, two or more come out in an order Dash takes from a set, which differs from
+    one process to the next, so the same page would not be the same bytes in every worker (nor as
+    `mps ingest` precomputed it)."""
+    for name, value in attributes.items():
+        setattr(component, name, value)
+    return component
+
+
 def chart_block(prefix: str, title: str, intro: str | None = None) -> html.Section:
     """Chart, source line, table twin and CSV download; filled by the page's callback."""
     return html.Section([
@@ -86,15 +96,14 @@ def chart_block(prefix: str, title: str, intro: str | None = None) -> html.Secti
         html.P(intro, className="intro") if intro else None,
         # The figure carries its own height (figures._base): a responsive graph in a container
         # without one collapses to 0 px and its plot spills over what follows.
-        html.Figure([
+        with_attributes(html.Figure([
             # No plotly toolbar: its ten buttons sat in the Tab order before the page's own controls;
             # the keyboard route to the data is the table twin and the CSV button below.
             dcc.Loading(dcc.Graph(id=ids.graph(prefix), className="chart",
                                   config={"displaylogo": False, "displayModeBar": False, "responsive": "auto"}),
                         type="dot"),
             html.Figcaption(id=ids.source(prefix), className="source"),
-        ], className="chart-figure", **{"aria-labelledby": f"{prefix}-heading",
-                                         "aria-describedby": ids.source(prefix)}),
+        ], className="chart-figure"), {"aria-labelledby": f"{prefix}-heading", "aria-describedby": ids.source(prefix)}),
         html.Details([html.Summary("Show the data as a table"), html.Div(id=ids.table(prefix))],
                      className="table-twin"),
         html.Button("Download this data (CSV)", id=ids.download_button(prefix), className="button secondary",

@@ -29,7 +29,8 @@ from pathlib import Path
 ANSWERS = "answers.sqlite"
 RECHECK_SECONDS = 30.0
 """How long a reader takes a version's having no answers file as settled before looking again."""
-_SCHEMA = "CREATE TABLE answer (key TEXT PRIMARY KEY, gzipped BLOB NOT NULL) WITHOUT ROWID"
+_SCHEMA = ("CREATE TABLE answer (key TEXT PRIMARY KEY, gzipped BLOB NOT NULL) WITHOUT ROWID",
+           "CREATE TABLE made_by (code TEXT NOT NULL)")
 
 
 def answers_path(version: Path) -> Path:
@@ -41,8 +42,9 @@ def gzipped(body: bytes) -> bytes:
     return gzip.compress(body, compresslevel=6, mtime=0)
 
 
-def write_answers(version: Path, answers: Iterable[tuple[str, bytes]]) -> int:
-    """Write a version's answers ((key, gzipped bytes), the last of a repeated key kept) and put the
+def write_answers(version: Path, answers: Iterable[tuple[str, bytes]], made_by: str) -> int:
+    """Write a version's answers ((key, gzipped bytes), the last of a repeated key kept), made by
+    the code `made_by` names (a fingerprint: a reader running other code finds none), and put the
     file in place in one step; returns how many were written. Replaces an earlier file."""
     final = answers_path(version)
     tmp = final.with_name(f".{ANSWERS}.tmp-{os.getpid()}")
@@ -51,7 +53,9 @@ def write_answers(version: Path, answers: Iterable[tuple[str, bytes]]) -> int:
     connection = sqlite3.connect(tmp)
     try:
         connection.execute("PRAGMA journal_mode=OFF")  # a new file, renamed only once complete
-        connection.execute(_SCHEMA)
+        for statement in _SCHEMA:
+            connection.execute(statement)
+        connection.execute("INSERT INTO made_by VALUES (?)", (made_by,))
         for key, body in answers:
             connection.execute("INSERT OR REPLACE INTO answer VALUES (?, ?)", (key, body))
             count += 1
@@ -62,12 +66,30 @@ def write_answers(version: Path, answers: Iterable[tuple[str, bytes]]) -> int:
     return count
 
 
-class AnswerReader:
-    """Finds a version's precomputed answers; one read-only connection per thread, to the version
-    that thread last read from (a thread moving to a newer version closes the older one, so a
-    removed version's file is not kept open)."""
+def made_by(version: Path) -> str | None:
+    """The fingerprint of the code that made a version's answers (None: no answers, or unreadable)."""
+    path = answers_path(version)
+    if not path.is_file():
+        return None
+    try:
+        connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        try:
+            row = connection.execute("SELECT code FROM made_by").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None
 
-    def __init__(self):
+
+class AnswerReader:
+    """Finds a version's precomputed answers, if the code `code` names made them (answers made by
+    another release of the product, or on other packages, are not this code's answers and are not
+    used); one read-only connection per thread, to the version that thread last read from (a thread
+    moving to a newer version closes the older one, so a removed version's file is not kept open)."""
+
+    def __init__(self, code: str):
+        self.code = code
         self._local = threading.local()
 
     def find(self, version: Path, key: str) -> bytes | None:
@@ -93,6 +115,10 @@ class AnswerReader:
             try:
                 connection = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True,
                                              check_same_thread=False)
+                row = connection.execute("SELECT code FROM made_by").fetchone()
+                if not row or row[0] != self.code:
+                    connection.close()
+                    connection = None
             except sqlite3.Error:
                 connection = None
         # A version without the file is looked at again only after a while (`mps precompute` may

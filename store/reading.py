@@ -381,7 +381,9 @@ def _authorities(path: str, stamp: float) -> tuple[tuple[str, str], ...]:
     own = _manifest(path, stamp).authority.area_code
     if own:
         held.add(own)
-    found = sorted((c for c in held if c in names), key=lambda c: (c != own, str(names[c])))
+    # Same-named authorities (two Buckinghamshires, before and after reorganisation) by code: the
+    # order never depends on the set's order, which changes with each process's hash seed.
+    found = sorted((c for c in held if c in names), key=lambda c: (c != own, str(names[c]), c))
     return tuple((c, str(names[c])) for c in found)
 
 

@@ -72,7 +72,9 @@ def test_a_precomputed_answer_is_the_bytes_the_server_computes(precomputed, tmp_
         computed = client.post("/_dash-update-component", json=_body(key))
         assert computed.headers.get("X-MPS-Answer") is None  # computed, not looked up
         if computed.get_data() != gzip.decompress(stored):
-            differ.append(key[:120])
+            a, b = computed.get_data(), gzip.decompress(stored)
+            at = next((i for i in range(min(len(a), len(b))) if a[i] != b[i]), min(len(a), len(b)))
+            differ.append((key[:120], a[max(0, at - 80):at + 80], b[max(0, at - 80):at + 80]))
     assert differ == [] and len(answers) > 100
 
 
@@ -151,3 +153,39 @@ def test_mps_precompute_adds_the_answers_to_a_store_ingested_without(tmp_path):
     assert mps_cli.main(["precompute", "--store", str(store)]) == 0
     assert (store / ANSWERS).is_file()
     assert mps_cli.main(["precompute", "--store", str(tmp_path / "nowhere")]) == 1
+
+
+def test_answers_made_by_other_code_are_not_used(precomputed, tmp_path):
+    """An upgrade of the product (or of plotly, Dash, pandas) on a store precomputed before it: the
+    stored answers carry the fingerprint of the code that made them, so the new code computes its
+    own instead of sending the old code's pages."""
+    from app import code_fingerprint, create_app
+    from store.answers import ANSWERS, made_by, read_all, write_answers
+    from store.layout import current
+    store, _ = precomputed
+    version = current(store)
+    assert made_by(version) == code_fingerprint()
+    older = tmp_path / version.name
+    shutil.copytree(version, older, ignore=shutil.ignore_patterns(ANSWERS, ".readers"))
+    write_answers(older, read_all(version).items(), made_by="the release before")
+    key = next(k for k in read_all(older) if "_pages_content" in k)
+    for where, how in ((version, "precomputed"), (older, None)):
+        client = create_app(where).server.test_client()
+        client.get("/")
+        assert client.post("/_dash-update-component", json=_body(key)).headers.get("X-MPS-Answer") == how
+
+
+def test_a_page_is_the_same_bytes_in_every_process():
+    """A chart's frame has two aria attributes; passed to Dash's constructor together they come out
+    in an order taken from a set, which differs with each process's hash seed, so a worker's answer
+    and the precomputed one differed. Eight processes with eight seeds now write the same bytes."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+    script = ("from dash._utils import to_json\nfrom layouts.components import chart_block\n"
+              "print(to_json(chart_block('demand-chart', 'Projected numbers')))")
+    written = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True,
+                              env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in range(8)}
+    assert len(written) == 1 and '"aria-labelledby":"demand-chart-heading","aria-describedby"' in written.pop()
