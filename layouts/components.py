@@ -73,10 +73,27 @@ def data_table(frame: pd.DataFrame, caption: str, *, id=None) -> html.Table:
     # Wide tables scroll inside their own keyboard-focusable region, not the whole page.
     table = html.Div(html.Table(parts, className="data-table", **kwargs), className="table-scroll",
                      tabIndex="0", role="region", **{"aria-label": caption})
-    if frame.astype(str).isin(["<5"]).any().any():
+    if _has_suppressed(frame):
         return html.Div([table, html.P("<5: fewer than 5; hidden to protect privacy, with further "
                                        "cells hidden where a total would reveal them.", className="note")])
     return table
+
+
+def _has_suppressed(frame: pd.DataFrame) -> bool:
+    """Whether any cell reads "<5" (a suppressed count). Only columns that can hold text are
+    looked at: a number, a flag or a date never reads "<5", and turning every cell of a table into
+    text to find out was a third of the table's time."""
+    if not frame.columns.is_unique:  # a repeated name would give a frame, not a column
+        return bool(frame.astype(str).isin(["<5"]).any().any())
+    for column in frame.columns:
+        values = frame[column]
+        dtype = values.dtype
+        if (pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)
+                or pd.api.types.is_datetime64_any_dtype(dtype)):
+            continue
+        if values.astype(str).isin(["<5"]).any():
+            return True
+    return False
 
 
 def chart_block(prefix: str, title: str, intro: str | None = None) -> html.Section:
