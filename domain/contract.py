@@ -13,7 +13,7 @@ description says so), ``float``, ``bool``, ``date`` (ISO 8601 text, YYYY-MM-DD).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cache
 
 import pandas as pd
 
@@ -67,7 +67,7 @@ class Table:
         return _empty_frame(self).copy()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _empty_frame(table: Table) -> pd.DataFrame:
     return pd.DataFrame({c.name: pd.Series(dtype=_PANDAS[c.dtype]) for c in table.all_columns})
 
