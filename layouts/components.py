@@ -80,18 +80,17 @@ def data_table(frame: pd.DataFrame, caption: str, *, id=None) -> html.Table:
 
 
 def _has_suppressed(frame: pd.DataFrame) -> bool:
-    """Whether any cell reads "<5" (a suppressed count). Only columns that can hold text are
-    looked at: a number, a flag or a date never reads "<5", and turning every cell of a table into
-    text to find out was a third of the table's time."""
-    if not frame.columns.is_unique:  # a repeated name would give a frame, not a column
-        return bool(frame.astype(str).isin(["<5"]).any().any())
-    for column in frame.columns:
-        values = frame[column]
-        dtype = values.dtype
-        if (pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)
-                or pd.api.types.is_datetime64_any_dtype(dtype)):
-            continue
-        if values.astype(str).isin(["<5"]).any():
+    """Whether any cell reads "<5" (a suppressed count). Only cells that can be text are looked
+    at, as they are (a number, a flag or a date never reads "<5"): turning every cell of a table
+    into text to find out was a third of the table's time."""
+    for i, dtype in enumerate(frame.dtypes):
+        if pd.api.types.is_object_dtype(dtype):
+            if any(isinstance(v, str) and v == "<5" for v in frame.iloc[:, i]):
+                return True
+        elif pd.api.types.is_string_dtype(dtype):
+            if "<5" in frame.iloc[:, i].tolist():  # text or missing; a list is the quickest to look through
+                return True
+        elif isinstance(dtype, pd.CategoricalDtype) and frame.iloc[:, i].astype(str).eq("<5").any():
             return True
     return False
 
