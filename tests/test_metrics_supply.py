@@ -366,6 +366,91 @@ def test_the_whole_directory_is_worked_out_once_for_every_authority(store, monke
     assert market.quality(store).equals(market.quality(store.for_authority(store.authority.area_code)))
 
 
+def _quality_by_filters(store):
+    """`market.quality` as it was written before its shared rows: a comparison over the whole
+    directory for the authority, each comparator, the region and each segment."""
+    everything = market._every_location(store, market.editions(store)[-1])
+    own = everything[everything["authority_key"] == (store.authority.area_name or "").lower()]
+    region = own["region"].mode().iloc[0] if own["region"].notna().any() else None
+    authorities = everything["local_authority"].nunique()
+    whole = ("england", "England") if authorities >= market.NATIONAL_AUTHORITIES else (
+        "file", f"All locations in the file ({authorities} authorities)")
+    areas = [("la", store.authority.area_name or "The authority", own)]
+    areas += [("comparator", c, everything[everything["authority_key"] == c.lower()])
+              for c in market.comparator_names(store)]
+    in_region = everything[everything["region"] == region] if region else everything.iloc[0:0]
+    if region and whole[0] == "file":
+        region = f"{region} ({in_region['local_authority'].nunique()} authorities in the file)"
+    if region:
+        areas.append(("region", region, in_region))
+    if whole[0] == "england" or len(in_region) < len(everything):
+        areas.append((*whole, everything))
+    rows = [market._quality_row(seg, t, name, f[f["segments"] == seg])
+            for seg in market.MARKET_SEGMENTS + ("care_homes_18_64",) for t, name, f in areas
+            if (f["segments"] == seg).any()]
+    return pd.DataFrame(rows, columns=market.QUALITY_COLUMNS)
+
+
+def test_quality_shares_the_region_and_whole_file_rows_between_authorities(store, monkeypatch):
+    """The quality table's region and whole-file rows are the same for every authority of a
+    region: worked out once per store version, and each authority's and comparator's rows are
+    picked by positions grouped once (a comparison over the national directory for each of fifteen
+    comparators was most of a cold Market health visit). The table is the one the filters give."""
+    from store import clear_caches
+    clear_caches()
+    counted = []
+    original = market._quality_row
+
+    def counting(seg, area_type, area_name, g):
+        counted.append(area_type)
+        return original(seg, area_type, area_name, g)
+
+    monkeypatch.setattr(market, "_quality_row", counting)
+    views = [store.for_authority(code) for code, _ in store.authorities()]
+    assert len(views) >= 2
+    answers = [market.quality(v) for v in views]
+    shared = [t for t in counted if t in ("region", "england", "file")]
+    # Each shared row worked out once for all the authorities together: the sample's London rows
+    # (the file holds only London, so no whole-file row beside them) and, for the authority with no
+    # locations in the directory (no region), the whole file's.
+    distinct = {tuple(r) for a in answers
+                for r in a.loc[a["area_type"].isin(["region", "england", "file"]),
+                               ["segment", "area_type", "area_name"]].itertuples(index=False)}
+    assert len(shared) == len(distinct) == 14
+    assert sum(a["area_type"].isin(["region", "england", "file"]).sum() for a in answers) == 7 * len(answers)
+    monkeypatch.setattr(market, "_quality_row", original)
+    for view, answer in zip(views, answers):
+        pd.testing.assert_frame_equal(answer, _quality_by_filters(view))
+
+
+def test_segment_ratings_read_the_demand_and_workforce_tables_once(store, monkeypatch):
+    """The eight segments' demand and workforce marks share one read of the demand projections and
+    of the workforce table (each segment read and filtered them again), with the same marks."""
+    from metrics.demand import demand
+    from store import clear_caches
+    clear_caches()
+    expected = segments.segment_ratings(store)
+    clear_caches()
+    calls = {"headline": 0, "older_population": 0, "workforce": 0}
+    for name in ("headline", "older_population"):
+        original = getattr(demand, name)
+
+        def counting(*args, _name=name, _original=original, **kwargs):
+            calls[_name] += 1
+            return _original(*args, **kwargs)
+        monkeypatch.setattr(demand, name, counting)
+    table = Store.table
+
+    def reading(self, name):
+        calls["workforce"] += name == "workforce"
+        return table(self, name)
+    monkeypatch.setattr(Store, "table", reading)
+    got = segments.segment_ratings(store)
+    assert calls == {"headline": 1, "older_population": 1, "workforce": 1}
+    pd.testing.assert_frame_equal(got, expected)
+    assert got.set_index("segment").loc["nursing_65", "workforce_mark"] == "High pressure"
+
+
 def test_the_opportunities_export_answers_as_the_page_does(store):
     """The export's growth is the page's: every client group from the first projection year to
     2030, older people by residents aged 65+ (POPPI: 26,800 in 2017 to 43,400 in 2030, +61.9%), and
