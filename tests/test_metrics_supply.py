@@ -451,6 +451,36 @@ def test_segment_ratings_read_the_demand_and_workforce_tables_once(store, monkey
     assert got.set_index("segment").loc["nursing_65", "workforce_mark"] == "High pressure"
 
 
+def test_the_directory_is_grouped_once_for_every_authoritys_locations(store, monkeypatch):
+    """Each location's service types and user bands, providers' spread and the rows by authority
+    are the whole directory's, worked out once per store version for every authority (each view
+    grouped the national directory again); an authority's locations and an edition's are the rows
+    a filter on its name gives."""
+    from metrics.supply import supply
+    from store import clear_caches
+    clear_caches()
+    grouped = []
+    original = supply._flags
+
+    def counting(s, family):
+        grouped.append(family)
+        return original(s, family)
+
+    monkeypatch.setattr(supply, "_flags", counting)
+    views = [store.for_authority(code) for code, _ in store.authorities()]
+    found = [supply.locations(v) for v in views]
+    assert grouped == ["service_type", "service_user_band"]
+    cp = store.table("care_providers")
+    for view, got in zip(views, found):
+        name = view.authority.area_name.lower()
+        expected = cp[~cp["dormant"].fillna(False).astype(bool) & (cp["local_authority"].str.lower() == name)]
+        assert list(got.index) == list(expected.index) and list(got["location_id"]) == list(expected["location_id"])
+        latest = market.edition_locations(view, market.editions(view)[-1])
+        whole = market.edition_locations(view, market.editions(view)[-1], "")
+        pd.testing.assert_frame_equal(latest, whole[whole["local_authority"].str.lower() == name].reset_index(drop=True))
+    assert sum(len(f) for f in found) == len(cp[~cp["dormant"].fillna(False).astype(bool)]) > 0
+
+
 def test_the_opportunities_export_answers_as_the_page_does(store):
     """The export's growth is the page's: every client group from the first projection year to
     2030, older people by residents aged 65+ (POPPI: 26,800 in 2017 to 43,400 in 2030, +61.9%), and

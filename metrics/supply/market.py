@@ -83,7 +83,11 @@ def edition_locations(store: Store, as_at: str, area_name: str | None = None) ->
     whole = _whole_edition(store, as_at)
     if not area_name:
         return whole.copy()
-    return whole[whole["local_authority"].str.lower() == area_name.lower()].reset_index(drop=True)
+    # The authority's rows by positions grouped once per store version and edition (as `_located`).
+    found = memo.cached("metrics.supply.market._edition_positions", (str(store.path), store.version, as_at),
+                        lambda: whole.groupby(whole["local_authority"].str.lower(), sort=False).indices
+                        ).get(area_name.lower())
+    return (whole.iloc[found] if found is not None else whole.iloc[0:0]).reset_index(drop=True)
 
 
 def _edition_rows(store: Store, as_at: str) -> pd.DataFrame:
@@ -344,7 +348,8 @@ def _edition_facts(store: Store, as_at: str) -> tuple[int, bool]:
 class _SharedAnswers:  # `store.clear_caches` forgets these with every metric's answers
     @staticmethod
     def cache_clear():
-        for name in ("_whole_edition", "_every_location", "_positions", "_shared_rows", "_edition_facts"):
+        for name in ("_whole_edition", "_every_location", "_positions", "_shared_rows", "_edition_facts",
+                     "_edition_positions"):
             memo.METRICS.clear(f"metrics.supply.market.{name}")
 
 
