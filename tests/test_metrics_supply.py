@@ -481,6 +481,23 @@ def test_the_directory_is_grouped_once_for_every_authoritys_locations(store, mon
     assert sum(len(f) for f in found) == len(cp[~cp["dormant"].fillna(False).astype(bool)]) > 0
 
 
+def test_the_dementia_diagnosis_rate_reads_the_authoritys_indicator_rows_only(store, monkeypatch):
+    """The rate needs the authority's own Fingertips rows: it asks for those, not for a copy of
+    every row of its scope (region, England and comparators too). 1,330 on the register against
+    POPPI's 1,800 aged 65+ (seed 000 s3.3)."""
+    from metrics.supply import gaps
+    from store import clear_caches
+    clear_caches()
+    table = Store.table
+
+    def no_whole_indicators(self, name):
+        assert name != "indicators", "the whole scope's indicators copied"
+        return table(self, name)
+    monkeypatch.setattr(Store, "table", no_whole_indicators)
+    rate = gaps.dementia_diagnosis_rate(store)
+    assert (rate.numerator, rate.denominator, round(rate.value)) == (1330, 1800, 74)
+
+
 def test_the_opportunities_export_answers_as_the_page_does(store):
     """The export's growth is the page's: every client group from the first projection year to
     2030, older people by residents aged 65+ (POPPI: 26,800 in 2017 to 43,400 in 2030, +61.9%), and
