@@ -417,6 +417,11 @@ def test_quality_shares_the_region_and_whole_file_rows_between_authorities(store
                 for r in a.loc[a["area_type"].isin(["region", "england", "file"]),
                                ["segment", "area_type", "area_name"]].itertuples(index=False)}
     assert len(shared) == len(distinct) == 14
+    # A comparator's rows too, whichever authority it is a comparator of.
+    of_comparators = {tuple(r) for a in answers
+                      for r in a.loc[a["area_type"] == "comparator", ["segment", "area_name"]].itertuples(index=False)}
+    shown = sum(a["area_type"].eq("comparator").sum() for a in answers)
+    assert counted.count("comparator") == len(of_comparators) < shown
     assert sum(a["area_type"].isin(["region", "england", "file"]).sum() for a in answers) == 7 * len(answers)
     monkeypatch.setattr(market, "_quality_row", original)
     for view, answer in zip(views, answers):

@@ -328,8 +328,8 @@ def _segment_rows(area_type: str, area_name: str, frame: pd.DataFrame) -> dict[s
 
 
 def _shared_rows(store: Store, as_at: str, area_type: str, area_name: str, frame) -> dict[str, dict]:
-    """`_segment_rows` of an area every authority's view may show (a region, England or the whole
-    file), worked out once per store version; FRAME is called only when it is not yet known.
+    """`_segment_rows` of an area many authorities' views show (a region, England, the whole file
+    or a comparator), worked out once per store version; FRAME is called only when it is not yet known.
     Callers copy a row before changing it."""
     return memo.cached("metrics.supply.market._shared_rows", (str(store.path), store.version, as_at, area_type,
                                                                area_name),
@@ -374,8 +374,9 @@ def quality(store: Store) -> pd.DataFrame:
     whole = ("england", "England") if authorities >= NATIONAL_AUTHORITIES else (
         "file", f"All locations in the file ({authorities} authorities)")
     areas = [_segment_rows("la", store.authority.area_name or "The authority", own)]
-    areas += [_segment_rows("comparator", c, _located(store, latest, "authority_key", c.lower()))
-              for c in comparators]
+    # A comparator's rows are the same whichever authority it is a comparator of.
+    areas += [_shared_rows(store, latest, "comparator", c,
+                           lambda c=c: _located(store, latest, "authority_key", c.lower())) for c in comparators]
     in_region = _located(store, latest, "region", region) if region else None
     everything = _every_location(store, latest)
     name = region
