@@ -13,6 +13,7 @@ description says so), ``float``, ``bool``, ``date`` (ISO 8601 text, YYYY-MM-DD).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cache
 
 import pandas as pd
 
@@ -60,7 +61,15 @@ class Table:
         raise KeyError(f"table {self.name} declares no column {name!r}")
 
     def empty(self) -> pd.DataFrame:
-        return pd.DataFrame({c.name: pd.Series(dtype=_PANDAS[c.dtype]) for c in self.all_columns})
+        """The declared columns with no rows: a copy of a frame built once per table (building it
+        a column at a time cost ~5 ms, and a view of another authority than the profile's asks
+        for the council's own tables, empty, many times a visit)."""
+        return _empty_frame(self).copy()
+
+
+@cache
+def _empty_frame(table: Table) -> pd.DataFrame:
+    return pd.DataFrame({c.name: pd.Series(dtype=_PANDAS[c.dtype]) for c in table.all_columns})
 
 
 class ContractError(Exception):

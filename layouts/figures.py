@@ -4,6 +4,8 @@ series is also told apart by label or marker, never by colour alone.
 """
 from __future__ import annotations
 
+import copy
+import functools
 import math
 
 import numpy as np
@@ -48,6 +50,14 @@ def _base(fig: go.Figure, title: str, y_title: str = "", x_title: str = "", **la
 
 
 def empty(message: str) -> go.Figure:
+    """A chart with hidden axes and MESSAGE in their place. Built once per message (plotly's
+    validation cost ~11 ms a figure, and pages draw many) and handed out as a copy, so a caller
+    that changes its figure changes only its own."""
+    return copy.deepcopy(_empty(message))
+
+
+@functools.lru_cache(maxsize=64)
+def _empty(message: str) -> dict:
     fig = go.Figure()
     fig.add_annotation(text=message, showarrow=False, font=dict(size=16))
     fig.update_xaxes(visible=False)

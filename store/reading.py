@@ -245,27 +245,30 @@ class Store:
             return _table(str(self.path), name, self._stamp())[columns or declared.names].copy()
         return _read(self.path, name, None, columns)
 
-    def rows_where(self, name: str, column: str, values) -> pd.DataFrame:
+    def rows_where(self, name: str, column: str, values, columns: list[str] | None = None) -> pd.DataFrame:
         """A copy of the rows of one declared table whose `column` holds one of `values`, in file
         order (for a partitioned table: by area code, each area's rows in file order): a few
         areas' rows out of a national file. For a partitioned table: a filter of the view's
         scope (cached), or, for codes outside it, only those areas' partitions read; for any
-        other table a filter of the table read once per store version."""
+        other table a filter of the table read once per store version. With `columns`, only
+        those columns, in that order (the same rows; fewer columns to copy)."""
         declared = store_table(name)
         if self._authority_code and name in PROFILE_TABLES:
-            return declared.empty()
+            return _only(declared.empty(), columns)
         if name in PARTITIONED_TABLES:
             wanted = sorted({str(v) for v in values if v is not None and not pd.isna(v)})
             if not wanted:  # e.g. the code of a store that names no authority, None
-                return declared.empty()
+                return _only(declared.empty(), columns)
             scope = self.scope()
             if column == layout.PARTITION_COLUMN and (scope is None or not set(wanted) <= set(scope)):
-                return _rows(str(self.path), name, self._stamp(), tuple(wanted)).copy()
+                return _only(_rows(str(self.path), name, self._stamp(), tuple(wanted)), columns).copy()
             held = (_rows(str(self.path), name, self._stamp(), scope) if scope is not None
                     else _table(str(self.path), name, self._stamp()))
-            return held[held[column].isin(wanted)]  # a new frame: the cached one is not handed out
+            mask = held[column].isin(wanted)
+            return _only(held, columns)[mask]  # a new frame: the cached one is not handed out
         frame = _table(str(self.path), name, self._stamp())
-        return frame[frame[column].isin(list(values))].copy()
+        mask = frame[column].isin(list(values))
+        return _only(frame, columns)[mask].copy()
 
     @property
     def authority(self) -> Authority:
@@ -299,6 +302,11 @@ class Store:
 
     def has_rows_for(self, code: str) -> bool:
         return any(c == code for c, _ in self.authorities())
+
+
+def _only(frame: pd.DataFrame, columns: list[str] | None) -> pd.DataFrame:
+    """FRAME's `columns` (all when None): the frame itself or a new one, never changed."""
+    return frame if columns is None else frame[columns]
 
 
 @lru_cache(maxsize=8)

@@ -179,3 +179,27 @@ def test_rows_where_gives_the_areas_rows_in_file_order_as_a_copy(national_store)
     assert store.rows_where("indicators", "area_code", ["no such code"]).empty
     # Seen as another authority, the profile's own tables stay empty here too.
     assert store.for_authority(SOUTHWARK).rows_where("contracts", "client_group", ["older_people"]).empty
+
+
+def test_rows_where_with_columns_gives_the_same_rows_of_those_columns_only(national_store):
+    """`columns=` (the KPI table reads England's, the region's and the comparators' key and value
+    only) gives the rows the whole read gives, those columns in that order, and a copy."""
+    store = Store(national_store)
+    codes = [SOUTHWARK, LONDON, "E92000001"]
+    columns = ["indicator_id", "sex", "age", "period", "area_code", "is_breakdown", "value"]
+    whole = store.rows_where("indicators", "area_code", codes)
+    got = store.rows_where("indicators", "area_code", codes, columns=columns)
+    assert len(got) > 0 and list(got.columns) == columns
+    pd.testing.assert_frame_equal(got, whole[columns])
+    got["value"] = -1.0
+    assert (store.rows_where("indicators", "area_code", codes, columns=["value"])["value"] != -1.0).all()
+    # Outside the view's scope (an area's partitions read for the call) and for a table that is not
+    # partitioned, the same.
+    outside = store.for_authority(SOUTHWARK).rows_where("indicators", "area_code", ["E06000001"], columns=columns)
+    assert list(outside.columns) == columns
+    contracts = store.rows_where("contracts", "client_group", ["older_people"])
+    assert len(contracts) > 0
+    pd.testing.assert_frame_equal(store.rows_where("contracts", "client_group", ["older_people"],
+                                                   columns=["client_group"]), contracts[["client_group"]])
+    assert list(store.for_authority(SOUTHWARK).rows_where("contracts", "client_group", ["older_people"],
+                                                          columns=["client_group"]).columns) == ["client_group"]

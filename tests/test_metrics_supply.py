@@ -366,6 +366,143 @@ def test_the_whole_directory_is_worked_out_once_for_every_authority(store, monke
     assert market.quality(store).equals(market.quality(store.for_authority(store.authority.area_code)))
 
 
+def _quality_by_filters(store):
+    """`market.quality` as it was written before its shared rows: a comparison over the whole
+    directory for the authority, each comparator, the region and each segment."""
+    everything = market._every_location(store, market.editions(store)[-1])
+    own = everything[everything["authority_key"] == (store.authority.area_name or "").lower()]
+    region = own["region"].mode().iloc[0] if own["region"].notna().any() else None
+    authorities = everything["local_authority"].nunique()
+    whole = ("england", "England") if authorities >= market.NATIONAL_AUTHORITIES else (
+        "file", f"All locations in the file ({authorities} authorities)")
+    areas = [("la", store.authority.area_name or "The authority", own)]
+    areas += [("comparator", c, everything[everything["authority_key"] == c.lower()])
+              for c in market.comparator_names(store)]
+    in_region = everything[everything["region"] == region] if region else everything.iloc[0:0]
+    if region and whole[0] == "file":
+        region = f"{region} ({in_region['local_authority'].nunique()} authorities in the file)"
+    if region:
+        areas.append(("region", region, in_region))
+    if whole[0] == "england" or len(in_region) < len(everything):
+        areas.append((*whole, everything))
+    rows = [market._quality_row(seg, t, name, f[f["segments"] == seg])
+            for seg in market.MARKET_SEGMENTS + ("care_homes_18_64",) for t, name, f in areas
+            if (f["segments"] == seg).any()]
+    return pd.DataFrame(rows, columns=market.QUALITY_COLUMNS)
+
+
+def test_quality_shares_the_region_and_whole_file_rows_between_authorities(store, monkeypatch):
+    """The quality table's region and whole-file rows are the same for every authority of a
+    region: worked out once per store version, and each authority's and comparator's rows are
+    picked by positions grouped once (a comparison over the national directory for each of fifteen
+    comparators was most of a cold Market health visit). The table is the one the filters give."""
+    from store import clear_caches
+    clear_caches()
+    counted = []
+    original = market._quality_row
+
+    def counting(seg, area_type, area_name, g):
+        counted.append(area_type)
+        return original(seg, area_type, area_name, g)
+
+    monkeypatch.setattr(market, "_quality_row", counting)
+    views = [store.for_authority(code) for code, _ in store.authorities()]
+    assert len(views) >= 2
+    answers = [market.quality(v) for v in views]
+    shared = [t for t in counted if t in ("region", "england", "file")]
+    # Each shared row worked out once for all the authorities together: the sample's London rows
+    # (the file holds only London, so no whole-file row beside them) and, for the authority with no
+    # locations in the directory (no region), the whole file's.
+    distinct = {tuple(r) for a in answers
+                for r in a.loc[a["area_type"].isin(["region", "england", "file"]),
+                               ["segment", "area_type", "area_name"]].itertuples(index=False)}
+    assert len(shared) == len(distinct) == 14
+    # A comparator's rows too, whichever authority it is a comparator of.
+    of_comparators = {tuple(r) for a in answers
+                      for r in a.loc[a["area_type"] == "comparator", ["segment", "area_name"]].itertuples(index=False)}
+    shown = sum(a["area_type"].eq("comparator").sum() for a in answers)
+    assert counted.count("comparator") == len(of_comparators) < shown
+    assert sum(a["area_type"].isin(["region", "england", "file"]).sum() for a in answers) == 7 * len(answers)
+    monkeypatch.setattr(market, "_quality_row", original)
+    for view, answer in zip(views, answers):
+        pd.testing.assert_frame_equal(answer, _quality_by_filters(view))
+
+
+def test_segment_ratings_read_the_demand_and_workforce_tables_once(store, monkeypatch):
+    """The eight segments' demand and workforce marks share one read of the demand projections and
+    of the workforce table (each segment read and filtered them again), with the same marks."""
+    from metrics.demand import demand
+    from store import clear_caches
+    clear_caches()
+    expected = segments.segment_ratings(store)
+    clear_caches()
+    calls = {"headline": 0, "older_population": 0, "workforce": 0}
+    for name in ("headline", "older_population"):
+        original = getattr(demand, name)
+
+        def counting(*args, _name=name, _original=original, **kwargs):
+            calls[_name] += 1
+            return _original(*args, **kwargs)
+        monkeypatch.setattr(demand, name, counting)
+    table = Store.table
+
+    def reading(self, name):
+        calls["workforce"] += name == "workforce"
+        return table(self, name)
+    monkeypatch.setattr(Store, "table", reading)
+    got = segments.segment_ratings(store)
+    assert calls == {"headline": 1, "older_population": 1, "workforce": 1}
+    pd.testing.assert_frame_equal(got, expected)
+    assert got.set_index("segment").loc["nursing_65", "workforce_mark"] == "High pressure"
+
+
+def test_the_directory_is_grouped_once_for_every_authoritys_locations(store, monkeypatch):
+    """Each location's service types and user bands, providers' spread and the rows by authority
+    are the whole directory's, worked out once per store version for every authority (each view
+    grouped the national directory again); an authority's locations and an edition's are the rows
+    a filter on its name gives."""
+    from metrics.supply import supply
+    from store import clear_caches
+    clear_caches()
+    grouped = []
+    original = supply._flags
+
+    def counting(s, family):
+        grouped.append(family)
+        return original(s, family)
+
+    monkeypatch.setattr(supply, "_flags", counting)
+    views = [store.for_authority(code) for code, _ in store.authorities()]
+    found = [supply.locations(v) for v in views]
+    assert grouped == ["service_type", "service_user_band"]
+    cp = store.table("care_providers")
+    for view, got in zip(views, found):
+        name = view.authority.area_name.lower()
+        expected = cp[~cp["dormant"].fillna(False).astype(bool) & (cp["local_authority"].str.lower() == name)]
+        assert list(got.index) == list(expected.index) and list(got["location_id"]) == list(expected["location_id"])
+        latest = market.edition_locations(view, market.editions(view)[-1])
+        whole = market.edition_locations(view, market.editions(view)[-1], "")
+        pd.testing.assert_frame_equal(latest, whole[whole["local_authority"].str.lower() == name].reset_index(drop=True))
+    assert sum(len(f) for f in found) == len(cp[~cp["dormant"].fillna(False).astype(bool)]) > 0
+
+
+def test_the_dementia_diagnosis_rate_reads_the_authoritys_indicator_rows_only(store, monkeypatch):
+    """The rate needs the authority's own Fingertips rows: it asks for those, not for a copy of
+    every row of its scope (region, England and comparators too). 1,330 on the register against
+    POPPI's 1,800 aged 65+ (seed 000 s3.3)."""
+    from metrics.supply import gaps
+    from store import clear_caches
+    clear_caches()
+    table = Store.table
+
+    def no_whole_indicators(self, name):
+        assert name != "indicators", "the whole scope's indicators copied"
+        return table(self, name)
+    monkeypatch.setattr(Store, "table", no_whole_indicators)
+    rate = gaps.dementia_diagnosis_rate(store)
+    assert (rate.numerator, rate.denominator, round(rate.value)) == (1330, 1800, 74)
+
+
 def test_the_opportunities_export_answers_as_the_page_does(store):
     """The export's growth is the page's: every client group from the first projection year to
     2030, older people by residents aged 65+ (POPPI: 26,800 in 2017 to 43,400 in 2030, +61.9%), and

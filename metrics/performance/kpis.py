@@ -138,7 +138,9 @@ def kpi_table(store: Store) -> pd.DataFrame:
     la = ind[~ind["is_breakdown"]]
     key = ["indicator_id", "sex", "age", "period"]
     parent_codes = list(la["parent_code"].dropna().unique())
-    others = store.rows_where("indicators", "area_code", [ENGLAND, *parent_codes])
+    # England's and the region's values only: their other columns are not read.
+    others = store.rows_where("indicators", "area_code", [ENGLAND, *parent_codes],
+                              columns=[*key, "area_code", "is_breakdown", "value"])
     head = others[~others["is_breakdown"]]
     eng = _first_values(head[head["area_code"] == ENGLAND], key)
     reg = _first_values(head[head["area_code"].isin(parent_codes)], key)
@@ -176,7 +178,7 @@ def comparators_mean(store: Store, key: list[str]) -> dict[tuple, tuple[float, i
     codes = [c for c in (store.authority.comparators or ()) if c]
     if not codes:
         return {}
-    rows = store.rows_where("indicators", "area_code", codes)
+    rows = store.rows_where("indicators", "area_code", codes, columns=[*key, "area_code", "is_breakdown", "value"])
     rows = rows[~rows["is_breakdown"] & rows["value"].notna()].drop_duplicates(["area_code", *key])
     if rows.empty:
         return {}
@@ -188,7 +190,9 @@ def _first_values(frame: pd.DataFrame, key: list[str]) -> dict:
     """Each key's value, the first where a file repeats a row: one dictionary built per call, so
     an authority's ~100 rows are matched by hashing rather than by a label lookup each."""
     first = frame.drop_duplicates(key, keep="first")
-    return dict(zip(first[key].itertuples(index=False, name=None), first["value"]))
+    # Columns as lists: the same values as iterating rows gives (text's missing is NaN in both), in a
+    # fraction of the time for text held by Arrow.
+    return dict(zip(zip(*(first[c].tolist() for c in key)), first["value"].tolist()))
 
 
 @per_store_version

@@ -154,12 +154,10 @@ def dementia_diagnosis_rate(store: Store) -> Gap | None:
     Numerator: Fingertips indicator 92949's Count for the authority; denominator: the POPPI
     estimate for the same year (else the indicator's own denominator).
     """
-    ind = store.table("indicators")
     area = store.authority.area_code
-    if ind.empty:
-        return None
-    rows = ind[(ind["indicator_id"] == DEMENTIA_DIAGNOSIS_INDICATOR) & (ind["area_code"] == area)
-               & ~ind["is_breakdown"]].sort_values("year")
+    # The authority's rows only (not a copy of its region's, England's and comparators' as well).
+    ind = store.rows_where("indicators", "area_code", [area])
+    rows = ind[(ind["indicator_id"] == DEMENTIA_DIAGNOSIS_INDICATOR) & ~ind["is_breakdown"]].sort_values("year")
     if rows.empty or pd.isna(rows["count"].iloc[-1]):
         return None
     r = rows.iloc[-1]

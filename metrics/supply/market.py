@@ -83,7 +83,11 @@ def edition_locations(store: Store, as_at: str, area_name: str | None = None) ->
     whole = _whole_edition(store, as_at)
     if not area_name:
         return whole.copy()
-    return whole[whole["local_authority"].str.lower() == area_name.lower()].reset_index(drop=True)
+    # The authority's rows by positions grouped once per store version and edition (as `_located`).
+    found = memo.cached("metrics.supply.market._edition_positions", (str(store.path), store.version, as_at),
+                        lambda: whole.groupby(whole["local_authority"].str.lower(), sort=False).indices
+                        ).get(area_name.lower())
+    return (whole.iloc[found] if found is not None else whole.iloc[0:0]).reset_index(drop=True)
 
 
 def _edition_rows(store: Store, as_at: str) -> pd.DataFrame:
@@ -304,11 +308,49 @@ def _every_location(store: Store, as_at: str) -> pd.DataFrame:
     return memo.cached("metrics.supply.market._every_location", (str(store.path), store.version, as_at), build)
 
 
+def _located(store: Store, as_at: str, column: str, value) -> pd.DataFrame:
+    """The rows of `_every_location` whose COLUMN (authority_key, region) is VALUE, in their order:
+    what `frame[frame[column] == value]` gives, from positions grouped once per store version and
+    shared by every authority's view (a comparison over the national directory for each of an
+    authority's fifteen comparators was most of a cold Market health visit)."""
+    everything = _every_location(store, as_at)
+    positions = memo.cached("metrics.supply.market._positions", (str(store.path), store.version, as_at, column),
+                            lambda: everything.groupby(column, sort=False).indices)
+    found = positions.get(value)
+    return everything.iloc[found] if found is not None else everything.iloc[0:0]
+
+
+def _segment_rows(area_type: str, area_name: str, frame: pd.DataFrame) -> dict[str, dict]:
+    """`_quality_row` of each segment FRAME holds locations in (a segment without is left out)."""
+    found = frame.groupby("segments", sort=False).indices
+    return {seg: _quality_row(seg, area_type, area_name, frame.iloc[found[seg]])
+            for seg in MARKET_SEGMENTS + ("care_homes_18_64",) if seg in found}
+
+
+def _shared_rows(store: Store, as_at: str, area_type: str, area_name: str, frame) -> dict[str, dict]:
+    """`_segment_rows` of an area many authorities' views show (a region, England, the whole file
+    or a comparator), worked out once per store version; FRAME is called only when it is not yet known.
+    Callers copy a row before changing it."""
+    return memo.cached("metrics.supply.market._shared_rows", (str(store.path), store.version, as_at, area_type,
+                                                               area_name),
+                       lambda: _segment_rows(area_type, area_name, frame()))
+
+
+def _edition_facts(store: Store, as_at: str) -> tuple[int, bool]:
+    """(authorities the edition holds locations for, whether any location is rated), once per
+    store version."""
+    def build():
+        everything = _every_location(store, as_at)
+        return int(everything["local_authority"].nunique()), bool(everything["rating"].notna().any())
+    return memo.cached("metrics.supply.market._edition_facts", (str(store.path), store.version, as_at), build)
+
+
 class _SharedAnswers:  # `store.clear_caches` forgets these with every metric's answers
     @staticmethod
     def cache_clear():
-        memo.METRICS.clear("metrics.supply.market._whole_edition")
-        memo.METRICS.clear("metrics.supply.market._every_location")
+        for name in ("_whole_edition", "_every_location", "_positions", "_shared_rows", "_edition_facts",
+                     "_edition_positions"):
+            memo.METRICS.clear(f"metrics.supply.market.{name}")
 
 
 register_cache(_SharedAnswers)
@@ -324,35 +366,36 @@ def quality(store: Store) -> pd.DataFrame:
     eds = editions(store)
     if not eds:
         return pd.DataFrame(columns=QUALITY_COLUMNS)
-    everything = _every_location(store, eds[-1])
-    authority = (store.authority.area_name or "").lower()
-    own = everything[everything["authority_key"] == authority]
+    latest = eds[-1]
+    own = _located(store, latest, "authority_key", (store.authority.area_name or "").lower())
     region = own["region"].mode().iloc[0] if own["region"].notna().any() else None
     comparators = comparator_names(store)
-    authorities = everything["local_authority"].nunique()
+    authorities, any_rated = _edition_facts(store, latest)
     whole = ("england", "England") if authorities >= NATIONAL_AUTHORITIES else (
         "file", f"All locations in the file ({authorities} authorities)")
-    areas = [("la", store.authority.area_name or "The authority", own)]
-    areas += [("comparator", c, everything[everything["authority_key"] == c.lower()])
-              for c in comparators]
-    in_region = everything[everything["region"] == region] if region else everything.iloc[0:0]
+    areas = [_segment_rows("la", store.authority.area_name or "The authority", own)]
+    # A comparator's rows are the same whichever authority it is a comparator of.
+    areas += [_shared_rows(store, latest, "comparator", c,
+                           lambda c=c: _located(store, latest, "authority_key", c.lower())) for c in comparators]
+    in_region = _located(store, latest, "region", region) if region else None
+    everything = _every_location(store, latest)
+    name = region
     if region and whole[0] == "file":  # a partial file: its region is only the authorities it holds
         held = in_region["local_authority"].nunique()
-        region = f"{region} ({held} authorities in the file)"
+        name = f"{region} ({held} authorities in the file)"
     if region:
-        areas.append(("region", region, in_region))
-    if whole[0] == "england" or len(in_region) < len(everything):  # else the same locations twice
-        areas.append((*whole, everything))
+        areas.append(_shared_rows(store, latest, "region", name, lambda: in_region))
+    if whole[0] == "england" or (len(in_region) if region else 0) < len(everything):  # else the same locations twice
+        areas.append(_shared_rows(store, latest, *whole, lambda: everything))
     rows = []
     # An edition without ratings (no rating column: not one location rated in the whole file) says
     # nothing about quality: its rated, not-yet-rated and Good counts are unknown, not 0.
     unrated = ["rated", "not_yet_rated", "good_or_outstanding", "pct_locations_good", "beds_rated", "beds_good",
-               "pct_beds_good"] if not everything["rating"].notna().any() else []
+               "pct_beds_good"] if not any_rated else []
     for seg in MARKET_SEGMENTS + ("care_homes_18_64",):
-        for area_type, name, frame in areas:
-            g = frame[frame["segments"] == seg]
-            if len(g):
-                rows.append({**_quality_row(seg, area_type, name, g), **dict.fromkeys(unrated)})
+        for by_segment in areas:
+            if seg in by_segment:
+                rows.append({**by_segment[seg], **dict.fromkeys(unrated)})
     return pd.DataFrame(rows, columns=QUALITY_COLUMNS)
 
 

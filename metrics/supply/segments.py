@@ -159,12 +159,19 @@ def supply_mark(store: Store, segment: str) -> Mark:
 
 
 def _driver_series(store: Store, measure: str, age_band: str) -> pd.DataFrame:
-    if measure == "population":
-        d = demand.older_population(store)
-    else:
-        d = demand.headline(store)
-        d = d[d["measure"] == measure]
-    return d[d["age_band"] == age_band].sort_values("year")
+    return _driver_frames(store)[(measure, age_band)]
+
+
+@per_store_version
+def _driver_frames(store: Store) -> dict[tuple[str, str], pd.DataFrame]:
+    """Each demand driver's projection (DEMAND_DRIVERS' measure and age band), by year: the
+    demand tables read once for every segment, not once a segment."""
+    older, headline = demand.older_population(store), demand.headline(store)
+    out = {}
+    for measure, age_band in DEMAND_DRIVERS.values():
+        d = older if measure == "population" else headline[headline["measure"] == measure]
+        out[(measure, age_band)] = d[d["age_band"] == age_band].sort_values("year")
+    return out
 
 
 def demand_mark(store: Store, segment: str) -> Mark:
@@ -189,13 +196,21 @@ def _workforce_value(w: pd.DataFrame, area_type: str, service: str) -> tuple[flo
     return None
 
 
+@per_store_version
+def _vacancy_rates(store: Store) -> pd.DataFrame:
+    """Skills for Care's vacancy rates (all sectors, all job roles) of the authority and of every
+    region and England row: the workforce table filtered once for every segment."""
+    w = store.table("workforce")
+    w = w[(w["sector"] == "All sectors") & (w["job_role"] == "All job roles")]
+    w = w[(w["area_type"] != "la") | (w["area_name"].str.lower() == (store.authority.area_name or "").lower())]
+    return w[w["measure"] == "vacancy_rate"]
+
+
 def workforce_mark(store: Store, segment: str) -> Mark:
     service = WORKFORCE_SERVICES.get(segment)
     if service is None:
         return Mark(NO_DATA, "Skills for Care publishes no workforce estimates for this service.")
-    w = store.table("workforce")
-    w = w[(w["sector"] == "All sectors") & (w["job_role"] == "All job roles")]
-    w = w[(w["area_type"] != "la") | (w["area_name"].str.lower() == (store.authority.area_name or "").lower())]
+    w = _vacancy_rates(store)
     mine = _workforce_value(w, "la", service)
     if mine is None:
         return Mark(NO_DATA, "No Skills for Care workforce estimates for the authority in the store.")

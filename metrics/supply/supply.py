@@ -12,7 +12,7 @@ import pandas as pd
 
 from domain.labels import service_label
 from metrics.coverage import covers_directory
-from store import Store, per_store_version
+from store import Store, memo, per_store_version, register_cache
 
 NURSING = "Care home service with nursing"
 RESIDENTIAL = "Care home service without nursing"
@@ -31,26 +31,54 @@ def _flags(store: Store, family: str) -> pd.DataFrame:
     return s[s["family"] == family][["location_id", "flag"]]
 
 
+def _directory(store: Store) -> dict:
+    """What `locations` needs of the whole directory, the same for every authority's view: the
+    active (not dormant) rows with their positions by authority name (lower-cased), each location's
+    service types and user bands (sets), and how many authorities each provider is in. Worked out
+    once per store version (each authority's view grouped the national directory again); callers
+    never change it."""
+    def build():
+        cp = store.table("care_providers")
+        if cp.empty:
+            return {"all": cp}
+        active = cp[~cp["dormant"].fillna(False).astype(bool)]
+        return {"all": cp, "active": active,
+                "by_name": active["local_authority"].str.lower().groupby(
+                    active["local_authority"].str.lower(), sort=False).indices,
+                "types": _flags(store, "service_type").groupby("location_id")["flag"].agg(set),
+                "bands": _flags(store, "service_user_band").groupby("location_id")["flag"].agg(set),
+                # Provider spread is judged over the whole directory, not just this authority.
+                "spread": cp.groupby("provider_id")["local_authority"].nunique()}
+    return memo.cached("metrics.supply.supply._directory", (str(store.path), store.version), build)
+
+
+class _SharedDirectory:  # `store.clear_caches` forgets it with every metric's answers
+    @staticmethod
+    def cache_clear():
+        memo.METRICS.clear("metrics.supply.supply._directory")
+
+
+register_cache(_SharedDirectory)
+
+
 @per_store_version
 def locations(store: Store, area_name: str | None = None) -> pd.DataFrame:
     """Active (not dormant) CQC locations in the authority, with service types and bands joined."""
-    cp = store.table("care_providers")
-    if cp.empty:
-        return cp
+    directory = _directory(store)
+    if directory["all"].empty:
+        return directory["all"].copy()
     area_name = area_name or store.authority.area_name
-    sel = cp[~cp["dormant"].fillna(False).astype(bool)]
+    sel = directory["active"]
     if area_name:
-        sel = sel[sel["local_authority"].str.lower() == area_name.lower()]
+        found = directory["by_name"].get(area_name.lower())
+        sel = sel.iloc[found] if found is not None else sel.iloc[0:0]
     if "directorate" in sel and sel["directorate"].notna().any():
         sel = sel[sel["directorate"].fillna("Adult social care") == "Adult social care"]
-    types = _flags(store, "service_type").groupby("location_id")["flag"].agg(set)
-    bands = _flags(store, "service_user_band").groupby("location_id")["flag"].agg(set)
     sel = sel.copy()
-    sel["service_types"] = sel["location_id"].map(types).map(lambda v: v if isinstance(v, set) else set())
-    sel["user_bands"] = sel["location_id"].map(bands).map(lambda v: v if isinstance(v, set) else set())
-    # Provider spread is judged over the whole directory, not just this authority.
-    spread = cp.groupby("provider_id")["local_authority"].nunique()
-    sel["national_group"] = sel["brand_id"].notna() | (sel["provider_id"].map(spread).fillna(1) > 1)
+    sel["service_types"] = sel["location_id"].map(directory["types"]).map(
+        lambda v: v if isinstance(v, set) else set())
+    sel["user_bands"] = sel["location_id"].map(directory["bands"]).map(lambda v: v if isinstance(v, set) else set())
+    sel["national_group"] = sel["brand_id"].notna() | (sel["provider_id"].map(directory["spread"]).fillna(1) > 1)
     return sel
 
 
