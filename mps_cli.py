@@ -90,7 +90,15 @@ def cmd_ingest(args) -> int:
 
     source = Path(args.source_dir)
     if args.if_stale and not store_is_stale(source, Path(args.store)):
-        console.print(f"Store {args.store} is up to date with {source}; nothing to do.")
+        if args.no_precompute or _answers_are_current(Path(args.store)):
+            console.print(f"Store {args.store} is up to date with {source}; nothing to do.")
+            return 0
+        # The tables are current but their opening answers are missing or another release's (the
+        # product was upgraded since): `make run` after an update serves precomputed pages again.
+        console.print(f"Store {args.store} is up to date with {source}; its opening answers are not this "
+                      "release's, so they are precomputed again.")
+        from store.layout import current
+        _precompute_summary(_precompute(current(Path(args.store))))
         return 0
     report = _run_with_progress(lambda tick: ingest(source, Path(args.store), progress=tick,
                                                     authority=args.authority, profile_dir=_profile(args),
@@ -234,6 +242,14 @@ def cmd_serve(args) -> int:
 
     Server().run()
     return 0
+
+
+def _answers_are_current(store: Path) -> bool:
+    """Whether the store's current version has opening answers made by this code."""
+    from app import code_fingerprint
+    from store.answers import made_by
+    from store.layout import current
+    return made_by(current(store)) == code_fingerprint()
 
 
 def _say_whose_answers(store: Path) -> None:

@@ -189,3 +189,21 @@ def test_a_page_is_the_same_bytes_in_every_process():
     written = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True,
                               env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in range(8)}
     assert len(written) == 1 and '"aria-labelledby":"demand-chart-heading","aria-describedby"' in written.pop()
+
+
+def test_ingest_if_stale_precomputes_what_a_current_store_lacks(tmp_path, capsys):
+    """`make run` (`mps ingest --if-stale`) on a store whose tables are current: nothing is read
+    again, but answers it lacks (ingested without them, or made by an earlier release) are made,
+    and once they are there nothing is done."""
+    import mps_cli
+    from store.answers import ANSWERS
+    store = tmp_path / "store"
+    assert mps_cli.main(["ingest", "--no-precompute", str(SAMPLE), "--store", str(store)]) == 0
+    version = store.resolve()
+    capsys.readouterr()
+    assert mps_cli.main(["ingest", str(SAMPLE), "--store", str(store), "--if-stale"]) == 0
+    said = capsys.readouterr().out
+    assert "not this release's, so they are precomputed again" in said and "Precomputed " in said
+    assert (store / ANSWERS).is_file() and store.resolve() == version  # the same version, now with answers
+    assert mps_cli.main(["ingest", str(SAMPLE), "--store", str(store), "--if-stale"]) == 0
+    assert "nothing to do" in capsys.readouterr().out
