@@ -207,3 +207,24 @@ def test_ingest_if_stale_precomputes_what_a_current_store_lacks(tmp_path, capsys
     assert (store / ANSWERS).is_file() and store.resolve() == version  # the same version, now with answers
     assert mps_cli.main(["ingest", str(SAMPLE), "--store", str(store), "--if-stale"]) == 0
     assert "nothing to do" in capsys.readouterr().out
+
+
+def test_no_component_is_given_two_wildcard_attributes_at_once():
+    """The rule behind the test above, for every component the product builds: two or more
+    `aria-*`/`data-*` attributes go through `layouts.components.with_attributes`, never in one
+    `**{...}` to a constructor (whose order would follow the hash seed)."""
+    import ast
+
+    from conftest import ROOT
+    found = []
+    for folder in ("layouts", "callbacks", "publish", "exports"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if not isinstance(node, ast.Call):
+                    continue
+                wild = [k.value for kw in node.keywords if kw.arg is None and isinstance(kw.value, ast.Dict)
+                        for k in kw.value.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)
+                        and k.value.startswith(("aria-", "data-"))]
+                if len(wild) >= 2:
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {wild}")
+    assert found == []
