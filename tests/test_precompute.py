@@ -184,7 +184,7 @@ def test_a_page_is_the_same_bytes_in_every_process():
     import sys
 
     from conftest import ROOT
-    script = ("from dash._utils import to_json\nfrom layouts.components import chart_block\n"
+    script = ("from plotly.io.json import to_json_plotly as to_json\nfrom layouts.components import chart_block\n"
               "print(to_json(chart_block('demand-chart', 'Projected numbers')))")
     written = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True,
                               env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in range(8)}
