@@ -212,16 +212,34 @@ def code_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-REQUEST_FIELDS = ("output", "inputs", "state")
-"""What a callback's answer depends on: which callback (its outputs), and the values of its inputs
-and states. Not `changedPropIds`/`parsedChangedPropsIds` (no callback reads which input fired), not
-`outputs` (the same as `output`), nor the order of keys a client writes."""
+def callback_outputs(callback: dict) -> list[tuple[str, str]]:
+    """(id, property) of each output of `callback` (an entry of `/_dash-dependencies`, or of the app's
+    callback map with its "output"), read from Dash's "..id.prop...id.prop.." form."""
+    return [tuple(o.rsplit(".", 1)) for o in callback["output"].strip(".").split("...")]
+
+
+def callback_request(callback: dict, values: dict, changed=()) -> dict:
+    """The body Dash's renderer posts to `/_dash-update-component` for `callback`, each input's and
+    state's value from `values` ((id, property) -> value; one it lacks is sent as null), `changed`
+    the (id, property) pairs that set it off. One writer of the request for `warm`, `precompute`,
+    the benchmarks and the tests."""
+    outs = [{"id": i, "property": p} for i, p in callback_outputs(callback)]
+    body = {"output": callback["output"], "outputs": outs if len(outs) > 1 else outs[0],
+            "inputs": [{"id": i["id"], "property": i["property"], "value": values.get((i["id"], i["property"]))}
+                       for i in callback["inputs"]],
+            "changedPropIds": [f"{i}.{p}" for i, p in changed]}
+    if callback.get("state"):
+        body["state"] = [{"id": s["id"], "property": s["property"], "value": values.get((s["id"], s["property"]))}
+                         for s in callback["state"]]
+    return body
 
 
 def answer_key(body: dict) -> str:
-    """A callback request as the key of its answer: the fields it depends on (`REQUEST_FIELDS`),
-    each input and state as [id, property, value] with a value the browser left out (a property
-    the layout does not set) as null, written compactly with sorted keys. A browser, the
+    """A callback request as the key of its answer: what the answer depends on, which callback
+    (`output`) and its inputs' and states' values, each as [id, property, value] with a value the
+    browser left out (a property the layout does not set) as null, written compactly with sorted
+    keys. Not `changedPropIds`/`parsedChangedPropsIds` (no callback reads which input fired), not
+    `outputs` (the same as `output`), nor the order of keys a client writes: a browser, the
     benchmarks and `precompute` asking the same question write the same key."""
     def values(items):
         return [[i.get("id"), i.get("property"), i.get("value")] for i in items or () if isinstance(i, dict)]
@@ -273,12 +291,7 @@ def warm(app: Dash, budget_seconds: float = 60.0) -> int:
         inputs = [(i["id"], i["property"]) for i in spec["inputs"]]
         if not inputs or any(i not in values for i in inputs):
             continue
-        parts = output.strip(".").split("...")
-        outs = [dict(zip(("id", "property"), o.rsplit(".", 1))) for o in parts]
-        body = {"output": output, "outputs": outs if len(outs) > 1 else outs[0],
-                "inputs": [{"id": i, "property": p, "value": values[(i, p)]} for i, p in inputs],
-                "state": [{"id": s["id"], "property": s["property"], "value": values.get((s["id"], s["property"]))}
-                          for s in spec.get("state", [])]}
+        body = callback_request({**spec, "output": output}, values)
         answered += client.post("/_dash-update-component", json=body).status_code == 200
     return answered
 

@@ -21,6 +21,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app import callback_outputs, callback_request
+
 ROUTER_INPUTS = (("_pages_location", "pathname"), ("_pages_location", "search"))
 """The page router's inputs (Dash Pages' location): the address a browser opens."""
 MAX_ROUNDS = 20
@@ -41,19 +43,6 @@ def searches(store) -> list[str]:
     """The addresses' queries precomputed: none (the profile's own view), then `?authority=CODE`
     for every authority the version has rows for, as the header's picker and links write them."""
     return [""] + [f"?authority={code}" for code, _name in store.authorities()]
-
-
-def _request(callback: dict, values: dict, changed=()) -> dict:
-    """A callback request as Dash's renderer writes it, from the current (id, property) values."""
-    outs = [dict(zip(("id", "property"), o.rsplit(".", 1))) for o in callback["output"].strip(".").split("...")]
-    body = {"output": callback["output"], "outputs": outs if len(outs) > 1 else outs[0],
-            "inputs": [{"id": i["id"], "property": i["property"], "value": values.get((i["id"], i["property"]))}
-                       for i in callback["inputs"]],
-            "changedPropIds": [f"{i}.{p}" for i, p in changed]}
-    if callback.get("state"):
-        body["state"] = [{"id": s["id"], "property": s["property"], "value": values.get((s["id"], s["property"]))}
-                         for s in callback["state"]]
-    return body
 
 
 def _components(node, values: dict, found: set) -> None:
@@ -88,10 +77,6 @@ def _as_a_browser_reads(value):
     return value
 
 
-def _outputs(callback: dict) -> list[tuple[str, str]]:
-    return [tuple(o.rsplit(".", 1)) for o in callback["output"].strip(".").split("...")]
-
-
 def opening_requests(post: Callable[[dict], tuple[int, dict | None, bytes]], callbacks: list[dict],
                      path: str, search: str) -> Iterator[tuple[dict, int, bytes]]:
     """The requests a browser sends opening `path` + `search`, each with its status and answer, as
@@ -102,7 +87,7 @@ def opening_requests(post: Callable[[dict], tuple[int, dict | None, bytes]], cal
     `/_dash-dependencies`."""
     router = next(c for c in callbacks if c["output"].startswith(".._pages_content."))
     values = {ROUTER_INPUTS[0]: path, ROUTER_INPUTS[1]: search, ("url", "pathname"): path, ("url", "search"): search}
-    body = _request(router, values, ROUTER_INPUTS)
+    body = callback_request(router, values, ROUTER_INPUTS)
     status, answer, raw = post(body)
     yield body, status, raw
     if status != 200 or not answer:
@@ -117,17 +102,17 @@ def opening_requests(post: Callable[[dict], tuple[int, dict | None, bytes]], cal
         return all(i["id"] in present for i in c["inputs"])
 
     pending = [c for c in server if not c.get("prevent_initial_call") and runnable(c)
-               and any(i["id"] in page for i in c["inputs"]) | any(o[0] in page for o in _outputs(c))]
+               and (any(i["id"] in page for i in c["inputs"]) or any(o[0] in page for o in callback_outputs(c)))]
     for _round in range(MAX_ROUNDS):
         if not pending:
             break
         # A callback whose input another pending callback sets waits for that one's answer.
-        set_by_others = {c["output"]: {o for d in pending if d is not c for o in _outputs(d)} for c in pending}
+        set_by_others = {c["output"]: {o for d in pending if d is not c for o in callback_outputs(d)} for c in pending}
         ready = [c for c in pending if not any((i["id"], i["property"]) in set_by_others[c["output"]]
                                                for i in c["inputs"])] or pending
         changed: set[tuple[str, str]] = set()
         for c in ready:
-            body = _request(c, values, [(i["id"], i["property"]) for i in c["inputs"]])
+            body = callback_request(c, values, [(i["id"], i["property"]) for i in c["inputs"]])
             status, answer, raw = post(body)
             yield body, status, raw
             for component, props in ((answer or {}).get("response") or {}).items():
@@ -182,8 +167,7 @@ def _answer_searches(version: str, chosen: list[str]) -> tuple[list[tuple[str, b
     return list(kept.items()), visits, failed
 
 
-def precompute(version: Path, processes: int | None = None,
-               progress: Callable[[int, int], None] | None = None) -> PrecomputeReport:
+def precompute(version: Path, processes: int | None = None) -> PrecomputeReport:
     """Answer every page's opening requests for every authority `version` has rows for, in
     `processes` processes (default: one per usable core), and write them into the version
     (`store.answers.write_answers`). A page that fails for an authority is reported, never raised:
@@ -210,13 +194,11 @@ def precompute(version: Path, processes: int | None = None,
         context = multiprocessing.get_context("spawn")
         with futures.ProcessPoolExecutor(processes, mp_context=context) as pool:
             jobs = [pool.submit(_answer_searches, str(version), share) for share in shares]
-            for done, job in enumerate(futures.as_completed(jobs), 1):
+            for job in futures.as_completed(jobs):
                 found, visits, failed = job.result()
                 answers += found
                 report.visits += visits
                 report.failed += failed
-                if progress:
-                    progress(done, len(jobs))
     report.answers = write_answers(version, answers, made_by=code_fingerprint())
     report.seconds = time.perf_counter() - started
     return report

@@ -56,16 +56,13 @@ def percentile(values, q):
 
 
 def payload(cb, values, search=""):
-    outputs = cb["output"].strip(".").split("...")
-    outs = []
-    for o in outputs:
-        cid, prop = o.rsplit(".", 1)
-        outs.append({"id": cid, "property": prop})
-    inputs = [{"id": i["id"], "property": i["property"], "value": v} for i, v in zip(cb["inputs"], values)]
-    return {"output": cb["output"], "outputs": outs if len(outs) > 1 else outs[0], "inputs": inputs,
-            "state": [{"id": s["id"], "property": s["property"], "value": search if s["property"] == "search" else None}
-                      for s in cb.get("state", [])],
-            "changedPropIds": [f"{i['id']}.{i['property']}" for i in cb["inputs"]]}
+    """The request for `cb` with its inputs' VALUES in order and `search` for any search state."""
+    from app import callback_request
+    given = {(s["id"], s["property"]): search if s["property"] == "search" else None for s in cb.get("state", [])}
+    given.update({(i["id"], i["property"]): v for i, v in zip(cb["inputs"], values)})
+    body = callback_request(cb, given, [(i["id"], i["property"]) for i in cb["inputs"]])
+    body.setdefault("state", [])
+    return body
 
 
 def time_callbacks(client, deps, searches=None, repeats: int = REPEATS) -> list[tuple[str, float, float]]:

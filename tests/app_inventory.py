@@ -81,13 +81,13 @@ def _clicks_from_figure(figure) -> list:
 
 
 def _payload(cb, inputs, states, values, search):
-    outs = [dict(zip(("id", "property"), o.rsplit(".", 1))) for o in cb["output"].strip(".").split("...")]
-    return {"output": cb["output"], "outputs": outs if len(outs) > 1 else outs[0],
-            "inputs": [{"id": i["id"], "property": i["property"], "value": v} for i, v in zip(inputs, values)],
-            "state": [{"id": s["id"], "property": s["property"],
-                       "value": search if (s["id"], s["property"]) == ("url", "search") else states.get(
-                           (s["id"], s["property"]), [None])[0]} for s in cb.get("state", [])],
-            "changedPropIds": [f"{i['id']}.{i['property']}" for i in inputs]}
+    from app import callback_request
+    given = {(s["id"], s["property"]): states.get((s["id"], s["property"]), [None])[0] for s in cb.get("state", [])}
+    given[("url", "search")] = search
+    given.update({(i["id"], i["property"]): v for i, v in zip(inputs, values)})
+    body = callback_request({**cb, "inputs": inputs}, given, [(i["id"], i["property"]) for i in inputs])
+    body.setdefault("state", [])
+    return body
 
 
 def drive_every_callback(client, deps, layouts: dict[str, dict], combos: int = 40, check=None,

@@ -25,13 +25,11 @@ def precomputed(tmp_path_factory):
 
 def _body(key: str) -> dict:
     """A request for the answer under `key`, as a client would send it (answer_key read backwards)."""
+    from app import callback_request
     asked = json.loads(key)
-    outs = [dict(zip(("id", "property"), o.rsplit(".", 1))) for o in asked["output"].strip(".").split("...")]
-    body = {"output": asked["output"], "outputs": outs if len(outs) > 1 else outs[0],
-            "inputs": [dict(zip(("id", "property", "value"), i)) for i in asked["inputs"]], "changedPropIds": []}
-    if asked["state"]:
-        body["state"] = [dict(zip(("id", "property", "value"), s)) for s in asked["state"]]
-    return body
+    callback = {"output": asked["output"], "inputs": [{"id": i, "property": p} for i, p, _ in asked["inputs"]],
+                "state": [{"id": i, "property": p} for i, p, _ in asked["state"]]}
+    return callback_request(callback, {(i, p): v for i, p, v in asked["inputs"] + asked["state"]})
 
 
 def test_every_page_of_every_authority_is_precomputed(precomputed):
