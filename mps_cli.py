@@ -90,7 +90,7 @@ def cmd_ingest(args) -> int:
 
     source = Path(args.source_dir)
     if args.if_stale and not store_is_stale(source, Path(args.store)):
-        if args.no_precompute or _answers_are_current(Path(args.store)):
+        if args.no_precompute or _answers_made_here(Path(args.store)):
             console.print(f"Store {args.store} is up to date with {source}; nothing to do.")
             return 0
         # The tables are current but their opening answers are missing or another release's (the
@@ -122,11 +122,8 @@ def cmd_ingest(args) -> int:
     for name in report.dropped:
         console.print(f"[yellow]dropped[/yellow] the '{name}' table: no file in this refresh gives it (--replace)")
     console.print(f"Store written to {shown(report.store_dir)} ({len(report.files)} files).")
-    if report.precomputed is not None:
+    if report.precomputed is not None:  # (a precompute that failed is among the summary's notes)
         _precompute_summary(report.precomputed)
-    for note in report.notes:
-        if "precomputed" in note:
-            console.print(f"[yellow]note[/yellow] {note}")
     return 0
 
 
@@ -244,26 +241,24 @@ def cmd_serve(args) -> int:
     return 0
 
 
-def _answers_are_current(store: Path) -> bool:
-    """Whether the store's current version has opening answers made by this code."""
+def _answers_made_here(store: Path) -> bool | None:
+    """Whether this code made the opening answers of the store's current version (None: it has none)."""
     from app import code_fingerprint
     from store.answers import made_by
     from store.layout import current
-    return made_by(current(store)) == code_fingerprint()
+    stamp = made_by(current(store))
+    return None if stamp is None else stamp == code_fingerprint()
 
 
 def _say_whose_answers(store: Path) -> None:
     """A note when the store's current version has no opening answers this code can use."""
-    from app import code_fingerprint
-    from store.answers import made_by
-    from store.layout import current
     if not (store / "manifest.json").exists():
         return
-    stamp = made_by(current(store))
-    if stamp is None:
+    made_here = _answers_made_here(store)
+    if made_here is None:
         console.print("[yellow]note[/yellow] this version of the store has no precomputed opening answers: each "
                       "page is computed when first opened (`mps precompute` adds them)")
-    elif stamp != code_fingerprint():
+    elif not made_here:
         console.print("[yellow]note[/yellow] the store's opening answers were precomputed by another release of "
                       "the product (or other package versions), so they are not used: run `mps precompute`")
 

@@ -3,10 +3,12 @@
     data/store.versions/<version>/answers.sqlite    key (a request, as text) -> the answer's bytes, gzipped
 
 `mps ingest` fills it before the version is published (`precompute.py` drives every page for every
-authority the version has rows for, as a browser opening it would), so a published version never
-changes and its answers are those of its own tables: a refresh writes a new version with new
-answers, and a removed version takes its answers with it. The file is written whole under a
-temporary name and renamed into place, so a reader sees all of it or none of it.
+authority the version has rows for, as a browser opening it would), so a version is current with
+its answers, which are those of its own tables: a refresh writes a new version with new answers,
+and a removed version takes its answers with it. The tables never change once published; this
+file alone may be written again into the current version (`mps precompute`, or `mps ingest
+--if-stale` after an upgrade). It is written whole under a temporary name and renamed into place,
+so a reader sees all of one file or none of it.
 
 The store knows only keys and bytes; what a key is (a callback request with its fields in one
 order) is the app's (`app.answer_key`).
@@ -128,7 +130,7 @@ class AnswerReader:
 
 
 def read_all(version: Path) -> dict[str, bytes]:
-    """Every answer of a version (key -> gzipped bytes): for tests and `mps precompute --check`."""
+    """Every answer of a version (key -> gzipped bytes), read whole: for tests and benchmarks."""
     path = answers_path(version)
     if not path.is_file():
         return {}
