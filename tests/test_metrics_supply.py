@@ -337,6 +337,17 @@ def test_changes_between_named_editions_are_checked(store):
         market.market_changes(store, from_as_at="2015-01-01")
 
 
+def _recording(monkeypatch, owner, name: str, pick) -> list:
+    """Each call to `owner.name` recorded as `pick(*args)` in the list returned; the original still answers."""
+    seen, original = [], getattr(owner, name)
+
+    def recorded(*args, **kwargs):
+        seen.append(pick(*args, **kwargs))
+        return original(*args, **kwargs)
+    monkeypatch.setattr(owner, name, recorded)
+    return seen
+
+
 def test_the_whole_directory_is_worked_out_once_for_every_authority(store, monkeypatch):
     """An edition's locations with their segments (every authority's; the quality table's whole-file
     rows, an authority's changes) are the same whichever authority the store is seen as: worked out
@@ -344,14 +355,7 @@ def test_the_whole_directory_is_worked_out_once_for_every_authority(store, monke
     recomputed them for each)."""
     from store import clear_caches
     clear_caches()
-    whole_file = []
-    original = market._edition_rows
-
-    def counting(s, as_at):
-        whole_file.append(as_at)
-        return original(s, as_at)
-
-    monkeypatch.setattr(market, "_edition_rows", counting)
+    whole_file = _recording(monkeypatch, market, "_edition_rows", lambda _store, as_at: as_at)
     codes = [code for code, _ in store.authorities()][:3]
     assert len(codes) >= 2
     views = [store.for_authority(code) for code in codes]
@@ -398,14 +402,8 @@ def test_quality_shares_the_region_and_whole_file_rows_between_authorities(store
     comparators was most of a cold Market health visit). The table is the one the filters give."""
     from store import clear_caches
     clear_caches()
-    counted = []
     original = market._quality_row
-
-    def counting(seg, area_type, area_name, g):
-        counted.append(area_type)
-        return original(seg, area_type, area_name, g)
-
-    monkeypatch.setattr(market, "_quality_row", counting)
+    counted = _recording(monkeypatch, market, "_quality_row", lambda _seg, area_type, *_: area_type)
     views = [store.for_authority(code) for code, _ in store.authorities()]
     assert len(views) >= 2
     answers = [market.quality(v) for v in views]
@@ -436,21 +434,11 @@ def test_segment_ratings_read_the_demand_and_workforce_tables_once(store, monkey
     clear_caches()
     expected = segments.segment_ratings(store)
     clear_caches()
-    calls = {"headline": 0, "older_population": 0, "workforce": 0}
-    for name in ("headline", "older_population"):
-        original = getattr(demand, name)
-
-        def counting(*args, _name=name, _original=original, **kwargs):
-            calls[_name] += 1
-            return _original(*args, **kwargs)
-        monkeypatch.setattr(demand, name, counting)
-    table = Store.table
-
-    def reading(self, name):
-        calls["workforce"] += name == "workforce"
-        return table(self, name)
-    monkeypatch.setattr(Store, "table", reading)
+    headline = _recording(monkeypatch, demand, "headline", lambda *_: True)
+    older = _recording(monkeypatch, demand, "older_population", lambda *_: True)
+    tables = _recording(monkeypatch, Store, "table", lambda _self, name: name)
     got = segments.segment_ratings(store)
+    calls = {"headline": len(headline), "older_population": len(older), "workforce": tables.count("workforce")}
     assert calls == {"headline": 1, "older_population": 1, "workforce": 1}
     pd.testing.assert_frame_equal(got, expected)
     assert got.set_index("segment").loc["nursing_65", "workforce_mark"] == "High pressure"
@@ -464,14 +452,7 @@ def test_the_directory_is_grouped_once_for_every_authoritys_locations(store, mon
     from metrics.supply import supply
     from store import clear_caches
     clear_caches()
-    grouped = []
-    original = supply._flags
-
-    def counting(s, family):
-        grouped.append(family)
-        return original(s, family)
-
-    monkeypatch.setattr(supply, "_flags", counting)
+    grouped = _recording(monkeypatch, supply, "_flags", lambda _store, family: family)
     views = [store.for_authority(code) for code, _ in store.authorities()]
     found = [supply.locations(v) for v in views]
     assert grouped == ["service_type", "service_user_band"]
